@@ -1,0 +1,148 @@
+package com.jmotools.telemetry.catalog;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes {@code docs/PRIVACY.md} from the catalog, so the user-facing list of what is collected
+ * cannot drift from what the code accepts. A test fails when the committed file differs.
+ *
+ * <p>Regenerate with {@code ./mvnw -q -pl catalog compile exec:java}.
+ */
+public final class PrivacyDocument {
+
+  private PrivacyDocument() {}
+
+  /** Regenerates the file named by the first argument (default {@code docs/PRIVACY.md}). */
+  public static void main(String[] args) throws IOException {
+    Path target = Path.of(args.length > 0 ? args[0] : "docs/PRIVACY.md");
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Files.writeString(target, render(Catalog.standard()), StandardCharsets.UTF_8);
+    System.out.println("wrote " + target);
+  }
+
+  /** The Markdown text for {@code catalog}. */
+  public static String render(Catalog catalog) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Privacy: what JMo telemetry collects\n\n");
+    md.append("<!-- Generated from the event catalog (catalog/src/main/resources").append(Catalog.RESOURCE)
+        .append(") by PrivacyDocument; do not edit by hand: ./mvnw -q -pl catalog compile exec:java -->\n\n");
+    md.append("JMo's telemetry is anonymous and opt-out. This page lists everything it can send: the client\n")
+        .append("refuses to send, and the collector refuses to store, any event, field or value not listed here.\n\n");
+    md.append("## Switching it off\n\n")
+        .append("Any one of these switches telemetry off, and nothing is then written or sent:\n\n")
+        .append("- `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;\n")
+        .append("- `JMO_TELEMETRY_DISABLE=1` or `DO_NOT_TRACK=1` in the environment;\n")
+        .append("- running in CI (detected automatically).\n\n")
+        .append("An explicit \"off\" always wins: a `jmo.yml` in someone else's repository cannot switch on what you\n")
+        .append("switched off. Nothing is recorded on the run that first shows you the notice. `jmo telemetry show`\n")
+        .append("prints what is queued and exactly what was sent; `JMO_TELEMETRY_DEBUG=1` prints events instead of\n")
+        .append("sending them; `jmo telemetry delete` asks the collector to erase everything sent under your id.\n\n");
+
+    md.append("## What we collect\n\n");
+    md.append("Every event carries this envelope:\n\n");
+    md.append("| field | required | what it holds |\n|---|---|---|\n");
+    for (FieldSpec field : catalog.envelope().values()) {
+      md.append("| `").append(field.name()).append("` | ").append(field.required() ? "yes" : "no")
+          .append(" | ").append(field.description()).append(describeValues(catalog, field)).append(" |\n");
+    }
+    md.append("\nThe collector stores `timestamp` cut to the hour, and never stores or logs the sender's IP address.\n\n");
+
+    for (EventSpec event : catalog.events().values()) {
+      md.append("### `").append(event.name()).append("`\n\n");
+      md.append("When: ").append(event.when()).append("\n\n");
+      md.append("| field | what it holds | allowed values |\n|---|---|---|\n");
+      appendFields(md, catalog, event.fields(), "");
+      md.append('\n');
+    }
+
+    md.append("### Buckets\n\n");
+    for (BucketScheme scheme : catalog.buckets().values()) {
+      md.append("- `").append(scheme.name()).append("` (").append(scheme.unit()).append("): ");
+      long previous = -1;
+      StringBuilder ranges = new StringBuilder();
+      for (BucketScheme.Bucket b : scheme.buckets()) {
+        if (ranges.length() > 0) {
+          ranges.append("; ");
+        }
+        ranges.append('`').append(b.label()).append("` ");
+        if (b.upper() == null) {
+          ranges.append(scheme.upperInclusive() ? "above " + previous : previous + " or more");
+        } else {
+          ranges.append(scheme.upperInclusive() ? "up to " + b.upper() : "below " + b.upper());
+          previous = b.upper();
+        }
+      }
+      md.append(ranges).append(".\n");
+    }
+
+    md.append("\n### Tool names\n\n")
+        .append("Only these names are sent; a tool you define yourself is sent as `custom`:\n")
+        .append(catalog.tools().stream().map(t -> "`" + t + "`").collect(Collectors.joining(", ")))
+        .append(".\n\n");
+
+    md.append("## What we never collect\n\n");
+    for (String item : catalog.neverCollected()) {
+      md.append("- ").append(item).append('\n');
+    }
+    md.append("\n## The anonymous id\n\n")
+        .append("A random UUID (version 4) created once and kept in `$JMO_HOME/telemetry-id` (default\n")
+        .append("`~/.jmo-security/telemetry-id`). It only tells repeated scans of one installation from those of many.\n")
+        .append("`jmo telemetry reset-id` replaces it; `jmo telemetry delete` also has the collector erase its rows.\n")
+        .append("The collector keeps rows for 400 days, then deletes them.\n");
+    return md.toString();
+  }
+
+  private static void appendFields(StringBuilder md, Catalog catalog, Map<String, FieldSpec> fields, String prefix) {
+    for (FieldSpec field : fields.values()) {
+      md.append("| `").append(prefix).append(field.name()).append("` | ").append(field.description())
+          .append(" | ").append(allowed(catalog, field)).append(" |\n");
+      if (field.type() == FieldType.OBJECT) {
+        appendFields(md, catalog, field.fields(), prefix + field.name() + ".");
+      }
+    }
+  }
+
+  private static String describeValues(Catalog catalog, FieldSpec field) {
+    String allowed = allowed(catalog, field);
+    return allowed.isEmpty() ? "" : " (" + allowed + ")";
+  }
+
+  private static String allowed(Catalog catalog, FieldSpec field) {
+    String nullable = field.nullable() ? " or `null`" : "";
+    switch (field.type()) {
+      case ENUM:
+        return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")) + nullable;
+      case BUCKET:
+        return catalog.bucket(field.bucket()).labels().stream().map(v -> "`" + v + "`")
+            .collect(Collectors.joining(", ")) + nullable;
+      case INTEGER: {
+        String range = "integer " + field.min() + " to " + field.max();
+        return (field.multipleOf() == null ? range : range + ", a multiple of " + field.multipleOf()) + nullable;
+      }
+      case BOOLEAN:
+        return "`true` or `false`";
+      case TOOL:
+        return "a tool name (see below)";
+      case LIST:
+        return "list of at most " + field.maxItems() + (field.unique() ? " distinct" : "") + ": "
+            + allowed(catalog, field.items());
+      case OBJECT:
+        return "counts, below";
+      case UUID:
+        return "a UUID";
+      case TIMESTAMP:
+        return "ISO-8601 date-time";
+      case STRING:
+        return "at most " + field.maxLength() + " characters";
+      case EVENT_NAME:
+        return catalog.events().keySet().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
+      default:
+        return "";
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package com.jmotools.telemetry.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventValidatorTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ID = "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+
+  private final EventValidator complete = EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE);
+  private final EventValidator partial = EventValidator.of(Catalog.standard(), EventValidator.Presence.PARTIAL);
+
+  static ObjectNode scanCompleted() {
+    try {
+      return (ObjectNode) JSON.readTree("{\"event\":\"scan.completed\",\"version\":\"0.7.0\",\"platform\":\"Linux\","
+          + "\"runtime\":\"java-17\",\"anonymous_id\":\"" + ID + "\",\"event_id\":\"" + EventIds.newId(Instant.now()) + "\","
+          + "\"timestamp\":\"2026-11-26T14:32:00Z\",\"metadata\":{\"mode\":\"cli\",\"profile\":\"fast\","
+          + "\"duration_bucket\":\"5-15min\",\"tools_succeeded\":3,\"tools_failed\":0,\"total_findings_bucket\":\"10-100\"}}");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static JsonNode parse(String json) throws Exception {
+    return JSON.readTree(json);
+  }
+
+  @Test
+  void aCompleteEventIsValidAndNormalised() {
+    ValidationResult result = complete.validate(scanCompleted());
+    assertThat(result.isValid()).as(result.toString()).isTrue();
+    ValidatedEvent event = result.event();
+    assertThat(event.event()).isEqualTo("scan.completed");
+    assertThat(event.anonymousId()).isEqualTo(UUID.fromString(ID));
+    assertThat(event.timestamp()).isEqualTo(Instant.parse("2026-11-26T14:32:00Z"));
+    assertThat(event.metadata().toString()).isEqualTo(
+        "{\"mode\":\"cli\",\"profile\":\"fast\",\"duration_bucket\":\"5-15min\",\"tools_succeeded\":3,"
+            + "\"tools_failed\":0,\"total_findings_bucket\":\"10-100\"}");
+  }
+
+  @Test
+  void everyEventOfTheGuideIsAcceptedInItsOwnShape() throws Exception {
+    String[] guideEvents = {
+      "{\"event\":\"scan.started\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"python_version\":\"3.11\","
+          + "\"anonymous_id\":\"" + ID + "\",\"timestamp\":\"2025-10-19T14:32:00Z\",\"metadata\":{\"mode\":\"wizard\","
+          + "\"profile\":\"balanced\",\"tools\":[\"trufflehog\",\"semgrep\"],\"target_types\":{\"repos\":3,\"images\":1,"
+          + "\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}}",
+      "{\"event\":\"tool.failed\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"python_version\":\"3.10\","
+          + "\"anonymous_id\":\"" + ID + "\",\"timestamp\":\"2025-10-19T15:02:00Z\",\"metadata\":{\"tool\":\"trivy\","
+          + "\"failure_type\":\"timeout\",\"exit_code\":null,\"profile\":\"balanced\"}}",
+      "{\"event\":\"wizard.completed\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"python_version\":\"3.11\","
+          + "\"anonymous_id\":\"" + ID + "\",\"timestamp\":\"2025-10-19T16:12:00Z\",\"metadata\":{\"profile_selected\":"
+          + "\"balanced\",\"execution_mode\":\"docker\",\"artifact_generated\":\"makefile\",\"duration_seconds\":120}}",
+      "{\"event\":\"report.generated\",\"version\":\"0.7.0\",\"platform\":\"macOS\",\"python_version\":\"3.12\","
+          + "\"anonymous_id\":\"" + ID + "\",\"timestamp\":\"2025-10-19T17:00:00Z\",\"metadata\":{\"output_formats\":"
+          + "[\"json\",\"md\",\"html\",\"sarif\"],\"findings_bucket\":\"100-1000\",\"suppressions_used\":true,"
+          + "\"compliance_enabled\":true}}",
+    };
+    for (String json : guideEvents) {
+      ValidationResult result = complete.validate(parse(json));
+      assertThat(result.isValid()).as(json + " -> " + result).isTrue();
+    }
+  }
+
+  @Test
+  void theGuidesCurlTestWithAUuidIsAcceptedWhenPartialMetadataIsAllowed() throws Exception {
+    JsonNode curl = parse("{\"event\":\"scan.started\",\"version\":\"0.8.0\",\"platform\":\"Linux\","
+        + "\"python_version\":\"3.11\",\"anonymous_id\":\"" + ID + "\",\"metadata\":{\"profile\":\"balanced\"},"
+        + "\"timestamp\":\"2025-10-19T12:00:00Z\"}");
+    assertThat(partial.validate(curl).isValid()).isTrue();
+    assertThat(complete.validate(curl).problem().reason()).isEqualTo("metadata.mode: is required");
+  }
+
+  @Test
+  void theGuidesPythonTimestampWithoutOffsetIsReadAsUtc() {
+    ObjectNode event = scanCompleted();
+    event.put("timestamp", "2025-10-19T14:32:00.123456");
+    assertThat(complete.validate(event).event().timestamp()).isEqualTo(Instant.parse("2025-10-19T14:32:00.123456Z"));
+    event.put("timestamp", "2025-10-19T16:32:00+02:00");
+    assertThat(complete.validate(event).event().timestamp()).isEqualTo(Instant.parse("2025-10-19T14:32:00Z"));
+  }
+
+  @Test
+  void darwinIsReadAsMacOs() {
+    ObjectNode event = scanCompleted();
+    event.put("platform", "Darwin");
+    assertThat(complete.validate(event).event().platform()).isEqualTo("macOS");
+  }
+
+  @ParameterizedTest(name = "{0} = {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+    "anonymous_id | \"test-uuid\" | anonymous_id: must be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b",
+    "anonymous_id | 42 | anonymous_id: must be a UUID string",
+    "event_id | \"user@example.com\" | event_id: must be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b",
+    "event | \"scan.deleted\" | event: must be one of scan.started, scan.completed, tool.failed, wizard.completed, report.generated",
+    "platform | \"Plan9\" | platform: must be one of Linux, macOS, Windows, Other",
+    "version | \"0.7.0 /home/alice\" | version: must match ^[0-9A-Za-z][0-9A-Za-z.+_-]*$",
+    "version | \"012345678901234567890123456789012\" | version: must be at most 32 characters",
+    "runtime | \"java-17 on alice-laptop\" | runtime: must be at most 16 characters",
+    "timestamp | \"yesterday\" | timestamp: must be an ISO-8601 date-time such as 2026-01-31T14:00:00Z",
+    "timestamp | 1764167520 | timestamp: must be an ISO-8601 date-time string",
+    "repo_name | \"company-backend\" | repo_name: is not a field of the catalog",
+    "metadata | [] | metadata: must be a JSON object",
+  })
+  void envelopeProblemsNameTheField(String field, String json, String reason) throws Exception {
+    ObjectNode event = scanCompleted();
+    event.set(field, parse(json));
+    ValidationResult result = complete.validate(event);
+    assertThat(result.isValid()).isFalse();
+    assertThat(result.problem().reason()).isEqualTo(reason);
+  }
+
+  @ParameterizedTest(name = "{0} = {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+    "mode | \"ci\" | metadata.mode: must be one of cli, docker, wizard | invalid_value",
+    "profile | \"expert\" | metadata.profile: must be one of fast, balanced, deep, custom | invalid_value",
+    "duration_bucket | \"7min\" | metadata.duration_bucket: must be one of <5min, 5-15min, 15-30min, >30min | invalid_value",
+    "duration_bucket | 420 | metadata.duration_bucket: must be a string | wrong_type",
+    "tools_succeeded | -1 | metadata.tools_succeeded: must be between 0 and 10000 | invalid_value",
+    "tools_succeeded | 3.5 | metadata.tools_succeeded: must be an integer | wrong_type",
+    "tools_succeeded | \"3\" | metadata.tools_succeeded: must be an integer | wrong_type",
+    "tools_failed | 99999999999999999999999 | metadata.tools_failed: must be between 0 and 10000 | invalid_value",
+    "total_findings_bucket | \"AKIAIOSFODNN7EXAMPLE\" | metadata.total_findings_bucket: must be one of 0, 1-10, 10-100, 100-1000, >1000 | invalid_value",
+    "total_findings_bucket | null | metadata.total_findings_bucket: must not be null | wrong_type",
+    "file_path | \"/home/user/projects/api/config.py\" | metadata.file_path: is not a field of the catalog | unknown_field",
+  })
+  void metadataProblemsNameTheField(String field, String json, String reason, String code) throws Exception {
+    ObjectNode event = scanCompleted();
+    ((ObjectNode) event.get("metadata")).set(field, parse(json));
+    ValidationResult result = complete.validate(event);
+    assertThat(result.problem().reason()).isEqualTo(reason);
+    assertThat(result.problem().code().label()).isEqualTo(code);
+  }
+
+  @Test
+  void reasonsNeverQuoteTheRefusedValue() {
+    ObjectNode event = scanCompleted();
+    ((ObjectNode) event.get("metadata")).put("profile", "alice@example.com");
+    assertThat(complete.validate(event).problem().reason()).doesNotContain("alice");
+  }
+
+  @Test
+  void toolNamesOutsideTheCatalogAreRefusedAndListsAreChecked() throws Exception {
+    String base = "{\"event\":\"scan.started\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"anonymous_id\":\"" + ID
+        + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"mode\":\"cli\",\"profile\":\"custom\","
+        + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0},\"tools\":";
+    assertThat(complete.validate(parse(base + "[\"trivy\",\"custom\"]}}")).isValid()).isTrue();
+    assertThat(complete.validate(parse(base + "[\"trivy\",\"acme-internal-scanner\"]}}")).problem().reason())
+        .isEqualTo("metadata.tools[1]: must be a tool of the catalog (host-defined tools are sent as custom)");
+    assertThat(complete.validate(parse(base + "[\"trivy\",\"trivy\"]}}")).problem().reason())
+        .isEqualTo("metadata.tools: must not repeat an item");
+    assertThat(complete.validate(parse(base + "\"trivy\"}}")).problem().reason())
+        .isEqualTo("metadata.tools: must be a JSON array");
+  }
+
+  @Test
+  void nestedCountsAreCheckedAndUnknownNestedFieldsRefused() throws Exception {
+    String base = "{\"event\":\"scan.started\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"anonymous_id\":\"" + ID
+        + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[],"
+        + "\"target_types\":";
+    assertThat(complete.validate(parse(base + "{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":-2}}}"))
+        .problem().reason()).isEqualTo("metadata.target_types.k8s: must be between 0 and 100000");
+    assertThat(complete.validate(parse(base + "{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0,"
+        + "\"repo_names\":[\"x\"]}}}")).problem().reason())
+        .isEqualTo("metadata.target_types.repo_names: is not a field of the catalog");
+    assertThat(partial.validate(parse(base + "{\"repos\":1}}}")).isValid()).isTrue();
+  }
+
+  @Test
+  void nullableFieldsTakeNullOthersDoNot() throws Exception {
+    String base = "{\"event\":\"tool.failed\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"anonymous_id\":\"" + ID
+        + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"tool\":\"trivy\",\"failure_type\":\"timeout\","
+        + "\"profile\":\"fast\",\"exit_code\":";
+    assertThat(complete.validate(parse(base + "null}}")).isValid()).isTrue();
+    assertThat(complete.validate(parse(base + "137}}")).isValid()).isTrue();
+    assertThat(complete.validate(parse(base + "\"137\"}}")).problem().reason()).isEqualTo("metadata.exit_code: must be an integer");
+  }
+
+  @Test
+  void wizardDurationMustBeRoundedAndCapped() throws Exception {
+    String base = "{\"event\":\"wizard.completed\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"anonymous_id\":\""
+        + ID + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"profile_selected\":\"fast\","
+        + "\"execution_mode\":\"native\",\"artifact_generated\":null,\"duration_seconds\":";
+    assertThat(complete.validate(parse(base + "3600}}")).isValid()).isTrue();
+    assertThat(complete.validate(parse(base + "123}}")).problem().reason()).isEqualTo("metadata.duration_seconds: must be a multiple of 10");
+    assertThat(complete.validate(parse(base + "3610}}")).problem().reason()).isEqualTo("metadata.duration_seconds: must be between 0 and 3600");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "\"scan.started\"", "42", "null"})
+  void nonObjectsAreMalformed(String json) throws Exception {
+    assertThat(complete.validate(parse(json)).problem().code()).isEqualTo(Problem.Code.MALFORMED);
+    assertThat(complete.validate(null).problem().code()).isEqualTo(Problem.Code.MALFORMED);
+  }
+
+  @Test
+  void missingEnvelopeFieldsAreNamed() {
+    for (String field : new String[] {"event", "version", "platform", "anonymous_id", "timestamp", "metadata"}) {
+      ObjectNode event = scanCompleted();
+      event.remove(field);
+      assertThat(partial.validate(event).problem().reason()).isEqualTo(field + ": is required");
+    }
+  }
+
+  @Test
+  void unknownFieldNamesAreEchoedBoundedAndPrintable() {
+    ObjectNode event = scanCompleted();
+    event.put("x".repeat(500) + "\n", 1);
+    String reason = complete.validate(event).problem().reason();
+    assertThat(reason).hasSizeLessThan(120).doesNotContain("\n");
+  }
+}
