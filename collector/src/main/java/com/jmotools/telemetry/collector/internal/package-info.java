@@ -1,0 +1,2 @@
+/** Implementation of the collector; not public API. */
+package com.jmotools.telemetry.collector.internal;
