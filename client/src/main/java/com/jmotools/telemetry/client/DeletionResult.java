@@ -1,0 +1,35 @@
+package com.jmotools.telemetry.client;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The outcome of asking the collector to erase this installation's data.
+ *
+ * @param outcome what happened
+ * @param rows how many stored rows the collector erased ({@code 0} unless {@link Outcome#DELETED})
+ * @param erasedId the anonymous id whose data was to be erased, or {@code null} if there was none
+ * @param newId the id used from now on (the id is rotated only after a confirmed deletion), or
+ *     {@code null} when it was not rotated
+ * @param message a one-line explanation for the user
+ */
+public record DeletionResult(Outcome outcome, long rows, UUID erasedId, UUID newId, String message) {
+
+  /** What happened to a deletion request. */
+  public enum Outcome {
+    /** The collector confirmed the erasure; the local id was rotated and pending events removed. */
+    DELETED,
+    /** There was no anonymous id on this machine, so nothing can have been sent. */
+    NO_ID,
+    /** The request did not succeed (network error, refusal); nothing was changed locally. */
+    FAILED
+  }
+
+  public DeletionResult {
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(message, "message");
+    if (rows < 0) {
+      throw new IllegalArgumentException("rows < 0: " + rows);
+    }
+  }
+}

@@ -1,0 +1,683 @@
+package com.jmotools.telemetry.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.catalog.Catalog;
+import com.jmotools.telemetry.catalog.EventIds;
+import com.jmotools.telemetry.catalog.EventValidator;
+import com.jmotools.telemetry.catalog.Platforms;
+import com.jmotools.telemetry.catalog.ValidationResult;
+import com.jmotools.telemetry.client.internal.AnonymousIdStore;
+import com.jmotools.telemetry.client.internal.Backoff;
+import com.jmotools.telemetry.client.internal.ConsentDecider;
+import com.jmotools.telemetry.client.internal.Counters;
+import com.jmotools.telemetry.client.internal.DebugSink;
+import com.jmotools.telemetry.client.internal.Delivery;
+import com.jmotools.telemetry.client.internal.EventSink;
+import com.jmotools.telemetry.client.internal.HttpUploader;
+import com.jmotools.telemetry.client.internal.Json;
+import com.jmotools.telemetry.client.internal.Outbox;
+import com.jmotools.telemetry.client.internal.OutboxPipeline;
+import com.jmotools.telemetry.client.internal.RetryAfterStore;
+import com.jmotools.telemetry.client.internal.SentLog;
+import com.jmotools.telemetry.client.internal.UploadLock;
+import com.jmotools.telemetry.client.internal.Uploader;
+import com.jmotools.telemetry.client.internal.UserSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The telemetry client a host CLI embeds: decides consent, keeps the anonymous id, records events
+ * into a durable outbox and uploads them in the background.
+ *
+ * <p>It never blocks, slows or breaks the host: {@link #record} validates against the catalog and
+ * returns at once; {@link #close} delivers what it can within {@link Builder#flushTimeout} and
+ * leaves the rest on disk for the next run of any host process, which sends it first. No method
+ * throws for I/O trouble except the explicit admin operations that say so.
+ *
+ * <p>When telemetry is off (any consent rule), or this run does not record yet (the opt-out notice
+ * has not been shown in an earlier run), recording is one no-op object that writes no file at all.
+ *
+ * <pre>{@code
+ * try (Telemetry t = Telemetry.builder().hostVersion("0.7.0").build()) {
+ *   t.noticeToShow().ifPresent(banner -> { System.err.println(banner); t.noticeShown(); });
+ *   t.record("scan.completed", metadata);
+ * }
+ * }</pre>
+ */
+public final class Telemetry implements AutoCloseable {
+
+  /** The public collector, used when neither the environment nor jmo.yml names one. */
+  public static final String DEFAULT_ENDPOINT = "https://telemetry.jmotools.com";
+  /** The variable that names the collector's base URL; it wins over jmo.yml. */
+  public static final String ENDPOINT_VARIABLE = "JMO_TELEMETRY_ENDPOINT";
+  /** The variable that switches on debug mode: print each event to stderr, send nothing. */
+  public static final String DEBUG_VARIABLE = "JMO_TELEMETRY_DEBUG";
+  /** The variable naming the state directory; else {@code $HOME/.jmo-security}. */
+  public static final String HOME_VARIABLE = "JMO_HOME";
+  /** The variable that marks a Docker container (the guide's image sets it). */
+  public static final String DOCKER_VARIABLE = "DOCKER_CONTAINER";
+  /** How many scans show the opt-out notice. */
+  public static final int NOTICE_SCANS = 3;
+
+  /** The longest {@link #close} waits for delivery: {@value} ms. */
+  public static final long DEFAULT_FLUSH_TIMEOUT_MILLIS = 1000;
+  /** The longest one request to the collector may take: {@value} ms. */
+  public static final long DEFAULT_NETWORK_TIMEOUT_MILLIS = 2000;
+  /** The most events the outbox keeps: {@value}. */
+  public static final int DEFAULT_MAX_OUTBOX_EVENTS = 1000;
+  /** The most bytes the outbox keeps: {@value} (1 MiB). */
+  public static final long DEFAULT_MAX_OUTBOX_BYTES = 1024 * 1024;
+  /** Events older than this many days are dropped unsent: {@value}. */
+  public static final int DEFAULT_MAX_OUTBOX_AGE_DAYS = 30;
+  /** The bound of {@code sent.jsonl}: {@value} bytes (256 KiB). */
+  public static final long DEFAULT_MAX_SENT_LOG_BYTES = 256 * 1024;
+  /** The most events held in memory between {@link #record} and the outbox: {@value}. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+  /** The first backoff wait after a network error: {@value} ms (doubling, with jitter). */
+  public static final long DEFAULT_BACKOFF_BASE_MILLIS = 1000;
+  /** The longest backoff wait: {@value} ms. */
+  public static final long DEFAULT_BACKOFF_MAX_MILLIS = 5 * 60 * 1000;
+  /** Consecutive failed uploads after which a process stops trying (the next run tries again): {@value}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 6;
+
+  /** The opt-out notice, shown on stderr by the host on the first {@value #NOTICE_SCANS} scans. */
+  public static final String NOTICE = String.join("\n",
+      "JMo Security collects anonymous usage statistics to decide what to improve:",
+      "  which tools ran, how long a scan took (in coarse buckets), the profile, mode and platform.",
+      "  Never: repository names, paths, findings, secrets, IP addresses or anything about you.",
+      "  Nothing was sent on a run before this notice was first shown.",
+      "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or DO_NOT_TRACK=1)",
+      "  Details:      jmo telemetry status, and docs/PRIVACY.md");
+
+  private static final Set<String> TRUE_VALUES = Set.of("1", "true", "yes", "on");
+
+  private final Settings settings;
+  private final ConsentStatus status;
+  private final boolean debug;
+  private final URI endpoint;
+  private final Counters counters = new Counters();
+  private final AnonymousIdStore idStore;
+  private final UserSettings userSettings;
+  private final EventValidator validator;
+  private final String platform = Platforms.current();
+  private final String runtime = Platforms.runtime();
+  private final AtomicBoolean noticeShownThisRun = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile EventSink sink;
+  private volatile UUID anonymousId;
+
+  private Telemetry(Settings settings) {
+    this.settings = settings;
+    this.idStore = new AnonymousIdStore(settings.stateDirectory);
+    this.userSettings = new UserSettings(settings.stateDirectory);
+    this.validator = EventValidator.of(settings.catalog, EventValidator.Presence.COMPLETE);
+    this.status = ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+    this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
+    this.endpoint = HttpUploader.parseBase(endpointText(settings));
+    EventSink s = EventSink.NOOP;
+    if (status.recording()) {
+      try {
+        anonymousId = idStore.get();
+        s = debug ? new DebugSink(settings.stderr) : newPipeline();
+      } catch (RuntimeException | Error e) {
+        s = EventSink.NOOP; // never break the host
+      }
+    }
+    this.sink = s;
+  }
+
+  /** A builder; {@link Builder#hostVersion} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static String endpointText(Settings s) {
+    String env = s.environment.get(ENDPOINT_VARIABLE);
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    if (s.projectEndpoint != null && !s.projectEndpoint.isBlank()) {
+      return s.projectEndpoint.trim();
+    }
+    return DEFAULT_ENDPOINT;
+  }
+
+  private static boolean isTrue(String value) {
+    return value != null && TRUE_VALUES.contains(value.trim().toLowerCase(Locale.ROOT));
+  }
+
+  private Uploader uploader() {
+    return endpoint == null ? Uploader.NONE : new HttpUploader(endpoint, settings.networkTimeout, settings.clock);
+  }
+
+  private Delivery newDelivery(Outbox outbox, Uploader uploader) {
+    return new Delivery(outbox, uploader, new RetryAfterStore(settings.stateDirectory, settings.clock),
+        new SentLog(settings.stateDirectory, settings.maxSentLogBytes), validator, counters);
+  }
+
+  private Outbox outbox() {
+    return new Outbox(settings.stateDirectory, settings.limits, settings.clock, counters);
+  }
+
+  private EventSink newPipeline() {
+    Outbox outbox = outbox();
+    Uploader uploader = uploader();
+    return new OutboxPipeline(outbox, newDelivery(outbox, uploader), new UploadLock(settings.stateDirectory), uploader,
+        counters, settings.clock, settings.sleeper, settings.random, settings.backoff, settings.networkTimeout,
+        settings.queueCapacity);
+  }
+
+  /** The consent decision of this run and the rule that made it. */
+  public ConsentStatus status() {
+    return status;
+  }
+
+  /** Whether {@value #DEBUG_VARIABLE} is set: events go to stderr, nothing is stored or sent. */
+  public boolean debug() {
+    return debug;
+  }
+
+  /** Whether this process runs in a Docker container ({@value #DOCKER_VARIABLE} set, or {@code /.dockerenv} present). */
+  public boolean inDocker() {
+    String v = settings.environment.get(DOCKER_VARIABLE);
+    if (v != null && !v.isEmpty()) {
+      return true;
+    }
+    try {
+      return Files.exists(settings.dockerMarker);
+    } catch (SecurityException e) {
+      return false;
+    }
+  }
+
+  /** The collector's base URL in use, as configured ({@value #ENDPOINT_VARIABLE}, jmo.yml, or the default). */
+  public String endpoint() {
+    return endpointText(settings);
+  }
+
+  /** Whether {@link #endpoint()} is a usable http(s) URL (if not, events wait in the outbox). */
+  public boolean endpointValid() {
+    return endpoint != null;
+  }
+
+  /** The state directory ({@code $JMO_HOME}, else {@code $HOME/.jmo-security}). */
+  public Path stateDirectory() {
+    return settings.stateDirectory;
+  }
+
+  /** The anonymous id stored on this machine, if there is a valid one; never creates one. */
+  public Optional<UUID> anonymousId() {
+    UUID inUse = anonymousId;
+    return inUse != null ? Optional.of(inUse) : Optional.ofNullable(idStore.peek());
+  }
+
+  /**
+   * The notice the host prints on stderr on this scan, while it has been shown on fewer than
+   * {@value #NOTICE_SCANS} scans and the opt-out default is what decides; empty otherwise.
+   */
+  public Optional<String> noticeToShow() {
+    if (status.enabled() && status.rule() == ConsentRule.DEFAULT_POLICY && settings.policy == DefaultPolicy.OPT_OUT
+        && status.noticeShownCount() < NOTICE_SCANS && !noticeShownThisRun.get()) {
+      return Optional.of(NOTICE);
+    }
+    return Optional.empty();
+  }
+
+  /** Tells the client the host printed the notice on this scan (counted once per run). Never throws. */
+  public void noticeShown() {
+    if (noticeToShow().isEmpty() || !noticeShownThisRun.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      userSettings.incrementNotice();
+    } catch (IOException | RuntimeException e) {
+      // an unwritable home: the notice shows again next time, which errs on the side of the user
+    }
+  }
+
+  /**
+   * Records an event: validates it against the catalog (an invalid one is dropped and counted as
+   * {@code invalid:<problem>}), queues it for the outbox and returns without touching the network.
+   * Does nothing when this run does not record. Never throws.
+   *
+   * @param event the event's name, such as {@code scan.completed}
+   * @param metadata its fields, exactly the catalog's (values: String, Number, Boolean, List, Map or null)
+   */
+  public void record(String event, Map<String, ?> metadata) {
+    EventSink s = sink;
+    if (s == EventSink.NOOP) {
+      return;
+    }
+    try {
+      Instant now = settings.clock.instant();
+      UUID eventId = EventIds.newId(now, settings.random);
+      ObjectNode node = Json.MAPPER.createObjectNode();
+      node.put("event", event);
+      node.put("version", settings.hostVersion);
+      node.put("platform", platform);
+      node.put("runtime", runtime);
+      node.put("anonymous_id", anonymousId.toString());
+      node.put("event_id", eventId.toString());
+      node.put("timestamp", now.truncatedTo(ChronoUnit.HOURS).toString());
+      node.set("metadata", metadata == null ? null : Json.MAPPER.valueToTree(metadata));
+      ValidationResult result = validator.validate(node);
+      if (!result.isValid()) {
+        counters.dropped("invalid:" + result.problem().code().label(), 1);
+        if (debug) {
+          settings.stderr.println("[jmo telemetry debug] dropped invalid event: " + result.problem().reason());
+        }
+        return;
+      }
+      byte[] json = Json.MAPPER.writeValueAsBytes(result.event().toJson());
+      counters.recorded();
+      s.accept(new com.jmotools.telemetry.client.internal.QueuedEvent(eventId.toString(), json, now));
+    } catch (IllegalArgumentException e) {
+      counters.dropped("invalid:wrong_type", 1); // a value Jackson cannot turn into JSON
+    } catch (JsonProcessingException | RuntimeException e) {
+      counters.dropped("internal_error", 1);
+    }
+  }
+
+  /**
+   * Delivers what is queued now, waiting at most {@code timeout} (for {@code jmo telemetry flush}).
+   * Sends nothing when telemetry is off or in debug mode. Never throws.
+   */
+  public FlushResult flushNow(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (!status.enabled()) {
+      return new FlushResult(0, 0, 0, pendingCount(), null, "telemetry is off (" + status.explanation() + ")");
+    }
+    if (debug) {
+      return new FlushResult(0, 0, 0, pendingCount(), null, "debug mode: nothing is sent");
+    }
+    EventSink s = sink;
+    if (s != EventSink.NOOP) {
+      return s.flush(timeout);
+    }
+    // enabled but not recording this run (notice not shown yet): deliver what earlier runs left
+    Outbox outbox = outbox();
+    if (outbox.list().isEmpty()) {
+      return new FlushResult(0, 0, 0, 0, null, null);
+    }
+    OutboxPipeline p = (OutboxPipeline) newPipeline();
+    try {
+      return p.flush(timeout);
+    } finally {
+      p.close(Duration.ZERO);
+    }
+  }
+
+  /**
+   * Stops: delivers what it can within the flush timeout and leaves the rest in the outbox for the
+   * next run. Idempotent; never throws; restores the interrupt flag if interrupted.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        sink.close(settings.flushTimeout);
+      } catch (RuntimeException | Error e) {
+        // never into the host
+      }
+    }
+  }
+
+  /** Counters since this client was built. */
+  public TelemetryStats stats() {
+    return counters.snapshot();
+  }
+
+  // ----- admin operations, for `jmo telemetry ...` -----
+
+  /**
+   * Stores the user's own "on" in the state directory (consent rule 5; a project's
+   * {@code enabled: false} still wins). Takes effect from the next client built.
+   *
+   * @return the decision a client built now would make
+   * @throws UncheckedIOException if the settings file cannot be written
+   */
+  public ConsentStatus enableForUser() {
+    try {
+      userSettings.writeChoice(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+    }
+    return ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+  }
+
+  /**
+   * Stores the user's own "off" (consent rule 4), stops recording in this client and removes the
+   * events waiting in the outbox, so nothing more leaves the machine.
+   *
+   * @return the decision a client built now would make
+   * @throws UncheckedIOException if the settings file cannot be written
+   */
+  public ConsentStatus disableForUser() {
+    try {
+      userSettings.writeChoice(false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+    }
+    EventSink old = sink;
+    sink = EventSink.NOOP;
+    old.close(Duration.ZERO);
+    outbox().clear();
+    return ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+  }
+
+  /** The events waiting in the outbox, oldest first, as stored (corrupt entries skipped). Never throws. */
+  public List<JsonNode> pending() {
+    List<JsonNode> events = new ArrayList<>();
+    Outbox outbox = outbox();
+    for (Outbox.Entry e : outbox.list()) {
+      try {
+        JsonNode node = Json.MAPPER.readTree(outbox.read(e));
+        if (node != null && node.isObject()) {
+          events.add(node);
+        }
+      } catch (IOException | RuntimeException skipped) {
+        // sent meanwhile, or corrupt
+      }
+    }
+    return events;
+  }
+
+  private int pendingCount() {
+    return outbox().list().size();
+  }
+
+  /** What left the machine, oldest first, from the bounded {@code sent.jsonl}. Never throws. */
+  public List<JsonNode> sent() {
+    return new SentLog(settings.stateDirectory, settings.maxSentLogBytes).read();
+  }
+
+  /**
+   * Replaces the anonymous id with a new random one (persisted when the state directory is writable).
+   * Events recorded later in this run keep the id this client started with.
+   *
+   * @return the new id
+   */
+  public UUID resetId() {
+    return idStore.rotate();
+  }
+
+  /**
+   * Asks the collector to erase every row of this installation's id ({@code POST /v1/deletion-request}),
+   * then, once it confirmed, removes the pending events and rotates the id. Works whatever the
+   * consent decision. Waits at most the network timeout. Never throws.
+   */
+  public DeletionResult requestDeletion() {
+    UUID id = idStore.peek();
+    if (id == null) {
+      return new DeletionResult(DeletionResult.Outcome.NO_ID, 0, null, null,
+          "no anonymous id on this machine, so no event of it can have been sent");
+    }
+    if (endpoint == null) {
+      return new DeletionResult(DeletionResult.Outcome.FAILED, 0, id, null, "the collector URL is not valid: " + endpoint());
+    }
+    Uploader.DeletionAnswer answer = uploader().requestDeletion(id, settings.networkTimeout);
+    if (!answer.deleted()) {
+      return new DeletionResult(DeletionResult.Outcome.FAILED, 0, id, null, "deletion not confirmed: " + answer.error());
+    }
+    EventSink old = sink;
+    sink = EventSink.NOOP; // events of this run carry the erased id
+    old.close(Duration.ZERO);
+    outbox().clear();
+    UUID next = idStore.rotate();
+    return new DeletionResult(DeletionResult.Outcome.DELETED, answer.rows(), id, next,
+        "the collector erased " + answer.rows() + " stored events of " + id + "; the new id is " + next);
+  }
+
+  /** Immutable, checked settings of a client. */
+  private static final class Settings {
+    String hostVersion;
+    DefaultPolicy policy;
+    Map<String, String> environment;
+    Boolean projectSetting;
+    String projectEndpoint;
+    Path stateDirectory;
+    Duration flushTimeout;
+    Duration networkTimeout;
+    Outbox.Limits limits;
+    long maxSentLogBytes;
+    int queueCapacity;
+    Backoff backoff;
+    Clock clock;
+    Sleeper sleeper;
+    Random random;
+    Path dockerMarker;
+    PrintStream stderr;
+    Catalog catalog;
+  }
+
+  /** Builds a {@link Telemetry}; every setter checks its input and fails fast on a programmer error. */
+  public static final class Builder {
+    private String hostVersion;
+    private DefaultPolicy policy = DefaultPolicy.OPT_OUT;
+    private Map<String, String> environment;
+    private Boolean projectSetting;
+    private String projectEndpoint;
+    private Path stateDirectory;
+    private Duration flushTimeout = Duration.ofMillis(DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    private Duration networkTimeout = Duration.ofMillis(DEFAULT_NETWORK_TIMEOUT_MILLIS);
+    private int maxOutboxEvents = DEFAULT_MAX_OUTBOX_EVENTS;
+    private long maxOutboxBytes = DEFAULT_MAX_OUTBOX_BYTES;
+    private Duration maxOutboxAge = Duration.ofDays(DEFAULT_MAX_OUTBOX_AGE_DAYS);
+    private long maxSentLogBytes = DEFAULT_MAX_SENT_LOG_BYTES;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private Backoff backoff = new Backoff(Duration.ofMillis(DEFAULT_BACKOFF_BASE_MILLIS),
+        Duration.ofMillis(DEFAULT_BACKOFF_MAX_MILLIS), DEFAULT_MAX_ATTEMPTS);
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Random random;
+    private Path dockerMarker = Path.of("/.dockerenv");
+    private PrintStream stderr = System.err;
+    private Catalog catalog;
+
+    private Builder() {}
+
+    /** The host's version, sent in every event (required; at most 32 characters, such as {@code 0.7.0}). */
+    public Builder hostVersion(String version) {
+      Objects.requireNonNull(version, "version");
+      if (version.isEmpty() || version.length() > 32 || !version.matches("[0-9A-Za-z][0-9A-Za-z.+_-]*")) {
+        throw new IllegalArgumentException("not a version string of at most 32 characters: " + version);
+      }
+      this.hostVersion = version;
+      return this;
+    }
+
+    /** The decision when no rule before rule 6 applies; default {@link DefaultPolicy#OPT_OUT}. */
+    public Builder defaultPolicy(DefaultPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The environment variables to read; default {@link System#getenv()}. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+      return this;
+    }
+
+    /** {@code telemetry.enabled} from the project's {@code jmo.yml} as the host parsed it, or {@code null}. */
+    public Builder projectSetting(Boolean enabled) {
+      this.projectSetting = enabled;
+      return this;
+    }
+
+    /** {@code telemetry.endpoint} from the project's {@code jmo.yml}, or {@code null}; {@value #ENDPOINT_VARIABLE} wins. */
+    public Builder projectEndpoint(String endpoint) {
+      this.projectEndpoint = endpoint;
+      return this;
+    }
+
+    /** The state directory; default {@code $JMO_HOME}, else {@code $HOME/.jmo-security} (from the environment). */
+    public Builder stateDirectory(Path directory) {
+      this.stateDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** The longest {@link #close} waits for delivery; default {@value #DEFAULT_FLUSH_TIMEOUT_MILLIS} ms. */
+    public Builder flushTimeout(Duration timeout) {
+      this.flushTimeout = checkPositiveOrZero(timeout, "flushTimeout");
+      return this;
+    }
+
+    /** The longest one request may take (connect and answer); default {@value #DEFAULT_NETWORK_TIMEOUT_MILLIS} ms. */
+    public Builder networkTimeout(Duration timeout) {
+      this.networkTimeout = checkPositiveOrZero(timeout, "networkTimeout");
+      if (timeout.isZero()) {
+        throw new IllegalArgumentException("networkTimeout is zero");
+      }
+      return this;
+    }
+
+    /** The outbox's bounds; defaults {@value #DEFAULT_MAX_OUTBOX_EVENTS} events, 1 MiB, {@value #DEFAULT_MAX_OUTBOX_AGE_DAYS} days. */
+    public Builder outboxLimits(int maxEvents, long maxBytes, Duration maxAge) {
+      new Outbox.Limits(maxEvents, maxBytes, maxAge); // checks
+      this.maxOutboxEvents = maxEvents;
+      this.maxOutboxBytes = maxBytes;
+      this.maxOutboxAge = maxAge;
+      return this;
+    }
+
+    /** The bound of {@code sent.jsonl} in bytes; default {@value #DEFAULT_MAX_SENT_LOG_BYTES}. */
+    public Builder maxSentLogBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxSentLogBytes < 1024: " + bytes);
+      }
+      this.maxSentLogBytes = bytes;
+      return this;
+    }
+
+    /** The in-memory queue between {@link #record} and the outbox; default {@value #DEFAULT_QUEUE_CAPACITY}. */
+    public Builder queueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("queueCapacity < 1: " + capacity);
+      }
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * The backoff after network errors; defaults {@value #DEFAULT_BACKOFF_BASE_MILLIS} ms doubling up
+     * to {@value #DEFAULT_BACKOFF_MAX_MILLIS} ms, at most {@value #DEFAULT_MAX_ATTEMPTS} attempts per process.
+     */
+    public Builder backoff(Duration base, Duration max, int maxAttempts) {
+      this.backoff = new Backoff(base, max, maxAttempts);
+      return this;
+    }
+
+    /** The clock (event times, outbox age, Retry-After); default UTC system clock. For tests. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How waits are made (lock polling); default {@link Sleeper#SYSTEM}. For tests. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** The randomness of event ids and backoff jitter; default a {@link SecureRandom}. For tests. */
+    public Builder random(Random random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The file whose presence marks a Docker container; default {@code /.dockerenv}. For tests. */
+    public Builder dockerMarker(Path file) {
+      this.dockerMarker = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /** Where debug mode prints; default {@link System#err}. */
+    public Builder stderr(PrintStream err) {
+      this.stderr = Objects.requireNonNull(err, "err");
+      return this;
+    }
+
+    /** The catalog; default {@link Catalog#standard()}. */
+    public Builder catalog(Catalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /**
+     * Builds the client and, when this run records, starts its background uploader. Never throws
+     * for I/O trouble (an unwritable home gives an in-memory id and nothing persisted).
+     *
+     * @throws IllegalStateException if {@link #hostVersion} was not set
+     */
+    public Telemetry build() {
+      if (hostVersion == null) {
+        throw new IllegalStateException("hostVersion is required");
+      }
+      Settings s = new Settings();
+      s.hostVersion = hostVersion;
+      s.policy = policy;
+      s.environment = environment != null ? environment : Map.copyOf(System.getenv());
+      s.projectSetting = projectSetting;
+      s.projectEndpoint = projectEndpoint;
+      s.stateDirectory = stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
+      s.flushTimeout = flushTimeout;
+      s.networkTimeout = networkTimeout;
+      s.limits = new Outbox.Limits(maxOutboxEvents, maxOutboxBytes, maxOutboxAge);
+      s.maxSentLogBytes = maxSentLogBytes;
+      s.queueCapacity = queueCapacity;
+      s.backoff = backoff;
+      s.clock = clock;
+      s.sleeper = sleeper;
+      s.random = random != null ? random : new SecureRandom();
+      s.dockerMarker = dockerMarker;
+      s.stderr = stderr;
+      s.catalog = catalog != null ? catalog : Catalog.standard();
+      return new Telemetry(s);
+    }
+
+    /** {@code $JMO_HOME}, else {@code $HOME/.jmo-security}, else {@code user.home}/.jmo-security. */
+    static Path defaultStateDirectory(Map<String, String> env) {
+      String home = env.get(HOME_VARIABLE);
+      if (home != null && !home.isBlank()) {
+        return Path.of(home);
+      }
+      String userHome = env.get("HOME");
+      if (userHome == null || userHome.isBlank()) {
+        userHome = System.getProperty("user.home", ".");
+      }
+      return Path.of(userHome, ".jmo-security");
+    }
+
+    private static Duration checkPositiveOrZero(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " is negative: " + d);
+      }
+      if (d.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException(name + " is over 10 minutes: " + d);
+      }
+      return d;
+    }
+  }
+}

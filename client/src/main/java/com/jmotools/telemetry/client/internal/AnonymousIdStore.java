@@ -1,0 +1,103 @@
+package com.jmotools.telemetry.client.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps the installation's anonymous id in {@code <state>/telemetry-id}: a random UUID (v4).
+ *
+ * <p>A missing, empty, malformed or unreadable file is replaced, never sent as is. The file is
+ * written atomically (temp file + rename), so an interrupted write cannot leave an empty id. When
+ * the state directory cannot be written, the id lives in memory for this process only.
+ */
+public final class AnonymousIdStore {
+
+  /** The id file's name inside the state directory. */
+  public static final String FILE_NAME = "telemetry-id";
+
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+  private final Path file;
+  private UUID id;
+  private boolean persisted;
+
+  public AnonymousIdStore(Path stateDirectory) {
+    this.file = Objects.requireNonNull(stateDirectory, "stateDirectory").resolve(FILE_NAME);
+  }
+
+  /** The id file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The stored id if the file holds a valid one; never creates anything. */
+  public synchronized UUID peek() {
+    if (id != null) {
+      return id;
+    }
+    return readValid();
+  }
+
+  /** The id, created (and persisted if possible) when there is no valid one. Never throws. */
+  public synchronized UUID get() {
+    if (id == null) {
+      UUID stored = readValid();
+      if (stored != null) {
+        id = stored;
+        persisted = true;
+      } else {
+        id = UUID.randomUUID();
+        persisted = tryWrite(id);
+      }
+    }
+    return id;
+  }
+
+  /** Whether the id in use is stored on disk (false: in memory only). */
+  public synchronized boolean persisted() {
+    get();
+    return persisted;
+  }
+
+  /** Replaces the id with a new random one; persisted if possible. Never throws. */
+  public synchronized UUID rotate() {
+    id = UUID.randomUUID();
+    persisted = tryWrite(id);
+    return id;
+  }
+
+  private UUID readValid() {
+    try {
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length > 100) {
+        return null;
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8).trim();
+      return UUID_TEXT.matcher(text).matches() ? UUID.fromString(text) : null;
+    } catch (IOException | SecurityException e) {
+      return null;
+    }
+  }
+
+  private boolean tryWrite(UUID value) {
+    try {
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        // Something else squats the name (a directory, say): leave it alone, keep the id in memory.
+        return false;
+      }
+      AtomicFiles.write(file, (value + "\n").getBytes(StandardCharsets.UTF_8));
+      return true;
+    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package com.jmotools.telemetry.client.internal;
+
+import com.jmotools.telemetry.client.CiDetector;
+import com.jmotools.telemetry.client.ConsentRule;
+import com.jmotools.telemetry.client.ConsentStatus;
+import com.jmotools.telemetry.client.DefaultPolicy;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Applies the consent rules of DESIGN.md, in order; the first that applies decides. */
+public final class ConsentDecider {
+
+  /** The variable of rule 1. */
+  public static final String DISABLE_VARIABLE = "JMO_TELEMETRY_DISABLE";
+  /** The variable of rule 2. */
+  public static final String DO_NOT_TRACK = "DO_NOT_TRACK";
+  /** Where rule 4/5 found the project's setting. */
+  public static final String PROJECT_SOURCE = "jmo.yml";
+  /** Where rule 4/5 found the user's setting. */
+  public static final String USER_SOURCE = "user settings";
+
+  private static final Set<String> DISABLE_VALUES = Set.of("1", "true", "yes", "on");
+  private static final Set<String> DNT_VALUES = Set.of("1", "true", "yes");
+
+  private ConsentDecider() {}
+
+  /**
+   * The decision.
+   *
+   * @param env the environment variables
+   * @param projectSetting {@code telemetry.enabled} of the project's {@code jmo.yml}, or {@code null}
+   * @param user the user's stored settings
+   * @param policy the host's default
+   */
+  public static ConsentStatus decide(
+      Map<String, String> env, Boolean projectSetting, UserSettings.Values user, DefaultPolicy policy) {
+    int shown = user.noticeShown();
+    if (isOneOf(env.get(DISABLE_VARIABLE), DISABLE_VALUES)) {
+      return new ConsentStatus(false, ConsentRule.DISABLE_VARIABLE, DISABLE_VARIABLE, false, shown);
+    }
+    if (isOneOf(env.get(DO_NOT_TRACK), DNT_VALUES)) {
+      return new ConsentStatus(false, ConsentRule.DO_NOT_TRACK, DO_NOT_TRACK, false, shown);
+    }
+    Optional<String> ci = CiDetector.detect(env);
+    if (ci.isPresent()) {
+      return new ConsentStatus(false, ConsentRule.CI, ci.get(), false, shown);
+    }
+    if (Boolean.FALSE.equals(projectSetting)) {
+      return new ConsentStatus(false, ConsentRule.EXPLICIT_OFF, PROJECT_SOURCE, false, shown);
+    }
+    if (Boolean.FALSE.equals(user.enabled())) {
+      return new ConsentStatus(false, ConsentRule.EXPLICIT_OFF, USER_SOURCE, false, shown);
+    }
+    if (Boolean.TRUE.equals(user.enabled())) {
+      return new ConsentStatus(true, ConsentRule.EXPLICIT_ON, USER_SOURCE, true, shown);
+    }
+    if (Boolean.TRUE.equals(projectSetting)) {
+      return new ConsentStatus(true, ConsentRule.EXPLICIT_ON, PROJECT_SOURCE, true, shown);
+    }
+    if (policy == DefaultPolicy.OPT_IN) {
+      return new ConsentStatus(false, ConsentRule.DEFAULT_POLICY, "opt-in", false, shown);
+    }
+    // Opt-out: nothing is recorded until the notice was shown in an earlier run.
+    return new ConsentStatus(true, ConsentRule.DEFAULT_POLICY, "opt-out", shown > 0, shown);
+  }
+
+  private static boolean isOneOf(String value, Set<String> accepted) {
+    return value != null && accepted.contains(value.trim().toLowerCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,198 @@
+package com.jmotools.telemetry.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jmotools.telemetry.catalog.EventValidator;
+import com.jmotools.telemetry.catalog.ValidationResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Sends one batch from the outbox and acts on the answer. The caller holds the {@link UploadLock},
+ * so no other process sends or removes the same entries meanwhile.
+ *
+ * <p>Entries are re-validated before they leave (a corrupt or edited file is removed and counted,
+ * never sent). Accepted and duplicate events are removed and logged in {@code sent.jsonl}; rejected
+ * ones are removed and counted by the field the collector named; a 429/503 stores its
+ * {@code Retry-After} for every process; another 4xx drops the batch; anything else leaves the
+ * batch for a later try.
+ */
+public final class Delivery {
+
+  /** The most events in one request (the wire contract's limit). */
+  public static final int MAX_BATCH_EVENTS = 100;
+  /** The most bytes in one request body (the wire contract's limit). */
+  public static final int MAX_BATCH_BYTES = 64 * 1024;
+
+  /** What one pass did. */
+  public enum Kind {
+    /** Nothing was waiting. */
+    EMPTY,
+    /** A batch was settled (delivered, rejected or dropped); there may be more. */
+    PROGRESS,
+    /** The collector asked to wait ({@link Pass#notBefore()}). */
+    RETRY_LATER,
+    /** No definite answer; the batch stays. */
+    FAILED
+  }
+
+  /**
+   * The outcome of one pass.
+   *
+   * @param kind what happened
+   * @param delivered events accepted or already stored
+   * @param rejected events the collector refused
+   * @param dropped events dropped for other reasons
+   * @param notBefore the Retry-After time, for {@link Kind#RETRY_LATER}
+   * @param error the reason, for {@link Kind#FAILED}
+   */
+  public record Pass(Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error) {}
+
+  private final Outbox outbox;
+  private final Uploader uploader;
+  private final RetryAfterStore retryAfter;
+  private final SentLog sentLog;
+  private final EventValidator validator;
+  private final Counters counters;
+
+  public Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
+      EventValidator validator, Counters counters) {
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.uploader = Objects.requireNonNull(uploader, "uploader");
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    this.sentLog = Objects.requireNonNull(sentLog, "sentLog");
+    this.validator = Objects.requireNonNull(validator, "validator");
+    this.counters = Objects.requireNonNull(counters, "counters");
+  }
+
+  /** Sends at most one batch, waiting at most {@code timeout} for the answer. Never throws. */
+  public Pass sendOneBatch(Duration timeout) {
+    outbox.trim();
+    Optional<Instant> wait = retryAfter.notBefore();
+    if (wait.isPresent()) {
+      return new Pass(Kind.RETRY_LATER, 0, 0, 0, wait.get(), null);
+    }
+    List<Outbox.Entry> entries = outbox.list();
+    if (entries.isEmpty()) {
+      return new Pass(Kind.EMPTY, 0, 0, 0, null, null);
+    }
+    List<Outbox.Entry> batch = new ArrayList<>();
+    List<byte[]> bodies = new ArrayList<>();
+    int dropped = 0;
+    int bytes = 2;
+    for (Outbox.Entry entry : entries) {
+      if (batch.size() == MAX_BATCH_EVENTS) {
+        break;
+      }
+      byte[] json = readValid(entry);
+      if (json == null) {
+        if (Files.exists(entry.file())) {
+          outbox.remove(entry);
+          counters.dropped("corrupt_entry", 1);
+          dropped++;
+        }
+        continue;
+      }
+      if (json.length + 3 > MAX_BATCH_BYTES) {
+        outbox.remove(entry);
+        counters.dropped("too_large", 1);
+        dropped++;
+        continue;
+      }
+      if (bytes + json.length + 1 > MAX_BATCH_BYTES) {
+        break;
+      }
+      bytes += json.length + 1;
+      batch.add(entry);
+      bodies.add(json);
+    }
+    if (batch.isEmpty()) {
+      return new Pass(Kind.PROGRESS, 0, 0, dropped, null, null);
+    }
+
+    counters.attempt();
+    UploadResult result = uploader.upload(jsonArray(bodies), timeout);
+    if (result instanceof UploadResult.Answered) {
+      retryAfter.clear();
+      int delivered = 0;
+      int rejected = 0;
+      List<byte[]> left = new ArrayList<>();
+      for (UploadResult.Item item : ((UploadResult.Answered) result).items()) {
+        if (item.index() < 0 || item.index() >= batch.size() || batch.get(item.index()) == null) {
+          continue;
+        }
+        Outbox.Entry entry = batch.set(item.index(), null);
+        outbox.remove(entry);
+        left.add(bodies.get(item.index()));
+        if (item.status() == UploadResult.Status.REJECTED) {
+          rejected++;
+          counters.dropped("rejected:" + fieldOf(item.reason()), 1);
+        } else {
+          delivered++;
+        }
+      }
+      counters.delivered(delivered);
+      sentLog.append(left);
+      if (delivered + rejected == 0) {
+        counters.failure();
+        return new Pass(Kind.FAILED, 0, 0, dropped, null, "the collector answered for none of the batch");
+      }
+      return new Pass(Kind.PROGRESS, delivered, rejected, dropped, null, null);
+    }
+    if (result instanceof UploadResult.RetryLater) {
+      Instant until = retryAfter.remember(((UploadResult.RetryLater) result).after());
+      return new Pass(Kind.RETRY_LATER, 0, 0, dropped, until, null);
+    }
+    if (result instanceof UploadResult.Refused) {
+      int status = ((UploadResult.Refused) result).status();
+      batch.forEach(outbox::remove);
+      sentLog.append(bodies);
+      counters.dropped("http_" + status, batch.size());
+      return new Pass(Kind.PROGRESS, 0, 0, dropped + batch.size(), null, null);
+    }
+    counters.failure();
+    return new Pass(Kind.FAILED, 0, 0, dropped, null, ((UploadResult.Failed) result).reason());
+  }
+
+  private byte[] readValid(Outbox.Entry entry) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(outbox.read(entry));
+      ValidationResult r = validator.validate(node);
+      return r.isValid() ? Json.MAPPER.writeValueAsBytes(r.event().toJson()) : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static byte[] jsonArray(List<byte[]> bodies) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write('[');
+    for (int i = 0; i < bodies.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(bodies.get(i));
+    }
+    out.write(']');
+    return out.toByteArray();
+  }
+
+  /** The field a rejection names ({@code metadata.profile}), a bounded label for the counters. */
+  static String fieldOf(String reason) {
+    if (reason == null || reason.isBlank()) {
+      return "unknown";
+    }
+    int colon = reason.indexOf(':');
+    String field = colon < 0 ? "unknown" : reason.substring(0, colon).trim();
+    if (field.length() > 64 || !field.matches("[A-Za-z0-9_.\\[\\]-]*") || field.isEmpty()) {
+      return "unknown";
+    }
+    return field;
+  }
+}

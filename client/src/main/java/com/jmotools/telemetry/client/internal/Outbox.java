@@ -1,0 +1,206 @@
+package com.jmotools.telemetry.client.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The durable outbox: one file per event in {@code <state>/telemetry/outbox/}, named
+ * {@code <epoch-millis>-<event-id>.json} so that names sort oldest first.
+ *
+ * <p>Each file is written atomically (temp + rename), so a reader sees whole events only, and one
+ * file per event lets several processes add at once without a lock. Only the holder of the
+ * {@link UploadLock} sends and removes entries, so no event is sent by two processes. The outbox is
+ * bounded by count, bytes and age ({@link Limits}); the oldest entries go first, each counted.
+ */
+public final class Outbox {
+
+  /** The outbox directory, relative to the state directory. */
+  public static final String DIRECTORY = "telemetry/outbox";
+
+  /** A temp file older than this was left by a process that died while writing; it is removed. */
+  static final Duration STALE_TEMP = Duration.ofHours(1);
+
+  private static final Pattern NAME = Pattern.compile("^(\\d{13})-([0-9a-f-]{36})\\.json$");
+
+  /**
+   * The outbox's bounds.
+   *
+   * @param maxEvents the most entries kept
+   * @param maxBytes the most bytes kept, all entries together
+   * @param maxAge entries older than this are dropped unsent
+   */
+  public record Limits(int maxEvents, long maxBytes, Duration maxAge) {
+    public Limits {
+      if (maxEvents < 1) {
+        throw new IllegalArgumentException("maxEvents < 1: " + maxEvents);
+      }
+      if (maxBytes < 1024) {
+        throw new IllegalArgumentException("maxBytes < 1024: " + maxBytes);
+      }
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("maxAge not positive: " + maxAge);
+      }
+    }
+  }
+
+  /**
+   * One waiting event.
+   *
+   * @param file its file
+   * @param recordedAt when it was recorded
+   * @param size the file's size in bytes
+   */
+  public record Entry(Path file, Instant recordedAt, long size) {}
+
+  private final Path directory;
+  private final Limits limits;
+  private final Clock clock;
+  private final Counters counters;
+
+  public Outbox(Path stateDirectory, Limits limits, Clock clock, Counters counters) {
+    this.directory = stateDirectory.resolve(DIRECTORY);
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.counters = Objects.requireNonNull(counters, "counters");
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * Adds an event.
+   *
+   * @throws IOException if it cannot be written (nothing is left behind then)
+   */
+  public void add(String eventId, byte[] json, Instant recordedAt) throws IOException {
+    String name = String.format("%013d-%s.json", Math.max(0, recordedAt.toEpochMilli()), eventId);
+    AtomicFiles.write(directory.resolve(name), json);
+  }
+
+  /** The entries, oldest first; an empty list when the directory does not exist. */
+  public List<Entry> list() {
+    List<Entry> entries = new ArrayList<>();
+    if (!Files.isDirectory(directory)) {
+      return entries;
+    }
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+      for (Path p : stream) {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+          continue;
+        }
+        try {
+          entries.add(new Entry(p, Instant.ofEpochMilli(Long.parseLong(m.group(1))), Files.size(p)));
+        } catch (NoSuchFileException gone) {
+          // sent and removed by another process meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return entries;
+    }
+    entries.sort(Comparator.comparing((Entry e) -> e.file().getFileName().toString()));
+    return entries;
+  }
+
+  /** The number of entries. */
+  public int size() {
+    return list().size();
+  }
+
+  /**
+   * Reads an entry.
+   *
+   * @throws IOException if it cannot be read (removed meanwhile, unreadable)
+   */
+  public byte[] read(Entry entry) throws IOException {
+    return Files.readAllBytes(entry.file());
+  }
+
+  /** Removes an entry; quiet when it is already gone. */
+  public void remove(Entry entry) {
+    try {
+      Files.deleteIfExists(entry.file());
+    } catch (IOException | RuntimeException e) {
+      // it stays; the collector stores each event_id once, so a resend does no harm
+    }
+  }
+
+  /** Removes every entry; returns how many. */
+  public int clear() {
+    int n = 0;
+    for (Entry e : list()) {
+      remove(e);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Enforces the limits: drops expired entries, then the oldest while over count or bytes, each
+   * counted ({@code expired}, {@code outbox_count}, {@code outbox_bytes}); removes stale temp files.
+   */
+  public void trim() {
+    List<Entry> entries = list();
+    Instant now = clock.instant();
+    Instant oldestAllowed = now.minus(limits.maxAge());
+    List<Entry> kept = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.recordedAt().isBefore(oldestAllowed)) {
+        remove(e);
+        counters.dropped("expired", 1);
+      } else {
+        kept.add(e);
+      }
+    }
+    long bytes = kept.stream().mapToLong(Entry::size).sum();
+    int i = 0;
+    while (kept.size() - i > limits.maxEvents()) {
+      Entry e = kept.get(i++);
+      remove(e);
+      bytes -= e.size();
+      counters.dropped("outbox_count", 1);
+    }
+    while (bytes > limits.maxBytes() && i < kept.size()) {
+      Entry e = kept.get(i++);
+      remove(e);
+      bytes -= e.size();
+      counters.dropped("outbox_bytes", 1);
+    }
+    removeStaleTemps(now);
+  }
+
+  private void removeStaleTemps(Instant now) {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, AtomicFiles.TEMP_PREFIX + "*")) {
+      for (Path p : stream) {
+        try {
+          FileTime t = Files.getLastModifiedTime(p);
+          if (t.toInstant().isBefore(now.minus(STALE_TEMP))) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException gone) {
+          // another process finished or removed it
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package com.jmotools.telemetry.client.internal;
+
+import com.jmotools.telemetry.client.FlushResult;
+import com.jmotools.telemetry.client.Sleeper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sink of a recording client: a bounded in-memory queue, written to the {@link Outbox} and
+ * uploaded by one named daemon worker ({@value #THREAD_NAME}).
+ *
+ * <p>{@link #accept} only enqueues (when full, the oldest is dropped and counted
+ * {@code queue_full}). The worker first delivers what earlier runs left, then writes and sends new
+ * events as they come, backing off on failures ({@link Backoff}) and honouring {@code Retry-After}.
+ * {@link #close} writes whatever is still queued to disk first, then gives the worker until the
+ * deadline to deliver; what it cannot deliver stays in the outbox for the next run. A shutdown hook
+ * writes the queue to disk if the host exits without closing.
+ */
+public final class OutboxPipeline implements EventSink {
+
+  /** The worker thread's name. */
+  public static final String THREAD_NAME = "jmo-telemetry-uploader";
+
+  /** How long the worker waits before trying again when another process holds the upload lock. */
+  static final Duration LOCK_BUSY_WAIT = Duration.ofMillis(200);
+
+  private final Outbox outbox;
+  private final Delivery delivery;
+  private final UploadLock uploadLock;
+  private final Uploader uploader;
+  private final Counters counters;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Random random;
+  private final Backoff backoff;
+  private final Duration networkTimeout;
+  private final ArrayBlockingQueue<QueuedEvent> queue;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private boolean signalled;
+  private volatile boolean closing;
+  private volatile long closeDeadlineNanos;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch workerDone = new CountDownLatch(1);
+  private final Thread worker;
+  private final Thread shutdownHook;
+
+  /**
+   * Builds and starts the pipeline.
+   *
+   * @param queueCapacity the most events held in memory before they reach the outbox
+   */
+  public OutboxPipeline(Outbox outbox, Delivery delivery, UploadLock uploadLock, Uploader uploader, Counters counters,
+      Clock clock, Sleeper sleeper, Random random, Backoff backoff, Duration networkTimeout, int queueCapacity) {
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.delivery = Objects.requireNonNull(delivery, "delivery");
+    this.uploadLock = Objects.requireNonNull(uploadLock, "uploadLock");
+    this.uploader = Objects.requireNonNull(uploader, "uploader");
+    this.counters = Objects.requireNonNull(counters, "counters");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.random = Objects.requireNonNull(random, "random");
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.networkTimeout = Objects.requireNonNull(networkTimeout, "networkTimeout");
+    if (queueCapacity < 1) {
+      throw new IllegalArgumentException("queueCapacity < 1: " + queueCapacity);
+    }
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.worker = new Thread(this::runWorker, THREAD_NAME);
+    worker.setDaemon(true);
+    this.shutdownHook = new Thread(this::persistQueued, THREAD_NAME + "-shutdown");
+    try {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } catch (IllegalStateException | SecurityException e) {
+      // shutting down already: close() still persists the queue
+    }
+    worker.start();
+  }
+
+  @Override
+  public void accept(QueuedEvent event) {
+    if (closed.get()) {
+      // after close there is no worker: keep it on disk for the next run
+      write(event);
+      return;
+    }
+    while (!queue.offer(event)) {
+      if (queue.poll() != null) {
+        counters.dropped("queue_full", 1);
+      }
+    }
+    signal();
+  }
+
+  /** Writes every queued event to the outbox (in the calling thread). */
+  void persistQueued() {
+    QueuedEvent e;
+    boolean any = false;
+    while ((e = queue.poll()) != null) {
+      write(e);
+      any = true;
+    }
+    if (any) {
+      trimQuietly();
+    }
+  }
+
+  private void trimQuietly() {
+    // trimming removes files: only the holder of the upload lock does it, so two processes never
+    // both drop "the oldest"; if it is busy, the holder trims before its next batch
+    Optional<UploadLock.Held> held = uploadLock.tryAcquire();
+    if (held.isPresent()) {
+      try (UploadLock.Held h = held.get()) {
+        outbox.trim();
+      }
+    }
+  }
+
+  private void write(QueuedEvent e) {
+    try {
+      outbox.add(e.eventId(), e.json(), e.recordedAt());
+    } catch (IOException | RuntimeException ex) {
+      counters.dropped("outbox_unwritable", 1);
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      signalled = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for a signal, at most {@code max} (null: no limit). */
+  private void await(Duration max) throws InterruptedException {
+    lock.lock();
+    try {
+      if (!signalled && !closing) {
+        if (max == null) {
+          wake.await();
+        } else if (!max.isNegative() && !max.isZero()) {
+          wake.await(max.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+      signalled = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void runWorker() {
+    try {
+      uploader.warmUp();
+      runUntilClosing();
+      if (closing) {
+        finalFlush();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      // a bug must not reach the host; the outbox keeps the events for the next run
+    } finally {
+      workerDone.countDown();
+    }
+  }
+
+  private void runUntilClosing() throws InterruptedException {
+    int failures = 0;
+    boolean gaveUp = false;
+    Instant notBefore = null;
+    while (!closing) {
+      try {
+        persistQueued();
+        if (gaveUp) {
+          await(null);
+          continue;
+        }
+        if (notBefore != null && clock.instant().isBefore(notBefore)) {
+          await(Duration.between(clock.instant(), notBefore));
+          continue;
+        }
+        notBefore = null;
+        Optional<UploadLock.Held> held = uploadLock.tryAcquire();
+        if (held.isEmpty()) {
+          await(LOCK_BUSY_WAIT);
+          continue;
+        }
+        Delivery.Pass pass;
+        try (UploadLock.Held h = held.get()) {
+          pass = delivery.sendOneBatch(networkTimeout);
+        }
+        switch (pass.kind()) {
+          case EMPTY:
+            failures = 0;
+            await(null);
+            break;
+          case PROGRESS:
+            failures = 0;
+            break;
+          case RETRY_LATER:
+            notBefore = pass.notBefore();
+            break;
+          case FAILED:
+          default:
+            failures++;
+            if (backoff.mayRetry(failures)) {
+              notBefore = clock.instant().plus(backoff.delay(failures, random));
+            } else {
+              gaveUp = true;
+            }
+            break;
+        }
+      } catch (RuntimeException e) {
+        // keep going, but never spin on a repeated failure
+        // a bug must not reach the host; the outbox keeps the events for the next run
+        await(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  /** At close: send what is left until the outbox is empty, the deadline passes, or the collector says wait. */
+  private void finalFlush() throws InterruptedException {
+    persistQueued();
+    while (true) {
+      long left = closeDeadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Optional<UploadLock.Held> held = uploadLock.acquire(closeDeadlineNanos, sleeper);
+      if (held.isEmpty()) {
+        return;
+      }
+      Delivery.Pass pass;
+      try (UploadLock.Held h = held.get()) {
+        Duration remaining = Duration.ofNanos(closeDeadlineNanos - System.nanoTime());
+        pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
+      }
+      if (pass.kind() != Delivery.Kind.PROGRESS) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public FlushResult flush(Duration timeout) {
+    persistQueued();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int delivered = 0;
+    int rejected = 0;
+    int dropped = 0;
+    Instant notBefore = null;
+    String error = null;
+    try {
+      while (true) {
+        Optional<UploadLock.Held> held = uploadLock.acquire(deadline, sleeper);
+        if (held.isEmpty()) {
+          error = "another process is uploading; try again shortly";
+          break;
+        }
+        Delivery.Pass pass;
+        try (UploadLock.Held h = held.get()) {
+          Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
+          if (remaining.isNegative() || remaining.isZero()) {
+            error = "no time left";
+            break;
+          }
+          pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
+        }
+        delivered += pass.delivered();
+        rejected += pass.rejected();
+        dropped += pass.dropped();
+        if (pass.kind() == Delivery.Kind.EMPTY) {
+          break;
+        }
+        if (pass.kind() == Delivery.Kind.RETRY_LATER) {
+          notBefore = pass.notBefore();
+          error = "the collector asked to wait until " + notBefore;
+          break;
+        }
+        if (pass.kind() == Delivery.Kind.FAILED) {
+          error = pass.error();
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error = "interrupted";
+    }
+    return new FlushResult(delivered, rejected, dropped, outbox.size(), notBefore, error);
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    persistQueued();
+    closeDeadlineNanos = deadline;
+    closing = true;
+    signal();
+    try {
+      workerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException | SecurityException e) {
+      // the JVM is shutting down; the hook finds an empty queue
+    }
+  }
+
+  /** Whether the worker has stopped (for tests). */
+  boolean workerStopped() {
+    return workerDone.getCount() == 0;
+  }
+}

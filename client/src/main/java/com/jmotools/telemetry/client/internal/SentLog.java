@@ -1,0 +1,105 @@
+package com.jmotools.telemetry.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code <state>/telemetry/sent.jsonl}: exactly what left the machine, one event per line, bounded
+ * in bytes (the oldest lines go first). Written only by the holder of the {@link UploadLock}.
+ */
+public final class SentLog {
+
+  /** The file, relative to the state directory. */
+  public static final String FILE = "telemetry/sent.jsonl";
+
+  private final Path file;
+  private final long maxBytes;
+
+  public SentLog(Path stateDirectory, long maxBytes) {
+    if (maxBytes < 1024) {
+      throw new IllegalArgumentException("maxBytes < 1024: " + maxBytes);
+    }
+    this.file = stateDirectory.resolve(FILE);
+    this.maxBytes = maxBytes;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Appends events (each one line of JSON), dropping the oldest lines beyond the bound. Never throws. */
+  public void append(List<byte[]> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    ByteArrayOutputStream add = new ByteArrayOutputStream();
+    for (byte[] e : events) {
+      add.writeBytes(e);
+      add.write('\n');
+    }
+    try {
+      long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+      if (size + add.size() <= maxBytes) {
+        Files.createDirectories(file.getParent());
+        Files.write(file, add.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return;
+      }
+      List<byte[]> lines = new ArrayList<>();
+      if (size > 0) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          lines.add((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      for (byte[] e : events) {
+        byte[] line = new byte[e.length + 1];
+        System.arraycopy(e, 0, line, 0, e.length);
+        line[e.length] = '\n';
+        lines.add(line);
+      }
+      // keep the newest lines that fit in half the bound, so trimming is rare
+      long budget = maxBytes / 2;
+      int from = lines.size();
+      long kept = 0;
+      while (from > 0 && kept + lines.get(from - 1).length <= budget) {
+        kept += lines.get(--from).length;
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (int i = from; i < lines.size(); i++) {
+        out.writeBytes(lines.get(i));
+      }
+      AtomicFiles.write(file, out.toByteArray());
+    } catch (IOException | RuntimeException e) {
+      // the log is for the user's information; delivery does not depend on it
+    }
+  }
+
+  /** The logged events, oldest first; lines that are not JSON objects are skipped. Never throws. */
+  public List<JsonNode> read() {
+    List<JsonNode> events = new ArrayList<>();
+    try {
+      if (!Files.isRegularFile(file)) {
+        return events;
+      }
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        try {
+          JsonNode node = Json.MAPPER.readTree(line);
+          if (node != null && node.isObject()) {
+            events.add(node);
+          }
+        } catch (IOException malformed) {
+          // skipped
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return events;
+    }
+    return events;
+  }
+}

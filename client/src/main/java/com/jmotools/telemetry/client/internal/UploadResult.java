@@ -1,0 +1,45 @@
+package com.jmotools.telemetry.client.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/** What the collector made of one batch; the delivery policy acts on it. */
+public sealed interface UploadResult {
+
+  /** How the collector treated one event of the batch. */
+  enum Status { ACCEPTED, DUPLICATE, REJECTED }
+
+  /**
+   * One item of a 200 answer.
+   *
+   * @param index the event's position in the batch
+   * @param status accepted, duplicate or rejected
+   * @param reason why it was rejected, else {@code null}
+   */
+  record Item(int index, Status status, String reason) {}
+
+  /** 200: per-event results (accepted and duplicate are delivered, rejected are dropped). */
+  record Answered(List<Item> items) implements UploadResult {
+    public Answered {
+      items = List.copyOf(items);
+    }
+  }
+
+  /** 429 or 503: try again after {@code after}. */
+  record RetryLater(int status, Duration after) implements UploadResult {
+    public RetryLater {
+      Objects.requireNonNull(after, "after");
+    }
+  }
+
+  /** Another 4xx: the batch is dropped for good. */
+  record Refused(int status) implements UploadResult {}
+
+  /** A network error, a timeout, a 5xx or an unreadable answer: try again later. */
+  record Failed(String reason) implements UploadResult {
+    public Failed {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package com.jmotools.telemetry.client.internal;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/** Sends to the collector; the edge of the client towards the network. */
+public interface Uploader {
+
+  /** An uploader for hosts without a usable endpoint: every call fails, nothing leaves the machine. */
+  Uploader NONE = new Uploader() {
+    @Override
+    public UploadResult upload(byte[] jsonArray, Duration timeout) {
+      return new UploadResult.Failed("no usable endpoint");
+    }
+
+    @Override
+    public DeletionAnswer requestDeletion(UUID anonymousId, Duration timeout) {
+      return new DeletionAnswer(false, 0, "no usable endpoint");
+    }
+  };
+
+  /**
+   * The answer to a deletion request.
+   *
+   * @param deleted whether the collector confirmed
+   * @param rows rows it erased
+   * @param error why not, when not
+   */
+  record DeletionAnswer(boolean deleted, long rows, String error) {}
+
+  /** Prepares for the first call (connection machinery, class loading); optional. */
+  default void warmUp() {}
+
+  /** POSTs a JSON array of events to {@code /v1/events}, waiting at most {@code timeout}. Never throws. */
+  UploadResult upload(byte[] jsonArray, Duration timeout);
+
+  /** POSTs to {@code /v1/deletion-request}, waiting at most {@code timeout}. Never throws. */
+  DeletionAnswer requestDeletion(UUID anonymousId, Duration timeout);
+}
