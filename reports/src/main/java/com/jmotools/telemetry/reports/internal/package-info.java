@@ -1,0 +1,2 @@
+/** Implementation of the reports module; not public API. */
+package com.jmotools.telemetry.reports.internal;

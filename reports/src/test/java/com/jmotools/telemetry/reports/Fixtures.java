@@ -1,0 +1,63 @@
+package com.jmotools.telemetry.reports;
+
+/**
+ * A small seeded quarter (Q1 2026) whose every statistic is known by hand; see {@code TelemetryStatsTest}.
+ * Four installations A to D send 14 events in the quarter; E sends one just before it and D one just after.
+ */
+final class Fixtures {
+
+  static final String A = "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  static final String B = "b7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  static final String C = "c7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  static final String D = "d7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  static final String E = "e7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+
+  static final Period Q1 = Period.quarter("2026Q1");
+
+  private Fixtures() {}
+
+  static String started(String mode, String profile, String... tools) {
+    return "{\"mode\":\"" + mode + "\",\"profile\":\"" + profile + "\",\"tools\":[\"" + String.join("\",\"", tools)
+        + "\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}";
+  }
+
+  static String failed(String tool, String type, String exit, String profile) {
+    return "{\"tool\":\"" + tool + "\",\"failure_type\":\"" + type + "\",\"exit_code\":" + exit + ",\"profile\":\"" + profile + "\"}";
+  }
+
+  static String completed(String mode, String profile, String duration, int ok, int failed, String findings) {
+    return "{\"mode\":\"" + mode + "\",\"profile\":\"" + profile + "\",\"duration_bucket\":\"" + duration
+        + "\",\"tools_succeeded\":" + ok + ",\"tools_failed\":" + failed + ",\"total_findings_bucket\":\"" + findings + "\"}";
+  }
+
+  static String wizard(String profile, String exec, String artifact, int seconds) {
+    return "{\"profile_selected\":\"" + profile + "\",\"execution_mode\":\"" + exec + "\",\"artifact_generated\":"
+        + (artifact == null ? "null" : "\"" + artifact + "\"") + ",\"duration_seconds\":" + seconds + "}";
+  }
+
+  static String report(String findings, boolean suppressions, boolean compliance, String... formats) {
+    return "{\"output_formats\":[\"" + String.join("\",\"", formats) + "\"],\"findings_bucket\":\"" + findings
+        + "\",\"suppressions_used\":" + suppressions + ",\"compliance_enabled\":" + compliance + "}";
+  }
+
+  static Seeder quarter() {
+    return new Seeder()
+        .add("scan.started", A, "Linux", "0.7.0", "2026-01-05T10:00:00Z", started("cli", "balanced", "trivy", "semgrep"))
+        .add("scan.started", A, "Linux", "0.7.0", "2026-01-05T11:00:00Z", started("cli", "balanced", "trivy"))
+        .add("scan.started", B, "macOS", "0.7.1", "2026-01-12T09:00:00Z", started("wizard", "fast", "trivy", "zap"))
+        .add("scan.started", C, "Windows", "0.7.1", "2026-02-02T09:00:00Z", started("docker", "deep", "zap"))
+        .add("scan.started", D, "Linux", "0.7.1", "2026-03-30T23:00:00Z", started("cli", "balanced", "semgrep"))
+        .add("tool.failed", A, "Linux", "0.7.0", "2026-01-05T10:00:00Z", failed("trivy", "timeout", "null", "balanced"))
+        .add("tool.failed", B, "macOS", "0.7.1", "2026-01-12T09:00:00Z", failed("trivy", "crash", "139", "fast"))
+        .add("tool.failed", B, "macOS", "0.7.1", "2026-01-12T09:00:00Z", failed("zap", "non_zero_exit", "2", "fast"))
+        .add("scan.completed", A, "Linux", "0.7.0", "2026-01-05T10:00:00Z", completed("cli", "balanced", "<5min", 1, 1, "10-100"))
+        .add("scan.completed", B, "macOS", "0.7.1", "2026-01-12T10:00:00Z", completed("wizard", "fast", "5-15min", 1, 2, "0"))
+        .add("wizard.completed", B, "macOS", "0.7.1", "2026-01-12T08:00:00Z", wizard("fast", "docker", "makefile", 120))
+        .add("wizard.completed", C, "Windows", "0.7.1", "2026-02-02T08:00:00Z", wizard("deep", "native", null, 60))
+        .add("report.generated", A, "Linux", "0.7.0", "2026-01-05T12:00:00Z", report("10-100", true, false, "json", "md"))
+        .add("report.generated", D, "Linux", "0.7.1", "2026-03-29T12:00:00Z", report(">1000", false, true, "json", "sarif"))
+        // Outside Q1: the hour before it and the first hour after it.
+        .add("scan.started", E, "Linux", "0.6.0", "2025-12-31T23:00:00Z", started("cli", "fast", "trivy"))
+        .add("scan.started", D, "Linux", "0.7.1", "2026-04-01T00:00:00Z", started("cli", "fast", "trivy"));
+  }
+}
