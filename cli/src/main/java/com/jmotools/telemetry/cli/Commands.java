@@ -1,0 +1,61 @@
+package com.jmotools.telemetry.cli;
+
+import com.jmotools.telemetry.cli.internal.ExitCodes;
+import com.jmotools.telemetry.cli.internal.UserError;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Builds the picocli command lines of jmo and jmotools: the environment injected, errors as one line. */
+final class Commands {
+
+  private Commands() {}
+
+  static CommandLine commandLine(Object root, CliEnvironment env) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        try {
+          Constructor<K> c = cls.getDeclaredConstructor(CliEnvironment.class);
+          c.setAccessible(true);
+          return c.newInstance(env);
+        } catch (NoSuchMethodException e) {
+          return defaults.create(cls);
+        }
+      }
+    };
+    CommandLine cl = new CommandLine(root, factory);
+    cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(env.out(), StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      PrintWriter err = c.getErr();
+      err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage().replaceAll("\\s+", " ").trim());
+      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return ExitCodes.USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+      PrintWriter err = c.getErr();
+      String name = c.getCommandSpec().root().name();
+      if (ex instanceof UserError) {
+        err.println(name + ": " + ex.getMessage());
+        err.flush();
+        return ((UserError) ex).exitCode();
+      }
+      if (ex instanceof InterruptedException) {
+        err.println(name + ": interrupted");
+        err.flush();
+        Thread.currentThread().interrupt();
+        return ExitCodes.INTERRUPTED;
+      }
+      err.println(name + ": unexpected error: " + ex);
+      err.flush();
+      return ExitCodes.ERROR;
+    });
+    return cl;
+  }
+}

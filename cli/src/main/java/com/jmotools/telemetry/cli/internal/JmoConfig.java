@@ -1,0 +1,54 @@
+package com.jmotools.telemetry.cli.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What jmo.yml says, after checking: profiles (built-ins with the file's overrides), custom tools,
+ * suppressions, compliance, and the telemetry settings passed to the client.
+ *
+ * @param source the file read, or null when there was none
+ * @param defaultProfile the profile used when none is named
+ * @param profiles every profile by name
+ * @param customTools tools defined in the file
+ * @param suppressions suppression rules
+ * @param compliance whether reports map findings to compliance frameworks
+ * @param telemetryEnabled {@code telemetry.enabled}, or null when absent
+ * @param telemetryEndpoint {@code telemetry.endpoint}, or null when absent
+ */
+public record JmoConfig(
+    Path source,
+    String defaultProfile,
+    Map<String, Profile> profiles,
+    List<ToolDefinition> customTools,
+    List<Suppression> suppressions,
+    boolean compliance,
+    Boolean telemetryEnabled,
+    String telemetryEndpoint) {
+
+  /** The profile used when neither the command line nor jmo.yml names one. */
+  public static final String DEFAULT_PROFILE = "balanced";
+
+  public JmoConfig {
+    Objects.requireNonNull(defaultProfile, "defaultProfile");
+    profiles = Map.copyOf(profiles);
+    customTools = List.copyOf(customTools);
+    suppressions = List.copyOf(suppressions);
+    if (!profiles.containsKey(defaultProfile)) {
+      throw new IllegalArgumentException("default_profile '" + defaultProfile + "' is not a profile (known: "
+          + String.join(", ", new java.util.TreeSet<>(profiles.keySet())) + ")");
+    }
+  }
+
+  /** The configuration when there is no jmo.yml. */
+  public static JmoConfig defaults() {
+    return new JmoConfig(null, DEFAULT_PROFILE, Profile.builtIns(), List.of(), List.of(), false, null, null);
+  }
+
+  /** The tool registry: built-ins plus this file's custom tools. */
+  public ToolRegistry registry() {
+    return ToolRegistry.builtIn().with(customTools);
+  }
+}

@@ -1,0 +1,147 @@
+package com.jmotools.telemetry.cli.internal;
+
+import com.jmotools.telemetry.cli.CliEnvironment;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A whole scan: resolve the profile and tools, collect the targets, skip (or refuse, with
+ * {@code --strict}) missing tools, then {@code scan.started}, the tool runs with a
+ * {@code tool.failed} per failure, and {@code scan.completed}.
+ */
+public final class ScanOperation {
+
+  /** The outcome of a scan. */
+  public record Outcome(List<ToolResult> results, long findings, int succeeded, int failed, Path resultsDir) {}
+
+  private final CliEnvironment env;
+  private final JmoConfig config;
+  private final TelemetrySession telemetry;
+  private final PrintWriter err;
+
+  public ScanOperation(CliEnvironment env, JmoConfig config, TelemetrySession telemetry, PrintWriter err) {
+    this.env = env;
+    this.config = config;
+    this.telemetry = telemetry;
+    this.err = err;
+  }
+
+  /**
+   * Runs the scan.
+   *
+   * @throws UserError for an unknown profile or tool, no targets, or a missing tool under --strict
+   * @throws InterruptedException if interrupted (the running tools are killed)
+   */
+  public Outcome run(ScanRequest request) throws InterruptedException {
+    String profileName = request.profileName() != null ? request.profileName() : config.defaultProfile();
+    Profile profile = config.profiles().get(profileName);
+    if (profile == null) {
+      throw new UserError(ExitCodes.CONFIG, "unknown profile '" + profileName + "' (known: "
+          + String.join(", ", new java.util.TreeSet<>(config.profiles().keySet())) + ")");
+    }
+    boolean replaced = !request.tools().isEmpty();
+    List<String> toolNames = replaced ? request.tools() : profile.tools();
+    String profileToSend = TelemetrySession.profileToSend(profileName, replaced);
+    ToolRegistry registry = config.registry();
+    Map<String, ToolDefinition> selected = new LinkedHashMap<>();
+    for (String name : toolNames) {
+      ToolDefinition d = registry.find(name.trim()).orElseThrow(() -> new UserError(ExitCodes.CONFIG, "unknown tool '" + name
+          + "' (built in: " + String.join(", ", builtInNames(registry)) + "; others can be defined under custom_tools in jmo.yml)"));
+      selected.put(d.name(), d);
+    }
+
+    String token = env.variables().get(GitLabProjects.TOKEN_VARIABLE);
+    List<Target> targets = TargetCollector.collect(request.targets(), env.workingDirectory(), GitLabProjects.api(token));
+    if (targets.isEmpty()) {
+      throw new UserError(ExitCodes.CONFIG, "nothing to scan: give --repo, --repos-dir, --targets, --image, --url, "
+          + "--terraform-state, --cloudformation, --k8s-manifest, --gitlab-repo, --gitlab-group or --k8s-context");
+    }
+
+    ToolRunner runner = new ToolRunner(env.variables());
+    List<ToolDefinition> runnable = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (ToolDefinition d : selected.values()) {
+      List<String> exes = runner.missingExecutables(d);
+      if (exes.isEmpty()) {
+        runnable.add(d);
+      } else {
+        missing.add(d.name() + " (" + String.join(", ", exes) + " not on PATH; install: " + d.installHint() + ")");
+      }
+    }
+    if (!missing.isEmpty() && request.strict()) {
+      throw new UserError(ExitCodes.MISSING_TOOL, "--strict: not installed: " + String.join("; ", missing));
+    }
+    missing.forEach(m -> err.println("jmo: warning: skipping " + m));
+
+    TelemetrySession.Mode mode = telemetry.mode(request.fromWizard());
+    telemetry.showNoticeIfDue(err);
+    Instant start = env.clock().instant();
+    telemetry.scanStarted(mode, profileToSend, runnable, TargetCollector.counts(targets));
+
+    int threads = request.threads() != null ? request.threads() : profile.threads();
+    Progress progress = new Progress(err, env.terminal());
+    ScanListener listener = new ScanListener() {
+      @Override
+      public void planned(int runs) {
+        progress.planned(runs);
+      }
+
+      @Override
+      public void started(Target target, String tool) {
+        progress.started(target, tool);
+      }
+
+      @Override
+      public void finished(ToolResult result) {
+        progress.finished(result);
+        if (result.status() == ToolResult.Status.FAILED) {
+          telemetry.toolFailed(selected.get(result.tool()), result, profileToSend);
+        }
+      }
+
+      @Override
+      public void warn(String message) {
+        progress.warn(message);
+      }
+
+      @Override
+      public void done() {
+        progress.done();
+      }
+    };
+    Path resultsDir = env.workingDirectory().resolve(request.resultsDir()).normalize();
+    List<ToolResult> results = new ScanEngine(runner, env.variables())
+        .run(targets, runnable, profile, threads, request.timeout(), resultsDir, listener);
+
+    int succeeded = 0;
+    int failed = 0;
+    long findings = 0;
+    for (ToolResult r : results) {
+      if (r.status() == ToolResult.Status.SUCCEEDED) {
+        succeeded++;
+        findings += r.findings();
+      } else if (r.status() == ToolResult.Status.FAILED) {
+        failed++;
+      }
+    }
+    Duration elapsed = Duration.between(start, env.clock().instant());
+    telemetry.scanCompleted(mode, profileToSend, elapsed, succeeded, failed, findings);
+    err.println(String.format(Locale.ROOT, "jmo: scan done in %.1f s: %d tool run(s) succeeded, %d failed, %d finding(s); results in %s",
+        elapsed.toMillis() / 1000.0, succeeded, failed, findings, resultsDir));
+    err.flush();
+    return new Outcome(results, findings, succeeded, failed, resultsDir);
+  }
+
+  private static List<String> builtInNames(ToolRegistry registry) {
+    List<String> out = new ArrayList<>();
+    registry.all().stream().filter(ToolDefinition::builtIn).forEach(d -> out.add(d.name()));
+    return out;
+  }
+}
