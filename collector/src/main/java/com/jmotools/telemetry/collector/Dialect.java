@@ -3,9 +3,10 @@ package com.jmotools.telemetry.collector;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
@@ -34,7 +35,7 @@ public enum Dialect {
     if (this == SQLITE) {
       statement.setString(index, formatHour(hour));
     } else {
-      statement.setTimestamp(index, Timestamp.from(hour));
+      statement.setObject(index, hour.atOffset(ZoneOffset.UTC));
     }
   }
 
@@ -48,8 +49,8 @@ public enum Dialect {
       String text = rows.getString(column);
       return text == null ? null : parseText(text);
     }
-    Timestamp stamp = rows.getTimestamp(column);
-    return stamp == null ? null : stamp.toInstant();
+    OffsetDateTime time = rows.getObject(column, OffsetDateTime.class);
+    return time == null ? null : time.toInstant();
   }
 
   /** The SQLite text form of an hour: {@code 2026-11-26T14:00:00Z}. */

@@ -1,0 +1,434 @@
+package com.jmotools.telemetry.collector;
+
+import com.jmotools.telemetry.catalog.Catalog;
+import com.jmotools.telemetry.collector.internal.GroupCommitWriter;
+import com.jmotools.telemetry.collector.internal.IngestHandlers;
+import com.jmotools.telemetry.collector.internal.IngestMetrics;
+import com.jmotools.telemetry.collector.internal.RateLimiter;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's HTTP server: the ingestion endpoints of the wire contract, health, readiness
+ * and Prometheus metrics, plus whatever routes {@link CollectorExtension}s add.
+ *
+ * <pre>{@code
+ * try (Database db = Database.open("jmo-telemetry.db");
+ *      CollectorServer server = CollectorServer.builder(db).port(8787).build().start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>The server does not own the {@link Database}: close it after the server.
+ */
+public final class CollectorServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CollectorServer.class);
+
+  /** Default port. */
+  public static final int DEFAULT_PORT = 8787;
+  /** Default interface: all of them. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** Largest request body, as the wire contract fixes: 64 KiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  /** Events waiting for the writer at most; beyond it requests are answered 503. */
+  public static final int DEFAULT_MAX_QUEUED_EVENTS = 50_000;
+  /** Events stored per transaction at most. */
+  public static final int DEFAULT_MAX_COMMIT_EVENTS = 4_000;
+  /** Sustained requests per second from one client; 0 disables the limit. */
+  public static final double DEFAULT_RATE_PER_SECOND = 20;
+  /** Requests one client may send at once. */
+  public static final int DEFAULT_RATE_BURST = 100;
+  /** Clients tracked by the rate limiter at most. */
+  public static final int DEFAULT_RATE_MAX_CLIENTS = 100_000;
+  /** A connection idle (or a body stalled) this long is closed. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+  /** Events older than this are purged. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
+  /** How often the purge runs (the first run is at start). */
+  public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofDays(1);
+  /** How long a request waits for its commit before it is answered 503. */
+  public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(30);
+  /** How long {@link #close()} waits for queued events to be committed and answered. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Settings settings;
+  private final Database database;
+  private final EventStore store;
+  private final PrometheusMeterRegistry meters;
+  private final GroupCommitWriter writer;
+  private final IngestHandlers handlers;
+  private final AdminAuth admin;
+  private final ScheduledExecutorService purger;
+  private final Javalin app;
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private CollectorServer(Builder b) {
+    this.settings = new Settings(b);
+    this.database = b.database;
+    this.store = b.store != null ? b.store : EventStore.of(database);
+    this.admin = b.admin;
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    IngestMetrics metrics = new IngestMetrics(meters);
+    this.writer = new GroupCommitWriter(store, b.clock, b.maxQueuedEvents, b.maxCommitEvents, metrics);
+    RateLimiter limiter = new RateLimiter(b.ratePerSecond, b.rateBurst, DEFAULT_RATE_MAX_CLIENTS, System::nanoTime);
+    this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, metrics, b.clock,
+        b.maxBodyBytes, b.commitTimeout);
+    this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jmo-telemetry-purge");
+      t.setDaemon(true);
+      return t;
+    });
+    List<CollectorExtension> extensions = List.copyOf(b.extensions);
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.useVirtualThreads = false;
+      config.http.maxRequestSize = b.maxBodyBytes;
+      config.jetty.threadPool = new QueuedThreadPool(200, 8, 60_000);
+      config.jetty.addConnector((server, http) -> {
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(b.host);
+        connector.setPort(b.port);
+        connector.setIdleTimeout(b.idleTimeout.toMillis());
+        return connector;
+      });
+      if (b.requestLog) {
+        Logger requests = LoggerFactory.getLogger("com.jmotools.telemetry.collector.requests");
+        // Method, path, status and time: never the client's address, headers or body.
+        config.requestLogger.http((ctx, ms) -> requests.info("{} {} {} {}ms",
+            ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+      }
+      for (CollectorExtension e : extensions) {
+        e.configure(config);
+      }
+    });
+    routes();
+    CollectorExtension.Services services = new CollectorExtension.Services(database, admin, meters, b.clock);
+    for (CollectorExtension e : extensions) {
+      e.register(app, services);
+    }
+  }
+
+  /** A builder for a server on {@code database}. */
+  public static Builder builder(Database database) {
+    return new Builder(database);
+  }
+
+  private void routes() {
+    for (String path : List.of("/", "/e")) {
+      app.post(path, handlers::single);
+      app.options(path, handlers::preflight);
+      for (HandlerType type : List.of(HandlerType.GET, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE,
+          HandlerType.HEAD)) {
+        app.addHttpHandler(type, path, handlers::methodNotAllowed);
+      }
+    }
+    app.post("/v1/events", handlers::batch);
+    app.post("/v1/deletion-request", handlers::deletion);
+    app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
+    app.get("/readyz", ctx -> {
+      boolean ready = isReady();
+      ctx.status(ready ? 200 : 503).contentType("text/plain").result(ready ? "ready" : "not ready");
+    });
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+    app.after(handlers::finished);
+    // One place maps failures to answers. The guide's endpoints answer in text, the rest in JSON.
+    app.exception(IngestHandlers.ClientGoneException.class, (e, ctx) -> ctx.status(400).result(""));
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      ctx.status(e.getStatus());
+      if (isGuidePath(ctx.path())) {
+        ctx.contentType("text/plain; charset=utf-8").result(e.getStatus() == 413 ? "Payload too large" : e.getMessage());
+      } else {
+        ctx.json(java.util.Map.of("error", e.getMessage()));
+      }
+    });
+    app.exception(Exception.class, (e, ctx) -> {
+      if (e instanceof DatabaseException) {
+        LOG.warn("database failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      } else {
+        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+      }
+      if (isGuidePath(ctx.path())) {
+        ctx.status(500).contentType("text/plain; charset=utf-8").result("Internal error");
+      } else if (e instanceof DatabaseException) {
+        ctx.status(503).header("Retry-After", "5").json(java.util.Map.of("error", "the database is unavailable; retry later"));
+      } else {
+        ctx.status(500).json(java.util.Map.of("error", "internal error"));
+      }
+    });
+  }
+
+  private static boolean isGuidePath(String path) {
+    return path.equals("/") || path.equals("/e");
+  }
+
+  /**
+   * Starts the writer, the daily purge and the HTTP server.
+   *
+   * @return this server
+   * @throws IllegalStateException if it was started before
+   */
+  public synchronized CollectorServer start() {
+    if (started) {
+      throw new IllegalStateException("the server was started already");
+    }
+    started = true;
+    writer.start();
+    app.start();
+    if (!settings.purgeInterval.isZero()) {
+      purger.scheduleWithFixedDelay(this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  private void purgeSafely() {
+    try {
+      Instant cutoff = settings.clock.instant().minus(settings.retention);
+      long rows = store.purgeBefore(cutoff);
+      LOG.info("retention purge: {} events older than {} days deleted", rows, settings.retention.toDays());
+    } catch (RuntimeException e) {
+      LOG.warn("retention purge failed; it runs again in {} h: {}", settings.purgeInterval.toHours(), e.getMessage());
+    }
+  }
+
+  /** The port the server listens on (the actual one when built with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The registry behind {@code /metrics}. */
+  public MeterRegistry meters() {
+    return meters;
+  }
+
+  /** Whether the server takes events: the writer runs and the database answers. */
+  public boolean isReady() {
+    if (closed || !writer.isRunning()) {
+      return false;
+    }
+    try (Connection c = database.dataSource().getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Stops the server without losing an acknowledged event: new ingestion requests are answered
+   * 503, every queued event is committed and answered, then the HTTP server stops. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    handlers.startClosing();
+    purger.shutdownNow();
+    writer.close(settings.drainTimeout);
+    long deadline = System.nanoTime() + settings.drainTimeout.toNanos();
+    while (handlers.inFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    app.stop();
+    meters.close();
+  }
+
+  /** The server's settings, checked by the builder. */
+  private static final class Settings {
+    final Duration retention;
+    final Duration purgeInterval;
+    final Duration drainTimeout;
+    final Clock clock;
+
+    Settings(Builder b) {
+      this.retention = b.retention;
+      this.purgeInterval = b.purgeInterval;
+      this.drainTimeout = b.drainTimeout;
+      this.clock = b.clock;
+    }
+  }
+
+  /** Settings of a {@link CollectorServer}; every setter checks its input. */
+  public static final class Builder {
+    private final Database database;
+    private EventStore store;
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
+    private int maxCommitEvents = DEFAULT_MAX_COMMIT_EVENTS;
+    private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
+    private int rateBurst = DEFAULT_RATE_BURST;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration retention = DEFAULT_RETENTION;
+    private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
+    private Duration commitTimeout = DEFAULT_COMMIT_TIMEOUT;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private AdminAuth admin = AdminAuth.disabled();
+    private boolean requestLog;
+    private Clock clock = Clock.systemUTC();
+    private final List<CollectorExtension> extensions = new ArrayList<>();
+
+    private Builder(Database database) {
+      this.database = Objects.requireNonNull(database, "database");
+    }
+
+    /** The interface to listen on; default {@value CollectorServer#DEFAULT_HOST}. */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host is empty");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The port; default {@value CollectorServer#DEFAULT_PORT}; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Largest body accepted; default {@value CollectorServer#DEFAULT_MAX_BODY_BYTES} bytes. */
+    public Builder maxBodyBytes(int bytes) {
+      if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("max body size out of range (1 KiB .. 16 MiB): " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** Events waiting for the writer at most; default {@value CollectorServer#DEFAULT_MAX_QUEUED_EVENTS}. */
+    public Builder maxQueuedEvents(int events) {
+      if (events < 100) {
+        throw new IllegalArgumentException("max queued events < 100: " + events);
+      }
+      this.maxQueuedEvents = events;
+      return this;
+    }
+
+    /** Events per transaction at most; default {@value CollectorServer#DEFAULT_MAX_COMMIT_EVENTS}. */
+    public Builder maxCommitEvents(int events) {
+      if (events < 100) {
+        throw new IllegalArgumentException("max commit events < 100 (a batch request holds up to 100): " + events);
+      }
+      this.maxCommitEvents = events;
+      return this;
+    }
+
+    /**
+     * The per-client rate limit: {@code perSecond} sustained requests (0 disables it; default
+     * {@value CollectorServer#DEFAULT_RATE_PER_SECOND}) with bursts of {@code burst} (default
+     * {@value CollectorServer#DEFAULT_RATE_BURST}).
+     */
+    public Builder rateLimit(double perSecond, int burst) {
+      if (!(perSecond >= 0) || Double.isInfinite(perSecond) || burst < 1) {
+        throw new IllegalArgumentException("rate limit out of range: " + perSecond + "/s, burst " + burst);
+      }
+      this.ratePerSecond = perSecond;
+      this.rateBurst = burst;
+      return this;
+    }
+
+    /** Closes connections idle (or stalled mid-request) this long; default 15 s. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idle timeout");
+      return this;
+    }
+
+    /** Events older than this are purged; default 400 days. */
+    public Builder retention(Duration retention) {
+      this.retention = positive(retention, "retention");
+      return this;
+    }
+
+    /** How often the purge runs, first at start; default 1 day; {@link Duration#ZERO} disables it. */
+    public Builder purgeInterval(Duration interval) {
+      Objects.requireNonNull(interval, "purge interval");
+      this.purgeInterval = interval.isZero() ? interval : positive(interval, "purge interval");
+      return this;
+    }
+
+    /** How long a request waits for its commit before a 503; default 30 s. */
+    public Builder commitTimeout(Duration timeout) {
+      this.commitTimeout = positive(timeout, "commit timeout");
+      return this;
+    }
+
+    /** How long {@link CollectorServer#close()} waits to commit what is queued; default 30 s. */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = positive(timeout, "drain timeout");
+      return this;
+    }
+
+    /** The maintainer token check; default {@link AdminAuth#disabled()}. */
+    public Builder admin(AdminAuth admin) {
+      this.admin = Objects.requireNonNull(admin, "admin");
+      return this;
+    }
+
+    /** Logs one line per request (method, path, status, time; never an address); default off. */
+    public Builder requestLog(boolean enabled) {
+      this.requestLog = enabled;
+      return this;
+    }
+
+    /** The clock for received times, the future check and retention; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Stores into {@code store} instead of the database's own tables (for tests of failures). */
+    public Builder store(EventStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Adds routes; extensions are registered in the order added. */
+    public Builder extension(CollectorExtension extension) {
+      extensions.add(Objects.requireNonNull(extension, "extension"));
+      return this;
+    }
+
+    /** The server, not yet started. */
+    public CollectorServer build() {
+      return new CollectorServer(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

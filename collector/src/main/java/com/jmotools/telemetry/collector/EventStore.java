@@ -1,0 +1,57 @@
+package com.jmotools.telemetry.collector;
+
+import com.jmotools.telemetry.catalog.ValidatedEvent;
+import com.jmotools.telemetry.collector.internal.JdbcEventStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Where validated events are stored: the {@code events} and {@code deleted_ids} tables of a
+ * {@link Database}. Implementations are safe for use by several threads and several processes on
+ * one database.
+ */
+public interface EventStore {
+
+  /** What became of one appended event. */
+  enum Outcome {
+    /** Stored now. */
+    ACCEPTED,
+    /** An event with this {@code event_id} was already stored (or came earlier in the same batch). */
+    DUPLICATE,
+    /** Its {@code anonymous_id} was erased at the user's request; not stored. */
+    DELETED_ID
+  }
+
+  /**
+   * Appends {@code events} in one transaction and returns, in the same order, what became of each.
+   * When this returns, the accepted events are committed.
+   *
+   * @param events validated events, each with an {@code event_id}; times are stored cut to the hour
+   * @param receivedAt when they arrived (stored cut to the hour)
+   * @throws DatabaseException if the transaction failed; then nothing of the batch is stored
+   */
+  List<Outcome> append(List<ValidatedEvent> events, Instant receivedAt);
+
+  /**
+   * Erases every row of {@code anonymousId} and records it so its later events are refused.
+   *
+   * @return the number of rows erased (0 when there were none or it was erased before)
+   * @throws DatabaseException if the erasure failed; then nothing changed
+   */
+  int erase(UUID anonymousId, Instant at);
+
+  /**
+   * Deletes the events whose {@code timestamp} is before {@code cutoff}, in small transactions so
+   * that ingestion continues meanwhile.
+   *
+   * @return the number of rows deleted
+   * @throws DatabaseException if a deletion failed (rows deleted before stay deleted)
+   */
+  long purgeBefore(Instant cutoff);
+
+  /** The store of {@code database}'s tables. */
+  static EventStore of(Database database) {
+    return new JdbcEventStore(database.dataSource(), database.dialect());
+  }
+}

@@ -1,0 +1,41 @@
+package com.jmotools.telemetry.collector;
+
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code jmo-telemetry}, the maintainers' command. The collector provides {@code serve} and
+ * {@code purge}; other modules add subcommands to {@link #commandLine(List)}'s result.
+ */
+@Command(name = "jmo-telemetry", mixinStandardHelpOptions = true, version = "jmo-telemetry 0.7.0",
+    description = "The JMo telemetry collector and its maintenance commands.")
+public final class JmoTelemetryCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  /**
+   * The command line with {@code serve} (serving also the routes of {@code extensions}) and
+   * {@code purge}. User errors print one line and exit 2; failures print one line and exit 1.
+   */
+  public static CommandLine commandLine(List<CollectorExtension> extensions) {
+    CommandLine line = new CommandLine(new JmoTelemetryCommand())
+        .addSubcommand("serve", new ServeCommand(extensions))
+        .addSubcommand("purge", new PurgeCommand());
+    line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("jmo-telemetry: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return 1;
+    });
+    return line;
+  }
+
+  /** Runs {@code jmo-telemetry} with the collector's own subcommands. */
+  public static void main(String[] args) {
+    System.exit(commandLine(List.of()).execute(args));
+  }
+}

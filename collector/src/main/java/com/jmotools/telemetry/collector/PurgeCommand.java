@@ -1,0 +1,51 @@
+package com.jmotools.telemetry.collector;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jmo-telemetry purge}: deletes events older than the retention, now. */
+@Command(name = "purge", mixinStandardHelpOptions = true,
+    description = "Delete events older than the retention (a running collector also does this daily).")
+public final class PurgeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin DatabaseOption db = new DatabaseOption();
+
+  @Option(names = "--retention-days", defaultValue = "${env:JMO_TELEMETRY_RETENTION_DAYS:-400}",
+      description = "Delete events older than this many days (env JMO_TELEMETRY_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
+  int retentionDays;
+
+  private final Clock clock;
+
+  /** A purge command on the system clock. */
+  public PurgeCommand() {
+    this(Clock.systemUTC());
+  }
+
+  PurgeCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() {
+    if (retentionDays < 1) {
+      throw new ParameterException(spec.commandLine(), "--retention-days must be at least 1: " + retentionDays);
+    }
+    Instant cutoff = clock.instant().minus(Duration.ofDays(retentionDays));
+    try (Database database = db.open()) {
+      long rows = EventStore.of(database).purgeBefore(cutoff);
+      spec.commandLine().getOut().printf("purged %d events older than %d days (before %s) from %s%n",
+          rows, retentionDays, Dialect.formatHour(cutoff), database.description());
+    }
+    return 0;
+  }
+}

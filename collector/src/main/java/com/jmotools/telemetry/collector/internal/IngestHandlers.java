@@ -1,0 +1,484 @@
+package com.jmotools.telemetry.collector.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.catalog.Catalog;
+import com.jmotools.telemetry.catalog.EventIds;
+import com.jmotools.telemetry.catalog.EventValidator;
+import com.jmotools.telemetry.catalog.Problem;
+import com.jmotools.telemetry.catalog.ValidatedEvent;
+import com.jmotools.telemetry.catalog.ValidationResult;
+import com.jmotools.telemetry.collector.EventStore;
+import com.jmotools.telemetry.collector.EventStore.Outcome;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingestion endpoints: {@code POST /} and {@code /e} (the guide's Worker contract, one event,
+ * plain-text answers) and {@code POST /v1/events} (batches with per-event results), plus
+ * {@code POST /v1/deletion-request}. HTTP answers are sent only after the writer has committed.
+ */
+public final class IngestHandlers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestHandlers.class);
+
+  /** Events per batch request, as the wire contract fixes. */
+  public static final int MAX_BATCH_EVENTS = 100;
+  /** How far in the future a timestamp may lie (clock skew), per the contract. */
+  public static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+  /** Timestamps before this are refused: nothing of ours predates it, and text order stays time order. */
+  public static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
+
+  static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
+  private static final int MAX_NESTING = 32;
+
+  private final EventValidator validator;
+  private final GroupCommitWriter writer;
+  private final EventStore store;
+  private final RateLimiter rateLimiter;
+  private final IngestMetrics metrics;
+  private final Clock clock;
+  private final int maxBodyBytes;
+  private final Duration commitTimeout;
+  private final ObjectMapper json;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public IngestHandlers(Catalog catalog, GroupCommitWriter writer, EventStore store, RateLimiter rateLimiter,
+      IngestMetrics metrics, Clock clock, int maxBodyBytes, Duration commitTimeout) {
+    this.validator = EventValidator.of(catalog, EventValidator.Presence.PARTIAL);
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.store = Objects.requireNonNull(store, "store");
+    this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.maxBodyBytes = maxBodyBytes;
+    this.commitTimeout = Objects.requireNonNull(commitTimeout, "commitTimeout");
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING).maxNumberLength(64).maxStringLength(maxBodyBytes).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+    this.json = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** The mapper with the collector's limits, for writing answers. */
+  public ObjectMapper json() {
+    return json;
+  }
+
+  /** From now on every ingestion request is answered 503 (the server is shutting down). */
+  public void startClosing() {
+    closing.set(true);
+  }
+
+  /** Ingestion requests admitted and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Marks the end of a request admitted by {@link #admit}; called from an after-handler. */
+  public void finished(Context ctx) {
+    if (ctx.attribute("jmo.admitted") != null) {
+      ctx.attribute("jmo.admitted", null);
+      inFlight.decrementAndGet();
+    }
+  }
+
+  // ---------------------------------------------------------------- the guide's Worker contract
+
+  /** {@code POST /} and {@code POST /e}: one event; {@code 200 OK} once it is committed. */
+  public void single(Context ctx) {
+    ctx.header("Access-Control-Allow-Origin", "*");
+    if (!admit(ctx, false)) {
+      return;
+    }
+    byte[] body = readBody(ctx, false);
+    if (body == null) {
+      return;
+    }
+    JsonNode root = parse(body);
+    if (root == null) {
+      metrics.rejected(Problem.Code.MALFORMED.label());
+      text(ctx, 400, "Invalid event: the body is not valid JSON");
+      return;
+    }
+    metrics.request(1);
+    Slot slot = check(root);
+    if (slot.reason != null) {
+      text(ctx, 400, "Invalid event: " + slot.reason);
+      return;
+    }
+    CompletableFuture<List<Outcome>> future = writer.submit(List.of(slot.event));
+    if (future == null) {
+      saturated(ctx, false);
+      return;
+    }
+    ctx.future(() -> bounded(future).handle((outcomes, error) -> {
+      if (error != null) {
+        failed(ctx, false, error);
+        return null;
+      }
+      Outcome outcome = outcomes.get(0);
+      count(outcome);
+      if (outcome == Outcome.DELETED_ID) {
+        text(ctx, 400, "Invalid event: " + DELETED_REASON);
+      } else {
+        text(ctx, 200, "OK");
+      }
+      return null;
+    }));
+  }
+
+  /** {@code OPTIONS /} and {@code /e}: the guide's CORS preflight answer. */
+  public void preflight(Context ctx) {
+    ctx.header("Access-Control-Allow-Origin", "*");
+    ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    ctx.header("Access-Control-Allow-Headers", "Content-Type");
+    ctx.status(200);
+  }
+
+  /** Any other method on {@code /} and {@code /e}. */
+  public void methodNotAllowed(Context ctx) {
+    ctx.header("Allow", "POST, OPTIONS");
+    text(ctx, 405, "Method not allowed");
+  }
+
+  // ---------------------------------------------------------------- POST /v1/events
+
+  /** {@code POST /v1/events}: a batch; per-event results once the accepted ones are committed. */
+  public void batch(Context ctx) {
+    if (!admit(ctx, true)) {
+      return;
+    }
+    byte[] body = readBody(ctx, true);
+    if (body == null) {
+      return;
+    }
+    JsonNode root = parse(body);
+    if (root == null) {
+      error(ctx, 400, "the body is not valid JSON");
+      return;
+    }
+    if (!root.isArray()) {
+      error(ctx, 400, "the body must be a JSON array of events");
+      return;
+    }
+    int n = root.size();
+    if (n == 0 || n > MAX_BATCH_EVENTS) {
+      error(ctx, 400, "a batch must hold between 1 and " + MAX_BATCH_EVENTS + " events, not " + n);
+      return;
+    }
+    for (JsonNode item : root) {
+      if (!item.isObject()) {
+        error(ctx, 400, "every item of the batch must be a JSON object");
+        return;
+      }
+    }
+    metrics.request(n);
+    List<Slot> slots = new ArrayList<>(n);
+    List<ValidatedEvent> valid = new ArrayList<>(n);
+    for (JsonNode item : root) {
+      Slot slot = check(item);
+      slots.add(slot);
+      if (slot.event != null) {
+        valid.add(slot.event);
+      }
+    }
+    CompletableFuture<List<Outcome>> future = writer.submit(valid);
+    if (future == null) {
+      saturated(ctx, true);
+      return;
+    }
+    ctx.future(() -> bounded(future).handle((outcomes, error) -> {
+      if (error != null) {
+        failed(ctx, true, error);
+        return null;
+      }
+      answerBatch(ctx, slots, outcomes);
+      return null;
+    }));
+  }
+
+  private void answerBatch(Context ctx, List<Slot> slots, List<Outcome> outcomes) {
+    ObjectNode answer = json.createObjectNode();
+    ArrayNode results = json.createArrayNode();
+    int accepted = 0;
+    int duplicates = 0;
+    int rejected = 0;
+    Iterator<Outcome> next = outcomes.iterator();
+    for (int i = 0; i < slots.size(); i++) {
+      Slot slot = slots.get(i);
+      ObjectNode r = results.addObject();
+      r.put("index", i);
+      String reason = slot.reason;
+      if (reason == null) {
+        Outcome outcome = next.next();
+        count(outcome);
+        if (outcome == Outcome.DELETED_ID) {
+          reason = DELETED_REASON;
+        } else {
+          r.put("event_id", slot.event.eventId().toString());
+          r.put("status", outcome == Outcome.ACCEPTED ? "accepted" : "duplicate");
+          if (outcome == Outcome.ACCEPTED) {
+            accepted++;
+          } else {
+            duplicates++;
+          }
+          continue;
+        }
+      }
+      rejected++;
+      r.put("status", "rejected");
+      r.put("reason", reason);
+    }
+    answer.put("accepted", accepted);
+    answer.put("duplicates", duplicates);
+    answer.put("rejected", rejected);
+    answer.set("results", results);
+    jsonAnswer(ctx, 200, answer);
+  }
+
+  // ---------------------------------------------------------------- POST /v1/deletion-request
+
+  /** {@code POST /v1/deletion-request}: erases an anonymous id's rows and refuses its later events. */
+  public void deletion(Context ctx) {
+    if (!admit(ctx, true)) {
+      return;
+    }
+    byte[] body = readBody(ctx, true);
+    if (body == null) {
+      return;
+    }
+    JsonNode root = parse(body);
+    if (root == null || !root.isObject()) {
+      error(ctx, 400, "the body must be a JSON object {\"anonymous_id\": \"<uuid>\"}");
+      return;
+    }
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      if (!names.next().equals("anonymous_id")) {
+        error(ctx, 400, "the body must hold anonymous_id and nothing else");
+        return;
+      }
+    }
+    JsonNode id = root.get("anonymous_id");
+    UUID anonymousId = id != null && id.isTextual() ? parseUuid(id.textValue()) : null;
+    if (anonymousId == null) {
+      error(ctx, 400, "anonymous_id: must be a UUID");
+      return;
+    }
+    int rows = store.erase(anonymousId, clock.instant());
+    LOG.info("erased an anonymous id at its holder's request ({} rows)", rows);
+    ObjectNode answer = json.createObjectNode();
+    answer.put("status", "deleted");
+    answer.put("rows", rows);
+    jsonAnswer(ctx, 200, answer);
+  }
+
+  // ---------------------------------------------------------------- shared steps
+
+  /** One event's verdict before storage: a normalised event, or the reason it is refused. */
+  private static final class Slot {
+    final ValidatedEvent event;
+    final String reason;
+
+    Slot(ValidatedEvent event, String reason) {
+      this.event = event;
+      this.reason = reason;
+    }
+  }
+
+  private Slot check(JsonNode node) {
+    ValidationResult result = validator.validate(node);
+    if (!result.isValid()) {
+      metrics.rejected(result.problem().code().label());
+      return new Slot(null, result.problem().reason());
+    }
+    ValidatedEvent event = result.event();
+    Instant now = clock.instant();
+    if (event.timestamp().isAfter(now.plus(FUTURE_TOLERANCE))) {
+      metrics.rejected(Problem.Code.INVALID_VALUE.label());
+      return new Slot(null, "timestamp: must not be more than a day in the future");
+    }
+    if (event.timestamp().isBefore(EARLIEST_TIMESTAMP)) {
+      metrics.rejected(Problem.Code.INVALID_VALUE.label());
+      return new Slot(null, "timestamp: must not be before 2000-01-01");
+    }
+    Instant hour = event.timestamp().truncatedTo(ChronoUnit.HOURS);
+    event = event.withTimestamp(hour);
+    if (event.eventId() == null) {
+      // The guide's clients send no id; ours do. Cut to the hour like our client's ids.
+      event = event.withEventId(EventIds.newId(hour));
+    }
+    return new Slot(event, null);
+  }
+
+  private boolean admit(Context ctx, boolean jsonAnswers) {
+    if (closing.get()) {
+      metrics.refused("503");
+      ctx.header("Retry-After", "5");
+      answer(ctx, jsonAnswers, 503, "the collector is shutting down; retry later", "Service unavailable");
+      return false;
+    }
+    long wait = rateLimiter.acquire(ctx.req().getRemoteAddr());
+    if (wait > 0) {
+      metrics.refused("429");
+      ctx.header("Retry-After", Long.toString(wait));
+      answer(ctx, jsonAnswers, 429, "too many requests from this client; retry after " + wait + " s", "Too many requests");
+      return false;
+    }
+    ctx.attribute("jmo.admitted", Boolean.TRUE);
+    inFlight.incrementAndGet();
+    return true;
+  }
+
+  /** Reads at most the size limit; answers 413 and returns null beyond it. */
+  private byte[] readBody(Context ctx, boolean jsonAnswers) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      tooLarge(ctx, jsonAnswers);
+      return null;
+    }
+    byte[] buffer = new byte[(int) Math.min(maxBodyBytes + 1L, declared >= 0 ? declared + 1 : 8192)];
+    int length = 0;
+    try (InputStream in = ctx.req().getInputStream()) {
+      while (true) {
+        if (length == buffer.length) {
+          if (length > maxBodyBytes) {
+            tooLarge(ctx, jsonAnswers);
+            return null;
+          }
+          buffer = java.util.Arrays.copyOf(buffer, Math.min(maxBodyBytes + 1, buffer.length * 2));
+        }
+        int read = in.read(buffer, length, buffer.length - length);
+        if (read < 0) {
+          break;
+        }
+        length += read;
+      }
+    } catch (IOException e) {
+      // The client went away or stalled past the idle timeout; there is no one to answer.
+      throw new ClientGoneException(e);
+    }
+    if (length > maxBodyBytes) {
+      tooLarge(ctx, jsonAnswers);
+      return null;
+    }
+    return length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+  }
+
+  private void tooLarge(Context ctx, boolean jsonAnswers) {
+    metrics.refused("413");
+    // The rest of the body is not read: close the connection rather than drain it.
+    ctx.header("Connection", "close");
+    answer(ctx, jsonAnswers, 413, "the body is larger than " + maxBodyBytes + " bytes", "Payload too large");
+  }
+
+  private JsonNode parse(byte[] body) {
+    try {
+      return json.readTree(body);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private CompletableFuture<List<Outcome>> bounded(CompletableFuture<List<Outcome>> future) {
+    return future.orTimeout(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void saturated(Context ctx, boolean jsonAnswers) {
+    metrics.refused("503");
+    ctx.header("Retry-After", "1");
+    answer(ctx, jsonAnswers, 503, "the collector is saturated; retry later", "Service unavailable");
+  }
+
+  private void failed(Context ctx, boolean jsonAnswers, Throwable error) {
+    // Nothing of the request is acknowledged: the client keeps its events and retries.
+    metrics.refused(jsonAnswers ? "503" : "500");
+    if (jsonAnswers) {
+      ctx.header("Retry-After", "5");
+      error(ctx, 503, "the events could not be stored; retry later");
+    } else {
+      text(ctx, 500, "Internal error");
+    }
+  }
+
+  private void count(Outcome outcome) {
+    if (outcome == Outcome.ACCEPTED) {
+      metrics.accepted(1);
+    } else if (outcome == Outcome.DUPLICATE) {
+      metrics.duplicates(1);
+    } else {
+      metrics.rejected("deleted_id");
+    }
+  }
+
+  private void answer(Context ctx, boolean jsonAnswers, int status, String jsonMessage, String textMessage) {
+    if (jsonAnswers) {
+      error(ctx, status, jsonMessage);
+    } else {
+      text(ctx, status, textMessage);
+    }
+  }
+
+  private void error(Context ctx, int status, String message) {
+    ObjectNode answer = json.createObjectNode();
+    answer.put("error", message);
+    jsonAnswer(ctx, status, answer);
+  }
+
+  private void jsonAnswer(Context ctx, int status, JsonNode answer) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    try {
+      ctx.result(json.writeValueAsBytes(answer));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a JSON answer", e);
+    }
+  }
+
+  private static void text(Context ctx, int status, String message) {
+    ctx.status(status);
+    ctx.contentType("text/plain; charset=utf-8");
+    ctx.result(message.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static UUID parseUuid(String text) {
+    if (text.length() != 36 || !text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+      return null;
+    }
+    return UUID.fromString(text);
+  }
+
+  /** The client disconnected or timed out while sending its body. */
+  public static final class ClientGoneException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClientGoneException(IOException cause) {
+      super("the client went away while sending its body", cause);
+    }
+  }
+}
