@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -60,36 +61,168 @@ public final class TelemetryStats {
     }
   }
 
+  /** The statistics that are lists of cells, each one query per dialect. */
+  public enum Breakdown {
+    /** Events by {@code event}. */
+    EVENTS_BY_TYPE,
+    /** {@code scan.started} by profile. */
+    PROFILES,
+    /** {@code scan.started} by mode. */
+    MODES,
+    /** Events by platform. */
+    PLATFORMS,
+    /** Events by version. */
+    VERSIONS,
+    /** Distinct ids per day ({@code 2026-01-31}). */
+    INSTALLS_BY_DAY,
+    /** Distinct ids per ISO week, keyed by its Monday. */
+    INSTALLS_BY_WEEK,
+    /** Distinct ids per month ({@code 2026-01}). */
+    INSTALLS_BY_MONTH,
+    /** {@code report.generated} by each output format listed. */
+    OUTPUT_FORMATS,
+    /** {@code wizard.completed} by artifact ({@code none} for null). */
+    WIZARD_ARTIFACTS,
+    /** {@code wizard.completed} by execution mode. */
+    WIZARD_EXECUTION_MODES,
+    /** {@code wizard.completed} by profile selected. */
+    WIZARD_PROFILES,
+    /** {@code scan.completed} by findings bucket. */
+    SCAN_FINDINGS,
+    /** {@code report.generated} by findings bucket. */
+    REPORT_FINDINGS,
+    /** {@code scan.completed} by duration bucket. */
+    DURATIONS
+  }
+
+  /**
+   * One statistic over {@code period}.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public List<Cell> breakdown(Breakdown breakdown, Period period) {
+    try (Connection c = dataSource.getConnection()) {
+      return breakdown(c, breakdown, period);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot compute " + breakdown + " for " + period.label(), e);
+    }
+  }
+
+  /**
+   * Per tool, failures per scan that ran it, over {@code period}.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public List<ToolFailures> toolFailures(Period period) {
+    try (Connection c = dataSource.getConnection()) {
+      return toolFailures(c, period);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot compute tool failures for " + period.label(), e);
+    }
+  }
+
+  /**
+   * Events per time slot and type: {@code time} is the hour ({@code 2026-01-31T10:00:00Z}) when
+   * {@code hourly}, else the day ({@code 2026-01-31}).
+   *
+   * @param time the slot
+   * @param eventType the event's name
+   * @param events how many
+   */
+  public record TimePoint(String time, String eventType, long events) {}
+
+  /**
+   * Events over time by type, sorted by time then type.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public List<TimePoint> timeline(Period period, boolean hourly) {
+    String slot = hourly ? sql.hour("e") : sql.day("e");
+    String query = "SELECT " + slot + " AS t, e.event_type, count(*) FROM " + EVENTS + " WHERE " + sql.inPeriod("e")
+        + " GROUP BY t, e.event_type ORDER BY t, e.event_type";
+    List<TimePoint> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+      sql.bindPeriod(ps, 1, period);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new TimePoint(rs.getString(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot compute the timeline for " + period.label(), e);
+    }
+    return out;
+  }
+
+  /**
+   * A value that changes whenever events are added or erased; cheap (index lookups only), for
+   * polling clients such as the dashboard.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public String changeToken() {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT (SELECT max(id) FROM " + Sql.TABLE + "), (SELECT count(*) FROM deleted_ids)")) {
+      rs.next();
+      return rs.getLong(1) + "-" + rs.getLong(2);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read the change token", e);
+    }
+  }
+
   private Stats compute(Connection c, Period p) throws SQLException {
-    String in = sql.inPeriod("e");
     long[] totals = totals(c, p);
-    List<Cell> byType = cells(c, p, "SELECT e.event_type, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + " WHERE " + in + " GROUP BY e.event_type", BY_EVENTS);
-    List<Cell> profiles = dimension(c, p, "scan.started", "profile");
-    List<Cell> modes = dimension(c, p, "scan.started", "mode");
-    List<Cell> platforms = cells(c, p, "SELECT e.platform, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + " WHERE " + in + " GROUP BY e.platform", BY_EVENTS);
-    List<Cell> versions = cells(c, p, "SELECT e.version, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + " WHERE " + in + " GROUP BY e.version", BY_EVENTS);
-    List<Cell> weeks = cells(c, p, "SELECT " + sql.week("e") + " AS k, count(*), count(DISTINCT e.anonymous_id) FROM "
-        + EVENTS + " WHERE " + in + " GROUP BY k", BY_KEY);
-    List<Cell> months = cells(c, p, "SELECT " + sql.month("e") + " AS k, count(*), count(DISTINCT e.anonymous_id) FROM "
-        + EVENTS + " WHERE " + in + " GROUP BY k", BY_KEY);
-    List<ToolFailures> tools = toolFailures(c, p);
-    Stats.Wizard wizard = new Stats.Wizard(
-        byType.stream().filter(x -> x.key().equals("wizard.completed")).mapToLong(Cell::events).sum(),
-        byType.stream().filter(x -> x.key().equals("wizard.completed")).mapToLong(Cell::ids).sum(),
-        dimension(c, p, "wizard.completed", "artifact_generated"),
-        dimension(c, p, "wizard.completed", "execution_mode"),
-        dimension(c, p, "wizard.completed", "profile_selected"));
-    List<Cell> formats = cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + sql.eachElement("e", "output_formats") + " WHERE e.event_type = 'report.generated' AND " + in
-        + " GROUP BY j.value", BY_EVENTS);
-    return new Stats(p, totals[0], totals[1], byType, profiles, modes, platforms, versions, weeks, months, tools,
-        wizard, formats,
-        inBucketOrder(dimension(c, p, "scan.completed", "total_findings_bucket"), "findings"),
-        inBucketOrder(dimension(c, p, "report.generated", "findings_bucket"), "findings"),
-        inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration"));
+    List<Cell> byType = breakdown(c, Breakdown.EVENTS_BY_TYPE, p);
+    Cell wizardCell = Stats.find(byType, "wizard.completed").orElse(new Cell("wizard.completed", 0, 0));
+    Stats.Wizard wizard = new Stats.Wizard(wizardCell.events(), wizardCell.ids(),
+        breakdown(c, Breakdown.WIZARD_ARTIFACTS, p),
+        breakdown(c, Breakdown.WIZARD_EXECUTION_MODES, p),
+        breakdown(c, Breakdown.WIZARD_PROFILES, p));
+    return new Stats(p, totals[0], totals[1], byType,
+        breakdown(c, Breakdown.PROFILES, p),
+        breakdown(c, Breakdown.MODES, p),
+        breakdown(c, Breakdown.PLATFORMS, p),
+        breakdown(c, Breakdown.VERSIONS, p),
+        breakdown(c, Breakdown.INSTALLS_BY_WEEK, p),
+        breakdown(c, Breakdown.INSTALLS_BY_MONTH, p),
+        toolFailures(c, p), wizard,
+        breakdown(c, Breakdown.OUTPUT_FORMATS, p),
+        breakdown(c, Breakdown.SCAN_FINDINGS, p),
+        breakdown(c, Breakdown.REPORT_FINDINGS, p),
+        breakdown(c, Breakdown.DURATIONS, p));
+  }
+
+  private List<Cell> breakdown(Connection c, Breakdown b, Period p) throws SQLException {
+    String in = sql.inPeriod("e");
+    return switch (b) {
+      case EVENTS_BY_TYPE -> column(c, p, "e.event_type");
+      case PLATFORMS -> column(c, p, "e.platform");
+      case VERSIONS -> column(c, p, "e.version");
+      case PROFILES -> dimension(c, p, "scan.started", "profile");
+      case MODES -> dimension(c, p, "scan.started", "mode");
+      case INSTALLS_BY_DAY -> series(c, p, sql.day("e"));
+      case INSTALLS_BY_WEEK -> series(c, p, sql.week("e"));
+      case INSTALLS_BY_MONTH -> series(c, p, sql.month("e"));
+      case OUTPUT_FORMATS -> cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
+          + sql.eachElement("e", "output_formats") + " WHERE e.event_type = 'report.generated' AND " + in
+          + " GROUP BY j.value", BY_EVENTS);
+      case WIZARD_ARTIFACTS -> dimension(c, p, "wizard.completed", "artifact_generated");
+      case WIZARD_EXECUTION_MODES -> dimension(c, p, "wizard.completed", "execution_mode");
+      case WIZARD_PROFILES -> dimension(c, p, "wizard.completed", "profile_selected");
+      case SCAN_FINDINGS -> inBucketOrder(dimension(c, p, "scan.completed", "total_findings_bucket"), "findings");
+      case REPORT_FINDINGS -> inBucketOrder(dimension(c, p, "report.generated", "findings_bucket"), "findings");
+      case DURATIONS -> inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration");
+    };
+  }
+
+  private List<Cell> column(Connection c, Period p, String column) throws SQLException {
+    return cells(c, p, "SELECT " + column + ", count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
+        + " WHERE " + sql.inPeriod("e") + " GROUP BY " + column, BY_EVENTS);
+  }
+
+  private List<Cell> series(Connection c, Period p, String slot) throws SQLException {
+    return cells(c, p, "SELECT " + slot + " AS k, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
+        + " WHERE " + sql.inPeriod("e") + " GROUP BY k", BY_KEY);
   }
 
   /** Sorts cells of a bucketed field from the lowest bucket to the highest, as the catalog lists them. */

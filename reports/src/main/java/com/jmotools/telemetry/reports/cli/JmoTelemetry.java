@@ -1,29 +1,32 @@
 package com.jmotools.telemetry.reports.cli;
 
+import com.jmotools.telemetry.collector.JmoTelemetryCommand;
+import com.jmotools.telemetry.reports.AnalyticsExtension;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
- * The maintainers' command line, {@code bin/jmo-telemetry}. Exit codes: 0 success, 1 the command
- * failed (one line on standard error says why), 2 the command line was wrong.
+ * {@code bin/jmo-telemetry}: the collector's {@code serve} (with the dashboard, {@code /v1/stats}
+ * and the public page) and {@code purge}, plus {@code stats}, {@code export} and {@code report}.
+ * Exit codes: 0 success, 1 the command failed (one line on standard error says why), 2 the
+ * command line was wrong.
  */
-@Command(name = "jmo-telemetry", mixinStandardHelpOptions = true, version = "jmo-telemetry 0.7.0",
-    description = "Maintainer tools for JMo telemetry: statistics, export and transparency reports.")
 public final class JmoTelemetry {
 
   private JmoTelemetry() {}
 
   /** The command line, with its output going to {@code out} and {@code err}. */
   public static CommandLine commandLine(Clock clock, OutputStream out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new JmoTelemetry());
-    cl.addSubcommand(new CommandLine(new StatsCommand(clock)));
-    cl.addSubcommand(new CommandLine(new ExportCommand(clock, out)));
-    cl.addSubcommand(new CommandLine(new ReportCommand()));
-    cl.setOut(new PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    CommandLine cl = JmoTelemetryCommand.commandLine(List.of(new AnalyticsExtension()));
+    cl.addSubcommand("stats", new StatsCommand(clock));
+    cl.addSubcommand("export", new ExportCommand(clock, out));
+    cl.addSubcommand("report", new ReportCommand());
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("jmo-telemetry " + commandLine.getCommandName() + ": " + oneLine(e));

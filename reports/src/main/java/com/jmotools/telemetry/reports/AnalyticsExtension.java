@@ -1,0 +1,278 @@
+package com.jmotools.telemetry.reports;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.collector.AdminAuth;
+import com.jmotools.telemetry.collector.CollectorExtension;
+import com.jmotools.telemetry.reports.internal.PublicPage;
+import com.jmotools.telemetry.reports.internal.StatsJson;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The collector routes of the reports module.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/stats?from=&to=} — the statistics as JSON (admin token);
+ *   <li>{@code GET /dashboard} — the maintainers' live dashboard; its data comes from
+ *       {@code /dashboard/api/*} (admin token, sent by the page from {@code sessionStorage});
+ *   <li>{@code GET /public}, {@code GET /public/metrics.json} — aggregates of the last
+ *       {@value PublicMetrics#DEFAULT_DAYS} whole days, each backed by at least k installations, cacheable.
+ * </ul>
+ */
+public final class AnalyticsExtension implements CollectorExtension {
+
+  /** How long browsers and proxies may cache the public page: {@value} seconds. */
+  public static final int DEFAULT_PUBLIC_MAX_AGE_SECONDS = 600;
+  /** Periods up to this long are charted per hour, longer ones per day. */
+  public static final Duration DEFAULT_HOURLY_UP_TO = Duration.ofDays(3);
+
+  private static final String CHART_JS_POM = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
+  private static final String RESOURCES = "/com/jmotools/telemetry/reports/";
+
+  private final int k;
+  private final Duration publicRefresh;
+  private volatile Cached publicCache;
+
+  private record Cached(Instant computed, String day, ObjectNode json) {}
+
+  /** The routes with the default k ({@value MinimumCount#DEFAULT_K}) and a public refresh of 10 minutes. */
+  public AnalyticsExtension() {
+    this(MinimumCount.DEFAULT_K, Duration.ofMinutes(10));
+  }
+
+  /**
+   * @param k the minimum distinct ids behind a public cell
+   * @param publicRefresh how long the public numbers are reused before they are computed again
+   * @throws IllegalArgumentException if {@code k < 1} or the refresh is negative
+   */
+  public AnalyticsExtension(int k, Duration publicRefresh) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k < 1: " + k);
+    }
+    if (publicRefresh.isNegative()) {
+      throw new IllegalArgumentException("public refresh < 0: " + publicRefresh);
+    }
+    this.k = k;
+    this.publicRefresh = publicRefresh;
+  }
+
+  @Override
+  public void register(Javalin app, Services services) {
+    TelemetryStats stats = TelemetryStats.builder().dataSource(services.database().dataSource())
+        .dialect(services.database().dialect()).build();
+    AdminAuth admin = services.admin();
+    Clock clock = services.clock();
+
+    app.get("/v1/stats", ctx -> {
+      admin.require(ctx);
+      json(ctx, StatsJson.toJson(stats.compute(period(ctx, clock))));
+    });
+
+    String page = resource("dashboard.html");
+    String script = resource("dashboard.js");
+    String chartJs = resourceFrom("/META-INF/resources/webjars/chart.js/" + chartJsVersion() + "/dist/chart.umd.min.js");
+    app.get("/dashboard", ctx -> {
+      if (!admin.isEnabled()) {
+        admin.require(ctx); // 403: admin endpoints are disabled
+      }
+      // The page itself holds no data; without the token it answers 401 and shows the login form.
+      ctx.status(admin.allows(ctx) ? 200 : 401);
+      securityHeaders(ctx);
+      ctx.header("Cache-Control", "no-store");
+      ctx.contentType("text/html; charset=utf-8").result(page);
+    });
+    app.get("/dashboard/dashboard.js", ctx -> {
+      securityHeaders(ctx);
+      ctx.header("Cache-Control", "no-cache");
+      ctx.contentType("text/javascript; charset=utf-8").result(script);
+    });
+    app.get("/dashboard/chart.umd.min.js", ctx -> {
+      ctx.header("Cache-Control", "public, max-age=86400");
+      ctx.contentType("text/javascript; charset=utf-8").result(chartJs);
+    });
+    app.get("/dashboard/api/version", ctx -> {
+      admin.require(ctx);
+      ObjectNode o = StatsJson.MAPPER.createObjectNode();
+      o.put("token", stats.changeToken());
+      json(ctx, o);
+    });
+    app.get("/dashboard/api/timeline", ctx -> {
+      admin.require(ctx);
+      json(ctx, timeline(stats, period(ctx, clock)));
+    });
+    app.get("/dashboard/api/breakdown/{name}", ctx -> {
+      admin.require(ctx);
+      TelemetryStats.Breakdown b = breakdown(ctx.pathParam("name"));
+      if (b == null) {
+        error(ctx, 404, "no such breakdown: use events, profiles, modes, platforms, versions or installs");
+        return;
+      }
+      json(ctx, StatsJson.cells(stats.breakdown(b, period(ctx, clock))));
+    });
+    app.get("/dashboard/api/tool-failures", ctx -> {
+      admin.require(ctx);
+      ArrayNode a = StatsJson.MAPPER.createArrayNode();
+      for (ToolFailures t : stats.toolFailures(period(ctx, clock))) {
+        ObjectNode o = a.addObject();
+        o.put("tool", t.tool());
+        o.put("scans", t.scans());
+        o.put("failures", t.totalFailures());
+        o.put("rate", StatsJson.round(t.totalRate()));
+        ObjectNode types = o.putObject("by_type");
+        new TreeMap<>(t.failures()).forEach((type, n) -> types.put(type, StatsJson.round(t.rate(type))));
+      }
+      json(ctx, a);
+    });
+
+    app.get("/public/metrics.json", ctx -> {
+      ctx.header("Cache-Control", "public, max-age=" + DEFAULT_PUBLIC_MAX_AGE_SECONDS);
+      json(ctx, publicMetrics(stats, clock));
+    });
+    app.get("/public", ctx -> {
+      ctx.header("Cache-Control", "public, max-age=" + DEFAULT_PUBLIC_MAX_AGE_SECONDS);
+      securityHeaders(ctx);
+      ctx.contentType("text/html; charset=utf-8").result(PublicPage.html(publicMetrics(stats, clock)));
+    });
+  }
+
+  private ObjectNode publicMetrics(TelemetryStats stats, Clock clock) {
+    Instant now = clock.instant();
+    Period period = PublicMetrics.period(clock);
+    String day = period.to().toString();
+    Cached c = publicCache;
+    if (c == null || !c.day().equals(day) || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
+      synchronized (this) {
+        c = publicCache;
+        if (c == null || !c.day().equals(day) || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
+          c = new Cached(now, day, PublicMetrics.toJson(stats.compute(period), k));
+          publicCache = c;
+        }
+      }
+    }
+    return c.json();
+  }
+
+  private static ObjectNode timeline(TelemetryStats stats, Period p) {
+    boolean hourly = java.time.Duration.between(p.from(), p.to()).compareTo(DEFAULT_HOURLY_UP_TO) <= 0;
+    List<TelemetryStats.TimePoint> points = stats.timeline(p, hourly);
+    Set<String> labels = new LinkedHashSet<>();
+    // Every slot of the period is a label, so quiet hours or days show as zero, not as a gap.
+    Instant t = p.from();
+    while (t.isBefore(p.to())) {
+      labels.add(hourly ? t.toString() : t.toString().substring(0, 10));
+      t = t.plus(hourly ? Duration.ofHours(1) : Duration.ofDays(1));
+    }
+    List<String> labelList = List.copyOf(labels);
+    Map<String, long[]> series = new TreeMap<>();
+    for (TelemetryStats.TimePoint point : points) {
+      int i = labelList.indexOf(point.time());
+      if (i >= 0) {
+        series.computeIfAbsent(point.eventType(), x -> new long[labelList.size()])[i] += point.events();
+      }
+    }
+    ObjectNode o = StatsJson.MAPPER.createObjectNode();
+    o.put("hourly", hourly);
+    ArrayNode l = o.putArray("labels");
+    labelList.forEach(l::add);
+    ObjectNode s = o.putObject("series");
+    series.forEach((type, counts) -> {
+      ArrayNode a = s.putArray(type);
+      for (long n : counts) {
+        a.add(n);
+      }
+    });
+    return o;
+  }
+
+  private static TelemetryStats.Breakdown breakdown(String name) {
+    Map<String, TelemetryStats.Breakdown> m = new LinkedHashMap<>();
+    m.put("events", TelemetryStats.Breakdown.EVENTS_BY_TYPE);
+    m.put("profiles", TelemetryStats.Breakdown.PROFILES);
+    m.put("modes", TelemetryStats.Breakdown.MODES);
+    m.put("platforms", TelemetryStats.Breakdown.PLATFORMS);
+    m.put("versions", TelemetryStats.Breakdown.VERSIONS);
+    m.put("installs", TelemetryStats.Breakdown.INSTALLS_BY_DAY);
+    return m.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The period of {@code ?from=&to=} (dates or ISO-8601 times); the last 30 days by default.
+   *
+   * @throws io.javalin.http.BadRequestResponse if a bound is malformed or the period is empty
+   */
+  static Period period(Context ctx, Clock clock) {
+    try {
+      Period last = Period.lastDays(clock, Period.DEFAULT_DAYS);
+      String to = ctx.queryParam("to");
+      String from = ctx.queryParam("from");
+      Instant end = to == null || to.isBlank() ? last.to() : Period.parseBound(to);
+      Instant start = from == null || from.isBlank() ? end.minus(Duration.ofDays(Period.DEFAULT_DAYS)) : Period.parseBound(from);
+      return new Period(start, end);
+    } catch (IllegalArgumentException e) {
+      throw new io.javalin.http.BadRequestResponse(e.getMessage());
+    }
+  }
+
+  private static void json(Context ctx, Object node) throws IOException {
+    ctx.header("Cache-Control", ctx.res().getHeader("Cache-Control") == null ? "no-store" : ctx.res().getHeader("Cache-Control"));
+    ctx.contentType("application/json").result(StatsJson.MAPPER.writeValueAsString(node));
+  }
+
+  private static void error(Context ctx, int status, String message) throws IOException {
+    ObjectNode o = StatsJson.MAPPER.createObjectNode();
+    o.put("error", message);
+    ctx.status(status);
+    json(ctx, o);
+  }
+
+  private static void securityHeaders(Context ctx) {
+    ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("X-Content-Type-Options", "nosniff");
+  }
+
+  /** The version of the Chart.js WebJar on the classpath, so a version bump needs no code change. */
+  private static String chartJsVersion() {
+    java.util.Properties p = new java.util.Properties();
+    try (InputStream in = AnalyticsExtension.class.getResourceAsStream(CHART_JS_POM)) {
+      if (in == null) {
+        throw new IllegalStateException("the Chart.js WebJar is not on the classpath: " + CHART_JS_POM);
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + CHART_JS_POM, e);
+    }
+    return p.getProperty("version");
+  }
+
+  private static String resource(String name) {
+    return resourceFrom(RESOURCES + name);
+  }
+
+  private static String resourceFrom(String path) {
+    try (InputStream in = AnalyticsExtension.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("resource missing from the jar: " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+}
