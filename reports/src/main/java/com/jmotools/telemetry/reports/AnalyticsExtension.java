@@ -172,7 +172,7 @@ public final class AnalyticsExtension implements CollectorExtension {
     List<TelemetryStats.TimePoint> points = stats.timeline(p, hourly);
     Set<String> labels = new LinkedHashSet<>();
     // Every slot of the period is a label, so quiet hours or days show as zero, not as a gap.
-    Instant t = p.from();
+    Instant t = hourly ? p.from() : p.from().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
     while (t.isBefore(p.to())) {
       labels.add(hourly ? t.toString() : t.toString().substring(0, 10));
       t = t.plus(hourly ? Duration.ofHours(1) : Duration.ofDays(1));

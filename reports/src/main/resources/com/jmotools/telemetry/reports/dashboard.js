@@ -88,7 +88,8 @@
       bars('profiles', profiles, c => c.events, 'scans');
       doughnut('modes', modes);
       doughnut('platforms', platforms);
-      bars('failures', failures, f => Math.round(f.rate * 1000) / 10, '% of scans that ran the tool');
+      bars('failures', failures.map(f => Object.assign({ key: f.tool }, f)), f => Math.round(f.rate * 1000) / 10,
+        '% of scans that ran the tool');
       bars('versions', versions, c => c.ids, 'installations');
       draw('installs', 'line', installs.map(c => c.key),
         [{ label: 'installations', data: installs.map(c => c.ids), borderColor: COLORS[1], pointRadius: 2 }],
