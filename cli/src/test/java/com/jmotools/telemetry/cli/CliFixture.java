@@ -64,6 +64,23 @@ final class CliFixture {
     return dir;
   }
 
+  /**
+   * Waits until {@code delivered} holds. jmo waits at most 1 s for delivery at exit (by design, so it
+   * never hangs); on a loaded machine the rest stays in the outbox for the next run, which
+   * {@code jmo telemetry flush} is.
+   */
+  void awaitDelivered(java.util.concurrent.Callable<Boolean> delivered) {
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(delivered);
+    } catch (org.awaitility.core.ConditionTimeoutException slowExit) {
+      Run flush = jmo("telemetry", "flush", "--wait", "30");
+      if (flush.code() != 0) {
+        throw new AssertionError("flush failed: " + flush, slowExit);
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(delivered);
+    }
+  }
+
   static Path mkdir(Path p) {
     try {
       return Files.createDirectories(p);

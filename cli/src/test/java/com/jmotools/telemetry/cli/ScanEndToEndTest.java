@@ -85,7 +85,7 @@ class ScanEndToEndTest {
     long grandchild = Long.parseLong(Files.readString(pidFile).trim());
     await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 5);
+    f.awaitDelivered(() -> collector.count() == 5);
     for (JsonNode e : collector.events()) {
       Set<String> names = new TreeSet<>();
       e.fieldNames().forEachRemaining(names::add);
@@ -132,7 +132,7 @@ class ScanEndToEndTest {
     assertThat(f.work.resolve("results/summaries/findings.sarif")).exists();
     assertThat(f.work.resolve("results/summaries/dashboard.html")).doesNotExist();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 3);
+    f.awaitDelivered(() -> collector.count() == 3);
     assertThat(events("report.generated").get(0).path("metadata")).isEqualTo(json(
         "{\"output_formats\":[\"json\",\"md\",\"sarif\"],\"findings_bucket\":\"10-100\",\"suppressions_used\":true,"
             + "\"compliance_enabled\":true}"));
@@ -151,7 +151,7 @@ class ScanEndToEndTest {
 
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.err()).contains("skipping trufflehog").contains("skipping semgrep").contains("skipping trivy");
-    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 2);
+    f.awaitDelivered(() -> collector.count() == 2);
     assertThat(events("scan.started").get(0).path("metadata")).isEqualTo(json(
         "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[],"
             + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
@@ -183,7 +183,7 @@ class ScanEndToEndTest {
       assertThat(run.code()).as(run.toString()).isZero();
       banner.add(run.err().contains("jmo telemetry disable"));
       int expected = 2 * i;
-      await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == expected);
+      f.awaitDelivered(() -> collector.count() == expected);
       countsAfter.add(collector.count());
     }
     assertThat(banner).containsExactly(true, true, true, false);

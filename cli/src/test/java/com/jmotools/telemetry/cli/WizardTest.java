@@ -1,7 +1,6 @@
 package com.jmotools.telemetry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +70,7 @@ class WizardTest {
     assertThat(run.out()).doesNotContain("[y/N]").doesNotContain("Profile [").doesNotContain("Enable anonymous telemetry");
     assertThat(Files.readString(f.work.resolve("jmo.yml"))).isEqualTo(ORIGINAL_CONFIG);
     assertThat(Files.readString(f.work.resolve("Makefile.jmo"))).contains("security-scan:").contains("jmotools fast --repo");
-    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 4);
+    f.awaitDelivered(() -> collector.count() == 4);
     assertThat(events("wizard.completed").get(0).path("metadata")).isEqualTo(JSON.readTree(
         "{\"profile_selected\":\"fast\",\"execution_mode\":\"native\",\"artifact_generated\":\"makefile\",\"duration_seconds\":0}"));
     assertThat(events("scan.started").get(0).path("metadata").path("mode").asText()).isEqualTo("wizard");
@@ -107,7 +106,7 @@ class WizardTest {
     String config = Files.readString(f.work.resolve("jmo.yml"));
     assertThat(config).startsWith(ORIGINAL_CONFIG).contains("telemetry:\n  enabled: true");
     assertThat(Files.isExecutable(f.work.resolve("jmo-scan.sh"))).isTrue();
-    await().atMost(Duration.ofSeconds(10)).until(() -> events("scan.completed").size() == 1);
+    f.awaitDelivered(() -> events("scan.completed").size() == 1);
     JsonNode wizard = events("wizard.completed").get(0).path("metadata");
     assertThat(wizard.path("profile_selected").asText()).isEqualTo("fast");
     assertThat(wizard.path("execution_mode").asText()).isEqualTo("native");
