@@ -315,8 +315,13 @@ public final class OutboxPipeline implements EventSink {
     closing = true;
     signal();
     try {
-      workerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (!workerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        // a thread blocked in a socket read delays the JVM's exit by up to 300 ms: cut it loose;
+        // the events stay in the outbox (the collector stores each event_id once if it did commit)
+        uploader.abort();
+      }
     } catch (InterruptedException e) {
+      uploader.abort();
       Thread.currentThread().interrupt();
     }
     try {

@@ -31,6 +31,9 @@ public interface Uploader {
   /** Prepares for the first call (connection machinery, class loading); optional. */
   default void warmUp() {}
 
+  /** Cuts short a call in flight (closes its connection); the call then fails at once. Optional. */
+  default void abort() {}
+
   /** POSTs a JSON array of events to {@code /v1/events}, waiting at most {@code timeout}. Never throws. */
   UploadResult upload(byte[] jsonArray, Duration timeout);
 

@@ -1,0 +1,164 @@
+package com.jmotools.telemetry.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jmotools.telemetry.testing.RecordingCollector;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's three process tests: 30 separate short-lived JVMs, each recording one event and
+ * exiting at once, against a real HTTP server on loopback.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiProcessTest {
+
+  private static final int PROCESSES = 30;
+  private static final int AT_ONCE = 3;
+  private static final long FLUSH_BOUND_MILLIS = Telemetry.DEFAULT_FLUSH_TIMEOUT_MILLIS;
+
+  private static ExecutorService pool;
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void startPool() {
+    pool = Executors.newFixedThreadPool(AT_ONCE);
+  }
+
+  @AfterAll
+  static void stopPool() {
+    pool.shutdownNow();
+  }
+
+  /** The result of one child process. */
+  record Run(int exitCode, long closingAtMillis, long exitedAtMillis, long uploadFailures, String output) {
+    long closeToExitMillis() {
+      return exitedAtMillis - closingAtMillis;
+    }
+  }
+
+  private static Run runChild(Path state, String endpoint, String number) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Xmx64m", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), RecordOneEventMain.class.getName(),
+        state.toString(), endpoint, number);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes(); // EOF when the process exits
+    p.waitFor();
+    long exited = System.currentTimeMillis();
+    String text = new String(out, StandardCharsets.UTF_8);
+    long closingAt = text.lines().filter(l -> l.startsWith("closing-at ")).mapToLong(l -> Long.parseLong(l.substring(11).trim()))
+        .findFirst().orElse(-1);
+    long failures = text.lines().filter(l -> l.startsWith("upload-failures ")).mapToLong(l -> Long.parseLong(l.substring(16).trim()))
+        .findFirst().orElse(-1);
+    return new Run(p.exitValue(), closingAt, exited, failures, text);
+  }
+
+  private List<Run> runThirty(String endpoint, boolean concurrently) throws Exception {
+    List<Future<Run>> futures = new ArrayList<>();
+    for (int i = 0; i < PROCESSES; i++) {
+      String n = Integer.toString(i);
+      if (concurrently) {
+        futures.add(pool.submit(() -> runChild(state, endpoint, n)));
+      } else {
+        Run r = runChild(state, endpoint, n);
+        futures.add(java.util.concurrent.CompletableFuture.completedFuture(r));
+      }
+    }
+    List<Run> runs = new ArrayList<>();
+    for (Future<Run> f : futures) {
+      runs.add(f.get());
+    }
+    for (Run r : runs) {
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      assertThat(r.closingAtMillis()).as(r.output()).isPositive();
+    }
+    return runs;
+  }
+
+  private static List<Integer> numbersStored(RecordingCollector collector) {
+    return collector.events().stream()
+        .map(e -> e.path("metadata").path("tools_succeeded").asInt())
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  private static List<Integer> zeroToTwentyNine() {
+    return IntStream.range(0, PROCESSES).boxed().collect(Collectors.toList());
+  }
+
+  @Test
+  void thirtyShortLivedProcessesAreAllStoredExactlyOnceAfterTheNextRun() throws Exception {
+    try (RecordingCollector collector = RecordingCollector.start()) {
+      List<Run> runs = runThirty(collector.baseUrl(), true);
+      Run next = runChild(state, collector.baseUrl(), "-");
+      assertThat(next.exitCode()).as(next.output()).isZero();
+
+      assertThat(numbersStored(collector)).containsExactlyElementsOf(zeroToTwentyNine());
+      // An event reaches the collector twice only when its sender never saw the answer (the
+      // request was cut at the flush bound); never because two processes sent it at once.
+      long unanswered = runs.stream().mapToLong(Run::uploadFailures).sum();
+      assertThat((long) collector.duplicates()).isLessThanOrEqualTo(unanswered);
+      System.out.println("30 processes: duplicates " + collector.duplicates() + ", unanswered requests " + unanswered);
+      assertThat(collector.events()).extracting(e -> e.path("event_id").asText()).doesNotHaveDuplicates();
+      assertThat(Telemetry.builder().hostVersion("0.7.0").environment(java.util.Map.of())
+          .stateDirectory(state).build().pending()).isEmpty();
+    }
+  }
+
+  @Test
+  void eventsRecordedWhileTheServerIsDownAreDeliveredOnceItIsUp() throws Exception {
+    try (RecordingCollector collector = RecordingCollector.start()) {
+      collector.mode(RecordingCollector.Mode.DOWN);
+      runThirty(collector.baseUrl(), true);
+      assertThat(collector.count()).isZero();
+
+      collector.mode(RecordingCollector.Mode.NORMAL);
+      Run next = runChild(state, collector.baseUrl(), "-");
+      assertThat(next.exitCode()).as(next.output()).isZero();
+
+      assertThat(numbersStored(collector)).containsExactlyElementsOf(zeroToTwentyNine());
+      assertThat(collector.duplicates()).isZero();
+    }
+  }
+
+  @Test
+  void withAServerThatNeverAnswersEachProcessExitsWithinTheFlushBoundPlus100ms() throws Exception {
+    try (RecordingCollector collector = RecordingCollector.start()) {
+      collector.mode(RecordingCollector.Mode.HANG);
+      // one at a time, so that the measurement is of the client, not of our own load
+      List<Run> runs = runThirty(collector.baseUrl(), false);
+      for (Run r : runs) {
+        assertThat(r.closeToExitMillis()).as("close() to exit, ms").isLessThanOrEqualTo(FLUSH_BOUND_MILLIS + 100);
+      }
+      System.out.println("close-to-exit ms: " + runs.stream().map(r -> r.closeToExitMillis() + "").collect(Collectors.joining(" ")));
+      long worst = runs.stream().mapToLong(Run::closeToExitMillis).max().orElseThrow();
+      System.out.println("hanging collector: worst close-to-exit " + worst + " ms over " + runs.size() + " processes");
+
+      // nothing was lost: once the collector answers, the next run delivers all 30, each once
+      collector.mode(RecordingCollector.Mode.NORMAL);
+      Run next = runChild(state, collector.baseUrl(), "-");
+      assertThat(next.exitCode()).as(next.output()).isZero();
+      assertThat(numbersStored(collector)).containsExactlyElementsOf(zeroToTwentyNine());
+      List<JsonNode> stored = collector.events();
+      assertThat(stored).hasSize(PROCESSES);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package com.jmotools.telemetry.client;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A tiny host process for the multi-process tests: records one {@code scan.completed} (its
+ * {@code tools_succeeded} is the given number, so the test can tell the events apart), prints the
+ * time it starts closing, closes, prints the time it closed and how many uploads failed, and exits
+ * at once.
+ *
+ * <p>Arguments: state directory, collector base URL, number to record (or {@code -} to record
+ * nothing), and optionally {@code off} to run with telemetry off (a baseline for exit times).
+ */
+public final class RecordOneEventMain {
+
+  private RecordOneEventMain() {}
+
+  public static void main(String[] args) {
+    Map<String, String> env = Map.of(Telemetry.ENDPOINT_VARIABLE, args[1]);
+    Telemetry telemetry = Telemetry.builder()
+        .hostVersion("0.7.0")
+        .environment(env)
+        .projectSetting(args.length < 4 || !args[3].equals("off"))
+        .stateDirectory(Path.of(args[0]))
+        .build();
+    if (!args[2].equals("-")) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("mode", "cli");
+      metadata.put("profile", "fast");
+      metadata.put("duration_bucket", "<5min");
+      metadata.put("tools_succeeded", Integer.parseInt(args[2]));
+      metadata.put("tools_failed", 0);
+      metadata.put("total_findings_bucket", "0");
+      telemetry.record("scan.completed", metadata);
+    }
+    System.out.println("closing-at " + System.currentTimeMillis());
+    System.out.flush();
+    telemetry.close();
+    System.out.println("closed-at " + System.currentTimeMillis());
+    // requests whose answer this process never saw (aborted at the flush bound, network errors)
+    System.out.println("upload-failures " + telemetry.stats().uploadFailures());
+    System.out.flush();
+  }
+}
