@@ -1,0 +1,107 @@
+package com.jmotools.telemetry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jmotools.telemetry.testing.RecordingCollector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jmo telemetry status|enable|disable|show|reset-id|delete|flush}. */
+@Timeout(120)
+class TelemetryCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  private RecordingCollector collector;
+  private CliFixture f;
+
+  @BeforeEach
+  void setUp() {
+    collector = RecordingCollector.start();
+    f = new CliFixture(tmp).endpoint(collector.baseUrl());
+    FakeTools.semgrepFinds(f, 1);
+    f.repo("app");
+  }
+
+  @AfterEach
+  void tearDown() {
+    collector.close();
+  }
+
+  @Test
+  void statusSaysTheDecisionAndWhichRuleMadeIt() {
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("telemetry: on: the default is opt-out; nothing is recorded until the notice has been shown once")
+        .contains("rule: default_policy").contains("collector: " + collector.baseUrl());
+    f.env.put("DO_NOT_TRACK", "1");
+    assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable DO_NOT_TRACK is set");
+    f.env.remove("DO_NOT_TRACK");
+    f.env.put("GITHUB_ACTIONS", "true");
+    assertThat(f.jmo("telemetry", "status").out()).contains("off: running in CI");
+  }
+
+  @Test
+  void disableIsOneStepAndWinsOverAProjectThatEnables() throws Exception {
+    CliFixture.write(f.work.resolve("jmo.yml"), "telemetry:\n  enabled: true\n");
+    assertThat(f.jmo("telemetry", "disable").code()).isZero();
+    CliFixture.Run scan = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    assertThat(scan.code()).isZero();
+    assertThat(f.jmo("telemetry", "status").out()).contains("off: telemetry.enabled is false");
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
+    assertThat(collector.requests()).isZero();
+  }
+
+  @Test
+  void enableAndDisableWithProjectEditJmoYml() throws Exception {
+    CliFixture.write(f.work.resolve("jmo.yml"), "# ours\ndefault_profile: fast\n");
+    assertThat(f.jmo("telemetry", "disable", "--project").code()).isZero();
+    assertThat(Files.readString(f.work.resolve("jmo.yml"))).startsWith("# ours\ndefault_profile: fast\ntelemetry:\n  enabled: false");
+    assertThat(f.jmo("telemetry", "status").out()).contains("off: telemetry.enabled is false in jmo.yml");
+    assertThat(f.jmo("telemetry", "enable", "--project").code()).isZero();
+    assertThat(Files.readString(f.work.resolve("jmo.yml"))).contains("  enabled: true");
+  }
+
+  @Test
+  void debugPrintsEventsAndSendsNothingAndShowListsWhatWasSent() {
+    f.jmo("telemetry", "enable");
+    f.env.put("JMO_TELEMETRY_DEBUG", "1");
+    CliFixture.Run debug = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    assertThat(debug.err()).contains("\"event\":\"scan.started\"").contains("\"event\":\"scan.completed\"");
+    assertThat(collector.requests()).isZero();
+
+    f.env.remove("JMO_TELEMETRY_DEBUG");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    f.awaitDelivered(() -> collector.count() == 2);
+    String show = f.jmo("telemetry", "show").out();
+    assertThat(show).contains("# sent (2").contains("\"event\":\"scan.completed\"");
+  }
+
+  @Test
+  void resetIdRotatesAndFlushDeliversWhatWaits() {
+    f.jmo("telemetry", "enable");
+    collector.mode(RecordingCollector.Mode.DOWN);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (2)");
+    String before = f.jmo("telemetry", "status").out();
+    CliFixture.Run reset = f.jmo("telemetry", "reset-id");
+    assertThat(reset.out()).startsWith("new anonymous id: ");
+    String newId = reset.out().trim().substring("new anonymous id: ".length());
+    assertThat(before).doesNotContain(newId);
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    CliFixture.Run flush = f.jmo("telemetry", "flush");
+    assertThat(flush.code()).as(flush.toString()).isZero();
+    assertThat(collector.count()).isEqualTo(2);
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
+
+    CliFixture.Run delete = f.jmo("telemetry", "delete");
+    assertThat(delete.code()).as(delete.toString()).isZero();
+    assertThat(collector.deletedIds()).containsExactly(newId);
+  }
+}
