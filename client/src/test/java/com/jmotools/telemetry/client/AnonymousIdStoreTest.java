@@ -1,0 +1,94 @@
+package com.jmotools.telemetry.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AnonymousIdStoreTest {
+
+  @TempDir Path state;
+
+  private String fileText() throws Exception {
+    return Files.readString(state.resolve(AnonymousIdStore.FILE_NAME), StandardCharsets.UTF_8).trim();
+  }
+
+  @Test
+  void createsARandomVersion4UuidAndKeepsIt() throws Exception {
+    UUID id = new AnonymousIdStore(state).get();
+    assertThat(id.version()).isEqualTo(4);
+    assertThat(fileText()).isEqualTo(id.toString());
+    assertThat(new AnonymousIdStore(state).get()).isEqualTo(id);
+    try (var files = Files.list(state)) {
+      assertThat(files).as("no temp file left behind").allMatch(p -> !p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   \n", "test-uuid", "not a uuid at all", "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3"})
+  void replacesAnEmptyOrMalformedFile(String content) throws Exception {
+    Files.writeString(state.resolve(AnonymousIdStore.FILE_NAME), content);
+    UUID id = new AnonymousIdStore(state).get();
+    assertThat(id.toString()).isNotEqualTo(content.trim());
+    assertThat(fileText()).isEqualTo(id.toString());
+  }
+
+  @Test
+  void replacesAnOversizedFile() throws Exception {
+    UUID good = UUID.randomUUID();
+    Files.writeString(state.resolve(AnonymousIdStore.FILE_NAME), good + " ".repeat(200) + "x");
+    assertThat(new AnonymousIdStore(state).get()).isNotEqualTo(good);
+  }
+
+  @Test
+  void acceptsAValidIdWithSurroundingWhitespace() throws Exception {
+    UUID id = UUID.randomUUID();
+    Files.writeString(state.resolve(AnonymousIdStore.FILE_NAME), "  " + id + "\n");
+    assertThat(new AnonymousIdStore(state).get()).isEqualTo(id);
+  }
+
+  @Test
+  void anUnreadableIdFileIsNotSentAndTheIdStaysInMemory() throws Exception {
+    // a directory squatting the name cannot be read as a file (works even as root)
+    Files.createDirectories(state.resolve(AnonymousIdStore.FILE_NAME));
+    AnonymousIdStore store = new AnonymousIdStore(state);
+    UUID id = store.get();
+    assertThat(id.version()).isEqualTo(4);
+    assertThat(store.persisted()).isFalse();
+    assertThat(store.get()).isEqualTo(id);
+  }
+
+  @Test
+  void rotationReplacesTheId() throws Exception {
+    AnonymousIdStore store = new AnonymousIdStore(state);
+    UUID first = store.get();
+    UUID second = store.rotate();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(fileText()).isEqualTo(second.toString());
+    assertThat(store.get()).isEqualTo(second);
+  }
+
+  @Test
+  void anUnwritableHomeGivesAnInMemoryIdWithoutCrashing() throws Exception {
+    Path file = Files.writeString(state.resolve("a-file"), "x");
+    Path impossible = file.resolve("home"); // a directory below a regular file cannot exist
+    AnonymousIdStore store = new AnonymousIdStore(impossible);
+    UUID id = store.get();
+    assertThat(id).isNotNull();
+    assertThat(store.persisted()).isFalse();
+    assertThat(store.rotate()).isNotEqualTo(id);
+    assertThat(Files.exists(impossible)).isFalse();
+  }
+
+  @Test
+  void peekNeverCreatesAFile() {
+    assertThat(new AnonymousIdStore(state).peek()).isNull();
+    assertThat(state.resolve(AnonymousIdStore.FILE_NAME)).doesNotExist();
+  }
+}

@@ -1,0 +1,586 @@
+package com.jmotools.telemetry.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jmotools.telemetry.catalog.EventIds;
+import com.jmotools.telemetry.client.internal.RetryAfterStore;
+import com.jmotools.telemetry.client.internal.UserSettings;
+import com.jmotools.telemetry.testing.RecordingCollector;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TelemetryTest {
+
+  @TempDir Path tmp;
+  private Path state;
+  private RecordingCollector collector;
+  private final List<Telemetry> opened = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    state = tmp.resolve("home").resolve(".jmo-security");
+    collector = RecordingCollector.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    opened.forEach(Telemetry::close);
+    collector.close();
+  }
+
+  private Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put(Telemetry.ENDPOINT_VARIABLE, collector.baseUrl());
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  private Telemetry.Builder builder(Map<String, String> env) {
+    return Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(state)
+        .dockerMarker(tmp.resolve("no-dockerenv"));
+  }
+
+  private Telemetry open(Telemetry.Builder b) {
+    Telemetry t = b.build();
+    opened.add(t);
+    return t;
+  }
+
+  /** A client whose project says enabled: true (records at once, no notice). */
+  private Telemetry on() {
+    return open(builder(env()).projectSetting(true));
+  }
+
+  static Map<String, Object> scanCompleted(int n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mode", "cli");
+    m.put("profile", "balanced");
+    m.put("duration_bucket", "5-15min");
+    m.put("tools_succeeded", n);
+    m.put("tools_failed", 0);
+    m.put("total_findings_bucket", "10-100");
+    return m;
+  }
+
+  private static List<Integer> numbers(List<JsonNode> events) {
+    return events.stream().map(e -> e.path("metadata").path("tools_succeeded").asInt()).collect(java.util.stream.Collectors.toList());
+  }
+
+  private static long filesUnder(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void aRecordedEventIsDeliveredByCloseInTheWireShape() {
+    Telemetry t = on();
+    Instant before = Instant.now();
+    t.record("scan.completed", scanCompleted(8));
+    t.close();
+
+    assertThat(collector.count()).isEqualTo(1);
+    JsonNode e = collector.events().get(0);
+    assertThat(e.path("event").asText()).isEqualTo("scan.completed");
+    assertThat(e.path("version").asText()).isEqualTo("0.7.0");
+    assertThat(e.path("platform").asText()).isIn("Linux", "macOS", "Windows", "Other");
+    assertThat(e.path("runtime").asText()).startsWith("java-");
+    assertThat(e.path("anonymous_id").asText()).isEqualTo(t.anonymousId().orElseThrow().toString());
+    UUID eventId = UUID.fromString(e.path("event_id").asText());
+    assertThat(eventId.version()).isEqualTo(7);
+    assertThat(EventIds.hourOf(eventId)).isEqualTo(before.truncatedTo(ChronoUnit.HOURS));
+    assertThat(Instant.parse(e.path("timestamp").asText())).isEqualTo(before.truncatedTo(ChronoUnit.HOURS));
+    assertThat(e.path("metadata").path("tools_succeeded").asInt()).isEqualTo(8);
+    assertThat(t.pending()).isEmpty();
+    assertThat(t.sent()).hasSize(1);
+    assertThat(t.sent().get(0)).isEqualTo(e);
+    assertThat(t.stats().delivered()).isEqualTo(1);
+  }
+
+  @Test
+  void uploadsInTheBackgroundWithoutWaitingForClose() {
+    Telemetry t = on();
+    t.record("scan.started", Map.of("mode", "cli", "profile", "fast", "tools", List.of("semgrep", "trivy"),
+        "target_types", Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 1);
+    assertThat(t.pending()).isEmpty();
+  }
+
+  @Test
+  void recordReturnsWithoutWaitingOnTheNetwork() {
+    collector.mode(RecordingCollector.Mode.HANG);
+    Telemetry t = open(builder(env()).projectSetting(true).flushTimeout(Duration.ofMillis(200)));
+    long start = System.nanoTime();
+    for (int i = 0; i < 20; i++) {
+      t.record("scan.completed", scanCompleted(i));
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
+  void anInvalidEventIsDroppedAndCountedNeverSent() {
+    Telemetry t = on();
+    Map<String, Object> withPath = new HashMap<>(scanCompleted(1));
+    withPath.put("repo_path", "/home/alice/secret-project");
+    t.record("scan.completed", withPath);
+    t.record("scan.exploded", scanCompleted(1));
+    Map<String, Object> badProfile = new HashMap<>(scanCompleted(1));
+    badProfile.put("profile", "paranoid");
+    t.record("scan.completed", badProfile);
+    t.record("scan.completed", null);
+    t.close();
+
+    assertThat(collector.requests()).isZero();
+    assertThat(t.pending()).isEmpty();
+    assertThat(t.stats().recorded()).isZero();
+    assertThat(t.stats().dropped()).containsEntry("invalid:unknown_field", 1L)
+        .containsEntry("invalid:unknown_event", 1L).containsEntry("invalid:invalid_value", 1L)
+        .containsEntry("invalid:missing_field", 1L);
+  }
+
+  static Stream<Arguments> offClients() {
+    return Stream.of(
+        Arguments.of("JMO_TELEMETRY_DISABLE=1", Map.of("JMO_TELEMETRY_DISABLE", "1"), null, DefaultPolicy.OPT_OUT, ConsentRule.DISABLE_VARIABLE),
+        Arguments.of("DO_NOT_TRACK=1", Map.of("DO_NOT_TRACK", "1"), true, DefaultPolicy.OPT_OUT, ConsentRule.DO_NOT_TRACK),
+        Arguments.of("GitHub Actions", Map.of("GITHUB_ACTIONS", "true"), true, DefaultPolicy.OPT_OUT, ConsentRule.CI),
+        Arguments.of("jmo.yml off", Map.of(), false, DefaultPolicy.OPT_OUT, ConsentRule.EXPLICIT_OFF),
+        Arguments.of("opt-in default", Map.of(), null, DefaultPolicy.OPT_IN, ConsentRule.DEFAULT_POLICY));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("offClients")
+  void aDisabledClientWritesNoFileAtAllAndSendsNothing(String name, Map<String, String> vars, Boolean project,
+      DefaultPolicy policy, ConsentRule rule) throws Exception {
+    Map<String, String> env = env();
+    env.putAll(vars);
+    Telemetry t = open(builder(env).projectSetting(project).defaultPolicy(policy));
+    assertThat(t.status().enabled()).isFalse();
+    assertThat(t.status().rule()).isEqualTo(rule);
+    assertThat(t.noticeToShow()).isEmpty();
+    t.noticeShown();
+    t.record("scan.completed", scanCompleted(1));
+    assertThat(t.flushNow(Duration.ofMillis(200)).error()).startsWith("telemetry is off");
+    t.close();
+    t.close();
+    assertThat(state).doesNotExist();
+    assertThat(filesUnder(tmp)).isZero();
+    assertThat(collector.requests()).isZero();
+  }
+
+  @Test
+  void optOutFirstRunRecordsNothingShowsTheNoticeOnThreeScansThenRecords() throws Exception {
+    Telemetry first = open(builder(env()));
+    assertThat(first.status().enabled()).isTrue();
+    assertThat(first.status().recording()).isFalse();
+    assertThat(first.noticeToShow()).contains(Telemetry.NOTICE);
+    first.record("scan.completed", scanCompleted(1));
+    first.noticeShown();
+    first.noticeShown(); // once per run
+    assertThat(first.noticeToShow()).isEmpty();
+    first.close();
+    assertThat(collector.requests()).isZero();
+    assertThat(state.resolve(UserSettings.FILE)).exists();
+    assertThat(filesUnder(state)).as("only the notice counter").isEqualTo(1);
+
+    Telemetry second = open(builder(env()));
+    assertThat(second.status().recording()).isTrue();
+    assertThat(second.status().noticeShownCount()).isEqualTo(1);
+    assertThat(second.noticeToShow()).isPresent();
+    second.noticeShown();
+    second.record("scan.completed", scanCompleted(2));
+    second.close();
+    assertThat(numbers(collector.events())).containsExactly(2);
+
+    Telemetry third = open(builder(env()));
+    assertThat(third.noticeToShow()).isPresent();
+    third.noticeShown();
+    third.close();
+    Telemetry fourth = open(builder(env()));
+    assertThat(fourth.status().noticeShownCount()).isEqualTo(3);
+    assertThat(fourth.noticeToShow()).as("shown on the first three scans only").isEmpty();
+    assertThat(fourth.status().recording()).isTrue();
+  }
+
+  @Test
+  void anExplicitOnNeedsNoNotice() {
+    Telemetry t = on();
+    assertThat(t.noticeToShow()).isEmpty();
+    assertThat(t.status().rule()).isEqualTo(ConsentRule.EXPLICIT_ON);
+  }
+
+  @Test
+  void debugModePrintsEachEventToStderrAndSendsOrStoresNothing() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Telemetry t = open(builder(env(Telemetry.DEBUG_VARIABLE, "1")).projectSetting(true)
+        .stderr(new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertThat(t.debug()).isTrue();
+    t.record("scan.completed", scanCompleted(5));
+    t.close();
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("\"event\":\"scan.completed\"").contains("\"tools_succeeded\":5");
+    assertThat(collector.requests()).isZero();
+    assertThat(state.resolve("telemetry/outbox")).doesNotExist();
+    assertThat(t.flushNow(Duration.ofMillis(100)).error()).contains("debug");
+  }
+
+  @Test
+  void whatAnEarlierRunLeftIsDeliveredFirstByTheNextRun() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry first = on();
+    for (int i = 1; i <= 3; i++) {
+      first.record("scan.completed", scanCompleted(i));
+    }
+    first.close();
+    assertThat(first.pending()).hasSize(3);
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    Telemetry second = on();
+    second.record("scan.completed", scanCompleted(4));
+    second.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2, 3, 4);
+    assertThat(second.pending()).isEmpty();
+  }
+
+  @Test
+  void retryAfterIsHonouredAndRememberedAcrossProcesses() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
+    collector.retryAfter(Duration.ofSeconds(30));
+    collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
+    Telemetry first = open(builder(env()).projectSetting(true).clock(clock));
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    assertThat(collector.requests()).isEqualTo(1);
+    assertThat(state.resolve(RetryAfterStore.FILE)).exists();
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    clock.advance(Duration.ofSeconds(10));
+    Telemetry second = open(builder(env()).projectSetting(true).clock(clock));
+    second.record("scan.completed", scanCompleted(2));
+    FlushResult waiting = second.flushNow(Duration.ofSeconds(1));
+    assertThat(waiting.retryAfter()).contains(Instant.parse("2026-11-27T10:15:30Z"));
+    second.close();
+    assertThat(collector.requests()).as("no request before Retry-After").isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(21));
+    Telemetry third = open(builder(env()).projectSetting(true).clock(clock));
+    third.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2);
+  }
+
+  @Test
+  void aServiceUnavailableAnswerIsAlsoARetryAfter() {
+    collector.retryAfter(Duration.ofSeconds(5));
+    collector.mode(RecordingCollector.Mode.UNAVAILABLE);
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    FlushResult r = t.flushNow(Duration.ofSeconds(2));
+    assertThat(r.retryAfter()).isPresent();
+    assertThat(r.remaining()).isEqualTo(1);
+  }
+
+  @Test
+  void closeIsBoundedWithACollectorThatNeverAnswersIdempotentAndKeepsTheEvent() {
+    collector.mode(RecordingCollector.Mode.HANG);
+    Telemetry t = open(builder(env()).projectSetting(true).flushTimeout(Duration.ofMillis(300)));
+    t.record("scan.completed", scanCompleted(1));
+    long start = System.nanoTime();
+    t.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(took).isLessThan(Duration.ofMillis(300 + 200));
+    long again = System.nanoTime();
+    t.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofMillis(50));
+    assertThat(t.pending()).hasSize(1);
+    t.record("scan.completed", scanCompleted(2)); // after close: kept on disk for the next run
+    assertThat(t.pending()).hasSize(2);
+  }
+
+  @Test
+  void flushNowReportsWhatItDid() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 3));
+    t.record("scan.completed", scanCompleted(1));
+    t.record("scan.completed", scanCompleted(2));
+    FlushResult down = t.flushNow(Duration.ofSeconds(2));
+    assertThat(down.delivered()).isZero();
+    assertThat(down.remaining()).isEqualTo(2);
+    assertThat(down.error()).isEqualTo("network");
+    assertThat(down.complete()).isFalse();
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    FlushResult up = t.flushNow(Duration.ofSeconds(5));
+    assertThat(up.remaining()).isZero();
+    assertThat(up.complete()).isTrue();
+    assertThat(collector.count()).isEqualTo(2);
+  }
+
+  @Test
+  void networkErrorsAreRetriedInTheBackgroundWithBoundedBackoff() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMillis(20), Duration.ofMillis(40), 3));
+    t.record("scan.completed", scanCompleted(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() == 3);
+    // it gave up after three attempts: no fourth within several backoff periods
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> t.stats().uploadFailures() == 3);
+    assertThat(t.pending()).hasSize(1);
+  }
+
+  @Test
+  void theBackgroundWorkerDeliversOnceTheCollectorComesBack() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMillis(20), Duration.ofMillis(100), 100));
+    t.record("scan.completed", scanCompleted(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() >= 1);
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 1);
+  }
+
+  @Test
+  void twoClientsSharingAStateDirectoryNeverSendAnEventTwice() throws Exception {
+    Telemetry a = on();
+    Telemetry b = on();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        Telemetry t = w % 2 == 0 ? a : b;
+        int base = w * 25;
+        jobs.add(pool.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            t.record("scan.completed", scanCompleted(base + i));
+          }
+        }));
+      }
+      for (Future<?> f : jobs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    a.close();
+    b.close();
+    on().close();
+    assertThat(collector.count()).isEqualTo(100);
+    assertThat(collector.duplicates()).isZero();
+  }
+
+  @Test
+  void theOutboxIsBoundedAndDropsTheOldestFirstCountingWhy() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    Telemetry t = open(builder(env()).projectSetting(true).clock(clock).outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
+        .backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 2));
+    for (int i = 0; i < 8; i++) {
+      clock.advance(Duration.ofMillis(1));
+      t.record("scan.completed", scanCompleted(i));
+    }
+    t.close();
+    assertThat(numbers(t.pending())).containsExactly(3, 4, 5, 6, 7);
+    assertThat(t.stats().dropped()).containsEntry("outbox_count", 3L);
+  }
+
+  @Test
+  void eventsOlderThanTheAgeBoundAreDroppedUnsent() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    Telemetry old = open(builder(env()).projectSetting(true).clock(clock));
+    old.record("scan.completed", scanCompleted(1));
+    old.close();
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    clock.advance(Duration.ofDays(Telemetry.DEFAULT_MAX_OUTBOX_AGE_DAYS).plusMinutes(1));
+    Telemetry later = open(builder(env()).projectSetting(true).clock(clock));
+    later.close();
+    assertThat(collector.count()).isZero();
+    assertThat(later.stats().dropped()).containsEntry("expired", 1L);
+    assertThat(later.pending()).isEmpty();
+  }
+
+  @Test
+  void anUnwritableHomeStillWorksWithAnInMemoryIdAndNoCrash() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+    Telemetry t = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
+        .stateDirectory(file.resolve("state")));
+    assertThat(t.status().recording()).isTrue();
+    t.record("scan.completed", scanCompleted(1));
+    t.noticeShown();
+    t.close();
+    assertThat(t.stats().dropped()).containsEntry("outbox_unwritable", 1L);
+    assertThat(t.pending()).isEmpty();
+    assertThat(t.sent()).isEmpty();
+  }
+
+  @Test
+  void stateDirectoryComesFromJmoHomeElseHome() {
+    Telemetry byJmoHome = open(Telemetry.builder().hostVersion("0.7.0")
+        .environment(Map.of("JMO_HOME", tmp.resolve("jh").toString(), "HOME", "/nowhere", "JMO_TELEMETRY_DISABLE", "1")));
+    assertThat(byJmoHome.stateDirectory()).isEqualTo(tmp.resolve("jh"));
+    Telemetry byHome = open(Telemetry.builder().hostVersion("0.7.0")
+        .environment(Map.of("HOME", tmp.toString(), "JMO_TELEMETRY_DISABLE", "1")));
+    assertThat(byHome.stateDirectory()).isEqualTo(tmp.resolve(".jmo-security"));
+  }
+
+  @Test
+  void theEndpointComesFromTheVariableElseJmoYmlElseTheDefault() {
+    Map<String, String> none = Map.of("JMO_TELEMETRY_DISABLE", "1");
+    assertThat(open(builder(none)).endpoint()).isEqualTo(Telemetry.DEFAULT_ENDPOINT);
+    assertThat(open(builder(none).projectEndpoint("https://mine.example")).endpoint()).isEqualTo("https://mine.example");
+    Map<String, String> both = Map.of("JMO_TELEMETRY_DISABLE", "1", "JMO_TELEMETRY_ENDPOINT", "http://env.example:8080");
+    assertThat(open(builder(both).projectEndpoint("https://mine.example")).endpoint()).isEqualTo("http://env.example:8080");
+  }
+
+  @Test
+  void anUnusableEndpointKeepsEventsInTheOutbox() {
+    Telemetry t = open(builder(Map.of(Telemetry.ENDPOINT_VARIABLE, "ftp://nope")).projectSetting(true));
+    assertThat(t.endpointValid()).isFalse();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    assertThat(t.pending()).hasSize(1);
+  }
+
+  @Test
+  void dockerIsDetectedByTheVariableOrTheMarkerFile() throws Exception {
+    Map<String, String> off = Map.of("JMO_TELEMETRY_DISABLE", "1");
+    assertThat(open(builder(off)).inDocker()).isFalse();
+    assertThat(open(builder(Map.of("JMO_TELEMETRY_DISABLE", "1", "DOCKER_CONTAINER", "1"))).inDocker()).isTrue();
+    Path marker = Files.createFile(tmp.resolve(".dockerenv"));
+    assertThat(open(builder(off).dockerMarker(marker)).inDocker()).isTrue();
+  }
+
+  @Test
+  void userChoicesAreStoredAndOffDominates() {
+    Telemetry t = open(builder(env()));
+    ConsentStatus afterDisable = t.disableForUser();
+    assertThat(afterDisable.rule()).isEqualTo(ConsentRule.EXPLICIT_OFF);
+    assertThat(afterDisable.detail()).isEqualTo("user settings");
+    Telemetry projectOn = open(builder(env()).projectSetting(true));
+    assertThat(projectOn.status().enabled()).as("the user's off beats a project's on").isFalse();
+
+    ConsentStatus afterEnable = projectOn.enableForUser();
+    assertThat(afterEnable.rule()).isEqualTo(ConsentRule.EXPLICIT_ON);
+    Telemetry projectOff = open(builder(env()).projectSetting(false));
+    assertThat(projectOff.status().enabled()).as("a project's off beats the user's on").isFalse();
+    assertThat(open(builder(env())).status().recording()).isTrue();
+  }
+
+  @Test
+  void disablingRemovesWhatIsWaitingAndStopsRecording() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.flushNow(Duration.ofMillis(500));
+    assertThat(t.pending()).hasSize(1);
+    t.disableForUser();
+    assertThat(t.pending()).isEmpty();
+    t.record("scan.completed", scanCompleted(2));
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    t.close();
+    assertThat(collector.count()).isZero();
+  }
+
+  @Test
+  void anUnwritableSettingsFileIsReportedToTheAdminCommand() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+    Telemetry t = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).stateDirectory(file.resolve("s")));
+    assertThatThrownBy(t::disableForUser).isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write");
+  }
+
+  @Test
+  void resetIdRotatesTheAnonymousId() {
+    Telemetry t = on();
+    UUID before = t.anonymousId().orElseThrow();
+    UUID after = t.resetId();
+    assertThat(after).isNotEqualTo(before);
+    assertThat(open(builder(env()).projectSetting(true)).anonymousId()).contains(after);
+  }
+
+  @Test
+  void deletionErasesTheIdsRowsAtTheCollectorThenRotatesTheId() {
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.record("scan.completed", scanCompleted(2));
+    t.close();
+    UUID id = t.anonymousId().orElseThrow();
+    assertThat(collector.count()).isEqualTo(2);
+
+    Telemetry admin = open(builder(env()).projectSetting(false)); // works whatever the consent
+    DeletionResult r = admin.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.DELETED);
+    assertThat(r.rows()).isEqualTo(2);
+    assertThat(r.erasedId()).isEqualTo(id);
+    assertThat(r.newId()).isNotEqualTo(id);
+    assertThat(collector.count()).isZero();
+    assertThat(collector.deletedIds()).contains(id.toString());
+    assertThat(admin.anonymousId()).contains(r.newId());
+  }
+
+  @Test
+  void deletionWithoutAnIdOrWithoutTheCollectorChangesNothing() {
+    Telemetry admin = open(builder(env()));
+    assertThat(admin.requestDeletion().outcome()).isEqualTo(DeletionResult.Outcome.NO_ID);
+    Telemetry t = on();
+    UUID id = t.anonymousId().orElseThrow();
+    collector.mode(RecordingCollector.Mode.DOWN);
+    DeletionResult r = t.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.FAILED);
+    assertThat(r.message()).startsWith("deletion not confirmed");
+    assertThat(t.anonymousId()).contains(id);
+  }
+
+  @Test
+  void eventsTheCollectorRejectsAreDroppedAndCountedByField() {
+    Telemetry t = on();
+    UUID id = t.anonymousId().orElseThrow();
+    // another process asks for deletion: the collector refuses this id from now on
+    DeletionResult deleted = open(builder(env())).requestDeletion();
+    assertThat(deleted.erasedId()).isEqualTo(id);
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    assertThat(collector.rejections()).containsExactly(RecordingCollector.DELETED_REASON);
+    assertThat(t.stats().dropped()).containsEntry("rejected:anonymous_id", 1L);
+    assertThat(t.pending()).as("a rejected event is not retried").isEmpty();
+  }
+
+  @Test
+  void theBuilderChecksItsInputs() {
+    assertThatThrownBy(() -> Telemetry.builder().build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("hostVersion");
+    assertThatThrownBy(() -> Telemetry.builder().hostVersion("")).hasMessageContaining("version");
+    assertThatThrownBy(() -> Telemetry.builder().hostVersion("x".repeat(33))).hasMessageContaining("32");
+    assertThatThrownBy(() -> Telemetry.builder().flushTimeout(Duration.ofMillis(-1))).hasMessageContaining("flushTimeout is negative");
+    assertThatThrownBy(() -> Telemetry.builder().outboxLimits(0, 1 << 20, Duration.ofDays(1))).hasMessageContaining("maxEvents < 1: 0");
+    assertThatThrownBy(() -> Telemetry.builder().queueCapacity(0)).hasMessageContaining("queueCapacity < 1: 0");
+  }
+}
