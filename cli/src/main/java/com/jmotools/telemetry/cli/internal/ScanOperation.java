@@ -81,7 +81,6 @@ public final class ScanOperation {
     missing.forEach(m -> err.println("jmo: warning: skipping " + m));
 
     TelemetrySession.Mode mode = telemetry.mode(request.fromWizard());
-    telemetry.showNoticeIfDue(err);
     Instant start = env.clock().instant();
     telemetry.scanStarted(mode, profileToSend, runnable, TargetCollector.counts(targets));
 
@@ -135,6 +134,8 @@ public final class ScanOperation {
     telemetry.scanCompleted(mode, profileToSend, elapsed, succeeded, failed, findings);
     err.println(String.format(Locale.ROOT, "jmo: scan done in %.1f s: %d tool run(s) succeeded, %d failed, %d finding(s); results in %s",
         elapsed.toMillis() / 1000.0, succeeded, failed, findings, resultsDir));
+    // The notice comes last, where it is not scrolled away by the progress lines.
+    telemetry.showNoticeIfDue(err);
     err.flush();
     return new Outcome(results, findings, succeeded, failed, resultsDir);
   }

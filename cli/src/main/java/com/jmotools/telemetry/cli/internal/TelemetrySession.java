@@ -5,6 +5,15 @@ import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.cli.CliEnvironment;
 import com.jmotools.telemetry.client.Telemetry;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,8 +26,16 @@ import java.util.Set;
  * The telemetry of one jmo run: builds the client from the environment and jmo.yml, shows the
  * notice, and records the five events with exactly the catalog's metadata. When telemetry is off
  * the client is a no-op, so the commands never test for it.
+ *
+ * <p>The client is built, and events are handed to it, on one background thread, in order: the
+ * scan does not wait for the client's start-up (class loading, the outbox, the HTTP client) and
+ * runs its tools meanwhile. {@link #close} waits at most {@value #DEFAULT_HANDOVER_MILLIS} ms for
+ * that thread, then closes the client (which delivers within its own flush timeout).
  */
 public final class TelemetrySession implements AutoCloseable {
+
+  /** The longest {@link #close} waits for the client to be built and every event handed to it: {@value} ms. */
+  public static final long DEFAULT_HANDOVER_MILLIS = 3000;
 
   /** The scan modes of the catalog. */
   public enum Mode {
@@ -35,45 +52,108 @@ public final class TelemetrySession implements AutoCloseable {
     }
   }
 
-  private final Telemetry client;
+  private final ExecutorService worker;
+  private final Future<Telemetry> client;
+  private final boolean inDocker;
   private final Catalog catalog = Catalog.standard();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private TelemetrySession(Telemetry client) {
-    this.client = client;
+  private TelemetrySession(Callable<Telemetry> build, boolean inDocker) {
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "jmo-telemetry-handover");
+      t.setDaemon(true);
+      return t;
+    });
+    this.client = worker.submit(build);
+    this.inDocker = inDocker;
   }
 
   /** A session for a run in {@code env} with the project settings of {@code config}. */
   public static TelemetrySession open(CliEnvironment env, JmoConfig config, String version) {
-    return new TelemetrySession(Telemetry.builder()
+    String dockerVariable = env.variables().get(Telemetry.DOCKER_VARIABLE);
+    boolean docker = (dockerVariable != null && !dockerVariable.isEmpty()) || Files.exists(env.dockerMarker());
+    return new TelemetrySession(() -> Telemetry.builder()
         .hostVersion(version)
         .environment(env.variables())
         .projectSetting(config.telemetryEnabled())
         .projectEndpoint(config.telemetryEndpoint())
         .dockerMarker(env.dockerMarker())
         .stderr(env.err())
-        .build());
+        .build(), docker);
   }
 
-  /** The client, for {@code jmo telemetry}. */
+  /**
+   * The client, waiting for it to be built, for {@code jmo telemetry}.
+   *
+   * @throws IllegalStateException if it could not be built
+   */
   public Telemetry client() {
-    return client;
+    try {
+      return client.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting telemetry", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("telemetry could not start: " + e.getCause(), e.getCause());
+    }
   }
 
-  /** Prints the opt-out notice on {@code err} if this scan is one of the first that show it. */
+  /**
+   * Prints the opt-out notice on {@code err} if this scan is one of the first that show it. Waits
+   * for the client (bounded); a client that is not ready in time shows nothing and counts nothing.
+   */
   public void showNoticeIfDue(PrintWriter err) {
-    client.noticeToShow().ifPresent(notice -> {
+    Telemetry t = readyClient();
+    if (t == null) {
+      return;
+    }
+    t.noticeToShow().ifPresent(notice -> {
       err.println(notice);
       err.flush();
-      client.noticeShown();
+      t.noticeShown();
     });
   }
 
-  /** The mode of a scan: docker in a container, else wizard when the wizard started it, else cli. */
+  /**
+   * The mode of a scan: docker in a container ({@code DOCKER_CONTAINER} set or the marker file
+   * present, the client's rule), else wizard when the wizard started it, else cli.
+   */
   public Mode mode(boolean fromWizard) {
-    if (client.inDocker()) {
+    if (inDocker) {
       return Mode.DOCKER;
     }
     return fromWizard ? Mode.WIZARD : Mode.CLI;
+  }
+
+  private Telemetry readyClient() {
+    try {
+      return client.get(DEFAULT_HANDOVER_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException e) {
+      return null;
+    }
+  }
+
+  /** Hands an event to the client on the background thread, after the events before it. Never throws. */
+  private void record(String event, Map<String, Object> metadata) {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      worker.execute(() -> {
+        try {
+          client.get().record(event, metadata);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+          // telemetry never breaks the host: no client, no event
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the event is not recorded
+    }
   }
 
   /** The profile as the catalog has it: fast, balanced or deep, anything else custom. */
@@ -94,7 +174,7 @@ public final class TelemetrySession implements AutoCloseable {
     m.put("profile", profile);
     m.put("tools", new ArrayList<>(names));
     m.put("target_types", targetCounts);
-    client.record("scan.started", m);
+    record("scan.started", m);
   }
 
   public void toolFailed(ToolDefinition tool, ToolResult result, String profile) {
@@ -103,7 +183,7 @@ public final class TelemetrySession implements AutoCloseable {
     m.put("failure_type", result.failure().wire());
     m.put("exit_code", result.exitCode());
     m.put("profile", profile);
-    client.record("tool.failed", m);
+    record("tool.failed", m);
   }
 
   public void scanCompleted(Mode mode, String profile, Duration elapsed, int succeeded, int failed, long findings) {
@@ -114,7 +194,7 @@ public final class TelemetrySession implements AutoCloseable {
     m.put("tools_succeeded", succeeded);
     m.put("tools_failed", failed);
     m.put("total_findings_bucket", Buckets.findings(findings));
-    client.record("scan.completed", m);
+    record("scan.completed", m);
   }
 
   public void reportGenerated(List<ReportFormat> formats, long findings, boolean suppressionsUsed, boolean compliance) {
@@ -125,7 +205,7 @@ public final class TelemetrySession implements AutoCloseable {
     m.put("findings_bucket", Buckets.findings(findings));
     m.put("suppressions_used", suppressionsUsed);
     m.put("compliance_enabled", compliance);
-    client.record("report.generated", m);
+    record("report.generated", m);
   }
 
   public void wizardCompleted(String profile, boolean docker, String artifact, Duration elapsed) {
@@ -134,12 +214,31 @@ public final class TelemetrySession implements AutoCloseable {
     m.put("execution_mode", docker ? "docker" : "native");
     m.put("artifact_generated", artifact);
     m.put("duration_seconds", Buckets.wizardSeconds(elapsed));
-    client.record("wizard.completed", m);
+    record("wizard.completed", m);
   }
 
-  /** Delivers what it can within the client's flush timeout; never throws. */
+  /**
+   * Waits (at most {@value #DEFAULT_HANDOVER_MILLIS} ms) for the events to reach the client, then
+   * closes it: it delivers what it can within its flush timeout and keeps the rest in the outbox.
+   * Idempotent; never throws.
+   */
   @Override
   public void close() {
-    client.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    worker.shutdown();
+    try {
+      if (worker.awaitTermination(DEFAULT_HANDOVER_MILLIS, TimeUnit.MILLISECONDS) && client.isDone() && !client.isCancelled()) {
+        client.get().close();
+      } else {
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | RuntimeException e) {
+      // no client was built: nothing to close
+    }
   }
 }
