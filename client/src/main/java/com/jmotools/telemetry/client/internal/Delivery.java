@@ -60,9 +60,20 @@ public final class Delivery {
   private final SentLog sentLog;
   private final EventValidator validator;
   private final Counters counters;
+  private final int maxBatchBytes;
 
   public Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
       EventValidator validator, Counters counters) {
+    this(outbox, uploader, retryAfter, sentLog, validator, counters, MAX_BATCH_BYTES);
+  }
+
+  /** As above, with a smaller body limit (the catalog's events are too small to reach 64 KiB in tests). */
+  Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
+      EventValidator validator, Counters counters, int maxBatchBytes) {
+    if (maxBatchBytes < 1024 || maxBatchBytes > MAX_BATCH_BYTES) {
+      throw new IllegalArgumentException("maxBatchBytes out of 1024.." + MAX_BATCH_BYTES + ": " + maxBatchBytes);
+    }
+    this.maxBatchBytes = maxBatchBytes;
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.uploader = Objects.requireNonNull(uploader, "uploader");
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
@@ -99,16 +110,16 @@ public final class Delivery {
         }
         continue;
       }
-      if (json.length + 3 > MAX_BATCH_BYTES) {
+      if (json.length + 2 > maxBatchBytes) {
         outbox.remove(entry);
         counters.dropped("too_large", 1);
         dropped++;
         continue;
       }
-      if (bytes + json.length + 1 > MAX_BATCH_BYTES) {
+      if (bytes + json.length + (batch.isEmpty() ? 0 : 1) > maxBatchBytes) {
         break;
       }
-      bytes += json.length + 1;
+      bytes += json.length + (batch.isEmpty() ? 0 : 1);
       batch.add(entry);
       bodies.add(json);
     }

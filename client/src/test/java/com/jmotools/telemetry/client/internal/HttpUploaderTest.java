@@ -1,0 +1,118 @@
+package com.jmotools.telemetry.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jmotools.telemetry.testing.RecordingCollector;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HttpUploaderTest {
+
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+  private final RecordingCollector collector = RecordingCollector.start();
+
+  @AfterEach
+  void stop() {
+    collector.close();
+  }
+
+  private HttpUploader uploader() {
+    return new HttpUploader(collector.baseUri(), Duration.ofSeconds(2), CLOCK);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void readsThePerEventResultsOfA200() {
+    UploadResult r = uploader().upload(bytes("[{\"event\":\"nope\"}]"), Duration.ofSeconds(2));
+    assertThat(r).isInstanceOf(UploadResult.Answered.class);
+    UploadResult.Item item = ((UploadResult.Answered) r).items().get(0);
+    assertThat(item.status()).isEqualTo(UploadResult.Status.REJECTED);
+    assertThat(item.reason()).isNotBlank();
+  }
+
+  @Test
+  void a429CarriesItsRetryAfter() {
+    collector.retryAfter(Duration.ofSeconds(42));
+    collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
+    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2)))
+        .isEqualTo(new UploadResult.RetryLater(429, Duration.ofSeconds(42)));
+  }
+
+  @Test
+  void a400IsFinal() {
+    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Refused(400));
+  }
+
+  @Test
+  void aClosedPortIsANetworkFailure() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Failed("network"));
+  }
+
+  @Test
+  void aServerThatNeverAnswersTimesOutWithinTheTimeout() {
+    collector.mode(RecordingCollector.Mode.HANG);
+    long start = System.nanoTime();
+    UploadResult r = uploader().upload(bytes("[{}]"), Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1300));
+    assertThat(r).isEqualTo(new UploadResult.Failed("timeout"));
+  }
+
+  @Test
+  void abortCutsACallInFlightShort() throws Exception {
+    collector.mode(RecordingCollector.Mode.HANG);
+    HttpUploader up = uploader();
+    CompletableFuture<UploadResult> call = CompletableFuture.supplyAsync(() -> up.upload(bytes("[{}]"), Duration.ofSeconds(20)));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() == 1);
+    long start = System.nanoTime();
+    up.abort();
+    UploadResult r = call.get(5, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(r).isInstanceOf(UploadResult.Failed.class);
+  }
+
+  @Test
+  void deletionIsConfirmedWithTheRowCount() {
+    UUID id = UUID.randomUUID();
+    Uploader.DeletionAnswer a = uploader().requestDeletion(id, Duration.ofSeconds(2));
+    assertThat(a.deleted()).isTrue();
+    assertThat(a.rows()).isZero();
+    assertThat(collector.deletedIds()).contains(id.toString());
+  }
+
+  @Test
+  void retryAfterAcceptsSecondsOrAnHttpDateAndFallsBackOtherwise() {
+    HttpUploader up = uploader();
+    assertThat(up.retryAfter("120")).isEqualTo(Duration.ofSeconds(120));
+    assertThat(up.retryAfter("Fri, 27 Nov 2026 10:01:30 GMT")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(up.retryAfter("Fri, 27 Nov 2026 09:00:00 GMT")).isEqualTo(Duration.ZERO);
+    assertThat(up.retryAfter(null)).isEqualTo(HttpUploader.DEFAULT_RETRY_AFTER);
+    assertThat(up.retryAfter("soon")).isEqualTo(HttpUploader.DEFAULT_RETRY_AFTER);
+    assertThat(up.retryAfter("-5")).isEqualTo(HttpUploader.DEFAULT_RETRY_AFTER);
+    assertThat(up.retryAfter("99999999999")).isEqualTo(RetryAfterStore.MAX_WAIT);
+  }
+
+  @Test
+  void onlyAbsoluteHttpUrlsAreUsable() {
+    assertThat(HttpUploader.parseBase("https://telemetry.jmotools.com")).isNotNull();
+    assertThat(HttpUploader.parseBase("http://127.0.0.1:8080/base/")).isNotNull();
+    assertThat(HttpUploader.parseBase("ftp://x")).isNull();
+    assertThat(HttpUploader.parseBase("telemetry.jmotools.com")).isNull();
+    assertThat(HttpUploader.parseBase("http://x/?q=1")).isNull();
+    assertThat(HttpUploader.parseBase("")).isNull();
+    assertThat(HttpUploader.parseBase(null)).isNull();
+  }
+}

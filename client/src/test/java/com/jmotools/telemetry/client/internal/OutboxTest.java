@@ -1,0 +1,116 @@
+package com.jmotools.telemetry.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+  @TempDir Path state;
+  private final Counters counters = new Counters();
+
+  private Outbox outbox(int maxEvents, long maxBytes, Duration maxAge) {
+    return new Outbox(state, new Outbox.Limits(maxEvents, maxBytes, maxAge), Clock.fixed(NOW, ZoneOffset.UTC), counters);
+  }
+
+  private static byte[] event(int n, int padding) {
+    return ("{\"n\":" + n + ",\"pad\":\"" + "x".repeat(padding) + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String body(Outbox o, Outbox.Entry e) {
+    try {
+      return new String(o.read(e), StandardCharsets.UTF_8);
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+  }
+
+  @Test
+  void listsEntriesOldestFirstIgnoringTempAndForeignFiles() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    o.add(UUID.randomUUID().toString(), event(2, 0), NOW.minusSeconds(1));
+    o.add(UUID.randomUUID().toString(), event(1, 0), NOW.minusSeconds(5));
+    Files.writeString(o.directory().resolve("notes.txt"), "mine");
+    Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "123-x.json"), "{");
+    assertThat(o.list()).extracting(e -> body(o, e)).containsExactly(new String(event(1, 0)), new String(event(2, 0)));
+    assertThat(o.list()).extracting(Outbox.Entry::recordedAt).containsExactly(NOW.minusSeconds(5), NOW.minusSeconds(1));
+  }
+
+  @Test
+  void anAbsentDirectoryIsAnEmptyOutboxAndIsNotCreatedByReading() {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    assertThat(o.list()).isEmpty();
+    o.trim();
+    assertThat(o.directory()).doesNotExist();
+  }
+
+  @Test
+  void trimDropsTheOldestBeyondTheCountCountingThem() throws Exception {
+    Outbox o = outbox(3, 1 << 20, Duration.ofDays(30));
+    for (int i = 0; i < 5; i++) {
+      o.add(UUID.randomUUID().toString(), event(i, 0), NOW.minusSeconds(10 - i));
+    }
+    o.trim();
+    assertThat(o.list().stream().map(e -> body(o, e)).collect(Collectors.toList()))
+        .containsExactly(new String(event(2, 0)), new String(event(3, 0)), new String(event(4, 0)));
+    assertThat(counters.snapshot().dropped()).containsEntry("outbox_count", 2L);
+  }
+
+  @Test
+  void trimDropsTheOldestBeyondTheBytesCountingThem() throws Exception {
+    Outbox o = outbox(100, 2048, Duration.ofDays(30));
+    for (int i = 0; i < 5; i++) {
+      o.add(UUID.randomUUID().toString(), event(i, 600), NOW.minusSeconds(10 - i)); // ~611 bytes each
+    }
+    o.trim();
+    assertThat(o.list()).hasSize(3);
+    assertThat(o.list().stream().mapToLong(Outbox.Entry::size).sum()).isLessThanOrEqualTo(2048);
+    assertThat(body(o, o.list().get(0))).startsWith("{\"n\":2,");
+    assertThat(counters.snapshot().dropped()).containsEntry("outbox_bytes", 2L);
+  }
+
+  @Test
+  void trimDropsExpiredEntries() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    o.add(UUID.randomUUID().toString(), event(1, 0), NOW.minus(Duration.ofDays(31)));
+    o.add(UUID.randomUUID().toString(), event(2, 0), NOW.minus(Duration.ofDays(29)));
+    o.trim();
+    assertThat(o.list()).hasSize(1);
+    assertThat(counters.snapshot().dropped()).containsEntry("expired", 1L);
+  }
+
+  @Test
+  void trimRemovesTempFilesLeftByAProcessThatDiedWhileWriting() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    Files.createDirectories(o.directory());
+    Path stale = Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "a-x.json"), "{\"half");
+    Files.setLastModifiedTime(stale, FileTime.from(NOW.minus(Duration.ofHours(2))));
+    Path fresh = Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "b-x.json"), "{\"half");
+    Files.setLastModifiedTime(fresh, FileTime.from(NOW.minusSeconds(5)));
+    o.trim();
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).as("may still be being written").exists();
+  }
+
+  @Test
+  void clearRemovesEverything() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    o.add(UUID.randomUUID().toString(), event(1, 0), NOW);
+    o.add(UUID.randomUUID().toString(), event(2, 0), NOW);
+    assertThat(o.clear()).isEqualTo(2);
+    assertThat(o.size()).isZero();
+  }
+}
