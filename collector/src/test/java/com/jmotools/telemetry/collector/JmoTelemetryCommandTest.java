@@ -1,0 +1,87 @@
+package com.jmotools.telemetry.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(60)
+class JmoTelemetryCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void serveHelpListsEveryFlagWithItsEnvironmentVariable() {
+    StringWriter out = new StringWriter();
+    CommandLine line = JmoTelemetryCommand.commandLine(List.of());
+    line.setOut(new PrintWriter(out));
+    assertThat(line.execute("serve", "--help")).isZero();
+    String help = out.toString();
+    for (String flag : List.of("--port", "--db", "--admin-token-file", "--retention-days", "--rate-limit", "--rate-burst",
+        "--max-queued-events", "--max-commit-events", "--idle-timeout-seconds", "--durability", "--request-log")) {
+      assertThat(help).contains(flag);
+    }
+    for (String env : List.of("JMO_TELEMETRY_PORT", "JMO_TELEMETRY_DB", "JMO_TELEMETRY_ADMIN_TOKEN",
+        "JMO_TELEMETRY_RETENTION_DAYS", "JMO_TELEMETRY_RATE_LIMIT")) {
+      assertThat(help).contains(env);
+    }
+    assertThat(help).contains("default: 8787").contains("default: jmo-telemetry.db").contains("default: 400");
+  }
+
+  @Test
+  void otherModulesCanAddSubcommands() {
+    @CommandLine.Command(name = "stats")
+    class Stats implements Runnable {
+      @CommandLine.Mixin DatabaseOption db = new DatabaseOption();
+
+      @Override
+      public void run() {}
+    }
+    CommandLine line = JmoTelemetryCommand.commandLine(List.of()).addSubcommand("stats", new Stats());
+    assertThat(line.getSubcommands()).containsKeys("serve", "purge", "stats");
+    assertThat(line.execute("stats", "--db", dir.resolve("x.db").toString())).isZero();
+  }
+
+  @Test
+  void purgeDeletesOnlyEventsOlderThanTheRetention() {
+    String location = dir.resolve("purge.db").toString();
+    Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    UUID id = UUID.randomUUID();
+    try (Database db = Database.open(location)) {
+      EventStore.of(db).append(List.of(CollectorContractTest.event(id, now.minus(Duration.ofDays(40))),
+          CollectorContractTest.event(id, now.minus(Duration.ofDays(20)))), now);
+    }
+    StringWriter out = new StringWriter();
+    CommandLine line = new CommandLine(new PurgeCommand(Clock.fixed(now, ZoneOffset.UTC)));
+    line.setOut(new PrintWriter(out));
+    assertThat(line.execute("--db", location, "--retention-days", "30")).isZero();
+    assertThat(out.toString()).contains("purged 1 events older than 30 days");
+    try (Database db = Database.open(location)) {
+      assertThat(Rows.count(db)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void badArgumentsAreOneLineErrors() {
+    StringWriter err = new StringWriter();
+    CommandLine line = JmoTelemetryCommand.commandLine(List.of());
+    line.getSubcommands().get("purge").setErr(new PrintWriter(err));
+    assertThat(line.execute("purge", "--db", dir.resolve("x.db").toString(), "--retention-days", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--retention-days must be at least 1");
+    StringWriter err2 = new StringWriter();
+    line.getSubcommands().get("purge").setErr(new PrintWriter(err2));
+    assertThat(line.execute("purge", "--db", "jdbc:mysql://x/y")).isEqualTo(1);
+    assertThat(err2.toString()).startsWith("jmo-telemetry: unsupported database URL").doesNotContain("\tat ");
+  }
+}
