@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Collector benchmark (see bench/README.md, "Collector"). Measures, in one run on this machine:
+#   1. single-event POST /v1/events rate            (wrk, CONNECTIONS_SINGLE connections)
+#   2. batched ingestion rate, 100 events a request (wrk, CONNECTIONS_BATCH connections)
+#   3. p50/p99 latency of single events at half the peak rate (wrk with a per-connection delay)
+#   4. the same single-event load on a trivial Javalin server answering 200 to every POST
+#   5. the raw sqlite3 shell inserting into the guide's D1 table (three indexes, random ids)
+# and after every collector run compares the rows stored with the events acknowledged.
+# Prints the median of RUNS runs of each, and the ratio of the batched rate to the raw sqlite3 rate.
+#
+# Usage: bench/collector/run.sh        (build first: ./mvnw -q -B install -DskipTests)
+# Env:   RUNS=3 DURATION=10s CONNECTIONS_SINGLE=256 CONNECTIONS_BATCH=16 DURABILITY=FULL PORT=18900
+set -euo pipefail
+here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
+root="$(dirname "$(dirname "$here")")"
+RUNS="${RUNS:-3}"
+DURATION="${DURATION:-10s}"
+CONNECTIONS_SINGLE="${CONNECTIONS_SINGLE:-256}"
+CONNECTIONS_BATCH="${CONNECTIONS_BATCH:-16}"
+DURABILITY="${DURABILITY:-FULL}"
+PORT="${PORT:-18900}"
+RAW_ROWS="${RAW_ROWS:-200000}"
+
+for tool in wrk sqlite3 curl java awk; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install wrk sqlite3 curl)" >&2; exit 2; }
+done
+lib="$root/collector/target/lib"
+[ -d "$lib" ] || { echo "bench: build first: (cd '$root' && ./mvnw -q -B install -DskipTests)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | head -n 1; }
+
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "bench: server on port $PORT did not become ready" >&2
+  exit 1
+}
+
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+
+start_collector() {
+  rm -f "$work"/bench.db*
+  JMO_TELEMETRY_JAVA_OPTS="${JMO_TELEMETRY_JAVA_OPTS:--Xmx1g}" "$root/bin/jmo-telemetry" serve --port "$PORT" \
+    --host 127.0.0.1 --db "$work/bench.db" --rate-limit 0 --durability "$DURABILITY" >"$work/collector.log" 2>&1 &
+  server_pid=$!
+  wait_ready
+}
+
+rows() { sqlite3 "$work/bench.db" "PRAGMA busy_timeout=10000; SELECT COUNT(*) FROM events;" | tail -n 1; }
+
+# run_wrk <label> <connections> <batch> [extra env] -> prints events/s; appends to $work/<label>
+run_wrk() {
+  local label="$1" connections="$2" batch="$3"
+  local before after out acks events rate
+  before="$(rows)"
+  out="$(WRK_BATCH="$batch" wrk -t2 -c"$connections" -d"$DURATION" --latency -s "$here/single.lua" \
+    "http://127.0.0.1:$PORT" 2>&1)"
+  after="$(rows)"
+  acks="$(echo "$out" | field acks)"
+  events=$((acks * batch))
+  rate="$(echo "$out" | awk -v e="$events" '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) { split($i, a, "="); printf "%.0f", e / a[2] } }')"
+  echo "$rate" >>"$work/$label.rate"
+  echo "$out" | field p50_ms >>"$work/$label.p50"
+  echo "$out" | field p99_ms >>"$work/$label.p99"
+  printf '  %-22s %8s events/s  acks=%s (x%s events)  non-200=%s  rows stored=%s  p50=%sms p99=%sms\n' \
+    "$label" "$rate" "$acks" "$batch" "$(echo "$out" | field non200)" "$((after - before))" \
+    "$(echo "$out" | field p50_ms)" "$(echo "$out" | field p99_ms)"
+  if [ "$((after - before))" -lt "$events" ]; then
+    echo "  !! fewer rows than acknowledged events: $((after - before)) < $events" >&2
+    exit 1
+  fi
+}
+
+echo "== JMo telemetry collector benchmark: $(nproc) cores, durability $DURABILITY, $RUNS runs of $DURATION each"
+echo "-- collector (SQLite WAL, synchronous=$DURABILITY)"
+start_collector
+WRK_BATCH=1 wrk -t2 -c64 -d5s -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 # JIT warm-up
+WRK_BATCH=100 wrk -t2 -c8 -d5s -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
+for i in $(seq 1 "$RUNS"); do
+  run_wrk single "$CONNECTIONS_SINGLE" 1
+  run_wrk batched "$CONNECTIONS_BATCH" 100
+done
+peak="$(median <"$work/single.rate")"
+half=$(awk -v p="$peak" 'BEGIN { printf "%.0f", p / 2 }')
+# A fixed offered rate: each of C connections pauses C/rate seconds between requests.
+half_connections=64
+delay_ms=$(awk -v c="$half_connections" -v r="$half" 'BEGIN { d = c * 1000 / r; if (d < 1) d = 1; printf "%d", d }')
+echo "-- latency at half the single-event peak: target $half events/s ($half_connections connections, ${delay_ms} ms pause each)"
+for i in $(seq 1 "$RUNS"); do
+  WRK_DELAY_MS="$delay_ms" run_wrk half-peak "$half_connections" 1
+done
+stop_server
+
+echo "-- trivial Javalin server (200 to every POST, nothing stored)"
+java -cp "$lib/*" "$here/TrivialServer.java" "$PORT" >"$work/trivial.log" 2>&1 &
+server_pid=$!
+wait_ready
+WRK_BATCH=1 wrk -t2 -c64 -d5s -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
+for i in $(seq 1 "$RUNS"); do
+  out="$(WRK_BATCH=1 wrk -t2 -c"$CONNECTIONS_SINGLE" -d"$DURATION" -s "$here/single.lua" "http://127.0.0.1:$PORT" 2>&1)"
+  rate="$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')"
+  echo "$rate" >>"$work/trivial.rate"
+  printf '  %-22s %8s requests/s\n' trivial "$rate"
+done
+stop_server
+
+echo "-- raw sqlite3 shell: $RAW_ROWS INSERTs into the guide's D1 table with its three indexes, random ids, one transaction"
+awk -v n="$RAW_ROWS" 'function hex(k,  s, i) { s = ""; for (i = 0; i < k; i++) s = s sprintf("%x", int(rand() * 16)); return s }
+  BEGIN { srand(7); print "BEGIN;"
+    for (i = 0; i < n; i++)
+      printf "INSERT INTO events (event_type, version, platform, python_version, anonymous_id, metadata, timestamp) VALUES (%s, %s, %s, %s, %s, %s, %s);\n",
+        "'"'"'scan.completed'"'"'", "'"'"'0.7.0'"'"'", "'"'"'Linux'"'"'", "'"'"'3.11'"'"'",
+        "'"'"'" hex(8) "-" hex(4) "-4" hex(3) "-a" hex(3) "-" hex(12) "'"'"'",
+        "'"'"'{\"mode\":\"cli\",\"profile\":\"balanced\",\"duration_bucket\":\"5-15min\",\"tools_succeeded\":8,\"tools_failed\":0,\"total_findings_bucket\":\"10-100\"}'"'"'",
+        "'"'"'2026-11-26T" sprintf("%02d", i % 24) ":00:00Z'"'"'"
+    print "COMMIT;" }' >"$work/raw.sql"
+for i in $(seq 1 "$RUNS"); do
+  rm -f "$work"/raw.db*
+  sqlite3 "$work/raw.db" "PRAGMA journal_mode=WAL;" >/dev/null
+  sqlite3 "$work/raw.db" "PRAGMA synchronous=$DURABILITY;
+    CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, event_type TEXT NOT NULL, version TEXT NOT NULL,
+      platform TEXT NOT NULL, python_version TEXT, anonymous_id TEXT NOT NULL, metadata TEXT NOT NULL,
+      timestamp TEXT NOT NULL, created_at DATETIME DEFAULT CURRENT_TIMESTAMP);
+    CREATE INDEX idx_event_type ON events(event_type);
+    CREATE INDEX idx_timestamp ON events(timestamp);
+    CREATE INDEX idx_anonymous_id ON events(anonymous_id);"
+  start=$(date +%s.%N)
+  sqlite3 "$work/raw.db" <"$work/raw.sql"
+  end=$(date +%s.%N)
+  rate=$(awk -v n="$RAW_ROWS" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
+  echo "$rate" >>"$work/raw.rate"
+  printf '  %-22s %8s rows/s\n' raw-sqlite3 "$rate"
+done
+
+single="$(median <"$work/single.rate")"
+batched="$(median <"$work/batched.rate")"
+raw="$(median <"$work/raw.rate")"
+trivial="$(median <"$work/trivial.rate")"
+echo
+echo "== medians of $RUNS runs (durability $DURABILITY)"
+printf '  single-event POSTs      %8s events/s   (target >= 20000; trivial server %s requests/s)\n' "$single" "$trivial"
+printf '  batched (100/request)   %8s events/s   (target >= 100000)\n' "$batched"
+printf '  half-peak latency       p50 %s ms, p99 %s ms at %s events/s offered (target p99 < 20 ms)\n' \
+  "$(median <"$work/half-peak.p50")" "$(median <"$work/half-peak.p99")" "$half"
+printf '  raw sqlite3 shell       %8s rows/s\n' "$raw"
+printf '  batched / raw sqlite3   %8s\n' "$(awk -v b="$batched" -v r="$raw" 'BEGIN { printf "%.2f", b / r }')"
