@@ -19,9 +19,16 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * Computes {@link Stats} from the collector's {@code events} table, with SQL written for each
- * dialect (SQLite's {@code json_extract}/{@code json_each}, PostgreSQL's jsonb operators). It only
- * reads, so it runs while a collector writes to the same database.
+ * Computes {@link Stats} from the collector's {@code events} table.
+ *
+ * <p>Two paths give the same numbers. {@link #compute} reads a daily rollup that the query layer
+ * keeps in its own cache tables ({@code reports_daily}, {@code reports_days}, {@code reports_state};
+ * see {@link #refreshRollup()}), plus the raw events of the current day and of partial days, so a
+ * quarter of millions of events is answered in a second or two with exact distinct counts.
+ * {@link #computeWithSql} runs one SQL query per statistic on the events table, written for each
+ * dialect (SQLite's {@code json_extract}/{@code json_each}, PostgreSQL's jsonb operators): the
+ * reference the rollup is tested against. Both only read the events table, so they run while a
+ * collector writes to it.
  */
 public final class TelemetryStats {
 
@@ -30,12 +37,24 @@ public final class TelemetryStats {
       Comparator.comparingLong(Cell::events).reversed().thenComparing(Cell::key);
   private static final Comparator<Cell> BY_KEY = Comparator.comparing(Cell::key);
 
+  /** How long a computed period is reused while the database has not changed: {@code 10 s}. */
+  public static final java.time.Duration DEFAULT_CACHE_TIME = java.time.Duration.ofSeconds(10);
+
   private final DataSource dataSource;
   private final Sql sql;
+  private final com.jmotools.telemetry.reports.internal.Rollup rollup;
+  private final boolean refreshBeforeCompute;
+  private final java.time.Clock clock;
+  private volatile Cached cached;
+
+  private record Cached(Period period, String token, java.time.Instant at, com.jmotools.telemetry.reports.internal.Cube cube) {}
 
   private TelemetryStats(Builder b) {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
+    this.clock = b.clock;
+    this.rollup = new com.jmotools.telemetry.reports.internal.Rollup(b.dataSource, sql, b.clock);
+    this.refreshBeforeCompute = b.refreshBeforeCompute;
   }
 
   /** A builder; both the data source and the dialect are required. */
@@ -49,11 +68,50 @@ public final class TelemetryStats {
   }
 
   /**
-   * All statistics over {@code period}.
+   * All statistics over {@code period}, from the rollup (brought up to date first unless the builder
+   * said otherwise) and the raw events it does not cover.
    *
    * @throws DatabaseException if the database cannot be read
    */
   public Stats compute(Period period) {
+    return com.jmotools.telemetry.reports.internal.CubeStats.toStats(period, cube(period));
+  }
+
+  /**
+   * Rolls up the finished days not rolled yet and re-rolls days that changed (late events,
+   * erasures, purges). The first call on a large database reads every event once (about a minute
+   * for 10 million on SQLite); later calls read only what changed.
+   *
+   * @return how many days were rolled
+   * @throws DatabaseException if the database cannot be read or written
+   */
+  public int refreshRollup() {
+    return rollup.refresh();
+  }
+
+  private com.jmotools.telemetry.reports.internal.Cube cube(Period period) {
+    String token = changeToken();
+    java.time.Instant now = clock.instant();
+    Cached c = cached;
+    if (c != null && c.period().equals(period) && c.token().equals(token)
+        && java.time.Duration.between(c.at(), now).compareTo(DEFAULT_CACHE_TIME) < 0) {
+      return c.cube();
+    }
+    if (refreshBeforeCompute) {
+      rollup.refresh();
+    }
+    com.jmotools.telemetry.reports.internal.Cube cube = rollup.cube(period);
+    cached = new Cached(period, token, now, cube);
+    return cube;
+  }
+
+  /**
+   * All statistics over {@code period}, one SQL query per statistic on the events table. Slower
+   * than {@link #compute} on large databases; the same numbers.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public Stats computeWithSql(Period period) {
     try (Connection c = dataSource.getConnection()) {
       return compute(c, period);
     } catch (SQLException e) {
@@ -101,6 +159,35 @@ public final class TelemetryStats {
    * @throws DatabaseException if the database cannot be read
    */
   public List<Cell> breakdown(Breakdown breakdown, Period period) {
+    if (breakdown == Breakdown.INSTALLS_BY_DAY) {
+      return com.jmotools.telemetry.reports.internal.CubeStats.days(cube(period));
+    }
+    Stats s = compute(period);
+    return switch (breakdown) {
+      case EVENTS_BY_TYPE -> s.eventsByType();
+      case PROFILES -> s.profiles();
+      case MODES -> s.modes();
+      case PLATFORMS -> s.platforms();
+      case VERSIONS -> s.versions();
+      case INSTALLS_BY_DAY -> throw new AssertionError();
+      case INSTALLS_BY_WEEK -> s.installsByWeek();
+      case INSTALLS_BY_MONTH -> s.installsByMonth();
+      case OUTPUT_FORMATS -> s.outputFormats();
+      case WIZARD_ARTIFACTS -> s.wizard().artifacts();
+      case WIZARD_EXECUTION_MODES -> s.wizard().executionModes();
+      case WIZARD_PROFILES -> s.wizard().profiles();
+      case SCAN_FINDINGS -> s.scanFindings();
+      case REPORT_FINDINGS -> s.reportFindings();
+      case DURATIONS -> s.durations();
+    };
+  }
+
+  /**
+   * One statistic over {@code period}, by its own SQL query on the events table.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public List<Cell> breakdownWithSql(Breakdown breakdown, Period period) {
     try (Connection c = dataSource.getConnection()) {
       return breakdown(c, breakdown, period);
     } catch (SQLException e) {
@@ -114,6 +201,15 @@ public final class TelemetryStats {
    * @throws DatabaseException if the database cannot be read
    */
   public List<ToolFailures> toolFailures(Period period) {
+    return com.jmotools.telemetry.reports.internal.CubeStats.toolFailures(cube(period));
+  }
+
+  /**
+   * As {@link #toolFailures}, by SQL on the events table.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public List<ToolFailures> toolFailuresWithSql(Period period) {
     try (Connection c = dataSource.getConnection()) {
       return toolFailures(c, period);
     } catch (SQLException e) {
@@ -137,6 +233,11 @@ public final class TelemetryStats {
    * @throws DatabaseException if the database cannot be read
    */
   public List<TimePoint> timeline(Period period, boolean hourly) {
+    if (!hourly) {
+      List<TimePoint> out = new ArrayList<>();
+      cube(period).timeline().forEach((day, types) -> types.forEach((type, n) -> out.add(new TimePoint(day, type, n))));
+      return out;
+    }
     String slot = hourly ? sql.hour("e") : sql.day("e");
     String query = "SELECT " + slot + " AS t, e.event_type, count(*) FROM " + EVENTS + " WHERE " + sql.inPeriod("e")
         + " GROUP BY t, e.event_type ORDER BY t, e.event_type";
@@ -311,8 +412,25 @@ public final class TelemetryStats {
   public static final class Builder {
     private DataSource dataSource;
     private Dialect dialect;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
+    private boolean refreshBeforeCompute = true;
 
     private Builder() {}
+
+    /** The clock that says which days are finished; default the system's, in UTC. */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Whether {@link TelemetryStats#compute} brings the rollup up to date first; default true. A
+     * server that refreshes it in the background sets false, so no request waits for a refresh.
+     */
+    public Builder refreshBeforeCompute(boolean refresh) {
+      this.refreshBeforeCompute = refresh;
+      return this;
+    }
 
     /** The database to read. */
     public Builder dataSource(DataSource dataSource) {

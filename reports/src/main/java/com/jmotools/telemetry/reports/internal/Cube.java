@@ -1,0 +1,165 @@
+package com.jmotools.telemetry.reports.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Events and distinct ids per (event type, dimension, value), over some days, plus per-day totals.
+ * Built from raw rows ({@link #addEvent}) or merged from the daily rollup ({@link #merge}).
+ *
+ * <p>Dimensions: {@code all} (every event of the type; type {@code *} is every event), and for type
+ * {@code *}: {@code platform}, {@code version}; {@code scan.started}: {@code profile}, {@code mode},
+ * {@code tool}; {@code tool.failed}: {@code failure} ({@code tool|failure_type});
+ * {@code wizard.completed}: {@code artifact}, {@code execution_mode}, {@code profile_selected};
+ * {@code report.generated}: {@code output_format}, {@code findings}; {@code scan.completed}:
+ * {@code findings}, {@code duration}.
+ */
+public final class Cube {
+
+  /** The type that stands for every event. */
+  public static final String ANY = "*";
+  /** The dimension that counts every event of a type. */
+  public static final String ALL = "all";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One key of the cube. */
+  public record Key(String type, String dim, String value) {
+    public Key {
+      Objects.requireNonNull(type);
+      Objects.requireNonNull(dim);
+      Objects.requireNonNull(value);
+    }
+  }
+
+  /** Events and distinct id hashes of one cell. */
+  public static final class Agg {
+    public long events;
+    public final LongSet ids = new LongSet();
+  }
+
+  private final Map<Key, Agg> cells = new HashMap<>();
+  /** Per day: every event and its ids (for installs per day, week and month). */
+  private final Map<String, Agg> days = new TreeMap<>();
+  /** Per day and type: events (for the daily timeline). */
+  private final Map<String, Map<String, Long>> timeline = new TreeMap<>();
+
+  public Map<Key, Agg> cells() {
+    return cells;
+  }
+
+  public Map<String, Agg> days() {
+    return days;
+  }
+
+  public Map<String, Map<String, Long>> timeline() {
+    return timeline;
+  }
+
+  /** The cell of a key, or an empty one. */
+  public Agg cell(String type, String dim, String value) {
+    Agg a = cells.get(new Key(type, dim, value));
+    return a == null ? new Agg() : a;
+  }
+
+  /**
+   * Adds one stored event.
+   *
+   * @throws IllegalArgumentException if the metadata is not JSON
+   */
+  public void addEvent(String day, String type, String platform, String version, String anonymousId, String metadata) {
+    long id = LongSet.hash(anonymousId);
+    add(day, id, type, ALL, "");
+    add(day, id, ANY, ALL, "");
+    add(day, id, ANY, "platform", platform);
+    add(day, id, ANY, "version", version);
+    JsonNode m;
+    try {
+      m = JSON.readTree(metadata);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("stored metadata is not JSON", e);
+    }
+    switch (type) {
+      case "scan.started" -> {
+        add(day, id, type, "profile", text(m, "profile"));
+        add(day, id, type, "mode", text(m, "mode"));
+        for (JsonNode t : m.path("tools")) {
+          add(day, id, type, "tool", t.asText());
+        }
+      }
+      case "tool.failed" -> add(day, id, type, "failure", text(m, "tool") + "|" + text(m, "failure_type"));
+      case "wizard.completed" -> {
+        add(day, id, type, "artifact", text(m, "artifact_generated"));
+        add(day, id, type, "execution_mode", text(m, "execution_mode"));
+        add(day, id, type, "profile_selected", text(m, "profile_selected"));
+      }
+      case "report.generated" -> {
+        for (JsonNode f : m.path("output_formats")) {
+          add(day, id, type, "output_format", f.asText());
+        }
+        add(day, id, type, "findings", text(m, "findings_bucket"));
+      }
+      case "scan.completed" -> {
+        add(day, id, type, "findings", text(m, "total_findings_bucket"));
+        add(day, id, type, "duration", text(m, "duration_bucket"));
+      }
+      default -> { }
+    }
+  }
+
+  private static String text(JsonNode m, String field) {
+    JsonNode v = m.get(field);
+    return v == null || v.isNull() ? "none" : v.asText();
+  }
+
+  private void add(String day, long id, String type, String dim, String value) {
+    Agg a = cells.computeIfAbsent(new Key(type, dim, value), k -> new Agg());
+    a.events++;
+    a.ids.add(id);
+    if (dim.equals(ALL)) {
+      if (type.equals(ANY)) {
+        Agg d = days.computeIfAbsent(day, k -> new Agg());
+        d.events++;
+        d.ids.add(id);
+      } else {
+        timeline.computeIfAbsent(day, k -> new TreeMap<>()).merge(type, 1L, Long::sum);
+      }
+    }
+  }
+
+  /** Adds a stored rollup row of {@code day}. */
+  public void merge(String day, String type, String dim, String value, long events, byte[] ids) {
+    Agg a = cells.computeIfAbsent(new Key(type, dim, value), k -> new Agg());
+    a.events += events;
+    a.ids.addEncoded(ids);
+    if (dim.equals(ALL)) {
+      if (type.equals(ANY)) {
+        Agg d = days.computeIfAbsent(day, k -> new Agg());
+        d.events += events;
+        d.ids.addEncoded(ids);
+      } else {
+        timeline.computeIfAbsent(day, k -> new TreeMap<>()).merge(type, events, Long::sum);
+      }
+    }
+  }
+
+  /** Adds every cell of another cube. */
+  public void mergeAll(Cube other) {
+    other.cells.forEach((k, a) -> {
+      Agg mine = cells.computeIfAbsent(k, x -> new Agg());
+      mine.events += a.events;
+      mine.ids.addAll(a.ids);
+    });
+    other.days.forEach((d, a) -> {
+      Agg mine = days.computeIfAbsent(d, x -> new Agg());
+      mine.events += a.events;
+      mine.ids.addAll(a.ids);
+    });
+    other.timeline.forEach((d, m) -> m.forEach((t, n) -> timeline.computeIfAbsent(d, x -> new TreeMap<>()).merge(t, n, Long::sum)));
+  }
+}

@@ -1,0 +1,124 @@
+package com.jmotools.telemetry.reports.internal;
+
+import com.jmotools.telemetry.catalog.Catalog;
+import com.jmotools.telemetry.reports.Cell;
+import com.jmotools.telemetry.reports.Period;
+import com.jmotools.telemetry.reports.Stats;
+import com.jmotools.telemetry.reports.ToolFailures;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Turns a {@link Cube} into {@link Stats}, with the same order rules as the SQL path. */
+public final class CubeStats {
+
+  public static final Comparator<Cell> BY_EVENTS = Comparator.comparingLong(Cell::events).reversed().thenComparing(Cell::key);
+  public static final Comparator<Cell> BY_KEY = Comparator.comparing(Cell::key);
+
+  private CubeStats() {}
+
+  public static Stats toStats(Period p, Cube cube) {
+    Cube.Agg all = cube.cell(Cube.ANY, Cube.ALL, "");
+    List<Cell> byType = new ArrayList<>();
+    cube.cells().forEach((k, a) -> {
+      if (k.dim().equals(Cube.ALL) && !k.type().equals(Cube.ANY)) {
+        byType.add(new Cell(k.type(), a.events, a.ids.size()));
+      }
+    });
+    byType.sort(BY_EVENTS);
+    Cube.Agg wiz = cube.cell("wizard.completed", Cube.ALL, "");
+    Stats.Wizard wizard = new Stats.Wizard(wiz.events, wiz.ids.size(),
+        dim(cube, "wizard.completed", "artifact"), dim(cube, "wizard.completed", "execution_mode"),
+        dim(cube, "wizard.completed", "profile_selected"));
+    return new Stats(p, all.events, all.ids.size(), byType,
+        dim(cube, "scan.started", "profile"), dim(cube, "scan.started", "mode"),
+        dim(cube, Cube.ANY, "platform"), dim(cube, Cube.ANY, "version"),
+        series(cube, CubeStats::week), series(cube, d -> d.substring(0, 7)),
+        toolFailures(cube), wizard,
+        dim(cube, "report.generated", "output_format"),
+        buckets(dim(cube, "scan.completed", "findings"), "findings"),
+        buckets(dim(cube, "report.generated", "findings"), "findings"),
+        buckets(dim(cube, "scan.completed", "duration"), "duration"));
+  }
+
+  /** The ISO date of the Monday of the day's week. */
+  static String week(String day) {
+    return LocalDate.parse(day).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toString();
+  }
+
+  /** Distinct ids per day. */
+  public static List<Cell> days(Cube cube) {
+    return series(cube, Function.identity());
+  }
+
+  public static List<Cell> dim(Cube cube, String type, String dim) {
+    List<Cell> out = new ArrayList<>();
+    cube.cells().forEach((k, a) -> {
+      if (k.type().equals(type) && k.dim().equals(dim)) {
+        out.add(new Cell(k.value(), a.events, a.ids.size()));
+      }
+    });
+    out.sort(BY_EVENTS);
+    return out;
+  }
+
+  private static List<Cell> series(Cube cube, Function<String, String> slot) {
+    Map<String, Cube.Agg> groups = new TreeMap<>();
+    cube.days().forEach((day, a) -> {
+      Cube.Agg g = groups.computeIfAbsent(slot.apply(day), x -> new Cube.Agg());
+      g.events += a.events;
+      g.ids.addAll(a.ids);
+    });
+    List<Cell> out = new ArrayList<>();
+    groups.forEach((k, a) -> out.add(new Cell(k, a.events, a.ids.size())));
+    return out;
+  }
+
+  private static List<Cell> buckets(List<Cell> cells, String scheme) {
+    List<String> labels = Catalog.standard().bucket(scheme).labels();
+    List<Cell> out = new ArrayList<>(cells);
+    out.sort(Comparator.comparingInt((Cell x) -> {
+      int i = labels.indexOf(x.key());
+      return i < 0 ? Integer.MAX_VALUE : i;
+    }).thenComparing(Cell::key));
+    return out;
+  }
+
+  public static List<ToolFailures> toolFailures(Cube cube) {
+    Map<String, long[]> scans = new TreeMap<>();
+    Map<String, Map<String, Long>> failures = new TreeMap<>();
+    Map<String, Map<String, Long>> failureIds = new TreeMap<>();
+    cube.cells().forEach((k, a) -> {
+      if (k.type().equals("scan.started") && k.dim().equals("tool")) {
+        scans.put(k.value(), new long[] {a.events, a.ids.size()});
+      } else if (k.type().equals("tool.failed") && k.dim().equals("failure")) {
+        int bar = k.value().lastIndexOf('|');
+        String tool = k.value().substring(0, bar);
+        String type = k.value().substring(bar + 1);
+        failures.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.events);
+        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, (long) a.ids.size());
+      }
+    });
+    TreeMap<String, Boolean> tools = new TreeMap<>();
+    scans.keySet().forEach(t -> tools.put(t, true));
+    failures.keySet().forEach(t -> tools.put(t, true));
+    List<ToolFailures> out = new ArrayList<>();
+    for (String tool : tools.keySet()) {
+      long[] s = scans.getOrDefault(tool, new long[2]);
+      out.add(new ToolFailures(tool, s[0], s[1], failures.getOrDefault(tool, Map.of()), failureIds.getOrDefault(tool, Map.of())));
+    }
+    out.sort(TOOL_ORDER);
+    return out;
+  }
+
+  public static final Comparator<ToolFailures> TOOL_ORDER = Comparator.comparingDouble(ToolFailures::totalRate).reversed()
+      .thenComparing(Comparator.comparingLong(ToolFailures::totalFailures).reversed())
+      .thenComparing(ToolFailures::tool);
+}

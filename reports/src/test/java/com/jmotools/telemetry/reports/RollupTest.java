@@ -1,0 +1,136 @@
+package com.jmotools.telemetry.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jmotools.telemetry.collector.Database;
+import com.jmotools.telemetry.collector.Dialect;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The rollup path of {@link TelemetryStats#compute} against the SQL path, and its invalidation. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RollupTest {
+
+  static final Clock APRIL = Clock.fixed(Instant.parse("2026-04-10T15:20:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  private static TelemetryStats stats(Database db, Clock clock) {
+    return TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).clock(clock).build();
+  }
+
+  /** Random events of 40 installations over 20 days ending at the fixed clock's now (today included). */
+  static Seeder random(long seed) {
+    Random r = new Random(seed);
+    Seeder s = new Seeder();
+    String[] platforms = {"Linux", "macOS", "Windows"};
+    String[] modes = {"cli", "docker", "wizard"};
+    String[] profiles = {"fast", "balanced", "deep", "custom"};
+    String[] tools = {"trivy", "zap", "semgrep", "afl++"};
+    Instant end = Instant.parse("2026-04-10T15:00:00Z");
+    for (int i = 0; i < 1500; i++) {
+      int who = r.nextInt(40);
+      String id = String.format("%08x-2222-4222-8222-%012d", who, who);
+      String time = end.minus(Duration.ofHours(r.nextInt(20 * 24))).toString();
+      String platform = platforms[who % 3];
+      String version = "0.7." + (who % 4);
+      switch (r.nextInt(5)) {
+        case 0 -> s.add("scan.started", id, platform, version, time, Fixtures.started(modes[r.nextInt(3)], profiles[r.nextInt(4)],
+            tools[r.nextInt(2)], tools[2 + r.nextInt(2)]));
+        case 1 -> s.add("tool.failed", id, platform, version, time,
+            Fixtures.failed(tools[r.nextInt(4)], r.nextBoolean() ? "timeout" : "crash", "null", profiles[r.nextInt(4)]));
+        case 2 -> s.add("scan.completed", id, platform, version, time,
+            Fixtures.completed(modes[r.nextInt(3)], "fast", r.nextBoolean() ? "<5min" : ">30min", 2, 1, r.nextBoolean() ? "0" : ">1000"));
+        case 3 -> s.add("wizard.completed", id, platform, version, time,
+            Fixtures.wizard("deep", r.nextBoolean() ? "docker" : "native", r.nextBoolean() ? null : "gha", 30));
+        default -> s.add("report.generated", id, platform, version, time, Fixtures.report("1-10", true, false, "json", "html"));
+      }
+    }
+    return s;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void rollupGivesTheSameNumbersAsSqlForWholeAndPartialDays(Dialect dialect) {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      random(7).writeTo(db);
+      TelemetryStats stats = stats(db, APRIL);
+      assertThat(stats.refreshRollup()).isGreaterThan(15);
+      for (Period p : List.of(
+          new Period(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z")),
+          new Period(Instant.parse("2026-03-25T07:00:00Z"), Instant.parse("2026-04-10T16:00:00Z")),
+          new Period(Instant.parse("2026-04-02T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z")),
+          new Period(Instant.parse("2026-04-02T05:00:00Z"), Instant.parse("2026-04-02T09:00:00Z")))) {
+        assertThat(stats.compute(p)).as(p.toString()).isEqualTo(stats.computeWithSql(p));
+      }
+      assertThat(stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, Fixtures.Q1))
+          .isEqualTo(stats.breakdownWithSql(TelemetryStats.Breakdown.INSTALLS_BY_DAY, Fixtures.Q1));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void lateEventsErasuresAndPurgesReRollTheirDays(Dialect dialect) throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      Fixtures.quarter().writeTo(db);
+      TelemetryStats stats = stats(db, APRIL);
+      assertThat(stats.compute(Fixtures.Q1).totalEvents()).isEqualTo(14);
+      assertThat(stats.refreshRollup()).isZero(); // up to date
+
+      // An event of a rolled day arrives late (an outbox replayed days later).
+      new Seeder().add("scan.started", Fixtures.B, "macOS", "0.7.1", "2026-01-12T09:00:00Z",
+          Fixtures.started("cli", "deep", "zap")).writeTo(db);
+      assertThat(stats.refreshRollup()).isEqualTo(1);
+      Stats s = stats.compute(Fixtures.Q1);
+      assertThat(s.totalEvents()).isEqualTo(15);
+      assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
+
+      // An erasure: every row of A goes, and the collector records the id.
+      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        st.executeUpdate("DELETE FROM events WHERE anonymous_id = '" + Fixtures.A + "'");
+        st.executeUpdate("INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('" + Fixtures.A + "', "
+            + (dialect == Dialect.SQLITE ? "'2026-04-10T15:00:00Z'" : "now()") + ")");
+      }
+      s = stats.compute(Fixtures.Q1);
+      assertThat(s.uniqueInstalls()).isEqualTo(3);
+      assertThat(s.totalEvents()).isEqualTo(10);
+      assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
+
+      // A retention purge removes the oldest rows.
+      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        st.executeUpdate("DELETE FROM events WHERE \"timestamp\" < " + (dialect == Dialect.SQLITE
+            ? "'2026-01-12T09:30:00Z'" : "'2026-01-12T09:30:00Z'::timestamptz"));
+      }
+      s = stats.compute(Fixtures.Q1);
+      assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
+      assertThat(s.events("scan.started")).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void todaysEventsAreReadLiveWithoutARefresh(Dialect dialect) {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      Fixtures.quarter().writeTo(db);
+      TelemetryStats stats = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).clock(APRIL)
+          .refreshBeforeCompute(false).build();
+      Period april = new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
+      assertThat(stats.compute(april).totalEvents()).isEqualTo(1);
+      new Seeder().add("scan.started", Fixtures.C, "Windows", "0.7.1", "2026-04-10T15:00:00Z",
+          Fixtures.started("cli", "deep", "zap")).writeTo(db);
+      assertThat(stats.compute(april).totalEvents()).isEqualTo(2);
+    }
+  }
+}
