@@ -135,7 +135,12 @@ final class WizardCommand implements Callable<Integer> {
       cfg = askTelemetry(cfg, ask, out);
     }
 
-    String command = Artifacts.command(chosenProfile, target.toString(), many, useDocker, resultsDir.toString());
+    // Artifacts live in the working directory and run from it: native commands use relative paths
+    // (so a workflow runs in CI's checkout); docker needs absolute ones for its volume mounts.
+    Path absoluteResults = env.workingDirectory().resolve(resultsDir).normalize();
+    Path artifactTarget = useDocker ? target : relativeToWork(target);
+    Path artifactResults = useDocker ? absoluteResults : relativeToWork(absoluteResults);
+    String command = Artifacts.command(chosenProfile, artifactTarget, many, useDocker, artifactResults);
     String artifactWire = null;
     if (kind != null) {
       Path written = Artifacts.write(kind, env.workingDirectory(), command);
@@ -151,7 +156,7 @@ final class WizardCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       if (useDocker) {
-        return runDocker(command, out);
+        return runDocker(Artifacts.argv(chosenProfile, target, many, true, absoluteResults));
       }
       TargetOptions targets = new TargetOptions();
       if (many) {
@@ -183,9 +188,23 @@ final class WizardCommand implements Callable<Integer> {
     return config.load(env);
   }
 
-  private int runDocker(String command, PrintWriter out) throws InterruptedException {
-    List<String> argv = List.of("sh", "-c", command);
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(env.workingDirectory().toFile()).redirectErrorStream(true);
+  private Path relativeToWork(Path p) {
+    Path work = env.workingDirectory();
+    if (p.startsWith(work)) {
+      Path rel = work.relativize(p);
+      return rel.toString().isEmpty() ? Path.of(".") : rel;
+    }
+    return p;
+  }
+
+  /** Runs the scan in the Docker image, its output copied to ours; exit code 5 if docker fails. */
+  private int runDocker(List<String> argv) throws InterruptedException {
+    // Resolved on the given PATH, as scanners are (ProcessBuilder would use the JVM's own).
+    Path docker = new com.jmotools.telemetry.cli.internal.ToolRunner(env.variables()).which(argv.get(0))
+        .orElseThrow(() -> new UserError(ExitCodes.ERROR, "docker is not installed (not on PATH); choose native"));
+    List<String> command = new java.util.ArrayList<>(argv);
+    command.set(0, docker.toString());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(env.workingDirectory().toFile()).redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(env.variables());
     try {
@@ -194,7 +213,7 @@ final class WizardCommand implements Callable<Integer> {
       p.getInputStream().transferTo(env.out());
       return p.waitFor() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
     } catch (IOException e) {
-      throw new UserError(ExitCodes.ERROR, "cannot run docker: " + e.getMessage(), e);
+      throw new UserError(ExitCodes.ERROR, "cannot run docker (is it installed?): " + e.getMessage(), e);
     }
   }
 

@@ -79,6 +79,25 @@ class WizardTest {
   }
 
   @Test
+  void dockerModeRunsTheImageWithTheTargetMountedAndWritesAWorkflow() throws Exception {
+    assertThat(f.jmo("telemetry", "enable").code()).isZero();
+    Path dockerArgs = tmp.resolve("docker-args");
+    f.tool("docker", "for a in \"$@\"; do echo \"$a\"; done > " + dockerArgs);
+
+    CliFixture.Run run = f.jmotools("", false, "wizard", "--yes", "--docker", "--repo", "app", "--profile", "deep",
+        "--artifact", "gha");
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(Files.readAllLines(dockerArgs)).containsSubsequence("run", "--rm", "-v", f.work.resolve("app") + ":/scan",
+        "-v", f.work.resolve("results") + ":/results", "ghcr.io/jimmy058910/jmo-security:latest", "ci", "--repo", "/scan");
+    assertThat(Files.readString(f.work.resolve(".github/workflows/jmo-security.yml")))
+        .contains("run: |").contains("docker run --rm -v");
+    f.awaitDelivered(() -> collector.count() == 1);
+    assertThat(events("wizard.completed").get(0).path("metadata")).isEqualTo(JSON.readTree(
+        "{\"profile_selected\":\"deep\",\"execution_mode\":\"docker\",\"artifact_generated\":\"gha\",\"duration_seconds\":0}"));
+  }
+
+  @Test
   void offATerminalNothingIsAskedEvenWithoutYes() throws Exception {
     CliFixture.Run run = f.jmotools("y\ny\ny\n", false, "wizard", "--repo", "app", "--no-run");
 

@@ -299,9 +299,24 @@ public final class ToolRunner {
     return out.stream().map(f -> "./" + f).collect(java.util.stream.Collectors.toList());
   }
 
+  /**
+   * Empties a tool's results directory from an earlier run. Only a directory jmo wrote (it holds
+   * {@value #STATUS_FILE}) or an empty one is removed, so a mistaken --results-dir cannot delete
+   * anything else.
+   */
   private static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
+    }
+    if (!Files.isDirectory(dir) || Files.isSymbolicLink(dir)) {
+      throw new UserError(ExitCodes.ERROR, dir + " exists and is not a results directory of jmo; choose another --results-dir");
+    }
+    if (!Files.exists(dir.resolve(STATUS_FILE))) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new UserError(ExitCodes.ERROR, dir + " holds files jmo did not write; choose another --results-dir");
+        }
+      }
     }
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList())) {

@@ -109,6 +109,21 @@ class ToolRunnerTest {
   }
 
   @Test
+  void aDirectoryJmoDidNotWriteIsNeverEmptied() throws Exception {
+    script("t", "echo x");
+    Path foreign = Files.createDirectories(tmp.resolve("results/t"));
+    Files.writeString(foreign.resolve("precious.txt"), "keep");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(tool("t", "t"), Duration.ofSeconds(10)))
+        .isInstanceOf(UserError.class).hasMessageContaining("did not write");
+    assertThat(Files.readString(foreign.resolve("precious.txt"))).isEqualTo("keep");
+    Files.delete(foreign.resolve("precious.txt"));
+    assertThat(run(tool("t", "t"), Duration.ofSeconds(10)).status()).isEqualTo(ToolResult.Status.SUCCEEDED);
+    Files.writeString(foreign.resolve("old-output.txt"), "from the last run");
+    assertThat(run(tool("t", "t"), Duration.ofSeconds(10)).status()).isEqualTo(ToolResult.Status.SUCCEEDED);
+    assertThat(foreign.resolve("old-output.txt")).doesNotExist();
+  }
+
+  @Test
   void whichLooksOnlyAtTheGivenPath() throws Exception {
     script("here", "true");
     assertThat(runner.which("here")).contains(bin.resolve("here"));
