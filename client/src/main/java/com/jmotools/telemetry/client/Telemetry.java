@@ -17,6 +17,7 @@ import com.jmotools.telemetry.client.internal.Delivery;
 import com.jmotools.telemetry.client.internal.EventSink;
 import com.jmotools.telemetry.client.internal.HttpUploader;
 import com.jmotools.telemetry.client.internal.Json;
+import com.jmotools.telemetry.client.internal.JsonTrees;
 import com.jmotools.telemetry.client.internal.Outbox;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
@@ -280,7 +281,7 @@ public final class Telemetry implements AutoCloseable {
       node.put("anonymous_id", anonymousId.toString());
       node.put("event_id", eventId.toString());
       node.put("timestamp", now.truncatedTo(ChronoUnit.HOURS).toString());
-      node.set("metadata", metadata == null ? null : Json.MAPPER.valueToTree(metadata));
+      node.set("metadata", metadata == null ? null : JsonTrees.of(metadata));
       ValidationResult result = validator.validate(node);
       if (!result.isValid()) {
         counters.dropped("invalid:" + result.problem().code().label(), 1);
@@ -289,7 +290,7 @@ public final class Telemetry implements AutoCloseable {
         }
         return;
       }
-      byte[] json = Json.MAPPER.writeValueAsBytes(result.event().toJson());
+      byte[] json = Json.MAPPER.writeValueAsBytes(JsonTrees.wire(result.event()));
       counters.recorded();
       s.accept(new com.jmotools.telemetry.client.internal.QueuedEvent(eventId.toString(), json, now));
     } catch (IllegalArgumentException e) {

@@ -13,12 +13,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The durable outbox: one file per event in {@code <state>/telemetry/outbox/}, named
- * {@code <epoch-millis>-<event-id>.json} so that names sort oldest first.
+ * {@code <epoch-millis>-<sequence>-<event-id>.json} so that names sort oldest first.
  *
  * <p>Each file is written atomically (temp + rename), so a reader sees whole events only, and one
  * file per event lets several processes add at once without a lock. Only the holder of the
@@ -33,7 +34,10 @@ public final class Outbox {
   /** A temp file older than this was left by a process that died while writing; it is removed. */
   static final Duration STALE_TEMP = Duration.ofHours(1);
 
-  private static final Pattern NAME = Pattern.compile("^(\\d{13})-([0-9a-f-]{36})\\.json$");
+  private static final Pattern NAME = Pattern.compile("^(\\d{13})-\\d{6}-([0-9a-f-]{36})\\.json$");
+
+  /** Orders the events one process records within the same millisecond. */
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   /**
    * The outbox's bounds.
@@ -88,7 +92,8 @@ public final class Outbox {
    * @throws IOException if it cannot be written (nothing is left behind then)
    */
   public void add(String eventId, byte[] json, Instant recordedAt) throws IOException {
-    String name = String.format("%013d-%s.json", Math.max(0, recordedAt.toEpochMilli()), eventId);
+    int seq = Math.floorMod(SEQUENCE.getAndIncrement(), 1_000_000);
+    String name = String.format("%013d-%06d-%s.json", Math.max(0, recordedAt.toEpochMilli()), seq, eventId);
     AtomicFiles.write(directory.resolve(name), json);
   }
 

@@ -47,6 +47,7 @@ public final class OutboxPipeline implements EventSink {
   private final Duration networkTimeout;
   private final ArrayBlockingQueue<QueuedEvent> queue;
 
+  private final ReentrantLock persistLock = new ReentrantLock();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled;
@@ -104,16 +105,25 @@ public final class OutboxPipeline implements EventSink {
     signal();
   }
 
-  /** Writes every queued event to the outbox (in the calling thread). */
+  /**
+   * Writes every queued event to the outbox (in the calling thread). Callers are serialised, so
+   * when it returns every event recorded before the call is on disk, even one another thread had
+   * taken from the queue.
+   */
   void persistQueued() {
-    QueuedEvent e;
-    boolean any = false;
-    while ((e = queue.poll()) != null) {
-      write(e);
-      any = true;
-    }
-    if (any) {
-      trimQuietly();
+    persistLock.lock();
+    try {
+      QueuedEvent e;
+      boolean any = false;
+      while ((e = queue.poll()) != null) {
+        write(e);
+        any = true;
+      }
+      if (any) {
+        trimQuietly();
+      }
+    } finally {
+      persistLock.unlock();
     }
   }
 

@@ -157,8 +157,8 @@ class DeliveryTest {
   void aCorruptOrEditedEntryIsRemovedAndCountedNotSentAndDoesNotBlockTheRest() throws IOException {
     add(1);
     long t = NOW.toEpochMilli();
-    Files.writeString(outbox.directory().resolve(t + "-00000000-0000-0000-0000-000000000000.json"), "{not json");
-    Files.writeString(outbox.directory().resolve(t + "-00000000-0000-0000-0000-000000000001.json"),
+    Files.writeString(outbox.directory().resolve(t + "-000000-00000000-0000-0000-0000-000000000000.json"), "{not json");
+    Files.writeString(outbox.directory().resolve(t + "-000000-00000000-0000-0000-0000-000000000001.json"),
         "{\"event\":\"scan.completed\",\"secret\":\"/home/alice\"}");
     FakeUploader up = new FakeUploader(DeliveryTest::acceptAll);
     Delivery.Pass pass = delivery(up).sendOneBatch(Duration.ofSeconds(1));
