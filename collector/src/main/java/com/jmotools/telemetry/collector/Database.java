@@ -39,6 +39,8 @@ public final class Database implements AutoCloseable {
   public static final String DEFAULT_LOCATION = "jmo-telemetry.db";
   /** Connections kept open by default (one is the collector's writer). */
   public static final int DEFAULT_POOL_SIZE = 4;
+  /** SQLite page cache per connection, in KiB. */
+  static final int SQLITE_CACHE_KIB = 64 * 1024;
   /** How long a SQLite connection waits for another process's write lock before failing. */
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -194,6 +196,9 @@ public final class Database implements AutoCloseable {
             ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         sqlite.setBusyTimeout((int) busyTimeout.toMillis());
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // 64 MiB of page cache per connection (SQLite's default is 2 MiB): the unique index of an
+        // hour's event ids stays in memory, so inserts into it do not wait on page reads.
+        sqlite.setCacheSize(-SQLITE_CACHE_KIB);
         SQLiteDataSource source = new SQLiteDataSource(sqlite);
         source.setUrl("jdbc:sqlite:" + file);
         config.setDataSource(source);

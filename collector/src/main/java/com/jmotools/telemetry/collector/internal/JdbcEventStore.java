@@ -32,8 +32,8 @@ public final class JdbcEventStore implements EventStore {
   private static final String COLUMNS =
       "event_id, event_type, version, platform, python_version, runtime, anonymous_id, metadata, timestamp, received_at";
 
-  private static final String SQLITE_INSERT =
-      "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING";
+  /** Rows per multi-row INSERT on SQLite (10 parameters each, far below SQLite's limit). */
+  static final int SQLITE_ROWS_PER_STATEMENT = 50;
 
   // One statement per batch: arrays in, the ids actually inserted out.
   private static final String POSTGRES_INSERT =
@@ -42,8 +42,14 @@ public final class JdbcEventStore implements EventStore {
           + " ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, t, v, p, py, rt, a, m, ts)"
           + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
 
+  /** Up to this many erased ids are kept in memory on SQLite; beyond it, each is looked up. */
+  static final int DELETED_CACHE_LIMIT = 100_000;
+
+  private record DeletedIds(long count, long maxRowid, Set<String> ids) {}
+
   private final DataSource dataSource;
   private final Dialect dialect;
+  private volatile DeletedIds deletedCache;
 
   public JdbcEventStore(DataSource dataSource, Dialect dialect) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -77,38 +83,83 @@ public final class JdbcEventStore implements EventStore {
     boolean committed = false;
     try {
       Set<String> deleted = deletedAmong(c, events);
-      List<Outcome> outcomes = new ArrayList<>(events.size());
+      List<ValidatedEvent> kept = new ArrayList<>(events.size());
+      for (ValidatedEvent e : events) {
+        if (!deleted.contains(e.anonymousId().toString())) {
+          kept.add(e);
+        }
+      }
+      Set<String> inserted = new HashSet<>();
       String received = Dialect.formatHour(receivedAt);
-      try (PreparedStatement insert = c.prepareStatement(SQLITE_INSERT)) {
-        for (ValidatedEvent e : events) {
-          String anonymousId = e.anonymousId().toString();
-          if (deleted.contains(anonymousId)) {
-            outcomes.add(Outcome.DELETED_ID);
-            continue;
+      // Multi-row statements with RETURNING: a tenth of the statement executions of one row each.
+      int full = kept.size() / SQLITE_ROWS_PER_STATEMENT;
+      if (full > 0) {
+        try (PreparedStatement insert = c.prepareStatement(sqliteInsert(SQLITE_ROWS_PER_STATEMENT))) {
+          for (int chunk = 0; chunk < full; chunk++) {
+            insertChunk(insert, kept, chunk * SQLITE_ROWS_PER_STATEMENT, SQLITE_ROWS_PER_STATEMENT, received, inserted);
           }
-          insert.setString(1, e.eventId().toString());
-          insert.setString(2, e.event());
-          insert.setString(3, e.version());
-          insert.setString(4, e.platform());
-          insert.setString(5, e.pythonVersion());
-          insert.setString(6, e.runtime());
-          insert.setString(7, anonymousId);
-          insert.setString(8, e.metadata().toString());
-          insert.setString(9, Dialect.formatHour(e.timestamp()));
-          insert.setString(10, received);
-          outcomes.add(insert.executeUpdate() == 1 ? Outcome.ACCEPTED : Outcome.DUPLICATE);
+        }
+      }
+      int rest = kept.size() - full * SQLITE_ROWS_PER_STATEMENT;
+      if (rest > 0) {
+        try (PreparedStatement insert = c.prepareStatement(sqliteInsert(rest))) {
+          insertChunk(insert, kept, full * SQLITE_ROWS_PER_STATEMENT, rest, received, inserted);
         }
       }
       try (Statement s = c.createStatement()) {
         s.execute("COMMIT");
       }
       committed = true;
-      return outcomes;
+      return outcomes(events, deleted, inserted);
     } finally {
       if (!committed) {
         rollbackQuietly(c);
       }
     }
+  }
+
+  private static void insertChunk(PreparedStatement insert, List<ValidatedEvent> events, int from, int count,
+      String received, Set<String> inserted) throws SQLException {
+    int p = 1;
+    for (int i = from; i < from + count; i++) {
+      ValidatedEvent e = events.get(i);
+      insert.setString(p++, e.eventId().toString());
+      insert.setString(p++, e.event());
+      insert.setString(p++, e.version());
+      insert.setString(p++, e.platform());
+      insert.setString(p++, e.pythonVersion());
+      insert.setString(p++, e.runtime());
+      insert.setString(p++, e.anonymousId().toString());
+      insert.setString(p++, e.metadata().toString());
+      insert.setString(p++, Dialect.formatHour(e.timestamp()));
+      insert.setString(p++, received);
+    }
+    try (ResultSet rows = insert.executeQuery()) {
+      while (rows.next()) {
+        inserted.add(rows.getString(1));
+      }
+    }
+  }
+
+  private static String sqliteInsert(int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO events (").append(COLUMNS).append(") VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+    return sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id").toString();
+  }
+
+  /** Outcomes in the order of {@code events}; a second event with the same id is a duplicate. */
+  private static List<Outcome> outcomes(List<ValidatedEvent> events, Set<String> deleted, Set<String> inserted) {
+    List<Outcome> outcomes = new ArrayList<>(events.size());
+    for (ValidatedEvent e : events) {
+      if (deleted.contains(e.anonymousId().toString())) {
+        outcomes.add(Outcome.DELETED_ID);
+      } else {
+        outcomes.add(inserted.remove(e.eventId().toString()) ? Outcome.ACCEPTED : Outcome.DUPLICATE);
+      }
+    }
+    return outcomes;
   }
 
   private List<Outcome> appendPostgres(Connection c, List<ValidatedEvent> events, Instant receivedAt) throws SQLException {
@@ -161,16 +212,7 @@ public final class JdbcEventStore implements EventStore {
         }
       }
       c.commit();
-      List<Outcome> outcomes = new ArrayList<>(n);
-      for (ValidatedEvent e : events) {
-        if (deleted.contains(e.anonymousId().toString())) {
-          outcomes.add(Outcome.DELETED_ID);
-        } else {
-          // remove(): a second event with the same id in this batch is a duplicate of the first.
-          outcomes.add(inserted.remove(e.eventId().toString()) ? Outcome.ACCEPTED : Outcome.DUPLICATE);
-        }
-      }
-      return outcomes;
+      return outcomes(events, deleted, inserted);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(c);
       throw e;
@@ -192,6 +234,36 @@ public final class JdbcEventStore implements EventStore {
           while (r.next()) {
             deleted.add(r.getString(1));
           }
+        }
+      }
+      return deleted;
+    }
+    // deleted_ids only grows (rows are never removed), so (count, max rowid) names its content.
+    long count;
+    long maxRowid;
+    try (Statement q = c.createStatement(); ResultSet r = q.executeQuery("SELECT COUNT(*), MAX(rowid) FROM deleted_ids")) {
+      r.next();
+      count = r.getLong(1);
+      maxRowid = r.getLong(2);
+    }
+    if (count == 0) {
+      return deleted;
+    }
+    if (count <= DELETED_CACHE_LIMIT) {
+      DeletedIds cached = deletedCache;
+      if (cached == null || cached.count != count || cached.maxRowid != maxRowid) {
+        Set<String> all = new HashSet<>();
+        try (Statement q = c.createStatement(); ResultSet r = q.executeQuery("SELECT anonymous_id FROM deleted_ids")) {
+          while (r.next()) {
+            all.add(r.getString(1));
+          }
+        }
+        cached = new DeletedIds(count, maxRowid, all);
+        deletedCache = cached;
+      }
+      for (String id : ids) {
+        if (cached.ids.contains(id)) {
+          deleted.add(id);
         }
       }
       return deleted;
