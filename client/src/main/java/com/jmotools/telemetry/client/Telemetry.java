@@ -21,6 +21,7 @@ import com.jmotools.telemetry.client.internal.JsonTrees;
 import com.jmotools.telemetry.client.internal.Outbox;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
+import com.jmotools.telemetry.client.internal.SeededRandom;
 import com.jmotools.telemetry.client.internal.SentLog;
 import com.jmotools.telemetry.client.internal.UploadLock;
 import com.jmotools.telemetry.client.internal.Uploader;
@@ -601,7 +602,7 @@ public final class Telemetry implements AutoCloseable {
       return this;
     }
 
-    /** The randomness of event ids and backoff jitter; default a {@link SecureRandom}. For tests. */
+    /** The randomness of event ids and backoff jitter; default 64 bits seeded once from {@link SecureRandom}. For tests. */
     public Builder random(Random random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -650,7 +651,7 @@ public final class Telemetry implements AutoCloseable {
       s.backoff = backoff;
       s.clock = clock;
       s.sleeper = sleeper;
-      s.random = random != null ? random : new SecureRandom();
+      s.random = random != null ? random : new SeededRandom();
       s.dockerMarker = dockerMarker;
       s.stderr = stderr;
       s.catalog = catalog != null ? catalog : Catalog.standard();

@@ -35,6 +35,9 @@ public final class OutboxPipeline implements EventSink {
   /** How long the worker waits before trying again when another process holds the upload lock. */
   static final Duration LOCK_BUSY_WAIT = Duration.ofMillis(200);
 
+  /** How many events are written between two trims of the outbox by the writer itself. */
+  static final int TRIM_EVERY = 64;
+
   private final Outbox outbox;
   private final Delivery delivery;
   private final UploadLock uploadLock;
@@ -48,6 +51,7 @@ public final class OutboxPipeline implements EventSink {
   private final ArrayBlockingQueue<QueuedEvent> queue;
 
   private final ReentrantLock persistLock = new ReentrantLock();
+  private int writtenSinceTrim; // guarded by persistLock
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled;
@@ -114,12 +118,14 @@ public final class OutboxPipeline implements EventSink {
     persistLock.lock();
     try {
       QueuedEvent e;
-      boolean any = false;
       while ((e = queue.poll()) != null) {
         write(e);
-        any = true;
+        writtenSinceTrim++;
       }
-      if (any) {
+      // listing the outbox costs a stat per entry: trim every TRIM_EVERY writes (and at close);
+      // the holder of the upload lock also trims before every batch it sends
+      if (writtenSinceTrim >= TRIM_EVERY || (closing && writtenSinceTrim > 0)) {
+        writtenSinceTrim = 0;
         trimQuietly();
       }
     } finally {
