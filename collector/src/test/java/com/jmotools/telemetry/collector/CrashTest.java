@@ -53,4 +53,20 @@ class CrashTest {
           + load.failures.get() + " requests failed");
     }
   }
+
+  @Test
+  void sigtermUnderLoadStopsCleanlyWithEveryAcknowledgedEventStored() throws Exception {
+    String db = dir.resolve("term.db").toString();
+    Load load;
+    try (CollectorProcess collector = CollectorProcess.start(dir.resolve("term.log"), db, "--rate-limit", "0")) {
+      load = new Load(List.of(collector.port()), 6);
+      await().atMost(Duration.ofSeconds(120)).until(() -> load.acknowledged.size() >= 1_000);
+      assertThat(collector.terminate()).isEqualTo(143);
+      assertThat(CollectorProcess.readLog(collector.log())).contains("stopping: committing queued events").contains("stopped");
+    }
+    load.close();
+    try (Database database = Database.open(db)) {
+      assertThat(Rows.eventIds(database)).containsAll(load.acknowledged);
+    }
+  }
 }
