@@ -2,7 +2,6 @@ package com.jmotools.telemetry.cli;
 
 import com.jmotools.telemetry.cli.internal.ExitCodes;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -41,9 +40,5 @@ public final class Jmo implements Callable<Integer> {
   /** The version of jmo, as sent in telemetry. */
   public static String version() {
     return Version.VERSION;
-  }
-
-  static CommandLine commandLine(CliEnvironment env) {
-    return Commands.commandLine(new Jmo(), env);
   }
 }

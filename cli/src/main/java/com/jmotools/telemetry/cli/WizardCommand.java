@@ -4,7 +4,6 @@ import com.jmotools.telemetry.cli.internal.Artifacts;
 import com.jmotools.telemetry.cli.internal.ConfigEditor;
 import com.jmotools.telemetry.cli.internal.ExitCodes;
 import com.jmotools.telemetry.cli.internal.JmoConfig;
-import com.jmotools.telemetry.cli.internal.Profile;
 import com.jmotools.telemetry.cli.internal.ReportFormat;
 import com.jmotools.telemetry.cli.internal.ReportOperation;
 import com.jmotools.telemetry.cli.internal.ScanOperation;
@@ -287,10 +286,5 @@ final class WizardCommand implements Callable<Integer> {
         return null;
       }
     }
-  }
-
-  /** The built-in profile names offered. */
-  static List<String> profiles() {
-    return Profile.BUILT_IN;
   }
 }
