@@ -44,37 +44,50 @@ public final class AnalyticsExtension implements CollectorExtension {
   private static final String CHART_JS_POM = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
   private static final String RESOURCES = "/com/jmotools/telemetry/reports/";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnalyticsExtension.class);
+
+  /** How often the server brings the statistics rollup up to date: every minute. */
+  public static final Duration DEFAULT_ROLLUP_REFRESH = Duration.ofMinutes(1);
+
   private final int k;
   private final Duration publicRefresh;
+  private final Duration rollupRefresh;
   private volatile Cached publicCache;
 
   private record Cached(Instant computed, String day, ObjectNode json) {}
 
   /** The routes with the default k ({@value MinimumCount#DEFAULT_K}) and a public refresh of 10 minutes. */
   public AnalyticsExtension() {
-    this(MinimumCount.DEFAULT_K, Duration.ofMinutes(10));
+    this(MinimumCount.DEFAULT_K, Duration.ofMinutes(10), DEFAULT_ROLLUP_REFRESH);
   }
 
   /**
    * @param k the minimum distinct ids behind a public cell
    * @param publicRefresh how long the public numbers are reused before they are computed again
-   * @throws IllegalArgumentException if {@code k < 1} or the refresh is negative
+   * @param rollupRefresh how often the statistics rollup is brought up to date; zero: never
+   * @throws IllegalArgumentException if {@code k < 1} or a duration is negative
    */
-  public AnalyticsExtension(int k, Duration publicRefresh) {
+  public AnalyticsExtension(int k, Duration publicRefresh, Duration rollupRefresh) {
     if (k < 1) {
       throw new IllegalArgumentException("k < 1: " + k);
     }
     if (publicRefresh.isNegative()) {
       throw new IllegalArgumentException("public refresh < 0: " + publicRefresh);
     }
+    if (rollupRefresh.isNegative()) {
+      throw new IllegalArgumentException("rollup refresh < 0: " + rollupRefresh);
+    }
     this.k = k;
     this.publicRefresh = publicRefresh;
+    this.rollupRefresh = rollupRefresh;
   }
 
   @Override
   public void register(Javalin app, Services services) {
+    // Requests never wait for the rollup: a background thread keeps it up to date.
     TelemetryStats stats = TelemetryStats.builder().dataSource(services.database().dataSource())
-        .dialect(services.database().dialect()).build();
+        .dialect(services.database().dialect()).clock(services.clock()).refreshBeforeCompute(false).build();
+    startRollupRefresh(stats);
     AdminAuth admin = services.admin();
     Clock clock = services.clock();
 
@@ -148,6 +161,27 @@ public final class AnalyticsExtension implements CollectorExtension {
       securityHeaders(ctx);
       ctx.contentType("text/html; charset=utf-8").result(PublicPage.html(publicMetrics(stats, clock)));
     });
+  }
+
+  private void startRollupRefresh(TelemetryStats stats) {
+    if (rollupRefresh.isZero()) {
+      return;
+    }
+    java.util.concurrent.ScheduledExecutorService ex = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jmo-telemetry-rollup");
+      t.setDaemon(true);
+      return t;
+    });
+    ex.scheduleWithFixedDelay(() -> {
+      try {
+        int days = stats.refreshRollup();
+        if (days > 0) {
+          LOG.info("statistics rollup: {} days rolled", days);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("statistics rollup refresh failed; it runs again in {} s: {}", rollupRefresh.toSeconds(), e.getMessage());
+      }
+    }, 0, rollupRefresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private ObjectNode publicMetrics(TelemetryStats stats, Clock clock) {

@@ -89,7 +89,8 @@ public final class TelemetryStats {
     return rollup.refresh();
   }
 
-  private com.jmotools.telemetry.reports.internal.Cube cube(Period period) {
+  // Synchronized: the dashboard asks for several charts of one period at once; one computes, the others reuse it.
+  private synchronized com.jmotools.telemetry.reports.internal.Cube cube(Period period) {
     String token = changeToken();
     java.time.Instant now = clock.instant();
     Cached c = cached;

@@ -119,6 +119,27 @@ class RollupTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void cellsOfManyIdsAreEstimatedWithinAFewPercentAndTotalsStayExact() {
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      Seeder s = new Seeder();
+      // 5000 installations on two days: the profile cell holds more ids than a sketch keeps.
+      for (int i = 0; i < 5000; i++) {
+        String id = String.format("%08x-3333-4333-8333-%012d", i, i);
+        s.add("scan.started", id, "Linux", "0.7.1", "2026-04-0" + (1 + i % 2) + "T10:00:00Z", Fixtures.started("cli", "balanced", "trivy"));
+      }
+      s.writeTo(db);
+      TelemetryStats stats = stats(db, APRIL);
+      Period p = new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z"));
+      Stats rolled = stats.compute(p);
+      assertThat(rolled.uniqueInstalls()).isEqualTo(5000);
+      assertThat(rolled.installsByWeek().get(0).ids()).isEqualTo(5000);
+      assertThat(rolled.profiles().get(0).events()).isEqualTo(5000);
+      assertThat(rolled.profiles().get(0).ids()).isBetween(4750L, 5000L);
+      assertThat(stats.computeWithSql(p).profiles().get(0).ids()).isEqualTo(5000);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void todaysEventsAreReadLiveWithoutARefresh(Dialect dialect) {

@@ -36,7 +36,22 @@ final class DatabaseOptions {
         throw new IllegalArgumentException("no such database file: " + file.toAbsolutePath());
       }
     }
-    return Database.open(db);
+    // The collector owns the schema: reading commands do not run migrations (slow, and a write).
+    Database database = Database.builder(db).migrate(false).open();
+    try (java.sql.Connection c = database.dataSource().getConnection();
+        java.sql.ResultSet rs = c.getMetaData().getTables(null, null, "events", null)) {
+      if (!rs.next()) {
+        throw new IllegalArgumentException("not a collector database (no events table): " + database.description()
+            + "; start the collector on it once (jmo-telemetry serve --db ...) to create the schema");
+      }
+    } catch (java.sql.SQLException e) {
+      database.close();
+      throw new com.jmotools.telemetry.collector.DatabaseException("cannot read " + database.description(), e);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    return database;
   }
 
   Period period(Clock clock) {

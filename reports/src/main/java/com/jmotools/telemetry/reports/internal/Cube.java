@@ -37,10 +37,55 @@ public final class Cube {
     }
   }
 
+  /**
+   * Stored cells other than the daily totals keep at most this many id hashes, the smallest ones
+   * (a k-minimum-values sketch): distinct counts below it are exact, above it estimated (about 3 %).
+   */
+  public static final int SKETCH_SIZE = 1024;
+
   /** Events and distinct id hashes of one cell. */
   public static final class Agg {
     public long events;
     public final LongSet ids = new LongSet();
+    /** Whether some of the merged sets were sketches, so {@link #ids} holds only part of the ids. */
+    public boolean sketched;
+
+    /** The distinct ids: exact unless sketched with more than {@value #SKETCH_SIZE} ids. */
+    public long count() {
+      if (!sketched || ids.size() < SKETCH_SIZE) {
+        return ids.size();
+      }
+      return Math.min(cap, estimate());
+    }
+
+    /** No estimate exceeds the exact count of all ids of the period. */
+    long cap = Long.MAX_VALUE;
+
+    private long estimate() {
+      long kth = ids.toSortedArray()[SKETCH_SIZE - 1];
+      // Signed order of the hashes is unsigned order of (hash ^ MIN_VALUE): its position in [0, 1).
+      double u = ((kth ^ Long.MIN_VALUE) >>> 11) * 0x1p-53;
+      if (u <= 0) {
+        return ids.size();
+      }
+      return Math.min(events, Math.max(SKETCH_SIZE, Math.round((SKETCH_SIZE - 1) / u)));
+    }
+
+    /** The stored form: all hashes, or for a sketch the smallest {@value #SKETCH_SIZE} and a marker byte. */
+    public byte[] encode(boolean sketch) {
+      long[] sorted = ids.toSortedArray();
+      if (!sketch || sorted.length <= SKETCH_SIZE && !sketched) {
+        return LongSet.encode(sorted, false);
+      }
+      return LongSet.encode(java.util.Arrays.copyOf(sorted, Math.min(sorted.length, SKETCH_SIZE)), true);
+    }
+
+    void addStored(byte[] stored) {
+      if (stored.length % 8 == 1) {
+        sketched = true;
+      }
+      ids.addEncoded(stored);
+    }
   }
 
   private final Map<Key, Agg> cells = new HashMap<>();
@@ -136,16 +181,21 @@ public final class Cube {
   public void merge(String day, String type, String dim, String value, long events, byte[] ids) {
     Agg a = cells.computeIfAbsent(new Key(type, dim, value), k -> new Agg());
     a.events += events;
-    a.ids.addEncoded(ids);
+    a.addStored(ids);
     if (dim.equals(ALL)) {
       if (type.equals(ANY)) {
         Agg d = days.computeIfAbsent(day, k -> new Agg());
         d.events += events;
-        d.ids.addEncoded(ids);
+        d.addStored(ids);
       } else {
         timeline.computeIfAbsent(day, k -> new TreeMap<>()).merge(type, events, Long::sum);
       }
     }
+  }
+
+  /** Caps the estimated id counts at {@code total}, the exact distinct ids of every event. */
+  public void capIds(long total) {
+    cells.values().forEach(a -> a.cap = total);
   }
 
   /** Adds every cell of another cube. */
@@ -154,6 +204,7 @@ public final class Cube {
       Agg mine = cells.computeIfAbsent(k, x -> new Agg());
       mine.events += a.events;
       mine.ids.addAll(a.ids);
+      mine.sketched |= a.sketched;
     });
     other.days.forEach((d, a) -> {
       Agg mine = days.computeIfAbsent(d, x -> new Agg());

@@ -26,18 +26,19 @@ public final class CubeStats {
 
   public static Stats toStats(Period p, Cube cube) {
     Cube.Agg all = cube.cell(Cube.ANY, Cube.ALL, "");
+    cube.capIds(all.count());
     List<Cell> byType = new ArrayList<>();
     cube.cells().forEach((k, a) -> {
       if (k.dim().equals(Cube.ALL) && !k.type().equals(Cube.ANY)) {
-        byType.add(new Cell(k.type(), a.events, a.ids.size()));
+        byType.add(new Cell(k.type(), a.events, a.count()));
       }
     });
     byType.sort(BY_EVENTS);
     Cube.Agg wiz = cube.cell("wizard.completed", Cube.ALL, "");
-    Stats.Wizard wizard = new Stats.Wizard(wiz.events, wiz.ids.size(),
+    Stats.Wizard wizard = new Stats.Wizard(wiz.events, wiz.count(),
         dim(cube, "wizard.completed", "artifact"), dim(cube, "wizard.completed", "execution_mode"),
         dim(cube, "wizard.completed", "profile_selected"));
-    return new Stats(p, all.events, all.ids.size(), byType,
+    return new Stats(p, all.events, all.count(), byType,
         dim(cube, "scan.started", "profile"), dim(cube, "scan.started", "mode"),
         dim(cube, Cube.ANY, "platform"), dim(cube, Cube.ANY, "version"),
         series(cube, CubeStats::week), series(cube, d -> d.substring(0, 7)),
@@ -62,7 +63,7 @@ public final class CubeStats {
     List<Cell> out = new ArrayList<>();
     cube.cells().forEach((k, a) -> {
       if (k.type().equals(type) && k.dim().equals(dim)) {
-        out.add(new Cell(k.value(), a.events, a.ids.size()));
+        out.add(new Cell(k.value(), a.events, a.count()));
       }
     });
     out.sort(BY_EVENTS);
@@ -75,9 +76,10 @@ public final class CubeStats {
       Cube.Agg g = groups.computeIfAbsent(slot.apply(day), x -> new Cube.Agg());
       g.events += a.events;
       g.ids.addAll(a.ids);
+      g.sketched |= a.sketched;
     });
     List<Cell> out = new ArrayList<>();
-    groups.forEach((k, a) -> out.add(new Cell(k, a.events, a.ids.size())));
+    groups.forEach((k, a) -> out.add(new Cell(k, a.events, a.count())));
     return out;
   }
 
@@ -97,13 +99,13 @@ public final class CubeStats {
     Map<String, Map<String, Long>> failureIds = new TreeMap<>();
     cube.cells().forEach((k, a) -> {
       if (k.type().equals("scan.started") && k.dim().equals("tool")) {
-        scans.put(k.value(), new long[] {a.events, a.ids.size()});
+        scans.put(k.value(), new long[] {a.events, a.count()});
       } else if (k.type().equals("tool.failed") && k.dim().equals("failure")) {
         int bar = k.value().lastIndexOf('|');
         String tool = k.value().substring(0, bar);
         String type = k.value().substring(bar + 1);
         failures.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.events);
-        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, (long) a.ids.size());
+        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, (long) a.count());
       }
     });
     TreeMap<String, Boolean> tools = new TreeMap<>();

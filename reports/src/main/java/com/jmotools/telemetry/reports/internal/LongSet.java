@@ -37,7 +37,7 @@ public final class LongSet {
       grow();
     }
     int mask = table.length - 1;
-    int i = (int) (mix(h) & mask);
+    int i = (int) (h & mask); // hashes are well mixed already (see hash)
     while (table[i] != EMPTY) {
       if (table[i] == h) {
         return false;
@@ -96,11 +96,34 @@ public final class LongSet {
     return b.array();
   }
 
-  /** Adds the hashes of an {@link #encode()}d array. */
+  /** Sorted hashes as bytes, with a trailing marker byte when {@code sketch}. */
+  public static byte[] encode(long[] sorted, boolean sketch) {
+    ByteBuffer b = ByteBuffer.allocate(sorted.length * 8 + (sketch ? 1 : 0));
+    for (long h : sorted) {
+      b.putLong(h);
+    }
+    if (sketch) {
+      b.put((byte) 1);
+    }
+    return b.array();
+  }
+
+  /** Adds the hashes of an {@link #encode()}d array (a trailing marker byte is ignored). */
   public void addEncoded(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    while (b.remaining() >= 8) {
-      add(b.getLong());
+    int n = bytes.length / 8;
+    ensure(size + n);
+    for (int i = 0; i < n * 8; i += 8) {
+      long h = ((long) bytes[i] << 56) | ((long) (bytes[i + 1] & 0xff) << 48) | ((long) (bytes[i + 2] & 0xff) << 40)
+          | ((long) (bytes[i + 3] & 0xff) << 32) | ((long) (bytes[i + 4] & 0xff) << 24) | ((long) (bytes[i + 5] & 0xff) << 16)
+          | ((long) (bytes[i + 6] & 0xff) << 8) | (bytes[i + 7] & 0xff);
+      add(h);
+    }
+  }
+
+  /** Grows the table once to hold {@code expected} hashes without further rehashing. */
+  private void ensure(int expected) {
+    while ((long) expected * 2 > table.length) {
+      grow();
     }
   }
 
@@ -126,7 +149,7 @@ public final class LongSet {
     int mask = table.length - 1;
     for (long h : old) {
       if (h != EMPTY) {
-        int i = (int) (mix(h) & mask);
+        int i = (int) (h & mask);
         while (table[i] != EMPTY) {
           i = (i + 1) & mask;
         }

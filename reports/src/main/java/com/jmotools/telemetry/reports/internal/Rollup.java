@@ -34,7 +34,7 @@ import javax.sql.DataSource;
 public final class Rollup {
 
   /** Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. */
-  static final long FORMAT = 1;
+  static final long FORMAT = 2;
   /** On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear: look back this far. */
   static final long POSTGRES_ID_LOOKBACK = 200_000;
 
@@ -204,7 +204,9 @@ public final class Rollup {
         ps.setString(3, e.getKey().dim());
         ps.setString(4, e.getKey().value());
         ps.setLong(5, e.getValue().events);
-        ps.setBytes(6, e.getValue().ids.encode());
+        // The daily totals keep every id (exact installs per day, week, month); other cells a sketch.
+        boolean totals = e.getKey().type().equals(Cube.ANY) && e.getKey().dim().equals(Cube.ALL);
+        ps.setBytes(6, e.getValue().encode(!totals));
         ps.addBatch();
       }
       ps.executeBatch();
