@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -162,7 +163,7 @@ public final class CollectorServer implements AutoCloseable {
       if (isGuidePath(ctx.path())) {
         ctx.contentType("text/plain; charset=utf-8").result(e.getStatus() == 413 ? "Payload too large" : e.getMessage());
       } else {
-        ctx.json(java.util.Map.of("error", e.getMessage()));
+        ctx.json(Map.of("error", e.getMessage()));
       }
     });
     app.exception(Exception.class, (e, ctx) -> {
@@ -174,9 +175,9 @@ public final class CollectorServer implements AutoCloseable {
       if (isGuidePath(ctx.path())) {
         ctx.status(500).contentType("text/plain; charset=utf-8").result("Internal error");
       } else if (e instanceof DatabaseException) {
-        ctx.status(503).header("Retry-After", "5").json(java.util.Map.of("error", "the database is unavailable; retry later"));
+        ctx.status(503).header("Retry-After", "5").json(Map.of("error", "the database is unavailable; retry later"));
       } else {
-        ctx.status(500).json(java.util.Map.of("error", "internal error"));
+        ctx.status(500).json(Map.of("error", "internal error"));
       }
     });
   }

@@ -5,9 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -256,15 +253,6 @@ public final class Database implements AutoCloseable {
           .migrate();
     } catch (FlywayException e) {
       throw new DatabaseException("cannot migrate the schema of " + description + ": " + rootMessage(e), e);
-    }
-  }
-
-  /** Runs {@code sql} once on a pooled connection; for maintenance such as a WAL checkpoint. */
-  void execute(String sql) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw new DatabaseException("cannot run maintenance on " + description + ": " + e.getMessage(), e);
     }
   }
 

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.ValidatedEvent;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -284,11 +287,8 @@ abstract class CollectorContractTest {
     java.util.Arrays.fill(chunk, (byte) ' ');
     // A streaming publisher sends no Content-Length: the limit must hold while reading.
     HttpRequest request = HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
-            java.util.Collections.enumeration(java.util.Collections.nCopies(8, chunk)).asIterator() == null ? null
-                : new java.io.SequenceInputStream(java.util.Collections.enumeration(
-                    java.util.stream.Stream.generate(() -> (InputStream) new java.io.ByteArrayInputStream(chunk)).limit(8).toList())),
-            InputStream.nullInputStream())))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(Collections.enumeration(
+            Collections.nCopies(8, chunk).stream().map(c -> (InputStream) new ByteArrayInputStream(c)).toList()))))
         .build();
     HttpResponse<String> response = http.client().send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(413);

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +58,8 @@ public final class IngestHandlers {
    * The shape of a release version: two or three numbers and an optional short suffix. Stricter
    * than the catalog's syntax on purpose: that one also admits an IPv4 address or an access key.
    */
-  static final java.util.regex.Pattern RELEASE_VERSION =
-      java.util.regex.Pattern.compile("^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$");
+  static final Pattern RELEASE_VERSION =
+      Pattern.compile("^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$");
 
   static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
   private static final int MAX_NESTING = 32;
@@ -382,7 +384,7 @@ public final class IngestHandlers {
             tooLarge(ctx, jsonAnswers);
             return null;
           }
-          buffer = java.util.Arrays.copyOf(buffer, Math.min(maxBodyBytes + 1, buffer.length * 2));
+          buffer = Arrays.copyOf(buffer, Math.min(maxBodyBytes + 1, buffer.length * 2));
         }
         int read = in.read(buffer, length, buffer.length - length);
         if (read < 0) {
@@ -398,7 +400,7 @@ public final class IngestHandlers {
       tooLarge(ctx, jsonAnswers);
       return null;
     }
-    return length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+    return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
   }
 
   private void tooLarge(Context ctx, boolean jsonAnswers) {

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,10 +78,5 @@ public final class IngestMetrics {
   public void refused(String status) {
     refusedRequests.computeIfAbsent(status, s -> Counter.builder("jmo_requests_refused").tag("status", s)
         .description("Requests refused as a whole, by status").register(registry)).increment();
-  }
-
-  /** The commit latency timer's total time, for tests. */
-  Duration commitTime() {
-    return Duration.ofNanos((long) commitLatency.totalTime(TimeUnit.NANOSECONDS));
   }
 }

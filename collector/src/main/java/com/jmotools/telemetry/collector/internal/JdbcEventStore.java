@@ -13,11 +13,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -364,14 +362,5 @@ public final class JdbcEventStore implements EventStore {
     } catch (SQLException ignored) {
       // The connection is broken or no transaction is open: nothing to undo.
     }
-  }
-
-  /** Counts rows by outcome, for metrics. */
-  public static Map<Outcome, Integer> tally(List<Outcome> outcomes) {
-    Map<Outcome, Integer> counts = new HashMap<>();
-    for (Outcome o : outcomes) {
-      counts.merge(o, 1, Integer::sum);
-    }
-    return counts;
   }
 }
