@@ -84,10 +84,14 @@ final class Load implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running.set(false);
-    for (Thread t : threads) {
-      t.join(60_000);
+    try {
+      for (Thread t : threads) {
+        t.join(60_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
