@@ -24,14 +24,23 @@ public interface EventStore {
   }
 
   /**
-   * Appends {@code events} in one transaction and returns, in the same order, what became of each.
-   * When this returns, the accepted events are committed.
+   * Appends {@code rows} in one transaction and returns, in the same order, what became of each.
+   * When this returns, the accepted rows are committed.
    *
-   * @param events validated events, each with an {@code event_id}; times are stored cut to the hour
+   * @param rows events in column form (see {@link EventRow#of})
    * @param receivedAt when they arrived (stored cut to the hour)
    * @throws DatabaseException if the transaction failed; then nothing of the batch is stored
    */
-  List<Outcome> append(List<ValidatedEvent> events, Instant receivedAt);
+  List<Outcome> append(List<EventRow> rows, Instant receivedAt);
+
+  /**
+   * As {@link #append}, from validated events.
+   *
+   * @throws IllegalArgumentException if an event has no {@code event_id}
+   */
+  default List<Outcome> appendEvents(List<ValidatedEvent> events, Instant receivedAt) {
+    return append(events.stream().map(EventRow::of).toList(), receivedAt);
+  }
 
   /**
    * Erases every row of {@code anonymousId} and records it so its later events are refused.

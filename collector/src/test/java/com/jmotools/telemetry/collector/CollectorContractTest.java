@@ -354,7 +354,7 @@ abstract class CollectorContractTest {
     EventStore real = EventStore.of(db);
     EventStore slow = new EventStore() {
       @Override
-      public List<Outcome> append(List<ValidatedEvent> events, Instant receivedAt) {
+      public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
         entered.countDown();
         try {
           release.await(60, TimeUnit.SECONDS);
@@ -409,7 +409,7 @@ abstract class CollectorContractTest {
   void aFailedCommitAcknowledgesNothing() {
     EventStore broken = new EventStore() {
       @Override
-      public List<Outcome> append(List<ValidatedEvent> events, Instant receivedAt) {
+      public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
         throw new DatabaseException("disk full", null);
       }
 
@@ -480,7 +480,7 @@ abstract class CollectorContractTest {
     EventStore store = EventStore.of(db);
     ValidatedEvent old = event(id, NOW.minus(Duration.ofDays(401)));
     ValidatedEvent recent = event(id, NOW.minus(Duration.ofDays(399)));
-    store.append(List.of(old, recent), NOW);
+    store.appendEvents(List.of(old, recent), NOW);
     assertThat(rowsOf(id)).hasSize(2);
     start(b -> b.purgeInterval(Duration.ofDays(1)));
     await().atMost(Duration.ofSeconds(30)).until(() -> rowsOf(id).size() == 1);

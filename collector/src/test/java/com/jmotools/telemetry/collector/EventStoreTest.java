@@ -49,25 +49,25 @@ class EventStoreTest {
       }
       batch.add(49, batch.get(0));
       batch.add(batch.get(60));
-      List<Outcome> outcomes = a.append(batch, NOW);
+      List<Outcome> outcomes = a.appendEvents(batch, NOW);
       assertThat(outcomes).hasSize(125);
       assertThat(outcomes.stream().filter(o -> o == Outcome.ACCEPTED)).hasSize(123);
       assertThat(outcomes.get(49)).isEqualTo(Outcome.DUPLICATE);
       assertThat(outcomes.get(124)).isEqualTo(Outcome.DUPLICATE);
-      assertThat(b.append(batch.subList(0, 3), NOW)).containsOnly(Outcome.DUPLICATE);
+      assertThat(b.appendEvents(batch.subList(0, 3), NOW)).containsOnly(Outcome.DUPLICATE);
 
       // Erasures by the other store are seen at once, also once a cache of them exists.
       UUID x = UUID.randomUUID();
       UUID y = UUID.randomUUID();
-      a.append(List.of(CollectorContractTest.event(x, NOW)), NOW);
+      a.appendEvents(List.of(CollectorContractTest.event(x, NOW)), NOW);
       assertThat(b.erase(x, NOW)).isEqualTo(1);
-      assertThat(a.append(List.of(CollectorContractTest.event(x, NOW), CollectorContractTest.event(y, NOW)), NOW))
+      assertThat(a.appendEvents(List.of(CollectorContractTest.event(x, NOW), CollectorContractTest.event(y, NOW)), NOW))
           .containsExactly(Outcome.DELETED_ID, Outcome.ACCEPTED);
       assertThat(b.erase(y, NOW)).isEqualTo(1);
-      assertThat(a.append(List.of(CollectorContractTest.event(y, NOW)), NOW)).containsExactly(Outcome.DELETED_ID);
+      assertThat(a.appendEvents(List.of(CollectorContractTest.event(y, NOW)), NOW)).containsExactly(Outcome.DELETED_ID);
       assertThat(b.erase(y, NOW)).isZero();
 
-      assertThatThrownBy(() -> a.append(List.of(CollectorContractTest.event(id, NOW).withEventId(null)), NOW))
+      assertThatThrownBy(() -> a.appendEvents(List.of(CollectorContractTest.event(id, NOW).withEventId(null)), NOW))
           .isInstanceOf(IllegalArgumentException.class);
       assertThat(a.purgeBefore(NOW.plusSeconds(3600))).isEqualTo(123);
       assertThat(Rows.count(one)).isZero();

@@ -59,7 +59,7 @@ class JmoTelemetryCommandTest {
     Instant now = Instant.parse("2026-11-26T10:00:00Z");
     UUID id = UUID.randomUUID();
     try (Database db = Database.open(location)) {
-      EventStore.of(db).append(List.of(CollectorContractTest.event(id, now.minus(Duration.ofDays(40))),
+      EventStore.of(db).appendEvents(List.of(CollectorContractTest.event(id, now.minus(Duration.ofDays(40))),
           CollectorContractTest.event(id, now.minus(Duration.ofDays(20)))), now);
     }
     StringWriter out = new StringWriter();

@@ -1,6 +1,6 @@
 package com.jmotools.telemetry.collector.internal;
 
-import com.jmotools.telemetry.catalog.ValidatedEvent;
+import com.jmotools.telemetry.collector.EventRow;
 import com.jmotools.telemetry.collector.EventStore;
 import com.jmotools.telemetry.collector.EventStore.Outcome;
 import java.time.Clock;
@@ -29,10 +29,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   /** One request's events and the future its HTTP answer waits on. */
   private static final class Job {
-    final List<ValidatedEvent> events;
+    final List<EventRow> events;
     final CompletableFuture<List<Outcome>> result = new CompletableFuture<>();
 
-    Job(List<ValidatedEvent> events) {
+    Job(List<EventRow> events) {
       this.events = events;
     }
   }
@@ -74,7 +74,7 @@ public final class GroupCommitWriter implements AutoCloseable {
    * @return the future of their outcomes (completed after commit, or exceptionally if the commit
    *     failed), or {@code null} if the queue is full or the writer is closing: the caller answers 503
    */
-  public CompletableFuture<List<Outcome>> submit(List<ValidatedEvent> events) {
+  public CompletableFuture<List<Outcome>> submit(List<EventRow> events) {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -110,7 +110,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   private void run() {
     List<Job> batch = new ArrayList<>();
-    List<ValidatedEvent> events = new ArrayList<>();
+    List<EventRow> events = new ArrayList<>();
     while (true) {
       Job first;
       try {
@@ -140,7 +140,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private void commit(List<Job> batch, List<ValidatedEvent> events) {
+  private void commit(List<Job> batch, List<EventRow> events) {
     long start = System.nanoTime();
     try {
       List<Outcome> outcomes = store.append(events, clock.instant());

@@ -14,6 +14,7 @@ import com.jmotools.telemetry.catalog.EventValidator;
 import com.jmotools.telemetry.catalog.Problem;
 import com.jmotools.telemetry.catalog.ValidatedEvent;
 import com.jmotools.telemetry.catalog.ValidationResult;
+import com.jmotools.telemetry.collector.EventRow;
 import com.jmotools.telemetry.collector.EventStore;
 import com.jmotools.telemetry.collector.EventStore.Outcome;
 import io.javalin.http.Context;
@@ -209,7 +210,7 @@ public final class IngestHandlers {
     }
     metrics.request(n);
     List<Slot> slots = new ArrayList<>(n);
-    List<ValidatedEvent> valid = new ArrayList<>(n);
+    List<EventRow> valid = new ArrayList<>(n);
     for (JsonNode item : root) {
       Slot slot = check(item);
       slots.add(slot);
@@ -250,7 +251,7 @@ public final class IngestHandlers {
         if (outcome == Outcome.DELETED_ID) {
           reason = DELETED_REASON;
         } else {
-          r.put("event_id", slot.event.eventId().toString());
+          r.put("event_id", slot.event.eventId());
           r.put("status", outcome == Outcome.ACCEPTED ? "accepted" : "duplicate");
           if (outcome == Outcome.ACCEPTED) {
             accepted++;
@@ -311,10 +312,10 @@ public final class IngestHandlers {
 
   /** One event's verdict before storage: a normalised event, or the reason it is refused. */
   private static final class Slot {
-    final ValidatedEvent event;
+    final EventRow event;
     final String reason;
 
-    Slot(ValidatedEvent event, String reason) {
+    Slot(EventRow event, String reason) {
       this.event = event;
       this.reason = reason;
     }
@@ -346,7 +347,8 @@ public final class IngestHandlers {
       // The guide's clients send no id; ours do. Cut to the hour like our client's ids.
       event = event.withEventId(EventIds.newId(hour));
     }
-    return new Slot(event, null);
+    // Serialised here, on the request's thread, so the single writer only binds text.
+    return new Slot(EventRow.of(event), null);
   }
 
   private boolean admit(Context ctx, boolean jsonAnswers) {

@@ -1,8 +1,8 @@
 package com.jmotools.telemetry.collector.internal;
 
-import com.jmotools.telemetry.catalog.ValidatedEvent;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
+import com.jmotools.telemetry.collector.EventRow;
 import com.jmotools.telemetry.collector.EventStore;
 import java.sql.Array;
 import java.sql.Connection;
@@ -55,12 +55,7 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public List<Outcome> append(List<ValidatedEvent> events, Instant receivedAt) {
-    for (ValidatedEvent e : events) {
-      if (e.eventId() == null) {
-        throw new IllegalArgumentException("an event to store needs an event_id");
-      }
-    }
+  public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
     if (events.isEmpty()) {
       return List.of();
     }
@@ -71,7 +66,7 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  private List<Outcome> appendSqlite(Connection c, List<ValidatedEvent> events, Instant receivedAt) throws SQLException {
+  private List<Outcome> appendSqlite(Connection c, List<EventRow> events, Instant receivedAt) throws SQLException {
     c.setAutoCommit(true);
     // IMMEDIATE: take the write lock first (waiting out another process via busy_timeout) so the
     // read of deleted_ids and the inserts see one consistent state.
@@ -81,9 +76,9 @@ public final class JdbcEventStore implements EventStore {
     boolean committed = false;
     try {
       Set<String> deleted = deletedAmong(c, events);
-      List<ValidatedEvent> kept = new ArrayList<>(events.size());
-      for (ValidatedEvent e : events) {
-        if (!deleted.contains(e.anonymousId().toString())) {
+      List<EventRow> kept = new ArrayList<>(events.size());
+      for (EventRow e : events) {
+        if (!deleted.contains(e.anonymousId())) {
           kept.add(e);
         }
       }
@@ -116,20 +111,20 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  private static void insertChunk(PreparedStatement insert, List<ValidatedEvent> events, int from, int count,
+  private static void insertChunk(PreparedStatement insert, List<EventRow> events, int from, int count,
       String received, Set<String> inserted) throws SQLException {
     int p = 1;
     for (int i = from; i < from + count; i++) {
-      ValidatedEvent e = events.get(i);
-      insert.setString(p++, e.eventId().toString());
-      insert.setString(p++, e.event());
+      EventRow e = events.get(i);
+      insert.setString(p++, e.eventId());
+      insert.setString(p++, e.eventType());
       insert.setString(p++, e.version());
       insert.setString(p++, e.platform());
       insert.setString(p++, e.pythonVersion());
       insert.setString(p++, e.runtime());
-      insert.setString(p++, e.anonymousId().toString());
-      insert.setString(p++, e.metadata().toString());
-      insert.setString(p++, Dialect.formatHour(e.timestamp()));
+      insert.setString(p++, e.anonymousId());
+      insert.setString(p++, e.metadata());
+      insert.setString(p++, e.timestamp());
       insert.setString(p++, received);
     }
     try (ResultSet rows = insert.executeQuery()) {
@@ -148,19 +143,19 @@ public final class JdbcEventStore implements EventStore {
   }
 
   /** Outcomes in the order of {@code events}; a second event with the same id is a duplicate. */
-  private static List<Outcome> outcomes(List<ValidatedEvent> events, Set<String> deleted, Set<String> inserted) {
+  private static List<Outcome> outcomes(List<EventRow> events, Set<String> deleted, Set<String> inserted) {
     List<Outcome> outcomes = new ArrayList<>(events.size());
-    for (ValidatedEvent e : events) {
-      if (deleted.contains(e.anonymousId().toString())) {
+    for (EventRow e : events) {
+      if (deleted.contains(e.anonymousId())) {
         outcomes.add(Outcome.DELETED_ID);
       } else {
-        outcomes.add(inserted.remove(e.eventId().toString()) ? Outcome.ACCEPTED : Outcome.DUPLICATE);
+        outcomes.add(inserted.remove(e.eventId()) ? Outcome.ACCEPTED : Outcome.DUPLICATE);
       }
     }
     return outcomes;
   }
 
-  private List<Outcome> appendPostgres(Connection c, List<ValidatedEvent> events, Instant receivedAt) throws SQLException {
+  private List<Outcome> appendPostgres(Connection c, List<EventRow> events, Instant receivedAt) throws SQLException {
     c.setAutoCommit(false);
     try {
       try (Statement s = c.createStatement()) {
@@ -170,9 +165,9 @@ public final class JdbcEventStore implements EventStore {
       }
       Set<String> deleted = deletedAmong(c, events);
       int n = events.size();
-      List<ValidatedEvent> kept = new ArrayList<>(n);
-      for (ValidatedEvent e : events) {
-        if (!deleted.contains(e.anonymousId().toString())) {
+      List<EventRow> kept = new ArrayList<>(n);
+      for (EventRow e : events) {
+        if (!deleted.contains(e.anonymousId())) {
           kept.add(e);
         }
       }
@@ -180,16 +175,16 @@ public final class JdbcEventStore implements EventStore {
       if (!kept.isEmpty()) {
         String[][] columns = new String[9][kept.size()];
         for (int i = 0; i < kept.size(); i++) {
-          ValidatedEvent e = kept.get(i);
-          columns[0][i] = e.eventId().toString();
-          columns[1][i] = e.event();
+          EventRow e = kept.get(i);
+          columns[0][i] = e.eventId();
+          columns[1][i] = e.eventType();
           columns[2][i] = e.version();
           columns[3][i] = e.platform();
           columns[4][i] = e.pythonVersion();
           columns[5][i] = e.runtime();
-          columns[6][i] = e.anonymousId().toString();
-          columns[7][i] = e.metadata().toString();
-          columns[8][i] = Dialect.formatHour(e.timestamp());
+          columns[6][i] = e.anonymousId();
+          columns[7][i] = e.metadata();
+          columns[8][i] = e.timestamp();
         }
         try (PreparedStatement insert = c.prepareStatement(POSTGRES_INSERT)) {
           insert.setString(1, Dialect.formatHour(receivedAt));
@@ -219,10 +214,10 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  private Set<String> deletedAmong(Connection c, List<ValidatedEvent> events) throws SQLException {
+  private Set<String> deletedAmong(Connection c, List<EventRow> events) throws SQLException {
     Set<String> ids = new LinkedHashSet<>();
-    for (ValidatedEvent e : events) {
-      ids.add(e.anonymousId().toString());
+    for (EventRow e : events) {
+      ids.add(e.anonymousId());
     }
     Set<String> deleted = new HashSet<>();
     if (dialect == Dialect.POSTGRESQL) {
