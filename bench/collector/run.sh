@@ -20,17 +20,31 @@ CONNECTIONS_BATCH="${CONNECTIONS_BATCH:-16}"
 DURABILITY="${DURABILITY:-FULL}"
 PORT="${PORT:-18900}"
 RAW_ROWS="${RAW_ROWS:-200000}"
+WARMUP="${WARMUP:-5s}"
 
 for tool in wrk sqlite3 curl java awk; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install wrk sqlite3 curl)" >&2; exit 2; }
 done
-lib="$root/collector/target/lib"
-[ -d "$lib" ] || { echo "bench: build first: (cd '$root' && ./mvnw -q -B install -DskipTests)" >&2; exit 2; }
+# BENCH_CLASSPATH (used by the smoke test) runs the collector from a given class path instead of bin/.
+if [ -n "${BENCH_CLASSPATH:-}" ]; then
+  classpath="$BENCH_CLASSPATH"
+else
+  lib="$root/collector/target/lib"
+  jar="$(find "$root/collector/target" -maxdepth 1 -name 'jmo-telemetry-collector-*.jar' 2>/dev/null | head -n 1)"
+  if [ ! -d "$lib" ] || [ -z "$jar" ]; then
+    echo "bench: build first: (cd '$root' && ./mvnw -q -B install -DskipTests)" >&2
+    exit 2
+  fi
+  classpath="$jar:$lib/*"
+fi
 
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,8 +71,10 @@ stop_server() {
 
 start_collector() {
   rm -f "$work"/bench.db*
-  JMO_TELEMETRY_JAVA_OPTS="${JMO_TELEMETRY_JAVA_OPTS:--Xmx1g}" "$root/bin/jmo-telemetry" serve --port "$PORT" \
-    --host 127.0.0.1 --db "$work/bench.db" --rate-limit 0 --durability "$DURABILITY" >"$work/collector.log" 2>&1 &
+  # shellcheck disable=SC2086
+  java ${JMO_TELEMETRY_JAVA_OPTS:--Xmx1g} -cp "$classpath" com.jmotools.telemetry.collector.JmoTelemetryCommand serve \
+    --port "$PORT" --host 127.0.0.1 --db "$work/bench.db" --rate-limit 0 --durability "$DURABILITY" \
+    >"$work/collector.log" 2>&1 &
   server_pid=$!
   wait_ready
 }
@@ -91,9 +107,9 @@ run_wrk() {
 echo "== JMo telemetry collector benchmark: $(nproc) cores, durability $DURABILITY, $RUNS runs of $DURATION each"
 echo "-- collector (SQLite WAL, synchronous=$DURABILITY)"
 start_collector
-WRK_BATCH=1 wrk -t2 -c64 -d5s -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 # JIT warm-up
-WRK_BATCH=100 wrk -t2 -c8 -d5s -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
-for i in $(seq 1 "$RUNS"); do
+WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 # JIT warm-up
+WRK_BATCH=100 wrk -t2 -c8 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
+for _ in $(seq 1 "$RUNS"); do
   run_wrk single "$CONNECTIONS_SINGLE" 1
   run_wrk batched "$CONNECTIONS_BATCH" 100
 done
@@ -103,17 +119,17 @@ half=$(awk -v p="$peak" 'BEGIN { printf "%.0f", p / 2 }')
 half_connections=64
 delay_ms=$(awk -v c="$half_connections" -v r="$half" 'BEGIN { d = c * 1000 / r; if (d < 1) d = 1; printf "%d", d }')
 echo "-- latency at half the single-event peak: target $half events/s ($half_connections connections, ${delay_ms} ms pause each)"
-for i in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
   WRK_DELAY_MS="$delay_ms" run_wrk half-peak "$half_connections" 1
 done
 stop_server
 
 echo "-- trivial Javalin server (200 to every POST, nothing stored)"
-java -cp "$lib/*" "$here/TrivialServer.java" "$PORT" >"$work/trivial.log" 2>&1 &
+java -cp "$classpath" "$here/TrivialServer.java" "$PORT" >"$work/trivial.log" 2>&1 &
 server_pid=$!
 wait_ready
-WRK_BATCH=1 wrk -t2 -c64 -d5s -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
-for i in $(seq 1 "$RUNS"); do
+WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
+for _ in $(seq 1 "$RUNS"); do
   out="$(WRK_BATCH=1 wrk -t2 -c"$CONNECTIONS_SINGLE" -d"$DURATION" -s "$here/single.lua" "http://127.0.0.1:$PORT" 2>&1)"
   rate="$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')"
   echo "$rate" >>"$work/trivial.rate"
@@ -131,7 +147,7 @@ awk -v n="$RAW_ROWS" 'function hex(k,  s, i) { s = ""; for (i = 0; i < k; i++) s
         "'"'"'{\"mode\":\"cli\",\"profile\":\"balanced\",\"duration_bucket\":\"5-15min\",\"tools_succeeded\":8,\"tools_failed\":0,\"total_findings_bucket\":\"10-100\"}'"'"'",
         "'"'"'2026-11-26T" sprintf("%02d", i % 24) ":00:00Z'"'"'"
     print "COMMIT;" }' >"$work/raw.sql"
-for i in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
   rm -f "$work"/raw.db*
   sqlite3 "$work/raw.db" "PRAGMA journal_mode=WAL;" >/dev/null
   sqlite3 "$work/raw.db" "PRAGMA synchronous=$DURABILITY;
