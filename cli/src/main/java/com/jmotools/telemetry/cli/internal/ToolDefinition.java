@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Command words may hold placeholders: {@code {target}} (the target's path, image, URL or
  * context), {@code {output}} (the output file), {@code {outdir}} (the tool's result directory),
- * {@code {timeout}} (the timeout in seconds) and {@code {files:GLOB}} (every file under the target
+ * {@code {timeout}} (the timeout in seconds), {@code {duration}} (nine tenths of it, for tools that
+ * run for a set time and must stop before they are killed) and {@code {files:GLOB}} (every file under the target
  * whose name matches GLOB, one word each; when none matches the tool does not apply).
  *
  * @param name the tool's name (catalog tools keep their catalog name; others are sent as custom)

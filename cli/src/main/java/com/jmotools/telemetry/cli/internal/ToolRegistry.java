@@ -67,7 +67,7 @@ public final class ToolRegistry {
             .output("trufflehog.jsonl").stdout().format("trufflehog-jsonl").findingsExitCodes(183)
             .install("https://github.com/trufflesecurity/trufflehog#installation (brew install trufflehog)").build(),
         ToolDefinition.builder("semgrep")
-            .command(REPO, "semgrep", "scan", "--config", "auto", "--sarif", "--output", "{output}", "--quiet", "--metrics", "off", "{target}")
+            .command(REPO, "semgrep", "scan", "--config", "p/default", "--sarif", "--output", "{output}", "--quiet", "--metrics", "off", "{target}")
             .output("semgrep.sarif").format("sarif").findingsExitCodes(1)
             .install("pipx install semgrep").build(),
         ToolDefinition.builder("trivy")
@@ -97,8 +97,8 @@ public final class ToolRegistry {
             .install("https://www.zaproxy.org/docs/docker/baseline-scan/ (or docker run zaproxy/zap-stable)").build(),
         ToolDefinition.builder("noseyparker")
             .steps(REPO, List.of(
-                List.of("noseyparker", "scan", "--datastore", "{outdir}/datastore", "--progress", "never", "{target}"),
-                List.of("noseyparker", "report", "--datastore", "{outdir}/datastore", "--format", "json", "--progress", "never")))
+                List.of("noseyparker", "scan", "--datastore", "{outdir}/datastore", "{target}"),
+                List.of("noseyparker", "report", "--datastore", "{outdir}/datastore", "--format", "json")))
             .output("noseyparker.json").stdout().format("noseyparker-json")
             .install("https://github.com/praetorian-inc/noseyparker#installation (brew install noseyparker)").build(),
         ToolDefinition.builder("bandit")
@@ -106,11 +106,11 @@ public final class ToolRegistry {
             .output("bandit.json").format("bandit-json").findingsExitCodes(1)
             .install("pipx install bandit (or apt install python3-bandit)").build(),
         ToolDefinition.builder("falco")
-            .command(K8S, "falco", "-o", "json_output=true", "-o", "stdout_output.enabled=true", "-M", "{timeout}")
+            .command(K8S, "falco", "-o", "json_output=true", "-o", "stdout_output.enabled=true", "-M", "{duration}")
             .output("falco.jsonl").stdout().format("falco-jsonl")
             .install("https://falco.org/docs/setup/packages/").build(),
         ToolDefinition.builder("afl++")
-            .command(REPO, "afl-fuzz", "-i", "{target}/fuzz/in", "-o", "{outdir}/afl", "-V", "{timeout}", "--", "{target}/fuzz/target", "@@")
+            .command(REPO, "afl-fuzz", "-i", "{target}/fuzz/in", "-o", "{outdir}/afl", "-V", "{duration}", "--", "{target}/fuzz/target", "@@")
             .requiredFile("fuzz/target")
             .output("afl").format("afl-dir")
             .install("apt install afl++ (runs on repositories with fuzz/target and fuzz/in)").build(),

@@ -157,8 +157,6 @@ public final class ToolRunner {
       } finally {
         live.remove(process);
       }
-      // The tool may have left children behind (a daemon, a background job): they die with it.
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
       exit = process.exitValue();
       if (exit > 128 && exit <= 128 + 64) {
         return finish(tool, target, directory, failed(target, tool, ToolResult.FailureType.CRASH, null, start, directory,
@@ -257,7 +255,8 @@ public final class ToolRunner {
       out.add(word.replace("{target}", target.value())
           .replace("{output}", output.toString())
           .replace("{outdir}", outdir.toString())
-          .replace("{timeout}", Long.toString(Math.max(1, timeout.toSeconds()))));
+          .replace("{timeout}", Long.toString(Math.max(1, timeout.toSeconds())))
+          .replace("{duration}", Long.toString(Math.max(1, timeout.toSeconds() * 9 / 10))));
     }
     return Optional.of(out);
   }
