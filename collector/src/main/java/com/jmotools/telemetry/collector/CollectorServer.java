@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -251,9 +252,9 @@ public final class CollectorServer implements AutoCloseable {
     purger.shutdownNow();
     writer.close(settings.drainTimeout);
     long deadline = System.nanoTime() + settings.drainTimeout.toNanos();
+    // Answers of committed requests are being written: give them until the deadline.
     while (handlers.inFlight() > 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     app.stop();
     meters.close();
