@@ -14,7 +14,7 @@ final class ScanMixin {
   /** Where results go when {@code --results-dir} is not given. */
   static final String DEFAULT_RESULTS_DIR = "results";
 
-  @Option(names = "--profile-name", paramLabel = "NAME",
+  @Option(names = {"--profile-name", "--profile"}, paramLabel = "NAME",
       description = "The profile: fast, balanced, deep or one of jmo.yml (default: jmo.yml's default_profile, else balanced).")
   String profileName;
 
@@ -22,7 +22,7 @@ final class ScanMixin {
       description = "Run these tools instead of the profile's (comma-separated); the profile is then reported as custom.")
   List<String> tools = new ArrayList<>();
 
-  @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = DEFAULT_RESULTS_DIR,
+  @Option(names = {"--results-dir", "--results"}, paramLabel = "DIR", defaultValue = DEFAULT_RESULTS_DIR,
       description = "Where results go, as DIR/<target>/<tool> (default: ${DEFAULT-VALUE}).")
   Path resultsDir;
 

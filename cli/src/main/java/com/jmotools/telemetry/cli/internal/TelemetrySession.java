@@ -55,7 +55,6 @@ public final class TelemetrySession implements AutoCloseable {
   private final ExecutorService worker;
   private final Future<Telemetry> client;
   private final boolean inDocker;
-  private final Catalog catalog = Catalog.standard();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TelemetrySession(Callable<Telemetry> build, boolean inDocker) {
@@ -137,14 +136,15 @@ public final class TelemetrySession implements AutoCloseable {
   }
 
   /** Hands an event to the client on the background thread, after the events before it. Never throws. */
-  private void record(String event, Map<String, Object> metadata) {
+  private void record(String event, java.util.function.Supplier<Map<String, Object>> metadata) {
     if (closed.get()) {
       return;
     }
     try {
       worker.execute(() -> {
         try {
-          client.get().record(event, metadata);
+          Telemetry t = client.get();
+          t.record(event, metadata.get());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
@@ -162,59 +162,69 @@ public final class TelemetrySession implements AutoCloseable {
   }
 
   /** The name sent for a tool: custom for tools defined in jmo.yml, else the catalog's name. */
-  public String toolToSend(ToolDefinition tool) {
-    return tool.builtIn() ? catalog.toolNameToSend(tool.name()) : Catalog.CUSTOM_TOOL;
+  public static String toolToSend(ToolDefinition tool) {
+    return tool.builtIn() ? Catalog.standard().toolNameToSend(tool.name()) : Catalog.CUSTOM_TOOL;
   }
 
   public void scanStarted(Mode mode, String profile, List<ToolDefinition> tools, Map<String, Object> targetCounts) {
-    Set<String> names = new LinkedHashSet<>();
-    tools.forEach(t -> names.add(toolToSend(t)));
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mode", mode.wire());
-    m.put("profile", profile);
-    m.put("tools", new ArrayList<>(names));
-    m.put("target_types", targetCounts);
-    record("scan.started", m);
+    record("scan.started", () -> {
+      Set<String> names = new LinkedHashSet<>();
+      tools.forEach(t -> names.add(toolToSend(t)));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("mode", mode.wire());
+      m.put("profile", profile);
+      m.put("tools", new ArrayList<>(names));
+      m.put("target_types", targetCounts);
+      return m;
+    });
   }
 
   public void toolFailed(ToolDefinition tool, ToolResult result, String profile) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("tool", toolToSend(tool));
-    m.put("failure_type", result.failure().wire());
-    m.put("exit_code", result.exitCode());
-    m.put("profile", profile);
-    record("tool.failed", m);
+    record("tool.failed", () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("tool", toolToSend(tool));
+      m.put("failure_type", result.failure().wire());
+      m.put("exit_code", result.exitCode());
+      m.put("profile", profile);
+      return m;
+    });
   }
 
   public void scanCompleted(Mode mode, String profile, Duration elapsed, int succeeded, int failed, long findings) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mode", mode.wire());
-    m.put("profile", profile);
-    m.put("duration_bucket", Buckets.duration(elapsed));
-    m.put("tools_succeeded", succeeded);
-    m.put("tools_failed", failed);
-    m.put("total_findings_bucket", Buckets.findings(findings));
-    record("scan.completed", m);
+    record("scan.completed", () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("mode", mode.wire());
+      m.put("profile", profile);
+      m.put("duration_bucket", Buckets.duration(elapsed));
+      m.put("tools_succeeded", succeeded);
+      m.put("tools_failed", failed);
+      m.put("total_findings_bucket", Buckets.findings(findings));
+      return m;
+    });
   }
 
   public void reportGenerated(List<ReportFormat> formats, long findings, boolean suppressionsUsed, boolean compliance) {
-    List<String> names = new ArrayList<>();
-    formats.forEach(f -> names.add(f.wire()));
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("output_formats", names);
-    m.put("findings_bucket", Buckets.findings(findings));
-    m.put("suppressions_used", suppressionsUsed);
-    m.put("compliance_enabled", compliance);
-    record("report.generated", m);
+    record("report.generated", () -> {
+      List<String> names = new ArrayList<>();
+      formats.forEach(f -> names.add(f.wire()));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("output_formats", names);
+      m.put("findings_bucket", Buckets.findings(findings));
+      m.put("suppressions_used", suppressionsUsed);
+      m.put("compliance_enabled", compliance);
+      return m;
+    });
   }
 
   public void wizardCompleted(String profile, boolean docker, String artifact, Duration elapsed) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("profile_selected", profile);
-    m.put("execution_mode", docker ? "docker" : "native");
-    m.put("artifact_generated", artifact);
-    m.put("duration_seconds", Buckets.wizardSeconds(elapsed));
-    record("wizard.completed", m);
+    record("wizard.completed", () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("profile_selected", profile);
+      m.put("execution_mode", docker ? "docker" : "native");
+      m.put("artifact_generated", artifact);
+      m.put("duration_seconds", Buckets.wizardSeconds(elapsed));
+      return m;
+    });
   }
 
   /**
