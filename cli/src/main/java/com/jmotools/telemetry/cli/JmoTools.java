@@ -94,6 +94,9 @@ public final class JmoTools implements Callable<Integer> {
       if (timeout != null && (timeout < 1 || timeout > 86_400)) {
         throw new UserError(ExitCodes.USAGE, "--timeout must be from 1 to 86400 seconds");
       }
+      if (repos.isEmpty() && reposDir == null) {
+        throw new UserError(ExitCodes.CONFIG, "nothing to scan: give --repo PATH or --repos-dir DIR");
+      }
       TargetOptions targets = new TargetOptions();
       targets.repos.addAll(repos);
       targets.reposDir = reposDir;

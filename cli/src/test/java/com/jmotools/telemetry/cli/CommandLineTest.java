@@ -55,8 +55,10 @@ class CommandLineTest {
     assertOneLine(f.jmo("report", "app", "--formats", "pdf"), 2, "jmo: --formats: unknown report format 'pdf'");
     assertOneLine(f.jmo("report", "app", "--fail-on", "urgent"), 2, "jmo: --fail-on: unknown severity 'urgent'");
     assertOneLine(f.jmo("report", "app"), 3, "jmo: ");
+    assertOneLine(f.jmotools("", false, "fast"), 3, "jmotools: nothing to scan: give --repo PATH or --repos-dir DIR");
+    assertOneLine(f.jmotools("", false, "wizard", "--yes", "--repo", "missing"), 3, "jmotools: wizard: missing: no such directory");
     CliFixture.write(f.work.resolve("jmo.yml"), "telemetry: [\n");
-    assertOneLine(f.jmo("scan", "--repo", "app"), 3, "jmo: ");
+    assertOneLine(f.jmo("scan", "--repo", "app"), 3, "jmo: " + f.work.resolve("jmo.yml") + ": not valid YAML at line 2, column 1: ");
     assertThat(f.jmo().code()).isEqualTo(2);
   }
 

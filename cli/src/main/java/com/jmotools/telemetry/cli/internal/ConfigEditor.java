@@ -57,7 +57,7 @@ public final class ConfigEditor {
     try {
       root = new Compose(LoadSettings.builder().setLabel(label).build()).composeString(text);
     } catch (YamlEngineException e) {
-      throw new UserError(ExitCodes.CONFIG, label + ": not valid YAML, not changed: " + e.getMessage().replaceAll("\\s+", " "), e);
+      throw new UserError(ExitCodes.CONFIG, label + ": " + ConfigLoader.describe(e) + " (not changed)", e);
     }
     if (root.isEmpty() || (root.get() instanceof ScalarNode && ((ScalarNode) root.get()).getValue().isEmpty())) {
       return appendBlock(text, value);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -68,7 +69,7 @@ public final class ConfigLoader {
       root = new Load(LoadSettings.builder().setLabel(loader.label).setAllowDuplicateKeys(false)
           .setMaxAliasesForCollections(10).build()).loadFromString(text);
     } catch (YamlEngineException e) {
-      throw new UserError(ExitCodes.CONFIG, loader.label + ": not valid YAML: " + oneLine(e.getMessage()), e);
+      throw new UserError(ExitCodes.CONFIG, loader.label + ": " + describe(e), e);
     }
     return loader.build(root, source);
   }
@@ -315,6 +316,16 @@ public final class ConfigLoader {
 
   private UserError error(String key, String message) {
     return new UserError(ExitCodes.CONFIG, label + ": " + key + " " + message);
+  }
+
+  /** A YAML error as one line: where, then what. */
+  static String describe(YamlEngineException e) {
+    if (e instanceof MarkedYamlEngineException) {
+      MarkedYamlEngineException m = (MarkedYamlEngineException) e;
+      String where = m.getProblemMark().map(k -> " at line " + (k.getLine() + 1) + ", column " + (k.getColumn() + 1)).orElse("");
+      return "not valid YAML" + where + ": " + oneLine(m.getProblem());
+    }
+    return "not valid YAML: " + oneLine(e.getMessage());
   }
 
   private static String oneLine(String s) {
