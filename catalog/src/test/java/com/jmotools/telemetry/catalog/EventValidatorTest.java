@@ -91,6 +91,15 @@ class EventValidatorTest {
   }
 
   @Test
+  void releaseVersionsWithASuffixAreAccepted() {
+    ObjectNode event = scanCompleted();
+    for (String version : new String[] {"0.7", "0.7.0", "10.20.30", "1.2.3-rc.1", "0.8.0+build.7"}) {
+      event.put("version", version);
+      assertThat(complete.validate(event).isValid()).as(version).isTrue();
+    }
+  }
+
+  @Test
   void darwinIsReadAsMacOs() {
     ObjectNode event = scanCompleted();
     event.put("platform", "Darwin");
@@ -104,8 +113,11 @@ class EventValidatorTest {
     "event_id | \"user@example.com\" | event_id: must be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b",
     "event | \"scan.deleted\" | event: must be one of scan.started, scan.completed, tool.failed, wizard.completed, report.generated",
     "platform | \"Plan9\" | platform: must be one of Linux, macOS, Windows, Other",
-    "version | \"0.7.0 /home/alice\" | version: must match ^[0-9A-Za-z][0-9A-Za-z.+_-]*$",
-    "version | \"012345678901234567890123456789012\" | version: must be at most 32 characters",
+    "version | \"0.7.0 /home/alice\" | version: must match ^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$",
+    "version | \"192.168.1.20\" | version: must match ^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$",
+    "version | \"AKIAIOSFODNN7EXAMPLE\" | version: must match ^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$",
+    "version | \"1.2.3-0123456789abcdefghij\" | version: must match ^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$",
+    "version | \"0123456789.0123456789.0123456789012\" | version: must be at most 32 characters",
     "runtime | \"java-17 on alice-laptop\" | runtime: must be at most 16 characters",
     "timestamp | \"yesterday\" | timestamp: must be an ISO-8601 date-time such as 2026-01-31T14:00:00Z",
     "timestamp | 1764167520 | timestamp: must be an ISO-8601 date-time string",
