@@ -72,7 +72,12 @@ class TelemetryCommandTest {
     f.jmo("telemetry", "enable");
     f.env.put("JMO_TELEMETRY_DEBUG", "1");
     CliFixture.Run debug = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
-    assertThat(debug.err()).contains("\"event\":\"scan.started\"").contains("\"event\":\"scan.completed\"");
+    assertThat(debug.err()).contains("\"event\":\"scan.started\"").contains("\"event\":\"scan.completed\"")
+        .contains("\"mode\":\"cli\"");
+    f.env.put("DOCKER_CONTAINER", "1");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").err()).contains("\"mode\":\"docker\"")
+        .doesNotContain("\"mode\":\"cli\"");
+    f.env.remove("DOCKER_CONTAINER");
     assertThat(collector.requests()).isZero();
 
     f.env.remove("JMO_TELEMETRY_DEBUG");
