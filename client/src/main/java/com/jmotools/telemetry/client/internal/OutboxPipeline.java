@@ -35,6 +35,13 @@ public final class OutboxPipeline implements EventSink {
   /** How long the worker waits before trying again when another process holds the upload lock. */
   static final Duration LOCK_BUSY_WAIT = Duration.ofMillis(200);
 
+  /**
+   * {@link #close} stops waiting for delivery this long before its deadline (at most a tenth of the
+   * timeout), keeping the time to cut a hanging connection and return within the bound even on a
+   * busy machine.
+   */
+  static final Duration CLOSE_MARGIN = Duration.ofMillis(50);
+
   /** How many events are written between two trims of the outbox by the writer itself. */
   static final int TRIM_EVERY = 64;
 
@@ -325,7 +332,8 @@ public final class OutboxPipeline implements EventSink {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long margin = Math.min(CLOSE_MARGIN.toNanos(), timeout.toNanos() / 10);
+    long deadline = System.nanoTime() + timeout.toNanos() - margin;
     persistQueued();
     closeDeadlineNanos = deadline;
     closing = true;
