@@ -18,7 +18,8 @@ final class Version implements CommandLine.IVersionProvider {
         p.load(in);
       }
       String v = p.getProperty("version", "");
-      return v.matches("[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}") ? v : "0.0.0-dev";
+      // The catalog's release shape: any other text would make every event invalid.
+      return v.matches("[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?") ? v : "0.0.0-dev";
     } catch (IOException e) {
       return "0.0.0-dev";
     }
