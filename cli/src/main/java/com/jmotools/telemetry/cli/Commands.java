@@ -33,8 +33,8 @@ final class Commands {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       PrintWriter err = c.getErr();
-      err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage().replaceAll("\\s+", " ").trim());
-      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage().replaceAll("\\s+", " ").trim()
+          + " (see " + c.getCommandSpec().qualifiedName() + " --help)");
       err.flush();
       return ExitCodes.USAGE;
     });
