@@ -103,11 +103,6 @@ public final class GroupCommitWriter implements AutoCloseable {
     return accepting.get() && thread.isAlive();
   }
 
-  /** Events waiting for a commit. */
-  public int queuedEvents() {
-    return queuedEvents.get();
-  }
-
   private void run() {
     List<Job> batch = new ArrayList<>();
     List<EventRow> events = new ArrayList<>();

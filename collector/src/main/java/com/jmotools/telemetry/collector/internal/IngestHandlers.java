@@ -95,11 +95,6 @@ public final class IngestHandlers {
     this.json = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  /** The mapper with the collector's limits, for writing answers. */
-  public ObjectMapper json() {
-    return json;
-  }
-
   /** From now on every ingestion request is answered 503 (the server is shutting down). */
   public void startClosing() {
     closing.set(true);
