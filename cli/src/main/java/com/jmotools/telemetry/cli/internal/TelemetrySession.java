@@ -67,6 +67,11 @@ public final class TelemetrySession implements AutoCloseable {
     this.inDocker = inDocker;
   }
 
+  /** A session whose client comes from {@code build} (run on the background thread). For tests. */
+  static TelemetrySession of(Callable<Telemetry> build, boolean inDocker) {
+    return new TelemetrySession(build, inDocker);
+  }
+
   /** A session for a run in {@code env} with the project settings of {@code config}. */
   public static TelemetrySession open(CliEnvironment env, JmoConfig config, String version) {
     String dockerVariable = env.variables().get(Telemetry.DOCKER_VARIABLE);
