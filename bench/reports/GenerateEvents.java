@@ -83,8 +83,6 @@ public final class GenerateEvents {
     }
     Instant start = end.minus(Duration.ofDays(days));
     long spanHours = Duration.between(start, end).toHours();
-    // About 4.3 events per scan (started, completed, failures, sometimes a report or a wizard run).
-    long scans = Math.max(1, events * 10 / 43);
     long written = 0;
     try (Database database = Database.builder(db).durability(Database.Durability.NORMAL).open()) {
       if (database.dialect() != Dialect.SQLITE) {
@@ -100,7 +98,8 @@ public final class GenerateEvents {
             + "anonymous_id, metadata, \"timestamp\", received_at) VALUES (?, ?, ?, ?, 'java-17', ?, ?, ?, ?)")) {
           int pending = 0;
           for (long scan = 0; written < events; scan++) {
-            Instant hour = start.plus(Duration.ofHours(Math.min(spanHours - 1, scan * spanHours / scans)));
+            // Time advances with the events written, so they spread evenly over the span, oldest first.
+            Instant hour = start.plus(Duration.ofHours(Math.min(spanHours - 1, written * spanHours / events)));
             double progress = (double) Duration.between(start, hour).toHours() / spanHours;
             int who = skewed(random, installs);
             String version = version(progress, adoption[who]);

@@ -38,6 +38,9 @@ import javax.sql.DataSource;
  */
 public final class TransparencyReport {
 
+  /** The smallest change of a share (as a ratio) reported as an insight: one percentage point. */
+  public static final double MIN_CHANGE = 0.01;
+
   /** Sample events per event type: {@value}. */
   public static final int DEFAULT_SAMPLE_PER_TYPE = 1;
 
@@ -232,7 +235,8 @@ public final class TransparencyReport {
         }
       }
     }
-    if (bestKey != null) {
+    // A move of less than a percentage point is noise, not an insight.
+    if (bestKey != null && Math.abs(bestNow - bestWas) >= MIN_CHANGE) {
       String what = bestKind.equals("mode") ? cap(bestKey) + " adoption" : cap(bestKey) + " share";
       out.add(insight(what + (bestNow >= bestWas ? " growing" : " shrinking"),
           ReportText.percent(bestNow) + " " + bestKey + (bestKind.equals("mode") ? " usage" : " of events"), bestNow, bestWas, prev));
@@ -270,7 +274,7 @@ public final class TransparencyReport {
     ArrayNode out = StatsJson.MAPPER.createArrayNode();
     int n = 0;
     String query = "SELECT e.event_type, e.version, e.platform, e.runtime, e.python_version, " + sql.metadataText("e")
-        + " FROM " + Sql.TABLE + " e WHERE e.event_type = ? AND " + sql.inPeriod("e") + " ORDER BY e.event_id LIMIT ?";
+        + " FROM " + Sql.TABLE + " e WHERE e.event_type = ? AND " + sql.inPeriod("e") + " ORDER BY e.\"timestamp\" LIMIT ?"; // index order: cheap on millions of rows
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
       for (Cell type : now.eventsByType()) {
         if (!rule.allows(type.ids())) {
@@ -377,7 +381,7 @@ public final class TransparencyReport {
   }
 
   private static String cap(String s) {
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    return s.isEmpty() || !s.equals(s.toLowerCase(Locale.ROOT)) ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   /** Builds a {@link TransparencyReport}. */

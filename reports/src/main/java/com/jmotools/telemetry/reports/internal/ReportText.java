@@ -62,7 +62,9 @@ public final class ReportText {
       case "cli" -> "CLI";
       case "docker" -> "Docker";
       case "wizard" -> "Wizard";
-      default -> key.isEmpty() ? key : Character.toUpperCase(key.charAt(0)) + key.substring(1);
+      // Names such as macOS keep their own case; lower-case catalog values get a capital.
+      default -> key.isEmpty() || !key.equals(key.toLowerCase(Locale.ROOT)) ? key
+          : Character.toUpperCase(key.charAt(0)) + key.substring(1);
     };
   }
 
