@@ -33,6 +33,14 @@ class DatabaseTest {
           r.next();
           assertThat(r.getInt(1)).isEqualTo(2); // FULL
         }
+        try (ResultSet r = s.executeQuery("PRAGMA wal_autocheckpoint")) {
+          r.next();
+          assertThat(r.getInt(1)).isEqualTo(Database.SQLITE_WAL_AUTOCHECKPOINT_PAGES);
+        }
+        try (ResultSet r = s.executeQuery("PRAGMA cache_size")) {
+          r.next();
+          assertThat(r.getInt(1)).isEqualTo(-Database.SQLITE_CACHE_KIB);
+        }
         try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")) {
           r.next();
           assertThat(r.getString(1)).isEqualTo("events_event_id");
