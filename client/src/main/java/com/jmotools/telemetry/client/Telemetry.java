@@ -2,6 +2,7 @@ package com.jmotools.telemetry.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
@@ -20,6 +21,7 @@ import com.jmotools.telemetry.client.internal.Json;
 import com.jmotools.telemetry.client.internal.JsonTrees;
 import com.jmotools.telemetry.client.internal.Outbox;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
+import com.jmotools.telemetry.client.internal.QueuedEvent;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
 import com.jmotools.telemetry.client.internal.SeededRandom;
 import com.jmotools.telemetry.client.internal.SentLog;
@@ -121,7 +123,7 @@ public final class Telemetry implements AutoCloseable {
   private final Counters counters = new Counters();
   private final AnonymousIdStore idStore;
   private final UserSettings userSettings;
-  private final EventValidator validator;
+  private volatile EventValidator validator; // created when first needed: a disabled client never loads the catalog
   private final String platform = Platforms.current();
   private final String runtime = Platforms.runtime();
   private final AtomicBoolean noticeShownThisRun = new AtomicBoolean();
@@ -133,7 +135,6 @@ public final class Telemetry implements AutoCloseable {
     this.settings = settings;
     this.idStore = new AnonymousIdStore(settings.stateDirectory);
     this.userSettings = new UserSettings(settings.stateDirectory);
-    this.validator = EventValidator.of(settings.catalog, EventValidator.Presence.COMPLETE);
     this.status = ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
     this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
     this.endpoint = HttpUploader.parseBase(endpointText(settings));
@@ -175,7 +176,31 @@ public final class Telemetry implements AutoCloseable {
 
   private Delivery newDelivery(Outbox outbox, Uploader uploader) {
     return new Delivery(outbox, uploader, new RetryAfterStore(settings.stateDirectory, settings.clock),
-        new SentLog(settings.stateDirectory, settings.maxSentLogBytes), validator, counters);
+        new SentLog(settings.stateDirectory, settings.maxSentLogBytes), this::validator, counters);
+  }
+
+  /** Loads the catalog and warms the JSON writer; run by the uploader thread, off the host's. */
+  private void prepareRecording() {
+    validator();
+    try {
+      Json.MAPPER.writeValueAsBytes(JsonNodeFactory.instance.objectNode());
+    } catch (JsonProcessingException e) {
+      // warming only
+    }
+  }
+
+  private EventValidator validator() {
+    EventValidator v = validator;
+    if (v == null) {
+      synchronized (this) {
+        v = validator;
+        if (v == null) {
+          v = EventValidator.of(settings.catalog(), EventValidator.Presence.COMPLETE);
+          validator = v;
+        }
+      }
+    }
+    return v;
   }
 
   private Outbox outbox() {
@@ -186,8 +211,8 @@ public final class Telemetry implements AutoCloseable {
     Outbox outbox = outbox();
     Uploader uploader = uploader();
     return new OutboxPipeline(outbox, newDelivery(outbox, uploader), new UploadLock(settings.stateDirectory), uploader,
-        counters, settings.clock, settings.sleeper, settings.random, settings.backoff, settings.networkTimeout,
-        settings.queueCapacity);
+        counters, settings.clock, settings.sleeper, settings.random(), settings.backoff, settings.networkTimeout,
+        settings.queueCapacity, this::finish, () -> validator != null, this::prepareRecording);
   }
 
   /** The consent decision of this run and the rule that made it. */
@@ -261,7 +286,11 @@ public final class Telemetry implements AutoCloseable {
   /**
    * Records an event: validates it against the catalog (an invalid one is dropped and counted as
    * {@code invalid:<problem>}), queues it for the outbox and returns without touching the network.
-   * Does nothing when this run does not record. Never throws.
+   * Until the uploader thread has loaded the catalog (just after {@code build()}), the event is
+   * queued as recorded and validated by that thread instead, so the host never waits for it.
+   * Does nothing when this run does not record. Never throws. The event gets this installation's
+   * anonymous id, a new {@code event_id} (UUID v7 cut to the hour) and a {@code timestamp} cut to the
+   * hour: the collector keeps only the hour, so nothing finer leaves the machine.
    *
    * @param event the event's name, such as {@code scan.completed}
    * @param metadata its fields, exactly the catalog's (values: String, Number, Boolean, List, Map or null)
@@ -273,8 +302,8 @@ public final class Telemetry implements AutoCloseable {
     }
     try {
       Instant now = settings.clock.instant();
-      UUID eventId = EventIds.newId(now, settings.random);
-      ObjectNode node = Json.MAPPER.createObjectNode();
+      UUID eventId = EventIds.newId(now, settings.random());
+      ObjectNode node = JsonNodeFactory.instance.objectNode();
       node.put("event", event);
       node.put("version", settings.hostVersion);
       node.put("platform", platform);
@@ -283,21 +312,39 @@ public final class Telemetry implements AutoCloseable {
       node.put("event_id", eventId.toString());
       node.put("timestamp", now.truncatedTo(ChronoUnit.HOURS).toString());
       node.set("metadata", metadata == null ? null : JsonTrees.of(metadata));
-      ValidationResult result = validator.validate(node);
+      if (validator == null && !debug) {
+        // the catalog is still loading on the uploader thread: it validates this one; never wait
+        s.accept(QueuedEvent.unvalidated(eventId.toString(), node, now));
+        return;
+      }
+      byte[] json = finish(node);
+      if (json != null) {
+        s.accept(QueuedEvent.validated(eventId.toString(), json, now));
+      }
+    } catch (IllegalArgumentException e) {
+      counters.dropped("invalid:wrong_type", 1); // a value that is not JSON
+    } catch (RuntimeException e) {
+      counters.dropped("internal_error", 1);
+    }
+  }
+
+  /** Validates and serialises an event, counting it; {@code null} (counted as invalid) when refused. */
+  private byte[] finish(ObjectNode node) {
+    try {
+      ValidationResult result = validator().validate(node);
       if (!result.isValid()) {
         counters.dropped("invalid:" + result.problem().code().label(), 1);
         if (debug) {
           settings.stderr.println("[jmo telemetry debug] dropped invalid event: " + result.problem().reason());
         }
-        return;
+        return null;
       }
       byte[] json = Json.MAPPER.writeValueAsBytes(JsonTrees.wire(result.event()));
       counters.recorded();
-      s.accept(new com.jmotools.telemetry.client.internal.QueuedEvent(eventId.toString(), json, now));
-    } catch (IllegalArgumentException e) {
-      counters.dropped("invalid:wrong_type", 1); // a value Jackson cannot turn into JSON
+      return json;
     } catch (JsonProcessingException | RuntimeException e) {
       counters.dropped("internal_error", 1);
+      return null;
     }
   }
 
@@ -471,6 +518,22 @@ public final class Telemetry implements AutoCloseable {
     Path dockerMarker;
     PrintStream stderr;
     Catalog catalog;
+
+    /** Created when first needed: seeding from SecureRandom costs a disabled client for nothing. */
+    synchronized Random random() {
+      if (random == null) {
+        random = new SeededRandom();
+      }
+      return random;
+    }
+
+    /** Loaded when first needed: parsing the catalog initialises Jackson's data binding. */
+    synchronized Catalog catalog() {
+      if (catalog == null) {
+        catalog = Catalog.standard();
+      }
+      return catalog;
+    }
   }
 
   /** Builds a {@link Telemetry}; every setter checks its input and fails fast on a programmer error. */
@@ -655,10 +718,10 @@ public final class Telemetry implements AutoCloseable {
       s.backoff = backoff;
       s.clock = clock;
       s.sleeper = sleeper;
-      s.random = random != null ? random : new SeededRandom();
+      s.random = random;
       s.dockerMarker = dockerMarker;
       s.stderr = stderr;
-      s.catalog = catalog != null ? catalog : Catalog.standard();
+      s.catalog = catalog;
       return new Telemetry(s);
     }
 

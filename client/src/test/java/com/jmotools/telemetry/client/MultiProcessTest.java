@@ -31,6 +31,7 @@ class MultiProcessTest {
   private static final int PROCESSES = 30;
   private static final int AT_ONCE = 3;
   private static final long FLUSH_BOUND_MILLIS = Telemetry.DEFAULT_FLUSH_TIMEOUT_MILLIS;
+  private static final long NEXT_RUN_WORK_MILLIS = 3000;
 
   private static ExecutorService pool;
 
@@ -66,11 +67,24 @@ class MultiProcessTest {
     return runChild(state, endpoint, number, "on");
   }
 
+  /**
+   * The "next run" after the 30: a host that works for {@value #NEXT_RUN_WORK_MILLIS} ms (as a scan
+   * does) before it exits, which leaves its uploader time to load the catalog and deliver.
+   */
+  private static Run nextRun(Path state, String endpoint) throws IOException, InterruptedException {
+    return runChild(state, endpoint, "-", "on", NEXT_RUN_WORK_MILLIS);
+  }
+
   private static Run runChild(Path state, String endpoint, String number, String how) throws IOException, InterruptedException {
+    return runChild(state, endpoint, number, how, 0);
+  }
+
+  private static Run runChild(Path state, String endpoint, String number, String how, long workMillis)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Xmx64m", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), RecordOneEventMain.class.getName(),
-        state.toString(), endpoint, number, how);
+        state.toString(), endpoint, number, how, Long.toString(workMillis));
     pb.redirectErrorStream(true);
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes(); // EOF when the process exits
@@ -114,7 +128,7 @@ class MultiProcessTest {
   void thirtyShortLivedProcessesAreAllStoredExactlyOnceAfterTheNextRun() throws Exception {
     try (RecordingCollector collector = RecordingCollector.start()) {
       List<Run> runs = runThirty(collector.baseUrl());
-      Run next = runChild(state, collector.baseUrl(), "-");
+      Run next = nextRun(state, collector.baseUrl());
       assertThat(next.exitCode()).as(next.output()).isZero();
 
       assertThat(numbersStored(collector)).containsExactlyElementsOf(zeroToTwentyNine());
@@ -137,7 +151,7 @@ class MultiProcessTest {
       assertThat(collector.count()).isZero();
 
       collector.mode(RecordingCollector.Mode.NORMAL);
-      Run next = runChild(state, collector.baseUrl(), "-");
+      Run next = nextRun(state, collector.baseUrl());
       assertThat(next.exitCode()).as(next.output()).isZero();
 
       assertThat(numbersStored(collector)).containsExactlyElementsOf(zeroToTwentyNine());
@@ -154,7 +168,7 @@ class MultiProcessTest {
         assertThat(r.exitCode()).as(r.output()).isZero();
       }
       collector.mode(RecordingCollector.Mode.NORMAL);
-      runChild(state, collector.baseUrl(), "-");
+      nextRun(state, collector.baseUrl());
       assertThat(numbersStored(collector)).containsExactly(0, 1, 2);
     }
   }
@@ -195,7 +209,7 @@ class MultiProcessTest {
 
       // nothing was lost: once the collector answers, the next run delivers all 30, each once
       collector.mode(RecordingCollector.Mode.NORMAL);
-      Run next = runChild(state, collector.baseUrl(), "-");
+      Run next = nextRun(state, collector.baseUrl());
       assertThat(next.exitCode()).as(next.output()).isZero();
       assertThat(numbersStored(collector)).containsExactlyElementsOf(zeroToTwentyNine());
       List<JsonNode> stored = collector.events();

@@ -11,13 +11,13 @@ import java.util.Map;
  * at once.
  *
  * <p>Arguments: state directory, collector base URL, number to record (or {@code -} to record
- * nothing), and optionally {@code off} to run with telemetry off (a baseline for exit times) or {@code exit} to call {@code System.exit} right after recording, without closing.
+ * nothing), optionally {@code off} to run with telemetry off (a baseline for exit times) or {@code exit} to call {@code System.exit} right after recording, without closing, and optionally the milliseconds it works before closing.
  */
 public final class RecordOneEventMain {
 
   private RecordOneEventMain() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     Map<String, String> env = Map.of(Telemetry.ENDPOINT_VARIABLE, args[1]);
     Telemetry telemetry = Telemetry.builder()
         .hostVersion("0.7.0")
@@ -34,6 +34,9 @@ public final class RecordOneEventMain {
       metadata.put("tools_failed", 0);
       metadata.put("total_findings_bucket", "0");
       telemetry.record("scan.completed", metadata);
+    }
+    if (args.length >= 5) {
+      Thread.sleep(Long.parseLong(args[4])); // a host that works a while before it exits
     }
     if (args.length >= 4 && args[3].equals("exit")) {
       System.exit(0); // a host that exits without closing: the shutdown hook keeps the event

@@ -152,6 +152,33 @@ class TelemetryTest {
   }
 
   @Test
+  void anInvalidEventRecordedJustBeforeExitIsNeverSent() {
+    Map<String, Object> withPath = new HashMap<>(scanCompleted(1));
+    withPath.put("repo_path", "/home/alice/secret-project");
+    for (int i = 0; i < 20; i++) {
+      Telemetry t = on(); // closed at once: the catalog may not be loaded yet, then the entry is checked when sent
+      t.record("scan.completed", withPath);
+      t.close();
+    }
+    on().close();
+    assertThat(collector.count()).isZero();
+    assertThat(collector.rejections()).isEmpty();
+    assertThat(on().pending()).isEmpty();
+  }
+
+  @Test
+  void theHostMayChangeItsMetadataMapAfterRecording() {
+    Telemetry t = on();
+    Map<String, Object> m = new HashMap<>(scanCompleted(1));
+    t.record("scan.completed", m);
+    m.put("tools_succeeded", 99);
+    m.put("repo_path", "/home/alice");
+    t.close();
+    assertThat(numbers(collector.events())).containsExactly(1);
+    assertThat(t.stats().droppedTotal()).isZero();
+  }
+
+  @Test
   void anInvalidEventIsDroppedAndCountedNeverSent() {
     Telemetry t = on();
     Map<String, Object> withPath = new HashMap<>(scanCompleted(1));
@@ -162,6 +189,7 @@ class TelemetryTest {
     badProfile.put("profile", "paranoid");
     t.record("scan.completed", badProfile);
     t.record("scan.completed", null);
+    t.flushNow(Duration.ofSeconds(5)); // waits for the catalog, so each is validated (and counted) now
     t.close();
 
     assertThat(collector.requests()).isZero();

@@ -18,7 +18,8 @@ public final class DebugSink implements EventSink {
   @Override
   public void accept(QueuedEvent event) {
     synchronized (err) {
-      err.println("[jmo telemetry debug] " + new String(event.json(), StandardCharsets.UTF_8));
+      String text = event.json() != null ? new String(event.json(), StandardCharsets.UTF_8) : event.unvalidated().toString();
+      err.println("[jmo telemetry debug] " + text);
       err.flush();
     }
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Sends one batch from the outbox and acts on the answer. The caller holds the {@link UploadLock},
@@ -58,18 +59,18 @@ public final class Delivery {
   private final Uploader uploader;
   private final RetryAfterStore retryAfter;
   private final SentLog sentLog;
-  private final EventValidator validator;
+  private final Supplier<EventValidator> validator;
   private final Counters counters;
   private final int maxBatchBytes;
 
   public Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
-      EventValidator validator, Counters counters) {
+      Supplier<EventValidator> validator, Counters counters) {
     this(outbox, uploader, retryAfter, sentLog, validator, counters, MAX_BATCH_BYTES);
   }
 
   /** As above, with a smaller body limit (the catalog's events are too small to reach 64 KiB in tests). */
   Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
-      EventValidator validator, Counters counters, int maxBatchBytes) {
+      Supplier<EventValidator> validator, Counters counters, int maxBatchBytes) {
     if (maxBatchBytes < 1024 || maxBatchBytes > MAX_BATCH_BYTES) {
       throw new IllegalArgumentException("maxBatchBytes out of 1024.." + MAX_BATCH_BYTES + ": " + maxBatchBytes);
     }
@@ -167,14 +168,17 @@ public final class Delivery {
       counters.dropped("http_" + status, batch.size());
       return new Pass(Kind.PROGRESS, 0, 0, dropped + batch.size(), null, null);
     }
-    counters.failure();
-    return new Pass(Kind.FAILED, 0, 0, dropped, null, ((UploadResult.Failed) result).reason());
+    String reason = ((UploadResult.Failed) result).reason();
+    if (!Uploader.ABORTED.equals(reason)) {
+      counters.failure(); // an aborted call was counted by whoever aborted it
+    }
+    return new Pass(Kind.FAILED, 0, 0, dropped, null, reason);
   }
 
   private byte[] readValid(Outbox.Entry entry) {
     try {
       JsonNode node = Json.MAPPER.readTree(outbox.read(entry));
-      ValidationResult r = validator.validate(node);
+      ValidationResult r = validator.get().validate(node);
       return r.isValid() ? Json.MAPPER.writeValueAsBytes(r.event().toJson()) : null;
     } catch (IOException | RuntimeException e) {
       return null;

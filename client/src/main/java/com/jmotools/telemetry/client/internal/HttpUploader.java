@@ -47,6 +47,7 @@ public final class HttpUploader implements Uploader {
   private final Duration connectTimeout;
   private final Clock clock;
   private final AtomicReference<HttpURLConnection> inFlight = new AtomicReference<>();
+  private volatile boolean aborted;
 
   /**
    * @param base the collector's base URL (http or https), without the {@code /v1/...} path
@@ -101,22 +102,28 @@ public final class HttpUploader implements Uploader {
 
   /** Closes the connection of a call in flight, so the thread waiting on it returns at once. */
   @Override
-  public void abort() {
+  public boolean abort() {
+    aborted = true;
     HttpURLConnection c = inFlight.get();
     if (c != null) {
       c.disconnect();
+      return true;
     }
+    return false;
   }
 
   @Override
   public UploadResult upload(byte[] jsonArray, Duration timeout) {
+    if (aborted) {
+      return new UploadResult.Failed(ABORTED);
+    }
     Answer answer;
     try {
       answer = post(events, jsonArray, timeout);
     } catch (SocketTimeoutException e) {
-      return new UploadResult.Failed("timeout");
+      return new UploadResult.Failed(aborted ? ABORTED : "timeout");
     } catch (IOException | RuntimeException e) {
-      return new UploadResult.Failed("network");
+      return new UploadResult.Failed(aborted ? ABORTED : "network");
     }
     int status = answer.status;
     if (status == 200) {
@@ -171,6 +178,10 @@ public final class HttpUploader implements Uploader {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     HttpURLConnection c = (HttpURLConnection) url.openConnection();
     inFlight.set(c);
+    if (aborted) {
+      inFlight.compareAndSet(c, null);
+      throw new IOException(ABORTED);
+    }
     try {
       c.setConnectTimeout((int) Math.max(1, Math.min(millis, connectTimeout.toMillis())));
       c.setReadTimeout(millis);

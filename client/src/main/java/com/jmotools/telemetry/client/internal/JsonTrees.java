@@ -10,8 +10,8 @@ import java.math.BigInteger;
 import java.util.Map;
 
 /**
- * Builds JSON trees for {@code record()} directly, without Jackson's data binding, which costs
- * several times more on the caller's thread (see the record benchmark in bench/README.md).
+ * Builds JSON trees for {@code record()} directly, without Jackson's data binding (which goes
+ * through a token buffer), to keep the caller's cost low (see the record benchmark in bench/README.md).
  */
 public final class JsonTrees {
 

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.client.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.client.FlushResult;
 import com.jmotools.telemetry.client.Sleeper;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The sink of a recording client: a bounded in-memory queue, written to the {@link Outbox} and
@@ -56,6 +59,9 @@ public final class OutboxPipeline implements EventSink {
   private final Backoff backoff;
   private final Duration networkTimeout;
   private final ArrayBlockingQueue<QueuedEvent> queue;
+  private final Function<ObjectNode, byte[]> finisher;
+  private final BooleanSupplier finisherReady;
+  private final Runnable prepare;
 
   private final ReentrantLock persistLock = new ReentrantLock();
   private int writtenSinceTrim; // guarded by persistLock
@@ -73,9 +79,17 @@ public final class OutboxPipeline implements EventSink {
    * Builds and starts the pipeline.
    *
    * @param queueCapacity the most events held in memory before they reach the outbox
+   * @param finisher validates and serialises an event recorded before the catalog was loaded
+   *     (returns {@code null}, having counted why, when it is invalid)
+   * @param finisherReady whether the finisher can run without waiting (the catalog is loaded)
+   * @param prepare run first by the worker: loads what recording needs, off the host's thread
    */
   public OutboxPipeline(Outbox outbox, Delivery delivery, UploadLock uploadLock, Uploader uploader, Counters counters,
-      Clock clock, Sleeper sleeper, Random random, Backoff backoff, Duration networkTimeout, int queueCapacity) {
+      Clock clock, Sleeper sleeper, Random random, Backoff backoff, Duration networkTimeout, int queueCapacity,
+      Function<ObjectNode, byte[]> finisher, BooleanSupplier finisherReady, Runnable prepare) {
+    this.finisher = Objects.requireNonNull(finisher, "finisher");
+    this.finisherReady = Objects.requireNonNull(finisherReady, "finisherReady");
+    this.prepare = Objects.requireNonNull(prepare, "prepare");
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.delivery = Objects.requireNonNull(delivery, "delivery");
     this.uploadLock = Objects.requireNonNull(uploadLock, "uploadLock");
@@ -92,7 +106,7 @@ public final class OutboxPipeline implements EventSink {
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.worker = new Thread(this::runWorker, THREAD_NAME);
     worker.setDaemon(true);
-    this.shutdownHook = new Thread(this::persistQueued, THREAD_NAME + "-shutdown");
+    this.shutdownHook = new Thread(() -> persistQueued(false), THREAD_NAME + "-shutdown");
     try {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     } catch (IllegalStateException | SecurityException e) {
@@ -105,7 +119,7 @@ public final class OutboxPipeline implements EventSink {
   public void accept(QueuedEvent event) {
     if (closed.get()) {
       // after close there is no worker: keep it on disk for the next run
-      write(event);
+      write(event, false);
       return;
     }
     while (!queue.offer(event)) {
@@ -120,13 +134,17 @@ public final class OutboxPipeline implements EventSink {
    * Writes every queued event to the outbox (in the calling thread). Callers are serialised, so
    * when it returns every event recorded before the call is on disk, even one another thread had
    * taken from the queue.
+   *
+   * @param mayWait whether an event recorded before the catalog was loaded may wait for it to be
+   *     validated here; if not (the host is exiting), it is stored as recorded, and validated before
+   *     it is sent (the delivery re-validates every entry, so nothing unchecked leaves the machine)
    */
-  void persistQueued() {
+  void persistQueued(boolean mayWait) {
     persistLock.lock();
     try {
       QueuedEvent e;
       while ((e = queue.poll()) != null) {
-        write(e);
+        write(e, mayWait);
         writtenSinceTrim++;
       }
       // listing the outbox costs a stat per entry: trim every TRIM_EVERY writes (and at close);
@@ -151,9 +169,20 @@ public final class OutboxPipeline implements EventSink {
     }
   }
 
-  private void write(QueuedEvent e) {
+  private void write(QueuedEvent e, boolean mayWait) {
     try {
-      outbox.add(e.eventId(), e.json(), e.recordedAt());
+      byte[] json;
+      if (e.json() != null) {
+        json = e.json();
+      } else if (mayWait || finisherReady.getAsBoolean()) {
+        json = finisher.apply(e.unvalidated());
+      } else {
+        json = e.unvalidated().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      if (json == null) {
+        return; // invalid: counted by the finisher
+      }
+      outbox.add(e.eventId(), json, e.recordedAt());
     } catch (IOException | RuntimeException ex) {
       counters.dropped("outbox_unwritable", 1);
     }
@@ -188,6 +217,7 @@ public final class OutboxPipeline implements EventSink {
 
   private void runWorker() {
     try {
+      prepare.run();
       uploader.warmUp();
       runUntilClosing();
       if (closing) {
@@ -208,7 +238,7 @@ public final class OutboxPipeline implements EventSink {
     Instant notBefore = null;
     while (!closing) {
       try {
-        persistQueued();
+        persistQueued(true);
         if (gaveUp) {
           await(null);
           continue;
@@ -258,7 +288,7 @@ public final class OutboxPipeline implements EventSink {
 
   /** At close: send what is left until the outbox is empty, the deadline passes, or the collector says wait. */
   private void finalFlush() throws InterruptedException {
-    persistQueued();
+    persistQueued(true);
     while (true) {
       long left = closeDeadlineNanos - System.nanoTime();
       if (left <= 0) {
@@ -281,7 +311,7 @@ public final class OutboxPipeline implements EventSink {
 
   @Override
   public FlushResult flush(Duration timeout) {
-    persistQueued();
+    persistQueued(true);
     long deadline = System.nanoTime() + timeout.toNanos();
     int delivered = 0;
     int rejected = 0;
@@ -334,24 +364,33 @@ public final class OutboxPipeline implements EventSink {
     }
     long margin = Math.min(CLOSE_MARGIN.toNanos(), timeout.toNanos() / 10);
     long deadline = System.nanoTime() + timeout.toNanos() - margin;
-    persistQueued();
+    persistQueued(false);
     closeDeadlineNanos = deadline;
     closing = true;
     signal();
     try {
       if (!workerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        // a thread blocked in a socket read delays the JVM's exit by up to 300 ms: cut it loose;
-        // the events stay in the outbox (the collector stores each event_id once if it did commit)
-        uploader.abort();
+        abortInFlight();
       }
     } catch (InterruptedException e) {
-      uploader.abort();
+      abortInFlight();
       Thread.currentThread().interrupt();
     }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException | SecurityException e) {
       // the JVM is shutting down; the hook finds an empty queue
+    }
+  }
+
+  /**
+   * A thread blocked in a socket read delays the JVM's exit by up to 300 ms: cut it loose, and let
+   * no new request start. The events stay in the outbox; if the collector did store them, it
+   * answers "duplicate" when the next run sends them again.
+   */
+  private void abortInFlight() {
+    if (uploader.abort()) {
+      counters.failure(); // counted now: the host may read the stats right after close()
     }
   }
 

@@ -31,8 +31,18 @@ public interface Uploader {
   /** Prepares for the first call (connection machinery, class loading); optional. */
   default void warmUp() {}
 
-  /** Cuts short a call in flight (closes its connection); the call then fails at once. Optional. */
-  default void abort() {}
+  /**
+   * Cuts short a call in flight (closes its connection) and refuses later calls: each then fails
+   * at once with reason {@value #ABORTED}. Optional.
+   *
+   * @return whether a call was in flight (its request may have reached the collector)
+   */
+  default boolean abort() {
+    return false;
+  }
+
+  /** The reason of a call cut short by {@link #abort()}. */
+  String ABORTED = "aborted";
 
   /** POSTs a JSON array of events to {@code /v1/events}, waiting at most {@code timeout}. Never throws. */
   UploadResult upload(byte[] jsonArray, Duration timeout);

@@ -1,8 +1,10 @@
 package com.jmotools.telemetry.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,7 +13,8 @@ import java.util.Objects;
  * The user's own telemetry choice and the notice counter, in {@code <state>/telemetry/settings.json}.
  *
  * <p>Reading never throws: a missing, unreadable or malformed file reads as "no choice, notice
- * never shown". Writes go through {@link AtomicFiles}.
+ * never shown". Writes go through {@link AtomicFiles}. Only Jackson's streaming parser is used, so
+ * deciding consent does not pay for initialising data binding (a disabled client stays cheap).
  */
 public final class UserSettings {
 
@@ -20,6 +23,7 @@ public final class UserSettings {
 
   private static final long MAX_FILE_BYTES = 4096;
   private static final int MAX_COUNT = 1_000_000;
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   /**
    * What the file holds.
@@ -48,15 +52,26 @@ public final class UserSettings {
       if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE_BYTES) {
         return Values.NONE;
       }
-      JsonNode node = Json.MAPPER.readTree(file.toFile());
-      if (node == null || !node.isObject()) {
-        return Values.NONE;
+      try (JsonParser p = FACTORY.createParser(Files.readAllBytes(file))) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return Values.NONE;
+        }
+        Boolean choice = null;
+        int count = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          if (name.equals("enabled") && (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE)) {
+            choice = v == JsonToken.VALUE_TRUE;
+          } else if (name.equals("notice_shown") && v == JsonToken.VALUE_NUMBER_INT) {
+            long n = p.getLongValue();
+            count = (int) Math.max(0, Math.min(MAX_COUNT, n));
+          }
+          p.skipChildren();
+        }
+        return t == JsonToken.END_OBJECT ? new Values(choice, count) : Values.NONE;
       }
-      JsonNode enabled = node.get("enabled");
-      Boolean choice = enabled != null && enabled.isBoolean() ? enabled.booleanValue() : null;
-      JsonNode shown = node.get("notice_shown");
-      int count = shown != null && shown.canConvertToInt() ? Math.max(0, Math.min(MAX_COUNT, shown.intValue())) : 0;
-      return new Values(choice, count);
     } catch (IOException | RuntimeException e) {
       return Values.NONE;
     }
@@ -85,13 +100,7 @@ public final class UserSettings {
   }
 
   private void write(Values values) throws IOException {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    if (values.enabled() == null) {
-      node.putNull("enabled");
-    } else {
-      node.put("enabled", values.enabled());
-    }
-    node.put("notice_shown", values.noticeShown());
-    AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+    String text = "{\n  \"enabled\" : " + values.enabled() + ",\n  \"notice_shown\" : " + values.noticeShown() + "\n}\n";
+    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 }

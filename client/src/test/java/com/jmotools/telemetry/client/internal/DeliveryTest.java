@@ -79,7 +79,7 @@ class DeliveryTest {
 
   private Delivery delivery(Uploader uploader, int maxBytes) {
     return new Delivery(outbox, uploader, new RetryAfterStore(state, clock), new SentLog(state, 1 << 20),
-        EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE), counters, maxBytes);
+        () -> EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE), counters, maxBytes);
   }
 
   private void add(int n) throws IOException {

@@ -78,10 +78,13 @@ class HttpUploaderTest {
     CompletableFuture<UploadResult> call = CompletableFuture.supplyAsync(() -> up.upload(bytes("[{}]"), Duration.ofSeconds(20)));
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() == 1);
     long start = System.nanoTime();
-    up.abort();
+    assertThat(up.abort()).as("a call was in flight").isTrue();
     UploadResult r = call.get(5, TimeUnit.SECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    assertThat(r).isInstanceOf(UploadResult.Failed.class);
+    assertThat(r).isEqualTo(new UploadResult.Failed(Uploader.ABORTED));
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    assertThat(up.upload(bytes("[{}]"), Duration.ofSeconds(2))).as("no new call after abort").isEqualTo(new UploadResult.Failed(Uploader.ABORTED));
+    assertThat(up.abort()).as("nothing in flight").isFalse();
   }
 
   @Test
