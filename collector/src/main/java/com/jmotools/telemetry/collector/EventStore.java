@@ -43,10 +43,13 @@ public interface EventStore {
   }
 
   /**
-   * Erases every row of {@code anonymousId} and records it so its later events are refused.
+   * Erases every row of {@code anonymousId} and records it so its later events are refused. The
+   * id is recorded first (one short transaction), then its rows are deleted in slices so that
+   * ingestion goes on meanwhile.
    *
-   * @return the number of rows erased (0 when there were none or it was erased before)
-   * @throws DatabaseException if the erasure failed; then nothing changed
+   * @return the number of rows erased now (0 when there were none, or none left from an earlier erasure)
+   * @throws DatabaseException if the erasure failed part way: the id may already be recorded and some
+   *     rows deleted; repeating the request completes it
    */
   int erase(UUID anonymousId, Instant at);
 

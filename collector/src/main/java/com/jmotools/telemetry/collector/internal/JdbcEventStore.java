@@ -24,6 +24,8 @@ import javax.sql.DataSource;
 /** {@link EventStore} on SQLite or PostgreSQL through JDBC. */
 public final class JdbcEventStore implements EventStore {
 
+  /** Rows of the id range scanned per transaction by {@link #erase}. */
+  static final long ERASE_SLICE = 200_000;
   /** Rows deleted per transaction by {@link #purgeBefore}. */
   static final int PURGE_CHUNK = 5_000;
 
@@ -49,9 +51,19 @@ public final class JdbcEventStore implements EventStore {
   private final Dialect dialect;
   private volatile DeletedIds deletedCache;
 
+  private final long eraseSlice;
+
   public JdbcEventStore(DataSource dataSource, Dialect dialect) {
+    this(dataSource, dialect, ERASE_SLICE);
+  }
+
+  JdbcEventStore(DataSource dataSource, Dialect dialect, long eraseSlice) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
+    if (eraseSlice < 1) {
+      throw new IllegalArgumentException("erase slice < 1: " + eraseSlice);
+    }
+    this.eraseSlice = eraseSlice;
   }
 
   @Override
@@ -278,46 +290,35 @@ public final class JdbcEventStore implements EventStore {
   public int erase(UUID anonymousId, Instant at) {
     String id = anonymousId.toString();
     try (Connection c = dataSource.getConnection()) {
-      boolean sqlite = dialect == Dialect.SQLITE;
-      if (sqlite) {
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-          s.execute("BEGIN IMMEDIATE");
-        }
-      } else {
-        c.setAutoCommit(false);
+      // First record the id, in a short transaction: from its commit on, every writer refuses
+      // the id's events. On PostgreSQL the insert's lock waits for batches in flight, so their
+      // rows are visible to the deletion below.
+      c.setAutoCommit(true);
+      long maxId;
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES (?, ?) ON CONFLICT (anonymous_id) DO NOTHING")) {
+        p.setString(1, id);
+        dialect.setTime(p, 2, at);
+        p.executeUpdate();
       }
-      boolean committed = false;
-      try {
-        try (PreparedStatement p = c.prepareStatement(
-            "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES (?, ?) ON CONFLICT (anonymous_id) DO NOTHING")) {
-          p.setString(1, id);
-          dialect.setTime(p, 2, at);
-          p.executeUpdate();
-        }
-        int rows;
-        // lower(): rows imported from D1 may carry the id in upper case.
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM events WHERE lower(anonymous_id) = ?")) {
-          p.setString(1, id);
-          rows = p.executeUpdate();
-        }
-        if (sqlite) {
-          try (Statement s = c.createStatement()) {
-            s.execute("COMMIT");
-          }
-        } else {
-          c.commit();
-        }
-        committed = true;
-        return rows;
-      } finally {
-        if (!committed) {
-          rollbackQuietly(c);
-        }
-        if (!sqlite) {
-          c.setAutoCommit(true);
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM events")) {
+        r.next();
+        maxId = r.getLong(1);
+      }
+      // Then delete the rows in slices of the id range, each its own short transaction, so
+      // that ingestion is not held up by one scan of the whole table (anonymous_id has no index).
+      int rows = 0;
+      // lower(): rows imported from D1 may carry the id in upper case.
+      try (PreparedStatement p = c.prepareStatement(
+          "DELETE FROM events WHERE id > ? AND id <= ? AND lower(anonymous_id) = ?")) {
+        for (long low = 0; low < maxId; low += eraseSlice) {
+          p.setLong(1, low);
+          p.setLong(2, Math.min(maxId, low + eraseSlice));
+          p.setString(3, id);
+          rows += p.executeUpdate();
         }
       }
+      return rows;
     } catch (SQLException e) {
       throw new DatabaseException("cannot erase an anonymous id: " + e.getMessage(), e);
     }

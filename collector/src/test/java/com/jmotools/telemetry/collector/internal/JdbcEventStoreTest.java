@@ -1,0 +1,56 @@
+package com.jmotools.telemetry.collector.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jmotools.telemetry.catalog.EventIds;
+import com.jmotools.telemetry.collector.Database;
+import com.jmotools.telemetry.collector.EventRow;
+import com.jmotools.telemetry.collector.EventStore.Outcome;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class JdbcEventStoreTest {
+
+  static final Instant NOW = Instant.parse("2026-11-26T14:00:00Z");
+
+  @TempDir Path dir;
+
+  @Test
+  void erasureDeletesInSlicesAcrossTheWholeTable() throws Exception {
+    try (Database db = Database.open(dir.resolve("slices.db").toString())) {
+      JdbcEventStore store = new JdbcEventStore(db.dataSource(), db.dialect(), 7);
+      UUID erased = UUID.randomUUID();
+      List<EventRow> rows = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        rows.add(row(i % 3 == 0 ? erased : UUID.randomUUID()));
+      }
+      assertThat(store.append(rows, NOW)).containsOnly(Outcome.ACCEPTED);
+      assertThat(store.erase(erased, NOW)).isEqualTo(34); // rows 0, 3, ..., 99 in 15 slices of 7
+      assertThat(count(db, "SELECT COUNT(*) FROM events WHERE anonymous_id = '" + erased + "'")).isZero();
+      assertThat(count(db, "SELECT COUNT(*) FROM events")).isEqualTo(66);
+      assertThat(store.append(List.of(row(erased)), NOW)).containsExactly(Outcome.DELETED_ID);
+    }
+  }
+
+  static EventRow row(UUID anonymousId) {
+    return new EventRow(EventIds.newId(NOW).toString(), "scan.started", "0.7.0", "Linux", null, "java-17",
+        anonymousId.toString(), "{\"profile\":\"fast\"}", "2026-11-26T14:00:00Z");
+  }
+
+  static long count(Database db, String sql) throws Exception {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+}
