@@ -37,6 +37,10 @@ cat > "$tmp/bin/trufflehog" <<'SH'
 #!/bin/sh
 echo '{"DetectorName":"AWS","Verified":false,"SourceMetadata":{"Data":{"Filesystem":{"file":"k.txt","line":1}}}}'
 SH
+# JMO_BENCH_TOOL_SLEEP=0.3 makes each fake tool also sleep that long (a scan that does some work).
+if [ -n "${JMO_BENCH_TOOL_SLEEP:-}" ]; then
+  for t in semgrep trivy trufflehog; do sed -i "2i sleep ${JMO_BENCH_TOOL_SLEEP}" "$tmp/bin/$t"; done
+fi
 chmod +x "$tmp/bin/"*
 echo 'print("hello")' > "$tmp/work/repo/a.py"
 
@@ -81,7 +85,7 @@ env -i $(python3 -c 'import json,sys; print(" ".join(k+"="+v for k,v in json.loa
 rm -f "$root"/cli/target/jmo-*.jsa
 
 cmd=("$root/bin/jmo" scan --repo repo --profile-name fast --results-dir results)
-echo "collector: $collector at $endpoint; $runs runs each, alternating, after 3 warm-up runs each" >&2
+echo "collector: $collector at $endpoint; $runs runs each, alternating, after 3 warm-up runs each; tool sleep ${JMO_BENCH_TOOL_SLEEP:-0} s" >&2
 python3 "$here/overhead.py" 3 "$tmp/work" "$env_on" "$env_off" -- "${cmd[@]}" >/dev/null
 python3 "$here/overhead.py" "$runs" "$tmp/work" "$env_on" "$env_off" -- "${cmd[@]}" | tee "$tmp/result.json"
 python3 - "$tmp/result.json" <<'PY'
