@@ -149,7 +149,9 @@ public final class TelemetrySession implements AutoCloseable {
       worker.execute(() -> {
         try {
           Telemetry t = client.get();
-          t.record(event, metadata.get());
+          if (t.status().recording()) { // off: do not even build the metadata
+            t.record(event, metadata.get());
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
