@@ -262,7 +262,8 @@ public final class TransparencyReport {
     } else {
       o.put("previous", StatsJson.round(was));
       double delta = now - was;
-      String change = Math.abs(delta) < 0.0005 ? "unchanged from " + ReportText.percent(was)
+      // Compared as printed: "up from 40%" next to 40% would read as an error.
+      String change = ReportText.percent(now).equals(ReportText.percent(was)) ? "unchanged from " + ReportText.percent(was)
           : (delta > 0 ? "up from " : "down from ") + ReportText.percent(was);
       o.put("change", StatsJson.round(delta));
       o.put("text", text + " (" + change + " in " + previousLabel + ")");
