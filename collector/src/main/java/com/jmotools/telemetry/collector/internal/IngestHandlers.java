@@ -64,6 +64,8 @@ public final class IngestHandlers {
 
   static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
   private static final int MAX_NESTING = 32;
+  /** Bytes of an oversized body read and discarded so that the 413 reaches the client: 1 MiB. */
+  private static final long DRAIN_LIMIT = 1024 * 1024;
 
   private final EventValidator validator;
   private final GroupCommitWriter writer;
@@ -368,17 +370,17 @@ public final class IngestHandlers {
   /** Reads at most the size limit; answers 413 and returns null beyond it. */
   private byte[] readBody(Context ctx, boolean jsonAnswers) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBodyBytes) {
-      tooLarge(ctx, jsonAnswers);
-      return null;
-    }
-    byte[] buffer = new byte[(int) Math.min(maxBodyBytes + 1L, declared >= 0 ? declared + 1 : 8192)];
-    int length = 0;
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > maxBodyBytes) {
+        tooLarge(ctx, jsonAnswers, in);
+        return null;
+      }
+      byte[] buffer = new byte[(int) Math.min(maxBodyBytes + 1L, declared >= 0 ? declared + 1 : 8192)];
+      int length = 0;
       while (true) {
         if (length == buffer.length) {
           if (length > maxBodyBytes) {
-            tooLarge(ctx, jsonAnswers);
+            tooLarge(ctx, jsonAnswers, in);
             return null;
           }
           buffer = Arrays.copyOf(buffer, Math.min(maxBodyBytes + 1, buffer.length * 2));
@@ -389,21 +391,31 @@ public final class IngestHandlers {
         }
         length += read;
       }
+      if (length > maxBodyBytes) {
+        tooLarge(ctx, jsonAnswers, in);
+        return null;
+      }
+      return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
     } catch (IOException e) {
       // The client went away or stalled past the idle timeout; there is no one to answer.
       throw new ClientGoneException(e);
     }
-    if (length > maxBodyBytes) {
-      tooLarge(ctx, jsonAnswers);
-      return null;
-    }
-    return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
   }
 
-  private void tooLarge(Context ctx, boolean jsonAnswers) {
+  /**
+   * Answers 413. A body of moderate size is read to its end first, so that the client, still
+   * sending it, receives the answer rather than a reset connection; a larger one is cut off.
+   */
+  private void tooLarge(Context ctx, boolean jsonAnswers, InputStream in) throws IOException {
     metrics.refused("413");
-    // The rest of the body is not read: close the connection rather than drain it.
-    ctx.header("Connection", "close");
+    long drained = 0;
+    byte[] sink = new byte[8192];
+    for (int read; drained <= DRAIN_LIMIT && (read = in.read(sink)) >= 0; ) {
+      drained += read;
+    }
+    if (drained > DRAIN_LIMIT) {
+      ctx.header("Connection", "close");
+    }
     answer(ctx, jsonAnswers, 413, "the body is larger than " + maxBodyBytes + " bytes", "Payload too large");
   }
 
