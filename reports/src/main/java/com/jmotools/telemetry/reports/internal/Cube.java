@@ -46,7 +46,16 @@ public final class Cube {
   /** Events and distinct id hashes of one cell. */
   public static final class Agg {
     public long events;
-    public final LongSet ids = new LongSet();
+    public LongSet ids = new LongSet();
+
+    Agg copy() {
+      Agg a = new Agg();
+      a.events = events;
+      a.ids = ids.copy();
+      a.sketched = sketched;
+      a.cap = cap;
+      return a;
+    }
     /** Whether some of the merged sets were sketches, so {@link #ids} holds only part of the ids. */
     public boolean sketched;
 
@@ -191,6 +200,15 @@ public final class Cube {
         timeline.computeIfAbsent(day, k -> new TreeMap<>()).merge(type, events, Long::sum);
       }
     }
+  }
+
+  /** An independent copy, so a cached cube can be extended with more events. */
+  public Cube copy() {
+    Cube c = new Cube();
+    cells.forEach((k, a) -> c.cells.put(k, a.copy()));
+    days.forEach((d, a) -> c.days.put(d, a.copy()));
+    timeline.forEach((d, m) -> c.timeline.put(d, new TreeMap<>(m)));
+    return c;
   }
 
   /** Caps the estimated id counts at {@code total}, the exact distinct ids of every event. */

@@ -23,6 +23,15 @@ public final class LongSet {
     table = new long[cap];
   }
 
+  /** An independent copy. */
+  public LongSet copy() {
+    LongSet c = new LongSet(1);
+    c.table = table.clone();
+    c.size = size;
+    c.hasZero = hasZero;
+    return c;
+  }
+
   /** Adds a hash; returns whether it was new. */
   public boolean add(long h) {
     if (h == EMPTY) {

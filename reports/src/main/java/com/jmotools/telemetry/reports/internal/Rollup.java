@@ -275,6 +275,36 @@ public final class Rollup {
         cursor = end;
       }
       if (!fromRollup.isEmpty()) {
+        // The rolled days of a period change only when the rollup is refreshed: keep the last ones,
+        // so the dashboard's live refreshes and shifted periods only read the raw edges again.
+        long rolledEvents = fromRollup.stream().mapToLong(rolled::get).sum();
+        String key = fromRollup.get(0) + "/" + fromRollup.get(fromRollup.size() - 1) + "/" + fromRollup.size() + "/"
+            + rolledEvents + "/" + state(c);
+        RolledPart part = lastRolled;
+        if (part != null && part.key().equals(key)) {
+          cube = part.cube().copy();
+        } else {
+          cube = readRolled(c, fromRollup);
+          lastRolled = new RolledPart(key, cube.copy());
+        }
+      }
+      for (Period p : merge(fromRaw)) {
+        aggregate(c, p, cube);
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read statistics for " + period.label(), e);
+    }
+    return cube;
+  }
+
+  private record RolledPart(String key, Cube cube) {}
+
+  private volatile RolledPart lastRolled;
+
+  private Cube readRolled(Connection c, List<String> fromRollup) throws SQLException {
+    Cube cube = new Cube();
+    {
+      {
         try (PreparedStatement ps = c.prepareStatement("SELECT day, event_type, dim, value, events, ids FROM reports_daily "
             + "WHERE day >= ? AND day <= ?")) {
           ps.setFetchSize(5_000);
@@ -290,11 +320,6 @@ public final class Rollup {
           }
         }
       }
-      for (Period p : merge(fromRaw)) {
-        aggregate(c, p, cube);
-      }
-    } catch (SQLException e) {
-      throw new DatabaseException("cannot read statistics for " + period.label(), e);
     }
     return cube;
   }
