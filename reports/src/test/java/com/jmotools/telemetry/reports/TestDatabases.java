@@ -41,6 +41,14 @@ final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create a test schema on " + url, e);
     }
+    // The test server is shared: drop this JVM's schemas when it exits.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      } catch (SQLException e) {
+        // best effort: a leftover schema only costs space on the test server
+      }
+    }));
     return Database.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
   }
 }
