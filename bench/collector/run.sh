@@ -10,6 +10,7 @@
 #
 # Usage: bench/collector/run.sh        (build first: ./mvnw -q -B install -DskipTests)
 # Env:   RUNS=3 DURATION=10s CONNECTIONS_SINGLE=256 CONNECTIONS_BATCH=16 DURABILITY=FULL PORT=18900
+#        TRIVIAL_PORT=PORT+1 RAW_ROWS=200000 WARMUP=5s
 set -euo pipefail
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 root="$(dirname "$(dirname "$here")")"
@@ -19,6 +20,7 @@ CONNECTIONS_SINGLE="${CONNECTIONS_SINGLE:-256}"
 CONNECTIONS_BATCH="${CONNECTIONS_BATCH:-16}"
 DURABILITY="${DURABILITY:-FULL}"
 PORT="${PORT:-18900}"
+TRIVIAL_PORT="${TRIVIAL_PORT:-$((PORT + 1))}"
 RAW_ROWS="${RAW_ROWS:-200000}"
 WARMUP="${WARMUP:-5s}"
 
@@ -40,11 +42,13 @@ fi
 
 work="$(mktemp -d)"
 server_pid=""
+collector_pid=""
+trivial_pid=""
 cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  for pid in $server_pid $collector_pid $trivial_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -104,40 +108,7 @@ run_wrk() {
   fi
 }
 
-echo "== JMo telemetry collector benchmark: $(nproc) cores, durability $DURABILITY, $RUNS runs of $DURATION each"
-echo "-- collector (SQLite WAL, synchronous=$DURABILITY)"
-start_collector
-WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 # JIT warm-up
-WRK_BATCH=100 wrk -t2 -c8 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
-for _ in $(seq 1 "$RUNS"); do
-  run_wrk single "$CONNECTIONS_SINGLE" 1
-  run_wrk batched "$CONNECTIONS_BATCH" 100
-done
-peak="$(median <"$work/single.rate")"
-half=$(awk -v p="$peak" 'BEGIN { printf "%.0f", p / 2 }')
-# A fixed offered rate: each of C connections pauses C/rate seconds between requests.
-half_connections=64
-delay_ms=$(awk -v c="$half_connections" -v r="$half" 'BEGIN { d = c * 1000 / r; if (d < 1) d = 1; printf "%d", d }')
-echo "-- latency at half the single-event peak: target $half events/s ($half_connections connections, ${delay_ms} ms pause each)"
-for _ in $(seq 1 "$RUNS"); do
-  WRK_DELAY_MS="$delay_ms" run_wrk half-peak "$half_connections" 1
-done
-stop_server
-
-echo "-- trivial Javalin server (200 to every POST, nothing stored)"
-java -cp "$classpath" "$here/TrivialServer.java" "$PORT" >"$work/trivial.log" 2>&1 &
-server_pid=$!
-wait_ready
-WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
-for _ in $(seq 1 "$RUNS"); do
-  out="$(WRK_BATCH=1 wrk -t2 -c"$CONNECTIONS_SINGLE" -d"$DURATION" -s "$here/single.lua" "http://127.0.0.1:$PORT" 2>&1)"
-  rate="$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')"
-  echo "$rate" >>"$work/trivial.rate"
-  printf '  %-22s %8s requests/s\n' trivial "$rate"
-done
-stop_server
-
-echo "-- raw sqlite3 shell: $RAW_ROWS INSERTs into the guide's D1 table with its three indexes, random ids, one transaction"
+# The raw sqlite3 shell: the guide's D1 table with its three indexes, random ids, one transaction.
 awk -v n="$RAW_ROWS" 'function hex(k,  s, i) { s = ""; for (i = 0; i < k; i++) s = s sprintf("%x", int(rand() * 16)); return s }
   BEGIN { srand(7); print "BEGIN;"
     for (i = 0; i < n; i++)
@@ -147,7 +118,7 @@ awk -v n="$RAW_ROWS" 'function hex(k,  s, i) { s = ""; for (i = 0; i < k; i++) s
         "'"'"'{\"mode\":\"cli\",\"profile\":\"balanced\",\"duration_bucket\":\"5-15min\",\"tools_succeeded\":8,\"tools_failed\":0,\"total_findings_bucket\":\"10-100\"}'"'"'",
         "'"'"'2026-11-26T" sprintf("%02d", i % 24) ":00:00Z'"'"'"
     print "COMMIT;" }' >"$work/raw.sql"
-for _ in $(seq 1 "$RUNS"); do
+raw_insert() {
   rm -f "$work"/raw.db*
   sqlite3 "$work/raw.db" "PRAGMA journal_mode=WAL;" >/dev/null
   sqlite3 "$work/raw.db" "PRAGMA synchronous=$DURABILITY;
@@ -163,7 +134,48 @@ for _ in $(seq 1 "$RUNS"); do
   rate=$(awk -v n="$RAW_ROWS" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
   echo "$rate" >>"$work/raw.rate"
   printf '  %-22s %8s rows/s\n' raw-sqlite3 "$rate"
+}
+
+echo "== JMo telemetry collector benchmark: $(nproc) cores, durability $DURABILITY, $RUNS rounds of $DURATION runs"
+echo "   each round measures the collector, the trivial server and raw sqlite3 ($RAW_ROWS INSERTs into the"
+echo "   guide's D1 table) one after the other, so same-round ratios compare like with like under varying load"
+start_collector
+collector_pid="$server_pid"
+java -cp "$classpath" "$here/TrivialServer.java" "$TRIVIAL_PORT" >"$work/trivial.log" 2>&1 &
+trivial_pid=$!
+server_pid="$trivial_pid" # for cleanup on failure
+PORT="$TRIVIAL_PORT" wait_ready
+WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 # JIT warm-up
+WRK_BATCH=100 wrk -t2 -c8 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
+WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$TRIVIAL_PORT" >/dev/null 2>&1
+
+for round in $(seq 1 "$RUNS"); do
+  echo "-- round $round"
+  run_wrk single "$CONNECTIONS_SINGLE" 1
+  out="$(WRK_BATCH=1 wrk -t2 -c"$CONNECTIONS_SINGLE" -d"$DURATION" -s "$here/single.lua" "http://127.0.0.1:$TRIVIAL_PORT" 2>&1)"
+  rate="$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')"
+  echo "$rate" >>"$work/trivial.rate"
+  printf '  %-22s %8s requests/s\n' trivial-server "$rate"
+  run_wrk batched "$CONNECTIONS_BATCH" 100
+  raw_insert
+  awk -v s="$(tail -n 1 "$work/single.rate")" -v t="$rate" 'BEGIN { printf "%.3f\n", s / t }' >>"$work/single-vs-trivial.ratio"
+  awk -v b="$(tail -n 1 "$work/batched.rate")" -v r="$(tail -n 1 "$work/raw.rate")" 'BEGIN { printf "%.3f\n", b / r }' >>"$work/batched-vs-raw.ratio"
 done
+
+peak="$(median <"$work/single.rate")"
+half=$(awk -v p="$peak" 'BEGIN { printf "%.0f", p / 2 }')
+# A fixed offered rate: each of C connections pauses C/rate seconds between requests.
+half_connections=64
+delay_ms=$(awk -v c="$half_connections" -v r="$half" 'BEGIN { d = c * 1000 / r; if (d < 1) d = 1; printf "%d", d }')
+echo "-- latency at half the single-event peak: target $half events/s ($half_connections connections, ${delay_ms} ms pause each)"
+for _ in $(seq 1 "$RUNS"); do
+  WRK_DELAY_MS="$delay_ms" run_wrk half-peak "$half_connections" 1
+done
+stop_server
+server_pid="$collector_pid"
+stop_server
+collector_pid=""
+trivial_pid=""
 
 single="$(median <"$work/single.rate")"
 batched="$(median <"$work/batched.rate")"
@@ -176,4 +188,5 @@ printf '  batched (100/request)   %8s events/s   (target >= 100000)\n' "$batched
 printf '  half-peak latency       p50 %s ms, p99 %s ms at %s events/s offered (target p99 < 20 ms)\n' \
   "$(median <"$work/half-peak.p50")" "$(median <"$work/half-peak.p99")" "$half"
 printf '  raw sqlite3 shell       %8s rows/s\n' "$raw"
-printf '  batched / raw sqlite3   %8s\n' "$(awk -v b="$batched" -v r="$raw" 'BEGIN { printf "%.2f", b / r }')"
+printf '  batched / raw sqlite3   %8s   (median of the same-round ratios)\n' "$(median <"$work/batched-vs-raw.ratio")"
+printf '  single / trivial server %8s   (median of the same-round ratios)\n' "$(median <"$work/single-vs-trivial.ratio")"

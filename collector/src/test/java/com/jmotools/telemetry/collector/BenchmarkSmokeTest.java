@@ -29,8 +29,10 @@ class BenchmarkSmokeTest {
     Path script = Paths.get(System.getProperty("jmo.repo.root", "..")).resolve("bench/collector/run.sh");
     assertThat(script).exists();
     int port;
-    try (ServerSocket s = new ServerSocket(0)) {
+    int trivialPort;
+    try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
       port = s.getLocalPort();
+      trivialPort = t.getLocalPort();
     }
     ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
     builder.environment().put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
@@ -41,13 +43,14 @@ class BenchmarkSmokeTest {
     builder.environment().put("CONNECTIONS_SINGLE", "16");
     builder.environment().put("CONNECTIONS_BATCH", "2");
     builder.environment().put("PORT", Integer.toString(port));
+    builder.environment().put("TRIVIAL_PORT", Integer.toString(trivialPort));
     builder.environment().put("JMO_TELEMETRY_JAVA_OPTS", "-Xmx256m -Dlogback.configurationFile="
         + CollectorProcess.productionLogbackConfig());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(240, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("medians of 1 runs").contains("batched / raw sqlite3").doesNotContain("fewer rows");
+    assertThat(output).contains("medians of 1 runs").contains("batched / raw sqlite3").contains("single / trivial server").doesNotContain("fewer rows");
   }
 
   private static boolean onPath(String name) {
