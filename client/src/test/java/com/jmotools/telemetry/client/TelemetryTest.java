@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.catalog.EventIds;
+import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
 import com.jmotools.telemetry.client.internal.UserSettings;
 import com.jmotools.telemetry.testing.RecordingCollector;
@@ -55,6 +56,10 @@ class TelemetryTest {
   void tearDown() {
     opened.forEach(Telemetry::close);
     collector.close();
+    // close() returns at its bound; a worker cut loose then may still be finishing: let it stop
+    // before the temporary directory is deleted
+    await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().equals(OutboxPipeline.THREAD_NAME)));
   }
 
   private Map<String, String> env(String... pairs) {

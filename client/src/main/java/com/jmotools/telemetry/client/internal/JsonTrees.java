@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.ValidatedEvent;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -17,6 +23,7 @@ public final class JsonTrees {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final int MAX_DEPTH = 8;
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   private JsonTrees() {}
 
@@ -93,6 +100,52 @@ public final class JsonTrees {
       return ((JsonNode) v).deepCopy();
     }
     throw new IllegalArgumentException("a metadata value of an unsupported type");
+  }
+
+  /**
+   * Serialises a tree with Jackson's streaming generator only. {@code JsonNode.toString()} would
+   * initialise Jackson's data binding, which the uploader thread may be doing at that very moment
+   * (loading the catalog): the caller would wait for it on a class-initialisation lock, and this
+   * runs in {@code close()}.
+   */
+  public static byte[] toBytes(JsonNode node) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      write(g, node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void write(JsonGenerator g, JsonNode n) throws IOException {
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      g.writeNull();
+    } else if (n.isObject()) {
+      g.writeStartObject();
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        g.writeFieldName(e.getKey());
+        write(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (n.isArray()) {
+      g.writeStartArray();
+      for (JsonNode item : n) {
+        write(g, item);
+      }
+      g.writeEndArray();
+    } else if (n.isTextual()) {
+      g.writeString(n.textValue());
+    } else if (n.isBoolean()) {
+      g.writeBoolean(n.booleanValue());
+    } else if (n.isIntegralNumber()) {
+      g.writeNumber(n.bigIntegerValue());
+    } else if (n.isNumber()) {
+      g.writeNumber(n.decimalValue());
+    } else {
+      g.writeString(n.asText());
+    }
   }
 
   /**

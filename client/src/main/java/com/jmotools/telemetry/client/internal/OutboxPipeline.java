@@ -177,7 +177,7 @@ public final class OutboxPipeline implements EventSink {
       } else if (mayWait || finisherReady.getAsBoolean()) {
         json = finisher.apply(e.unvalidated());
       } else {
-        json = e.unvalidated().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        json = JsonTrees.toBytes(e.unvalidated());
       }
       if (json == null) {
         return; // invalid: counted by the finisher

@@ -32,6 +32,20 @@ class JsonTreesTest {
   }
 
   @Test
+  void serialisesWithTheStreamingGeneratorAsDataBindingWould() throws Exception {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("s", "quote \" and \u00e9");
+    m.put("i", 3);
+    m.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+    m.put("d", 1.5);
+    m.put("b", false);
+    m.put("n", null);
+    m.put("list", List.of("a", Map.of("k", List.of())));
+    var tree = JsonTrees.of(m);
+    assertThat(Json.MAPPER.readTree(JsonTrees.toBytes(tree))).isEqualTo(Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(tree)));
+  }
+
+  @Test
   void refusesValuesThatAreNotJson() {
     assertThatThrownBy(() -> JsonTrees.of(Map.of("x", new Object()))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JsonTrees.of(Map.of(1, "x"))).isInstanceOf(IllegalArgumentException.class);
