@@ -71,6 +71,8 @@ public final class CollectorServer implements AutoCloseable {
   public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofDays(1);
   /** How long a request waits for its commit before it is answered 503. */
   public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(30);
+  /** How often the WAL of a SQLite database is checkpointed in the background. */
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
   /** How long {@link #close()} waits for queued events to be committed and answered. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -203,7 +205,23 @@ public final class CollectorServer implements AutoCloseable {
     if (!settings.purgeInterval.isZero()) {
       purger.scheduleWithFixedDelay(this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
+    if (database.dialect() == Dialect.SQLITE) {
+      purger.scheduleWithFixedDelay(this::checkpointSafely, CHECKPOINT_INTERVAL.toMillis(),
+          CHECKPOINT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
     return this;
+  }
+
+  /**
+   * Copies committed WAL pages back into the SQLite file without blocking the writer (PASSIVE), so
+   * that commits need not checkpoint themselves and no request waits on a checkpoint.
+   */
+  private void checkpointSafely() {
+    try (Connection c = database.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("background checkpoint skipped: {}", e.getMessage());
+    }
   }
 
   private void purgeSafely() {

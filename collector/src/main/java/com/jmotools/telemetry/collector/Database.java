@@ -133,6 +133,7 @@ public final class Database implements AutoCloseable {
     private int poolSize = DEFAULT_POOL_SIZE;
     private Durability durability = Durability.FULL;
     private Duration busyTimeout = DEFAULT_BUSY_TIMEOUT;
+    private int walAutocheckpoint = SQLITE_WAL_AUTOCHECKPOINT_PAGES;
     private boolean migrate = true;
 
     private Builder(String location) {
@@ -163,6 +164,19 @@ public final class Database implements AutoCloseable {
         throw new IllegalArgumentException("busy timeout out of range: " + timeout);
       }
       this.busyTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * WAL pages a SQLite commit may leave before it checkpoints; default
+     * {@value Database#SQLITE_WAL_AUTOCHECKPOINT_PAGES}; 0 leaves checkpoints to the caller (the
+     * collector's server then checkpoints in the background, off its writer's commit path).
+     */
+    public Builder walAutocheckpoint(int pages) {
+      if (pages < 0) {
+        throw new IllegalArgumentException("WAL autocheckpoint pages < 0: " + pages);
+      }
+      this.walAutocheckpoint = pages;
       return this;
     }
 
@@ -203,7 +217,7 @@ public final class Database implements AutoCloseable {
         config.setDataSource(source);
         // Checkpoint every ~40 MiB of WAL instead of SQLite's 4 MiB: a page rewritten by many
         // commits in a row is copied back to the database file once, not once per commit.
-        config.setConnectionInitSql("PRAGMA wal_autocheckpoint=" + SQLITE_WAL_AUTOCHECKPOINT_PAGES);
+        config.setConnectionInitSql("PRAGMA wal_autocheckpoint=" + walAutocheckpoint);
       } else {
         description = "PostgreSQL " + describePostgres(location);
         config.setJdbcUrl(location);

@@ -102,7 +102,8 @@ public final class ServeCommand implements Callable<Integer> {
     if (retentionDays < 1) {
       throw new ParameterException(spec.commandLine(), "--retention-days must be at least 1: " + retentionDays);
     }
-    Database database = Database.builder(db.location()).durability(durability).open();
+    // The server checkpoints the WAL in the background: commits never stop to do it themselves.
+    Database database = Database.builder(db.location()).durability(durability).walAutocheckpoint(0).open();
     CollectorServer server;
     try {
       CollectorServer.Builder builder = CollectorServer.builder(database)
