@@ -53,6 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# a / b with three decimals, or nan when b is zero or empty (a run that measured nothing).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "nan"; else printf "%.3f\n", a / b }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | head -n 1; }
 
@@ -95,7 +97,7 @@ run_wrk() {
   after="$(rows)"
   acks="$(echo "$out" | field acks)"
   events=$((acks * batch))
-  rate="$(echo "$out" | awk -v e="$events" '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) { split($i, a, "="); printf "%.0f", e / a[2] } }')"
+  rate="$(echo "$out" | awk -v e="$events" '/^RESULT/ { for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) { split($i, a, "="); printf "%.0f", (a[2] > 0) ? e / a[2] : 0 } }')"
   echo "$rate" >>"$work/$label.rate"
   echo "$out" | field p50_ms >>"$work/$label.p50"
   echo "$out" | field p99_ms >>"$work/$label.p99"
@@ -158,15 +160,16 @@ for round in $(seq 1 "$RUNS"); do
   printf '  %-22s %8s requests/s\n' trivial-server "$rate"
   run_wrk batched "$CONNECTIONS_BATCH" 100
   raw_insert
-  awk -v s="$(tail -n 1 "$work/single.rate")" -v t="$rate" 'BEGIN { printf "%.3f\n", s / t }' >>"$work/single-vs-trivial.ratio"
-  awk -v b="$(tail -n 1 "$work/batched.rate")" -v r="$(tail -n 1 "$work/raw.rate")" 'BEGIN { printf "%.3f\n", b / r }' >>"$work/batched-vs-raw.ratio"
+  ratio "$(tail -n 1 "$work/single.rate")" "$rate" >>"$work/single-vs-trivial.ratio"
+  ratio "$(tail -n 1 "$work/batched.rate")" "$(tail -n 1 "$work/raw.rate")" >>"$work/batched-vs-raw.ratio"
 done
 
 peak="$(median <"$work/single.rate")"
 half=$(awk -v p="$peak" 'BEGIN { printf "%.0f", p / 2 }')
 # A fixed offered rate: each of C connections pauses C/rate seconds between requests.
 half_connections=64
-delay_ms=$(awk -v c="$half_connections" -v r="$half" 'BEGIN { d = c * 1000 / r; if (d < 1) d = 1; printf "%d", d }')
+# (a peak of 0, a run that measured nothing on a starved machine, falls back to a 1 s pause)
+delay_ms=$(awk -v c="$half_connections" -v r="$half" 'BEGIN { d = (r + 0 > 0) ? c * 1000 / r : 1000; if (d < 1) d = 1; printf "%d", d }')
 echo "-- latency at half the single-event peak: target $half events/s ($half_connections connections, ${delay_ms} ms pause each)"
 for _ in $(seq 1 "$RUNS"); do
   WRK_DELAY_MS="$delay_ms" run_wrk half-peak "$half_connections" 1
