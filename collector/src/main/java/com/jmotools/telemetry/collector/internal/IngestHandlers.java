@@ -35,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +53,6 @@ public final class IngestHandlers {
   public static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   /** Timestamps before this are refused: nothing of ours predates it, and text order stays time order. */
   public static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
-
-  /**
-   * The shape of a release version: two or three numbers and an optional short suffix. Stricter
-   * than the catalog's syntax on purpose: that one also admits an IPv4 address or an access key.
-   */
-  static final Pattern RELEASE_VERSION =
-      Pattern.compile("^[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?$");
 
   static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
   private static final int MAX_NESTING = 32;
@@ -325,10 +317,6 @@ public final class IngestHandlers {
       return new Slot(null, result.problem().reason());
     }
     ValidatedEvent event = result.event();
-    if (!RELEASE_VERSION.matcher(event.version()).matches()) {
-      metrics.rejected(Problem.Code.INVALID_VALUE.label());
-      return new Slot(null, "version: must be a release version such as 0.7.0 or 1.2.3-rc.1");
-    }
     Instant now = clock.instant();
     if (event.timestamp().isAfter(now.plus(FUTURE_TOLERANCE))) {
       metrics.rejected(Problem.Code.INVALID_VALUE.label());
