@@ -4,13 +4,16 @@ import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.collector.internal.GroupCommitWriter;
 import com.jmotools.telemetry.collector.internal.IngestHandlers;
 import com.jmotools.telemetry.collector.internal.IngestMetrics;
+import com.jmotools.telemetry.collector.internal.JdbcEventStore;
 import com.jmotools.telemetry.collector.internal.RateLimiter;
+import com.jmotools.telemetry.collector.internal.WriterLock;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +91,7 @@ public final class CollectorServer implements AutoCloseable {
   private final Javalin app;
   private volatile boolean started;
   private volatile boolean closed;
+  private WriterLock writerLock;
 
   private CollectorServer(Builder b) {
     this.settings = new Settings(b);
@@ -97,8 +102,10 @@ public final class CollectorServer implements AutoCloseable {
     IngestMetrics metrics = new IngestMetrics(meters);
     this.writer = new GroupCommitWriter(store, b.clock, b.maxQueuedEvents, b.maxCommitEvents, metrics);
     RateLimiter limiter = new RateLimiter(b.ratePerSecond, b.rateBurst, DEFAULT_RATE_MAX_CLIENTS, System::nanoTime);
+    // Answers are written on Jetty's threads, not on the writer's: it goes back to committing at once.
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000);
     this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, metrics, b.clock,
-        b.maxBodyBytes, b.commitTimeout);
+        b.maxBodyBytes, b.commitTimeout, threads);
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "jmo-telemetry-purge");
       t.setDaemon(true);
@@ -109,7 +116,7 @@ public final class CollectorServer implements AutoCloseable {
       config.showJavalinBanner = false;
       config.useVirtualThreads = false;
       config.http.maxRequestSize = b.maxBodyBytes;
-      config.jetty.threadPool = new QueuedThreadPool(200, 8, 60_000);
+      config.jetty.threadPool = threads;
       config.jetty.addConnector((server, http) -> {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -200,6 +207,9 @@ public final class CollectorServer implements AutoCloseable {
       throw new IllegalStateException("the server was started already");
     }
     started = true;
+    // On SQLite the writer keeps recent event ids in memory: no other collector may write there.
+    Optional<Path> sqlite = store instanceof JdbcEventStore ? database.sqliteFile() : Optional.empty();
+    writerLock = sqlite.map(WriterLock::acquire).orElse(null);
     writer.start();
     app.start();
     if (!settings.purgeInterval.isZero()) {
@@ -276,6 +286,9 @@ public final class CollectorServer implements AutoCloseable {
     }
     app.stop();
     meters.close();
+    if (writerLock != null) {
+      writerLock.close();
+    }
   }
 
   /** The server's settings, checked by the builder. */

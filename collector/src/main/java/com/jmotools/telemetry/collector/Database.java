@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -106,6 +107,11 @@ public final class Database implements AutoCloseable {
   /** SQLite or PostgreSQL. */
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** The SQLite file of this database, or empty on PostgreSQL. */
+  public Optional<Path> sqliteFile() {
+    return dialect == Dialect.SQLITE ? Optional.of(Builder.sqliteFile(location)) : Optional.empty();
   }
 
   /** The {@code --db} value this database was opened from. */

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,12 +68,13 @@ public final class IngestHandlers {
   private final Clock clock;
   private final int maxBodyBytes;
   private final Duration commitTimeout;
+  private final Executor answers;
   private final ObjectMapper json;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   public IngestHandlers(Catalog catalog, GroupCommitWriter writer, EventStore store, RateLimiter rateLimiter,
-      IngestMetrics metrics, Clock clock, int maxBodyBytes, Duration commitTimeout) {
+      IngestMetrics metrics, Clock clock, int maxBodyBytes, Duration commitTimeout, Executor answers) {
     this.validator = EventValidator.of(catalog, EventValidator.Presence.PARTIAL);
     this.writer = Objects.requireNonNull(writer, "writer");
     this.store = Objects.requireNonNull(store, "store");
@@ -81,6 +83,7 @@ public final class IngestHandlers {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.maxBodyBytes = maxBodyBytes;
     this.commitTimeout = Objects.requireNonNull(commitTimeout, "commitTimeout");
+    this.answers = Objects.requireNonNull(answers, "answers");
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(MAX_NESTING).maxNumberLength(64).maxStringLength(maxBodyBytes).build())
@@ -136,7 +139,7 @@ public final class IngestHandlers {
       saturated(ctx, false);
       return;
     }
-    ctx.future(() -> bounded(future).handle((outcomes, error) -> {
+    ctx.future(() -> bounded(future).handleAsync((outcomes, error) -> {
       if (error != null) {
         failed(ctx, false, error);
         return null;
@@ -149,7 +152,7 @@ public final class IngestHandlers {
         text(ctx, 200, "OK");
       }
       return null;
-    }));
+    }, answers));
   }
 
   /** {@code OPTIONS /} and {@code /e}: the guide's CORS preflight answer. */
@@ -212,14 +215,14 @@ public final class IngestHandlers {
       saturated(ctx, true);
       return;
     }
-    ctx.future(() -> bounded(future).handle((outcomes, error) -> {
+    ctx.future(() -> bounded(future).handleAsync((outcomes, error) -> {
       if (error != null) {
         failed(ctx, true, error);
         return null;
       }
       answerBatch(ctx, slots, outcomes);
       return null;
-    }));
+    }, answers));
   }
 
   private void answerBatch(Context ctx, List<Slot> slots, List<Outcome> outcomes) {

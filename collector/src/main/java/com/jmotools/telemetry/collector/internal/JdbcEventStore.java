@@ -50,20 +50,23 @@ public final class JdbcEventStore implements EventStore {
   private final DataSource dataSource;
   private final Dialect dialect;
   private volatile DeletedIds deletedCache;
+  /** On SQLite, which event ids are stored (there is no unique index there); null on PostgreSQL. */
+  private final SqliteEventIds knownIds;
 
   private final long eraseSlice;
 
   public JdbcEventStore(DataSource dataSource, Dialect dialect) {
-    this(dataSource, dialect, ERASE_SLICE);
+    this(dataSource, dialect, ERASE_SLICE, SqliteEventIds.defaultBudget());
   }
 
-  JdbcEventStore(DataSource dataSource, Dialect dialect, long eraseSlice) {
+  JdbcEventStore(DataSource dataSource, Dialect dialect, long eraseSlice, long memoryIdBudget) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     if (eraseSlice < 1) {
       throw new IllegalArgumentException("erase slice < 1: " + eraseSlice);
     }
     this.eraseSlice = eraseSlice;
+    this.knownIds = dialect == Dialect.SQLITE ? new SqliteEventIds(memoryIdBudget) : null;
   }
 
   @Override
@@ -78,53 +81,64 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  private List<Outcome> appendSqlite(Connection c, List<EventRow> events, Instant receivedAt) throws SQLException {
+  private synchronized List<Outcome> appendSqlite(Connection c, List<EventRow> events, Instant receivedAt)
+      throws SQLException {
     c.setAutoCommit(true);
+    knownIds.maintain(c, receivedAt);
     // IMMEDIATE: take the write lock first (waiting out another process via busy_timeout) so the
-    // read of deleted_ids and the inserts see one consistent state.
+    // reads of deleted_ids and event ids and the inserts see one consistent state.
     try (Statement s = c.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
     }
     boolean committed = false;
-    try {
+    try (SqliteEventIds.Batch ids = knownIds.batch()) {
       Set<String> deleted = deletedAmong(c, events);
-      List<EventRow> kept = new ArrayList<>(events.size());
+      List<Outcome> outcomes = new ArrayList<>(events.size());
+      List<EventRow> fresh = new ArrayList<>(events.size());
       for (EventRow e : events) {
-        if (!deleted.contains(e.anonymousId())) {
-          kept.add(e);
+        if (deleted.contains(e.anonymousId())) {
+          outcomes.add(Outcome.DELETED_ID);
+        } else if (ids.claim(c, e.eventId(), e.timestamp())) {
+          outcomes.add(Outcome.ACCEPTED);
+          fresh.add(e);
+        } else {
+          outcomes.add(Outcome.DUPLICATE);
         }
       }
-      Set<String> inserted = new HashSet<>();
       String received = Dialect.formatHour(receivedAt);
-      // Multi-row statements with RETURNING: a tenth of the statement executions of one row each.
-      int full = kept.size() / SQLITE_ROWS_PER_STATEMENT;
+      // Multi-row statements: a fiftieth of the statement executions of one row each.
+      int full = fresh.size() / SQLITE_ROWS_PER_STATEMENT;
       if (full > 0) {
         try (PreparedStatement insert = c.prepareStatement(sqliteInsert(SQLITE_ROWS_PER_STATEMENT))) {
           for (int chunk = 0; chunk < full; chunk++) {
-            insertChunk(insert, kept, chunk * SQLITE_ROWS_PER_STATEMENT, SQLITE_ROWS_PER_STATEMENT, received, inserted);
+            insertChunk(insert, fresh, chunk * SQLITE_ROWS_PER_STATEMENT, SQLITE_ROWS_PER_STATEMENT, received);
           }
         }
       }
-      int rest = kept.size() - full * SQLITE_ROWS_PER_STATEMENT;
+      int rest = fresh.size() - full * SQLITE_ROWS_PER_STATEMENT;
       if (rest > 0) {
         try (PreparedStatement insert = c.prepareStatement(sqliteInsert(rest))) {
-          insertChunk(insert, kept, full * SQLITE_ROWS_PER_STATEMENT, rest, received, inserted);
+          insertChunk(insert, fresh, full * SQLITE_ROWS_PER_STATEMENT, rest, received);
         }
       }
+      ids.writeTable(c);
       try (Statement s = c.createStatement()) {
         s.execute("COMMIT");
       }
       committed = true;
-      return outcomes(events, deleted, inserted);
+      ids.committed();
+      return outcomes;
     } finally {
       if (!committed) {
         rollbackQuietly(c);
+        // What memory learnt in the failed transaction is not stored: read it again from the database.
+        knownIds.reset();
       }
     }
   }
 
   private static void insertChunk(PreparedStatement insert, List<EventRow> events, int from, int count,
-      String received, Set<String> inserted) throws SQLException {
+      String received) throws SQLException {
     int p = 1;
     for (int i = from; i < from + count; i++) {
       EventRow e = events.get(i);
@@ -139,11 +153,7 @@ public final class JdbcEventStore implements EventStore {
       insert.setString(p++, e.timestamp());
       insert.setString(p++, received);
     }
-    try (ResultSet rows = insert.executeQuery()) {
-      while (rows.next()) {
-        inserted.add(rows.getString(1));
-      }
-    }
+    insert.executeUpdate();
   }
 
   private static String sqliteInsert(int rows) {
@@ -151,7 +161,7 @@ public final class JdbcEventStore implements EventStore {
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
-    return sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id").toString();
+    return sql.toString();
   }
 
   /** Outcomes in the order of {@code events}; a second event with the same id is a duplicate. */
@@ -332,15 +342,22 @@ public final class JdbcEventStore implements EventStore {
       c.setAutoCommit(true);
       String sql = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE timestamp < ? LIMIT " + PURGE_CHUNK + ")";
       try (PreparedStatement p = c.prepareStatement(sql)) {
-        while (true) {
+        for (int n = PURGE_CHUNK; n == PURGE_CHUNK; total += n) {
           dialect.setTime(p, 1, hour);
-          int n = p.executeUpdate();
-          total += n;
-          if (n < PURGE_CHUNK) {
-            return total;
+          n = p.executeUpdate();
+        }
+      }
+      if (dialect == Dialect.SQLITE) {
+        // The ids of purged events go too; their hours are long sealed, so none is held in memory.
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM event_ids WHERE event_id IN"
+            + " (SELECT event_id FROM event_ids WHERE timestamp < ? LIMIT " + PURGE_CHUNK + ")")) {
+          p.setString(1, Dialect.formatHour(hour));
+          while (p.executeUpdate() == PURGE_CHUNK) {
+            // next chunk
           }
         }
       }
+      return total;
     } catch (SQLException e) {
       throw new DatabaseException("cannot purge old events (" + total + " deleted so far): " + e.getMessage(), e);
     }

@@ -28,7 +28,7 @@ class JdbcEventStoreTest {
   @Test
   void erasureDeletesInSlicesAcrossTheWholeTable() throws Exception {
     try (Database db = Database.open(dir.resolve("slices.db").toString())) {
-      JdbcEventStore store = new JdbcEventStore(db.dataSource(), db.dialect(), 7);
+      JdbcEventStore store = new JdbcEventStore(db.dataSource(), db.dialect(), 7, 1_000_000);
       UUID erased = UUID.randomUUID();
       List<EventRow> rows = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
