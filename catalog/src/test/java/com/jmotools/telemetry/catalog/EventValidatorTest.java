@@ -231,4 +231,45 @@ class EventValidatorTest {
     String reason = complete.validate(event).problem().reason();
     assertThat(reason).hasSizeLessThan(120).doesNotContain("\n");
   }
+
+  @Test
+  void timestampsReadWithoutAFormatterAgreeWithTheFormatters() {
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      Instant t = Instant.ofEpochSecond(946_684_800L + (long) (random.nextDouble() * 4_000_000_000L));
+      String text = t.toString(); // YYYY-MM-DDTHH:MM:SSZ
+      assertThat(EventValidator.parseTimestamp(text)).as(text).isEqualTo(formattersOnly(text)).isEqualTo(t);
+    }
+    for (String text : new String[] {"2026-02-29T10:00:00Z", "2028-02-29T10:00:00Z", "2026-02-30T10:00:00Z",
+        "2026-13-01T10:00:00Z", "2026-00-01T10:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T23:60:00Z",
+        "2026-11-27T23:59:60Z", "2026-11-27T10:00:00z", "2026-11-27 10:00:00Z", "2026-11-27T10:00:0AZ",
+        "2026-11-2\uFF17T10:00:00Z", "+026-11-27T10:00:00Z", "2026-11-27T10:00:00+00:00", "2026-11-27T10:00:00"}) {
+      assertThat(EventValidator.parseTimestamp(text)).as(text).isEqualTo(formattersOnly(text));
+    }
+  }
+
+  private static Instant formattersOnly(String text) {
+    try {
+      return java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (java.time.format.DateTimeParseException withoutOffset) {
+      try {
+        return java.time.LocalDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .toInstant(java.time.ZoneOffset.UTC);
+      } catch (java.time.format.DateTimeParseException e) {
+        return null;
+      }
+    }
+  }
+
+  @Test
+  void uuidTextIsAsciiHexInTheCanonicalForm() {
+    java.util.regex.Pattern canonical =
+        java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    for (String text : new String[] {UUID.randomUUID().toString(), UUID.randomUUID().toString().toUpperCase(),
+        "0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b", "0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6", "0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6bb",
+        "0f8e1c526d0b-4a4e-9a57-1c2d3e4f5a6b-", "0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6g", "0f8e1c52-6d0b-4a4e-9a5\uFF17-1c2d3e4f5a6b",
+        "0f8e1c52_6d0b-4a4e-9a57-1c2d3e4f5a6b", "", "f-f-f-f-f"}) {
+      assertThat(EventValidator.isUuidText(text)).as(text).isEqualTo(canonical.matcher(text).matches());
+    }
+  }
 }
