@@ -1,12 +1,12 @@
 package com.jmotools.telemetry.collector.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
@@ -18,6 +18,7 @@ import com.jmotools.telemetry.collector.EventRow;
 import com.jmotools.telemetry.collector.EventStore;
 import com.jmotools.telemetry.collector.EventStore.Outcome;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -226,42 +227,57 @@ public final class IngestHandlers {
   }
 
   private void answerBatch(Context ctx, List<Slot> slots, List<Outcome> outcomes) {
-    ObjectNode answer = json.createObjectNode();
-    ArrayNode results = json.createArrayNode();
+    // What each event became, and the counts that come first in the answer.
+    String[] reasons = new String[slots.size()];
+    Outcome[] stored = new Outcome[slots.size()];
     int accepted = 0;
     int duplicates = 0;
-    int rejected = 0;
     Iterator<Outcome> next = outcomes.iterator();
     for (int i = 0; i < slots.size(); i++) {
-      Slot slot = slots.get(i);
-      ObjectNode r = results.addObject();
-      r.put("index", i);
-      String reason = slot.reason;
-      if (reason == null) {
+      reasons[i] = slots.get(i).reason;
+      if (reasons[i] == null) {
         Outcome outcome = next.next();
         count(outcome);
         if (outcome == Outcome.DELETED_ID) {
-          reason = DELETED_REASON;
+          reasons[i] = DELETED_REASON;
         } else {
-          r.put("event_id", slot.event.eventId());
-          r.put("status", outcome == Outcome.ACCEPTED ? "accepted" : "duplicate");
+          stored[i] = outcome;
           if (outcome == Outcome.ACCEPTED) {
             accepted++;
           } else {
             duplicates++;
           }
-          continue;
         }
       }
-      rejected++;
-      r.put("status", "rejected");
-      r.put("reason", reason);
     }
-    answer.put("accepted", accepted);
-    answer.put("duplicates", duplicates);
-    answer.put("rejected", rejected);
-    answer.set("results", results);
-    jsonAnswer(ctx, 200, answer);
+    // Written by a generator, not built as a tree: this answer is written for every batch.
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 96 * slots.size());
+    try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("accepted", accepted);
+      g.writeNumberField("duplicates", duplicates);
+      g.writeNumberField("rejected", slots.size() - accepted - duplicates);
+      g.writeArrayFieldStart("results");
+      for (int i = 0; i < slots.size(); i++) {
+        g.writeStartObject();
+        g.writeNumberField("index", i);
+        if (stored[i] != null) {
+          g.writeStringField("event_id", slots.get(i).event.eventId());
+          g.writeStringField("status", stored[i] == Outcome.ACCEPTED ? "accepted" : "duplicate");
+        } else {
+          g.writeStringField("status", "rejected");
+          g.writeStringField("reason", reasons[i]);
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a JSON answer", e);
+    }
+    ctx.status(200);
+    ctx.contentType("application/json");
+    ctx.result(out.toByteArray());
   }
 
   // ---------------------------------------------------------------- POST /v1/deletion-request
