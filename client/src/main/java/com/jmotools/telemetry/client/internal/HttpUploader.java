@@ -1,5 +1,8 @@
 package com.jmotools.telemetry.client.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +44,7 @@ public final class HttpUploader implements Uploader {
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
 
   private static final int MAX_ANSWER_BYTES = 1 << 20;
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final URL events;
   private final URL deletion;
@@ -209,41 +213,93 @@ public final class HttpUploader implements Uploader {
     }
   }
 
-  private static UploadResult parseAnswer(byte[] body) {
-    try {
-      if (body == null || body.length >= MAX_ANSWER_BYTES) {
+  /**
+   * Reads the collector's answer to a batch with Jackson's streaming parser: this runs at the end
+   * of a short-lived host, where a first use of data binding's tree reader costs milliseconds.
+   */
+  static UploadResult parseAnswer(byte[] body) {
+    if (body == null || body.length >= MAX_ANSWER_BYTES) {
+      return new UploadResult.Failed("bad_answer");
+    }
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
         return new UploadResult.Failed("bad_answer");
       }
-      JsonNode node = Json.MAPPER.readTree(body);
-      JsonNode results = node == null ? null : node.get("results");
-      if (results == null || !results.isArray()) {
-        return new UploadResult.Failed("bad_answer");
+      List<UploadResult.Item> items = null;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (!"results".equals(name)) {
+          p.skipChildren();
+        } else if (v != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          items = null; // the last "results" counts, as in a tree
+        } else {
+          items = new ArrayList<>();
+          while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (v == null) {
+              return new UploadResult.Failed("bad_answer");
+            }
+            if (v == JsonToken.START_OBJECT) {
+              UploadResult.Item item = item(p);
+              if (item != null) {
+                items.add(item);
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
       }
-      List<UploadResult.Item> items = new ArrayList<>();
-      for (JsonNode r : results) {
-        if (!r.path("index").canConvertToInt()) {
-          continue;
-        }
-        UploadResult.Status status;
-        switch (r.path("status").asText()) {
-          case "accepted":
-            status = UploadResult.Status.ACCEPTED;
-            break;
-          case "duplicate":
-            status = UploadResult.Status.DUPLICATE;
-            break;
-          case "rejected":
-            status = UploadResult.Status.REJECTED;
-            break;
-          default:
-            continue;
-        }
-        String reason = r.hasNonNull("reason") ? r.get("reason").asText() : null;
-        items.add(new UploadResult.Item(r.get("index").asInt(), status, reason));
+      if (t != JsonToken.END_OBJECT || items == null) {
+        return new UploadResult.Failed("bad_answer");
       }
       return new UploadResult.Answered(items);
     } catch (IOException | RuntimeException e) {
       return new UploadResult.Failed("bad_answer");
+    }
+  }
+
+  /** One entry of {@code results}, the parser on its START_OBJECT; {@code null} when it is not usable. */
+  private static UploadResult.Item item(JsonParser p) throws IOException {
+    Integer index = null;
+    String status = null;
+    String reason = null;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if ("index".equals(name)) {
+        index = null;
+        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+          index = p.getIntValue();
+        } else if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+          double d = p.getDoubleValue();
+          index = d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE ? (int) d : null;
+        }
+      } else if ("status".equals(name)) {
+        status = v != null && v.isScalarValue() ? p.getText() : null;
+      } else if ("reason".equals(name)) {
+        reason = v != null && v.isScalarValue() && v != JsonToken.VALUE_NULL ? p.getText() : null;
+      }
+      p.skipChildren();
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new IOException("truncated answer");
+    }
+    if (index == null || status == null) {
+      return null;
+    }
+    switch (status) {
+      case "accepted":
+        return new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
+      case "duplicate":
+        return new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
+      case "rejected":
+        return new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
+      default:
+        return null;
     }
   }
 

@@ -44,6 +44,31 @@ class HttpUploaderTest {
   }
 
   @Test
+  void readsAnAnswerSkippingWhatItDoesNotKnow() {
+    UploadResult r = HttpUploader.parseAnswer(bytes("{\"accepted\":1,\"extra\":{\"results\":[1]},\"results\":["
+        + "{\"index\":0,\"event_id\":\"x\",\"status\":\"accepted\",\"more\":[{\"a\":[]}]},"
+        + "{\"index\":1,\"status\":\"rejected\",\"reason\":\"metadata.profile: not allowed\"},"
+        + "{\"index\":2,\"status\":\"duplicate\",\"reason\":null},"
+        + "{\"index\":\"3\",\"status\":\"accepted\"},"
+        + "{\"index\":4,\"status\":\"lost\"},"
+        + "{\"index\":99999999999,\"status\":\"accepted\"},"
+        + "7, [\"x\"], null]}"));
+    assertThat(r).isInstanceOf(UploadResult.Answered.class);
+    assertThat(((UploadResult.Answered) r).items()).containsExactly(
+        new UploadResult.Item(0, UploadResult.Status.ACCEPTED, null),
+        new UploadResult.Item(1, UploadResult.Status.REJECTED, "metadata.profile: not allowed"),
+        new UploadResult.Item(2, UploadResult.Status.DUPLICATE, null));
+  }
+
+  @Test
+  void anAnswerWithoutAResultsArrayIsBad() {
+    for (String body : new String[] {"", "[]", "{}", "{\"results\":{}}", "{\"results\":[{\"index\":0,", "null", "{\"results\":[]"}) {
+      assertThat(HttpUploader.parseAnswer(bytes(body))).as(body).isEqualTo(new UploadResult.Failed("bad_answer"));
+    }
+    assertThat(HttpUploader.parseAnswer(bytes("{\"results\":[]}"))).isEqualTo(new UploadResult.Answered(java.util.List.of()));
+  }
+
+  @Test
   void a429CarriesItsRetryAfter() {
     collector.retryAfter(Duration.ofSeconds(42));
     collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
