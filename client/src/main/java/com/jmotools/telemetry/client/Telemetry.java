@@ -96,6 +96,11 @@ public final class Telemetry implements AutoCloseable {
   public static final int DEFAULT_MAX_OUTBOX_AGE_DAYS = 30;
   /** The bound of {@code sent.jsonl}: {@value} bytes (256 KiB). */
   public static final long DEFAULT_MAX_SENT_LOG_BYTES = 256 * 1024;
+  /**
+   * How long a run keeps its own events on disk before sending them, when earlier runs left none:
+   * {@value} ms. A shorter run sends them all in one request at {@link #close}.
+   */
+  public static final long DEFAULT_BATCH_DELAY_MILLIS = 1000;
   /** The most events held in memory between {@link #record} and the outbox: {@value}. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
   /** The first backoff wait after a network error: {@value} ms (doubling, with jitter). */
@@ -212,7 +217,7 @@ public final class Telemetry implements AutoCloseable {
     Uploader uploader = uploader();
     return new OutboxPipeline(outbox, newDelivery(outbox, uploader), new UploadLock(settings.stateDirectory), uploader,
         counters, settings.clock, settings.sleeper, settings.random(), settings.backoff, settings.networkTimeout,
-        settings.queueCapacity, this::finish, () -> validator != null, this::prepareRecording);
+        settings.queueCapacity, this::finish, () -> validator != null, this::prepareRecording, settings.batchDelay);
   }
 
   /** The consent decision of this run and the rule that made it. */
@@ -508,6 +513,7 @@ public final class Telemetry implements AutoCloseable {
     Path stateDirectory;
     Duration flushTimeout;
     Duration networkTimeout;
+    Duration batchDelay;
     Outbox.Limits limits;
     long maxSentLogBytes;
     int queueCapacity;
@@ -546,6 +552,7 @@ public final class Telemetry implements AutoCloseable {
     private Path stateDirectory;
     private Duration flushTimeout = Duration.ofMillis(DEFAULT_FLUSH_TIMEOUT_MILLIS);
     private Duration networkTimeout = Duration.ofMillis(DEFAULT_NETWORK_TIMEOUT_MILLIS);
+    private Duration batchDelay = Duration.ofMillis(DEFAULT_BATCH_DELAY_MILLIS);
     private int maxOutboxEvents = DEFAULT_MAX_OUTBOX_EVENTS;
     private long maxOutboxBytes = DEFAULT_MAX_OUTBOX_BYTES;
     private Duration maxOutboxAge = Duration.ofDays(DEFAULT_MAX_OUTBOX_AGE_DAYS);
@@ -618,6 +625,17 @@ public final class Telemetry implements AutoCloseable {
       if (timeout.isZero()) {
         throw new IllegalArgumentException("networkTimeout is zero");
       }
+      return this;
+    }
+
+    /**
+     * How long after {@code build()} the uploader keeps this run's events on disk before it sends
+     * them, when the outbox held nothing from earlier runs; default {@value #DEFAULT_BATCH_DELAY_MILLIS} ms.
+     * A run that ends sooner sends all its events in one request at {@link #close}; zero sends each
+     * event as soon as it is stored.
+     */
+    public Builder batchDelay(Duration delay) {
+      this.batchDelay = checkPositiveOrZero(delay, "batchDelay");
       return this;
     }
 
@@ -712,6 +730,7 @@ public final class Telemetry implements AutoCloseable {
       s.stateDirectory = stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
       s.flushTimeout = flushTimeout;
       s.networkTimeout = networkTimeout;
+      s.batchDelay = batchDelay;
       s.limits = new Outbox.Limits(maxOutboxEvents, maxOutboxBytes, maxOutboxAge);
       s.maxSentLogBytes = maxSentLogBytes;
       s.queueCapacity = queueCapacity;

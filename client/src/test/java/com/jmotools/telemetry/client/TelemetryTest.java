@@ -137,6 +137,35 @@ class TelemetryTest {
   }
 
   @Test
+  void aRunShorterThanTheBatchDelaySendsAllItsEventsInOneRequestAtClose() {
+    Telemetry t = open(builder(env()).projectSetting(true).batchDelay(Duration.ofSeconds(30)));
+    t.record("scan.completed", scanCompleted(1));
+    t.record("scan.completed", scanCompleted(2));
+    // stored at once, sent at close
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.pending().size() == 2);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> collector.count() == 0);
+    t.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2);
+    assertThat(t.stats().uploadAttempts()).isEqualTo(1);
+    assertThat(t.pending()).isEmpty();
+  }
+
+  @Test
+  void whatEarlierRunsLeftIsSentAtOnceWithoutWaitingForTheBatchDelay() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry first = on();
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    assertThat(first.pending()).hasSize(1);
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    Telemetry second = open(builder(env()).projectSetting(true).batchDelay(Duration.ofSeconds(30)));
+    second.record("scan.completed", scanCompleted(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 2);
+    assertThat(numbers(collector.events())).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
   void uploadsInTheBackgroundWithoutWaitingForClose() {
     Telemetry t = on();
     t.record("scan.started", Map.of("mode", "cli", "profile", "fast", "tools", List.of("semgrep", "trivy"),

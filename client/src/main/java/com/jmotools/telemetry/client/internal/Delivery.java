@@ -52,8 +52,15 @@ public final class Delivery {
    * @param dropped events dropped for other reasons
    * @param notBefore the Retry-After time, for {@link Kind#RETRY_LATER}
    * @param error the reason, for {@link Kind#FAILED}
+   * @param more whether entries were left out of this pass (false: it went through every entry it
+   *     listed, so another pass right away would find only what was added meanwhile)
    */
-  public record Pass(Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error) {}
+  public record Pass(Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error, boolean more) {
+    /** A pass that may have left entries out. */
+    public Pass(Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error) {
+      this(kind, delivered, rejected, dropped, notBefore, error, true);
+    }
+  }
 
   private final Outbox outbox;
   private final Uploader uploader;
@@ -98,8 +105,10 @@ public final class Delivery {
     List<byte[]> bodies = new ArrayList<>();
     int dropped = 0;
     int bytes = 2;
+    boolean more = false;
     for (Outbox.Entry entry : entries) {
       if (batch.size() == MAX_BATCH_EVENTS) {
+        more = true;
         break;
       }
       byte[] json = readValid(entry);
@@ -118,6 +127,7 @@ public final class Delivery {
         continue;
       }
       if (bytes + json.length + (batch.isEmpty() ? 0 : 1) > maxBatchBytes) {
+        more = true;
         break;
       }
       bytes += json.length + (batch.isEmpty() ? 0 : 1);
@@ -125,7 +135,7 @@ public final class Delivery {
       bodies.add(json);
     }
     if (batch.isEmpty()) {
-      return new Pass(Kind.PROGRESS, 0, 0, dropped, null, null);
+      return new Pass(Kind.PROGRESS, 0, 0, dropped, null, null, more);
     }
 
     counters.attempt();
@@ -155,7 +165,7 @@ public final class Delivery {
         counters.failure();
         return new Pass(Kind.FAILED, 0, 0, dropped, null, "the collector answered for none of the batch");
       }
-      return new Pass(Kind.PROGRESS, delivered, rejected, dropped, null, null);
+      return new Pass(Kind.PROGRESS, delivered, rejected, dropped, null, null, more || delivered + rejected < batch.size());
     }
     if (result instanceof UploadResult.RetryLater) {
       Instant until = retryAfter.remember(((UploadResult.RetryLater) result).after());
@@ -166,7 +176,7 @@ public final class Delivery {
       batch.forEach(outbox::remove);
       sentLog.append(bodies);
       counters.dropped("http_" + status, batch.size());
-      return new Pass(Kind.PROGRESS, 0, 0, dropped + batch.size(), null, null);
+      return new Pass(Kind.PROGRESS, 0, 0, dropped + batch.size(), null, null, more);
     }
     String reason = ((UploadResult.Failed) result).reason();
     if (!Uploader.ABORTED.equals(reason)) {
@@ -176,6 +186,10 @@ public final class Delivery {
   }
 
   private byte[] readValid(Outbox.Entry entry) {
+    byte[] known = outbox.validated(entry); // validated by this process before it was written
+    if (known != null) {
+      return known;
+    }
     try {
       JsonNode node = Json.MAPPER.readTree(outbox.read(entry));
       ValidationResult r = validator.get().validate(node);

@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +76,11 @@ public final class Outbox {
   private final Limits limits;
   private final Clock clock;
   private final Counters counters;
+  /**
+   * The bytes of the entries this instance wrote after they were validated, by file name, so that
+   * sending them does not read, parse and validate them again (bounded by {@link Limits#maxEvents()}).
+   */
+  private final Map<String, byte[]> validated = new ConcurrentHashMap<>();
 
   public Outbox(Path stateDirectory, Limits limits, Clock clock, Counters counters) {
     this.directory = stateDirectory.resolve(DIRECTORY);
@@ -92,9 +99,49 @@ public final class Outbox {
    * @throws IOException if it cannot be written (nothing is left behind then)
    */
   public void add(String eventId, byte[] json, Instant recordedAt) throws IOException {
+    add(eventId, json, recordedAt, false);
+  }
+
+  /**
+   * Adds an event; when {@code validated}, {@code json} is what the validator produced, and
+   * {@link #validated(Entry)} returns it for this entry as long as this instance has not removed it.
+   *
+   * @throws IOException if it cannot be written (nothing is left behind then)
+   */
+  public void add(String eventId, byte[] json, Instant recordedAt, boolean validated) throws IOException {
     int seq = Math.floorMod(SEQUENCE.getAndIncrement(), 1_000_000);
     String name = String.format("%013d-%06d-%s.json", Math.max(0, recordedAt.toEpochMilli()), seq, eventId);
     AtomicFiles.write(directory.resolve(name), json);
+    if (validated && this.validated.size() < limits.maxEvents()) {
+      this.validated.put(name, json.clone());
+    }
+  }
+
+  /**
+   * The bytes of an entry this instance wrote after validating them ({@link #add(String, byte[], Instant, boolean)}),
+   * or {@code null} for any other entry.
+   */
+  public byte[] validated(Entry entry) {
+    byte[] json = validated.get(entry.file().getFileName().toString());
+    return json == null ? null : json.clone();
+  }
+
+  /**
+   * Whether the directory holds any entry (or what may be one: names are not checked), cheaply: no
+   * sizes are read. {@code false} when it does not exist or cannot be read.
+   */
+  public boolean hasEntries() {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".json") && !name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The entries, oldest first; an empty list when the directory does not exist. */
@@ -138,6 +185,7 @@ public final class Outbox {
 
   /** Removes an entry; quiet when it is already gone. */
   public void remove(Entry entry) {
+    validated.remove(entry.file().getFileName().toString());
     try {
       Files.deleteIfExists(entry.file());
     } catch (IOException | RuntimeException e) {

@@ -62,6 +62,8 @@ public final class OutboxPipeline implements EventSink {
   private final Function<ObjectNode, byte[]> finisher;
   private final BooleanSupplier finisherReady;
   private final Runnable prepare;
+  private final Duration batchDelay;
+  private final long startNanos = System.nanoTime();
 
   private final ReentrantLock persistLock = new ReentrantLock();
   private int writtenSinceTrim; // guarded by persistLock
@@ -83,10 +85,18 @@ public final class OutboxPipeline implements EventSink {
    *     (returns {@code null}, having counted why, when it is invalid)
    * @param finisherReady whether the finisher can run without waiting (the catalog is loaded)
    * @param prepare run first by the worker: loads what recording needs, off the host's thread
+   * @param batchDelay how long after the start the worker keeps this run's events on disk before
+   *     it sends them, when earlier runs left nothing to send: a run shorter than that sends all its
+   *     events in one request at {@link #close}, instead of one request per event during the run
+   *     and another at the end (zero: send each event as soon as it is written)
    */
   public OutboxPipeline(Outbox outbox, Delivery delivery, UploadLock uploadLock, Uploader uploader, Counters counters,
       Clock clock, Sleeper sleeper, Random random, Backoff backoff, Duration networkTimeout, int queueCapacity,
-      Function<ObjectNode, byte[]> finisher, BooleanSupplier finisherReady, Runnable prepare) {
+      Function<ObjectNode, byte[]> finisher, BooleanSupplier finisherReady, Runnable prepare, Duration batchDelay) {
+    this.batchDelay = Objects.requireNonNull(batchDelay, "batchDelay");
+    if (batchDelay.isNegative()) {
+      throw new IllegalArgumentException("batchDelay is negative: " + batchDelay);
+    }
     this.finisher = Objects.requireNonNull(finisher, "finisher");
     this.finisherReady = Objects.requireNonNull(finisherReady, "finisherReady");
     this.prepare = Objects.requireNonNull(prepare, "prepare");
@@ -140,6 +150,11 @@ public final class OutboxPipeline implements EventSink {
    *     it is sent (the delivery re-validates every entry, so nothing unchecked leaves the machine)
    */
   void persistQueued(boolean mayWait) {
+    persistQueued(mayWait, true);
+  }
+
+  /** As {@link #persistQueued(boolean)}; {@code trimAtClose} false when the caller trims right after. */
+  private void persistQueued(boolean mayWait, boolean trimAtClose) {
     persistLock.lock();
     try {
       QueuedEvent e;
@@ -149,7 +164,7 @@ public final class OutboxPipeline implements EventSink {
       }
       // listing the outbox costs a stat per entry: trim every TRIM_EVERY writes (and at close);
       // the holder of the upload lock also trims before every batch it sends
-      if (writtenSinceTrim >= TRIM_EVERY || (closing && writtenSinceTrim > 0)) {
+      if (writtenSinceTrim >= TRIM_EVERY || (closing && trimAtClose && writtenSinceTrim > 0)) {
         writtenSinceTrim = 0;
         trimQuietly();
       }
@@ -172,17 +187,19 @@ public final class OutboxPipeline implements EventSink {
   private void write(QueuedEvent e, boolean mayWait) {
     try {
       byte[] json;
+      boolean validated = true;
       if (e.json() != null) {
         json = e.json();
       } else if (mayWait || finisherReady.getAsBoolean()) {
         json = finisher.apply(e.unvalidated());
       } else {
         json = JsonTrees.toBytes(e.unvalidated());
+        validated = false;
       }
       if (json == null) {
         return; // invalid: counted by the finisher
       }
-      outbox.add(e.eventId(), json, e.recordedAt());
+      outbox.add(e.eventId(), json, e.recordedAt(), validated);
     } catch (IOException | RuntimeException ex) {
       counters.dropped("outbox_unwritable", 1);
     }
@@ -236,9 +253,20 @@ public final class OutboxPipeline implements EventSink {
     int failures = 0;
     boolean gaveUp = false;
     Instant notBefore = null;
+    // what earlier runs left goes at once; this run's own events wait (on disk) for close or the delay
+    boolean holding = !batchDelay.isZero() && !closing && !outbox.hasEntries();
+    long holdUntil = startNanos + batchDelay.toNanos();
     while (!closing) {
       try {
         persistQueued(true);
+        if (holding) {
+          long left = holdUntil - System.nanoTime();
+          if (left > 0) {
+            await(Duration.ofNanos(left));
+            continue;
+          }
+          holding = false;
+        }
         if (gaveUp) {
           await(null);
           continue;
@@ -288,23 +316,25 @@ public final class OutboxPipeline implements EventSink {
 
   /** At close: send what is left until the outbox is empty, the deadline passes, or the collector says wait. */
   private void finalFlush() throws InterruptedException {
-    persistQueued(true);
+    // the delivery trims the outbox before it sends: trim here only if it does not get that far
+    persistQueued(true, false);
     while (true) {
       long left = closeDeadlineNanos - System.nanoTime();
       if (left <= 0) {
+        persistQueued(true, true);
         return;
       }
       Optional<UploadLock.Held> held = uploadLock.acquire(closeDeadlineNanos, sleeper);
       if (held.isEmpty()) {
-        return;
+        return; // the holder trims before its next batch
       }
       Delivery.Pass pass;
       try (UploadLock.Held h = held.get()) {
         Duration remaining = Duration.ofNanos(closeDeadlineNanos - System.nanoTime());
         pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
       }
-      if (pass.kind() != Delivery.Kind.PROGRESS) {
-        return;
+      if (pass.kind() != Delivery.Kind.PROGRESS || !pass.more()) {
+        return; // done, or what is left waits for the next run
       }
     }
   }

@@ -50,6 +50,32 @@ class OutboxTest {
   }
 
   @Test
+  void keepsTheBytesOfWhatItWroteValidatedUntilItRemovesThem() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    o.add(UUID.randomUUID().toString(), event(1, 0), NOW.minusSeconds(2), true);
+    o.add(UUID.randomUUID().toString(), event(2, 0), NOW.minusSeconds(1), false);
+    java.util.List<Outbox.Entry> entries = o.list();
+    assertThat(o.validated(entries.get(0))).isEqualTo(event(1, 0));
+    assertThat(o.validated(entries.get(1))).as("not validated when written").isNull();
+    // another instance (another process) knows none of them
+    assertThat(outbox(100, 1 << 20, Duration.ofDays(30)).validated(entries.get(0))).isNull();
+    o.remove(entries.get(0));
+    assertThat(o.validated(entries.get(0))).isNull();
+  }
+
+  @Test
+  void hasEntriesIgnoresTempAndForeignFiles() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    assertThat(o.hasEntries()).isFalse();
+    Files.createDirectories(o.directory());
+    Files.writeString(o.directory().resolve("notes.txt"), "mine");
+    Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "123-x.json"), "{");
+    assertThat(o.hasEntries()).isFalse();
+    o.add(UUID.randomUUID().toString(), event(1, 0), NOW);
+    assertThat(o.hasEntries()).isTrue();
+  }
+
+  @Test
   void anAbsentDirectoryIsAnEmptyOutboxAndIsNotCreatedByReading() {
     Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
     assertThat(o.list()).isEmpty();
