@@ -67,6 +67,7 @@ public final class OutboxPipeline implements EventSink {
 
   private final ReentrantLock persistLock = new ReentrantLock();
   private int writtenSinceTrim; // guarded by persistLock
+  private volatile int written; // events this pipeline wrote to the outbox
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled;
@@ -200,6 +201,7 @@ public final class OutboxPipeline implements EventSink {
         return; // invalid: counted by the finisher
       }
       outbox.add(e.eventId(), json, e.recordedAt(), validated);
+      written++; // under persistLock
     } catch (IOException | RuntimeException ex) {
       counters.dropped("outbox_unwritable", 1);
     }
@@ -255,11 +257,18 @@ public final class OutboxPipeline implements EventSink {
     Instant notBefore = null;
     // what earlier runs left goes at once; this run's own events wait (on disk) for close or the delay
     boolean holding = !batchDelay.isZero() && !closing && !outbox.hasEntries();
+    boolean aheadDone = false;
     long holdUntil = startNanos + batchDelay.toNanos();
     while (!closing) {
       try {
         persistQueued(true);
         if (holding) {
+          if (!aheadDone && written > 0) {
+            // a batch will go at close at the latest: get ready for it now, while the host works
+            aheadDone = true;
+            prepareFirstBatch();
+            continue; // events may have come meanwhile
+          }
           long left = holdUntil - System.nanoTime();
           if (left > 0) {
             await(Duration.ofNanos(left));
@@ -311,6 +320,22 @@ public final class OutboxPipeline implements EventSink {
         // a bug must not reach the host; the outbox keeps the events for the next run
         await(Duration.ofSeconds(1));
       }
+    }
+  }
+
+  /**
+   * Warms what the first batch runs (a trim under the upload lock) and connects to the collector,
+   * so that a batch sent at close pays for neither. The lock is not held while connecting.
+   */
+  private void prepareFirstBatch() {
+    Optional<UploadLock.Held> held = uploadLock.tryAcquire();
+    if (held.isPresent()) {
+      try (UploadLock.Held h = held.get()) {
+        delivery.prepareFirstBatch();
+      }
+    }
+    if (!closing) {
+      delivery.connectAhead(networkTimeout);
     }
   }
 
@@ -397,6 +422,7 @@ public final class OutboxPipeline implements EventSink {
     persistQueued(false);
     closeDeadlineNanos = deadline;
     closing = true;
+    uploader.stopConnectingAhead(); // the worker is wanted for the final batch now
     signal();
     try {
       if (!workerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
