@@ -53,6 +53,20 @@ class BenchmarkSmokeTest {
     assertThat(output).contains("medians of 1 runs").contains("batched / raw sqlite3").contains("single / trivial server").doesNotContain("fewer rows");
   }
 
+  @Test
+  void storeRateHarnessRuns() throws Exception {
+    Path program = Paths.get(System.getProperty("jmo.repo.root", "..")).resolve("bench/collector/StoreRate.java");
+    assertThat(program).exists();
+    Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dlogback.configurationFile=" + CollectorProcess.productionLogbackConfig(),
+        "-cp", System.getProperty("java.class.path"), program.toString(), "6000", "1000")
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("store ").contains("store+unique-index").contains("ordered-ids").contains("events/s overall");
+  }
+
   private static boolean onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (Files.isExecutable(Paths.get(dir, name))) {
