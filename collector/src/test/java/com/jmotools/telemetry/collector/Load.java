@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -25,6 +26,8 @@ final class Load implements AutoCloseable {
 
   final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   final Set<String> sent = ConcurrentHashMap.newKeySet();
+  /** Every event sent, to send again (a client whose acknowledgement was lost retries). */
+  final List<ObjectNode> sentEvents = Collections.synchronizedList(new ArrayList<>());
   final AtomicLong acceptedCount = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -47,6 +50,7 @@ final class Load implements AutoCloseable {
             batch.add(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()));
           }
           batch.forEach(e -> sent.add(e.get("event_id").asText()));
+          sentEvents.addAll(batch);
           String body = TestEvents.array(batch);
           for (int port : ports) {
             post(http, port, body);
