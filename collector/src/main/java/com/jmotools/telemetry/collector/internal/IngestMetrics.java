@@ -34,8 +34,10 @@ public final class IngestMetrics {
     commitFailures = Counter.builder("jmo_commit_failures").description("Batches whose transaction failed").register(registry);
     batchSize = DistributionSummary.builder("jmo_commit_batch_events").description("Events per committed transaction")
         .publishPercentiles(0.5, 0.99).register(registry);
+    // Buckets, not client-side percentiles: this is recorded on every request, and a histogram is
+    // a few counter increments (and can be summed across collectors).
     requestSize = DistributionSummary.builder("jmo_request_events").description("Events per ingest request")
-        .publishPercentiles(0.5, 0.99).register(registry);
+        .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100).register(registry);
     commitLatency = Timer.builder("jmo_commit_latency").description("Time to store and commit one batch")
         .publishPercentiles(0.5, 0.99).register(registry);
   }
