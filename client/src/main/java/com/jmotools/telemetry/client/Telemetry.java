@@ -1,6 +1,5 @@
 package com.jmotools.telemetry.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -187,11 +186,7 @@ public final class Telemetry implements AutoCloseable {
   /** Loads the catalog and warms the JSON writer; run by the uploader thread, off the host's. */
   private void prepareRecording() {
     validator();
-    try {
-      Json.MAPPER.writeValueAsBytes(JsonNodeFactory.instance.objectNode());
-    } catch (JsonProcessingException e) {
-      // warming only
-    }
+    JsonTrees.toBytes(JsonNodeFactory.instance.objectNode());
   }
 
   private EventValidator validator() {
@@ -344,10 +339,10 @@ public final class Telemetry implements AutoCloseable {
         }
         return null;
       }
-      byte[] json = Json.MAPPER.writeValueAsBytes(JsonTrees.wire(result.event()));
+      byte[] json = JsonTrees.toBytes(JsonTrees.wire(result.event()));
       counters.recorded();
       return json;
-    } catch (JsonProcessingException | RuntimeException e) {
+    } catch (RuntimeException e) {
       counters.dropped("internal_error", 1);
       return null;
     }

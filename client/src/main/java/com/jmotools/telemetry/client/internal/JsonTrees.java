@@ -139,8 +139,14 @@ public final class JsonTrees {
       g.writeString(n.textValue());
     } else if (n.isBoolean()) {
       g.writeBoolean(n.booleanValue());
+    } else if (n.isInt()) {
+      g.writeNumber(n.intValue());
+    } else if (n.isLong()) {
+      g.writeNumber(n.longValue());
     } else if (n.isIntegralNumber()) {
       g.writeNumber(n.bigIntegerValue());
+    } else if (n.isDouble() || n.isFloat()) {
+      g.writeNumber(n.doubleValue()); // as data binding writes them
     } else if (n.isNumber()) {
       g.writeNumber(n.decimalValue());
     } else {
