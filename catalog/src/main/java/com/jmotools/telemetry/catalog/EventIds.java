@@ -9,19 +9,26 @@ import java.util.UUID;
 /**
  * Makes event ids: UUID version 7 whose time field is cut to the hour.
  *
- * <p>Ids then sort by hour, which keeps the collector's unique index cheap (inserts land on a few
- * hot pages), and reveal no more about time than the hour the collector stores anyway. The other
- * 74 bits are random, so ids of one hour do not collide in practice.
+ * <p>Ids then sort by hour, which lets the collector keep the ids of recent hours apart from older
+ * ones, and reveal no more about time than the hour the collector stores anyway. The other 74 bits
+ * are random, so ids of one hour do not collide in practice.
  */
 public final class EventIds {
 
-  private static final Random RANDOM = new SecureRandom();
-
   private EventIds() {}
+
+  /**
+   * The default source of randomness, made on first use only: a short-lived host that passes its
+   * own {@link Random} does not pay for seeding a {@link SecureRandom} (35 classes of the security
+   * providers and a read of the system's entropy).
+   */
+  private static final class DefaultRandom {
+    static final Random INSTANCE = new SecureRandom();
+  }
 
   /** A new event id for an event that happened at {@code time}. */
   public static UUID newId(Instant time) {
-    return newId(time, RANDOM);
+    return newId(time, DefaultRandom.INSTANCE);
   }
 
   /** As {@link #newId(Instant)}, with the given source of randomness. */
