@@ -368,7 +368,9 @@ class TelemetryTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
     collector.retryAfter(Duration.ofSeconds(30));
     collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
-    Telemetry first = open(builder(env()).projectSetting(true).clock(clock));
+    // no batch delay, so no connecting ahead: the request counts below are the batches alone
+    // (aCollectorThatAsksToWaitWhenConnectedAheadGetsNoEventBeforeThen covers the other case)
+    Telemetry first = open(builder(env()).projectSetting(true).clock(clock).batchDelay(Duration.ZERO));
     first.record("scan.completed", scanCompleted(1));
     first.close();
     assertThat(collector.requests()).isEqualTo(1);
@@ -376,7 +378,7 @@ class TelemetryTest {
 
     collector.mode(RecordingCollector.Mode.NORMAL);
     clock.advance(Duration.ofSeconds(10));
-    Telemetry second = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry second = open(builder(env()).projectSetting(true).clock(clock).batchDelay(Duration.ZERO));
     second.record("scan.completed", scanCompleted(2));
     FlushResult waiting = second.flushNow(Duration.ofSeconds(1));
     assertThat(waiting.retryAfter()).contains(Instant.parse("2026-11-27T10:15:30Z"));

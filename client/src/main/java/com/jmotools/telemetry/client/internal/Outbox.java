@@ -220,7 +220,10 @@ public final class Outbox {
         kept.add(e);
       }
     }
-    long bytes = kept.stream().mapToLong(Entry::size).sum();
+    long bytes = 0;
+    for (Entry e : kept) {
+      bytes += e.size();
+    }
     int i = 0;
     while (kept.size() - i > limits.maxEvents()) {
       Entry e = kept.get(i++);
@@ -241,8 +244,12 @@ public final class Outbox {
     if (!Files.isDirectory(directory)) {
       return;
     }
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, AtomicFiles.TEMP_PREFIX + "*")) {
+    // a plain prefix test: a glob filter would compile a regular expression on every run
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path p : stream) {
+        if (!p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
+          continue;
+        }
         try {
           FileTime t = Files.getLastModifiedTime(p);
           if (t.toInstant().isBefore(now.minus(STALE_TEMP))) {
