@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.Catalog;
+import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.EventValidator;
 import com.jmotools.telemetry.catalog.Platforms;
 import com.jmotools.telemetry.catalog.ValidationResult;
@@ -12,7 +13,6 @@ import com.jmotools.telemetry.client.internal.Backoff;
 import com.jmotools.telemetry.client.internal.ConsentDecider;
 import com.jmotools.telemetry.client.internal.Counters;
 import com.jmotools.telemetry.client.internal.DebugSink;
-import com.jmotools.telemetry.client.internal.EventIdFactory;
 import com.jmotools.telemetry.client.internal.Delivery;
 import com.jmotools.telemetry.client.internal.EventSink;
 import com.jmotools.telemetry.client.internal.HttpUploader;
@@ -302,7 +302,7 @@ public final class Telemetry implements AutoCloseable {
     }
     try {
       Instant now = settings.clock.instant();
-      UUID eventId = EventIdFactory.newId(now, settings.random()); // as EventIds.newId, without its SecureRandom
+      UUID eventId = EventIds.newId(now, settings.random());
       ObjectNode node = JsonNodeFactory.instance.objectNode();
       node.put("event", event);
       node.put("version", settings.hostVersion);
