@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which event ids a SQLite database already holds, so that each event is stored once without a
@@ -42,6 +44,8 @@ import java.util.UUID;
  * lock for it: {@link WriterLock}), from one thread: the collector's single writer.
  */
 final class SqliteEventIds {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteEventIds.class);
 
   /** Memory per id held, at worst, for the budget: a slot of 16 bytes in a table at most 1/3 full. */
   static final int BYTES_PER_ID = 48;
@@ -93,8 +97,13 @@ final class SqliteEventIds {
         }
       }
       long hour = largest;
+      int size = partitions.get(hour).size();
+      long start = System.nanoTime();
       inTransaction(c, () -> copyHourToTable(c, hour));
       spill(hour);
+      LOG.info("the event ids of hour {} ({}) exceed the memory budget of {} ids: moved to event_ids in {} ms;"
+          + " that hour's events are checked there from now on (a larger heap keeps more in memory)",
+          Instant.ofEpochMilli(hour), size, budgetIds, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
@@ -135,9 +144,10 @@ final class SqliteEventIds {
       loadOpenFrom(c);
       UUID id = UUID.fromString(eventId);
       long partition = partitionOf(id);
-      boolean inMemory = partition != NO_PARTITION && partition >= openFrom && !spilled.contains(partition);
+      boolean inMemory = partition != NO_PARTITION && partition >= openFrom && !spilled.contains(partition)
+          && loaded(c, partition);
       boolean stored = inMemory
-          ? partition(c, partition).contains(id.getMostSignificantBits(), id.getLeastSignificantBits())
+          ? partitions.get(partition).contains(id.getMostSignificantBits(), id.getLeastSignificantBits())
           : tableHolds(c, eventId);
       if (stored) {
         return false;
@@ -215,12 +225,36 @@ final class SqliteEventIds {
     return millis - Math.floorMod(millis, HOUR_MILLIS);
   }
 
-  private UuidSet partition(Connection c, long hour) throws SQLException {
-    UuidSet set = partitions.get(hour);
-    if (set != null) {
-      return set;
+  /**
+   * Whether the partition of {@code hour} is in memory, loading it first if need be. An hour with
+   * more rows than the budget leaves room for is spilled instead, without being read into memory:
+   * after a restart in a very busy hour, the writer does not read millions of ids only to move them.
+   */
+  private boolean loaded(Connection c, long hour) throws SQLException {
+    if (partitions.containsKey(hour)) {
+      return true;
     }
-    set = new UuidSet();
+    long rows;
+    try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM events WHERE timestamp = ?")) {
+      count.setString(1, Instant.ofEpochMilli(hour).toString());
+      try (ResultSet r = count.executeQuery()) {
+        r.next();
+        rows = r.getLong(1);
+      }
+    }
+    if (held + rows > budgetIds) {
+      copyHourToTable(c, hour); // in the caller's transaction: undone with it, and reset() forgets the mark
+      spill(hour);
+      LOG.info("the event ids of hour {} ({} rows) do not fit the memory budget of {} ids: they are checked"
+          + " in event_ids (a larger heap keeps more in memory)", Instant.ofEpochMilli(hour), rows, budgetIds);
+      return false;
+    }
+    load(c, hour);
+    return true;
+  }
+
+  private void load(Connection c, long hour) throws SQLException {
+    UuidSet set = new UuidSet();
     // The rows of the hour hold its regular ids; event_ids holds the others (and, after a
     // spill, all of them). Text order of lower-case UUIDs is the order of their first 48 bits.
     try (PreparedStatement rows = c.prepareStatement(
@@ -236,7 +270,6 @@ final class SqliteEventIds {
     }
     partitions.put(hour, set);
     held += set.size();
-    return set;
   }
 
   private static void addAll(UuidSet set, PreparedStatement query, long hour) throws SQLException {
