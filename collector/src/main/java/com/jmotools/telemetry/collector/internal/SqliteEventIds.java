@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.collector.internal;
 
+import com.jmotools.telemetry.catalog.EventIds;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,7 +100,7 @@ final class SqliteEventIds {
       long hour = largest;
       int size = partitions.get(hour).size();
       long start = System.nanoTime();
-      inTransaction(c, () -> copyHourToTable(c, hour));
+      inTransaction(c, () -> copyToTable(c, hour, hour + HOUR_MILLIS));
       spill(hour);
       LOG.info("the event ids of hour {} ({}) exceed the memory budget of {} ids: moved to event_ids in {} ms;"
           + " that hour's events are checked there from now on (a larger heap keeps more in memory)",
@@ -218,11 +219,8 @@ final class SqliteEventIds {
 
   /** The hour in a UUID v7's first 48 bits (epoch milliseconds), or NO_PARTITION for another UUID. */
   static long partitionOf(UUID id) {
-    if (id.version() != 7) {
-      return NO_PARTITION;
-    }
-    long millis = id.getMostSignificantBits() >>> 16;
-    return millis - Math.floorMod(millis, HOUR_MILLIS);
+    Instant time = EventIds.hourOf(id);
+    return time == null ? NO_PARTITION : time.truncatedTo(ChronoUnit.HOURS).toEpochMilli();
   }
 
   /**
@@ -243,7 +241,7 @@ final class SqliteEventIds {
       }
     }
     if (held + rows > budgetIds) {
-      copyHourToTable(c, hour); // in the caller's transaction: undone with it, and reset() forgets the mark
+      copyToTable(c, hour, hour + HOUR_MILLIS); // in the caller's transaction: undone with it, and reset() forgets the mark
       spill(hour);
       LOG.info("the event ids of hour {} ({} rows) do not fit the memory budget of {} ids: they are checked"
           + " in event_ids (a larger heap keeps more in memory)", Instant.ofEpochMilli(hour), rows, budgetIds);
@@ -321,13 +319,8 @@ final class SqliteEventIds {
   private void seal(Connection c, long target) throws SQLException {
     long from = openFrom;
     inTransaction(c, () -> {
-      try (PreparedStatement copy = c.prepareStatement("INSERT OR IGNORE INTO event_ids (event_id, timestamp)"
-          + " SELECT event_id, timestamp FROM events WHERE timestamp >= ? AND timestamp < ? AND event_id IS NOT NULL"
-          + " ORDER BY event_id");
-          PreparedStatement move = c.prepareStatement("UPDATE event_id_state SET open_from = ?")) {
-        copy.setString(1, Instant.ofEpochMilli(from).toString());
-        copy.setString(2, Instant.ofEpochMilli(target).toString());
-        copy.executeUpdate();
+      copyToTable(c, from, target);
+      try (PreparedStatement move = c.prepareStatement("UPDATE event_id_state SET open_from = ?")) {
         move.setString(1, Instant.ofEpochMilli(target).toString());
         move.executeUpdate();
       }
@@ -343,10 +336,13 @@ final class SqliteEventIds {
     spilled.removeIf(hour -> hour < target);
   }
 
-  private static void copyHourToTable(Connection c, long hour) throws SQLException {
+  /** Copies the ids of the rows of the hours from {@code from} to before {@code to} into event_ids, in id order. */
+  private static void copyToTable(Connection c, long from, long to) throws SQLException {
     try (PreparedStatement copy = c.prepareStatement("INSERT OR IGNORE INTO event_ids (event_id, timestamp)"
-        + " SELECT event_id, timestamp FROM events WHERE timestamp = ? AND event_id IS NOT NULL ORDER BY event_id")) {
-      copy.setString(1, Instant.ofEpochMilli(hour).toString());
+        + " SELECT event_id, timestamp FROM events WHERE timestamp >= ? AND timestamp < ? AND event_id IS NOT NULL"
+        + " ORDER BY event_id")) {
+      copy.setString(1, Instant.ofEpochMilli(from).toString());
+      copy.setString(2, Instant.ofEpochMilli(to).toString());
       copy.executeUpdate();
     }
   }
