@@ -320,7 +320,7 @@ public final class EventValidator {
   }
 
   /** Whether {@code text} is a UUID in the 8-4-4-4-12 form of ASCII hex digits, in either case. */
-  static boolean isUuidText(String text) {
+  public static boolean isUuidText(String text) {
     if (text.length() != 36) {
       return false;
     }

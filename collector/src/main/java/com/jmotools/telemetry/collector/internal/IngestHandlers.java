@@ -496,7 +496,7 @@ public final class IngestHandlers {
   }
 
   private static UUID parseUuid(String text) {
-    if (text.length() != 36 || !text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+    if (!EventValidator.isUuidText(text)) {
       return null;
     }
     return UUID.fromString(text);
