@@ -32,6 +32,10 @@ import picocli.CommandLine.Spec;
     footer = ExitCodes.HELP)
 final class TelemetryCommand implements Callable<Integer> {
 
+  /** When queued events leave (TelemetrySession.SHORT_RUN and MAX_WAIT). */
+  static final String WHEN_WAITING_ARE_SENT =
+      " (sent by the next scan that lasts 1 s or more, by any run once the oldest is an hour old, or now by jmo telemetry flush)";
+
   @Spec
   CommandSpec spec;
 
@@ -83,7 +87,8 @@ final class TelemetryCommand implements Callable<Integer> {
       out.println("  collector: " + t.endpoint() + (t.endpointValid() ? "" : " (not a valid URL: events wait in the outbox)"));
       out.println("  anonymous id: " + t.anonymousId().map(Object::toString).orElse("none yet"));
       out.println("  state directory: " + t.stateDirectory());
-      out.println("  events waiting to be sent: " + t.pending().size());
+      int waiting = t.pending().size();
+      out.println("  events waiting to be sent: " + waiting + (waiting == 0 ? "" : WHEN_WAITING_ARE_SENT));
       out.println("Switch off: jmo telemetry disable (or JMO_TELEMETRY_DISABLE=1). See what is sent: jmo telemetry show.");
       return ExitCodes.OK;
     }
@@ -150,7 +155,7 @@ final class TelemetryCommand implements Callable<Integer> {
     @Override
     int run(Telemetry t, PrintWriter out) {
       List<JsonNode> pending = t.pending();
-      out.println("# waiting to be sent (" + pending.size() + ")");
+      out.println("# waiting to be sent (" + pending.size() + ")" + (pending.isEmpty() ? "" : WHEN_WAITING_ARE_SENT));
       pending.forEach(out::println);
       List<JsonNode> sent = t.sent();
       out.println("# sent (" + sent.size() + ", most recent last)");

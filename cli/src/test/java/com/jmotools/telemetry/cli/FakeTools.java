@@ -9,7 +9,12 @@ final class FakeTools {
 
   /** semgrep: writes {@code n} SARIF results (HIGH = error) to --output and exits 1 ("findings"). */
   static void semgrepFinds(CliFixture f, int n) {
-    f.tool("semgrep", "out=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; shift; done\n"
+    semgrepFindsAfter(f, n, "0");
+  }
+
+  /** semgrep as {@link #semgrepFinds}, after sleeping {@code seconds}. */
+  static void semgrepFindsAfter(CliFixture f, int n, String seconds) {
+    f.tool("semgrep", "sleep " + seconds + "\nout=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; shift; done\n"
         + "cat > \"$out\" <<'JSON'\n" + CliFixture.sarif(n, "error") + "\nJSON\nexit 1");
   }
 

@@ -161,6 +161,27 @@ class ScanEndToEndTest {
   }
 
   @Test
+  void aShortScanLeavesItsEventsWaitingAndTheNextLongerScanSendsThemWithItsOwn() throws Exception {
+    userEnabled();
+    FakeTools.semgrepFinds(f, 1);
+    f.repo("app", "a.py", "x = 1\n");
+
+    CliFixture.Run quick = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    assertThat(quick.code()).as(quick.toString()).isZero();
+    assertThat(collector.requests()).as("a scan shorter than 1 s stays off the network").isZero();
+    assertThat(f.jmo("telemetry", "status").out()).contains("events waiting to be sent: 2");
+
+    FakeTools.semgrepFindsAfter(f, 1, "1.5");
+    CliFixture.Run longer = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    assertThat(longer.code()).as(longer.toString()).isZero();
+    // the longer scan sent them itself, once it had lasted 1 s (no jmo telemetry flush)
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() >= 3);
+    f.awaitDelivered(() -> collector.count() == 4);
+    assertThat(events("scan.started")).hasSize(2);
+    assertThat(events("scan.completed")).hasSize(2);
+  }
+
+  @Test
   void strictRefusesAMissingToolBeforeScanningAndSendsNothing() {
     userEnabled();
     f.repo("app");

@@ -95,11 +95,6 @@ public final class Telemetry implements AutoCloseable {
   public static final int DEFAULT_MAX_OUTBOX_AGE_DAYS = 30;
   /** The bound of {@code sent.jsonl}: {@value} bytes (256 KiB). */
   public static final long DEFAULT_MAX_SENT_LOG_BYTES = 256 * 1024;
-  /**
-   * How long a run keeps its own events on disk before sending them, when earlier runs left none:
-   * {@value} ms. A shorter run sends them all in one request at {@link #close}.
-   */
-  public static final long DEFAULT_BATCH_DELAY_MILLIS = 1000;
   /** The most events held in memory between {@link #record} and the outbox: {@value}. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
   /** The first backoff wait after a network error: {@value} ms (doubling, with jitter). */
@@ -212,7 +207,8 @@ public final class Telemetry implements AutoCloseable {
     Uploader uploader = uploader();
     return new OutboxPipeline(outbox, newDelivery(outbox, uploader), new UploadLock(settings.stateDirectory), uploader,
         counters, settings.clock, settings.sleeper, settings.random(), settings.backoff, settings.networkTimeout,
-        settings.queueCapacity, this::finish, () -> validator != null, this::prepareRecording, settings.batchDelay);
+        settings.queueCapacity, this::finish, () -> validator != null, this::prepareRecording, settings.shortRun,
+        settings.maxWait, settings.limits.maxEvents());
   }
 
   /** The consent decision of this run and the rule that made it. */
@@ -508,7 +504,8 @@ public final class Telemetry implements AutoCloseable {
     Path stateDirectory;
     Duration flushTimeout;
     Duration networkTimeout;
-    Duration batchDelay;
+    Duration shortRun;
+    Duration maxWait;
     Outbox.Limits limits;
     long maxSentLogBytes;
     int queueCapacity;
@@ -547,7 +544,8 @@ public final class Telemetry implements AutoCloseable {
     private Path stateDirectory;
     private Duration flushTimeout = Duration.ofMillis(DEFAULT_FLUSH_TIMEOUT_MILLIS);
     private Duration networkTimeout = Duration.ofMillis(DEFAULT_NETWORK_TIMEOUT_MILLIS);
-    private Duration batchDelay = Duration.ofMillis(DEFAULT_BATCH_DELAY_MILLIS);
+    private Duration shortRun = Duration.ZERO;
+    private Duration maxWait = Duration.ZERO;
     private int maxOutboxEvents = DEFAULT_MAX_OUTBOX_EVENTS;
     private long maxOutboxBytes = DEFAULT_MAX_OUTBOX_BYTES;
     private Duration maxOutboxAge = Duration.ofDays(DEFAULT_MAX_OUTBOX_AGE_DAYS);
@@ -624,13 +622,23 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /**
-     * How long after {@code build()} the uploader keeps this run's events on disk before it sends
-     * them, when the outbox held nothing from earlier runs; default {@value #DEFAULT_BATCH_DELAY_MILLIS} ms.
-     * A run that ends sooner sends all its events in one request at {@link #close}; zero sends each
-     * event as soon as it is stored.
+     * Keeps short runs off the network; default off (zero): every run sends each event as soon as
+     * it is stored and delivers the rest at {@link #close}, within the flush timeout.
+     *
+     * <p>With {@code shortRun} above zero, events are still stored at once, but a run sends
+     * nothing until it has lasted {@code shortRun} after {@code build()}; a run that closes sooner
+     * does not wait at {@link #close} at all, and its events stay in the outbox for a later run:
+     * the next one that lasts {@code shortRun}, or the first one to start when the oldest waiting
+     * event is {@code maxWait} old (or the outbox is a quarter full), which sends at once. For a
+     * CLI whose quick runs would otherwise spend a large share of their time on the network at exit.
      */
-    public Builder batchDelay(Duration delay) {
-      this.batchDelay = checkPositiveOrZero(delay, "batchDelay");
+    public Builder deferShortRuns(Duration shortRun, Duration maxWait) {
+      this.shortRun = checkPositiveOrZero(shortRun, "shortRun");
+      Objects.requireNonNull(maxWait, "maxWait");
+      if (maxWait.isNegative() || maxWait.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("maxWait is not within 0..1 day: " + maxWait);
+      }
+      this.maxWait = maxWait;
       return this;
     }
 
@@ -725,7 +733,8 @@ public final class Telemetry implements AutoCloseable {
       s.stateDirectory = stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
       s.flushTimeout = flushTimeout;
       s.networkTimeout = networkTimeout;
-      s.batchDelay = batchDelay;
+      s.shortRun = shortRun;
+      s.maxWait = maxWait;
       s.limits = new Outbox.Limits(maxOutboxEvents, maxOutboxBytes, maxOutboxAge);
       s.maxSentLogBytes = maxSentLogBytes;
       s.queueCapacity = queueCapacity;

@@ -136,57 +136,86 @@ class TelemetryTest {
     assertThat(t.stats().delivered()).isEqualTo(1);
   }
 
+  /** A client that keeps runs shorter than {@code shortRun} off the network (jmo's policy). */
+  private Telemetry deferring(Duration shortRun, MutableClock clock) {
+    return open(builder(env()).projectSetting(true).clock(clock).flushTimeout(Duration.ofSeconds(5))
+        .deferShortRuns(shortRun, Duration.ofHours(1)));
+  }
+
   @Test
-  void aRunShorterThanTheBatchDelaySendsAllItsEventsInOneRequestAtClose() {
-    Telemetry t = open(builder(env()).projectSetting(true).batchDelay(Duration.ofSeconds(30)));
+  void aShortRunStoresItsEventsButSendsNothingAndDoesNotWaitAtClose() {
+    // a collector that never answers: had close() tried to deliver, it would take the flush timeout
+    collector.mode(RecordingCollector.Mode.HANG);
+    Telemetry t = deferring(Duration.ofSeconds(30), new MutableClock(Instant.parse("2026-11-27T10:15:00Z")));
+    t.record("scan.started", Map.of("mode", "cli", "profile", "fast", "tools", List.of("semgrep"),
+        "target_types", Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0)));
     t.record("scan.completed", scanCompleted(1));
-    t.record("scan.completed", scanCompleted(2));
-    // stored at once, sent at close
-    await().atMost(Duration.ofSeconds(10)).until(() -> t.pending().size() == 2);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> collector.count() == 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.pending().size() == 2); // stored at once
+    long start = System.nanoTime();
     t.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(collector.requests()).isZero();
+    assertThat(t.pending()).hasSize(2);
+    assertThat(t.stats().uploadAttempts()).isZero();
+  }
+
+  @Test
+  void aRunThatLastsTheShortRunSendsWhatWaitsInTheBackgroundThenTheRestAtClose() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
+    Telemetry shortRun = deferring(Duration.ofSeconds(30), clock);
+    shortRun.record("scan.completed", scanCompleted(1));
+    shortRun.close();
+    assertThat(collector.requests()).isZero();
+
+    Telemetry longRun = deferring(Duration.ofMillis(300), clock);
+    longRun.record("scan.completed", scanCompleted(2));
+    // nothing before the run has lasted 300 ms, then both runs' events, without close
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 2);
     assertThat(numbers(collector.events())).containsExactly(1, 2);
-    assertThat(t.stats().uploadAttempts()).isEqualTo(1);
-    assertThat(t.pending()).isEmpty();
+    longRun.record("scan.completed", scanCompleted(3));
+    longRun.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2, 3);
+    assertThat(longRun.pending()).isEmpty();
   }
 
   @Test
-  void duringTheBatchDelayItConnectsAheadWithoutSendingAnEvent() {
-    Telemetry t = open(builder(env()).projectSetting(true).batchDelay(Duration.ofSeconds(30)));
-    t.record("scan.completed", scanCompleted(1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() == 1);
-    assertThat(collector.count()).isZero();
-    t.close();
-    assertThat(numbers(collector.events())).containsExactly(1);
-    assertThat(collector.requests()).isEqualTo(2);
-  }
-
-  @Test
-  void aCollectorThatAsksToWaitWhenConnectedAheadGetsNoEventBeforeThen() {
-    collector.retryAfter(Duration.ofSeconds(30));
-    collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
-    Telemetry t = open(builder(env()).projectSetting(true).batchDelay(Duration.ofSeconds(30)));
-    t.record("scan.completed", scanCompleted(1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(state.resolve(RetryAfterStore.FILE)));
-    collector.mode(RecordingCollector.Mode.NORMAL);
-    t.close();
-    assertThat(collector.requests()).isEqualTo(1);
-    assertThat(t.pending()).hasSize(1);
-  }
-
-  @Test
-  void whatEarlierRunsLeftIsSentAtOnceWithoutWaitingForTheBatchDelay() {
-    collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry first = on();
+  void aShortRunSendsAtOnceWhenTheOldestWaitingEventIsAnHourOld() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
+    Telemetry first = deferring(Duration.ofSeconds(30), clock);
     first.record("scan.completed", scanCompleted(1));
     first.close();
-    assertThat(first.pending()).hasSize(1);
-
-    collector.mode(RecordingCollector.Mode.NORMAL);
-    Telemetry second = open(builder(env()).projectSetting(true).batchDelay(Duration.ofSeconds(30)));
+    clock.advance(Duration.ofMinutes(59));
+    Telemetry second = deferring(Duration.ofSeconds(30), clock);
     second.record("scan.completed", scanCompleted(2));
-    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 2);
-    assertThat(numbers(collector.events())).containsExactlyInAnyOrder(1, 2);
+    second.close();
+    assertThat(collector.requests()).as("the oldest waited 59 minutes").isZero();
+    assertThat(second.pending()).hasSize(2);
+
+    clock.advance(Duration.ofMinutes(1));
+    Telemetry third = deferring(Duration.ofSeconds(30), clock);
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 2); // before close
+    third.record("scan.completed", scanCompleted(3));
+    third.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2, 3);
+    assertThat(third.pending()).isEmpty();
+  }
+
+  @Test
+  void aShortRunSendsAtOnceWhenTheOutboxIsAQuarterFull() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
+    java.util.function.Supplier<Telemetry> run = () -> open(builder(env()).projectSetting(true).clock(clock)
+        .outboxLimits(8, 1 << 20, Duration.ofDays(30)).deferShortRuns(Duration.ofSeconds(30), Duration.ofHours(1)));
+    Telemetry first = run.get();
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    Telemetry second = run.get(); // 1 waiting: not due
+    second.record("scan.completed", scanCompleted(2));
+    second.close();
+    assertThat(collector.requests()).isZero();
+
+    Telemetry third = run.get(); // 2 waiting, a quarter of 8: due
+    third.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2);
   }
 
   @Test
@@ -368,9 +397,7 @@ class TelemetryTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
     collector.retryAfter(Duration.ofSeconds(30));
     collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
-    // no batch delay, so no connecting ahead: the request counts below are the batches alone
-    // (aCollectorThatAsksToWaitWhenConnectedAheadGetsNoEventBeforeThen covers the other case)
-    Telemetry first = open(builder(env()).projectSetting(true).clock(clock).batchDelay(Duration.ZERO));
+    Telemetry first = open(builder(env()).projectSetting(true).clock(clock));
     first.record("scan.completed", scanCompleted(1));
     first.close();
     assertThat(collector.requests()).isEqualTo(1);
@@ -378,7 +405,7 @@ class TelemetryTest {
 
     collector.mode(RecordingCollector.Mode.NORMAL);
     clock.advance(Duration.ofSeconds(10));
-    Telemetry second = open(builder(env()).projectSetting(true).clock(clock).batchDelay(Duration.ZERO));
+    Telemetry second = open(builder(env()).projectSetting(true).clock(clock));
     second.record("scan.completed", scanCompleted(2));
     FlushResult waiting = second.flushNow(Duration.ofSeconds(1));
     assertThat(waiting.retryAfter()).contains(Instant.parse("2026-11-27T10:15:30Z"));

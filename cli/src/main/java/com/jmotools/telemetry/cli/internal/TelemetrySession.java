@@ -31,11 +31,23 @@ import java.util.Set;
  * scan does not wait for the client's start-up (class loading, the outbox, the HTTP client) and
  * runs its tools meanwhile. {@link #close} waits at most {@value #DEFAULT_HANDOVER_MILLIS} ms for
  * that thread, then closes the client (which delivers within its own flush timeout).
+ *
+ * <p>A run shorter than {@link #SHORT_RUN} stays off the network: its events are stored and sent
+ * by a later run, the next that lasts {@link #SHORT_RUN} or the first after the oldest has waited
+ * {@link #MAX_WAIT} ({@code Telemetry.Builder#deferShortRuns}). Waiting at exit for one request to
+ * the collector cost a half-second scan about 8 % of its time (bench/cli/README.md); a real scan,
+ * which lasts seconds to minutes, sends in the background and flushes at exit as before.
  */
 public final class TelemetrySession implements AutoCloseable {
 
   /** The longest {@link #close} waits for the client to be built and every event handed to it: {@value} ms. */
   public static final long DEFAULT_HANDOVER_MILLIS = 3000;
+
+  /** A run that ends sooner sends nothing: its events wait in the outbox for a later run. */
+  public static final Duration SHORT_RUN = Duration.ofSeconds(1);
+
+  /** A run that starts when the oldest waiting event is this old sends at once, however short. */
+  public static final Duration MAX_WAIT = Duration.ofHours(1);
 
   /** The scan modes of the catalog. */
   public enum Mode {
@@ -83,6 +95,7 @@ public final class TelemetrySession implements AutoCloseable {
         .projectEndpoint(config.telemetryEndpoint())
         .dockerMarker(env.dockerMarker())
         .stderr(env.err())
+        .deferShortRuns(SHORT_RUN, MAX_WAIT)
         .build(), docker);
   }
 

@@ -90,34 +90,6 @@ public final class Delivery {
     this.counters = Objects.requireNonNull(counters, "counters");
   }
 
-  /**
-   * Before the first batch of a run: trims the outbox (the caller holds the {@link UploadLock}), so
-   * the code a pass runs is warm when the batch goes at the host's exit. Never throws.
-   */
-  public void prepareFirstBatch() {
-    try {
-      outbox.trim();
-      retryAfter.notBefore();
-    } catch (RuntimeException e) {
-      // warming only
-    }
-  }
-
-  /**
-   * Connects to the collector ahead of the batch ({@link Uploader#connectAhead}), unless it asked
-   * to wait; remembers a wait it asks for now. Does not need the {@link UploadLock}. Never throws.
-   */
-  public void connectAhead(Duration timeout) {
-    try {
-      if (retryAfter.notBefore().isPresent()) {
-        return;
-      }
-      uploader.connectAhead(timeout).ifPresent(retryAfter::remember);
-    } catch (RuntimeException e) {
-      // warming only
-    }
-  }
-
   /** Sends at most one batch, waiting at most {@code timeout} for the answer. Never throws. */
   public Pass sendOneBatch(Duration timeout) {
     outbox.trim();

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,9 +48,6 @@ public final class HttpUploader implements Uploader {
 
   private final URL events;
   private final URL deletion;
-  private final URL health;
-  private final AtomicReference<HttpURLConnection> ahead = new AtomicReference<>();
-  private volatile boolean aheadStopped;
   private final Duration connectTimeout;
   private final Clock clock;
   private final AtomicReference<HttpURLConnection> inFlight = new AtomicReference<>();
@@ -69,7 +65,6 @@ public final class HttpUploader implements Uploader {
     try {
       this.events = URI.create(b + "/v1/events").toURL();
       this.deletion = URI.create(b + "/v1/deletion-request").toURL();
-      this.health = URI.create(b + "/healthz").toURL();
     } catch (MalformedURLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a usable collector URL: " + base, e);
     }
@@ -109,61 +104,10 @@ public final class HttpUploader implements Uploader {
     }
   }
 
-  /**
-   * {@code GET <base>/healthz}, read to the end, so that {@code HttpURLConnection} keeps the
-   * connection (TCP, and TLS for https) for the upload that follows, and its code is warm. Any
-   * answer will do (a collector without {@code /healthz} answers 404 and the connection is kept
-   * all the same); 429 and 503 report their {@code Retry-After}.
-   */
-  @Override
-  public Optional<Duration> connectAhead(Duration timeout) {
-    if (aheadStopped || aborted || timeout.isNegative() || timeout.isZero()) {
-      return Optional.empty();
-    }
-    HttpURLConnection c = null;
-    try {
-      int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      c = (HttpURLConnection) health.openConnection();
-      ahead.set(c);
-      if (aheadStopped) {
-        return Optional.empty();
-      }
-      c.setConnectTimeout((int) Math.max(1, Math.min(millis, connectTimeout.toMillis())));
-      c.setReadTimeout(millis);
-      c.setInstanceFollowRedirects(false);
-      c.setUseCaches(false);
-      int status = c.getResponseCode();
-      String retry = c.getHeaderField("Retry-After");
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      if (in != null) {
-        try (InputStream stream = in) {
-          stream.readNBytes(MAX_ANSWER_BYTES); // to the end: only then is the connection kept
-        }
-      }
-      return status == 429 || status == 503 ? Optional.of(retryAfter(retry)) : Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty(); // the upload connects by itself
-    } finally {
-      if (c != null) {
-        ahead.compareAndSet(c, null);
-      }
-    }
-  }
-
-  @Override
-  public void stopConnectingAhead() {
-    aheadStopped = true;
-    HttpURLConnection c = ahead.getAndSet(null);
-    if (c != null) {
-      c.disconnect();
-    }
-  }
-
   /** Closes the connection of a call in flight, so the thread waiting on it returns at once. */
   @Override
   public boolean abort() {
     aborted = true;
-    stopConnectingAhead();
     HttpURLConnection c = inFlight.get();
     if (c != null) {
       c.disconnect();

@@ -127,21 +127,32 @@ public final class Outbox {
   }
 
   /**
-   * Whether the directory holds any entry (or what may be one: names are not checked), cheaply: no
-   * sizes are read. {@code false} when it does not exist or cannot be read.
+   * What waits in the outbox.
+   *
+   * @param count the number of entries
+   * @param oldest when the oldest of them was recorded ({@link Instant#MAX} when there is none)
    */
-  public boolean hasEntries() {
+  public record Backlog(int count, Instant oldest) {}
+
+  /**
+   * How many entries wait and when the oldest was recorded, cheaply: from the file names, no file
+   * is read or sized. Empty when the directory does not exist or cannot be read.
+   */
+  public Backlog backlog() {
+    int count = 0;
+    long oldest = Long.MAX_VALUE;
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path p : stream) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(".json") && !name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-          return true;
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        if (m.matches()) {
+          count++;
+          oldest = Math.min(oldest, Long.parseLong(m.group(1)));
         }
       }
-      return false;
     } catch (IOException | RuntimeException e) {
-      return false;
+      return new Backlog(0, Instant.MAX);
     }
+    return new Backlog(count, count == 0 ? Instant.MAX : Instant.ofEpochMilli(oldest));
   }
 
   /** The entries, oldest first; an empty list when the directory does not exist. */

@@ -24,11 +24,14 @@ import java.util.function.Function;
  * uploaded by one named daemon worker ({@value #THREAD_NAME}).
  *
  * <p>{@link #accept} only enqueues (when full, the oldest is dropped and counted
- * {@code queue_full}). The worker first delivers what earlier runs left, then writes and sends new
- * events as they come, backing off on failures ({@link Backoff}) and honouring {@code Retry-After}.
- * {@link #close} writes whatever is still queued to disk first, then gives the worker until the
- * deadline to deliver; what it cannot deliver stays in the outbox for the next run. A shutdown hook
- * writes the queue to disk if the host exits without closing.
+ * {@code queue_full}). The worker writes each event to the outbox at once. It sends what the outbox
+ * holds, backing off on failures ({@link Backoff}) and honouring {@code Retry-After}, once this run
+ * is a sending one: at once when {@code shortRun} is zero or delivery is {@linkplain #deliveryDue()
+ * due}, else when the run has lasted {@code shortRun}. {@link #close} writes whatever is still
+ * queued to disk first; a sending run then gives the worker until the deadline to deliver, and a
+ * run that ended sooner leaves its events in the outbox for a later one without waiting at all.
+ * What is not delivered stays in the outbox for the next run. A shutdown hook writes the queue to
+ * disk if the host exits without closing.
  */
 public final class OutboxPipeline implements EventSink {
 
@@ -48,6 +51,12 @@ public final class OutboxPipeline implements EventSink {
   /** How many events are written between two trims of the outbox by the writer itself. */
   static final int TRIM_EVERY = 64;
 
+  /**
+   * Delivery is due when the outbox holds a {@value}th of its count bound: short runs alone never
+   * fill it so far that the bound drops their events.
+   */
+  static final int DUE_SHARE_OF_MAX_EVENTS = 4;
+
   private final Outbox outbox;
   private final Delivery delivery;
   private final UploadLock uploadLock;
@@ -62,16 +71,19 @@ public final class OutboxPipeline implements EventSink {
   private final Function<ObjectNode, byte[]> finisher;
   private final BooleanSupplier finisherReady;
   private final Runnable prepare;
-  private final Duration batchDelay;
+  private final Duration shortRun;
+  private final Duration maxWait;
+  private final int dueCount;
   private final long startNanos = System.nanoTime();
 
   private final ReentrantLock persistLock = new ReentrantLock();
   private int writtenSinceTrim; // guarded by persistLock
-  private volatile int written; // events this pipeline wrote to the outbox
+  private int written; // guarded by persistLock: events this pipeline wrote to the outbox
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled;
   private volatile boolean closing;
+  private volatile boolean sending; // this run sends: it lasted shortRun, or delivery was due
   private volatile long closeDeadlineNanos;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch workerDone = new CountDownLatch(1);
@@ -86,18 +98,30 @@ public final class OutboxPipeline implements EventSink {
    *     (returns {@code null}, having counted why, when it is invalid)
    * @param finisherReady whether the finisher can run without waiting (the catalog is loaded)
    * @param prepare run first by the worker: loads what recording needs, off the host's thread
-   * @param batchDelay how long after the start the worker keeps this run's events on disk before
-   *     it sends them, when earlier runs left nothing to send: a run shorter than that sends all its
-   *     events in one request at {@link #close}, instead of one request per event during the run
-   *     and another at the end (zero: send each event as soon as it is written)
+   * @param shortRun a run that ends within this time of the start sends nothing and does not wait
+   *     at {@link #close}: its events stay in the outbox for a later run (zero: every run sends each
+   *     event as soon as it is written and delivers the rest at close)
+   * @param maxWait when the oldest event in the outbox is this old, delivery is due: the run sends
+   *     at once, however short it turns out to be
+   * @param maxOutboxEvents the outbox's count bound: delivery is also due when the outbox holds a
+   *     {@value #DUE_SHARE_OF_MAX_EVENTS}th of it
    */
   public OutboxPipeline(Outbox outbox, Delivery delivery, UploadLock uploadLock, Uploader uploader, Counters counters,
       Clock clock, Sleeper sleeper, Random random, Backoff backoff, Duration networkTimeout, int queueCapacity,
-      Function<ObjectNode, byte[]> finisher, BooleanSupplier finisherReady, Runnable prepare, Duration batchDelay) {
-    this.batchDelay = Objects.requireNonNull(batchDelay, "batchDelay");
-    if (batchDelay.isNegative()) {
-      throw new IllegalArgumentException("batchDelay is negative: " + batchDelay);
+      Function<ObjectNode, byte[]> finisher, BooleanSupplier finisherReady, Runnable prepare, Duration shortRun,
+      Duration maxWait, int maxOutboxEvents) {
+    this.shortRun = Objects.requireNonNull(shortRun, "shortRun");
+    if (shortRun.isNegative()) {
+      throw new IllegalArgumentException("shortRun is negative: " + shortRun);
     }
+    this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+    if (maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait is negative: " + maxWait);
+    }
+    if (maxOutboxEvents < 1) {
+      throw new IllegalArgumentException("maxOutboxEvents < 1: " + maxOutboxEvents);
+    }
+    this.dueCount = Math.max(1, maxOutboxEvents / DUE_SHARE_OF_MAX_EVENTS);
     this.finisher = Objects.requireNonNull(finisher, "finisher");
     this.finisherReady = Objects.requireNonNull(finisherReady, "finisherReady");
     this.prepare = Objects.requireNonNull(prepare, "prepare");
@@ -201,7 +225,7 @@ public final class OutboxPipeline implements EventSink {
         return; // invalid: counted by the finisher
       }
       outbox.add(e.eventId(), json, e.recordedAt(), validated);
-      written++; // under persistLock
+      written++;
     } catch (IOException | RuntimeException ex) {
       counters.dropped("outbox_unwritable", 1);
     }
@@ -237,10 +261,15 @@ public final class OutboxPipeline implements EventSink {
   private void runWorker() {
     try {
       prepare.run();
-      uploader.warmUp();
       runUntilClosing();
       if (closing) {
-        finalFlush();
+        if (sending) {
+          finalFlush();
+        } else {
+          // a short run: its events wait in the outbox and nobody waits for them; the run that
+          // sends them trims the outbox first
+          persistQueued(true, false);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -255,26 +284,27 @@ public final class OutboxPipeline implements EventSink {
     int failures = 0;
     boolean gaveUp = false;
     Instant notBefore = null;
-    // what earlier runs left goes at once; this run's own events wait (on disk) for close or the delay
-    boolean holding = !batchDelay.isZero() && !closing && !outbox.hasEntries();
-    boolean aheadDone = false;
-    long holdUntil = startNanos + batchDelay.toNanos();
+    boolean warm = false;
+    // a short run must not pay for the network: events wait on disk until the run has lasted
+    // shortRun, unless what earlier runs left has waited long enough already
+    if (shortRun.isZero() || deliveryDue()) {
+      sending = true;
+    }
+    long sendFrom = startNanos + shortRun.toNanos();
     while (!closing) {
       try {
         persistQueued(true);
-        if (holding) {
-          if (!aheadDone && written > 0) {
-            // a batch will go at close at the latest: get ready for it now, while the host works
-            aheadDone = true;
-            prepareFirstBatch();
-            continue; // events may have come meanwhile
-          }
-          long left = holdUntil - System.nanoTime();
+        if (!sending) {
+          long left = sendFrom - System.nanoTime();
           if (left > 0) {
             await(Duration.ofNanos(left));
             continue;
           }
-          holding = false;
+          sending = true;
+        }
+        if (!warm) {
+          warm = true;
+          uploader.warmUp();
         }
         if (gaveUp) {
           await(null);
@@ -324,18 +354,18 @@ public final class OutboxPipeline implements EventSink {
   }
 
   /**
-   * Warms what the first batch runs (a trim under the upload lock) and connects to the collector,
-   * so that a batch sent at close pays for neither. The lock is not held while connecting.
+   * Whether what earlier runs left must go now: the oldest entry has waited {@code maxWait}, or
+   * they are {@code dueCount} entries. This run's own events (the host may have recorded and even
+   * closed already) do not count. Reads file names only.
    */
-  private void prepareFirstBatch() {
-    Optional<UploadLock.Held> held = uploadLock.tryAcquire();
-    if (held.isPresent()) {
-      try (UploadLock.Held h = held.get()) {
-        delivery.prepareFirstBatch();
-      }
-    }
-    if (!closing) {
-      delivery.connectAhead(networkTimeout);
+  private boolean deliveryDue() {
+    persistLock.lock(); // no write of ours in between: the count and ours agree
+    try {
+      Outbox.Backlog backlog = outbox.backlog();
+      int earlier = backlog.count() - written;
+      return earlier > 0 && (earlier >= dueCount || !backlog.oldest().isAfter(clock.instant().minus(maxWait)));
+    } finally {
+      persistLock.unlock();
     }
   }
 
@@ -422,7 +452,6 @@ public final class OutboxPipeline implements EventSink {
     persistQueued(false);
     closeDeadlineNanos = deadline;
     closing = true;
-    uploader.stopConnectingAhead(); // the worker is wanted for the final batch now
     signal();
     try {
       if (!workerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

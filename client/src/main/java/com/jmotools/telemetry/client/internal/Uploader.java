@@ -1,7 +1,6 @@
 package com.jmotools.telemetry.client.internal;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Sends to the collector; the edge of the client towards the network. */
@@ -31,21 +30,6 @@ public interface Uploader {
 
   /** Prepares for the first call (connection machinery, class loading); optional. */
   default void warmUp() {}
-
-  /**
-   * Connects to the collector ahead of an upload that is known to come, with a request that sends
-   * nothing ({@code GET <base>/healthz}), so that the upload reuses the open connection and its
-   * warmed-up code instead of paying for them at the host's exit. Waits at most {@code timeout};
-   * never throws; optional.
-   *
-   * @return the wait the collector asked for (429 or 503 with {@code Retry-After}), if it did
-   */
-  default Optional<Duration> connectAhead(Duration timeout) {
-    return Optional.empty();
-  }
-
-  /** Cuts short a {@link #connectAhead} in flight and refuses later ones; optional. */
-  default void stopConnectingAhead() {}
 
   /**
    * Cuts short a call in flight (closes its connection) and refuses later calls: each then fails

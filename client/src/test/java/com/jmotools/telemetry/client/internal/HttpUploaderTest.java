@@ -113,36 +113,6 @@ class HttpUploaderTest {
   }
 
   @Test
-  void connectingAheadSendsNoEventAndReportsOnlyAWaitAskedFor() {
-    HttpUploader up = uploader();
-    assertThat(up.connectAhead(Duration.ofSeconds(2))).isEmpty(); // any answer will do (this one: 405)
-    assertThat(collector.requests()).isEqualTo(1);
-    assertThat(collector.count()).isZero();
-    collector.retryAfter(Duration.ofSeconds(42));
-    collector.mode(RecordingCollector.Mode.UNAVAILABLE);
-    assertThat(up.connectAhead(Duration.ofSeconds(2))).contains(Duration.ofSeconds(42));
-    collector.mode(RecordingCollector.Mode.DOWN);
-    assertThat(up.connectAhead(Duration.ofSeconds(2))).isEmpty();
-  }
-
-  @Test
-  void stopConnectingAheadCutsOneInFlightShortAndRefusesLaterOnes() throws Exception {
-    collector.mode(RecordingCollector.Mode.HANG);
-    HttpUploader up = uploader();
-    CompletableFuture<java.util.Optional<Duration>> call = CompletableFuture.supplyAsync(() -> up.connectAhead(Duration.ofSeconds(20)));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() == 1);
-    long start = System.nanoTime();
-    up.stopConnectingAhead();
-    assertThat(call.get(5, TimeUnit.SECONDS)).isEmpty();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    collector.mode(RecordingCollector.Mode.NORMAL);
-    assertThat(up.connectAhead(Duration.ofSeconds(2))).isEmpty();
-    assertThat(collector.requests()).as("none after stop").isEqualTo(1);
-    assertThat(up.upload(bytes("[{\"event\":\"nope\"}]"), Duration.ofSeconds(2))).as("uploads still work")
-        .isInstanceOf(UploadResult.Answered.class);
-  }
-
-  @Test
   void deletionIsConfirmedWithTheRowCount() {
     UUID id = UUID.randomUUID();
     Uploader.DeletionAnswer a = uploader().requestDeletion(id, Duration.ofSeconds(2));

@@ -64,15 +64,17 @@ class OutboxTest {
   }
 
   @Test
-  void hasEntriesIgnoresTempAndForeignFiles() throws Exception {
+  void theBacklogCountsEntriesAndDatesTheOldestFromTheirNamesAlone() throws Exception {
     Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
-    assertThat(o.hasEntries()).isFalse();
+    assertThat(o.backlog()).isEqualTo(new Outbox.Backlog(0, Instant.MAX));
     Files.createDirectories(o.directory());
     Files.writeString(o.directory().resolve("notes.txt"), "mine");
     Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "123-x.json"), "{");
-    assertThat(o.hasEntries()).isFalse();
+    assertThat(o.backlog().count()).isZero();
     o.add(UUID.randomUUID().toString(), event(1, 0), NOW);
-    assertThat(o.hasEntries()).isTrue();
+    o.add(UUID.randomUUID().toString(), event(2, 0), NOW.minus(Duration.ofMinutes(90)));
+    o.add(UUID.randomUUID().toString(), event(3, 0), NOW.minusSeconds(1));
+    assertThat(o.backlog()).isEqualTo(new Outbox.Backlog(3, NOW.minus(Duration.ofMinutes(90))));
   }
 
   @Test
