@@ -95,3 +95,9 @@ ok = r["overhead_ms"] <= 30 and r["overhead_pct"] <= 5
 print("target (<= 5 %% and <= 30 ms): %s" % ("met" if ok else "NOT met"))
 PY
 if [ -f "$tmp/count" ]; then echo "events received by the collector: $(cat "$tmp/count")" >&2; fi
+# jmo keeps runs shorter than 1 s off the network (TelemetrySession.SHORT_RUN): say how many of the
+# events recorded with telemetry on left the machine during the runs, and how many still wait.
+state="$tmp/home-on/.jmo-security/telemetry"
+sent=$( [ -f "$state/sent.jsonl" ] && wc -l < "$state/sent.jsonl" || echo 0)
+waiting=$(find "$state/outbox" -name '*.json' 2>/dev/null | wc -l)
+echo "telemetry on: $sent event(s) sent during the runs, $waiting waiting in the outbox" >&2
