@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: the cost of telemetry on `jmo scan`. Runs `jmo scan` on a profile of three fast fake
 # tools with telemetry on (a collector on loopback answering) and off (JMO_TELEMETRY_DISABLE=1),
-# alternating, RUNS times each (default 25), and prints the medians. Target: overhead <= 5 % and <= 30 ms.
+# alternating, RUNS times each (default 60), and prints the medians. Target: overhead <= 5 % and <= 30 ms.
 #
 #   ./mvnw -q -B install -DskipTests      # once
 #   bench/cli/run.sh [RUNS]
@@ -11,7 +11,7 @@
 set -euo pipefail
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 root="$(cd "$here/../.." && pwd)"
-runs="${1:-25}"
+runs="${1:-60}"
 tmp="$(mktemp -d)"
 collector_pid=""
 cleanup() {
