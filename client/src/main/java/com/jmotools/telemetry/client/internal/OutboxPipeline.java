@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -78,7 +79,7 @@ public final class OutboxPipeline implements EventSink {
 
   private final ReentrantLock persistLock = new ReentrantLock();
   private int writtenSinceTrim; // guarded by persistLock
-  private int written; // guarded by persistLock: events this pipeline wrote to the outbox
+  private final AtomicInteger written = new AtomicInteger(); // events this pipeline wrote to the outbox
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled;
@@ -225,7 +226,7 @@ public final class OutboxPipeline implements EventSink {
         return; // invalid: counted by the finisher
       }
       outbox.add(e.eventId(), json, e.recordedAt(), validated);
-      written++;
+      written.incrementAndGet();
     } catch (IOException | RuntimeException ex) {
       counters.dropped("outbox_unwritable", 1);
     }
@@ -362,7 +363,7 @@ public final class OutboxPipeline implements EventSink {
     persistLock.lock(); // no write of ours in between: the count and ours agree
     try {
       Outbox.Backlog backlog = outbox.backlog();
-      int earlier = backlog.count() - written;
+      int earlier = backlog.count() - written.get();
       return earlier > 0 && (earlier >= dueCount || !backlog.oldest().isAfter(clock.instant().minus(maxWait)));
     } finally {
       persistLock.unlock();
