@@ -48,9 +48,13 @@ class DashboardBrowserTest {
 
   @TempDir Path dir;
 
-  /** The seeded quarter moved so that its last hour (2026-03-31T00) is the current hour. */
-  static List<Seeder.Row> recent(Instant nowHour) {
-    Duration shift = Duration.between(Instant.parse("2026-03-31T00:00:00Z"), nowHour);
+  /**
+   * The seeded quarter moved by whole days, so that its last day (2026-03-31) is today. Whole days:
+   * a shift by hours moved some of its events across midnight, so the per-day figures (installs)
+   * depended on the hour the test ran at (6 instead of 5 at 13:00 UTC).
+   */
+  static List<Seeder.Row> recent(Instant now) {
+    Duration shift = Duration.between(Instant.parse("2026-03-31T00:00:00Z"), now.truncatedTo(ChronoUnit.DAYS));
     List<Seeder.Row> rows = new ArrayList<>();
     for (Seeder.Row r : Fixtures.quarter().rows()) {
       if (Fixtures.Q1.contains(r.instant())) {
