@@ -142,6 +142,14 @@ class TelemetryTest {
         .deferShortRuns(shortRun, Duration.ofHours(1)));
   }
 
+  /** A run that records {@code scanCompleted(n)} and closes well within its short run of 30 s. */
+  private Telemetry shortRunRecording(int n, MutableClock clock) {
+    Telemetry t = deferring(Duration.ofSeconds(30), clock);
+    t.record("scan.completed", scanCompleted(n));
+    t.close();
+    return t;
+  }
+
   @Test
   void aShortRunStoresItsEventsButSendsNothingAndDoesNotWaitAtClose() {
     // a collector that never answers: had close() tried to deliver, it would take the flush timeout
@@ -162,9 +170,7 @@ class TelemetryTest {
   @Test
   void aRunThatLastsTheShortRunSendsWhatWaitsInTheBackgroundThenTheRestAtClose() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
-    Telemetry shortRun = deferring(Duration.ofSeconds(30), clock);
-    shortRun.record("scan.completed", scanCompleted(1));
-    shortRun.close();
+    shortRunRecording(1, clock);
     assertThat(collector.requests()).isZero();
 
     Telemetry longRun = deferring(Duration.ofMillis(300), clock);
@@ -181,13 +187,9 @@ class TelemetryTest {
   @Test
   void aShortRunSendsAtOnceWhenTheOldestWaitingEventIsAnHourOld() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
-    Telemetry first = deferring(Duration.ofSeconds(30), clock);
-    first.record("scan.completed", scanCompleted(1));
-    first.close();
+    shortRunRecording(1, clock);
     clock.advance(Duration.ofMinutes(59));
-    Telemetry second = deferring(Duration.ofSeconds(30), clock);
-    second.record("scan.completed", scanCompleted(2));
-    second.close();
+    Telemetry second = shortRunRecording(2, clock);
     assertThat(collector.requests()).as("the oldest waited 59 minutes").isZero();
     assertThat(second.pending()).hasSize(2);
 
