@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 final class TelemetryCommand implements Callable<Integer> {
 
   /** When queued events leave (TelemetrySession.SHORT_RUN and MAX_WAIT). */
-  static final String WHEN_WAITING_ARE_SENT =
-      " (sent by the next scan that lasts 1 s or more, by any run once the oldest is an hour old, or now by jmo telemetry flush)";
+  static final String WHEN_WAITING_ARE_SENT = "they leave with the next jmo run that lasts 1 s or more, with any run once"
+      + " the oldest is an hour old, or now with jmo telemetry flush";
 
   @Spec
   CommandSpec spec;
@@ -88,7 +88,7 @@ final class TelemetryCommand implements Callable<Integer> {
       out.println("  anonymous id: " + t.anonymousId().map(Object::toString).orElse("none yet"));
       out.println("  state directory: " + t.stateDirectory());
       int waiting = t.pending().size();
-      out.println("  events waiting to be sent: " + waiting + (waiting == 0 ? "" : WHEN_WAITING_ARE_SENT));
+      out.println("  events waiting to be sent: " + waiting + (waiting == 0 ? "" : " (" + WHEN_WAITING_ARE_SENT + ")"));
       out.println("Switch off: jmo telemetry disable (or JMO_TELEMETRY_DISABLE=1). See what is sent: jmo telemetry show.");
       return ExitCodes.OK;
     }
@@ -155,7 +155,7 @@ final class TelemetryCommand implements Callable<Integer> {
     @Override
     int run(Telemetry t, PrintWriter out) {
       List<JsonNode> pending = t.pending();
-      out.println("# waiting to be sent (" + pending.size() + ")" + (pending.isEmpty() ? "" : WHEN_WAITING_ARE_SENT));
+      out.println("# waiting to be sent (" + pending.size() + ")" + (pending.isEmpty() ? "" : "; " + WHEN_WAITING_ARE_SENT));
       pending.forEach(out::println);
       List<JsonNode> sent = t.sent();
       out.println("# sent (" + sent.size() + ", most recent last)");
