@@ -61,9 +61,14 @@ public final class WriterLock implements AutoCloseable {
   public void close() {
     try {
       lock.release();
-      channel.close();
     } catch (IOException ignored) {
-      // Closing the channel releases the lock whatever happens.
+      // Closing the channel below releases it all the same.
+    } finally {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Nothing left to release.
+      }
     }
   }
 }
