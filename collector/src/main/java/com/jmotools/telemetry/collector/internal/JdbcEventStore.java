@@ -342,10 +342,12 @@ public final class JdbcEventStore implements EventStore {
       c.setAutoCommit(true);
       String sql = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE timestamp < ? LIMIT " + PURGE_CHUNK + ")";
       try (PreparedStatement p = c.prepareStatement(sql)) {
-        for (int n = PURGE_CHUNK; n == PURGE_CHUNK; total += n) {
+        int n;
+        do {
           dialect.setTime(p, 1, hour);
           n = p.executeUpdate();
-        }
+          total += n;
+        } while (n == PURGE_CHUNK);
       }
       if (dialect == Dialect.SQLITE) {
         // The ids of purged events go too; their hours are long sealed, so none is held in memory.
