@@ -143,10 +143,10 @@ public final class Outbox {
     long oldest = Long.MAX_VALUE;
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path p : stream) {
-        Matcher m = NAME.matcher(p.getFileName().toString());
-        if (m.matches()) {
+        long millis = recordedMillis(p);
+        if (millis >= 0) {
           count++;
-          oldest = Math.min(oldest, Long.parseLong(m.group(1)));
+          oldest = Math.min(oldest, millis);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -163,12 +163,12 @@ public final class Outbox {
     }
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path p : stream) {
-        Matcher m = NAME.matcher(p.getFileName().toString());
-        if (!m.matches()) {
+        long millis = recordedMillis(p);
+        if (millis < 0) {
           continue;
         }
         try {
-          entries.add(new Entry(p, Instant.ofEpochMilli(Long.parseLong(m.group(1))), Files.size(p)));
+          entries.add(new Entry(p, Instant.ofEpochMilli(millis), Files.size(p)));
         } catch (NoSuchFileException gone) {
           // sent and removed by another process meanwhile
         }
@@ -178,6 +178,12 @@ public final class Outbox {
     }
     entries.sort(Comparator.comparing((Entry e) -> e.file().getFileName().toString()));
     return entries;
+  }
+
+  /** When the entry {@code file} was recorded (epoch milliseconds, from its name), or -1 if it is no entry. */
+  private static long recordedMillis(Path file) {
+    Matcher m = NAME.matcher(file.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   /** The number of entries. */
