@@ -110,7 +110,8 @@ public final class EventValidator {
       String fieldPath = path + "." + field.name();
       JsonNode value = object.get(field.name());
       if (value == null) {
-        if (presence == Presence.COMPLETE) {
+        // A field added in a later catalog version is optional: events of earlier clients stay valid.
+        if (presence == Presence.COMPLETE && field.required()) {
           throw refuse(Problem.Code.MISSING_FIELD, fieldPath, "is required");
         }
         continue;
@@ -162,6 +163,8 @@ public final class EventValidator {
       }
       case LIST:
         return checkList(value, field, path);
+      case TOOL_COUNTS:
+        return checkToolCounts(value, field, path);
       case OBJECT:
         if (!value.isObject()) {
           throw refuse(Problem.Code.WRONG_TYPE, path, "must be a JSON object");
@@ -170,6 +173,28 @@ public final class EventValidator {
       default:
         throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
     }
+  }
+
+  private ObjectNode checkToolCounts(JsonNode value, FieldSpec field, String path) {
+    if (!value.isObject()) {
+      throw refuse(Problem.Code.WRONG_TYPE, path, "must be a JSON object of tool names to counts");
+    }
+    if (field.maxItems() != null && value.size() > field.maxItems()) {
+      throw refuse(Problem.Code.INVALID_VALUE, path, "must have at most " + field.maxItems() + " tools");
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (Map.Entry<String, JsonNode> e : iterable(value.fields())) {
+      if (!catalog.isTool(e.getKey())) {
+        throw refuse(Problem.Code.INVALID_VALUE, path,
+            "must name only tools of the catalog (host-defined tools are sent as " + Catalog.CUSTOM_TOOL + ")");
+      }
+      out.put(e.getKey(), checkInteger(e.getValue(), field, path + "." + e.getKey()));
+    }
+    return out;
+  }
+
+  private static <T> Iterable<T> iterable(Iterator<T> it) {
+    return () -> it;
   }
 
   private ArrayNode checkList(JsonNode value, FieldSpec field, String path) {

@@ -24,6 +24,8 @@ public enum FieldType {
   TOOL,
   /** A JSON array of items of one type. */
   LIST,
+  /** A JSON object from catalog tool names to whole numbers within a range, such as run counts. */
+  TOOL_COUNTS,
   /** A JSON object with fixed fields. */
   OBJECT,
   /** An event's metadata object, whose fields the event defines. */

@@ -133,6 +133,8 @@ public final class PrivacyDocument {
             + allowed(catalog, field.items());
       case OBJECT:
         return "counts, below";
+      case TOOL_COUNTS:
+        return "optional; per tool name (see below), an integer " + field.min() + " to " + field.max();
       case UUID:
         return "a UUID";
       case TIMESTAMP:

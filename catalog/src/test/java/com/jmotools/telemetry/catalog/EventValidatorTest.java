@@ -272,4 +272,28 @@ class EventValidatorTest {
       assertThat(EventValidator.isUuidText(text)).as(text).isEqualTo(canonical.matcher(text).matches());
     }
   }
+
+  @Test
+  void toolRunsOfCatalogVersion2AreAcceptedAndOptionalForEarlierClients() {
+    ObjectNode withRuns = scanCompleted();
+    ((ObjectNode) withRuns.get("metadata")).putObject("tool_runs").put("trivy", 3).put("semgrep", 3);
+    ValidationResult result = complete.validate(withRuns);
+    assertThat(result.isValid()).as(result.toString()).isTrue();
+    assertThat(result.event().metadata().get("tool_runs").toString()).isEqualTo("{\"trivy\":3,\"semgrep\":3}");
+    // An event of a client built on catalog version 1 has no tool_runs and stays valid, even for COMPLETE.
+    assertThat(complete.validate(scanCompleted()).isValid()).isTrue();
+    assertThat(Catalog.standard().version()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"not-a-tool\":1}", "{\"trivy\":-1}", "{\"trivy\":100001}", "{\"trivy\":\"3\"}",
+      "{\"trivy\":1.5}", "[\"trivy\"]", "3"})
+  void toolRunsOutsideTheCatalogAreRefusedNamingTheField(String runs) throws Exception {
+    ObjectNode event = scanCompleted();
+    ((ObjectNode) event.get("metadata")).set("tool_runs", parse(runs));
+    ValidationResult result = complete.validate(event);
+    assertThat(result.isValid()).isFalse();
+    assertThat(result.problem().field()).startsWith("metadata.tool_runs");
+    assertThat(result.problem().toString()).doesNotContain("not-a-tool");
+  }
 }
