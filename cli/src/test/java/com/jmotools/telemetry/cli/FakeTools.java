@@ -29,6 +29,13 @@ final class FakeTools {
     f.tool("trivy", "echo 'fatal: cannot do it' >&2\nexit 3");
   }
 
+  /** trivy: exits 3 on a target whose path contains {@code marker}; elsewhere writes an empty report and exits 0. */
+  static void trivyFailsOn(CliFixture f, String marker) {
+    f.tool("trivy", "out=''\nlast=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; last=\"$1\"; shift; done\n"
+        + "case \"$last\" in *" + marker + "*) echo 'fatal: cannot do it' >&2; exit 3;; esac\n"
+        + "echo '{\"Results\":[]}' > \"$out\"\nexit 0");
+  }
+
   /**
    * trufflehog: starts a grandchild (whose pid goes to {@code pidFile}) and both sleep far past any
    * timeout of the tests.

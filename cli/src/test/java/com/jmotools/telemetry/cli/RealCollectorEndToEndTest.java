@@ -122,7 +122,7 @@ class RealCollectorEndToEndTest {
     assertThat(metadataOf(rows, "tool.failed")).isEqualTo(JSON.readTree(
         "{\"tool\":\"trivy\",\"failure_type\":\"non_zero_exit\",\"exit_code\":3,\"profile\":\"custom\"}"));
     assertThat(metadataOf(rows, "scan.completed")).isEqualTo(JSON.readTree(
-        "{\"mode\":\"cli\",\"profile\":\"custom\",\"duration_bucket\":\"<5min\",\"tools_succeeded\":2,\"tools_failed\":2,"
+        "{\"mode\":\"cli\",\"profile\":\"custom\",\"duration_bucket\":\"<5min\",\"tools_succeeded\":2,\"tools_failed\":2,\"tool_runs\":{\"semgrep\":2,\"trivy\":2},"
             + "\"total_findings_bucket\":\"1-10\"}"));
     assertThat(metadataOf(rows, "report.generated")).isEqualTo(JSON.readTree(
         "{\"output_formats\":[\"json\",\"html\"],\"findings_bucket\":\"1-10\",\"suppressions_used\":false,"

@@ -104,7 +104,8 @@ class ScanEndToEndTest {
         json("{\"tool\":\"syft\",\"failure_type\":\"crash\",\"exit_code\":null,\"profile\":\"custom\"}"));
     assertThat(events("scan.completed").get(0).path("metadata")).isEqualTo(json(
         "{\"mode\":\"cli\",\"profile\":\"custom\",\"duration_bucket\":\"<5min\",\"tools_succeeded\":3,\"tools_failed\":3,"
-            + "\"total_findings_bucket\":\"1-10\"}"));
+            + "\"total_findings_bucket\":\"1-10\",\"tool_runs\":{\"semgrep\":1,\"checkov\":1,\"trivy\":1,\"trufflehog\":1,"
+            + "\"syft\":1,\"custom\":1}}"));
 
     // Results per target and tool, each with its status.
     assertThat(f.work.resolve("results/app/semgrep/semgrep.sarif")).exists();
@@ -157,7 +158,7 @@ class ScanEndToEndTest {
             + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
     assertThat(events("scan.completed").get(0).path("metadata")).isEqualTo(json(
         "{\"mode\":\"cli\",\"profile\":\"fast\",\"duration_bucket\":\"<5min\",\"tools_succeeded\":0,\"tools_failed\":0,"
-            + "\"total_findings_bucket\":\"0\"}"));
+            + "\"total_findings_bucket\":\"0\",\"tool_runs\":{}}"));
   }
 
   @Test
@@ -224,5 +225,33 @@ class ScanEndToEndTest {
     assertThat(run.err()).doesNotContain("jmo telemetry disable");
     assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable JMO_TELEMETRY_DISABLE is set");
     assertThat(collector.requests()).isZero();
+  }
+
+  /**
+   * The guide's headline use: one {@code jmotools fast --repos-dir} over three repositories, trivy
+   * failing on one. {@code tool.failed} is sent once per failing run and {@code scan.completed}
+   * says how many runs there were, so a failure rate is 1 of 3, not 1 per scan.
+   */
+  @Test
+  void fastOverThreeRepositoriesCountsEachToolRunOncePerRepository() throws Exception {
+    userEnabled();
+    FakeTools.semgrepFinds(f, 1);
+    FakeTools.trivyFailsOn(f, "broken");
+    f.repo("repos/alpha", "a.py", "x\n");
+    f.repo("repos/broken", "b.py", "y\n");
+    f.repo("repos/gamma", "c.py", "z\n");
+
+    CliFixture.Run run = f.jmotools("", false, "fast", "--repos-dir", "repos");
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    f.awaitDelivered(() -> !events("scan.completed").isEmpty());
+    assertThat(events("scan.started")).as(collector.events().toString()).hasSize(1);
+    assertThat(events("scan.started").get(0).path("metadata").path("tools")).isEqualTo(json("[\"semgrep\",\"trivy\"]"));
+    assertThat(events("tool.failed")).hasSize(1);
+    assertThat(events("tool.failed").get(0).path("metadata").path("tool").asText()).isEqualTo("trivy");
+    JsonNode completed = events("scan.completed").get(0).path("metadata");
+    assertThat(completed.path("tool_runs")).isEqualTo(json("{\"semgrep\":3,\"trivy\":3}"));
+    assertThat(completed.path("tools_failed").asInt()).isEqualTo(1);
+    assertThat(completed.path("tools_succeeded").asInt()).isEqualTo(5);
   }
 }

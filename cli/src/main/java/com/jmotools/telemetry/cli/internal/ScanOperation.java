@@ -122,7 +122,12 @@ public final class ScanOperation {
     int succeeded = 0;
     int failed = 0;
     long findings = 0;
+    // Runs per tool (one per target it applied to): the denominator of a tool's failure rate.
+    Map<ToolDefinition, Integer> runs = new LinkedHashMap<>();
     for (ToolResult r : results) {
+      if (r.status() != ToolResult.Status.NOT_APPLICABLE) {
+        runs.merge(selected.get(r.tool()), 1, Integer::sum);
+      }
       if (r.status() == ToolResult.Status.SUCCEEDED) {
         succeeded++;
         findings += r.findings();
@@ -131,7 +136,7 @@ public final class ScanOperation {
       }
     }
     Duration elapsed = Duration.between(start, env.clock().instant());
-    telemetry.scanCompleted(mode, profileToSend, elapsed, succeeded, failed, findings);
+    telemetry.scanCompleted(mode, profileToSend, elapsed, succeeded, failed, findings, runs);
     err.println(String.format(Locale.ROOT, "jmo: scan done in %.1f s: %d tool run(s) succeeded, %d failed, %d finding(s); results in %s",
         elapsed.toMillis() / 1000.0, succeeded, failed, findings, resultsDir));
     // The notice comes last, where it is not scrolled away by the progress lines.

@@ -210,8 +210,11 @@ public final class TelemetrySession implements AutoCloseable {
     });
   }
 
-  public void scanCompleted(Mode mode, String profile, Duration elapsed, int succeeded, int failed, long findings) {
+  public void scanCompleted(Mode mode, String profile, Duration elapsed, int succeeded, int failed, long findings,
+      Map<ToolDefinition, Integer> runs) {
     record("scan.completed", () -> {
+      Map<String, Integer> toolRuns = new LinkedHashMap<>();
+      runs.forEach((tool, n) -> toolRuns.merge(toolToSend(tool), n, Integer::sum));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("mode", mode.wire());
       m.put("profile", profile);
@@ -219,6 +222,7 @@ public final class TelemetrySession implements AutoCloseable {
       m.put("tools_succeeded", succeeded);
       m.put("tools_failed", failed);
       m.put("total_findings_bucket", Buckets.findings(findings));
+      m.put("tool_runs", toolRuns);
       return m;
     });
   }

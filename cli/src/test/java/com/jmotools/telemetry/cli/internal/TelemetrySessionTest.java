@@ -43,7 +43,7 @@ class TelemetrySessionTest {
 
     long start = System.nanoTime();
     session.scanStarted(session.mode(false), "fast", List.of(semgrep), TargetCollector.counts(List.of()));
-    session.scanCompleted(session.mode(false), "fast", Duration.ofSeconds(1), 1, 0, 0);
+    session.scanCompleted(session.mode(false), "fast", Duration.ofSeconds(1), 1, 0, 0, Map.of());
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     assertThat(err.size()).isZero();
 
@@ -61,7 +61,7 @@ class TelemetrySessionTest {
       never.await();
       throw new IllegalStateException("unreachable");
     }, true);
-    session.scanCompleted(session.mode(true), "fast", Duration.ZERO, 0, 0, 0);
+    session.scanCompleted(session.mode(true), "fast", Duration.ZERO, 0, 0, 0, Map.of());
     long start = System.nanoTime();
     session.close();
     assertThat(Duration.ofNanos(System.nanoTime() - start))
