@@ -23,7 +23,10 @@ class CatalogTest {
     assertThat(catalog.event("scan.started").orElseThrow().fields().get("target_types").fields().keySet())
         .containsExactly("repos", "images", "urls", "iac", "gitlab", "k8s");
     assertThat(catalog.event("scan.completed").orElseThrow().fields().keySet())
-        .containsExactly("mode", "profile", "duration_bucket", "tools_succeeded", "tools_failed", "total_findings_bucket");
+        .containsExactly("mode", "profile", "duration_bucket", "tools_succeeded", "tools_failed", "total_findings_bucket",
+            "tool_runs");
+    // Added in catalog version 2: optional, so events of version-1 clients stay valid.
+    assertThat(catalog.event("scan.completed").orElseThrow().fields().get("tool_runs").required()).isFalse();
     assertThat(catalog.event("tool.failed").orElseThrow().fields().keySet())
         .containsExactly("tool", "failure_type", "exit_code", "profile");
     assertThat(catalog.event("wizard.completed").orElseThrow().fields().keySet())
