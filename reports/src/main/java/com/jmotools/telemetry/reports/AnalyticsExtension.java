@@ -30,8 +30,9 @@ import java.util.TreeMap;
  *   <li>{@code GET /v1/stats?from=&to=} — the statistics as JSON (admin token);
  *   <li>{@code GET /dashboard} — the maintainers' live dashboard; its data comes from
  *       {@code /dashboard/api/*} (admin token, sent by the page from {@code sessionStorage});
- *   <li>{@code GET /public}, {@code GET /public/metrics.json} — aggregates of the last
- *       {@value PublicMetrics#DEFAULT_DAYS} whole days, each backed by at least k installations, cacheable.
+ *   <li>{@code GET /public} — aggregates of the last {@value PublicMetrics#DEFAULT_DAYS} whole days;
+ *       {@code GET /public/metrics.json} — the same for 30, 90 and 365 days, versioned, CC-BY-4.0,
+ *       readable from any origin (CORS); both k-safe and cacheable.
  * </ul>
  */
 public final class AnalyticsExtension implements CollectorExtension {
@@ -132,10 +133,12 @@ public final class AnalyticsExtension implements CollectorExtension {
       admin.require(ctx);
       TelemetryStats.Breakdown b = breakdown(ctx.pathParam("name"));
       if (b == null) {
-        error(ctx, 404, "no such breakdown: use events, profiles, modes, platforms, versions or installs");
+        error(ctx, 404, "no such breakdown: use one of " + String.join(", ", BREAKDOWNS));
         return;
       }
-      json(ctx, StatsJson.cells(stats.breakdown(b, period(ctx, clock))));
+      Period p = period(ctx, clock);
+      List<Cell> cells = stats.breakdown(b, p);
+      json(ctx, StatsJson.cells(b == TelemetryStats.Breakdown.INSTALLS_BY_DAY ? everyDay(cells, p) : cells));
     });
     app.get("/dashboard/api/tool-failures", ctx -> {
       admin.require(ctx);
@@ -144,6 +147,8 @@ public final class AnalyticsExtension implements CollectorExtension {
         ObjectNode o = a.addObject();
         o.put("tool", t.tool());
         o.put("scans", t.scans());
+        o.put("runs", t.runs());
+        o.put("runs_estimated", t.estimated());
         o.put("failures", t.totalFailures());
         o.put("rate", StatsJson.round(t.totalRate()));
         ObjectNode types = o.putObject("by_type");
@@ -153,14 +158,37 @@ public final class AnalyticsExtension implements CollectorExtension {
     });
 
     app.get("/public/metrics.json", ctx -> {
-      ctx.header("Cache-Control", "public, max-age=" + DEFAULT_PUBLIC_MAX_AGE_SECONDS);
-      json(ctx, publicMetrics(stats, clock));
+      publicHeaders(ctx);
+      ObjectNode doc = publicMetrics(stats, clock);
+      String body = StatsJson.MAPPER.writeValueAsString(doc);
+      String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
+      ctx.header("ETag", etag);
+      if (etag.equals(ctx.header("If-None-Match"))) {
+        ctx.status(304);
+        return;
+      }
+      ctx.contentType("application/json").result(body);
+    });
+    // Others' pages may chart the public aggregates: simple GETs from any origin, no credentials.
+    app.options("/public/metrics.json", ctx -> {
+      publicHeaders(ctx);
+      ctx.header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+      ctx.header("Access-Control-Allow-Headers", "If-None-Match");
+      ctx.header("Access-Control-Max-Age", "86400");
+      ctx.status(204);
     });
     app.get("/public", ctx -> {
       ctx.header("Cache-Control", "public, max-age=" + DEFAULT_PUBLIC_MAX_AGE_SECONDS);
       securityHeaders(ctx);
       ctx.contentType("text/html; charset=utf-8").result(PublicPage.html(publicMetrics(stats, clock)));
     });
+  }
+
+  private static void publicHeaders(Context ctx) {
+    ctx.header("Cache-Control", "public, max-age=" + DEFAULT_PUBLIC_MAX_AGE_SECONDS);
+    ctx.header("Access-Control-Allow-Origin", "*");
+    ctx.header("Access-Control-Expose-Headers", "ETag, Cache-Control");
+    ctx.header("Vary", "Origin");
   }
 
   private void startRollupRefresh(TelemetryStats stats) {
@@ -193,7 +221,11 @@ public final class AnalyticsExtension implements CollectorExtension {
       synchronized (this) {
         c = publicCache;
         if (c == null || !c.day().equals(day) || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
-          c = new Cached(now, day, PublicMetrics.toJson(stats.compute(period), k));
+          Map<Integer, Stats> windows = new TreeMap<>();
+          for (int days : PublicMetrics.WINDOWS) {
+            windows.put(days, stats.compute(PublicMetrics.period(clock, days)));
+          }
+          c = new Cached(now, day, PublicMetrics.document(windows, k));
           publicCache = c;
         }
       }
@@ -233,6 +265,22 @@ public final class AnalyticsExtension implements CollectorExtension {
     return o;
   }
 
+  /** Days without events are days with zero installations: a chart shows them as zero, not as a line across a gap. */
+  static List<Cell> everyDay(List<Cell> days, Period p) {
+    Map<String, Cell> byDay = new LinkedHashMap<>();
+    days.forEach(c -> byDay.put(c.key(), c));
+    List<Cell> out = new java.util.ArrayList<>();
+    for (java.time.LocalDate d = java.time.LocalDate.ofInstant(p.from(), java.time.ZoneOffset.UTC);
+        d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(p.to()); d = d.plusDays(1)) {
+      out.add(byDay.getOrDefault(d.toString(), new Cell(d.toString(), 0, 0)));
+    }
+    return out;
+  }
+
+  private static final List<String> BREAKDOWNS = List.of("events", "profiles", "modes", "platforms", "versions", "installs",
+      "tools", "durations", "scan-findings", "report-findings", "output-formats", "report-suppressions", "report-compliance",
+      "wizard-artifacts", "wizard-modes", "wizard-profiles", "wizard-durations");
+
   private static TelemetryStats.Breakdown breakdown(String name) {
     Map<String, TelemetryStats.Breakdown> m = new LinkedHashMap<>();
     m.put("events", TelemetryStats.Breakdown.EVENTS_BY_TYPE);
@@ -241,6 +289,17 @@ public final class AnalyticsExtension implements CollectorExtension {
     m.put("platforms", TelemetryStats.Breakdown.PLATFORMS);
     m.put("versions", TelemetryStats.Breakdown.VERSIONS);
     m.put("installs", TelemetryStats.Breakdown.INSTALLS_BY_DAY);
+    m.put("tools", TelemetryStats.Breakdown.TOOLS);
+    m.put("durations", TelemetryStats.Breakdown.DURATIONS);
+    m.put("scan-findings", TelemetryStats.Breakdown.SCAN_FINDINGS);
+    m.put("report-findings", TelemetryStats.Breakdown.REPORT_FINDINGS);
+    m.put("output-formats", TelemetryStats.Breakdown.OUTPUT_FORMATS);
+    m.put("report-suppressions", TelemetryStats.Breakdown.REPORT_SUPPRESSIONS);
+    m.put("report-compliance", TelemetryStats.Breakdown.REPORT_COMPLIANCE);
+    m.put("wizard-artifacts", TelemetryStats.Breakdown.WIZARD_ARTIFACTS);
+    m.put("wizard-modes", TelemetryStats.Breakdown.WIZARD_EXECUTION_MODES);
+    m.put("wizard-profiles", TelemetryStats.Breakdown.WIZARD_PROFILES);
+    m.put("wizard-durations", TelemetryStats.Breakdown.WIZARD_DURATIONS);
     return m.get(name.toLowerCase(Locale.ROOT));
   }
 

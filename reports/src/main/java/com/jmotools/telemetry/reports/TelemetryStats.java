@@ -151,7 +151,15 @@ public final class TelemetryStats {
     /** {@code report.generated} by findings bucket. */
     REPORT_FINDINGS,
     /** {@code scan.completed} by duration bucket. */
-    DURATIONS
+    DURATIONS,
+    /** {@code scan.started} by each tool listed (tool popularity). */
+    TOOLS,
+    /** {@code wizard.completed} by range of duration. */
+    WIZARD_DURATIONS,
+    /** {@code report.generated} by {@code suppressions_used}. */
+    REPORT_SUPPRESSIONS,
+    /** {@code report.generated} by {@code compliance_enabled}. */
+    REPORT_COMPLIANCE
   }
 
   /**
@@ -180,6 +188,10 @@ public final class TelemetryStats {
       case SCAN_FINDINGS -> s.scanFindings();
       case REPORT_FINDINGS -> s.reportFindings();
       case DURATIONS -> s.durations();
+      case TOOLS -> s.tools();
+      case WIZARD_DURATIONS -> s.wizard().durations();
+      case REPORT_SUPPRESSIONS -> s.reportSuppressions();
+      case REPORT_COMPLIANCE -> s.reportCompliance();
     };
   }
 
@@ -197,7 +209,7 @@ public final class TelemetryStats {
   }
 
   /**
-   * Per tool, failures per scan that ran it, over {@code period}.
+   * Per tool, failures per run of the tool, over {@code period} (see {@link ToolFailures} for runs).
    *
    * @throws DatabaseException if the database cannot be read
    */
@@ -279,7 +291,8 @@ public final class TelemetryStats {
     Stats.Wizard wizard = new Stats.Wizard(wizardCell.events(), wizardCell.ids(),
         breakdown(c, Breakdown.WIZARD_ARTIFACTS, p),
         breakdown(c, Breakdown.WIZARD_EXECUTION_MODES, p),
-        breakdown(c, Breakdown.WIZARD_PROFILES, p));
+        breakdown(c, Breakdown.WIZARD_PROFILES, p),
+        breakdown(c, Breakdown.WIZARD_DURATIONS, p));
     return new Stats(p, totals[0], totals[1], byType,
         breakdown(c, Breakdown.PROFILES, p),
         breakdown(c, Breakdown.MODES, p),
@@ -291,7 +304,10 @@ public final class TelemetryStats {
         breakdown(c, Breakdown.OUTPUT_FORMATS, p),
         breakdown(c, Breakdown.SCAN_FINDINGS, p),
         breakdown(c, Breakdown.REPORT_FINDINGS, p),
-        breakdown(c, Breakdown.DURATIONS, p));
+        breakdown(c, Breakdown.DURATIONS, p),
+        breakdown(c, Breakdown.TOOLS, p),
+        breakdown(c, Breakdown.REPORT_SUPPRESSIONS, p),
+        breakdown(c, Breakdown.REPORT_COMPLIANCE, p));
   }
 
   private List<Cell> breakdown(Connection c, Breakdown b, Period p) throws SQLException {
@@ -314,6 +330,12 @@ public final class TelemetryStats {
       case SCAN_FINDINGS -> inBucketOrder(dimension(c, p, "scan.completed", "total_findings_bucket"), "findings");
       case REPORT_FINDINGS -> inBucketOrder(dimension(c, p, "report.generated", "findings_bucket"), "findings");
       case DURATIONS -> inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration");
+      case TOOLS -> cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
+          + sql.eachElement("e", "tools") + " WHERE e.event_type = 'scan.started' AND " + in + " GROUP BY j.value", BY_EVENTS);
+      case WIZARD_DURATIONS -> com.jmotools.telemetry.reports.internal.CubeStats.ordered(
+          expression(c, p, "wizard.completed", wizardRange()), List.copyOf(Stats.WIZARD_DURATION_RANGES.keySet()));
+      case REPORT_SUPPRESSIONS -> expression(c, p, "report.generated", sql.booleanText("e", "suppressions_used"));
+      case REPORT_COMPLIANCE -> expression(c, p, "report.generated", sql.booleanText("e", "compliance_enabled"));
     };
   }
 
@@ -351,7 +373,20 @@ public final class TelemetryStats {
 
   /** Events of one type by one metadata field; a JSON null counts as {@code none}. */
   private List<Cell> dimension(Connection c, Period p, String eventType, String field) throws SQLException {
-    String value = sql.text("e", field);
+    return expression(c, p, eventType, sql.text("e", field));
+  }
+
+  /** The SQL twin of {@link Stats#wizardDurationRange}. */
+  private String wizardRange() {
+    StringBuilder b = new StringBuilder("CASE");
+    String seconds = "CAST(" + sql.text("e", "duration_seconds") + " AS BIGINT)";
+    Stats.WIZARD_DURATION_RANGES.forEach((label, upper) -> b.append(upper == 0 ? " ELSE '" + label + "'"
+        : " WHEN coalesce(" + seconds + ", 0) < " + upper + " THEN '" + label + "'"));
+    return b.append(" END").toString();
+  }
+
+  /** Events of one type by the value of an SQL expression over {@code e}; NULL counts as {@code none}. */
+  private List<Cell> expression(Connection c, Period p, String eventType, String value) throws SQLException {
     return cells(c, p, "SELECT coalesce(" + value + ", 'none') AS k, count(*), count(DISTINCT e.anonymous_id) FROM "
         + EVENTS + " WHERE e.event_type = '" + eventType + "' AND " + sql.inPeriod("e") + " GROUP BY k", BY_EVENTS);
   }
@@ -378,6 +413,17 @@ public final class TelemetryStats {
         + sql.eachElement("e", "tools") + " WHERE e.event_type = 'scan.started' AND " + in + " GROUP BY j.value", BY_KEY)) {
       scans.put(cell.key(), new long[] {cell.events(), cell.ids()});
     }
+    Map<String, long[]> reported = new TreeMap<>();
+    String runs = "SELECT j.key, sum(CAST(j.value AS BIGINT)), count(*) FROM " + EVENTS + sql.eachEntry("e", "tool_runs")
+        + " WHERE e.event_type = 'scan.completed' AND " + in + " GROUP BY j.key";
+    try (PreparedStatement ps = c.prepareStatement(runs)) {
+      sql.bindPeriod(ps, 1, p);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reported.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+      }
+    }
     Map<String, Map<String, Long>> failures = new TreeMap<>();
     Map<String, Map<String, Long>> failureIds = new TreeMap<>();
     String query = "SELECT " + sql.text("e", "tool") + ", " + sql.text("e", "failure_type")
@@ -397,15 +443,15 @@ public final class TelemetryStats {
     List<ToolFailures> out = new ArrayList<>();
     TreeMap<String, Boolean> tools = new TreeMap<>();
     scans.keySet().forEach(t -> tools.put(t, true));
+    reported.keySet().forEach(t -> tools.put(t, true));
     failures.keySet().forEach(t -> tools.put(t, true));
     for (String tool : tools.keySet()) {
       long[] s = scans.getOrDefault(tool, new long[2]);
-      out.add(new ToolFailures(tool, s[0], s[1], failures.getOrDefault(tool, Map.of()),
+      long[] r = reported.getOrDefault(tool, new long[2]);
+      out.add(new ToolFailures(tool, s[0], s[1], r[0], r[1], failures.getOrDefault(tool, Map.of()),
           failureIds.getOrDefault(tool, Map.of())));
     }
-    out.sort(Comparator.comparingDouble(ToolFailures::totalRate).reversed()
-        .thenComparing(Comparator.comparingLong(ToolFailures::totalFailures).reversed())
-        .thenComparing(ToolFailures::tool));
+    out.sort(com.jmotools.telemetry.reports.internal.CubeStats.TOOL_ORDER);
     return out;
   }
 

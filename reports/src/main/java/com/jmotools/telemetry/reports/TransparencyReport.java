@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
-import com.jmotools.telemetry.reports.internal.Charts;
+import com.jmotools.telemetry.reports.internal.ReportCharts;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.reports.internal.ReportText;
 import com.jmotools.telemetry.reports.internal.Sql;
 import com.jmotools.telemetry.reports.internal.StatsJson;
@@ -23,18 +24,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * The quarterly public transparency report, after the guide's example: period, opt-in rate, total
- * scans, unique users, platforms, most popular profile, execution modes, top insights with the
- * change from the previous quarter, the privacy compliance section and a sample of events whose ids
- * and times are replaced. Written as Markdown, HTML and JSON with PNG charts.
+ * The quarterly public transparency report, after the guide's example: period, total scans, unique
+ * installations, platforms, most popular profile, execution modes, top insights with the change
+ * from the previous quarter, then every event of the catalog (tools and their failure rates per
+ * run, scan durations and findings, reports, the wizard, installations per day), the privacy
+ * compliance and methodology sections, and a sample of events. Written as Markdown, HTML and JSON
+ * with PNG charts named after the quarter.
  *
- * <p>Every published number is a cell backed by at least {@code k} distinct installations
- * (default {@value MinimumCount#DEFAULT_K}); the others are left out and counted, and the report
- * says how many were.
+ * <p>Every published number is backed by at least {@code k} distinct installations (default
+ * {@value MinimumCount#DEFAULT_K}), with secondary suppression ({@link MinimumCount#publish}) so no
+ * hidden figure follows from a published total. Sample events are drawn at random, with a seed,
+ * from events whose every value is shared by at least {@code k} installations.
  */
 public final class TransparencyReport {
 
@@ -43,21 +46,25 @@ public final class TransparencyReport {
 
   /** Sample events per event type: {@value}. */
   public static final int DEFAULT_SAMPLE_PER_TYPE = 1;
+  /** The seed of the sample's draw when none is given: {@value}, so a report is reproducible. */
+  public static final long DEFAULT_SEED = 20_26L;
 
   private final DataSource dataSource;
   private final Sql sql;
   private final TelemetryStats stats;
   private final Period quarter;
-  private final OptionalLong totalInstalls;
   private final int k;
+  private final long seed;
+  private final java.time.Clock clock;
 
   private TransparencyReport(Builder b) {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
     this.stats = TelemetryStats.builder().dataSource(b.dataSource).dialect(b.dialect).build();
     this.quarter = b.quarter;
-    this.totalInstalls = b.totalInstalls;
     this.k = b.k;
+    this.seed = b.seed;
+    this.clock = b.clock;
   }
 
   /** A builder: data source, dialect and quarter are required. */
@@ -81,26 +88,34 @@ public final class TransparencyReport {
   /**
    * Computes the report and writes it into {@code dir} (created if needed) as
    * {@code transparency-<quarter>.md|.html|.json}, {@code sample-events-<quarter>.json} and
-   * {@code charts/*.png}.
+   * {@code charts/<quarter>-*.png}. Only charts with something to show are written and linked.
    *
+   * @throws IllegalArgumentException if the quarter has not started yet
    * @throws DatabaseException if the database cannot be read
    * @throws UncheckedIOException if a file cannot be written
    */
   public Result write(Path dir) {
+    if (!quarter.from().isBefore(clock.instant())) {
+      throw new IllegalArgumentException(quarter.label() + " has not started yet: there is nothing to report");
+    }
     Stats now = stats.compute(quarter);
     Stats before = stats.compute(quarter.previous());
     MinimumCount rule = new MinimumCount(k);
     ObjectNode report = build(now, before, rule);
-    ArrayNode sample = sample(now, new MinimumCount(k));
+    ArrayNode sample = sample(now);
     String name = quarterId(quarter);
     try {
       Files.createDirectories(dir.resolve("charts"));
-      List<Path> charts = charts(report, dir.resolve("charts"));
+      ObjectNode chartNames = report.putObject("charts");
+      List<Path> charts = ReportCharts.write(report, dir.resolve("charts"), name, quarter.label());
+      charts.forEach(p -> chartNames.put(p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
+          "charts/" + p.getFileName()));
       Path md = dir.resolve("transparency-" + name + ".md");
       Path html = dir.resolve("transparency-" + name + ".html");
       Path json = dir.resolve("transparency-" + name + ".json");
       Path sampleFile = dir.resolve("sample-events-" + name + ".json");
       report.put("sample_events_file", sampleFile.getFileName().toString());
+      report.put("sample_seed", seed);
       Files.writeString(json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
       Files.writeString(sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
       Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
@@ -124,111 +139,77 @@ public final class TransparencyReport {
     r.put("previous_quarter", quarter.previous().label());
     r.set("period", StatsJson.period(quarter));
     r.put("period_text", ReportText.periodText(quarter));
+    r.put("partial", quarter.to().isAfter(clock.instant()));
     r.put("k", k);
-
-    boolean usersShown = rule.allows(now.uniqueInstalls());
-    if (usersShown) {
-      r.put("unique_users", now.uniqueInstalls());
-    } else {
-      r.putNull("unique_users");
-    }
-    ObjectNode optIn = r.putObject("opt_in");
-    if (totalInstalls.isPresent() && usersShown) {
-      optIn.put("total_installs", totalInstalls.getAsLong());
-      optIn.put("users", now.uniqueInstalls());
-      optIn.put("rate", StatsJson.round(Math.min(1.0, now.uniqueInstalls() / (double) totalInstalls.getAsLong())));
-    } else {
-      optIn.putNull("rate");
-      optIn.put("reason", totalInstalls.isPresent() ? "too few users to publish" : "total installs not given (--total-installs)");
-    }
-    long scanIds = Stats.find(now.eventsByType(), "scan.started").map(Cell::ids).orElse(0L);
-    if (rule.allows(scanIds)) {
-      r.put("total_scans", now.scans());
-    } else {
-      r.putNull("total_scans");
-    }
-    r.set("platforms", shares(rule.keep(now.platforms()), now.totalEvents()));
-    List<Cell> profiles = rule.keep(now.profiles());
-    r.set("profiles", shares(profiles, now.scans()));
-    if (!profiles.isEmpty()) {
-      r.set("most_popular_profile", share(profiles.get(0), now.scans()));
-    } else {
+    ObjectNode figures = PublicMetrics.window(now, rule, true);
+    r.set("figures", figures);
+    r.set("unique_users", figures.get("unique_installs"));
+    r.set("total_scans", figures.get("scans"));
+    JsonNode profiles = figures.get("profiles").get("values");
+    r.set("most_popular_profile", profiles.isEmpty() ? null : profiles.get(0));
+    if (profiles.isEmpty()) {
       r.putNull("most_popular_profile");
     }
-    List<Cell> modes = rule.keep(now.modes());
-    r.set("modes", shares(modes, now.scans()));
-    ObjectNode installs = r.putObject("installs_by_month");
-    for (Cell c : rule.keep(now.installsByMonth())) {
-      installs.put(c.key(), c.ids());
-    }
-    ArrayNode failures = r.putArray("tool_failures");
-    List<ObjectNode> failureRows = new ArrayList<>();
-    for (ToolFailures t : now.toolFailures()) {
-      if (t.scans() == 0) {
+    ObjectNode days = r.putObject("installs_by_day");
+    for (Cell c : AnalyticsExtension.everyDay(stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
+      if (!quarter.contains(java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
+          || !java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(clock.instant())) {
         continue;
       }
-      if (!rule.allows(t.scanIds())) {
-        continue;
-      }
-      for (Map.Entry<String, Long> f : new java.util.TreeMap<>(t.failures()).entrySet()) {
-        if (!rule.allows(t.failureIds().getOrDefault(f.getKey(), 0L))) {
-          continue;
-        }
-        ObjectNode o = StatsJson.MAPPER.createObjectNode();
-        o.put("tool", t.tool());
-        o.put("failure_type", f.getKey());
-        o.put("scans", t.scans());
-        o.put("failures", f.getValue());
-        o.put("rate", StatsJson.round(t.rate(f.getKey())));
-        failureRows.add(o);
+      // A day without events is a true zero; a day of 1 to k-1 installations is hidden.
+      if (c.ids() == 0 || rule.allows(c.ids())) {
+        days.put(c.key(), c.ids());
+      } else {
+        days.putNull(c.key());
       }
     }
-    failureRows.sort((a, b) -> Double.compare(b.get("rate").asDouble(), a.get("rate").asDouble()));
-    failureRows.forEach(failures::add);
-    r.set("insights", insights(now, before, modes, failureRows, rule));
+    r.set("insights", insights(figures, PublicMetrics.window(before, new MinimumCount(k), true)));
     r.put("suppressed_cells", rule.suppressed());
     return r;
   }
 
-  private ArrayNode insights(Stats now, Stats before, List<Cell> modes, List<ObjectNode> failures, MinimumCount rule) {
+  /**
+   * Up to three insights, each from published (k-safe) figures of this quarter and compared with
+   * the previous quarter's published figures only: a figure hidden then is not compared with.
+   */
+  private ArrayNode insights(JsonNode now, JsonNode before) {
     ArrayNode out = StatsJson.MAPPER.createArrayNode();
     String prev = quarter.previous().label();
+    JsonNode modes = now.get("modes").get("values");
     if (!modes.isEmpty()) {
-      Cell top = modes.get(0);
-      Double was = previousShare(before.modes(), top.key(), before.scans(), rule);
-      out.add(insight(cap(top.key()) + " is the most used execution mode",
-          pct(top.events(), now.scans()) + " of scans use " + top.key() + " mode", ratio(top.events(), now.scans()), was, prev));
+      JsonNode top = modes.get(0);
+      String key = top.get("key").asText();
+      out.add(insight(ReportText.label(key) + " is the most used execution mode",
+          ReportText.percent(top.get("share").asDouble()) + " of scans use " + ReportText.label(key) + " mode",
+          top.get("share").asDouble(), share(before.get("modes"), key), prev));
     }
+    JsonNode failures = now.get("tool_failures");
     if (!failures.isEmpty()) {
-      ObjectNode f = failures.get(0);
+      JsonNode f = failures.get(0);
       String tool = f.get("tool").asText();
-      String type = f.get("failure_type").asText().replace('_', ' ');
-      Double was = before.toolFailures().stream().filter(t -> t.tool().equals(tool) && t.scans() > 0)
-          .filter(t -> t.scanIds() >= k && t.failureIds().getOrDefault(f.get("failure_type").asText(), 0L) >= k)
-          .map(t -> t.rate(f.get("failure_type").asText())).findFirst().orElse(null);
-      out.add(insight(cap(tool) + " " + type + " issues",
-          ReportText.percent(f.get("rate").asDouble()) + " of scans that ran " + tool + " report a " + tool + " " + type,
+      String type = f.get("failure_type").asText();
+      Double was = null;
+      for (JsonNode p : before.get("tool_failures")) {
+        if (p.get("tool").asText().equals(tool) && p.get("failure_type").asText().equals(type)) {
+          was = p.get("rate").asDouble();
+        }
+      }
+      out.add(insight(ReportText.label(tool) + " " + type.replace('_', ' ') + " issues",
+          ReportText.percent(f.get("rate").asDouble()) + " of " + tool + " runs end in a " + type.replace('_', ' ')
+              + (f.get("runs_estimated").asBoolean() ? " (runs partly estimated)" : ""),
           f.get("rate").asDouble(), was, prev));
     }
-    // The execution mode or platform whose share moved most since the previous quarter.
+    // The execution mode or platform whose published share moved most since the previous quarter.
     String bestKey = null;
     String bestKind = null;
     double bestNow = 0;
     double bestWas = 0;
-    for (String kind : List.of("mode", "platform")) {
-      List<Cell> cur = kind.equals("mode") ? modes : now.platforms();
-      long curTotal = kind.equals("mode") ? now.scans() : now.totalEvents();
-      List<Cell> old = kind.equals("mode") ? before.modes() : before.platforms();
-      long oldTotal = kind.equals("mode") ? before.scans() : before.totalEvents();
-      for (Cell c : cur) {
-        Cell o = Stats.find(old, c.key()).orElse(null);
-        if (c.ids() < k || o == null || o.ids() < k || oldTotal == 0) {
-          continue;
-        }
-        double n = ratio(c.events(), curTotal);
-        double w = ratio(o.events(), oldTotal);
-        if (bestKey == null || Math.abs(n - w) > Math.abs(bestNow - bestWas)) {
-          bestKey = c.key();
+    for (String kind : List.of("modes", "platforms")) {
+      for (JsonNode c : now.get(kind).get("values")) {
+        Double w = share(before.get(kind), c.get("key").asText());
+        double n = c.get("share").asDouble();
+        if (w != null && (bestKey == null || Math.abs(n - w) > Math.abs(bestNow - bestWas))) {
+          bestKey = c.get("key").asText();
           bestKind = kind;
           bestNow = n;
           bestWas = w;
@@ -237,19 +218,22 @@ public final class TransparencyReport {
     }
     // A move of less than a percentage point is noise, not an insight.
     if (bestKey != null && Math.abs(bestNow - bestWas) >= MIN_CHANGE) {
-      String what = bestKind.equals("mode") ? cap(bestKey) + " adoption" : cap(bestKey) + " share";
+      boolean mode = bestKind.equals("modes");
+      String what = ReportText.label(bestKey) + (mode ? " adoption" : " share");
       out.add(insight(what + (bestNow >= bestWas ? " growing" : " shrinking"),
-          ReportText.percent(bestNow) + " " + bestKey + (bestKind.equals("mode") ? " usage" : " of events"), bestNow, bestWas, prev));
+          ReportText.percent(bestNow) + " " + ReportText.label(bestKey) + (mode ? " usage" : " of events"), bestNow, bestWas, prev));
     }
     return out;
   }
 
-  private Double previousShare(List<Cell> cells, String key, long total, MinimumCount rule) {
-    Cell c = Stats.find(cells, key).orElse(null);
-    if (c == null || total == 0 || c.ids() < k) {
-      return null;
+  /** The published share of {@code key}, or null when it was not published. */
+  private static Double share(JsonNode shares, String key) {
+    for (JsonNode s : shares.get("values")) {
+      if (s.get("key").asText().equals(key)) {
+        return s.get("share").asDouble();
+      }
     }
-    return ratio(c.events(), total);
+    return null;
   }
 
   private static ObjectNode insight(String title, String text, double now, Double was, String previousLabel) {
@@ -271,37 +255,61 @@ public final class TransparencyReport {
     return o;
   }
 
-  private ArrayNode sample(Stats now, MinimumCount rule) {
+  /**
+   * Up to {@value #DEFAULT_SAMPLE_PER_TYPE} events per type, drawn at random (seeded) among the
+   * events whose whole content (version, platform, runtime and metadata) is shared by at least k
+   * installations, so a sample shows no value a table hides. Ids and times are replaced.
+   */
+  private ArrayNode sample(Stats now) {
     ArrayNode out = StatsJson.MAPPER.createArrayNode();
+    // SplittableRandom mixes its seed: java.util.Random's first draws of nearby seeds are nearly equal.
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    String meta = sql.metadataText("e");
+    String query = "SELECT e.version, e.platform, e.runtime, e.python_version, " + meta + " AS m, count(*), "
+        + "count(DISTINCT e.anonymous_id) FROM " + Sql.TABLE + " e WHERE e.event_type = ? AND " + sql.inPeriod("e")
+        + " GROUP BY e.version, e.platform, e.runtime, e.python_version, " + meta
+        + " HAVING count(DISTINCT e.anonymous_id) >= ? ORDER BY 1, 2, 3, 4, 5";
     int n = 0;
-    String query = "SELECT e.event_type, e.version, e.platform, e.runtime, e.python_version, " + sql.metadataText("e")
-        + " FROM " + Sql.TABLE + " e WHERE e.event_type = ? AND " + sql.inPeriod("e") + " ORDER BY e.\"timestamp\" LIMIT ?"; // index order: cheap on millions of rows
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
-      for (Cell type : now.eventsByType()) {
-        if (!rule.allows(type.ids())) {
-          continue;
-        }
+      List<Cell> types = new ArrayList<>(now.eventsByType());
+      types.sort(java.util.Comparator.comparing(Cell::key));
+      for (Cell type : types) {
         ps.setString(1, type.key());
         sql.bindPeriod(ps, 2, quarter);
-        ps.setInt(4, DEFAULT_SAMPLE_PER_TYPE);
+        ps.setInt(4, k);
+        List<String[]> groups = new ArrayList<>();
+        List<Long> weights = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            n++;
-            ObjectNode e = out.addObject();
-            e.put("event", rs.getString(1));
-            e.put("version", rs.getString(2));
-            e.put("platform", rs.getString(3));
-            if (rs.getString(4) != null) {
-              e.put("runtime", rs.getString(4));
-            }
-            if (rs.getString(5) != null) {
-              e.put("python_version", rs.getString(5));
-            }
-            // The id and the time are replaced: a sample must not let anyone find an installation's other events.
-            e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
-            e.put("timestamp", quarter.label());
-            e.set("metadata", StatsJson.MAPPER.readTree(rs.getString(6)));
+            groups.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
+            weights.add(rs.getLong(6));
           }
+        }
+        for (int drawn = 0; drawn < DEFAULT_SAMPLE_PER_TYPE && !groups.isEmpty(); drawn++) {
+          // Weighted by events: every qualifying event is equally likely.
+          long total = weights.stream().mapToLong(Long::longValue).sum();
+          long pick = (long) Math.floor(random.nextDouble() * total);
+          int i = 0;
+          while (pick >= weights.get(i)) {
+            pick -= weights.get(i++);
+          }
+          String[] g = groups.remove(i);
+          weights.remove(i);
+          n++;
+          ObjectNode e = out.addObject();
+          e.put("event", type.key());
+          e.put("version", g[0]);
+          e.put("platform", g[1]);
+          if (g[2] != null) {
+            e.put("runtime", g[2]);
+          }
+          if (g[3] != null) {
+            e.put("python_version", g[3]);
+          }
+          // The id and the time are replaced: a sample must not let anyone find an installation's other events.
+          e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
+          e.put("timestamp", quarter.label());
+          e.set("metadata", StatsJson.MAPPER.readTree(g[4]));
         }
       }
     } catch (SQLException e) {
@@ -312,67 +320,6 @@ public final class TransparencyReport {
     return out;
   }
 
-  private static List<Path> charts(ObjectNode report, Path dir) {
-    List<Path> out = new ArrayList<>();
-    Map<String, Long> platforms = counts(report.get("platforms"));
-    if (!platforms.isEmpty()) {
-      Path p = dir.resolve("platforms.png");
-      Charts.pie(p, "Platforms (share of events)", platforms);
-      out.add(p);
-    }
-    Map<String, Long> profiles = counts(report.get("profiles"));
-    if (!profiles.isEmpty()) {
-      Path p = dir.resolve("profiles.png");
-      Charts.bars(p, "Scan profiles", "scans", profiles);
-      out.add(p);
-    }
-    Map<String, Long> modes = counts(report.get("modes"));
-    if (!modes.isEmpty()) {
-      Path p = dir.resolve("modes.png");
-      Charts.pie(p, "Execution modes (share of scans)", modes);
-      out.add(p);
-    }
-    Map<String, Double> failures = new LinkedHashMap<>();
-    report.get("tool_failures").forEach(f -> {
-      if (failures.size() < 10) {
-        failures.put(f.get("tool").asText() + " " + f.get("failure_type").asText(), f.get("rate").asDouble() * 100);
-      }
-    });
-    if (!failures.isEmpty()) {
-      Path p = dir.resolve("tool-failures.png");
-      Charts.bars(p, "Tool failures per scan that ran the tool", "% of scans", failures);
-      out.add(p);
-    }
-    Map<String, Long> months = new LinkedHashMap<>();
-    report.get("installs_by_month").fields().forEachRemaining(e -> months.put(e.getKey(), e.getValue().asLong()));
-    if (!months.isEmpty()) {
-      Path p = dir.resolve("installs.png");
-      Charts.line(p, "Unique installations per month", "installations", months);
-      out.add(p);
-    }
-    return out;
-  }
-
-  private static Map<String, Long> counts(com.fasterxml.jackson.databind.JsonNode shares) {
-    Map<String, Long> m = new LinkedHashMap<>();
-    shares.forEach(s -> m.put(s.get("key").asText(), s.get("events").asLong()));
-    return m;
-  }
-
-  private static ArrayNode shares(List<Cell> cells, long total) {
-    ArrayNode a = StatsJson.MAPPER.createArrayNode();
-    cells.forEach(c -> a.add(share(c, total)));
-    return a;
-  }
-
-  private static ObjectNode share(Cell c, long total) {
-    ObjectNode o = StatsJson.MAPPER.createObjectNode();
-    o.put("key", c.key());
-    o.put("events", c.events());
-    o.put("share", StatsJson.round(ratio(c.events(), total)));
-    return o;
-  }
-
   private static double ratio(long part, long total) {
     return total == 0 ? 0 : part / (double) total;
   }
@@ -381,17 +328,14 @@ public final class TransparencyReport {
     return ReportText.percent(ratio(part, total));
   }
 
-  private static String cap(String s) {
-    return s.isEmpty() || !s.equals(s.toLowerCase(Locale.ROOT)) ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
-
   /** Builds a {@link TransparencyReport}. */
   public static final class Builder {
     private DataSource dataSource;
     private Dialect dialect;
     private Period quarter;
-    private OptionalLong totalInstalls = OptionalLong.empty();
     private int k = MinimumCount.DEFAULT_K;
+    private long seed = DEFAULT_SEED;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Builder() {}
 
@@ -411,17 +355,15 @@ public final class TransparencyReport {
       return this;
     }
 
-    /**
-     * All installations known from download counts, for the opt-in rate; without it the rate is
-     * reported as unknown.
-     *
-     * @throws IllegalArgumentException if {@code n < 1}
-     */
-    public Builder totalInstalls(long n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("total installs < 1: " + n);
-      }
-      this.totalInstalls = OptionalLong.of(n);
+    /** The seed of the sample events' random draw; default {@value TransparencyReport#DEFAULT_SEED}. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The clock that says which quarters have started; default the system's. */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -84,8 +84,24 @@ class AnalyticsExtensionTest {
     assertThat(modes.get(0).get("key").asText()).isEqualTo("cli");
     assertThat(modes.get(0).get("events").asLong()).isEqualTo(3);
     JsonNode installs = Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/installs" + Q1, TestServer.TOKEN).body());
-    assertThat(installs).extracting(n -> n.get("key").asText())
-        .containsExactly("2026-01-05", "2026-01-12", "2026-02-02", "2026-03-29", "2026-03-30");
+    // Every day of the quarter, days without events as zero.
+    assertThat(installs).hasSize(90);
+    assertThat(installs.get(0).get("key").asText()).isEqualTo("2026-01-01");
+    assertThat(installs.get(0).get("ids").asLong()).isZero();
+    java.util.List<String> active = new java.util.ArrayList<>();
+    installs.forEach(n -> {
+      if (n.get("ids").asLong() > 0) {
+        active.add(n.get("key").asText());
+      }
+    });
+    assertThat(active).containsExactly("2026-01-05", "2026-01-12", "2026-02-02", "2026-03-29", "2026-03-30");
+    JsonNode tools = Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/tools" + Q1, TestServer.TOKEN).body());
+    assertThat(tools.get(0).get("key").asText()).isEqualTo("trivy");
+    assertThat(tools.get(0).get("events").asLong()).isEqualTo(3);
+    for (String b : new String[] {"durations", "scan-findings", "report-findings", "output-formats", "report-suppressions",
+        "report-compliance", "wizard-artifacts", "wizard-modes", "wizard-profiles", "wizard-durations"}) {
+      assertThat(Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/" + b + Q1, TestServer.TOKEN).body())).as(b).isNotEmpty();
+    }
     JsonNode day = Seeder.JSON.readTree(s.get("/dashboard/api/timeline?from=2026-01-05&to=2026-01-06", TestServer.TOKEN).body());
     assertThat(day.get("hourly").asBoolean()).isTrue();
     assertThat(day.get("labels")).hasSize(24);
@@ -105,25 +121,39 @@ class AnalyticsExtensionTest {
   }
 
   @Test
-  void publicMetricsAreCacheableAggregatesOfAtLeastKInstallations() throws Exception {
+  void publicMetricsAreVersionedLicensedCacheableAndReadableFromOtherOrigins() throws Exception {
     TestServer s = start(TransparencyReportTest.twoQuarters());
     HttpResponse<String> r = s.get("/public/metrics.json", null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=600");
-    JsonNode j = Seeder.JSON.readTree(r.body());
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    String etag = r.headers().firstValue("ETag").orElseThrow();
+    assertThat(s.send(java.net.http.HttpRequest.newBuilder(s.uri("/public/metrics.json")).header("If-None-Match", etag).GET())
+        .statusCode()).isEqualTo(304);
+    HttpResponse<String> preflight = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/public/metrics.json"))
+        .header("Origin", "https://example.org").header("Access-Control-Request-Method", "GET")
+        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(preflight.statusCode()).isEqualTo(204);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(v -> assertThat(v).contains("GET"));
+    JsonNode doc = Seeder.JSON.readTree(r.body());
+    assertThat(doc.get("schema_version").asInt()).isEqualTo(PublicMetrics.SCHEMA_VERSION);
+    assertThat(doc.get("license").asText()).isEqualTo("CC-BY-4.0");
+    assertThat(doc.get("windows").fieldNames()).toIterable().containsExactly("30d", "90d", "365d");
     // The 90 whole days before 2026-03-01: the Q1 installations only.
+    JsonNode j = doc.get("windows").get("90d");
     assertThat(j.get("period").get("first_day").asText()).isEqualTo("2025-12-01");
     assertThat(j.get("period").get("last_day").asText()).isEqualTo("2026-02-28");
     assertThat(j.get("unique_installs").asLong()).isEqualTo(30);
-    assertThat(j.get("platforms")).hasSize(1);
-    assertThat(j.get("modes")).hasSize(2);
+    assertThat(j.get("modes").get("values")).hasSize(1);
+    assertThat(j.get("modes").get("other").get("values").asInt()).isEqualTo(2);
     assertThat(j.get("tool_failures")).hasSize(1);
-    assertThat(j.get("suppressed_cells").asInt()).isEqualTo(6);
+    assertThat(doc.get("windows").get("30d").get("unique_installs").asLong()).as("no event in February: zero reveals no one").isZero();
+    assertThat(doc.get("windows").get("365d").get("unique_installs").asLong()).isEqualTo(50);
     assertThat(r.body()).doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-").doesNotContain("T10:00");
     HttpResponse<String> page = s.get("/public", null);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("public, max-age=600");
-    assertThat(page.body()).contains("What JMo Security learns", "Linux", "78%", "6 smaller figures are hidden")
-        .doesNotContain("macOS");
+    assertThat(page.body()).contains("What JMo Security learns", "CLI", "40%", "Other (2 values not shown individually)",
+        "figures were hidden", "CC-BY-4.0").doesNotContain("macOS").doesNotContain("Opt-In");
   }
 }

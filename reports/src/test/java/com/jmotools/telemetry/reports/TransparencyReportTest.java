@@ -54,76 +54,91 @@ class TransparencyReportTest {
     return s;
   }
 
-  private TransparencyReport.Result write(Dialect dialect, Long totalInstalls, int k) {
+  /** A clock in Q3 2026, after the quarters of the fixtures. */
+  static final java.time.Clock AFTER = java.time.Clock.fixed(java.time.Instant.parse("2026-08-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+
+  private TransparencyReport.Result write(Dialect dialect, int k) {
     try (Database db = TestDatabases.open(dialect, dir)) {
       twoQuarters().writeTo(db);
-      TransparencyReport.Builder b = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
-          .quarter(Period.quarter("2026Q1")).k(k);
-      if (totalInstalls != null) {
-        b.totalInstalls(totalInstalls);
-      }
-      return b.build().write(dir.resolve("out"));
+      return TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
+          .quarter(Period.quarter("2026Q1")).k(k).clock(AFTER).build().write(dir.resolve("out"));
     }
   }
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  void summaryFollowsTheGuideAndHidesCellsOfFewerThanKInstalls(Dialect dialect) {
-    TransparencyReport.Result r = write(dialect, 300L, 10);
+  void summaryHidesCellsOfFewerThanKInstallsAndOneMoreSoNoneFollowsBySubtraction(Dialect dialect) {
+    TransparencyReport.Result r = write(dialect, 10);
     JsonNode j = r.report();
+    JsonNode f = j.get("figures");
     assertThat(j.get("quarter").asText()).isEqualTo("Q1 2026");
     assertThat(j.get("period_text").asText()).isEqualTo("January 1 - March 31, 2026");
-    assertThat(j.get("opt_in").get("rate").asDouble()).isEqualTo(0.1);
+    assertThat(j.has("opt_in")).isFalse();
     assertThat(j.get("total_scans").asLong()).isEqualTo(30);
     assertThat(j.get("unique_users").asLong()).isEqualTo(30);
-    assertThat(keys(j.get("platforms"))).containsExactly("Linux");
-    assertThat(j.get("platforms").get(0).get("share").asDouble()).isEqualTo(0.7826); // 36 of 46 events
-    assertThat(keys(j.get("profiles"))).containsExactly("balanced");
-    assertThat(j.get("most_popular_profile").get("share").asDouble()).isEqualTo(0.6);
-    assertThat(keys(j.get("modes"))).containsExactly("cli", "wizard");
-    assertThat(j.get("tool_failures")).hasSize(1);
-    assertThat(j.get("tool_failures").get(0).get("rate").asDouble()).isEqualTo(0.4);
-    // macOS, Windows, fast, deep, docker and the zap crash each have fewer than 10 installations.
-    assertThat(r.suppressed()).isEqualTo(6);
-    assertThat(j.get("suppressed_cells").asInt()).isEqualTo(6);
+    // macOS (7) and Windows (3) are below k; Linux would then be 46 - the rest: all three go to "other".
+    assertThat(keys(f.get("platforms"))).isEmpty();
+    assertThat(f.get("platforms").get("other").get("values").asInt()).isEqualTo(3);
+    assertThat(f.get("platforms").get("other").get("share").asDouble()).isEqualTo(1.0);
+    // docker (8) is below k; wizard (10), the smallest other mode, is hidden with it: 18 scans of 18 installations.
+    assertThat(keys(f.get("modes"))).containsExactly("cli");
+    assertThat(f.get("modes").get("other").get("values").asInt()).isEqualTo(2);
+    assertThat(f.get("modes").get("other").get("events").asLong()).isEqualTo(18);
+    assertThat(j.get("most_popular_profile").isNull()).isTrue();
+    // 12 trivy timeouts in 30 scans of catalog-1 clients (no tool_runs): 30 runs by the documented rule, marked estimated.
+    assertThat(f.get("tool_failures")).hasSize(1);
+    assertThat(f.get("tool_failures").get(0).get("rate").asDouble()).isEqualTo(0.4);
+    assertThat(f.get("tool_failures").get(0).get("runs_estimated").asBoolean()).isTrue();
+    assertThat(j.get("suppressed_cells").asInt()).isEqualTo(r.suppressed()).isGreaterThanOrEqualTo(9);
   }
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  void insightsComeFromTheDataWithTheChangeFromThePreviousQuarter(Dialect dialect) {
-    JsonNode insights = write(dialect, null, 10).report().get("insights");
-    assertThat(insights).hasSize(3);
-    assertThat(insights.get(0).get("title").asText()).isEqualTo("Cli is the most used execution mode");
-    assertThat(insights.get(0).get("text").asText()).isEqualTo("40% of scans use cli mode (down from 60% in Q4 2025)");
+  void insightsComeFromPublishedFiguresWithTheChangeFromThePreviousQuarter(Dialect dialect) {
+    JsonNode insights = write(dialect, 10).report().get("insights");
+    assertThat(insights).hasSize(2);
+    assertThat(insights.get(0).get("title").asText()).isEqualTo("CLI is the most used execution mode");
+    // Q4 2025's cli share (12 of 20) was not published: wizard (8) was below k, so cli was hidden with it.
+    assertThat(insights.get(0).get("text").asText()).isEqualTo("40% of scans use CLI mode (no comparable figure for Q4 2025)");
     assertThat(insights.get(1).get("title").asText()).isEqualTo("Trivy timeout issues");
     assertThat(insights.get(1).get("text").asText())
-        .isEqualTo("40% of scans that ran trivy report a trivy timeout (no comparable figure for Q4 2025)");
-    assertThat(insights.get(2).get("title").asText()).isEqualTo("Linux share shrinking");
-    assertThat(insights.get(2).get("previous").asDouble()).isEqualTo(1.0);
+        .isEqualTo("40% of trivy runs end in a timeout (runs partly estimated) (no comparable figure for Q4 2025)");
   }
 
   @Test
-  void writesMarkdownHtmlJsonChartsAndASampleWithoutIdsOrTimes() throws IOException {
-    TransparencyReport.Result r = write(Dialect.SQLITE, null, 10);
+  void writesMarkdownHtmlJsonChartsNamedByQuarterAndASampleWithoutIdsOrTimes() throws IOException {
+    TransparencyReport.Result r = write(Dialect.SQLITE, 10);
     String md = Files.readString(r.markdown());
     assertThat(md).startsWith("# JMo Security Telemetry Transparency Report — Q1 2026")
         .contains("**Reporting Period:** January 1 - March 31, 2026")
-        .contains("**Opt-In Rate:** unknown (total installs not given (--total-installs))")
+        .doesNotContain("Opt-In").doesNotContain("Cli")
         .contains("- **Total Scans:** 30")
-        .contains("- **Unique Users:** 30 (anonymous IDs)")
-        .contains("- **Platforms:** 78% Linux")
-        .contains("- **Most Popular Profile:** Balanced (60%)")
-        .contains("- **Execution Modes:** 40% CLI, 33% Wizard")
-        .contains("## Top Insights", "## Privacy Compliance", "## Raw Data Sample")
-        .contains("6 cells were suppressed");
+        .contains("- **Unique Installations:** 30 (anonymous IDs)")
+        .contains("- **Platforms:** 100% other")
+        .contains("- **Execution Modes:** 40% CLI, 60% other")
+        .contains("## Top Insights", "## Tools", "## Scans", "## Reports", "## Wizard", "## Installations",
+            "## Privacy Compliance", "## Methodology", "## Raw Data Sample")
+        .contains("| Other (2 values not shown individually) | 18 | 60% |")
+        .contains("figures were hidden: each value used by fewer than 10 installations");
     String html = Files.readString(r.html());
-    assertThat(html).contains("<h2>Summary Statistics</h2>", "<img src=\"charts/platforms.png\"", "6 cells were suppressed");
-    assertThat(r.charts()).isNotEmpty().allSatisfy(p -> {
+    assertThat(html).contains("<h2>Summary Statistics</h2>", "<h2>Methodology</h2>", "<img src=\"charts/2026q1-modes.png\"");
+    // Every chart linked exists, and every chart written is linked.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("src=\"(charts/[^\"]+)\"").matcher(html);
+    java.util.List<String> linked = new java.util.ArrayList<>();
+    while (m.find()) {
+      linked.add(m.group(1));
+      assertThat(dir.resolve("out").resolve(m.group(1))).exists();
+    }
+    assertThat(linked).hasSameSizeAs(r.charts()).isNotEmpty();
+    assertThat(r.charts()).allSatisfy(p -> {
+      assertThat(p.getFileName().toString()).startsWith("2026q1-");
       byte[] head = Arrays.copyOf(Files.readAllBytes(p), 8);
       assertThat(head).startsWith(0x89, 'P', 'N', 'G');
     });
+    // No event of this fixture is shared whole by 10 installations: the sample says so rather than show a rare one.
     JsonNode sample = Seeder.JSON.readTree(r.sample().toFile());
-    assertThat(sample).isNotEmpty();
+    assertThat(sample).isEmpty();
+    assertThat(md).contains("No event of this quarter is shared by 10 installations in all its values.");
     assertThat(sample).allSatisfy(e -> {
       assertThat(e.get("timestamp").asText()).isEqualTo("Q1 2026");
       assertThat(e.get("anonymous_id").asText()).startsWith("00000000-0000-4000-8000-");
@@ -142,26 +157,76 @@ class TransparencyReportTest {
   }
 
   @Test
+  void aSecondQuarterInTheSameFolderLinksOnlyItsOwnCharts() throws IOException {
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      twoQuarters().writeTo(db);
+      TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect()).quarter(Period.quarter("2026Q1"))
+          .clock(AFTER).build().write(dir.resolve("out"));
+      // Q2 2026 has no events: no chart to draw, so none is linked, and Q1's are not borrowed.
+      TransparencyReport.Result q2 = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
+          .quarter(Period.quarter("2026Q2")).clock(AFTER).build().write(dir.resolve("out"));
+      assertThat(q2.charts()).isEmpty();
+      assertThat(Files.readString(q2.html())).doesNotContain("<img").doesNotContain("2026q1");
+      assertThat(Files.readString(q2.markdown())).doesNotContain("![");
+    }
+  }
+
+  @Test
+  void aQuarterThatHasNotStartedIsRefused() {
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      TransparencyReport report = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
+          .quarter(Period.quarter("2026Q4")).clock(AFTER).build();
+      assertThatThrownBy(() -> report.write(dir.resolve("out"))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Q4 2026 has not started");
+      assertThat(dir.resolve("out")).doesNotExist();
+    }
+  }
+
+  @Test
+  void theSampleIsARandomDrawThatTheSeedReproduces() throws IOException {
+    Seeder s = new Seeder();
+    for (int i = 0; i < 40; i++) {
+      // Two versions, each sent by 20 installations: both are k-safe, so either may be drawn.
+      s.add("scan.started", id(1, i), "Linux", i % 2 == 0 ? "0.7.0" : "0.7.1", "2026-01-" + (10 + i % 20) + "T10:00:00Z",
+          Fixtures.started("cli", "balanced", "trivy"));
+    }
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      s.writeTo(db);
+      java.util.Set<String> drawn = new java.util.HashSet<>();
+      for (long seed = 1; seed <= 12; seed++) {
+        String a = sampleOf(db, seed, "a" + seed);
+        assertThat(sampleOf(db, seed, "b" + seed)).as("same seed, same sample").isEqualTo(a);
+        drawn.add(a);
+      }
+      assertThat(drawn).as("different seeds draw different events").hasSize(2);
+    }
+  }
+
+  private String sampleOf(Database db, long seed, String out) throws IOException {
+    TransparencyReport.Result r = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
+        .quarter(Period.quarter("2026Q1")).clock(AFTER).seed(seed).build().write(dir.resolve(out));
+    return Files.readString(r.sample());
+  }
+
+  @Test
   void aHigherKHidesEverything() {
-    TransparencyReport.Result r = write(Dialect.SQLITE, 300L, 1000);
+    TransparencyReport.Result r = write(Dialect.SQLITE, 1000);
     assertThat(r.report().get("unique_users").isNull()).isTrue();
-    assertThat(r.report().get("opt_in").get("rate").isNull()).isTrue();
-    assertThat(r.report().get("platforms")).isEmpty();
+    assertThat(keys(r.report().get("figures").get("platforms"))).isEmpty();
     assertThat(r.report().get("insights")).isEmpty();
-    assertThat(r.suppressed()).isGreaterThan(6);
+    assertThat(r.charts()).isEmpty();
   }
 
   @Test
   void builderChecksItsInputs() {
     assertThatThrownBy(() -> TransparencyReport.builder().k(0)).hasMessageContaining("k < 1");
-    assertThatThrownBy(() -> TransparencyReport.builder().totalInstalls(0)).hasMessageContaining("total installs");
     assertThatThrownBy(() -> TransparencyReport.builder().build()).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> Period.quarter("2026Q5")).hasMessageContaining("not a quarter");
   }
 
   private static java.util.List<String> keys(JsonNode shares) {
     java.util.List<String> out = new java.util.ArrayList<>();
-    shares.forEach(s -> out.add(s.get("key").asText()));
+    shares.get("values").forEach(s -> out.add(s.get("key").asText()));
     return out;
   }
 }

@@ -25,7 +25,7 @@ public final class JmoTelemetry {
     CommandLine cl = JmoTelemetryCommand.commandLine(List.of(new AnalyticsExtension()));
     cl.addSubcommand("stats", new StatsCommand(clock));
     cl.addSubcommand("export", new ExportCommand(clock, out));
-    cl.addSubcommand("report", new ReportCommand());
+    cl.addSubcommand("report", new ReportCommand(clock));
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -13,8 +13,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jmo-telemetry report}: the quarterly transparency report. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write the quarterly public transparency report (Markdown, HTML, JSON and PNG charts).")
+    description = {"Write the quarterly public transparency report (Markdown, HTML, JSON and PNG charts named after the "
+        + "quarter, so several quarters can share a folder).",
+        "A quarter that has not started is refused; a quarter in progress is reported as partial."})
 final class ReportCommand implements Callable<Integer> {
+
+  private final java.time.Clock clock;
+
+  ReportCommand(java.time.Clock clock) {
+    this.clock = clock;
+  }
 
   @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = Database.DEFAULT_LOCATION,
       description = "The collector's database: a SQLite file or a JDBC URL (default: ${DEFAULT-VALUE}).")
@@ -23,9 +31,10 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--quarter", required = true, paramLabel = "YYYYQn", description = "The quarter, such as 2026Q1.")
   String quarter;
 
-  @Option(names = "--total-installs", paramLabel = "N",
-      description = "All installations (from download counts), for the opt-in rate; without it the rate is unknown.")
-  Long totalInstalls;
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "" + TransparencyReport.DEFAULT_SEED,
+      description = "Seed of the random draw of sample events; the same seed on the same data draws the same sample "
+          + "(default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(names = "--k", defaultValue = "" + MinimumCount.DEFAULT_K,
       description = "Hide any figure backed by fewer than k installations (default: ${DEFAULT-VALUE}).")
@@ -44,10 +53,7 @@ final class ReportCommand implements Callable<Integer> {
     options.db = db;
     try (Database database = options.open()) {
       TransparencyReport.Builder b = TransparencyReport.builder().dataSource(database.dataSource())
-          .dialect(database.dialect()).quarter(period).k(k);
-      if (totalInstalls != null) {
-        b.totalInstalls(totalInstalls);
-      }
+          .dialect(database.dialect()).quarter(period).k(k).seed(seed).clock(clock);
       TransparencyReport.Result r = b.build().write(out);
       var w = spec.commandLine().getOut();
       w.println("wrote " + r.markdown() + ", " + r.html() + ", " + r.json() + ", " + r.sample() + " and "

@@ -15,9 +15,11 @@ import java.util.TreeMap;
  * <p>Dimensions: {@code all} (every event of the type; type {@code *} is every event), and for type
  * {@code *}: {@code platform}, {@code version}; {@code scan.started}: {@code profile}, {@code mode},
  * {@code tool}; {@code tool.failed}: {@code failure} ({@code tool|failure_type});
- * {@code wizard.completed}: {@code artifact}, {@code execution_mode}, {@code profile_selected};
- * {@code report.generated}: {@code output_format}, {@code findings}; {@code scan.completed}:
- * {@code findings}, {@code duration}.
+ * {@code wizard.completed}: {@code artifact}, {@code execution_mode}, {@code profile_selected},
+ * {@code duration_range}; {@code report.generated}: {@code output_format}, {@code findings},
+ * {@code suppressions}, {@code compliance}; {@code scan.completed}: {@code findings},
+ * {@code duration}, {@code tool_runs} (events: the runs reported per tool) and {@code tool_reported}
+ * (the scans that reported runs of the tool).
  */
 public final class Cube {
 
@@ -151,16 +153,25 @@ public final class Cube {
         add(day, id, type, "artifact", text(m, "artifact_generated"));
         add(day, id, type, "execution_mode", text(m, "execution_mode"));
         add(day, id, type, "profile_selected", text(m, "profile_selected"));
+        add(day, id, type, "duration_range", com.jmotools.telemetry.reports.Stats.wizardDurationRange(
+            m.path("duration_seconds").asLong()));
       }
       case "report.generated" -> {
         for (JsonNode f : m.path("output_formats")) {
           add(day, id, type, "output_format", f.asText());
         }
         add(day, id, type, "findings", text(m, "findings_bucket"));
+        add(day, id, type, "suppressions", text(m, "suppressions_used"));
+        add(day, id, type, "compliance", text(m, "compliance_enabled"));
       }
       case "scan.completed" -> {
         add(day, id, type, "findings", text(m, "total_findings_bucket"));
         add(day, id, type, "duration", text(m, "duration_bucket"));
+        m.path("tool_runs").fields().forEachRemaining(run -> {
+          add(day, id, type, "tool_reported", run.getKey());
+          // A weighted cell: its events are the runs reported; its ids are not used.
+          cells.computeIfAbsent(new Key(type, "tool_runs", run.getKey()), k -> new Agg()).events += run.getValue().asLong();
+        });
       }
       default -> { }
     }

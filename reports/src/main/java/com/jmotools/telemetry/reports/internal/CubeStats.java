@@ -37,7 +37,8 @@ public final class CubeStats {
     Cube.Agg wiz = cube.cell("wizard.completed", Cube.ALL, "");
     Stats.Wizard wizard = new Stats.Wizard(wiz.events, wiz.count(),
         dim(cube, "wizard.completed", "artifact"), dim(cube, "wizard.completed", "execution_mode"),
-        dim(cube, "wizard.completed", "profile_selected"));
+        dim(cube, "wizard.completed", "profile_selected"),
+        ordered(dim(cube, "wizard.completed", "duration_range"), List.copyOf(Stats.WIZARD_DURATION_RANGES.keySet())));
     return new Stats(p, all.events, all.count(), byType,
         dim(cube, "scan.started", "profile"), dim(cube, "scan.started", "mode"),
         dim(cube, Cube.ANY, "platform"), dim(cube, Cube.ANY, "version"),
@@ -46,7 +47,10 @@ public final class CubeStats {
         dim(cube, "report.generated", "output_format"),
         buckets(dim(cube, "scan.completed", "findings"), "findings"),
         buckets(dim(cube, "report.generated", "findings"), "findings"),
-        buckets(dim(cube, "scan.completed", "duration"), "duration"));
+        buckets(dim(cube, "scan.completed", "duration"), "duration"),
+        dim(cube, "scan.started", "tool"),
+        dim(cube, "report.generated", "suppressions"),
+        dim(cube, "report.generated", "compliance"));
   }
 
   /** The ISO date of the Monday of the day's week. */
@@ -84,7 +88,11 @@ public final class CubeStats {
   }
 
   private static List<Cell> buckets(List<Cell> cells, String scheme) {
-    List<String> labels = Catalog.standard().bucket(scheme).labels();
+    return ordered(cells, Catalog.standard().bucket(scheme).labels());
+  }
+
+  /** Sorts cells in the order of {@code labels}, unknown keys last. */
+  public static List<Cell> ordered(List<Cell> cells, List<String> labels) {
     List<Cell> out = new ArrayList<>(cells);
     out.sort(Comparator.comparingInt((Cell x) -> {
       int i = labels.indexOf(x.key());
@@ -95,11 +103,16 @@ public final class CubeStats {
 
   public static List<ToolFailures> toolFailures(Cube cube) {
     Map<String, long[]> scans = new TreeMap<>();
+    Map<String, long[]> reported = new TreeMap<>();
     Map<String, Map<String, Long>> failures = new TreeMap<>();
     Map<String, Map<String, Long>> failureIds = new TreeMap<>();
     cube.cells().forEach((k, a) -> {
       if (k.type().equals("scan.started") && k.dim().equals("tool")) {
         scans.put(k.value(), new long[] {a.events, a.count()});
+      } else if (k.type().equals("scan.completed") && k.dim().equals("tool_runs")) {
+        reported.computeIfAbsent(k.value(), t -> new long[2])[0] = a.events;
+      } else if (k.type().equals("scan.completed") && k.dim().equals("tool_reported")) {
+        reported.computeIfAbsent(k.value(), t -> new long[2])[1] = a.events;
       } else if (k.type().equals("tool.failed") && k.dim().equals("failure")) {
         int bar = k.value().lastIndexOf('|');
         String tool = k.value().substring(0, bar);
@@ -110,11 +123,14 @@ public final class CubeStats {
     });
     TreeMap<String, Boolean> tools = new TreeMap<>();
     scans.keySet().forEach(t -> tools.put(t, true));
+    reported.keySet().forEach(t -> tools.put(t, true));
     failures.keySet().forEach(t -> tools.put(t, true));
     List<ToolFailures> out = new ArrayList<>();
     for (String tool : tools.keySet()) {
       long[] s = scans.getOrDefault(tool, new long[2]);
-      out.add(new ToolFailures(tool, s[0], s[1], failures.getOrDefault(tool, Map.of()), failureIds.getOrDefault(tool, Map.of())));
+      long[] r = reported.getOrDefault(tool, new long[2]);
+      out.add(new ToolFailures(tool, s[0], s[1], r[0], r[1], failures.getOrDefault(tool, Map.of()),
+          failureIds.getOrDefault(tool, Map.of())));
     }
     out.sort(TOOL_ORDER);
     return out;

@@ -39,27 +39,37 @@ public final class ReportText {
     return String.format(Locale.ENGLISH, "%,d", n);
   }
 
-  private static String optIn(ObjectNode r) {
-    JsonNode o = r.get("opt_in");
-    if (o.get("rate").isNull()) {
-      return "unknown (" + o.get("reason").asText() + ")";
-    }
-    return percent(o.get("rate").asDouble()) + " (" + number(o.get("users").asLong()) + " users out of "
-        + number(o.get("total_installs").asLong()) + " total)";
+  /** What an asterisk on a failure rate means. */
+  public static final String ESTIMATED_RUNS = "Runs estimated for scans by clients older than catalog version 2, which did "
+      + "not report runs per tool: such a scan counts as one run of each tool it listed, and a tool never has fewer runs "
+      + "than failures, so no rate exceeds 100%.";
+
+  /** The row of a share table that sums the hidden values. */
+  public static String otherLabel(int values) {
+    return "Other (" + values + (values == 1 ? " value" : " values") + " not shown individually)";
   }
 
-  private static String shareList(JsonNode shares) {
-    if (shares.isEmpty()) {
-      return "not published (too few installations)";
+  /** The sentence that says, in words, what suppression hid. */
+  public static String suppressionSentence(int hidden, int k) {
+    if (hidden == 0) {
+      return "No figure had to be hidden.";
     }
-    List<String> parts = new ArrayList<>();
-    shares.forEach(s -> parts.add(percent(s.get("share").asDouble()) + " " + label(s.get("key").asText())));
-    return String.join(", ", parts);
+    return hidden + (hidden == 1 ? " figure was" : " figures were") + " hidden: each value used by fewer than " + k
+        + " installations, and in each table where one was hidden, the next smallest value too, so that no hidden "
+        + "figure can be worked out by subtracting the shown ones from a total. The hidden values are summed in an "
+        + "\"Other\" row, which always stands for at least " + k + " installations.";
   }
 
-  private static String label(String key) {
+  /** A catalog value as a reader sees it: {@code cli} as CLI, {@code balanced} as Balanced, {@code macOS} unchanged. */
+  public static String label(String key) {
     return switch (key) {
       case "cli" -> "CLI";
+      case "gha" -> "GitHub Actions";
+      case "md" -> "Markdown";
+      case "json", "html", "sarif", "yaml" -> key.toUpperCase(Locale.ROOT);
+      case "none" -> "None";
+      case "true" -> "Yes";
+      case "false" -> "No";
       case "docker" -> "Docker";
       case "wizard" -> "Wizard";
       // Names such as macOS keep their own case; lower-case catalog values get a capital.
@@ -68,94 +78,265 @@ public final class ReportText {
     };
   }
 
+  private static String shareList(JsonNode shares) {
+    if (shares.get("values").isEmpty() && shares.get("other").isNull()) {
+      return "not published (fewer than k installations)";
+    }
+    List<String> parts = new ArrayList<>();
+    shares.get("values").forEach(s -> parts.add(percent(s.get("share").asDouble()) + " " + label(s.get("key").asText())));
+    if (!shares.get("other").isNull()) {
+      parts.add(percent(shares.get("other").get("share").asDouble()) + " other");
+    }
+    return String.join(", ", parts);
+  }
+
   private static String orSuppressed(JsonNode n) {
     return n == null || n.isNull() ? "not published (fewer than k installations)" : number(n.asLong());
   }
 
-  private static List<String> summary(ObjectNode r) {
-    List<String> s = new ArrayList<>();
-    s.add("**Total Scans:** " + orSuppressed(r.get("total_scans")));
-    s.add("**Unique Users:** " + orSuppressed(r.get("unique_users")) + (r.get("unique_users").isNull() ? "" : " (anonymous IDs)"));
-    s.add("**Platforms:** " + shareList(r.get("platforms")));
-    JsonNode top = r.get("most_popular_profile");
-    s.add("**Most Popular Profile:** " + (top.isNull() ? "not published (too few installations)"
-        : label(top.get("key").asText()) + " (" + percent(top.get("share").asDouble()) + ")"));
-    s.add("**Execution Modes:** " + shareList(r.get("modes")));
-    return s;
-  }
+  /** One block of the report, rendered alike in Markdown and HTML. */
+  private sealed interface Block permits Heading, Text, Items, Table, Chart, Code {}
 
-  private static List<String> privacy(ObjectNode r) {
+  private record Heading(int level, String text) implements Block {}
+
+  private record Text(String text) implements Block {}
+
+  private record Items(boolean numbered, List<String> items) implements Block {}
+
+  private record Table(String title, List<String> header, List<List<String>> rows) implements Block {}
+
+  private record Chart(String file, String alt) implements Block {}
+
+  private record Code(String text) implements Block {}
+
+  private static List<Block> blocks(ObjectNode r, ArrayNode sample) {
+    List<Block> b = new ArrayList<>();
+    JsonNode f = r.get("figures");
+    JsonNode charts = r.path("charts");
     int k = r.get("k").asInt();
+    b.add(new Heading(1, r.get("title").asText()));
+    b.add(new Text("**Reporting Period:** " + r.get("period_text").asText()
+        + (r.get("partial").asBoolean() ? " (the quarter is not over: figures so far)" : "")));
+
+    b.add(new Heading(2, "Summary Statistics"));
+    JsonNode top = r.get("most_popular_profile");
+    b.add(new Items(false, List.of(
+        "**Total Scans:** " + orSuppressed(r.get("total_scans")),
+        "**Unique Installations:** " + orSuppressed(r.get("unique_users")) + (r.get("unique_users").isNull() ? "" : " (anonymous IDs)"),
+        "**Platforms:** " + shareList(f.get("platforms")),
+        "**Most Popular Profile:** " + (top.isNull() ? "not published (fewer than k installations)"
+            : label(top.get("key").asText()) + " (" + percent(top.get("share").asDouble()) + " of scans)"),
+        "**Execution Modes:** " + shareList(f.get("modes")))));
+    chart(b, charts, "platforms", "Platforms");
+    chart(b, charts, "profiles", "Scan profiles");
+    chart(b, charts, "modes", "Execution modes");
+
+    b.add(new Heading(2, "Top Insights"));
+    List<String> insights = new ArrayList<>();
+    r.get("insights").forEach(in -> insights.add("**" + in.get("title").asText() + "** — " + in.get("text").asText()));
+    if (insights.isEmpty()) {
+      b.add(new Text("Not enough data this quarter to publish insights."));
+    } else {
+      b.add(new Items(true, insights));
+    }
+
+    b.add(new Heading(2, "Usage"));
+    b.add(new Text("Each table sorted from the most used; shares of all events (platforms, versions) or of scans (profiles, modes)."));
+    shares(b, "Platforms", "Platform", "Share of events", f.get("platforms"));
+    shares(b, "Versions", "Version", "Share of events", f.get("versions"));
+    shares(b, "Scan profiles", "Profile", "Share of scans", f.get("profiles"));
+    shares(b, "Execution modes", "Mode", "Share of scans", f.get("modes"));
+
+    b.add(new Heading(2, "Tools"));
+    b.add(new Text("Which tools scans run (`scan.started`), as a share of scans; a scan runs several tools, so the shares add up to more than 100%."));
+    shares(b, "Tools run by scans", "Tool", "Share of scans", f.get("tools"));
+    chart(b, charts, "tools", "Tools run by scans");
+    b.add(new Text("Failure rates (`tool.failed`) are failed runs per run of the tool: a run is one tool on one target, so a "
+        + "scan over three repositories runs each tool three times. Sorted from the highest rate."));
+    List<List<String>> rows = new ArrayList<>();
+    boolean estimated = false;
+    for (JsonNode x : f.get("tool_failures")) {
+      estimated |= x.get("runs_estimated").asBoolean();
+      rows.add(List.of(x.get("tool").asText(), x.get("failure_type").asText().replace('_', ' '),
+          number(x.get("runs").asLong()) + (x.get("runs_estimated").asBoolean() ? " *" : ""), number(x.get("failures").asLong()),
+          percent(x.get("rate").asDouble())));
+    }
+    b.add(new Table("Tool failures per run", List.of("Tool", "Failure", "Runs", "Failed runs", "Rate"), rows));
+    if (estimated) {
+      b.add(new Text("\\* " + ESTIMATED_RUNS));
+    }
+    chart(b, charts, "tool-failures", "Tool failures per run");
+
+    b.add(new Heading(2, "Scans"));
+    b.add(new Text("How long completed scans took and how many findings they produced (`scan.completed`), as coarse ranges."));
+    shares(b, "Scan durations", "Duration", "Share of completed scans", f.get("scan_durations"));
+    chart(b, charts, "scan-durations", "Scan durations");
+    shares(b, "Findings per scan", "Findings", "Share of completed scans", f.get("scan_findings"));
+    chart(b, charts, "scan-findings", "Findings per scan");
+
+    b.add(new Heading(2, "Reports"));
+    JsonNode rep = f.get("reports");
+    b.add(new Text("Reports generated (`report.generated`): " + orSuppressed(rep.get("generated")) + ". A report may be written in several formats."));
+    shares(b, "Report formats (SARIF included)", "Format", "Share of reports", rep.get("output_formats"));
+    chart(b, charts, "report-formats", "Report formats");
+    shares(b, "Findings per report", "Findings", "Share of reports", rep.get("findings"));
+    chart(b, charts, "report-findings", "Findings per report");
+    shares(b, "Suppressions used", "Suppressions used", "Share of reports", rep.get("suppressions_used"));
+    shares(b, "Compliance mappings enabled", "Compliance enabled", "Share of reports", rep.get("compliance_enabled"));
+
+    b.add(new Heading(2, "Wizard"));
+    JsonNode wiz = f.get("wizard");
+    b.add(new Text("Wizard runs completed (`wizard.completed`): " + orSuppressed(wiz.get("completed")) + "."));
+    shares(b, "Artifacts the wizard wrote", "Artifact", "Share of wizard runs", wiz.get("artifacts"));
+    chart(b, charts, "wizard-artifacts", "Wizard artifacts");
+    shares(b, "Execution mode chosen", "Execution mode", "Share of wizard runs", wiz.get("execution_modes"));
+    shares(b, "Profile chosen", "Profile", "Share of wizard runs", wiz.get("profiles"));
+    shares(b, "Time spent in the wizard", "Duration", "Share of wizard runs", wiz.get("durations"));
+    chart(b, charts, "wizard-durations", "Time spent in the wizard");
+
+    b.add(new Heading(2, "Installations"));
+    b.add(new Text("Distinct installations that sent at least one event, per day (UTC). Days with events from fewer than "
+        + k + " installations are left out of the chart (a gap); days without any event are zero."));
+    chart(b, charts, "installs", "Installations per day");
+    List<List<String>> months = new ArrayList<>();
+    f.get("installs_by_month").fields().forEachRemaining(e -> months.add(List.of(e.getKey(), number(e.getValue().asLong()))));
+    b.add(new Table("Installations per month", List.of("Month", "Installations"), months));
+
+    b.add(new Heading(2, "Privacy Compliance"));
     int hidden = r.get("suppressed_cells").asInt();
-    return List.of(
+    b.add(new Items(false, List.of(
         "✅ Zero PII collected: events hold only the catalog's enumerated values, buckets and counts",
         "✅ No IP addresses stored or logged; times stored only to the hour",
         "✅ All data anonymized: a random installation id, erasable on request (`jmo telemetry delete`)",
-        "✅ Minimum-count rule: every published figure is backed by at least " + k + " installations; "
-            + hidden + (hidden == 1 ? " cell was" : " cells were") + " suppressed in this report",
-        "✅ Raw events readable by maintainers only (admin token); rows older than 400 days are purged");
+        "✅ Minimum-count rule with secondary suppression: every published figure is backed by at least " + k
+            + " installations, and none hidden can be derived from the others",
+        "✅ Raw events readable by maintainers only (admin token); rows older than 400 days are purged")));
+    b.add(new Text(suppressionSentence(hidden, k)));
+
+    b.add(new Heading(2, "Methodology"));
+    b.add(new Items(false, List.of(
+        "**Installation:** one random anonymous id (a UUID created on first use and kept in the user's home directory). "
+            + "\"Unique installations\" counts distinct ids; a user with two machines, or who resets the id, counts twice.",
+        "**Event:** one of the catalog's five events (`scan.started`, `scan.completed`, `tool.failed`, `wizard.completed`, "
+            + "`report.generated`), validated by the collector against the catalog; anything else is refused.",
+        "**Scan:** one `scan.started` event (one `jmo scan`, `jmo ci` or `jmotools` run, however many targets). A **run** is "
+            + "one tool on one target; failure rates are failed runs per run.",
+        "**Consent:** telemetry is opt-out: on by default, but nothing is recorded before the notice has been shown in an "
+            + "earlier run; `JMO_TELEMETRY_DISABLE`, `DO_NOT_TRACK` and CI environments send nothing, so CI usage is not in these figures.",
+        "**Time:** times are stored truncated to the hour, and this report counts whole days in UTC.",
+        "**Suppression (k = " + k + "):** a value used by fewer than " + k + " installations is not shown; where one is hidden, "
+            + "the next smallest value is hidden too and both are reported together as \"Other\", so no hidden figure can be "
+            + "worked out by subtraction. Sample events show only events whose every value is shared by at least " + k
+            + " installations.",
+        "**Retention:** stored events are deleted after 400 days; a user can have all of their events erased at any time.")));
+
+    b.add(new Heading(2, "Raw Data Sample"));
+    b.add(new Text("Events drawn at random (seed " + r.path("sample_seed").asLong() + ", so the draw is reproducible) among "
+        + "events whose every value is shared by at least " + k + " installations; ids and times replaced. File: "
+        + r.path("sample_events_file").asText()));
+    StringBuilder code = new StringBuilder();
+    sample.forEach(e -> code.append(e.toString()).append('\n'));
+    b.add(sample.isEmpty() ? new Text("No event of this quarter is shared by " + k + " installations in all its values.")
+        : new Code(code.toString()));
+    return b;
+  }
+
+  private static void chart(List<Block> b, JsonNode charts, String name, String alt) {
+    if (charts.has(name)) {
+      b.add(new Chart(charts.get(name).asText(), alt + " chart"));
+    }
+  }
+
+  private static void shares(List<Block> b, String title, String what, String of, JsonNode shares) {
+    List<List<String>> rows = new ArrayList<>();
+    shares.get("values").forEach(s -> rows.add(List.of(label(s.get("key").asText()), number(s.get("events").asLong()),
+        percent(s.get("share").asDouble()))));
+    JsonNode other = shares.get("other");
+    if (!other.isNull()) {
+      rows.add(List.of(otherLabel(other.get("values").asInt()), number(other.get("events").asLong()),
+          percent(other.get("share").asDouble())));
+    }
+    b.add(new Table(title, List.of(what, "Events", of), rows));
   }
 
   public static String markdown(ObjectNode r, ArrayNode sample) {
-    StringBuilder b = new StringBuilder();
-    b.append("# ").append(r.get("title").asText()).append("\n\n");
-    b.append("**Reporting Period:** ").append(r.get("period_text").asText()).append("  \n");
-    b.append("**Opt-In Rate:** ").append(optIn(r)).append("\n\n");
-    b.append("## Summary Statistics\n\n");
-    summary(r).forEach(l -> b.append("- ").append(l).append('\n'));
-    b.append("\n![Platforms](charts/platforms.png)\n![Profiles](charts/profiles.png)\n![Execution modes](charts/modes.png)\n");
-    b.append("\n## Top Insights\n\n");
-    int i = 1;
-    for (JsonNode in : r.get("insights")) {
-      b.append(i++).append(". **").append(in.get("title").asText()).append("** — ").append(in.get("text").asText()).append('\n');
+    StringBuilder m = new StringBuilder();
+    for (Block block : blocks(r, sample)) {
+      if (block instanceof Heading h) {
+        m.append("#".repeat(h.level())).append(' ').append(h.text()).append("\n\n");
+      } else if (block instanceof Text t) {
+        m.append(t.text()).append("\n\n");
+      } else if (block instanceof Items l) {
+        int i = 1;
+        for (String item : l.items()) {
+          m.append(l.numbered() ? (i++) + ". " : "- ").append(item).append('\n');
+        }
+        m.append('\n');
+      } else if (block instanceof Table t) {
+        m.append("**").append(t.title()).append("**\n\n");
+        if (t.rows().isEmpty()) {
+          m.append("Not published (fewer than k installations).\n\n");
+          continue;
+        }
+        m.append("| ").append(String.join(" | ", t.header())).append(" |\n|");
+        t.header().forEach(x -> m.append("---|"));
+        m.append('\n');
+        t.rows().forEach(row -> m.append("| ").append(String.join(" | ", row)).append(" |\n"));
+        m.append('\n');
+      } else if (block instanceof Chart c) {
+        m.append("![").append(c.alt()).append("](").append(c.file()).append(")\n\n");
+      } else if (block instanceof Code c) {
+        m.append("```json\n").append(c.text()).append("```\n\n");
+      }
     }
-    if (r.get("insights").isEmpty()) {
-      b.append("Not enough data this quarter to publish insights.\n");
-    }
-    b.append("\n![Tool failures](charts/tool-failures.png)\n![Installations](charts/installs.png)\n");
-    b.append("\n## Privacy Compliance\n\n");
-    privacy(r).forEach(l -> b.append("- ").append(l).append('\n'));
-    b.append("\n## Raw Data Sample\n\nAnonymized event samples (ids and times replaced): ")
-        .append(r.path("sample_events_file").asText()).append("\n\n```json\n");
-    sample.forEach(e -> b.append(e.toString()).append('\n'));
-    b.append("```\n");
-    return b.toString();
+    return m.toString().stripTrailing() + "\n";
   }
 
   public static String html(ObjectNode r, ArrayNode sample) {
-    StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(r.get("title").asText()))
-        .append("</title>\n<style>body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
-            + "img{max-width:100%;height:auto}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style></head><body>\n");
-    b.append("<h1>").append(esc(r.get("title").asText())).append("</h1>\n");
-    b.append("<p><strong>Reporting Period:</strong> ").append(esc(r.get("period_text").asText())).append("<br>\n");
-    b.append("<strong>Opt-In Rate:</strong> ").append(esc(optIn(r))).append("</p>\n");
-    b.append("<h2>Summary Statistics</h2>\n<ul>\n");
-    summary(r).forEach(l -> b.append("<li>").append(bold(l)).append("</li>\n"));
-    b.append("</ul>\n");
-    for (String chart : List.of("platforms", "profiles", "modes")) {
-      b.append("<img src=\"charts/").append(chart).append(".png\" alt=\"").append(chart).append(" chart\">\n");
+    StringBuilder h = new StringBuilder();
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(r.get("title").asText()))
+        .append("</title>\n<style>body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
+            + "line-height:1.5;color:#1f2937}img{max-width:100%;height:auto;display:block;margin:1rem 0}"
+            + "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-align:left}"
+            + "caption{text-align:left;font-weight:600;padding:.3rem 0}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>"
+            + "</head><body>\n");
+    for (Block block : blocks(r, sample)) {
+      if (block instanceof Heading x) {
+        h.append("<h").append(x.level()).append('>').append(esc(x.text())).append("</h").append(x.level()).append(">\n");
+      } else if (block instanceof Text t) {
+        h.append("<p>").append(inline(t.text())).append("</p>\n");
+      } else if (block instanceof Items l) {
+        String tag = l.numbered() ? "ol" : "ul";
+        h.append('<').append(tag).append(">\n");
+        l.items().forEach(i -> h.append("<li>").append(inline(i)).append("</li>\n"));
+        h.append("</").append(tag).append(">\n");
+      } else if (block instanceof Table t) {
+        if (t.rows().isEmpty()) {
+          h.append("<p><strong>").append(esc(t.title())).append(":</strong> not published (fewer than k installations).</p>\n");
+          continue;
+        }
+        h.append("<table><caption>").append(esc(t.title())).append("</caption>\n<tr>");
+        t.header().forEach(x -> h.append("<th>").append(esc(x)).append("</th>"));
+        h.append("</tr>\n");
+        t.rows().forEach(row -> {
+          h.append("<tr>");
+          row.forEach(x -> h.append("<td>").append(esc(x)).append("</td>"));
+          h.append("</tr>\n");
+        });
+        h.append("</table>\n");
+      } else if (block instanceof Chart c) {
+        h.append("<img src=\"").append(esc(c.file())).append("\" alt=\"").append(esc(c.alt())).append("\" width=\"")
+            .append(Charts.DEFAULT_WIDTH).append("\" height=\"").append(Charts.DEFAULT_HEIGHT).append("\">\n");
+      } else if (block instanceof Code c) {
+        h.append("<pre>").append(esc(c.text())).append("</pre>\n");
+      }
     }
-    b.append("<h2>Top Insights</h2>\n<ol>\n");
-    for (JsonNode in : r.get("insights")) {
-      b.append("<li><strong>").append(esc(in.get("title").asText())).append("</strong> — ").append(esc(in.get("text").asText())).append("</li>\n");
-    }
-    b.append("</ol>\n");
-    for (String chart : List.of("tool-failures", "installs")) {
-      b.append("<img src=\"charts/").append(chart).append(".png\" alt=\"").append(chart).append(" chart\">\n");
-    }
-    b.append("<h2>Privacy Compliance</h2>\n<ul>\n");
-    privacy(r).forEach(l -> b.append("<li>").append(esc(l).replaceAll("`([^`]*)`", "<code>$1</code>")).append("</li>\n"));
-    b.append("</ul>\n<h2>Raw Data Sample</h2>\n<p>Anonymized event samples (ids and times replaced): <a href=\"")
-        .append(esc(r.path("sample_events_file").asText())).append("\">").append(esc(r.path("sample_events_file").asText()))
-        .append("</a></p>\n<pre>");
-    sample.forEach(e -> b.append(esc(e.toString())).append('\n'));
-    b.append("</pre>\n</body></html>\n");
-    return b.toString();
+    return h.append("</body></html>\n").toString();
   }
 
-  private static String bold(String line) {
-    return esc(line).replaceAll("\\*\\*([^*]+)\\*\\*", "<strong>$1</strong>");
+  private static String inline(String text) {
+    return esc(text).replaceAll("\\*\\*([^*]+)\\*\\*", "<strong>$1</strong>").replaceAll("`([^`]*)`", "<code>$1</code>")
+        .replace("\\*", "*");
   }
 
   /** Escapes text for HTML element content and attribute values. */

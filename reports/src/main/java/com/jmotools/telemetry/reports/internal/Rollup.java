@@ -34,7 +34,7 @@ import javax.sql.DataSource;
 public final class Rollup {
 
   /** Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. */
-  static final long FORMAT = 2;
+  static final long FORMAT = 3;
   /** On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear: look back this far. */
   static final long POSTGRES_ID_LOOKBACK = 200_000;
 

@@ -68,6 +68,20 @@ public final class Sql {
         : " CROSS JOIN LATERAL jsonb_array_elements_text(" + alias + ".metadata->'" + field + "') AS j(value)";
   }
 
+  /** A join that yields one row per entry of a metadata object, its name in {@code j.key} and value as text in {@code j.value}. */
+  public String eachEntry(String alias, String field) {
+    checkField(field);
+    return dialect == Dialect.SQLITE
+        ? ", json_each(" + alias + ".metadata, '$." + field + "') j"
+        : " CROSS JOIN LATERAL jsonb_each_text(" + alias + ".metadata->'" + field + "') AS j(key, value)";
+  }
+
+  /** A boolean metadata field as {@code 'true'} or {@code 'false'} (SQLite's JSON functions read it as 1 or 0). */
+  public String booleanText(String alias, String field) {
+    return "CASE CAST(" + text(alias, field) + " AS TEXT) WHEN 'true' THEN 'true' WHEN '1' THEN 'true' "
+        + "WHEN 'false' THEN 'false' WHEN '0' THEN 'false' END";
+  }
+
   /** The ISO date ({@code 2026-01-05}) of the Monday of the time's ISO week. */
   public String week(String alias) {
     return dialect == Dialect.SQLITE

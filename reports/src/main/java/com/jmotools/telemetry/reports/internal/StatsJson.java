@@ -39,6 +39,8 @@ public final class StatsJson {
       o.put("tool", t.tool());
       o.put("scans", t.scans());
       o.put("scan_ids", t.scanIds());
+      o.put("runs", t.runs());
+      o.put("runs_estimated", t.estimated());
       o.put("failures", t.totalFailures());
       o.put("failure_rate", round(t.totalRate()));
       ObjectNode byType = o.putObject("by_type");
@@ -58,10 +60,14 @@ public final class StatsJson {
     w.set("artifacts", cells(s.wizard().artifacts()));
     w.set("execution_modes", cells(s.wizard().executionModes()));
     w.set("profiles", cells(s.wizard().profiles()));
+    w.set("durations", cells(s.wizard().durations()));
     root.set("output_formats", cells(s.outputFormats()));
     root.set("scan_findings", cells(s.scanFindings()));
     root.set("report_findings", cells(s.reportFindings()));
     root.set("durations", cells(s.durations()));
+    root.set("tools", cells(s.tools()));
+    root.set("report_suppressions", cells(s.reportSuppressions()));
+    root.set("report_compliance", cells(s.reportCompliance()));
     return root;
   }
 

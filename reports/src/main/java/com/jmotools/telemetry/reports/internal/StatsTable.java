@@ -23,20 +23,25 @@ public final class StatsTable {
     section(b, "Versions", s.versions(), s.totalEvents());
     series(b, "Unique installs per week (Monday)", s.installsByWeek());
     series(b, "Unique installs per month", s.installsByMonth());
-    b.append("\nTool failures per scan that ran the tool\n");
-    b.append(String.format(Locale.ROOT, "  %-18s %8s %8s %8s  %s%n", "tool", "scans", "failed", "rate", "by type"));
+    section(b, "Tools (scans that list the tool)", s.tools(), s.scans());
+    b.append("\nTool failures per run of the tool (a run is one tool on one target; * estimated: old events without tool_runs)\n");
+    b.append(String.format(Locale.ROOT, "  %-18s %8s %8s %8s %8s  %s%n", "tool", "scans", "runs", "failed", "rate", "by type"));
     for (ToolFailures t : s.toolFailures()) {
       StringBuilder types = new StringBuilder();
       new TreeMap<>(t.failures()).forEach((k, v) -> types.append(types.length() == 0 ? "" : ", ")
           .append(k).append(' ').append(v).append(" (").append(pct(t.rate(k))).append(')'));
-      b.append(String.format(Locale.ROOT, "  %-18s %8d %8d %8s  %s%n", t.tool(), t.scans(), t.totalFailures(), pct(t.totalRate()), types));
+      b.append(String.format(Locale.ROOT, "  %-18s %8d %8s %8d %8s  %s%n", t.tool(), t.scans(),
+          t.runs() + (t.estimated() ? "*" : ""), t.totalFailures(), pct(t.totalRate()), types));
     }
     b.append(String.format(Locale.ROOT, "%nWizard: %d completed by %d installs%n", s.wizard().completed(), s.wizard().ids()));
     section(b, "Wizard artifacts", s.wizard().artifacts(), s.wizard().completed());
     section(b, "Wizard execution modes", s.wizard().executionModes(), s.wizard().completed());
+    section(b, "Wizard durations", s.wizard().durations(), s.wizard().completed());
     section(b, "Output formats (report.generated)", s.outputFormats(), s.events("report.generated"));
     section(b, "Findings (scan.completed)", s.scanFindings(), s.events("scan.completed"));
     section(b, "Findings (report.generated)", s.reportFindings(), s.events("report.generated"));
+    section(b, "Suppressions used (report.generated)", s.reportSuppressions(), s.events("report.generated"));
+    section(b, "Compliance enabled (report.generated)", s.reportCompliance(), s.events("report.generated"));
     section(b, "Scan durations (scan.completed)", s.durations(), s.events("scan.completed"));
     return b.toString();
   }

@@ -105,8 +105,16 @@ class JmoTelemetryTest {
     assertThat(outDir.resolve("transparency-2026q1.html")).exists();
     assertThat(outDir.resolve("transparency-2026q1.json")).exists();
     assertThat(outDir.resolve("sample-events-2026q1.json")).exists();
-    assertThat(outDir.resolve("charts/platforms.png")).exists();
+    assertThat(outDir.resolve("charts/2026q1-modes.png")).exists();
     assertThat(stdout()).contains("0 cells suppressed (k=1)");
+  }
+
+  @Test
+  void reportRefusesAQuarterThatHasNotStarted() {
+    Path outDir = dir.resolve("future");
+    assertThat(run("report", "--db", db.toString(), "--quarter", "2099Q1", "--out", outDir.toString())).isEqualTo(1);
+    assertThat(err.toString().trim()).isEqualTo("jmo-telemetry report: Q1 2099 has not started yet: there is nothing to report");
+    assertThat(outDir).doesNotExist();
   }
 
   @Test
