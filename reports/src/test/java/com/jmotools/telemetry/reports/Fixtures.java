@@ -30,6 +30,17 @@ final class Fixtures {
         + "\",\"tools_succeeded\":" + ok + ",\"tools_failed\":" + failed + ",\"total_findings_bucket\":\"" + findings + "\"}";
   }
 
+  /** {@code scan.completed} of a catalog-2 client: with {@code tool_runs}, such as {@code "trivy", 3, "semgrep", 3}. */
+  static String completedWithRuns(String mode, String profile, String duration, int ok, int failed, String findings,
+      Object... toolAndRuns) {
+    StringBuilder runs = new StringBuilder();
+    for (int i = 0; i + 1 < toolAndRuns.length; i += 2) {
+      runs.append(runs.length() == 0 ? "" : ",").append('"').append(toolAndRuns[i]).append("\":").append(toolAndRuns[i + 1]);
+    }
+    String c = completed(mode, profile, duration, ok, failed, findings);
+    return c.substring(0, c.length() - 1) + ",\"tool_runs\":{" + runs + "}}";
+  }
+
   static String wizard(String profile, String exec, String artifact, int seconds) {
     return "{\"profile_selected\":\"" + profile + "\",\"execution_mode\":\"" + exec + "\",\"artifact_generated\":"
         + (artifact == null ? "null" : "\"" + artifact + "\"") + ",\"duration_seconds\":" + seconds + "}";

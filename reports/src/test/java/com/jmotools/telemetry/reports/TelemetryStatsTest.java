@@ -108,4 +108,60 @@ class TelemetryStatsTest {
       assertThat(s.installsByWeek()).isEmpty();
     }
   }
+
+  /**
+   * The events one {@code jmotools fast --repos-dir} over three repositories sends when trivy fails
+   * on one of them (as {@code ScanEndToEndTest} in the cli module asserts): one scan.started, one
+   * tool.failed, one scan.completed whose tool_runs says each tool ran three times.
+   */
+  static Seeder threeRepositoriesTrivyFailingOnOne(Seeder s, String id, String day) {
+    return s.add("scan.started", id, "Linux", "0.7.1", day + "T10:00:00Z",
+            "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[\"semgrep\",\"trivy\"],"
+                + "\"target_types\":{\"repos\":3,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}")
+        .add("tool.failed", id, "Linux", "0.7.1", day + "T10:00:00Z", Fixtures.failed("trivy", "non_zero_exit", "3", "fast"))
+        .add("scan.completed", id, "Linux", "0.7.1", day + "T10:00:00Z",
+            Fixtures.completedWithRuns("cli", "fast", "<5min", 5, 1, "1-10", "semgrep", 3, "trivy", 3));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void aFailureRateIsFailuresPerRunOfTheTool(Dialect dialect) {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      threeRepositoriesTrivyFailingOnOne(new Seeder(), Fixtures.A, "2026-01-05").writeTo(db);
+      TelemetryStats stats = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).build();
+      for (java.util.List<ToolFailures> failures : java.util.List.of(stats.toolFailures(Fixtures.Q1), stats.toolFailuresWithSql(Fixtures.Q1))) {
+        ToolFailures trivy = failures.stream().filter(t -> t.tool().equals("trivy")).findFirst().orElseThrow();
+        assertThat(trivy.scans()).isEqualTo(1);
+        assertThat(trivy.runs()).isEqualTo(3);
+        assertThat(trivy.totalFailures()).isEqualTo(1);
+        assertThat(trivy.totalRate()).isEqualTo(1 / 3.0);
+        assertThat(trivy.estimated()).isFalse();
+        assertThat(com.jmotools.telemetry.reports.internal.StatsTable.pct(trivy.totalRate())).isEqualTo("33.3%");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void oldEventsWithoutToolRunsCountOneRunPerScanNeverFewerThanTheFailuresAndAreMarked(Dialect dialect) {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      // A catalog-1 client over three repositories, trivy failing on all three: 1 scan, 3 failures, no tool_runs.
+      Seeder s = new Seeder().add("scan.started", Fixtures.B, "Linux", "0.7.0", "2026-01-05T10:00:00Z", Fixtures.started("cli", "fast", "trivy"));
+      for (int i = 0; i < 3; i++) {
+        s.add("tool.failed", Fixtures.B, "Linux", "0.7.0", "2026-01-05T10:00:00Z", Fixtures.failed("trivy", "timeout", "null", "fast"));
+      }
+      s.add("scan.completed", Fixtures.B, "Linux", "0.7.0", "2026-01-05T10:00:00Z", Fixtures.completed("cli", "fast", "<5min", 0, 3, "0"));
+      // And a catalog-2 client's scan of three repositories, trivy failing on one.
+      threeRepositoriesTrivyFailingOnOne(s, Fixtures.A, "2026-01-06").writeTo(db);
+      TelemetryStats stats = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).build();
+      ToolFailures trivy = stats.toolFailures(Fixtures.Q1).stream().filter(t -> t.tool().equals("trivy")).findFirst().orElseThrow();
+      // 3 reported runs + 1 legacy scan = 4 runs for 4 failures: 100 %, not 200 % (4 failures per 2 scans).
+      assertThat(trivy.reportedRuns()).isEqualTo(3);
+      assertThat(trivy.legacyScans()).isEqualTo(1);
+      assertThat(trivy.runs()).isEqualTo(4);
+      assertThat(trivy.totalRate()).isEqualTo(1.0);
+      assertThat(trivy.estimated()).isTrue();
+      assertThat(stats.toolFailuresWithSql(Fixtures.Q1)).isEqualTo(stats.toolFailures(Fixtures.Q1));
+    }
+  }
 }
