@@ -59,9 +59,10 @@
     });
   }
 
+  // Counts are drawn as bars, never as smoothed lines: a single count must stay a single bar.
   function bars(name, cells, value, label) {
     draw(name, 'bar', cells.map(c => c.key), [{ label: label, data: cells.map(value), backgroundColor: COLORS[0] }],
-      { plugins: { legend: { display: false } } });
+      { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, title: { display: true, text: label } } } });
   }
 
   function doughnut(name, cells) {
@@ -75,25 +76,35 @@
     loading = true;
     $('status').textContent = 'loading…';
     try {
-      const [timeline, events, profiles, modes, platforms, versions, installs, failures] = await Promise.all([
-        api('/dashboard/api/timeline' + q), api('/dashboard/api/breakdown/events' + q),
-        api('/dashboard/api/breakdown/profiles' + q), api('/dashboard/api/breakdown/modes' + q),
-        api('/dashboard/api/breakdown/platforms' + q), api('/dashboard/api/breakdown/versions' + q),
-        api('/dashboard/api/breakdown/installs' + q), api('/dashboard/api/tool-failures' + q)]);
+      const names = ['events', 'profiles', 'modes', 'platforms', 'versions', 'installs', 'tools', 'durations', 'scan-findings',
+        'report-findings', 'output-formats', 'report-suppressions', 'report-compliance', 'wizard-artifacts', 'wizard-modes',
+        'wizard-durations'];
+      const [timeline, failures, ...cells] = await Promise.all([api('/dashboard/api/timeline' + q),
+        api('/dashboard/api/tool-failures' + q), ...names.map(n => api('/dashboard/api/breakdown/' + n + q))]);
+      const b = Object.fromEntries(names.map((n, i) => [n, cells[i]]));
+      const events = b.events;
       const types = Object.keys(timeline.series);
-      draw('timeline', 'line', timeline.labels, types.map((t, i) => ({
-        label: t, data: timeline.series[t], borderColor: COLORS[i % COLORS.length],
-        backgroundColor: COLORS[i % COLORS.length], pointRadius: 0, tension: 0.2 })),
-        { scales: { y: { beginAtZero: true } } });
-      bars('profiles', profiles, c => c.events, 'scans');
-      doughnut('modes', modes);
-      doughnut('platforms', platforms);
-      bars('failures', failures.map(f => Object.assign({ key: f.tool }, f)), f => Math.round(f.rate * 1000) / 10,
-        '% of scans that ran the tool');
-      bars('versions', versions, c => c.ids, 'installations');
-      draw('installs', 'line', installs.map(c => c.key),
-        [{ label: 'installations', data: installs.map(c => c.ids), borderColor: COLORS[1], pointRadius: 2 }],
-        { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } });
+      draw('timeline', 'bar', timeline.labels, types.map((t, i) => ({
+        label: t, data: timeline.series[t], backgroundColor: COLORS[i % COLORS.length] })),
+        { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'events' } } } });
+      bars('installs', b.installs, c => c.ids, 'installations');
+      bars('tools', b.tools, c => c.events, 'scans');
+      bars('failures', failures.map(f => Object.assign({ key: f.tool + (f.runs_estimated ? ' *' : '') }, f)),
+        f => Math.round(f.rate * 1000) / 10, '% of runs of the tool');
+      bars('profiles', b.profiles, c => c.events, 'scans');
+      doughnut('modes', b.modes);
+      bars('durations', b.durations, c => c.events, 'completed scans');
+      bars('scanFindings', b['scan-findings'], c => c.events, 'completed scans');
+      bars('formats', b['output-formats'], c => c.events, 'reports');
+      bars('reportFindings', b['report-findings'], c => c.events, 'reports');
+      const yes = (cs) => (cs.find(c => c.key === 'true') || { events: 0 }).events;
+      bars('reportFlags', [{ key: 'suppressions used', events: yes(b['report-suppressions']) },
+        { key: 'compliance enabled', events: yes(b['report-compliance']) }], c => c.events, 'reports');
+      bars('wizardArtifacts', b['wizard-artifacts'], c => c.events, 'wizard runs');
+      doughnut('wizardModes', b['wizard-modes']);
+      bars('wizardDurations', b['wizard-durations'], c => c.events, 'wizard runs');
+      doughnut('platforms', b.platforms);
+      bars('versions', b.versions, c => c.ids, 'installations');
       const total = events.reduce((n, c) => n + c.events, 0);
       $('totals').textContent = total + ' events';
       $('status').textContent = 'updated ' + new Date().toLocaleTimeString();

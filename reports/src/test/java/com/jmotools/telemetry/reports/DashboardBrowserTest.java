@@ -44,7 +44,7 @@ class DashboardBrowserTest {
 
   /** Reads every chart's labels and data from the Chart.js instances on the page. */
   static final String READ_CHARTS = "return JSON.stringify(Object.fromEntries(Object.entries(window.jmoCharts || {})"
-      + ".map(([k, c]) => [k, {labels: c.data.labels, data: c.data.datasets.map(d => d.data)}])));";
+      + ".map(([k, c]) => [k, {type: c.config.type, labels: c.data.labels, data: c.data.datasets.map(d => d.data)}])));";
 
   @TempDir Path dir;
 
@@ -99,9 +99,25 @@ class DashboardBrowserTest {
         assertThat(labelsAndData(charts.get("profiles"))).containsExactly("balanced=3", "deep=1", "fast=1");
         assertThat(labelsAndData(charts.get("modes"))).containsExactly("cli=3", "docker=1", "wizard=1");
         assertThat(labelsAndData(charts.get("platforms"))).containsExactly("Linux=7", "macOS=5", "Windows=2");
-        assertThat(labelsAndData(charts.get("failures"))).containsExactly("trivy=66.7", "zap=50", "semgrep=0");
+        // Failures per run; these events carry no tool_runs (catalog 1), so the runs are estimated (*).
+        assertThat(labelsAndData(charts.get("failures"))).containsExactly("trivy *=66.7", "zap *=50", "semgrep *=0");
         assertThat(labelsAndData(charts.get("versions"))).containsExactly("0.7.1=3", "0.7.0=1");
         assertThat(sum(charts.get("installs"))).isEqualTo(5); // one installation on each of five days
+        // Every day of the period is a bar, days without events at zero; counts are bars, never smoothed lines.
+        assertThat(charts.get("installs").get("labels").size()).isBetween(90, 91);
+        assertThat(charts.get("installs").get("data").get(0)).filteredOn(v -> v.asLong() == 0).hasSizeGreaterThan(80);
+        assertThat(charts.get("timeline").get("type").asText()).isEqualTo("bar");
+        assertThat(charts.get("installs").get("type").asText()).isEqualTo("bar");
+        // The other events of the catalog, each in its own chart.
+        assertThat(labelsAndData(charts.get("tools"))).containsExactly("trivy=3", "semgrep=2", "zap=2");
+        assertThat(labelsAndData(charts.get("durations"))).containsExactly("<5min=1", "5-15min=1");
+        assertThat(labelsAndData(charts.get("scanFindings"))).containsExactly("0=1", "10-100=1");
+        assertThat(labelsAndData(charts.get("formats"))).containsExactly("json=2", "md=1", "sarif=1");
+        assertThat(labelsAndData(charts.get("reportFindings"))).containsExactly("10-100=1", ">1000=1");
+        assertThat(labelsAndData(charts.get("reportFlags"))).containsExactly("suppressions used=1", "compliance enabled=1");
+        assertThat(labelsAndData(charts.get("wizardArtifacts"))).containsExactly("makefile=1", "none=1");
+        assertThat(labelsAndData(charts.get("wizardModes"))).containsExactly("docker=1", "native=1");
+        assertThat(labelsAndData(charts.get("wizardDurations"))).containsExactly("1-3min=2");
 
         // Live: a new event appears within 5 s, without reloading.
         new Seeder().add("scan.started", Fixtures.C, "Windows", "0.7.1", nowHour.toString(),
