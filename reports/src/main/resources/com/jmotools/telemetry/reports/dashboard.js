@@ -62,7 +62,8 @@
   // Counts are drawn as bars, never as smoothed lines: a single count must stay a single bar.
   function bars(name, cells, value, label) {
     draw(name, 'bar', cells.map(c => c.key), [{ label: label, data: cells.map(value), backgroundColor: COLORS[0] }],
-      { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, title: { display: true, text: label } } } });
+      { plugins: { legend: { display: false } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: label } } } });
   }
 
   function doughnut(name, cells) {
@@ -86,7 +87,7 @@
       const types = Object.keys(timeline.series);
       draw('timeline', 'bar', timeline.labels, types.map((t, i) => ({
         label: t, data: timeline.series[t], backgroundColor: COLORS[i % COLORS.length] })),
-        { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'events' } } } });
+        { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'events' } } } });
       bars('installs', b.installs, c => c.ids, 'installations');
       bars('tools', b.tools, c => c.events, 'scans');
       bars('failures', failures.map(f => Object.assign({ key: f.tool + (f.runs_estimated ? ' *' : '') }, f)),
