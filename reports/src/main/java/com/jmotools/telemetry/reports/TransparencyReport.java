@@ -195,7 +195,7 @@ public final class TransparencyReport {
         }
       }
       out.add(insight(ReportText.label(tool) + " " + type.replace('_', ' ') + " issues",
-          ReportText.percent(f.get("rate").asDouble()) + " of " + tool + " runs end in a " + type.replace('_', ' ')
+          ReportText.percent(f.get("rate").asDouble()) + " of " + ReportText.label(tool) + " runs end in a " + type.replace('_', ' ')
               + (f.get("runs_estimated").asBoolean() ? " (runs partly estimated)" : ""),
           f.get("rate").asDouble(), was, prev));
     }

@@ -104,7 +104,7 @@ class PublicationPrivacyTest {
       JsonNode events = Seeder.JSON.readTree(sample);
       assertThat(events).hasSize(5);
       events.forEach(e -> assertThat(e.get("platform").asText()).isEqualTo("Linux"));
-      assertThat(md).contains("| trivy | non zero exit | 120 | 40 | 33% |");
+      assertThat(md).contains("| Trivy | non zero exit | 120 | 40 | 33% |");
     }
   }
 

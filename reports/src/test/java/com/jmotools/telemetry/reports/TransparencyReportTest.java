@@ -102,7 +102,7 @@ class TransparencyReportTest {
     assertThat(insights.get(0).get("text").asText()).isEqualTo("40% of scans use CLI mode (no comparable figure for Q4 2025)");
     assertThat(insights.get(1).get("title").asText()).isEqualTo("Trivy timeout issues");
     assertThat(insights.get(1).get("text").asText())
-        .isEqualTo("40% of trivy runs end in a timeout (runs partly estimated) (no comparable figure for Q4 2025)");
+        .isEqualTo("40% of Trivy runs end in a timeout (runs partly estimated) (no comparable figure for Q4 2025)");
   }
 
   @Test

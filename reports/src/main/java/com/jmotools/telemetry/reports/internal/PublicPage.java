@@ -77,7 +77,7 @@ public final class PublicPage {
     boolean estimated = false;
     for (JsonNode f : m.get("tool_failures")) {
       estimated |= f.get("runs_estimated").asBoolean();
-      b.append("<tr><td>").append(ReportText.esc(f.get("tool").asText())).append("</td><td>")
+      b.append("<tr><td>").append(ReportText.esc(ReportText.label(f.get("tool").asText()))).append("</td><td>")
           .append(ReportText.esc(f.get("failure_type").asText().replace('_', ' '))).append("</td><td class=\"n\">")
           .append(ReportText.percent(f.get("rate").asDouble())).append(f.get("runs_estimated").asBoolean() ? "*" : "")
           .append("</td></tr>\n");

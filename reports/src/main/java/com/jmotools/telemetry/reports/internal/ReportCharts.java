@@ -55,7 +55,7 @@ public final class ReportCharts {
     Map<String, Double> failures = new LinkedHashMap<>();
     figures.get("tool_failures").forEach(f -> {
       if (failures.size() < 12) {
-        failures.put(f.get("tool").asText() + " " + f.get("failure_type").asText().replace('_', ' ')
+        failures.put(ReportText.label(f.get("tool").asText()) + " " + f.get("failure_type").asText().replace('_', ' ')
             + (f.get("runs_estimated").asBoolean() ? " *" : ""), f.get("rate").asDouble() * 100);
       }
     });

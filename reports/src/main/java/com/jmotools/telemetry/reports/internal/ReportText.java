@@ -157,7 +157,7 @@ public final class ReportText {
     boolean estimated = false;
     for (JsonNode x : f.get("tool_failures")) {
       estimated |= x.get("runs_estimated").asBoolean();
-      rows.add(List.of(x.get("tool").asText(), x.get("failure_type").asText().replace('_', ' '),
+      rows.add(List.of(label(x.get("tool").asText()), x.get("failure_type").asText().replace('_', ' '),
           number(x.get("runs").asLong()) + (x.get("runs_estimated").asBoolean() ? " *" : ""), number(x.get("failures").asLong()),
           percent(x.get("rate").asDouble())));
     }
