@@ -257,11 +257,11 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * The notice the host prints on stderr on this scan, while it has been shown on fewer than
-   * {@value #NOTICE_SCANS} scans and the opt-out default is what decides; empty otherwise.
+   * {@value #NOTICE_SCANS} scans and what switched telemetry on was not the user's own act (the
+   * opt-out default, or a project's {@code jmo.yml}); empty otherwise.
    */
   public Optional<String> noticeToShow() {
-    if (status.enabled() && status.rule() == ConsentRule.DEFAULT_POLICY && settings.policy == DefaultPolicy.OPT_OUT
-        && status.noticeShownCount() < NOTICE_SCANS && !noticeShownThisRun.get()) {
+    if (status.waitsForNotice() && status.noticeShownCount() < NOTICE_SCANS && !noticeShownThisRun.get()) {
       return Optional.of(NOTICE);
     }
     return Optional.empty();

@@ -82,9 +82,23 @@ class TelemetryTest {
     return t;
   }
 
-  /** A client whose project says enabled: true (records at once, no notice). */
+  /** A client of a user who ran {@code jmo telemetry enable} (records at once, no notice). */
   private Telemetry on() {
-    return open(builder(env()).projectSetting(true));
+    return open(userOn());
+  }
+
+  /** A builder for a user who ran {@code jmo telemetry enable}. */
+  private Telemetry.Builder userOn() {
+    return userOn(env());
+  }
+
+  private Telemetry.Builder userOn(Map<String, String> env) {
+    try {
+      new com.jmotools.telemetry.client.internal.UserSettings(state).writeChoice(true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return builder(env);
   }
 
   static Map<String, Object> scanCompleted(int n) {
@@ -138,7 +152,7 @@ class TelemetryTest {
 
   /** A client that keeps runs shorter than {@code shortRun} off the network (jmo's policy). */
   private Telemetry deferring(Duration shortRun, MutableClock clock) {
-    return open(builder(env()).projectSetting(true).clock(clock).flushTimeout(Duration.ofSeconds(5))
+    return open(userOn().clock(clock).flushTimeout(Duration.ofSeconds(5))
         .deferShortRuns(shortRun, Duration.ofHours(1)));
   }
 
@@ -205,7 +219,7 @@ class TelemetryTest {
   @Test
   void aShortRunSendsAtOnceWhenTheOutboxIsAQuarterFull() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
-    java.util.function.Supplier<Telemetry> run = () -> open(builder(env()).projectSetting(true).clock(clock)
+    java.util.function.Supplier<Telemetry> run = () -> open(userOn().clock(clock)
         .outboxLimits(8, 1 << 20, Duration.ofDays(30)).deferShortRuns(Duration.ofSeconds(30), Duration.ofHours(1)));
     Telemetry first = run.get();
     first.record("scan.completed", scanCompleted(1));
@@ -234,7 +248,7 @@ class TelemetryTest {
   @Test
   void recordReturnsWithoutWaitingOnTheNetwork() {
     collector.mode(RecordingCollector.Mode.HANG);
-    Telemetry t = open(builder(env()).projectSetting(true).flushTimeout(Duration.ofMillis(200)));
+    Telemetry t = open(userOn().flushTimeout(Duration.ofMillis(200)));
     long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
       t.record("scan.completed", scanCompleted(i));
@@ -355,16 +369,36 @@ class TelemetryTest {
   }
 
   @Test
-  void anExplicitOnNeedsNoNotice() {
+  void theUsersOwnOnNeedsNoNotice() {
     Telemetry t = on();
     assertThat(t.noticeToShow()).isEmpty();
     assertThat(t.status().rule()).isEqualTo(ConsentRule.EXPLICIT_ON);
+    assertThat(t.status().recording()).isTrue();
+  }
+
+  @Test
+  void aProjectsOnShowsTheNoticeAndRecordsNothingUntilItWasShown() throws Exception {
+    Telemetry first = open(builder(env()).projectSetting(true));
+    assertThat(first.status().recording()).isFalse();
+    assertThat(first.noticeToShow()).isPresent();
+    first.noticeShown();
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    assertThat(first.pending()).isEmpty();
+    assertThat(Files.exists(state.resolve("telemetry-id"))).as("no id before the notice").isFalse();
+
+    Telemetry second = open(builder(env()).projectSetting(true));
+    assertThat(second.status().recording()).isTrue();
+    assertThat(second.noticeToShow()).as("shown on the first three scans").isPresent();
+    second.record("scan.completed", scanCompleted(2));
+    second.flushNow(Duration.ofSeconds(10));
+    assertThat(collector.count()).isEqualTo(1);
   }
 
   @Test
   void debugModePrintsEachEventToStderrAndSendsOrStoresNothing() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Telemetry t = open(builder(env(Telemetry.DEBUG_VARIABLE, "1")).projectSetting(true)
+    Telemetry t = open(userOn(env(Telemetry.DEBUG_VARIABLE, "1"))
         .stderr(new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertThat(t.debug()).isTrue();
     t.record("scan.completed", scanCompleted(5));
@@ -399,7 +433,7 @@ class TelemetryTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
     collector.retryAfter(Duration.ofSeconds(30));
     collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
-    Telemetry first = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry first = open(userOn().clock(clock));
     first.record("scan.completed", scanCompleted(1));
     first.close();
     assertThat(collector.requests()).isEqualTo(1);
@@ -407,7 +441,7 @@ class TelemetryTest {
 
     collector.mode(RecordingCollector.Mode.NORMAL);
     clock.advance(Duration.ofSeconds(10));
-    Telemetry second = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry second = open(userOn().clock(clock));
     second.record("scan.completed", scanCompleted(2));
     FlushResult waiting = second.flushNow(Duration.ofSeconds(1));
     assertThat(waiting.retryAfter()).contains(Instant.parse("2026-11-27T10:15:30Z"));
@@ -415,7 +449,7 @@ class TelemetryTest {
     assertThat(collector.requests()).as("no request before Retry-After").isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(21));
-    Telemetry third = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry third = open(userOn().clock(clock));
     third.close();
     assertThat(numbers(collector.events())).containsExactly(1, 2);
   }
@@ -434,7 +468,7 @@ class TelemetryTest {
   @Test
   void closeIsBoundedWithACollectorThatNeverAnswersIdempotentAndKeepsTheEvent() {
     collector.mode(RecordingCollector.Mode.HANG);
-    Telemetry t = open(builder(env()).projectSetting(true).flushTimeout(Duration.ofMillis(300)));
+    Telemetry t = open(userOn().flushTimeout(Duration.ofMillis(300)));
     t.record("scan.completed", scanCompleted(1));
     long start = System.nanoTime();
     t.close();
@@ -451,7 +485,7 @@ class TelemetryTest {
   @Test
   void flushNowReportsWhatItDid() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 3));
+    Telemetry t = open(userOn().backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 3));
     t.record("scan.completed", scanCompleted(1));
     t.record("scan.completed", scanCompleted(2));
     FlushResult down = t.flushNow(Duration.ofSeconds(2));
@@ -470,7 +504,7 @@ class TelemetryTest {
   @Test
   void networkErrorsAreRetriedInTheBackgroundWithBoundedBackoff() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMillis(20), Duration.ofMillis(40), 3));
+    Telemetry t = open(userOn().backoff(Duration.ofMillis(20), Duration.ofMillis(40), 3));
     t.record("scan.completed", scanCompleted(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() == 3);
     // it gave up after three attempts: no fourth within several backoff periods
@@ -481,7 +515,7 @@ class TelemetryTest {
   @Test
   void theBackgroundWorkerDeliversOnceTheCollectorComesBack() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMillis(20), Duration.ofMillis(100), 100));
+    Telemetry t = open(userOn().backoff(Duration.ofMillis(20), Duration.ofMillis(100), 100));
     t.record("scan.completed", scanCompleted(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() >= 1);
     collector.mode(RecordingCollector.Mode.NORMAL);
@@ -521,7 +555,7 @@ class TelemetryTest {
   void theOutboxIsBoundedAndDropsTheOldestFirstCountingWhy() {
     collector.mode(RecordingCollector.Mode.DOWN);
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
-    Telemetry t = open(builder(env()).projectSetting(true).clock(clock).outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
+    Telemetry t = open(userOn().clock(clock).outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
         .backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 2));
     for (int i = 0; i < 8; i++) {
       clock.advance(Duration.ofMillis(1));
@@ -536,12 +570,12 @@ class TelemetryTest {
   void eventsOlderThanTheAgeBoundAreDroppedUnsent() {
     collector.mode(RecordingCollector.Mode.DOWN);
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
-    Telemetry old = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry old = open(userOn().clock(clock));
     old.record("scan.completed", scanCompleted(1));
     old.close();
     collector.mode(RecordingCollector.Mode.NORMAL);
     clock.advance(Duration.ofDays(Telemetry.DEFAULT_MAX_OUTBOX_AGE_DAYS).plusMinutes(1));
-    Telemetry later = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry later = open(userOn().clock(clock));
     later.close();
     assertThat(collector.count()).isZero();
     assertThat(later.stats().dropped()).containsEntry("expired", 1L);
@@ -549,17 +583,22 @@ class TelemetryTest {
   }
 
   @Test
-  void anUnwritableHomeStillWorksWithAnInMemoryIdAndNoCrash() throws Exception {
+  void anUnwritableHomeNeverRecordsAndNeverCrashes() throws Exception {
+    // the notice cannot be remembered there, so even a project's "on" never gets to record
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
     Telemetry t = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
         .stateDirectory(file.resolve("state")));
-    assertThat(t.status().recording()).isTrue();
-    t.record("scan.completed", scanCompleted(1));
+    assertThat(t.status().recording()).isFalse();
+    assertThat(t.noticeToShow()).isPresent();
     t.noticeShown();
+    t.record("scan.completed", scanCompleted(1));
     t.close();
-    assertThat(t.stats().dropped()).containsEntry("outbox_unwritable", 1L);
-    assertThat(t.pending()).isEmpty();
-    assertThat(t.sent()).isEmpty();
+    Telemetry next = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
+        .stateDirectory(file.resolve("state")));
+    assertThat(next.status().recording()).isFalse();
+    assertThat(next.pending()).isEmpty();
+    assertThat(next.sent()).isEmpty();
+    assertThat(collector.requests()).isZero();
   }
 
   @Test
@@ -583,7 +622,7 @@ class TelemetryTest {
 
   @Test
   void anUnusableEndpointKeepsEventsInTheOutbox() {
-    Telemetry t = open(builder(Map.of(Telemetry.ENDPOINT_VARIABLE, "ftp://nope")).projectSetting(true));
+    Telemetry t = open(userOn(Map.of(Telemetry.ENDPOINT_VARIABLE, "ftp://nope")));
     assertThat(t.endpointValid()).isFalse();
     t.record("scan.completed", scanCompleted(1));
     t.close();
@@ -643,7 +682,7 @@ class TelemetryTest {
     UUID before = t.anonymousId().orElseThrow();
     UUID after = t.resetId();
     assertThat(after).isNotEqualTo(before);
-    assertThat(open(builder(env()).projectSetting(true)).anonymousId()).contains(after);
+    assertThat(open(userOn()).anonymousId()).contains(after);
   }
 
   @Test
