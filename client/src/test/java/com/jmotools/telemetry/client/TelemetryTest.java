@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -630,12 +631,28 @@ class TelemetryTest {
   }
 
   @Test
-  void dockerIsDetectedByTheVariableOrTheMarkerFile() throws Exception {
+  void theJmoImageIsMarkedByItsVariableAndAnyContainerByTheMarkerFile() throws Exception {
     Map<String, String> off = Map.of("JMO_TELEMETRY_DISABLE", "1");
     assertThat(open(builder(off)).inDocker()).isFalse();
-    assertThat(open(builder(Map.of("JMO_TELEMETRY_DISABLE", "1", "DOCKER_CONTAINER", "1"))).inDocker()).isTrue();
+    assertThat(open(builder(off)).inContainer()).isFalse();
+    Telemetry image = open(builder(Map.of("JMO_TELEMETRY_DISABLE", "1", "DOCKER_CONTAINER", "1")));
+    assertThat(image.inDocker()).isTrue();
+    assertThat(image.inContainer()).isTrue();
     Path marker = Files.createFile(tmp.resolve(".dockerenv"));
-    assertThat(open(builder(off).dockerMarker(marker)).inDocker()).isTrue();
+    Telemetry devContainer = open(builder(off).dockerMarker(marker));
+    assertThat(devContainer.inDocker()).as("a dev container or CI sandbox is not the JMo image").isFalse();
+    assertThat(devContainer.inContainer()).isTrue();
+  }
+
+  @Test
+  void anAdministrationClientNeverCreatesTheIdNorRecords() {
+    Telemetry admin = open(userOn().administration());
+    assertThat(admin.status().recording()).isTrue();
+    admin.record("scan.completed", scanCompleted(1));
+    admin.close();
+    assertThat(admin.anonymousId()).isEmpty();
+    assertThat(Files.exists(state.resolve("telemetry-id"))).isFalse();
+    assertThat(admin.pending()).isEmpty();
   }
 
   @Test
@@ -706,16 +723,43 @@ class TelemetryTest {
   }
 
   @Test
-  void deletionWithoutAnIdOrWithoutTheCollectorChangesNothing() {
+  void deletionWithoutAnIdHasNothingToErase() {
     Telemetry admin = open(builder(env()));
     assertThat(admin.requestDeletion().outcome()).isEqualTo(DeletionResult.Outcome.NO_ID);
+    assertThat(admin.pendingDeletions()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = RecordingCollector.Mode.class, names = {"DOWN", "PROXY_NOT_FOUND", "PROXY_AUTHENTICATION", "CAPTIVE_PORTAL"})
+  void anUnconfirmedDeletionIsStoredAndRetriedByLaterRunsUntilTheCollectorConfirms(RecordingCollector.Mode mode) {
     Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
     UUID id = t.anonymousId().orElseThrow();
-    collector.mode(RecordingCollector.Mode.DOWN);
-    DeletionResult r = t.requestDeletion();
-    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.FAILED);
-    assertThat(r.message()).startsWith("deletion not confirmed");
-    assertThat(t.anonymousId()).contains(id);
+    assertThat(collector.count()).isEqualTo(1);
+
+    collector.mode(mode);
+    Telemetry admin = open(builder(env()).backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+    DeletionResult r = admin.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
+    assertThat(r.message()).contains("sent again by later jmo runs");
+    assertThat(r.newId()).isNotEqualTo(id);
+    assertThat(admin.pendingDeletions()).singleElement().satisfies(p -> {
+      assertThat(p.anonymousId()).isEqualTo(id);
+      assertThat(p.attempts()).isEqualTo(1);
+      assertThat(p.lastError()).isNotBlank();
+    });
+    admin.close(); // tries again, still no answer
+    assertThat(collector.deletedIds()).doesNotContain(id.toString());
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    await().pollDelay(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5)).until(() -> {
+      // any later run, even one with telemetry off, sends the stored request
+      open(builder(env("JMO_TELEMETRY_DISABLE", "1"))).close();
+      return collector.deletedIds().contains(id.toString());
+    });
+    assertThat(collector.count()).isZero();
+    assertThat(open(builder(env())).pendingDeletions()).isEmpty();
   }
 
   @Test
