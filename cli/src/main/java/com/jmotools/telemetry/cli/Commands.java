@@ -12,6 +12,14 @@ final class Commands {
 
   private Commands() {}
 
+  /** Gives every subcommand the root's version provider, so {@code --version} prints the version everywhere. */
+  static void inheritVersion(CommandLine cl, CommandLine.IVersionProvider provider) {
+    if (cl.getCommandSpec().versionProvider() == null) {
+      cl.getCommandSpec().versionProvider(provider);
+    }
+    cl.getSubcommands().values().forEach(sub -> inheritVersion(sub, provider));
+  }
+
   static CommandLine commandLine(Object root, CliEnvironment env) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory = new CommandLine.IFactory() {
@@ -27,6 +35,7 @@ final class Commands {
       }
     };
     CommandLine cl = new CommandLine(root, factory);
+    inheritVersion(cl, cl.getCommandSpec().versionProvider());
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(env.out(), StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true));
     cl.setCaseInsensitiveEnumValuesAllowed(true);

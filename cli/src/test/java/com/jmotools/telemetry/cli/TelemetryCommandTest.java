@@ -84,7 +84,7 @@ class TelemetryCommandTest {
     assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
     f.awaitDelivered(() -> collector.count() == 2);
     String show = f.jmo("telemetry", "show").out();
-    assertThat(show).contains("# sent (2").contains("\"event\":\"scan.completed\"");
+    assertThat(show).contains("# delivered (2").contains("# rejected by the collector (0").contains("\"event\":\"scan.completed\"");
   }
 
   @Test

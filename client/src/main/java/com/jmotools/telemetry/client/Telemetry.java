@@ -255,6 +255,11 @@ public final class Telemetry implements AutoCloseable {
     return endpoint != null;
   }
 
+  /** The file that holds the user's own choice and the notice counter. */
+  public Path userSettingsFile() {
+    return userSettings.file();
+  }
+
   /** The state directory ({@code $JMO_HOME}, else {@code $HOME/.jmo-security}). */
   public Path stateDirectory() {
     return settings.stateDirectory;
