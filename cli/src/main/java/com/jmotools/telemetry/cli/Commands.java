@@ -35,6 +35,10 @@ final class Commands {
       }
     };
     CommandLine cl = new CommandLine(root, factory);
+    // `jmo generate-completion` prints a bash/zsh completion script (picocli generates it)
+    cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
+    cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    cl.getSubcommands().get("generate-completion").getCommandSpec().versionProvider(new Version()); // not picocli's
     inheritVersion(cl, cl.getCommandSpec().versionProvider());
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(env.out(), StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true));

@@ -16,8 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Write the quarterly public transparency report (Markdown, HTML, JSON and PNG charts).")
 final class ReportCommand implements Callable<Integer> {
 
-  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = Database.DEFAULT_LOCATION,
-      description = "The collector's database: a SQLite file or a JDBC URL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
+      description = "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for serve;"
+          + " default: ${DEFAULT-VALUE}).")
   String db;
 
   @Option(names = "--quarter", required = true, paramLabel = "YYYYQn", description = "The quarter, such as 2026Q1.")
