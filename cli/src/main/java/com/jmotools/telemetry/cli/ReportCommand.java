@@ -43,7 +43,7 @@ final class ReportCommand implements Callable<Integer> {
     JmoConfig cfg = config.load(env);
     try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
       return new ReportOperation(env, cfg, telemetry, spec.commandLine().getOut(), Version.VERSION)
-          .run(resultsDir, report.out, report.formats(), report.failOn());
+          .run(resultsDir, report.out, report.formats(cfg), report.failOn(cfg));
     }
   }
 }
