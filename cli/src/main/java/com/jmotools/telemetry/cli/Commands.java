@@ -65,7 +65,9 @@ final class Commands {
         Thread.currentThread().interrupt();
         return ExitCodes.INTERRUPTED;
       }
-      err.println(name + ": unexpected error: " + ex);
+      // a person reads this: the message, never an exception's class name
+      String message = ex.getMessage() == null || ex.getMessage().isBlank() ? "no detail available" : ex.getMessage();
+      err.println(name + ": unexpected error: " + message.replaceAll("\\s+", " ").trim());
       err.flush();
       return ExitCodes.ERROR;
     });

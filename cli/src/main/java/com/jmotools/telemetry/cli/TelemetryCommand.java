@@ -299,6 +299,26 @@ final class TelemetryCommand implements Callable<Integer> {
     }
   }
 
+  /** An upload failure in words: the client's reasons are short codes for its counters. */
+  static String describe(String reason) {
+    if (reason.startsWith("http_")) {
+      return "the server answered HTTP " + reason.substring(5) + ", not a collector's answer for each event"
+          + " (a proxy, a redirect?); the events stay queued";
+    }
+    switch (reason) {
+      case "network":
+        return "cannot reach the collector; the events stay queued";
+      case "timeout":
+        return "the collector did not answer in time; the events stay queued";
+      case "not_a_collector_answer":
+        return "the answer was not a collector's (not JSON: a captive portal or proxy page?); the events stay queued";
+      case "bad_answer":
+        return "the answer could not be read as a collector's; the events stay queued";
+      default:
+        return reason;
+    }
+  }
+
   @Command(name = "flush", mixinStandardHelpOptions = true, description = "Deliver the events waiting in the outbox now.")
   static final class Flush extends Sub {
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
@@ -316,7 +336,7 @@ final class TelemetryCommand implements Callable<Integer> {
       }
       FlushResult r = t.flushNow(Duration.ofSeconds(waitSeconds));
       out.println("delivered " + r.delivered() + ", rejected " + r.rejected() + ", dropped " + r.dropped() + ", still waiting "
-          + r.remaining() + (r.error() == null ? "" : " (" + r.error() + ")")
+          + r.remaining() + (r.error() == null ? "" : " (" + describe(r.error()) + ")")
           + r.retryAfter().map(i -> "; the collector asked to wait until " + i).orElse(""));
       return r.error() == null || r.remaining() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
     }

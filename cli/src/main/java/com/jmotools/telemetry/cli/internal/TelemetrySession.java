@@ -123,7 +123,7 @@ public final class TelemetrySession implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting telemetry", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("telemetry could not start: " + e.getCause(), e.getCause());
+      throw new IllegalStateException("telemetry could not start: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
