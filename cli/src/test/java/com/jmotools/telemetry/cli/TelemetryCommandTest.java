@@ -92,6 +92,8 @@ class TelemetryCommandTest {
     f.jmo("telemetry", "enable");
     collector.mode(RecordingCollector.Mode.DOWN);
     assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    CliFixture.Run offline = f.jmo("telemetry", "flush", "--wait", "2");
+    assertThat(offline.out()).contains("cannot reach the collector; the events stay queued").doesNotContain("Exception");
     assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (2)");
     String before = f.jmo("telemetry", "status").out();
     CliFixture.Run reset = f.jmo("telemetry", "reset-id");
@@ -183,7 +185,8 @@ class TelemetryCommandTest {
     collector.mode(RecordingCollector.Mode.PROXY_AUTHENTICATION);
     CliFixture.Run delete = f.jmo("telemetry", "delete");
     assertThat(delete.code()).as(delete.toString()).isZero();
-    assertThat(delete.out()).contains("has not confirmed yet").contains("sent again by later jmo runs");
+    assertThat(delete.out()).contains("has not confirmed yet").contains("sent again by later jmo runs")
+        .contains("the server answered HTTP 407").doesNotContain("Exception");
     assertThat(f.jmo("telemetry", "status").out()).contains("pending deletion: the events of ");
     assertThat(collector.count()).isEqualTo(2);
 
