@@ -188,11 +188,10 @@ final class TelemetryCommand implements Callable<Integer> {
     @Override
     int run(Telemetry t, PrintWriter out) {
       int code = choose(t, out, false, project, config.file(env));
-      boolean sentSomething = t.anonymousId().isPresent();
-      if (!erase && sentSomething && env.terminal()) {
-        erase = askYesNo(out, "Also ask the collector to erase the events already sent from this machine? [y/N]: ");
-      }
-      if (erase) {
+      boolean sentSomething = t.anonymousId().isPresent(); // no id: nothing can have been sent
+      boolean eraseNow = erase || sentSomething && env.terminal()
+          && askYesNo(out, "Also ask the collector to erase the events already sent from this machine? [y/N]: ");
+      if (eraseNow) {
         return deletion(t, out);
       }
       if (sentSomething) {
