@@ -36,12 +36,16 @@ public final class PrivacyDocument {
     md.append("## Switching it off\n\n")
         .append("Any one of these switches telemetry off, and nothing is then written or sent:\n\n")
         .append("- `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;\n")
-        .append("- `JMO_TELEMETRY_DISABLE=1` or `DO_NOT_TRACK=1` in the environment;\n")
+        .append("- `JMO_TELEMETRY_DISABLE` set to any value but `0`, `false`, `no` or `off` (such as `1`), or\n")
+        .append("  `DO_NOT_TRACK=1`, in the environment;\n")
         .append("- running in CI (detected automatically).\n\n")
         .append("An explicit \"off\" always wins: a `jmo.yml` in someone else's repository cannot switch on what you\n")
-        .append("switched off. Nothing is recorded on the run that first shows you the notice. `jmo telemetry show`\n")
-        .append("prints what is queued and exactly what was sent; `JMO_TELEMETRY_DEBUG=1` prints events instead of\n")
-        .append("sending them; `jmo telemetry delete` asks the collector to erase everything sent under your id.\n\n");
+        .append("switched off, and its `enabled: true` records nothing before you have seen the notice: only your\n")
+        .append("own `jmo telemetry enable`, or your answer in the wizard, is consent. Nothing is recorded on the\n")
+        .append("run that first shows you the notice. `jmo telemetry show` prints what is queued, exactly what the\n")
+        .append("collector acknowledged, and what it rejected; `JMO_TELEMETRY_DEBUG=1` prints events instead of\n")
+        .append("sending them; `jmo telemetry delete` asks the collector to erase everything sent under your id,\n")
+        .append("and keeps asking on later runs until it confirms.\n\n");
 
     md.append("## What we collect\n\n");
     md.append("Every event carries this envelope:\n\n");

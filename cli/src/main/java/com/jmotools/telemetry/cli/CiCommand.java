@@ -42,8 +42,8 @@ final class CiCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     JmoConfig cfg = config.load(env);
     // Check the report options before spending time on the scan.
-    var formats = report.formats();
-    var failOn = report.failOn();
+    var formats = report.formats(cfg);
+    var failOn = report.failOn(cfg);
     try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
       ScanOperation.Outcome outcome = new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr())
           .run(scan.request(targets.toOptions(), false));

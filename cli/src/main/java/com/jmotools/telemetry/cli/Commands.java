@@ -12,6 +12,14 @@ final class Commands {
 
   private Commands() {}
 
+  /** Gives every subcommand the root's version provider, so {@code --version} prints the version everywhere. */
+  static void inheritVersion(CommandLine cl, CommandLine.IVersionProvider provider) {
+    if (cl.getCommandSpec().versionProvider() == null) {
+      cl.getCommandSpec().versionProvider(provider);
+    }
+    cl.getSubcommands().values().forEach(sub -> inheritVersion(sub, provider));
+  }
+
   static CommandLine commandLine(Object root, CliEnvironment env) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory = new CommandLine.IFactory() {
@@ -27,6 +35,11 @@ final class Commands {
       }
     };
     CommandLine cl = new CommandLine(root, factory);
+    // `jmo generate-completion` prints a bash/zsh completion script (picocli generates it)
+    cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
+    cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    cl.getSubcommands().get("generate-completion").getCommandSpec().versionProvider(new Version()); // not picocli's
+    inheritVersion(cl, cl.getCommandSpec().versionProvider());
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(env.out(), StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -52,7 +65,9 @@ final class Commands {
         Thread.currentThread().interrupt();
         return ExitCodes.INTERRUPTED;
       }
-      err.println(name + ": unexpected error: " + ex);
+      // a person reads this: the message, never an exception's class name
+      String message = ex.getMessage() == null || ex.getMessage().isBlank() ? "no detail available" : ex.getMessage();
+      err.println(name + ": unexpected error: " + message.replaceAll("\\s+", " ").trim());
       err.flush();
       return ExitCodes.ERROR;
     });

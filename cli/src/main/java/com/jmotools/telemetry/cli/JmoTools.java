@@ -89,7 +89,7 @@ public final class JmoTools implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       JmoConfig cfg = config.load(env);
-      Severity threshold = failOn == null ? null : Severity.parse(failOn).orElseThrow(() -> new UserError(ExitCodes.USAGE,
+      Severity threshold = failOn == null ? cfg.runDefaults().failOn() : Severity.parse(failOn).orElseThrow(() -> new UserError(ExitCodes.USAGE,
           "--fail-on: unknown severity '" + failOn + "' (use CRITICAL, HIGH, MEDIUM, LOW or INFO)"));
       if (timeout != null && (timeout < 1 || timeout > 86_400)) {
         throw new UserError(ExitCodes.USAGE, "--timeout must be from 1 to 86400 seconds");
@@ -105,7 +105,8 @@ public final class JmoTools implements Callable<Integer> {
       try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
         ScanOperation.Outcome outcome = new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr()).run(request);
         return new ReportOperation(env, cfg, telemetry, spec.commandLine().getOut(), Version.VERSION)
-            .run(outcome.resultsDir(), null, List.of(ReportFormat.values()), threshold, true);
+            .run(outcome.resultsDir(), null, cfg.runDefaults().outputs() != null ? cfg.runDefaults().outputs()
+                : List.of(ReportFormat.values()), threshold, true);
       }
     }
   }

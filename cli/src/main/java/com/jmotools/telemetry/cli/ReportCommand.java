@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jmo report}: normalise the findings of a results directory and write reports. */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = {"Read the results of jmo scan, normalise the findings (tool, rule, severity, location),",
-        "apply jmo.yml's suppressions and write the report files."},
+    description = {"Write the reports of a jmo scan's results.",
+        "Reads RESULTS_DIR, normalises the findings (tool, rule, severity, location), applies jmo.yml's",
+        "suppressions and writes the report files."},
     footer = ExitCodes.HELP)
 final class ReportCommand implements Callable<Integer> {
 
@@ -42,7 +43,7 @@ final class ReportCommand implements Callable<Integer> {
     JmoConfig cfg = config.load(env);
     try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
       return new ReportOperation(env, cfg, telemetry, spec.commandLine().getOut(), Version.VERSION)
-          .run(resultsDir, report.out, report.formats(), report.failOn());
+          .run(resultsDir, report.out, report.formats(cfg), report.failOn(cfg));
     }
   }
 }

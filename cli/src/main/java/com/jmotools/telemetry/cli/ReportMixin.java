@@ -1,6 +1,7 @@
 package com.jmotools.telemetry.cli;
 
 import com.jmotools.telemetry.cli.internal.ExitCodes;
+import com.jmotools.telemetry.cli.internal.JmoConfig;
 import com.jmotools.telemetry.cli.internal.ReportFormat;
 import com.jmotools.telemetry.cli.internal.Severity;
 import com.jmotools.telemetry.cli.internal.UserError;
@@ -20,17 +21,24 @@ final class ReportMixin {
   @Option(names = "--out", paramLabel = "DIR", description = "Where the report files go (default: RESULTS_DIR/summaries).")
   Path out;
 
-  @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
-      description = "Report formats, comma-separated, from json, md, html, sarif, yaml (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--formats", paramLabel = "LIST",
+      description = "Report formats, comma-separated, from json, md, html, sarif, yaml (default: jmo.yml's outputs, else "
+          + DEFAULT_FORMATS + ").")
   String formats;
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
-      description = "Exit with 1 if an unsuppressed finding is at least this severe: CRITICAL, HIGH, MEDIUM, LOW or INFO.")
+      description = "Exit with 1 if an unsuppressed finding is at least this severe: CRITICAL, HIGH, MEDIUM, LOW or INFO"
+          + " (default: jmo.yml's fail_on, else never).")
   String failOn;
 
-  List<ReportFormat> formats() {
+  /** The formats: --formats, else jmo.yml's outputs, else {@value #DEFAULT_FORMATS}. */
+  List<ReportFormat> formats(JmoConfig config) {
+    if (formats == null && config.runDefaults().outputs() != null) {
+      return config.runDefaults().outputs();
+    }
+    String list = formats != null ? formats : DEFAULT_FORMATS;
     Set<ReportFormat> out = new LinkedHashSet<>();
-    for (String f : formats.split(",")) {
+    for (String f : list.split(",")) {
       if (f.isBlank()) {
         continue;
       }
@@ -46,9 +54,10 @@ final class ReportMixin {
     return new ArrayList<>(out);
   }
 
-  Severity failOn() {
+  /** The threshold: --fail-on, else jmo.yml's fail_on, else none. */
+  Severity failOn(JmoConfig config) {
     if (failOn == null) {
-      return null;
+      return config.runDefaults().failOn();
     }
     return Severity.parse(failOn).orElseThrow(() -> new UserError(ExitCodes.USAGE,
         "--fail-on: unknown severity '" + failOn + "' (use CRITICAL, HIGH, MEDIUM, LOW or INFO)"));

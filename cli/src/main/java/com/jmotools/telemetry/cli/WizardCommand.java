@@ -12,6 +12,8 @@ import com.jmotools.telemetry.cli.internal.TargetOptions;
 import com.jmotools.telemetry.cli.internal.TelemetrySession;
 import com.jmotools.telemetry.cli.internal.UserError;
 import com.jmotools.telemetry.client.ConsentRule;
+import com.jmotools.telemetry.client.ConsentStatus;
+import com.jmotools.telemetry.client.Telemetry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,9 +38,11 @@ import picocli.CommandLine.Spec;
  * and writes the answer into jmo.yml. Then runs the scan (mode wizard) and writes the reports.
  */
 @Command(name = "wizard", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
-    description = {"Interactive set-up: profile, targets, Docker or native, and an artifact (Makefile target, shell script",
-        "or GitHub Actions workflow); then the scan. --yes, or a standard input that is not a terminal, takes the",
-        "defaults and the options given without asking anything (and writes nothing about telemetry)."})
+    description = {"Interactive set-up, then the scan.",
+        "Asks for the profile, the targets, Docker or native, and an artifact to generate (a Makefile target,",
+        "a shell script or a GitHub Actions workflow); then scans. --yes, or a standard input that is not a",
+        "terminal, takes the defaults and the options given without asking anything (and changes nothing about",
+        "telemetry)."})
 final class WizardCommand implements Callable<Integer> {
 
   /** The telemetry question of the guide, asked only on a terminal while no choice is recorded. */
@@ -170,21 +174,40 @@ final class WizardCommand implements Callable<Integer> {
     }
   }
 
-  /** Asks the telemetry question when nothing but the default policy decides, and records the answer in jmo.yml. */
+  /**
+   * Asks the telemetry question when the user has made no choice and nothing else decides (the
+   * default policy, or a project's jmo.yml "on" this user has not consented to). The answer is the
+   * user's own: it goes to their settings (a "no" also removes what was waiting to be sent) and into
+   * jmo.yml, which the wizard writes; every change is printed.
+   */
   private JmoConfig askTelemetry(JmoConfig cfg, Prompter ask, PrintWriter out) {
-    ConsentRule rule;
-    try (TelemetrySession probe = TelemetrySession.open(env, cfg, Version.VERSION)) {
-      rule = probe.client().status().rule();
+    try (Telemetry probe = TelemetrySession.administrationClient(env, cfg, Version.VERSION)) {
+      ConsentStatus status = probe.status();
+      boolean undecided = status.rule() == ConsentRule.DEFAULT_POLICY
+          || status.rule() == ConsentRule.EXPLICIT_ON && status.waitsForNotice();
+      if (!undecided) {
+        return cfg; // the user chose already, or the environment or the project's "off" decides
+      }
+      out.println(TELEMETRY_QUESTION);
+      boolean enabled = ask.yesNo("Enable anonymous telemetry?", false);
+      int waiting = probe.pending().size();
+      try {
+        if (enabled) {
+          probe.enableForUser();
+        } else {
+          probe.disableForUser();
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw new UserError(ExitCodes.ERROR, e.getMessage(), e);
+      }
+      Path file = config.file(env);
+      ConfigEditor.setTelemetryEnabled(file, enabled);
+      out.println("Telemetry " + (enabled ? "enabled" : "disabled") + " for you: wrote enabled: " + enabled + " into "
+          + probe.userSettingsFile() + ", and telemetry.enabled: " + enabled + " into " + file
+          + (!enabled && waiting > 0 ? "; removed the " + waiting + " event(s) that were waiting to be sent" : "")
+          + ". Change it any time: jmo telemetry enable|disable.");
+      return config.load(env);
     }
-    if (rule != ConsentRule.DEFAULT_POLICY) {
-      return cfg; // a choice is recorded (jmo.yml or the user's settings) or the environment decides
-    }
-    out.println(TELEMETRY_QUESTION);
-    boolean enabled = ask.yesNo("Enable anonymous telemetry?", false);
-    Path file = config.file(env);
-    ConfigEditor.setTelemetryEnabled(file, enabled);
-    out.println("Telemetry " + (enabled ? "enabled" : "disabled") + ". You can change this later in " + file);
-    return config.load(env);
   }
 
   private Path relativeToWork(Path p) {

@@ -37,6 +37,40 @@ class CommandLineTest {
       assertThat(run.out()).contains("Usage: jmotools " + sub);
     }
     assertThat(f.jmo("--version").out()).startsWith("jmo " + Jmo.version());
+    // jmo telemetry runs no scanner: its help lists its own exit codes
+    assertThat(f.jmo("telemetry", "--help").out()).contains("Exit codes:").doesNotContain("--strict")
+        .doesNotContain("findings at or above");
+    // the first line of each description is a whole sentence (it is what the command lists show)
+    assertThat(f.jmo("--help").out()).contains("Write the reports of a jmo scan's results.");
+    assertThat(f.jmotools("", false, "--help").out()).contains("Interactive set-up, then the scan.");
+  }
+
+  @Test
+  void everySubcommandPrintsTheVersion() {
+    String[][] all = {{}, {"scan"}, {"report"}, {"ci"}, {"telemetry"}, {"telemetry", "status"}, {"telemetry", "enable"},
+        {"telemetry", "disable"}, {"telemetry", "show"}, {"telemetry", "reset-id"}, {"telemetry", "delete"},
+        {"telemetry", "flush"}, {"generate-completion"}};
+    for (String[] sub : all) {
+      String[] args = java.util.Arrays.copyOf(sub, sub.length + 1);
+      args[sub.length] = "--version";
+      CliFixture.Run run = f.jmo(args);
+      assertThat(run.code()).as(String.join(" ", args)).isZero();
+      assertThat(run.out().trim()).as(String.join(" ", args)).isEqualTo(String.join(" ", "jmo", String.join(" ", sub)).trim()
+          + " " + Jmo.version());
+    }
+    for (String sub : new String[] {"fast", "balanced", "full", "wizard", "generate-completion"}) {
+      CliFixture.Run run = f.jmotools("", false, sub, "--version");
+      assertThat(run.out().trim()).as(sub).isEqualTo("jmotools " + sub + " " + Jmo.version());
+    }
+  }
+
+  @Test
+  void shellCompletionIsGeneratedForJmoAndJmotools() {
+    CliFixture.Run jmo = f.jmo("generate-completion");
+    assertThat(jmo.code()).isZero();
+    assertThat(jmo.out()).contains("complete -F").contains("telemetry").contains("--repos-dir");
+    CliFixture.Run jmotools = f.jmotools("", false, "generate-completion");
+    assertThat(jmotools.out()).contains("complete -F").contains("wizard");
   }
 
   @Test
@@ -49,6 +83,8 @@ class CommandLineTest {
     assertOneLine(f.jmo("scan", "--repo", "app", "--profile-name", "nope"), 3, "jmo: unknown profile 'nope'");
     assertOneLine(f.jmo("scan", "--repo", "app", "--tools", "nmap"), 3, "jmo: unknown tool 'nmap'");
     assertOneLine(f.jmo("scan", "--repo", "app", "--config", "absent.yml"), 3, "jmo: ");
+    assertOneLine(f.jmo("scan", "--repo=-rf"), 3, "jmo: repository '-rf': a path must not start with '-'");
+    assertOneLine(f.jmo("scan", "--terraform-state=-x.tfstate"), 3, "jmo: --terraform-state '-x.tfstate': a path must not start with '-'");
     assertOneLine(f.jmo("scan", "--image", "-oProxyCommand=x"), 3, "jmo: image '-oProxyCommand=x': not a valid name");
     assertOneLine(f.jmo("scan", "--url", "file:///etc/passwd"), 3, "jmo: url file:///etc/passwd: must be an http");
     assertOneLine(f.jmo("report", "nowhere"), 3, "jmo: ");

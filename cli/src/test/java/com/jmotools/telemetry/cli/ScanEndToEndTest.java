@@ -223,7 +223,7 @@ class ScanEndToEndTest {
 
     assertThat(run.code()).isZero();
     assertThat(run.err()).doesNotContain("jmo telemetry disable");
-    assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable JMO_TELEMETRY_DISABLE is set");
+    assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable JMO_TELEMETRY_DISABLE=1 is set");
     assertThat(collector.requests()).isZero();
   }
 

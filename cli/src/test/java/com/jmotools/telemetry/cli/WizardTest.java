@@ -121,7 +121,9 @@ class WizardTest {
     Result first = drive(answers);
 
     assertThat(first.code).as(first.output).isZero();
-    assertThat(first.output).contains("Help improve JMo Security").contains("Telemetry enabled");
+    assertThat(first.output).contains("Help improve JMo Security")
+        .contains("Telemetry enabled for you: wrote enabled: true into " + f.home.resolve(".jmo-security/telemetry/settings.json"))
+        .contains("telemetry.enabled: true into " + f.work.resolve("jmo.yml"));
     String config = Files.readString(f.work.resolve("jmo.yml"));
     assertThat(config).startsWith(ORIGINAL_CONFIG).contains("telemetry:\n  enabled: true");
     assertThat(Files.isExecutable(f.work.resolve("jmo-scan.sh"))).isTrue();
@@ -131,9 +133,8 @@ class WizardTest {
     assertThat(wizard.path("execution_mode").asText()).isEqualTo("native");
     assertThat(wizard.path("artifact_generated").asText()).isEqualTo("shell");
     assertThat(wizard.path("duration_seconds").asLong() % 10).isZero();
-    // The wizard's scan is mode wizard, except inside a container (this JVM reads the real /.dockerenv).
-    String mode = Files.exists(Path.of("/.dockerenv")) ? "docker" : "wizard";
-    assertThat(events("scan.started").get(0).path("metadata").path("mode").asText()).isEqualTo(mode);
+    // The wizard's scan is mode wizard, in a container too.
+    assertThat(events("scan.started").get(0).path("metadata").path("mode").asText()).isEqualTo("wizard");
 
     // A choice is recorded now: the second run does not ask again.
     Files.delete(f.work.resolve("jmo-scan.sh"));
@@ -149,15 +150,46 @@ class WizardTest {
     assertThat(Files.readString(f.work.resolve("jmo.yml"))).isEqualTo(config);
   }
 
+  @Test
+  void aNoInTheWizardIsTheUsersOffAndDropsWhatWasWaiting() throws Exception {
+    // a cloned repository says on; this user saw the notice once, then a scan queued events offline
+    CliFixture.write(f.work.resolve("jmo.yml"), "telemetry:\n  enabled: true\n");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    collector.mode(RecordingCollector.Mode.DOWN);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (2)");
+
+    Result r = drive(List.of(
+        List.of("Profile [fast/balanced/deep]", ""),
+        List.of("Run natively or in Docker", ""),
+        List.of("Generate an artifact", ""),
+        List.of("Enable anonymous telemetry? [y/N]", "n")), "--repo", "app", "--no-run");
+
+    assertThat(r.code).as(r.output).isZero();
+    assertThat(r.output).contains("Telemetry disabled for you: wrote enabled: false into "
+        + f.home.resolve(".jmo-security/telemetry/settings.json"))
+        .contains("telemetry.enabled: false into " + f.work.resolve("jmo.yml"))
+        .contains("removed the 2 event(s) that were waiting to be sent");
+    assertThat(Files.readString(f.work.resolve("jmo.yml"))).contains("enabled: false");
+    // the user's own off: a project file switched back on does not undo it
+    CliFixture.write(f.work.resolve("jmo.yml"), "telemetry:\n  enabled: true\n");
+    assertThat(f.jmo("telemetry", "status").out()).contains("off: telemetry.enabled is false in user settings");
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    assertThat(collector.requests()).isZero();
+  }
+
   private record Result(int code, String output) {}
 
   /** Runs jmotools wizard in a fresh JVM inside a pseudo-terminal, answering the prompts. */
-  private Result drive(List<List<String>> answers) throws IOException, InterruptedException, URISyntaxException {
+  private Result drive(List<List<String>> answers, String... args) throws IOException, InterruptedException, URISyntaxException {
     Path driver = Path.of(WizardTest.class.getResource("/pty_drive.py").toURI());
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of("python3", driver.toString(), JSON.writeValueAsString(answers),
         java, "-XX:TieredStopAtLevel=1", "-cp", classpath, JmoTools.class.getName(), "wizard"));
+    cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(f.work.toFile()).redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(f.env);

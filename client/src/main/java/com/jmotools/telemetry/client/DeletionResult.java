@@ -9,7 +9,7 @@ import java.util.UUID;
  * @param outcome what happened
  * @param rows how many stored rows the collector erased ({@code 0} unless {@link Outcome#DELETED})
  * @param erasedId the anonymous id whose data was to be erased, or {@code null} if there was none
- * @param newId the id used from now on (the id is rotated only after a confirmed deletion), or
+ * @param newId the id used from now on (the id is rotated as soon as the request is queued), or
  *     {@code null} when it was not rotated
  * @param message a one-line explanation for the user
  */
@@ -21,7 +21,12 @@ public record DeletionResult(Outcome outcome, long rows, UUID erasedId, UUID new
     DELETED,
     /** There was no anonymous id on this machine, so nothing can have been sent. */
     NO_ID,
-    /** The request did not succeed (network error, refusal); nothing was changed locally. */
+    /**
+     * The collector has not confirmed yet (network error, a proxy's answer): the request is stored
+     * and later runs send it again until it does; the id was rotated and pending events removed.
+     */
+    QUEUED,
+    /** The request could not even be stored (an unwritable state directory); nothing was changed. */
     FAILED
   }
 

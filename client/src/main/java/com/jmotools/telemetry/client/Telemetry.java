@@ -13,6 +13,7 @@ import com.jmotools.telemetry.client.internal.Backoff;
 import com.jmotools.telemetry.client.internal.ConsentDecider;
 import com.jmotools.telemetry.client.internal.Counters;
 import com.jmotools.telemetry.client.internal.DebugSink;
+import com.jmotools.telemetry.client.internal.DeletionRequests;
 import com.jmotools.telemetry.client.internal.Delivery;
 import com.jmotools.telemetry.client.internal.EventSink;
 import com.jmotools.telemetry.client.internal.HttpUploader;
@@ -122,6 +123,7 @@ public final class Telemetry implements AutoCloseable {
   private final Counters counters = new Counters();
   private final AnonymousIdStore idStore;
   private final UserSettings userSettings;
+  private final DeletionRequests deletions;
   private volatile EventValidator validator; // created when first needed: a disabled client never loads the catalog
   private final String platform = Platforms.current();
   private final String runtime = Platforms.runtime();
@@ -134,11 +136,12 @@ public final class Telemetry implements AutoCloseable {
     this.settings = settings;
     this.idStore = new AnonymousIdStore(settings.stateDirectory);
     this.userSettings = new UserSettings(settings.stateDirectory);
+    this.deletions = new DeletionRequests(settings.stateDirectory);
     this.status = ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
     this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
     this.endpoint = HttpUploader.parseBase(endpointText(settings));
     EventSink s = EventSink.NOOP;
-    if (status.recording()) {
+    if (status.recording() && !settings.administration) {
       try {
         anonymousId = idStore.get();
         s = debug ? new DebugSink(settings.stderr) : newPipeline();
@@ -221,10 +224,18 @@ public final class Telemetry implements AutoCloseable {
     return debug;
   }
 
-  /** Whether this process runs in a Docker container ({@value #DOCKER_VARIABLE} set, or {@code /.dockerenv} present). */
+  /**
+   * Whether this process runs from the JMo image: {@value #DOCKER_VARIABLE} is set (the guide's
+   * rule). {@code /.dockerenv} alone is any container (a dev container, a CI sandbox) and does not count.
+   */
   public boolean inDocker() {
     String v = settings.environment.get(DOCKER_VARIABLE);
-    if (v != null && !v.isEmpty()) {
+    return v != null && !v.isEmpty();
+  }
+
+  /** Whether this process runs in any container ({@value #DOCKER_VARIABLE} set or {@code /.dockerenv} present). */
+  public boolean inContainer() {
+    if (inDocker()) {
       return true;
     }
     try {
@@ -244,6 +255,11 @@ public final class Telemetry implements AutoCloseable {
     return endpoint != null;
   }
 
+  /** The file that holds the user's own choice and the notice counter. */
+  public Path userSettingsFile() {
+    return userSettings.file();
+  }
+
   /** The state directory ({@code $JMO_HOME}, else {@code $HOME/.jmo-security}). */
   public Path stateDirectory() {
     return settings.stateDirectory;
@@ -257,11 +273,11 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * The notice the host prints on stderr on this scan, while it has been shown on fewer than
-   * {@value #NOTICE_SCANS} scans and the opt-out default is what decides; empty otherwise.
+   * {@value #NOTICE_SCANS} scans and what switched telemetry on was not the user's own act (the
+   * opt-out default, or a project's {@code jmo.yml}); empty otherwise.
    */
   public Optional<String> noticeToShow() {
-    if (status.enabled() && status.rule() == ConsentRule.DEFAULT_POLICY && settings.policy == DefaultPolicy.OPT_OUT
-        && status.noticeShownCount() < NOTICE_SCANS && !noticeShownThisRun.get()) {
+    if (status.waitsForNotice() && status.noticeShownCount() < NOTICE_SCANS && !noticeShownThisRun.get()) {
       return Optional.of(NOTICE);
     }
     return Optional.empty();
@@ -382,6 +398,8 @@ public final class Telemetry implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       try {
         sink.close(settings.flushTimeout);
+        // a user's erasure request outranks the consent of this run: it is sent whatever it says
+        retryPendingDeletions(settings.flushTimeout);
       } catch (RuntimeException | Error e) {
         // never into the host
       }
@@ -452,9 +470,17 @@ public final class Telemetry implements AutoCloseable {
     return outbox().list().size();
   }
 
-  /** What left the machine, oldest first, from the bounded {@code sent.jsonl}. Never throws. */
+  /** What a collector acknowledged (accepted or already stored), oldest first, from the bounded {@code sent.jsonl}. Never throws. */
   public List<JsonNode> sent() {
     return new SentLog(settings.stateDirectory, settings.maxSentLogBytes).read();
+  }
+
+  /**
+   * What a collector refused, oldest first, from the bounded {@code rejected.jsonl}: each
+   * {@code {"reason": ..., "event": {...}}}. Never throws.
+   */
+  public List<JsonNode> rejected() {
+    return new SentLog(settings.stateDirectory, settings.maxSentLogBytes).rejectedLog().read();
   }
 
   /**
@@ -468,9 +494,11 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Asks the collector to erase every row of this installation's id ({@code POST /v1/deletion-request}),
-   * then, once it confirmed, removes the pending events and rotates the id. Works whatever the
-   * consent decision. Waits at most the network timeout. Never throws.
+   * Asks the collector to erase every row of this installation's id ({@code POST /v1/deletion-request}).
+   * The request is first stored in the state directory, so it is never lost: if the collector does
+   * not confirm now, every later run sends it again (with backoff) until it does. The pending events
+   * (which carry that id) are removed and the id is rotated at once. Works whatever the consent
+   * decision. Waits at most the network timeout. Never throws.
    */
   public DeletionResult requestDeletion() {
     UUID id = idStore.peek();
@@ -478,20 +506,77 @@ public final class Telemetry implements AutoCloseable {
       return new DeletionResult(DeletionResult.Outcome.NO_ID, 0, null, null,
           "no anonymous id on this machine, so no event of it can have been sent");
     }
-    if (endpoint == null) {
-      return new DeletionResult(DeletionResult.Outcome.FAILED, 0, id, null, "the collector URL is not valid: " + endpoint());
-    }
-    Uploader.DeletionAnswer answer = uploader().requestDeletion(id, settings.networkTimeout);
-    if (!answer.deleted()) {
-      return new DeletionResult(DeletionResult.Outcome.FAILED, 0, id, null, "deletion not confirmed: " + answer.error());
+    try {
+      deletions.add(id, settings.clock.instant());
+    } catch (IOException e) {
+      return new DeletionResult(DeletionResult.Outcome.FAILED, 0, id, null,
+          "cannot store the deletion request in " + deletions.file() + ": " + e.getMessage());
     }
     EventSink old = sink;
-    sink = EventSink.NOOP; // events of this run carry the erased id
+    sink = EventSink.NOOP; // events of this run carry the id to erase
     old.close(Duration.ZERO);
     outbox().clear();
     UUID next = idStore.rotate();
-    return new DeletionResult(DeletionResult.Outcome.DELETED, answer.rows(), id, next,
-        "the collector erased " + answer.rows() + " stored events of " + id + "; the new id is " + next);
+    Uploader.DeletionAnswer answer = sendDeletion(id, settings.networkTimeout);
+    if (answer.deleted()) {
+      return new DeletionResult(DeletionResult.Outcome.DELETED, answer.rows(), id, next,
+          "the collector erased " + answer.rows() + " stored events of " + id + "; the new id is " + next);
+    }
+    return new DeletionResult(DeletionResult.Outcome.QUEUED, 0, id, next,
+        "the collector has not confirmed yet (" + answer.error() + "); the request for " + id
+            + " is stored and sent again by later jmo runs until it confirms (jmo telemetry status shows it);"
+            + " pending events were removed and the new id is " + next);
+  }
+
+  /** The deletion requests waiting for the collector's confirmation, oldest first. Never throws. */
+  public List<PendingDeletion> pendingDeletions() {
+    List<PendingDeletion> out = new ArrayList<>();
+    for (DeletionRequests.Request r : deletions.list()) {
+      out.add(new PendingDeletion(r.anonymousId(), r.requestedAt(), r.attempts(), r.lastError()));
+    }
+    return out;
+  }
+
+  /**
+   * Sends the stored deletion requests that are due, within {@code timeout} in all; confirmed ones
+   * are removed, others are due again after a backoff. Nothing is sent in debug mode. Never throws.
+   *
+   * @return how many the collector confirmed
+   */
+  public int retryPendingDeletions(Duration timeout) {
+    if (debug || !Files.exists(deletions.file())) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int confirmed = 0;
+    Instant now = settings.clock.instant();
+    for (DeletionRequests.Request r : deletions.list()) {
+      Duration left = Duration.ofNanos(deadline - System.nanoTime());
+      if (left.isNegative() || left.isZero()) {
+        break;
+      }
+      if (r.notBefore().isAfter(now)) {
+        continue;
+      }
+      if (sendDeletion(r.anonymousId(), left).deleted()) {
+        confirmed++;
+      }
+    }
+    return confirmed;
+  }
+
+  private Uploader.DeletionAnswer sendDeletion(UUID id, Duration timeout) {
+    Uploader.DeletionAnswer answer = endpoint == null
+        ? new Uploader.DeletionAnswer(false, 0, "the collector URL is not valid: " + endpoint())
+        : uploader().requestDeletion(id, timeout);
+    if (answer.deleted()) {
+      deletions.confirmed(id);
+    } else {
+      int attempts = deletions.list().stream().filter(r -> r.anonymousId().equals(id)).mapToInt(DeletionRequests.Request::attempts)
+          .findFirst().orElse(0);
+      deletions.failed(id, settings.clock.instant().plus(settings.backoff.delay(attempts + 1, settings.random())), answer.error());
+    }
+    return answer;
   }
 
   /** Immutable, checked settings of a client. */
@@ -508,6 +593,7 @@ public final class Telemetry implements AutoCloseable {
     Duration maxWait;
     Outbox.Limits limits;
     long maxSentLogBytes;
+    boolean administration;
     int queueCapacity;
     Backoff backoff;
     Clock clock;
@@ -559,8 +645,19 @@ public final class Telemetry implements AutoCloseable {
     private Path dockerMarker = Path.of("/.dockerenv");
     private PrintStream stderr = System.err;
     private Catalog catalog;
+    private boolean administration;
 
     private Builder() {}
+
+    /**
+     * A client for commands that look and manage ({@code jmo telemetry status}, {@code show},
+     * {@code disable}...): it decides consent as any other, but never records, so it never
+     * creates the anonymous id and starts no thread.
+     */
+    public Builder administration() {
+      this.administration = true;
+      return this;
+    }
 
     /** The host's version, sent in every event (required; at most 32 characters, such as {@code 0.7.0}). */
     public Builder hostVersion(String version) {
@@ -745,6 +842,7 @@ public final class Telemetry implements AutoCloseable {
       s.dockerMarker = dockerMarker;
       s.stderr = stderr;
       s.catalog = catalog;
+      s.administration = administration;
       return new Telemetry(s);
     }
 

@@ -19,10 +19,18 @@ public final class RecordOneEventMain {
 
   public static void main(String[] args) throws InterruptedException {
     Map<String, String> env = Map.of(Telemetry.ENDPOINT_VARIABLE, args[1]);
+    boolean on = args.length < 4 || !args[3].equals("off");
+    if (on) {
+      // a user who ran `jmo telemetry enable` (a project's on would wait for the notice)
+      try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(Path.of(args[0]))
+          .administration().build()) {
+        admin.enableForUser();
+      }
+    }
     Telemetry telemetry = Telemetry.builder()
         .hostVersion("0.7.0")
         .environment(env)
-        .projectSetting(args.length < 4 || !args[3].equals("off"))
+        .projectSetting(on ? null : false)
         .stateDirectory(Path.of(args[0]))
         .build();
     if (!args[2].equals("-")) {

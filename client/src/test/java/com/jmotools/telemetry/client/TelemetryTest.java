@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -82,9 +83,23 @@ class TelemetryTest {
     return t;
   }
 
-  /** A client whose project says enabled: true (records at once, no notice). */
+  /** A client of a user who ran {@code jmo telemetry enable} (records at once, no notice). */
   private Telemetry on() {
-    return open(builder(env()).projectSetting(true));
+    return open(userOn());
+  }
+
+  /** A builder for a user who ran {@code jmo telemetry enable}. */
+  private Telemetry.Builder userOn() {
+    return userOn(env());
+  }
+
+  private Telemetry.Builder userOn(Map<String, String> env) {
+    try {
+      new com.jmotools.telemetry.client.internal.UserSettings(state).writeChoice(true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return builder(env);
   }
 
   static Map<String, Object> scanCompleted(int n) {
@@ -138,7 +153,7 @@ class TelemetryTest {
 
   /** A client that keeps runs shorter than {@code shortRun} off the network (jmo's policy). */
   private Telemetry deferring(Duration shortRun, MutableClock clock) {
-    return open(builder(env()).projectSetting(true).clock(clock).flushTimeout(Duration.ofSeconds(5))
+    return open(userOn().clock(clock).flushTimeout(Duration.ofSeconds(5))
         .deferShortRuns(shortRun, Duration.ofHours(1)));
   }
 
@@ -205,7 +220,7 @@ class TelemetryTest {
   @Test
   void aShortRunSendsAtOnceWhenTheOutboxIsAQuarterFull() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
-    java.util.function.Supplier<Telemetry> run = () -> open(builder(env()).projectSetting(true).clock(clock)
+    java.util.function.Supplier<Telemetry> run = () -> open(userOn().clock(clock)
         .outboxLimits(8, 1 << 20, Duration.ofDays(30)).deferShortRuns(Duration.ofSeconds(30), Duration.ofHours(1)));
     Telemetry first = run.get();
     first.record("scan.completed", scanCompleted(1));
@@ -234,7 +249,7 @@ class TelemetryTest {
   @Test
   void recordReturnsWithoutWaitingOnTheNetwork() {
     collector.mode(RecordingCollector.Mode.HANG);
-    Telemetry t = open(builder(env()).projectSetting(true).flushTimeout(Duration.ofMillis(200)));
+    Telemetry t = open(userOn().flushTimeout(Duration.ofMillis(200)));
     long start = System.nanoTime();
     for (int i = 0; i < 20; i++) {
       t.record("scan.completed", scanCompleted(i));
@@ -355,16 +370,36 @@ class TelemetryTest {
   }
 
   @Test
-  void anExplicitOnNeedsNoNotice() {
+  void theUsersOwnOnNeedsNoNotice() {
     Telemetry t = on();
     assertThat(t.noticeToShow()).isEmpty();
     assertThat(t.status().rule()).isEqualTo(ConsentRule.EXPLICIT_ON);
+    assertThat(t.status().recording()).isTrue();
+  }
+
+  @Test
+  void aProjectsOnShowsTheNoticeAndRecordsNothingUntilItWasShown() throws Exception {
+    Telemetry first = open(builder(env()).projectSetting(true));
+    assertThat(first.status().recording()).isFalse();
+    assertThat(first.noticeToShow()).isPresent();
+    first.noticeShown();
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    assertThat(first.pending()).isEmpty();
+    assertThat(Files.exists(state.resolve("telemetry-id"))).as("no id before the notice").isFalse();
+
+    Telemetry second = open(builder(env()).projectSetting(true));
+    assertThat(second.status().recording()).isTrue();
+    assertThat(second.noticeToShow()).as("shown on the first three scans").isPresent();
+    second.record("scan.completed", scanCompleted(2));
+    second.flushNow(Duration.ofSeconds(10));
+    assertThat(collector.count()).isEqualTo(1);
   }
 
   @Test
   void debugModePrintsEachEventToStderrAndSendsOrStoresNothing() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Telemetry t = open(builder(env(Telemetry.DEBUG_VARIABLE, "1")).projectSetting(true)
+    Telemetry t = open(userOn(env(Telemetry.DEBUG_VARIABLE, "1"))
         .stderr(new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertThat(t.debug()).isTrue();
     t.record("scan.completed", scanCompleted(5));
@@ -399,7 +434,7 @@ class TelemetryTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
     collector.retryAfter(Duration.ofSeconds(30));
     collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
-    Telemetry first = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry first = open(userOn().clock(clock));
     first.record("scan.completed", scanCompleted(1));
     first.close();
     assertThat(collector.requests()).isEqualTo(1);
@@ -407,7 +442,7 @@ class TelemetryTest {
 
     collector.mode(RecordingCollector.Mode.NORMAL);
     clock.advance(Duration.ofSeconds(10));
-    Telemetry second = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry second = open(userOn().clock(clock));
     second.record("scan.completed", scanCompleted(2));
     FlushResult waiting = second.flushNow(Duration.ofSeconds(1));
     assertThat(waiting.retryAfter()).contains(Instant.parse("2026-11-27T10:15:30Z"));
@@ -415,7 +450,7 @@ class TelemetryTest {
     assertThat(collector.requests()).as("no request before Retry-After").isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(21));
-    Telemetry third = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry third = open(userOn().clock(clock));
     third.close();
     assertThat(numbers(collector.events())).containsExactly(1, 2);
   }
@@ -434,7 +469,7 @@ class TelemetryTest {
   @Test
   void closeIsBoundedWithACollectorThatNeverAnswersIdempotentAndKeepsTheEvent() {
     collector.mode(RecordingCollector.Mode.HANG);
-    Telemetry t = open(builder(env()).projectSetting(true).flushTimeout(Duration.ofMillis(300)));
+    Telemetry t = open(userOn().flushTimeout(Duration.ofMillis(300)));
     t.record("scan.completed", scanCompleted(1));
     long start = System.nanoTime();
     t.close();
@@ -451,7 +486,7 @@ class TelemetryTest {
   @Test
   void flushNowReportsWhatItDid() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 3));
+    Telemetry t = open(userOn().backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 3));
     t.record("scan.completed", scanCompleted(1));
     t.record("scan.completed", scanCompleted(2));
     FlushResult down = t.flushNow(Duration.ofSeconds(2));
@@ -470,7 +505,7 @@ class TelemetryTest {
   @Test
   void networkErrorsAreRetriedInTheBackgroundWithBoundedBackoff() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMillis(20), Duration.ofMillis(40), 3));
+    Telemetry t = open(userOn().backoff(Duration.ofMillis(20), Duration.ofMillis(40), 3));
     t.record("scan.completed", scanCompleted(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() == 3);
     // it gave up after three attempts: no fourth within several backoff periods
@@ -481,7 +516,7 @@ class TelemetryTest {
   @Test
   void theBackgroundWorkerDeliversOnceTheCollectorComesBack() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    Telemetry t = open(builder(env()).projectSetting(true).backoff(Duration.ofMillis(20), Duration.ofMillis(100), 100));
+    Telemetry t = open(userOn().backoff(Duration.ofMillis(20), Duration.ofMillis(100), 100));
     t.record("scan.completed", scanCompleted(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() >= 1);
     collector.mode(RecordingCollector.Mode.NORMAL);
@@ -521,7 +556,7 @@ class TelemetryTest {
   void theOutboxIsBoundedAndDropsTheOldestFirstCountingWhy() {
     collector.mode(RecordingCollector.Mode.DOWN);
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
-    Telemetry t = open(builder(env()).projectSetting(true).clock(clock).outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
+    Telemetry t = open(userOn().clock(clock).outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
         .backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 2));
     for (int i = 0; i < 8; i++) {
       clock.advance(Duration.ofMillis(1));
@@ -536,12 +571,12 @@ class TelemetryTest {
   void eventsOlderThanTheAgeBoundAreDroppedUnsent() {
     collector.mode(RecordingCollector.Mode.DOWN);
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
-    Telemetry old = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry old = open(userOn().clock(clock));
     old.record("scan.completed", scanCompleted(1));
     old.close();
     collector.mode(RecordingCollector.Mode.NORMAL);
     clock.advance(Duration.ofDays(Telemetry.DEFAULT_MAX_OUTBOX_AGE_DAYS).plusMinutes(1));
-    Telemetry later = open(builder(env()).projectSetting(true).clock(clock));
+    Telemetry later = open(userOn().clock(clock));
     later.close();
     assertThat(collector.count()).isZero();
     assertThat(later.stats().dropped()).containsEntry("expired", 1L);
@@ -549,17 +584,22 @@ class TelemetryTest {
   }
 
   @Test
-  void anUnwritableHomeStillWorksWithAnInMemoryIdAndNoCrash() throws Exception {
+  void anUnwritableHomeNeverRecordsAndNeverCrashes() throws Exception {
+    // the notice cannot be remembered there, so even a project's "on" never gets to record
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
     Telemetry t = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
         .stateDirectory(file.resolve("state")));
-    assertThat(t.status().recording()).isTrue();
-    t.record("scan.completed", scanCompleted(1));
+    assertThat(t.status().recording()).isFalse();
+    assertThat(t.noticeToShow()).isPresent();
     t.noticeShown();
+    t.record("scan.completed", scanCompleted(1));
     t.close();
-    assertThat(t.stats().dropped()).containsEntry("outbox_unwritable", 1L);
-    assertThat(t.pending()).isEmpty();
-    assertThat(t.sent()).isEmpty();
+    Telemetry next = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
+        .stateDirectory(file.resolve("state")));
+    assertThat(next.status().recording()).isFalse();
+    assertThat(next.pending()).isEmpty();
+    assertThat(next.sent()).isEmpty();
+    assertThat(collector.requests()).isZero();
   }
 
   @Test
@@ -583,7 +623,7 @@ class TelemetryTest {
 
   @Test
   void anUnusableEndpointKeepsEventsInTheOutbox() {
-    Telemetry t = open(builder(Map.of(Telemetry.ENDPOINT_VARIABLE, "ftp://nope")).projectSetting(true));
+    Telemetry t = open(userOn(Map.of(Telemetry.ENDPOINT_VARIABLE, "ftp://nope")));
     assertThat(t.endpointValid()).isFalse();
     t.record("scan.completed", scanCompleted(1));
     t.close();
@@ -591,12 +631,28 @@ class TelemetryTest {
   }
 
   @Test
-  void dockerIsDetectedByTheVariableOrTheMarkerFile() throws Exception {
+  void theJmoImageIsMarkedByItsVariableAndAnyContainerByTheMarkerFile() throws Exception {
     Map<String, String> off = Map.of("JMO_TELEMETRY_DISABLE", "1");
     assertThat(open(builder(off)).inDocker()).isFalse();
-    assertThat(open(builder(Map.of("JMO_TELEMETRY_DISABLE", "1", "DOCKER_CONTAINER", "1"))).inDocker()).isTrue();
+    assertThat(open(builder(off)).inContainer()).isFalse();
+    Telemetry image = open(builder(Map.of("JMO_TELEMETRY_DISABLE", "1", "DOCKER_CONTAINER", "1")));
+    assertThat(image.inDocker()).isTrue();
+    assertThat(image.inContainer()).isTrue();
     Path marker = Files.createFile(tmp.resolve(".dockerenv"));
-    assertThat(open(builder(off).dockerMarker(marker)).inDocker()).isTrue();
+    Telemetry devContainer = open(builder(off).dockerMarker(marker));
+    assertThat(devContainer.inDocker()).as("a dev container or CI sandbox is not the JMo image").isFalse();
+    assertThat(devContainer.inContainer()).isTrue();
+  }
+
+  @Test
+  void anAdministrationClientNeverCreatesTheIdNorRecords() {
+    Telemetry admin = open(userOn().administration());
+    assertThat(admin.status().recording()).isTrue();
+    admin.record("scan.completed", scanCompleted(1));
+    admin.close();
+    assertThat(admin.anonymousId()).isEmpty();
+    assertThat(Files.exists(state.resolve("telemetry-id"))).isFalse();
+    assertThat(admin.pending()).isEmpty();
   }
 
   @Test
@@ -643,7 +699,7 @@ class TelemetryTest {
     UUID before = t.anonymousId().orElseThrow();
     UUID after = t.resetId();
     assertThat(after).isNotEqualTo(before);
-    assertThat(open(builder(env()).projectSetting(true)).anonymousId()).contains(after);
+    assertThat(open(userOn()).anonymousId()).contains(after);
   }
 
   @Test
@@ -667,16 +723,43 @@ class TelemetryTest {
   }
 
   @Test
-  void deletionWithoutAnIdOrWithoutTheCollectorChangesNothing() {
+  void deletionWithoutAnIdHasNothingToErase() {
     Telemetry admin = open(builder(env()));
     assertThat(admin.requestDeletion().outcome()).isEqualTo(DeletionResult.Outcome.NO_ID);
+    assertThat(admin.pendingDeletions()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = RecordingCollector.Mode.class, names = {"DOWN", "PROXY_NOT_FOUND", "PROXY_AUTHENTICATION", "CAPTIVE_PORTAL"})
+  void anUnconfirmedDeletionIsStoredAndRetriedByLaterRunsUntilTheCollectorConfirms(RecordingCollector.Mode mode) {
     Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
     UUID id = t.anonymousId().orElseThrow();
-    collector.mode(RecordingCollector.Mode.DOWN);
-    DeletionResult r = t.requestDeletion();
-    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.FAILED);
-    assertThat(r.message()).startsWith("deletion not confirmed");
-    assertThat(t.anonymousId()).contains(id);
+    assertThat(collector.count()).isEqualTo(1);
+
+    collector.mode(mode);
+    Telemetry admin = open(builder(env()).backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+    DeletionResult r = admin.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
+    assertThat(r.message()).contains("sent again by later jmo runs");
+    assertThat(r.newId()).isNotEqualTo(id);
+    assertThat(admin.pendingDeletions()).singleElement().satisfies(p -> {
+      assertThat(p.anonymousId()).isEqualTo(id);
+      assertThat(p.attempts()).isEqualTo(1);
+      assertThat(p.lastError()).isNotBlank();
+    });
+    admin.close(); // tries again, still no answer
+    assertThat(collector.deletedIds()).doesNotContain(id.toString());
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    await().pollDelay(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5)).until(() -> {
+      // any later run, even one with telemetry off, sends the stored request
+      open(builder(env("JMO_TELEMETRY_DISABLE", "1"))).close();
+      return collector.deletedIds().contains(id.toString());
+    });
+    assertThat(collector.count()).isZero();
+    assertThat(open(builder(env())).pendingDeletions()).isEmpty();
   }
 
   @Test

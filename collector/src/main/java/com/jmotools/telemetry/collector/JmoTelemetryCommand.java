@@ -10,13 +10,17 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jmo-telemetry", mixinStandardHelpOptions = true, version = "jmo-telemetry 0.7.0",
     description = "The JMo telemetry collector and its maintenance commands.")
-public final class JmoTelemetryCommand implements Runnable {
+public final class JmoTelemetryCommand implements java.util.concurrent.Callable<Integer> {
+
+  /** The exit code of a wrong command line, no arguments included (as {@code jmo}). */
+  public static final int USAGE = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
   }
 
   /**

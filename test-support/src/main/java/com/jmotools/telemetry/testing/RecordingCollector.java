@@ -41,7 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link #mode(Mode)} makes it misbehave: {@link Mode#DOWN} closes the port (connections are
  * refused) until another mode reopens it on the same port; {@link Mode#HANG} accepts and reads
  * requests and never answers; {@link Mode#TOO_MANY_REQUESTS} and {@link Mode#UNAVAILABLE} answer
- * 429 and 503 with {@code Retry-After}. Thread-safe.
+ * 429 and 503 with {@code Retry-After}; the stranger modes ({@link Mode#PROXY_NOT_FOUND},
+ * {@link Mode#PROXY_AUTHENTICATION}, {@link Mode#CAPTIVE_PORTAL}, {@link Mode#EMPTY_OK},
+ * {@link Mode#REDIRECT}, {@link Mode#FOREIGN_JSON}) answer as a proxy or portal on the way would,
+ * storing nothing. Thread-safe.
  *
  * <pre>{@code
  * try (RecordingCollector collector = RecordingCollector.start()) {
@@ -73,7 +76,19 @@ public final class RecordingCollector implements AutoCloseable {
     /** Answers every request 429 with {@code Retry-After}. */
     TOO_MANY_REQUESTS,
     /** Answers every request 503 with {@code Retry-After}. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** A proxy that does not know the path: 404 with an HTML page. */
+    PROXY_NOT_FOUND,
+    /** A proxy that wants credentials: 407 Proxy Authentication Required. */
+    PROXY_AUTHENTICATION,
+    /** A captive portal: 200 with an HTML login page. */
+    CAPTIVE_PORTAL,
+    /** A middlebox that answers 200 with an empty body. */
+    EMPTY_OK,
+    /** A redirect elsewhere: 302 with a Location. */
+    REDIRECT,
+    /** A 200 JSON body that is not our contract's answer ({@code {"ok":true}}). */
+    FOREIGN_JSON
   }
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -267,6 +282,9 @@ public final class RecordingCollector implements AutoCloseable {
         send(exchange, current == Mode.TOO_MANY_REQUESTS ? 429 : 503, error("slow down"));
         return;
       }
+      if (strangerAnswered(exchange, current)) {
+        return;
+      }
       if (!"POST".equals(exchange.getRequestMethod())) {
         send(exchange, 405, error("method not allowed"));
         return;
@@ -279,6 +297,35 @@ public final class RecordingCollector implements AutoCloseable {
       } else {
         send(exchange, 404, error("not found"));
       }
+    }
+  }
+
+  /** Answers as something on the way that is not a collector would, in the stranger modes. */
+  private static boolean strangerAnswered(HttpExchange exchange, Mode mode) throws IOException {
+    byte[] page = "<html><body><h1>Please sign in</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+    switch (mode) {
+      case PROXY_NOT_FOUND:
+        send(exchange, 404, "text/html", page);
+        return true;
+      case PROXY_AUTHENTICATION:
+        exchange.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"proxy\"");
+        send(exchange, 407, "text/html", page);
+        return true;
+      case CAPTIVE_PORTAL:
+        send(exchange, 200, "text/html; charset=utf-8", page);
+        return true;
+      case EMPTY_OK:
+        exchange.sendResponseHeaders(200, -1);
+        return true;
+      case REDIRECT:
+        exchange.getResponseHeaders().set("Location", "http://127.0.0.1:9/login");
+        send(exchange, 302, "text/html", page);
+        return true;
+      case FOREIGN_JSON:
+        send(exchange, 200, "application/json", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -394,7 +441,11 @@ public final class RecordingCollector implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    send(exchange, status, "application/json", body);
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);

@@ -23,7 +23,14 @@ public final class HostProcessMain {
     Map<String, String> env = on
         ? Map.of(Telemetry.ENDPOINT_VARIABLE, args[1])
         : Map.of(Telemetry.ENDPOINT_VARIABLE, args[1], "JMO_TELEMETRY_DISABLE", "1");
-    Telemetry t = Telemetry.builder().hostVersion("0.7.0").environment(env).projectSetting(true)
+    if (on && !java.nio.file.Files.exists(Path.of(args[0]).resolve("telemetry/settings.json"))) {
+      // once per state directory: a user who ran `jmo telemetry enable` (a project's on waits for the notice)
+      try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(Path.of(args[0]))
+          .administration().build()) {
+        admin.enableForUser();
+      }
+    }
+    Telemetry t = Telemetry.builder().hostVersion("0.7.0").environment(env)
         .stateDirectory(Path.of(args[0])).build();
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("mode", "cli");

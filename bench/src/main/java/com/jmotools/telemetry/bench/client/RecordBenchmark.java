@@ -47,10 +47,14 @@ public class RecordBenchmark {
   public void setUp() throws IOException {
     collector = RecordingCollector.start();
     state = Files.createTempDirectory("jmo-bench-record");
+    Map<String, String> env = Map.of(Telemetry.ENDPOINT_VARIABLE, collector.baseUrl());
+    try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(state)
+        .administration().build()) {
+      admin.enableForUser(); // the user's own on records at once (a project's waits for the notice)
+    }
     telemetry = Telemetry.builder()
         .hostVersion("0.7.0")
-        .environment(Map.of(Telemetry.ENDPOINT_VARIABLE, collector.baseUrl()))
-        .projectSetting(true)
+        .environment(env)
         .stateDirectory(state)
         .build();
     scanCompleted = new LinkedHashMap<>();

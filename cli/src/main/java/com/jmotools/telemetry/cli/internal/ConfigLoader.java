@@ -76,7 +76,8 @@ public final class ConfigLoader {
 
   private JmoConfig build(Object root, Path source) {
     if (root == null) {
-      return new JmoConfig(source, JmoConfig.DEFAULT_PROFILE, Profile.builtIns(), List.of(), List.of(), false, null, null);
+      return new JmoConfig(source, JmoConfig.DEFAULT_PROFILE, Profile.builtIns(), List.of(), List.of(), false, null, null,
+          JmoConfig.RunDefaults.NONE);
     }
     Map<String, Object> top = map(root, "the document");
     for (String key : top.keySet()) {
@@ -112,12 +113,39 @@ public final class ConfigLoader {
         }
       }
     }
+    JmoConfig.RunDefaults runDefaults = runDefaults(top);
     try {
       ToolRegistry.builtIn().with(custom);
-      return new JmoConfig(source, defaultProfile, profiles, custom, suppressions, compliance, enabled, endpoint);
+      return new JmoConfig(source, defaultProfile, profiles, custom, suppressions, compliance, enabled, endpoint, runDefaults);
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.CONFIG, label + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The top-level threads, timeout, fail_on and outputs, each checked as its command-line option is. */
+  private JmoConfig.RunDefaults runDefaults(Map<String, Object> top) {
+    Integer threads = top.get("threads") == null ? null : positiveInt(top.get("threads"), "threads", 256);
+    Duration timeout = top.get("timeout") == null ? null : seconds(top.get("timeout"), "timeout");
+    Severity failOn = null;
+    if (top.get("fail_on") != null) {
+      String text = string(top.get("fail_on"), "fail_on");
+      failOn = Severity.parse(text).orElseThrow(() -> error("fail_on", "must be CRITICAL, HIGH, MEDIUM, LOW or INFO, not '" + text + "'"));
+    }
+    List<ReportFormat> outputs = null;
+    if (top.get("outputs") != null) {
+      outputs = new ArrayList<>();
+      for (String name : stringList(top.get("outputs"), "outputs")) {
+        try {
+          ReportFormat f = ReportFormat.parse(name);
+          if (!outputs.contains(f)) {
+            outputs.add(f);
+          }
+        } catch (IllegalArgumentException e) {
+          throw error("outputs", e.getMessage());
+        }
+      }
+    }
+    return new JmoConfig.RunDefaults(threads, timeout, failOn, outputs);
   }
 
   private Map<String, Profile> profiles(Object node) {

@@ -27,5 +27,11 @@ public final class ExitCodes {
       + "  4  --strict and a tool is not installed%n"
       + "  5  I/O or unexpected error%n";
 
+  /** The exit code list of {@code jmo telemetry}, which runs no scanner. */
+  public static final String TELEMETRY_HELP = "%nExit codes:%n"
+      + "  0  success (delete: the erasure is confirmed, or stored and retried by later runs)%n"
+      + "  2  bad option or argument%n"
+      + "  5  I/O error (the state directory is not writable), or flush could not deliver everything%n";
+
   private ExitCodes() {}
 }

@@ -19,6 +19,9 @@ import java.util.List;
  */
 public final class ResultsReader {
 
+  /** The file jmo scan leaves in every results directory, even when it ran no tool. */
+  public static final String SCAN_MARKER = ".jmo-scan";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ResultsReader() {}
@@ -55,8 +58,15 @@ public final class ResultsReader {
         JsonNode status;
         try {
           status = JSON.readTree(statusFile.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          status = null;
         } catch (IOException e) {
-          problems.add(statusFile + ": unreadable (" + e.getMessage() + ")");
+          problems.add(statusFile + ": cannot be read; that tool run is left out");
+          continue;
+        }
+        if (status == null || !status.isObject()) {
+          problems.add(statusFile + ": corrupt (not the JSON object jmo scan writes); that tool run is left out"
+              + " (run jmo scan again to replace it)");
           continue;
         }
         String tool = status.path("tool").asText(toolDir.getFileName().toString());
@@ -90,7 +100,11 @@ public final class ResultsReader {
         }
       }
     }
-    if (runs.isEmpty() && !allowEmpty) {
+    // A scan that ran no tool leaves only its marker: that reports no findings, as jmo ci does.
+    if (runs.isEmpty() && !allowEmpty && (!problems.isEmpty() || !Files.isRegularFile(resultsDir.resolve(SCAN_MARKER)))) {
+      if (!problems.isEmpty()) {
+        throw new UserError(ExitCodes.CONFIG, problems.get(0));
+      }
       throw new UserError(ExitCodes.CONFIG, resultsDir + ": holds no tool results (run jmo scan --results-dir " + resultsDir + " first)");
     }
     kept.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::target).thenComparing(Finding::tool)

@@ -88,7 +88,7 @@ public final class ScanEngine {
           if (e.getCause() instanceof UserError) {
             throw (UserError) e.getCause();
           }
-          throw new IllegalStateException("a tool run failed unexpectedly: " + e.getCause(), e.getCause());
+          throw new IllegalStateException("a tool run failed unexpectedly: " + e.getCause().getMessage(), e.getCause());
         }
       }
       listener.done();

@@ -84,7 +84,10 @@ public final class ScanOperation {
     Instant start = env.clock().instant();
     telemetry.scanStarted(mode, profileToSend, runnable, TargetCollector.counts(targets));
 
-    int threads = request.threads() != null ? request.threads() : profile.threads();
+    // the command line wins, then jmo.yml's top-level setting, then the profile's
+    int threads = request.threads() != null ? request.threads()
+        : config.runDefaults().threads() != null ? config.runDefaults().threads() : profile.threads();
+    java.time.Duration timeout = request.timeout() != null ? request.timeout() : config.runDefaults().timeout();
     Progress progress = new Progress(err, env.terminal());
     ScanListener listener = new ScanListener() {
       @Override
@@ -116,8 +119,16 @@ public final class ScanOperation {
       }
     };
     Path resultsDir = env.workingDirectory().resolve(request.resultsDir()).normalize();
+    try {
+      // even when no tool runs, so that jmo report RESULTS_DIR works after any scan
+      java.nio.file.Files.createDirectories(resultsDir);
+      java.nio.file.Files.writeString(resultsDir.resolve(ResultsReader.SCAN_MARKER),
+          "a jmo scan wrote this directory; jmo report reads it\n", java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new UserError(ExitCodes.ERROR, resultsDir + ": cannot create the results directory (" + e.getMessage() + ")", e);
+    }
     List<ToolResult> results = new ScanEngine(runner, env.variables())
-        .run(targets, runnable, profile, threads, request.timeout(), resultsDir, listener);
+        .run(targets, runnable, profile, threads, timeout, resultsDir, listener);
 
     int succeeded = 0;
     int failed = 0;

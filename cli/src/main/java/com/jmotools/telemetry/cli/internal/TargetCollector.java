@@ -123,6 +123,7 @@ public final class TargetCollector {
   }
 
   private void repo(Path given) {
+    refuseLeadingDash(given, "repository");
     Path dir = resolve(given);
     if (!Files.isDirectory(dir)) {
       throw new UserError(ExitCodes.CONFIG, "repository " + given + ": no such directory");
@@ -137,12 +138,21 @@ public final class TargetCollector {
     add(TargetType.REPO, real.toString(), base, real);
   }
 
+  /** A path that starts with '-' is refused, as every target value is (the user guide's promise); ./-x still works. */
+  private static void refuseLeadingDash(Path given, String what) {
+    if (given.toString().startsWith("-")) {
+      throw new UserError(ExitCodes.CONFIG, what + " '" + given + "': a path must not start with '-' (write ./" + given
+          + " if that is really its name)");
+    }
+  }
+
   private void image(String image) {
     checkSafe(image, IMAGE, "image");
     add(TargetType.IMAGE, image, image.replaceAll("[/:@]", "_"), null);
   }
 
   private void iac(Path given, String option) {
+    refuseLeadingDash(given, option);
     Path file = resolve(given);
     if (!Files.isRegularFile(file)) {
       throw new UserError(ExitCodes.CONFIG, option + " " + given + ": no such file");

@@ -5,7 +5,6 @@ import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.cli.CliEnvironment;
 import com.jmotools.telemetry.client.Telemetry;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -86,17 +85,30 @@ public final class TelemetrySession implements AutoCloseable {
 
   /** A session for a run in {@code env} with the project settings of {@code config}. */
   public static TelemetrySession open(CliEnvironment env, JmoConfig config, String version) {
+    // The JMo image sets DOCKER_CONTAINER (the guide's rule); /.dockerenv alone is any container.
     String dockerVariable = env.variables().get(Telemetry.DOCKER_VARIABLE);
-    boolean docker = (dockerVariable != null && !dockerVariable.isEmpty()) || Files.exists(env.dockerMarker());
-    return new TelemetrySession(() -> Telemetry.builder()
+    boolean docker = dockerVariable != null && !dockerVariable.isEmpty();
+    return new TelemetrySession(() -> builder(env, config, version)
+        .deferShortRuns(SHORT_RUN, MAX_WAIT)
+        .build(), docker);
+  }
+
+  /**
+   * A client for {@code jmo telemetry ...} and the wizard's question: it decides and manages, but
+   * never records, so looking at the status never creates the anonymous id.
+   */
+  public static Telemetry administrationClient(CliEnvironment env, JmoConfig config, String version) {
+    return builder(env, config, version).administration().build();
+  }
+
+  private static Telemetry.Builder builder(CliEnvironment env, JmoConfig config, String version) {
+    return Telemetry.builder()
         .hostVersion(version)
         .environment(env.variables())
         .projectSetting(config.telemetryEnabled())
         .projectEndpoint(config.telemetryEndpoint())
         .dockerMarker(env.dockerMarker())
-        .stderr(env.err())
-        .deferShortRuns(SHORT_RUN, MAX_WAIT)
-        .build(), docker);
+        .stderr(env.err());
   }
 
   /**
@@ -111,7 +123,7 @@ public final class TelemetrySession implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting telemetry", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("telemetry could not start: " + e.getCause(), e.getCause());
+      throw new IllegalStateException("telemetry could not start: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -132,14 +144,14 @@ public final class TelemetrySession implements AutoCloseable {
   }
 
   /**
-   * The mode of a scan: docker in a container ({@code DOCKER_CONTAINER} set or the marker file
-   * present, the client's rule), else wizard when the wizard started it, else cli.
+   * The mode of a scan: wizard when the wizard started it (wherever it runs), else docker when run
+   * from the JMo image ({@code DOCKER_CONTAINER} set), else cli.
    */
   public Mode mode(boolean fromWizard) {
-    if (inDocker) {
-      return Mode.DOCKER;
+    if (fromWizard) {
+      return Mode.WIZARD;
     }
-    return fromWizard ? Mode.WIZARD : Mode.CLI;
+    return inDocker ? Mode.DOCKER : Mode.CLI;
   }
 
   private Telemetry readyClient() {

@@ -22,10 +22,14 @@ class TelemetrySessionTest {
   @TempDir
   Path tmp;
 
+  /** A client in debug mode of a user who ran jmo telemetry enable. */
   private Telemetry debugClient(ByteArrayOutputStream err) {
+    Map<String, String> env = Map.of("JMO_HOME", tmp.toString(), "JMO_TELEMETRY_DEBUG", "1");
+    try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).administration().build()) {
+      admin.enableForUser();
+    }
     return Telemetry.builder().hostVersion("0.7.0")
-        .environment(Map.of("JMO_HOME", tmp.toString(), "JMO_TELEMETRY_DEBUG", "1"))
-        .projectSetting(true)
+        .environment(env)
         .dockerMarker(tmp.resolve("absent"))
         .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
         .build();
@@ -66,7 +70,8 @@ class TelemetrySessionTest {
     session.close();
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isLessThan(Duration.ofMillis(TelemetrySession.DEFAULT_HANDOVER_MILLIS + 2000));
-    assertThat(session.mode(true)).isEqualTo(TelemetrySession.Mode.DOCKER);
+    assertThat(session.mode(false)).as("run from the JMo image").isEqualTo(TelemetrySession.Mode.DOCKER);
+    assertThat(session.mode(true)).as("the wizard's runs stay wizard in a container").isEqualTo(TelemetrySession.Mode.WIZARD);
     session.close(); // idempotent
     never.countDown();
   }

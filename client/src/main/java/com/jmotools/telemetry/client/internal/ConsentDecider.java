@@ -21,7 +21,9 @@ public final class ConsentDecider {
   /** Where rule 4/5 found the user's setting. */
   public static final String USER_SOURCE = "user settings";
 
-  private static final Set<String> DISABLE_VALUES = Set.of("1", "true", "yes", "on");
+  /** The values of {@value #DISABLE_VARIABLE} that leave telemetry alone; any other non-blank value turns it off. */
+  private static final Set<String> NOT_DISABLING = Set.of("0", "false", "no", "off");
+  private static final int MAX_SHOWN_VALUE = 40;
   private static final Set<String> DNT_VALUES = Set.of("1", "true", "yes");
 
   private ConsentDecider() {}
@@ -37,8 +39,10 @@ public final class ConsentDecider {
   public static ConsentStatus decide(
       Map<String, String> env, Boolean projectSetting, UserSettings.Values user, DefaultPolicy policy) {
     int shown = user.noticeShown();
-    if (isOneOf(env.get(DISABLE_VARIABLE), DISABLE_VALUES)) {
-      return new ConsentStatus(false, ConsentRule.DISABLE_VARIABLE, DISABLE_VARIABLE, false, shown);
+    String disable = env.get(DISABLE_VARIABLE);
+    // Whoever sets the variable to anything at all means "off" (a typo must not leave it on).
+    if (disable != null && !disable.isBlank() && !isOneOf(disable, NOT_DISABLING)) {
+      return new ConsentStatus(false, ConsentRule.DISABLE_VARIABLE, DISABLE_VARIABLE + "=" + shown(disable), false, shown);
     }
     if (isOneOf(env.get(DO_NOT_TRACK), DNT_VALUES)) {
       return new ConsentStatus(false, ConsentRule.DO_NOT_TRACK, DO_NOT_TRACK, false, shown);
@@ -57,13 +61,27 @@ public final class ConsentDecider {
       return new ConsentStatus(true, ConsentRule.EXPLICIT_ON, USER_SOURCE, true, shown);
     }
     if (Boolean.TRUE.equals(projectSetting)) {
-      return new ConsentStatus(true, ConsentRule.EXPLICIT_ON, PROJECT_SOURCE, true, shown);
+      // Someone else wrote the project's file: it is not this user's informed consent, so it
+      // records only once this user has seen the notice in an earlier run.
+      return new ConsentStatus(true, ConsentRule.EXPLICIT_ON, PROJECT_SOURCE, shown > 0, shown);
     }
     if (policy == DefaultPolicy.OPT_IN) {
       return new ConsentStatus(false, ConsentRule.DEFAULT_POLICY, "opt-in", false, shown);
     }
     // Opt-out: nothing is recorded until the notice was shown in an earlier run.
     return new ConsentStatus(true, ConsentRule.DEFAULT_POLICY, "opt-out", shown > 0, shown);
+  }
+
+  /** The variable's value as status prints it: printable ASCII, bounded, so a hostile value cannot forge lines. */
+  private static String shown(String value) {
+    StringBuilder b = new StringBuilder();
+    for (char c : value.trim().toCharArray()) {
+      if (b.length() == MAX_SHOWN_VALUE) {
+        return b + "...";
+      }
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
   }
 
   private static boolean isOneOf(String value, Set<String> accepted) {

@@ -19,10 +19,11 @@ import java.util.function.Supplier;
  * so no other process sends or removes the same entries meanwhile.
  *
  * <p>Entries are re-validated before they leave (a corrupt or edited file is removed and counted,
- * never sent). Accepted and duplicate events are removed and logged in {@code sent.jsonl}; rejected
- * ones are removed and counted by the field the collector named; a 429/503 stores its
- * {@code Retry-After} for every process; another 4xx drops the batch; anything else leaves the
- * batch for a later try.
+ * never sent). Only the collector's per-event results settle events: accepted and duplicate events
+ * are removed and logged in {@code sent.jsonl}; rejected ones are removed, logged with the reason in
+ * {@code rejected.jsonl} and counted by the field the collector named. A 429/503 stores its
+ * {@code Retry-After} for every process; anything else (a proxy's 404 or 407, a redirect, an HTML
+ * 200, a 5xx, a timeout) leaves the whole batch for a later try.
  */
 public final class Delivery {
 
@@ -35,7 +36,7 @@ public final class Delivery {
   public enum Kind {
     /** Nothing was waiting. */
     EMPTY,
-    /** A batch was settled (delivered, rejected or dropped); there may be more. */
+    /** A batch was settled (delivered, rejected, or dropped as corrupt); there may be more. */
     PROGRESS,
     /** The collector asked to wait ({@link Pass#notBefore()}). */
     RETRY_LATER,
@@ -66,6 +67,7 @@ public final class Delivery {
   private final Uploader uploader;
   private final RetryAfterStore retryAfter;
   private final SentLog sentLog;
+  private final SentLog rejectedLog;
   private final Supplier<EventValidator> validator;
   private final Counters counters;
   private final int maxBatchBytes;
@@ -86,6 +88,7 @@ public final class Delivery {
     this.uploader = Objects.requireNonNull(uploader, "uploader");
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     this.sentLog = Objects.requireNonNull(sentLog, "sentLog");
+    this.rejectedLog = sentLog.rejectedLog();
     this.validator = Objects.requireNonNull(validator, "validator");
     this.counters = Objects.requireNonNull(counters, "counters");
   }
@@ -144,23 +147,26 @@ public final class Delivery {
       retryAfter.clear();
       int delivered = 0;
       int rejected = 0;
-      List<byte[]> left = new ArrayList<>();
+      List<byte[]> acknowledged = new ArrayList<>();
+      List<byte[]> refused = new ArrayList<>();
       for (UploadResult.Item item : ((UploadResult.Answered) result).items()) {
         if (item.index() < 0 || item.index() >= batch.size() || batch.get(item.index()) == null) {
           continue;
         }
         Outbox.Entry entry = batch.set(item.index(), null);
         outbox.remove(entry);
-        left.add(bodies.get(item.index()));
         if (item.status() == UploadResult.Status.REJECTED) {
           rejected++;
           counters.dropped("rejected:" + fieldOf(item.reason()), 1);
+          refused.add(SentLog.rejectedLine(bodies.get(item.index()), item.reason()));
         } else {
           delivered++;
+          acknowledged.add(bodies.get(item.index()));
         }
       }
       counters.delivered(delivered);
-      sentLog.append(left);
+      sentLog.append(acknowledged);
+      rejectedLog.append(refused);
       if (delivered + rejected == 0) {
         counters.failure();
         return new Pass(Kind.FAILED, 0, 0, dropped, null, "the collector answered for none of the batch");
@@ -170,13 +176,6 @@ public final class Delivery {
     if (result instanceof UploadResult.RetryLater) {
       Instant until = retryAfter.remember(((UploadResult.RetryLater) result).after());
       return new Pass(Kind.RETRY_LATER, 0, 0, dropped, until, null);
-    }
-    if (result instanceof UploadResult.Refused) {
-      int status = ((UploadResult.Refused) result).status();
-      batch.forEach(outbox::remove);
-      sentLog.append(bodies);
-      counters.dropped("http_" + status, batch.size());
-      return new Pass(Kind.PROGRESS, 0, 0, dropped + batch.size(), null, null, more);
     }
     String reason = ((UploadResult.Failed) result).reason();
     if (!Uploader.ABORTED.equals(reason)) {

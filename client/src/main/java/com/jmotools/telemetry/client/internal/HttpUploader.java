@@ -131,14 +131,15 @@ public final class HttpUploader implements Uploader {
     }
     int status = answer.status;
     if (status == 200) {
-      return parseAnswer(answer.body);
+      // Only our contract's answer settles events: a captive portal's page or a proxy's empty 200
+      // is no answer at all.
+      return isJson(answer.contentType) ? parseAnswer(answer.body) : new UploadResult.Failed("not_a_collector_answer");
     }
     if (status == 429 || status == 503) {
       return new UploadResult.RetryLater(status, retryAfter(answer.retryAfter));
     }
-    if (status >= 400 && status < 500) {
-      return new UploadResult.Refused(status);
-    }
+    // A 404 or 407 may come from any proxy on the way; even the collector's own 400 or 413 says
+    // nothing about a single event. Keep everything and back off.
     return new UploadResult.Failed("http_" + status);
   }
 
@@ -147,8 +148,9 @@ public final class HttpUploader implements Uploader {
     byte[] body = ("{\"anonymous_id\":\"" + anonymousId + "\"}").getBytes(StandardCharsets.UTF_8);
     try {
       Answer answer = post(deletion, body, timeout);
-      if (answer.status != 200) {
-        return new DeletionAnswer(false, 0, "the collector answered HTTP " + answer.status);
+      if (answer.status != 200 || !isJson(answer.contentType)) {
+        return new DeletionAnswer(false, 0, answer.status == 200 ? "the answer was not a collector's (not JSON)"
+            : "the server answered HTTP " + answer.status);
       }
       JsonNode node = Json.MAPPER.readTree(answer.body);
       if (node == null || !"deleted".equals(node.path("status").asText())) {
@@ -158,21 +160,32 @@ public final class HttpUploader implements Uploader {
     } catch (SocketTimeoutException e) {
       return new DeletionAnswer(false, 0, "no answer within " + timeout.toMillis() + " ms");
     } catch (IOException | RuntimeException e) {
-      return new DeletionAnswer(false, 0, "cannot reach the collector (" + e.getClass().getSimpleName() + ")");
+      return new DeletionAnswer(false, 0, "cannot reach the collector");
     }
   }
 
-  /** A status, the Retry-After header and the body (bounded). */
+  /** A status, the Retry-After and Content-Type headers and the body (bounded). */
   private static final class Answer {
     final int status;
     final String retryAfter;
+    final String contentType;
     final byte[] body;
 
-    Answer(int status, String retryAfter, byte[] body) {
+    Answer(int status, String retryAfter, String contentType, byte[] body) {
       this.status = status;
       this.retryAfter = retryAfter;
+      this.contentType = contentType;
       this.body = body;
     }
+  }
+
+  /** Whether a Content-Type is JSON ({@code application/json}, with or without parameters). */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/json");
   }
 
   private Answer post(URL url, byte[] body, Duration timeout) throws IOException {
@@ -200,6 +213,7 @@ public final class HttpUploader implements Uploader {
       }
       int status = c.getResponseCode();
       String retry = c.getHeaderField("Retry-After");
+      String type = c.getContentType();
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       byte[] answer = new byte[0];
       if (in != null) {
@@ -207,7 +221,7 @@ public final class HttpUploader implements Uploader {
           answer = stream.readNBytes(MAX_ANSWER_BYTES);
         }
       }
-      return new Answer(status, retry, answer);
+      return new Answer(status, retry, type, answer);
     } finally {
       inFlight.compareAndSet(c, null);
     }

@@ -3,10 +3,12 @@ package com.jmotools.telemetry.client.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.client.FlushResult;
 import com.jmotools.telemetry.client.Sleeper;
+import com.jmotools.telemetry.client.TelemetryStats;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -397,6 +399,9 @@ public final class OutboxPipeline implements EventSink {
 
   @Override
   public FlushResult flush(Duration timeout) {
+    // The worker thread may deliver some of the same entries meanwhile: the result counts what
+    // this pipeline's counters saw, so it reports every delivery of the flush, whoever sent it.
+    TelemetryStats before = counters.snapshot();
     persistQueued(true);
     long deadline = System.nanoTime() + timeout.toNanos();
     int delivered = 0;
@@ -440,7 +445,14 @@ public final class OutboxPipeline implements EventSink {
       Thread.currentThread().interrupt();
       error = "interrupted";
     }
+    TelemetryStats after = counters.snapshot();
+    delivered = (int) Math.max(delivered, Math.min(Integer.MAX_VALUE, after.delivered() - before.delivered()));
+    rejected = (int) Math.max(rejected, Math.min(Integer.MAX_VALUE, rejectedCount(after) - rejectedCount(before)));
     return new FlushResult(delivered, rejected, dropped, outbox.size(), notBefore, error);
+  }
+
+  private static long rejectedCount(TelemetryStats stats) {
+    return stats.dropped().entrySet().stream().filter(e -> e.getKey().startsWith("rejected:")).mapToLong(Map.Entry::getValue).sum();
   }
 
   @Override

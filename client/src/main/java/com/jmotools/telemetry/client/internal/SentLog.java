@@ -11,23 +11,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code <state>/telemetry/sent.jsonl}: exactly what left the machine, one event per line, bounded
- * in bytes (the oldest lines go first). Written only by the holder of the {@link UploadLock}.
+ * A bounded JSON-lines log of settled events, one per line (the oldest lines go first): {@code
+ * <state>/telemetry/sent.jsonl} holds exactly what a collector acknowledged (accepted or already
+ * stored), {@code <state>/telemetry/rejected.jsonl} what it refused, each line {@code
+ * {"reason": ..., "event": {...}}}. Written only by the holder of the {@link UploadLock}.
  */
 public final class SentLog {
 
-  /** The file, relative to the state directory. */
+  /** The log of acknowledged events, relative to the state directory. */
   public static final String FILE = "telemetry/sent.jsonl";
+  /** The log of events the collector rejected, with its reason, relative to the state directory. */
+  public static final String REJECTED_FILE = "telemetry/rejected.jsonl";
 
+  private final Path stateDirectory;
   private final Path file;
   private final long maxBytes;
 
+  /** The log of acknowledged events. */
   public SentLog(Path stateDirectory, long maxBytes) {
+    this(stateDirectory, FILE, maxBytes);
+  }
+
+  /** The log in {@code relativeFile} of the state directory ({@link #FILE} or {@link #REJECTED_FILE}). */
+  public SentLog(Path stateDirectory, String relativeFile, long maxBytes) {
     if (maxBytes < 1024) {
       throw new IllegalArgumentException("maxBytes < 1024: " + maxBytes);
     }
-    this.file = stateDirectory.resolve(FILE);
+    this.stateDirectory = stateDirectory;
+    this.file = stateDirectory.resolve(relativeFile);
     this.maxBytes = maxBytes;
+  }
+
+  /** The log of rejected events in the same state directory, with the same bound. */
+  public SentLog rejectedLog() {
+    return new SentLog(stateDirectory, REJECTED_FILE, maxBytes);
+  }
+
+  /** One line of the rejected log: the collector's reason and the event as it was sent. */
+  public static byte[] rejectedLine(byte[] event, String reason) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode line = Json.MAPPER.createObjectNode();
+      line.put("reason", reason == null || reason.isBlank() ? "no reason given" : reason);
+      line.set("event", Json.MAPPER.readTree(event));
+      return Json.MAPPER.writeValueAsBytes(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // the event was serialised by us: cannot happen
+    }
   }
 
   public Path file() {

@@ -19,7 +19,10 @@ public sealed interface UploadResult {
    */
   record Item(int index, Status status, String reason) {}
 
-  /** 200: per-event results (accepted and duplicate are delivered, rejected are dropped). */
+  /**
+   * A 200 JSON answer of {@code /v1/events} with per-event results, the only answer that settles
+   * events: accepted and duplicate are delivered, rejected are dropped with the collector's reason.
+   */
   record Answered(List<Item> items) implements UploadResult {
     public Answered {
       items = List.copyOf(items);
@@ -33,10 +36,10 @@ public sealed interface UploadResult {
     }
   }
 
-  /** Another 4xx: the batch is dropped for good. */
-  record Refused(int status) implements UploadResult {}
-
-  /** A network error, a timeout, a 5xx or an unreadable answer: try again later. */
+  /**
+   * No definite answer: a network error, a timeout, a redirect, a 4xx or 5xx (a proxy's 404 or 407
+   * as much as the collector's), an HTML, empty or unparsable 200. Every event stays; try again later.
+   */
   record Failed(String reason) implements UploadResult {
     public Failed {
       Objects.requireNonNull(reason, "reason");

@@ -22,18 +22,26 @@ class ConsentDeciderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1", "true", "TRUE", "yes", "Yes", "on", "ON", " on "})
-  void rule1DisableVariableTurnsOffWhateverElseSays(String value) {
+  @ValueSource(strings = {"1", "true", "TRUE", "yes", "Yes", "on", "ON", " on ", "maybe", "please", "2", "disable"})
+  void rule1DisableVariableWithAnyValueButANoTurnsOffWhateverElseSaysAndStatusNamesTheValue(String value) {
     ConsentStatus s = decide(Map.of("JMO_TELEMETRY_DISABLE", value), true, USER_ON);
     assertThat(s.enabled()).isFalse();
     assertThat(s.rule()).isEqualTo(ConsentRule.DISABLE_VARIABLE);
-    assertThat(s.detail()).isEqualTo("JMO_TELEMETRY_DISABLE");
-    assertThat(s.explanation()).contains("JMO_TELEMETRY_DISABLE").doesNotContain(value.trim().isEmpty() ? "\0" : "=" + value);
+    assertThat(s.detail()).isEqualTo("JMO_TELEMETRY_DISABLE=" + value.trim());
+    assertThat(s.explanation()).contains("JMO_TELEMETRY_DISABLE=" + value.trim());
+  }
+
+  @Test
+  void theDisableValueShownIsSanitisedAndBounded() {
+    ConsentStatus s = decide(Map.of("JMO_TELEMETRY_DISABLE", "x\nrule: forged" + "y".repeat(100)), null, NONE);
+    assertThat(s.enabled()).isFalse();
+    assertThat(s.detail()).doesNotContain("\n").startsWith("JMO_TELEMETRY_DISABLE=x?rule: forged").endsWith("...");
+    assertThat(s.detail().length()).isLessThan(80);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "false", "no", "off", "", "maybe"})
-  void otherDisableValuesDoNotTurnOff(String value) {
+  @ValueSource(strings = {"0", "false", "no", "off", "OFF", " No ", "", "  "})
+  void disableValuesThatSayNoDoNotTurnOff(String value) {
     assertThat(decide(Map.of("JMO_TELEMETRY_DISABLE", value), null, NONE).rule()).isEqualTo(ConsentRule.DEFAULT_POLICY);
   }
 
@@ -85,8 +93,23 @@ class ConsentDeciderTest {
   }
 
   @Test
-  void explicitOnRecordsAtOnceWithoutANotice() {
-    assertThat(decide(Map.of(), true, NONE).recording()).isTrue();
+  void theUsersOwnOnRecordsAtOnceWithoutANotice() {
+    ConsentStatus s = decide(Map.of(), null, USER_ON);
+    assertThat(s.recording()).isTrue();
+    assertThat(s.waitsForNotice()).isFalse();
+  }
+
+  @Test
+  void aProjectsOnIsNotConsentItRecordsOnlyOnceThisUserHasSeenTheNotice() {
+    ConsentStatus unseen = decide(Map.of(), true, NONE);
+    assertThat(unseen.enabled()).isTrue();
+    assertThat(unseen.recording()).isFalse();
+    assertThat(unseen.waitsForNotice()).isTrue();
+    assertThat(unseen.explanation()).contains("jmo.yml").contains("nothing is recorded until you have seen the notice");
+    ConsentStatus seen = decide(Map.of(), true, new UserSettings.Values(null, 1));
+    assertThat(seen.recording()).isTrue();
+    // the same holds for a host whose default is opt-in
+    assertThat(ConsentDecider.decide(Map.of(), true, NONE, DefaultPolicy.OPT_IN).recording()).isFalse();
   }
 
   @Test

@@ -182,6 +182,14 @@ class DeliveryTest {
     assertThat(pass.rejected()).isEqualTo(1);
     assertThat(counters.snapshot().dropped()).containsEntry("rejected:metadata.profile", 1L);
     assertThat(outbox.list()).isEmpty();
+    // sent.jsonl holds only what the collector acknowledged; the rejected one is logged apart, with why
+    List<com.fasterxml.jackson.databind.JsonNode> sent = new SentLog(state, 1 << 20).read();
+    List<com.fasterxml.jackson.databind.JsonNode> refused = new SentLog(state, 1 << 20).rejectedLog().read();
+    assertThat(sent).hasSize(1);
+    assertThat(refused).hasSize(1);
+    assertThat(refused.get(0).path("reason").asText()).isEqualTo("metadata.profile: must be one of fast, balanced");
+    assertThat(refused.get(0).path("event").path("event_id").asText())
+        .isNotEqualTo(sent.get(0).path("event_id").asText()).isNotEmpty();
   }
 
   @Test
@@ -195,14 +203,15 @@ class DeliveryTest {
   }
 
   @Test
-  void anotherClientErrorDropsTheBatchForGood() throws IOException {
+  void aClientErrorWithoutPerEventResultsKeepsEveryEventAndLogsNothingAsSent() throws IOException {
     add(1);
     add(2);
-    FakeUploader up = new FakeUploader(batch -> new UploadResult.Refused(400));
+    FakeUploader up = new FakeUploader(batch -> new UploadResult.Failed("http_404"));
     Delivery.Pass pass = delivery(up).sendOneBatch(Duration.ofSeconds(1));
-    assertThat(pass.kind()).isEqualTo(Delivery.Kind.PROGRESS);
-    assertThat(outbox.list()).isEmpty();
-    assertThat(counters.snapshot().dropped()).containsEntry("http_400", 2L);
+    assertThat(pass.kind()).isEqualTo(Delivery.Kind.FAILED);
+    assertThat(outbox.list()).hasSize(2);
+    assertThat(counters.snapshot().dropped()).isEmpty();
+    assertThat(new SentLog(state, 1 << 20).read()).isEmpty();
   }
 
   @Test

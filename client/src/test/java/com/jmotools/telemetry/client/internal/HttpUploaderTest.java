@@ -77,8 +77,28 @@ class HttpUploaderTest {
   }
 
   @Test
-  void a400IsFinal() {
-    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Refused(400));
+  void evenTheCollectorsOwn400SettlesNoEvent() {
+    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Failed("http_400"));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "PROXY_NOT_FOUND, http_404", "PROXY_AUTHENTICATION, http_407", "REDIRECT, http_302",
+      "CAPTIVE_PORTAL, not_a_collector_answer", "EMPTY_OK, not_a_collector_answer", "FOREIGN_JSON, bad_answer"})
+  void anAnswerThatIsNotOurCollectorsIsNoAnswer(RecordingCollector.Mode mode, String reason) {
+    collector.mode(mode);
+    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Failed(reason));
+    assertThat(uploader().requestDeletion(UUID.randomUUID(), Duration.ofSeconds(2)).deleted()).isFalse();
+    assertThat(collector.count()).isZero();
+  }
+
+  @Test
+  void onlyApplicationJsonIsACollectorsContentType() {
+    assertThat(HttpUploader.isJson("application/json")).isTrue();
+    assertThat(HttpUploader.isJson("Application/JSON; charset=utf-8")).isTrue();
+    assertThat(HttpUploader.isJson("text/html")).isFalse();
+    assertThat(HttpUploader.isJson("application/jsonp")).isFalse();
+    assertThat(HttpUploader.isJson(null)).isFalse();
   }
 
   @Test

@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 /** The options every maintainer command shares: which database, and which period. */
 final class DatabaseOptions {
 
-  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = Database.DEFAULT_LOCATION,
-      description = "The collector's database: a SQLite file or a JDBC URL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
+      description = "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for serve;"
+          + " default: ${DEFAULT-VALUE}).")
   String db;
 
   @Option(names = "--from", paramLabel = "DATE|TIME",

@@ -26,8 +26,19 @@ public final class JmoTelemetry {
     cl.addSubcommand("stats", new StatsCommand(clock));
     cl.addSubcommand("export", new ExportCommand(clock, out));
     cl.addSubcommand("report", new ReportCommand(clock));
+    cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
+    cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    cl.getSubcommands().get("generate-completion").getCommandSpec().version(cl.getCommandSpec().version()); // not picocli's
+    inheritVersion(cl, cl.getCommandSpec().version());
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      String name = c.getCommandSpec().qualifiedName();
+      c.getErr().println(name + ": " + ex.getMessage().replaceAll("\\s+", " ").trim() + " (see " + name + " --help)");
+      c.getErr().flush();
+      return JmoTelemetryCommand.USAGE;
+    });
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("jmo-telemetry " + commandLine.getCommandName() + ": " + oneLine(e));
       commandLine.getErr().flush();
@@ -36,10 +47,20 @@ public final class JmoTelemetry {
     return cl;
   }
 
+  /** Gives every subcommand the root's version, so {@code --version} prints it everywhere. */
+  private static void inheritVersion(CommandLine cl, String[] version) {
+    if (cl.getCommandSpec().version().length == 0) {
+      cl.getCommandSpec().version(version);
+    }
+    cl.getSubcommands().values().forEach(sub -> inheritVersion(sub, version));
+  }
+
   private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String m = e.getMessage() == null ? "unexpected error" : e.getMessage();
     Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+    // a parser's own words ("could not be parsed at index 10") say nothing more to a person
+    if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())
+        && !(cause instanceof java.time.format.DateTimeParseException)) {
       m += ": " + cause.getMessage();
     }
     return m.replace('\n', ' ');

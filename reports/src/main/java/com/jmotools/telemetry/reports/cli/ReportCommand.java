@@ -24,8 +24,9 @@ final class ReportCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
-  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = Database.DEFAULT_LOCATION,
-      description = "The collector's database: a SQLite file or a JDBC URL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
+      description = "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for serve;"
+          + " default: ${DEFAULT-VALUE}).")
   String db;
 
   @Option(names = "--quarter", required = true, paramLabel = "YYYYQn", description = "The quarter, such as 2026Q1.")
