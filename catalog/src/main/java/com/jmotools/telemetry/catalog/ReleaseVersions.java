@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * post-release label from a fixed vocabulary, so that the field cannot carry text (an address, a
  * user or repository name, a key).
  *
- * <p>Accepted, case-insensitively: 2 to 4 numeric parts of at most 4 digits ({@code 0.7},
- * {@code 0.7.0}, {@code 1.2.3.4}), an optional leading {@code v}, then optionally one label with a
+ * <p>Accepted, case-insensitively: 2 or 3 numeric parts of at most 4 digits ({@code 0.7},
+ * {@code 0.7.0}; never 4, which is the shape of an IPv4 address), an optional leading {@code v},
+ * then optionally one label with a
  * number of at most 4 digits, written the SemVer way ({@code 1.0.0-rc.1}, {@code 1.0.0-rc1}) or the
  * PEP 440 way ({@code 1.0.0rc1}, {@code 1.0.0.rc1}, {@code 0.7.0.dev0}, {@code 0.7.1.post1},
  * {@code 1.0.0a2}). Labels: {@code alpha} ({@code a}), {@code beta} ({@code b}), {@code rc}
@@ -42,7 +43,7 @@ public final class ReleaseVersions {
       Map.entry("post", "post"), Map.entry("r", "post"), Map.entry("rev", "post"));
 
   private static final Pattern SHAPE = Pattern.compile(
-      "v?([0-9]{1,4}(?:\\.[0-9]{1,4}){1,3})"
+      "v?([0-9]{1,4}(?:\\.[0-9]{1,4}){1,2})"
           + "(?:[-._]?(alpha|beta|preview|pre|rc|c|a|b|dev|post|rev|r)(?:[-._]?([0-9]{1,4}))?)?");
 
   private ReleaseVersions() {}
