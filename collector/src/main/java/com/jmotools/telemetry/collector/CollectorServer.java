@@ -85,6 +85,8 @@ public final class CollectorServer implements AutoCloseable {
   public static final int DEFAULT_MAX_BODIES_PER_CLIENT = 32;
   /** How long a failed commit keeps {@code /readyz} at 503 when no commit follows. */
   public static final Duration READINESS_HOLD = Duration.ofSeconds(30);
+  /** Connections the kernel may queue before they are accepted (capped by net.core.somaxconn). */
+  static final int ACCEPT_QUEUE = 4096;
   /** File descriptors kept for the database, logs and the JVM beyond the connection limit. */
   static final int RESERVED_DESCRIPTORS = 256;
   /** Events older than this are purged. */
@@ -145,6 +147,9 @@ public final class CollectorServer implements AutoCloseable {
         connector.setHost(b.host);
         connector.setPort(b.port);
         connector.setIdleTimeout(b.idleTimeout.toMillis());
+        // The JDK's default backlog (50) overflows when a flood of connections arrives faster than
+        // they are accepted and closed; a dropped SYN costs a normal client a 1 s retransmission.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.addBean(guard);
         // Below the descriptor limit: at the limit Jetty stops accepting and shortens idle timeouts,
         // rather than failing every accept with "Too many open files".

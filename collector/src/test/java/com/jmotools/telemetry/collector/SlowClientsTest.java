@@ -163,6 +163,37 @@ class SlowClientsTest {
         server.port(), "/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now())))).status() == 200);
   }
 
+  @Test
+  void theGlobalConnectionLimitHoldsNewConnectionsBackUntilTheDeadlinesFreeSlots() throws Exception {
+    assertThat(CollectorServer.defaultMaxConnections()).as("below this process's descriptor limit")
+        .isLessThan((int) ((com.sun.management.UnixOperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount());
+    server.close();
+    server = CollectorServer.builder(db).port(0).rateLimit(0, 1).purgeInterval(Duration.ZERO)
+        .deadlines(Duration.ofSeconds(2), BODY_DEADLINE).maxConnections(20).build().start();
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        Socket s = new Socket();
+        s.bind(new java.net.InetSocketAddress("127.0.0.3", 0));
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+        idle.add(s);
+      }
+      Thread.sleep(500); // all twenty accepted: the limit is reached
+      long start = System.nanoTime();
+      RawHttp.Answer answer = RawHttp.postJson("127.0.0.2", server.port(), "/v1/events",
+          TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
+      Duration waited = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(answer.status()).isEqualTo(200);
+      // Not accepted until the header deadline closed idle connections: the limit was in force.
+      assertThat(waited).isBetween(Duration.ofMillis(700), Duration.ofSeconds(8));
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
+  }
+
   /** A normal client at 127.0.0.2: one event every 200 ms, on a new connection each; the latencies in ms. */
   private List<Long> normalClient(Duration during) throws InterruptedException {
     List<Long> latencies = new ArrayList<>();
