@@ -155,7 +155,8 @@ public final class Catalog {
         node.path("unique").asBoolean(false),
         node.has("fields") ? parseFields(node.get("fields"), true) : null,
         node.hasNonNull("max_length") ? node.get("max_length").asInt() : null,
-        node.hasNonNull("pattern") ? Pattern.compile(node.get("pattern").asText()) : null);
+        node.hasNonNull("pattern") ? Pattern.compile(node.get("pattern").asText()) : null,
+        node.hasNonNull("fallback") ? node.get("fallback").asText() : null);
   }
 
   /** The catalog file's own version number. */

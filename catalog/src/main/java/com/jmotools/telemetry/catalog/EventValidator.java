@@ -86,7 +86,7 @@ public final class EventValidator {
     EventSpec spec = catalog.event(eventName).orElseThrow(() -> refuse(
         Problem.Code.UNKNOWN_EVENT, "event", "must be one of " + String.join(", ", catalog.events().keySet())));
 
-    String version = checkString(node.get("version"), envelope.get("version"), "version");
+    String version = checkReleaseVersion(node.get("version"), envelope.get("version"), "version");
     String platform = checkEnum(node.get("platform"), envelope.get("platform"), "platform");
     String runtime = optionalString(node, envelope.get("runtime"));
     String pythonVersion = optionalString(node, envelope.get("python_version"));
@@ -134,6 +134,8 @@ public final class EventValidator {
         return f.textNode(checkEnum(value, field, path));
       case STRING:
         return f.textNode(checkString(value, field, path));
+      case RELEASE_VERSION:
+        return f.textNode(checkReleaseVersion(value, field, path));
       case UUID:
         return f.textNode(checkUuid(value, path).toString());
       case TIMESTAMP:
@@ -236,10 +238,32 @@ public final class EventValidator {
   private String checkEnum(JsonNode value, FieldSpec field, String path) {
     String text = text(value, field, path);
     String resolved = field.aliases().getOrDefault(text, text);
-    if (!field.values().contains(resolved)) {
+    if (field.values().contains(resolved)) {
+      return resolved;
+    }
+    if (field.fallback() == null) {
       throw refuse(Problem.Code.INVALID_VALUE, path, "must be one of " + String.join(", ", field.values()));
     }
-    return resolved;
+    // Lenient by design (the guide's clients send platform.system() as is): a known value in
+    // another case is itself, anything else the fallback. The raw text is never kept.
+    for (String known : field.values()) {
+      if (known.equalsIgnoreCase(text)) {
+        return known;
+      }
+    }
+    for (Map.Entry<String, String> alias : field.aliases().entrySet()) {
+      if (alias.getKey().equalsIgnoreCase(text)) {
+        return alias.getValue();
+      }
+    }
+    return field.fallback();
+  }
+
+  private String checkReleaseVersion(JsonNode value, FieldSpec field, String path) {
+    String text = text(value, field, path);
+    return ReleaseVersions.normalise(text).orElseThrow(() -> refuse(Problem.Code.INVALID_VALUE, path,
+        "must be a release version such as 0.7.0 or 1.0.0-rc.1 (numbers plus at most one of "
+            + String.join(", ", ReleaseVersions.LABELS) + " with a number; no build metadata)"));
   }
 
   private String checkString(JsonNode value, FieldSpec field, String path) {

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * <p>Which attributes matter depends on the {@link FieldType}: {@code values} for enums,
  * {@code min}/{@code max}/{@code multipleOf} for integers, {@code bucket} for bucket labels,
  * {@code items}/{@code maxItems}/{@code unique} for lists, {@code fields} for objects,
- * {@code maxLength}/{@code pattern} for strings.
+ * {@code maxLength}/{@code pattern} for strings. An enum with a {@code fallback} never refuses a
+ * string: a value outside its list (matched case-insensitively, then through {@code aliases}) is
+ * read as the fallback.
  */
 public record FieldSpec(
     String name,
@@ -30,7 +32,8 @@ public record FieldSpec(
     boolean unique,
     Map<String, FieldSpec> fields,
     Integer maxLength,
-    Pattern pattern) {
+    Pattern pattern,
+    String fallback) {
 
   public FieldSpec {
     Objects.requireNonNull(name, "name");
@@ -41,6 +44,9 @@ public record FieldSpec(
     fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
     if (type == FieldType.ENUM && values.isEmpty()) {
       throw new IllegalArgumentException("enum field without values: " + name);
+    }
+    if (fallback != null && !values.contains(fallback)) {
+      throw new IllegalArgumentException("the fallback of " + name + " is not one of its values: " + fallback);
     }
     if (type == FieldType.LIST && items == null) {
       throw new IllegalArgumentException("list field without items: " + name);

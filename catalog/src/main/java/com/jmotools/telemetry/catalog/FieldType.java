@@ -8,6 +8,8 @@ public enum FieldType {
   EVENT_NAME,
   /** A string of bounded length matching a pattern. */
   STRING,
+  /** A release version, stored in its normal form: see {@link ReleaseVersions}. */
+  RELEASE_VERSION,
   /** One of a fixed list of strings. */
   ENUM,
   /** A canonical UUID string. */

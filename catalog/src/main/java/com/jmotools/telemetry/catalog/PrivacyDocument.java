@@ -120,7 +120,12 @@ public final class PrivacyDocument {
     String nullable = field.nullable() ? " or `null`" : "";
     switch (field.type()) {
       case ENUM:
-        return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")) + nullable;
+        return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")) + nullable
+            + (field.fallback() == null ? "" : "; any other value is stored as `" + field.fallback() + "`");
+      case RELEASE_VERSION:
+        return "numbers such as `0.7.0`, plus at most one of "
+            + ReleaseVersions.LABELS.stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
+            + " with a number; no build metadata, no other text";
       case BUCKET:
         return catalog.bucket(field.bucket()).labels().stream().map(v -> "`" + v + "`")
             .collect(Collectors.joining(", ")) + nullable;

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.cli;
 
+import com.jmotools.telemetry.catalog.ReleaseVersions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -7,6 +8,8 @@ import picocli.CommandLine;
 
 /** jmo's version, from the build (the Maven project version). */
 final class Version implements CommandLine.IVersionProvider {
+
+  private static final String UNKNOWN = "0.0.0-dev.0";
 
   /** The version sent in telemetry and printed by {@code --version}. */
   static final String VERSION = load();
@@ -17,11 +20,10 @@ final class Version implements CommandLine.IVersionProvider {
       if (in != null) {
         p.load(in);
       }
-      String v = p.getProperty("version", "");
-      // The catalog's release shape: any other text would make every event invalid.
-      return v.matches("[0-9]{1,4}(\\.[0-9]{1,4}){1,2}([-+][0-9A-Za-z][0-9A-Za-z.-]{0,15})?") ? v : "0.0.0-dev";
+      // The catalog's release shape (its normal form): any other text would make every event invalid.
+      return ReleaseVersions.normalise(p.getProperty("version", "")).orElse(UNKNOWN);
     } catch (IOException e) {
-      return "0.0.0-dev";
+      return UNKNOWN;
     }
   }
 

@@ -7,6 +7,7 @@ import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.EventValidator;
 import com.jmotools.telemetry.catalog.Platforms;
+import com.jmotools.telemetry.catalog.ReleaseVersions;
 import com.jmotools.telemetry.catalog.ValidationResult;
 import com.jmotools.telemetry.client.internal.AnonymousIdStore;
 import com.jmotools.telemetry.client.internal.Backoff;
@@ -659,13 +660,18 @@ public final class Telemetry implements AutoCloseable {
       return this;
     }
 
-    /** The host's version, sent in every event (required; at most 32 characters, such as {@code 0.7.0}). */
+    /**
+     * The host's release version, sent in every event in the catalog's normal form (required; such
+     * as {@code 0.7.0} or {@code 1.0.0-rc.1}; {@code 1.0.0rc1} is sent as {@code 1.0.0-rc.1}). See
+     * {@link ReleaseVersions} for the shape: no build metadata or other words, which could carry text.
+     *
+     * @throws IllegalArgumentException if {@code version} is not of that shape
+     */
     public Builder hostVersion(String version) {
       Objects.requireNonNull(version, "version");
-      if (version.isEmpty() || version.length() > 32 || !version.matches("[0-9A-Za-z][0-9A-Za-z.+_-]*")) {
-        throw new IllegalArgumentException("not a version string of at most 32 characters: " + version);
-      }
-      this.hostVersion = version;
+      this.hostVersion = ReleaseVersions.normalise(version).orElseThrow(() -> new IllegalArgumentException(
+          "not a release version (numbers plus at most one of alpha, beta, rc, dev, post with a number;"
+              + " no build metadata): " + version));
       return this;
     }
 

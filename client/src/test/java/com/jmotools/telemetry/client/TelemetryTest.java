@@ -777,10 +777,29 @@ class TelemetryTest {
   }
 
   @Test
+  void aHostVersionThatCouldCarryTextIsRefusedBeforeAnythingIsRecorded() {
+    for (String version : List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp",
+        "1.0.0+10.0.0.1")) {
+      assertThatThrownBy(() -> Telemetry.builder().hostVersion(version)).as(version)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no build metadata");
+    }
+  }
+
+  @Test
+  void aPep440HostVersionIsSentInTheCatalogsNormalForm() {
+    Telemetry t = open(Telemetry.builder().hostVersion("1.0.0rc1").environment(env()).stateDirectory(state)
+        .dockerMarker(tmp.resolve("no-dockerenv")).projectSetting(true));
+    t.record("scan.completed", scanCompleted(8));
+    t.close();
+    assertThat(collector.events()).singleElement()
+        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("1.0.0-rc.1"));
+  }
+
+  @Test
   void theBuilderChecksItsInputs() {
     assertThatThrownBy(() -> Telemetry.builder().build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("hostVersion");
     assertThatThrownBy(() -> Telemetry.builder().hostVersion("")).hasMessageContaining("version");
-    assertThatThrownBy(() -> Telemetry.builder().hostVersion("x".repeat(33))).hasMessageContaining("32");
+    assertThatThrownBy(() -> Telemetry.builder().hostVersion("x".repeat(33))).hasMessageContaining("release version");
     assertThatThrownBy(() -> Telemetry.builder().flushTimeout(Duration.ofMillis(-1))).hasMessageContaining("flushTimeout is negative");
     assertThatThrownBy(() -> Telemetry.builder().outboxLimits(0, 1 << 20, Duration.ofDays(1))).hasMessageContaining("maxEvents < 1: 0");
     assertThatThrownBy(() -> Telemetry.builder().queueCapacity(0)).hasMessageContaining("queueCapacity < 1: 0");

@@ -1,6 +1,8 @@
 package com.jmotools.telemetry.collector;
 
 import com.jmotools.telemetry.catalog.Catalog;
+import com.jmotools.telemetry.collector.internal.ConnectionGuard;
+import com.jmotools.telemetry.collector.internal.DeletionLimits;
 import com.jmotools.telemetry.collector.internal.GroupCommitWriter;
 import com.jmotools.telemetry.collector.internal.IngestHandlers;
 import com.jmotools.telemetry.collector.internal.IngestMetrics;
@@ -13,6 +15,9 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -53,8 +59,8 @@ public final class CollectorServer implements AutoCloseable {
 
   /** Default port. */
   public static final int DEFAULT_PORT = 8787;
-  /** Default interface: all of them. */
-  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** Default interface: loopback only; serving others takes an explicit {@code host}. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
   /** Largest request body, as the wire contract fixes: 64 KiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   /** Events waiting for the writer at most; beyond it requests are answered 503. */
@@ -69,6 +75,20 @@ public final class CollectorServer implements AutoCloseable {
   public static final int DEFAULT_RATE_MAX_CLIENTS = 100_000;
   /** A connection idle (or a body stalled) this long is closed. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+  /** A request's headers must arrive within this of the connection's opening or previous answer. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  /** An ingestion body must arrive whole within this (64 KiB in 10 s is 6.4 KB/s). */
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+  /** Connections one address may hold open; more are closed at once. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 512;
+  /** Bodies one address may be sending at a time (each holds a thread while it arrives); more get 429. */
+  public static final int DEFAULT_MAX_BODIES_PER_CLIENT = 32;
+  /** How long a failed commit keeps {@code /readyz} at 503 when no commit follows. */
+  public static final Duration READINESS_HOLD = Duration.ofSeconds(30);
+  /** Connections the kernel may queue before they are accepted (capped by net.core.somaxconn). */
+  static final int ACCEPT_QUEUE = 4096;
+  /** File descriptors kept for the database, logs and the JVM beyond the connection limit. */
+  static final int RESERVED_DESCRIPTORS = 256;
   /** Events older than this are purged. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
   /** How often the purge runs (the first run is at start). */
@@ -89,6 +109,7 @@ public final class CollectorServer implements AutoCloseable {
   private final AdminAuth admin;
   private final ScheduledExecutorService purger;
   private final Javalin app;
+  private final ConnectionGuard guard;
   private volatile boolean started;
   private volatile boolean closed;
   private WriterLock writerLock;
@@ -104,8 +125,10 @@ public final class CollectorServer implements AutoCloseable {
     RateLimiter limiter = new RateLimiter(b.ratePerSecond, b.rateBurst, DEFAULT_RATE_MAX_CLIENTS, System::nanoTime);
     // Answers are written on Jetty's threads, not on the writer's: it goes back to committing at once.
     QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000);
-    this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, metrics, b.clock,
-        b.maxBodyBytes, b.commitTimeout, threads);
+    this.guard = new ConnectionGuard(b.maxConnectionsPerClient, b.maxBodiesPerClient, b.headerTimeout, b.bodyTimeout);
+    this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, b.deletionLimits, guard, metrics,
+        b.clock, b.maxBodyBytes, b.commitTimeout, threads);
+    int maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "jmo-telemetry-purge");
       t.setDaemon(true);
@@ -124,6 +147,15 @@ public final class CollectorServer implements AutoCloseable {
         connector.setHost(b.host);
         connector.setPort(b.port);
         connector.setIdleTimeout(b.idleTimeout.toMillis());
+        // The JDK's default backlog (50) overflows when a flood of connections arrives faster than
+        // they are accepted and closed; a dropped SYN costs a normal client a 1 s retransmission.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        connector.addBean(guard);
+        // Below the descriptor limit: at the limit Jetty stops accepting and shortens idle timeouts,
+        // rather than failing every accept with "Too many open files".
+        ConnectionLimit limit = new ConnectionLimit(maxConnections, connector);
+        limit.setIdleTimeout(Math.min(2_000, b.idleTimeout.toMillis()));
+        server.addBean(limit);
         return connector;
       });
       if (b.requestLog) {
@@ -161,11 +193,14 @@ public final class CollectorServer implements AutoCloseable {
     app.post("/v1/deletion-request", handlers::deletion);
     app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
     app.get("/readyz", ctx -> {
-      boolean ready = isReady();
-      ctx.status(ready ? 200 : 503).contentType("text/plain").result(ready ? "ready" : "not ready");
+      String reason = notReadyReason();
+      ctx.status(reason == null ? 200 : 503).contentType("text/plain")
+          .result(reason == null ? "ready" : "not ready: " + reason);
     });
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+    app.before(ctx -> guard.requestStarted(ConnectionGuard.jettyRequest(ctx.req())));
     app.after(handlers::finished);
+    app.after(ctx -> guard.requestFinished(ConnectionGuard.jettyRequest(ctx.req())));
     // One place maps failures to answers. The guide's endpoints answer in text, the rest in JSON.
     app.exception(IngestHandlers.ClientGoneException.class, (e, ctx) -> ctx.status(400).result(""));
     app.exception(HttpResponseException.class, (e, ctx) -> {
@@ -211,6 +246,7 @@ public final class CollectorServer implements AutoCloseable {
     Optional<Path> sqlite = store instanceof JdbcEventStore ? database.sqliteFile() : Optional.empty();
     writerLock = sqlite.map(WriterLock::acquire).orElse(null);
     writer.start();
+    guard.start();
     app.start();
     if (!settings.purgeInterval.isZero()) {
       purger.scheduleWithFixedDelay(this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -254,16 +290,38 @@ public final class CollectorServer implements AutoCloseable {
     return meters;
   }
 
-  /** Whether the server takes events: the writer runs and the database answers. */
+  /**
+   * Whether the server takes events: it is not closing, the writer runs, its latest commit did
+   * not fail (within {@link #READINESS_HOLD}) and the database answers.
+   */
   public boolean isReady() {
-    if (closed || !writer.isRunning()) {
-      return false;
+    return notReadyReason() == null;
+  }
+
+  /** Why {@link #isReady()} is false, in words fit for {@code /readyz}; {@code null} when ready. */
+  private String notReadyReason() {
+    if (closed) {
+      return "the collector is shutting down";
+    }
+    String writerProblem = writer.unhealthyReason(READINESS_HOLD);
+    if (writerProblem != null) {
+      return writerProblem;
     }
     try (Connection c = database.dataSource().getConnection()) {
-      return c.isValid(2);
+      return c.isValid(2) ? null : "the database does not answer";
     } catch (SQLException e) {
-      return false;
+      return "the database does not answer";
     }
+  }
+
+  /**
+   * Three quarters of the process's file descriptor limit, less a reserve for the database, logs and
+   * the JVM; 10,000 where the limit cannot be read.
+   */
+  static int defaultMaxConnections() {
+    long fds = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount() : 13_333 + RESERVED_DESCRIPTORS;
+    return (int) Math.max(64, Math.min(Integer.MAX_VALUE, fds * 3 / 4 - RESERVED_DESCRIPTORS));
   }
 
   /**
@@ -285,6 +343,7 @@ public final class CollectorServer implements AutoCloseable {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     app.stop();
+    guard.close();
     meters.close();
     if (writerLock != null) {
       writerLock.close();
@@ -306,6 +365,24 @@ public final class CollectorServer implements AutoCloseable {
     }
   }
 
+  static final String EXAMPLE_TOKEN_REFUSAL = "the admin token is the README's example (" + AdminAuth.EXAMPLE_TOKEN
+      + "), which anyone can read: it only serves on a loopback interface; set a token of your own"
+      + " (such as: openssl rand -hex 32) to listen on another";
+
+  /** Whether {@code host} names only this machine (0.0.0.0 and :: name every interface). */
+  static boolean isLoopback(String host) {
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   /** Settings of a {@link CollectorServer}; every setter checks its input. */
   public static final class Builder {
     private final Database database;
@@ -318,6 +395,12 @@ public final class CollectorServer implements AutoCloseable {
     private double ratePerSecond = DEFAULT_RATE_PER_SECOND;
     private int rateBurst = DEFAULT_RATE_BURST;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+    private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+    private int maxBodiesPerClient = DEFAULT_MAX_BODIES_PER_CLIENT;
+    private int maxConnections;
+    private DeletionLimits deletionLimits = DeletionLimits.defaults();
     private Duration retention = DEFAULT_RETENTION;
     private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
     private Duration commitTimeout = DEFAULT_COMMIT_TIMEOUT;
@@ -396,6 +479,58 @@ public final class CollectorServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Deadlines for slow clients: a request's headers must arrive within {@code header} (default
+     * 10 s) of the connection's opening or previous answer, an ingestion body within {@code body}
+     * (default 10 s) of its headers; a connection past either is closed.
+     */
+    public Builder deadlines(Duration header, Duration body) {
+      this.headerTimeout = positive(header, "header timeout");
+      this.bodyTimeout = positive(body, "body timeout");
+      return this;
+    }
+
+    /**
+     * Per-client caps: connections one address may hold open (default
+     * {@value CollectorServer#DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; more are closed at once) and bodies
+     * it may send at a time (default {@value CollectorServer#DEFAULT_MAX_BODIES_PER_CLIENT}; more are
+     * answered 429 without being read).
+     */
+    public Builder perClientLimits(int connections, int bodies) {
+      if (connections < 1 || bodies < 1 || bodies > connections) {
+        throw new IllegalArgumentException("per-client limits out of range: " + connections + " connections, "
+            + bodies + " bodies");
+      }
+      this.maxConnectionsPerClient = connections;
+      this.maxBodiesPerClient = bodies;
+      return this;
+    }
+
+    /**
+     * Connections open at once at most, from all clients; at the limit new ones wait in the
+     * kernel's queue. Default: three quarters of the process's file descriptor limit, less 256.
+     */
+    public Builder maxConnections(int connections) {
+      if (connections < 16) {
+        throw new IllegalArgumentException("max connections < 16: " + connections);
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * Bounds on unauthenticated deletion requests: per client {@code perClientBurst} at once and
+     * {@code perClientPerHour} an hour (429 beyond), in all {@code totalBurst} at once and
+     * {@code totalPerHour} an hour (503 beyond). Defaults 5, 12, 100, 600.
+     */
+    public Builder deletionRequestLimits(int perClientBurst, int perClientPerHour, int totalBurst, int totalPerHour) {
+      if (perClientBurst < 1 || perClientPerHour < 1 || totalBurst < 1 || totalPerHour < 1) {
+        throw new IllegalArgumentException("deletion request limits must be positive");
+      }
+      this.deletionLimits = new DeletionLimits(perClientBurst, perClientPerHour, totalBurst, totalPerHour, System::nanoTime);
+      return this;
+    }
+
     /** Events older than this are purged; default 400 days. */
     public Builder retention(Duration retention) {
       this.retention = positive(retention, "retention");
@@ -451,8 +586,16 @@ public final class CollectorServer implements AutoCloseable {
       return this;
     }
 
-    /** The server, not yet started. */
+    /**
+     * The server, not yet started.
+     *
+     * @throws IllegalStateException if the admin token is {@link AdminAuth#EXAMPLE_TOKEN} and the
+     *     host is not a loopback interface
+     */
     public CollectorServer build() {
+      if (admin.isExampleToken() && !isLoopback(host)) {
+        throw new IllegalStateException(EXAMPLE_TOKEN_REFUSAL);
+      }
       return new CollectorServer(this);
     }
 

@@ -36,8 +36,9 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Port to listen on; 0 picks a free one (env JMO_TELEMETRY_PORT; default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--host", defaultValue = "${env:JMO_TELEMETRY_HOST:-0.0.0.0}",
-      description = "Interface to listen on (env JMO_TELEMETRY_HOST; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host", defaultValue = "${env:JMO_TELEMETRY_HOST:-127.0.0.1}",
+      description = "Interface to listen on; 0.0.0.0 for every one, as behind a load balancer"
+          + " (env JMO_TELEMETRY_HOST; default: ${DEFAULT-VALUE}, this machine only).")
   String host;
 
   @Option(names = "--admin-token-file", paramLabel = "<file>",
@@ -73,6 +74,31 @@ public final class ServeCommand implements Callable<Integer> {
           + " default: ${DEFAULT-VALUE}).")
   int idleTimeoutSeconds;
 
+  @Option(names = "--header-timeout-seconds", defaultValue = "${env:JMO_TELEMETRY_HEADER_TIMEOUT_SECONDS:-10}",
+      description = "Close a connection whose request headers have not all arrived this long after it opened or"
+          + " was last answered (env JMO_TELEMETRY_HEADER_TIMEOUT_SECONDS; default: ${DEFAULT-VALUE}).")
+  int headerTimeoutSeconds;
+
+  @Option(names = "--body-timeout-seconds", defaultValue = "${env:JMO_TELEMETRY_BODY_TIMEOUT_SECONDS:-10}",
+      description = "Close a connection whose request body has not all arrived this long after its headers"
+          + " (env JMO_TELEMETRY_BODY_TIMEOUT_SECONDS; default: ${DEFAULT-VALUE}).")
+  int bodyTimeoutSeconds;
+
+  @Option(names = "--max-connections", defaultValue = "${env:JMO_TELEMETRY_MAX_CONNECTIONS:-0}",
+      description = "Connections open at once, from all clients; 0 means three quarters of the file descriptor"
+          + " limit less 256 (env JMO_TELEMETRY_MAX_CONNECTIONS; default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-client", defaultValue = "${env:JMO_TELEMETRY_MAX_CONNECTIONS_PER_CLIENT:-512}",
+      description = "Connections one address may hold open; more are closed at once"
+          + " (env JMO_TELEMETRY_MAX_CONNECTIONS_PER_CLIENT; default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerClient;
+
+  @Option(names = "--max-bodies-per-client", defaultValue = "${env:JMO_TELEMETRY_MAX_BODIES_PER_CLIENT:-32}",
+      description = "Request bodies one address may be sending at a time; more are answered 429"
+          + " (env JMO_TELEMETRY_MAX_BODIES_PER_CLIENT; default: ${DEFAULT-VALUE}).")
+  int maxBodiesPerClient;
+
   @Option(names = "--durability", defaultValue = "${env:JMO_TELEMETRY_DURABILITY:-FULL}",
       description = "SQLite commit flush: FULL (acknowledged survives power loss) or NORMAL (survives a crash"
           + " of the collector only) (env JMO_TELEMETRY_DURABILITY; default: ${DEFAULT-VALUE}).")
@@ -102,6 +128,21 @@ public final class ServeCommand implements Callable<Integer> {
     if (retentionDays < 1) {
       throw new ParameterException(spec.commandLine(), "--retention-days must be at least 1: " + retentionDays);
     }
+    if (admin.isExampleToken() && !CollectorServer.isLoopback(host)) {
+      throw new ParameterException(spec.commandLine(), "--host " + host + ": " + CollectorServer.EXAMPLE_TOKEN_REFUSAL);
+    }
+    if (headerTimeoutSeconds < 1 || bodyTimeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(), "--header-timeout-seconds and --body-timeout-seconds must be"
+          + " at least 1");
+    }
+    if (maxConnectionsPerClient < 1 || maxBodiesPerClient < 1 || maxBodiesPerClient > maxConnectionsPerClient) {
+      throw new ParameterException(spec.commandLine(), "--max-bodies-per-client must be between 1 and"
+          + " --max-connections-per-client (" + maxConnectionsPerClient + ")");
+    }
+    if (maxConnections != 0 && maxConnections < 16) {
+      throw new ParameterException(spec.commandLine(), "--max-connections must be 0 (automatic) or at least 16: "
+          + maxConnections);
+    }
     // The server checkpoints the WAL in the background: commits never stop to do it themselves.
     Database database = Database.builder(db.location()).durability(durability).walAutocheckpoint(0).open();
     CollectorServer server;
@@ -114,7 +155,12 @@ public final class ServeCommand implements Callable<Integer> {
           .maxQueuedEvents(maxQueuedEvents)
           .maxCommitEvents(maxCommitEvents)
           .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+          .deadlines(Duration.ofSeconds(headerTimeoutSeconds), Duration.ofSeconds(bodyTimeoutSeconds))
+          .perClientLimits(maxConnectionsPerClient, maxBodiesPerClient)
           .requestLog(requestLog);
+      if (maxConnections > 0) {
+        builder.maxConnections(maxConnections);
+      }
       extensions.forEach(builder::extension);
       server = builder.build().start();
     } catch (RuntimeException e) {
@@ -129,7 +175,7 @@ public final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "jmo-telemetry-shutdown"));
     LOG.info("jmo-telemetry collector listening on http://{}:{} with {} (retention {} days, admin endpoints {})",
-        "0.0.0.0".equals(host) ? "*" : host, server.port(), database.description(), retentionDays, admin.isEnabled() ? "on" : "off");
+        "0.0.0.0".equals(host) || "::".equals(host) ? "*" : host, server.port(), database.description(), retentionDays, admin.isEnabled() ? "on" : "off");
     stopped.await();
     return 0;
   }

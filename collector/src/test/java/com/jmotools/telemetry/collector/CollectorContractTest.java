@@ -182,6 +182,105 @@ abstract class CollectorContractTest {
     assertThat(options.headers().firstValue("Access-Control-Allow-Headers")).contains("Content-Type");
   }
 
+  // ------------------------------------------------------------------ version and platform, every endpoint
+
+  @Test
+  void anyPlatformTheGuidesClientsSendIsStoredAsOneOfTheFourOnEveryEndpoint() {
+    Http http = start();
+    java.util.Map<String, String> sentToStored = new java.util.LinkedHashMap<>();
+    sentToStored.put("FreeBSD", "Other");
+    sentToStored.put("Java", "Other");
+    sentToStored.put("", "Other");
+    sentToStored.put("CYGWIN_NT-10.0", "Other");
+    sentToStored.put("Android", "Other");
+    sentToStored.put("Darwin", "macOS");
+    sentToStored.put("Windows", "Windows");
+    for (String path : List.of("/", "/e", "/v1/events")) {
+      for (java.util.Map.Entry<String, String> platform : sentToStored.entrySet()) {
+        UUID id = UUID.randomUUID();
+        ObjectNode event = TestEvents.scanCompleted(id, NOW);
+        event.put("platform", platform.getKey());
+        HttpResponse<String> response = http.post(path,
+            path.equals("/v1/events") ? TestEvents.array(List.of(event)) : event.toString());
+        assertThat(response.statusCode()).as(path + " " + platform.getKey()).isEqualTo(200);
+        if (path.equals("/v1/events")) {
+          assertThat(json(response).get("accepted").asInt()).isEqualTo(1);
+        }
+        assertThat(rowsOf(id)).singleElement().satisfies(row -> assertThat(row.platform()).isEqualTo(platform.getValue()));
+      }
+    }
+  }
+
+  @Test
+  void versionsAreStoredNormalisedAndVersionsCarryingTextAreRefusedOnEveryEndpoint() {
+    Http http = start();
+    for (String path : List.of("/", "/e", "/v1/events")) {
+      for (String pep440 : List.of("1.0.0rc1", "0.7.0.dev0", "0.7.1.post1", "1.0.0a2")) {
+        UUID id = UUID.randomUUID();
+        ObjectNode event = TestEvents.scanCompleted(id, NOW);
+        event.put("version", pep440);
+        HttpResponse<String> response = http.post(path,
+            path.equals("/v1/events") ? TestEvents.array(List.of(event)) : event.toString());
+        assertThat(response.statusCode()).as(path + " " + pep440).isEqualTo(200);
+        assertThat(rowsOf(id)).singleElement().satisfies(row -> assertThat(row.version())
+            .isEqualTo(com.jmotools.telemetry.catalog.ReleaseVersions.normalise(pep440).orElseThrow()));
+      }
+      for (String leaky : List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp")) {
+        UUID id = UUID.randomUUID();
+        ObjectNode event = TestEvents.scanCompleted(id, NOW);
+        event.put("version", leaky);
+        if (path.equals("/v1/events")) {
+          JsonNode answer = json(http.post(path, TestEvents.array(List.of(event))));
+          assertThat(answer.get("rejected").asInt()).isEqualTo(1);
+          assertThat(answer.get("results").get(0).get("reason").asText()).startsWith("version: must be a release version")
+              .doesNotContain(leaky);
+        } else {
+          HttpResponse<String> response = http.post(path, event.toString());
+          assertThat(response.statusCode()).as(path + " " + leaky).isEqualTo(400);
+          assertThat(response.body()).startsWith("Invalid event: version: must be a release version").doesNotContain(leaky);
+        }
+        assertThat(rowsOf(id)).as(leaky).isEmpty();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ what bodies are read
+
+  @Test
+  void onlyJsonAndTextBodiesAreReadAndNothingCompressed() {
+    Http http = start();
+    UUID id = UUID.randomUUID();
+    String one = TestEvents.scanCompleted(id, NOW).toString();
+    String batch = TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)));
+    String deletion = "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}";
+    for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/html",
+        "application/xml", "application/json; charset=iso-8859-1")) {
+      for (String[] request : List.of(new String[] {"/", one}, new String[] {"/e", one},
+          new String[] {"/v1/events", batch}, new String[] {"/v1/deletion-request", deletion})) {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(http.base() + request[0]))
+            .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(request[1])));
+        assertThat(response.statusCode()).as(request[0] + " " + type).isEqualTo(415);
+      }
+    }
+    for (String encoding : List.of("gzip", "deflate", "br")) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+          .header("Content-Type", "application/json").header("Content-Encoding", encoding)
+          .POST(HttpRequest.BodyPublishers.ofString(batch)));
+      assertThat(response.statusCode()).as(encoding).isEqualTo(415);
+      assertThat(json(response).get("error").asText()).contains("Content-Encoding");
+    }
+    assertThat(rowsOf(id)).isEmpty();
+    // What is read: JSON with or without charset, a browser beacon's text/plain, identity encoding.
+    for (String type : List.of("application/json", "application/json; charset=UTF-8", "text/plain;charset=UTF-8")) {
+      UUID accepted = UUID.randomUUID();
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/e"))
+          .header("Content-Type", type).header("Content-Encoding", "identity")
+          .POST(HttpRequest.BodyPublishers.ofString(TestEvents.scanCompleted(accepted, NOW).toString())));
+      assertThat(response.statusCode()).as(type).isEqualTo(200);
+      assertThat(rowsOf(accepted)).hasSize(1);
+    }
+  }
+
   // ------------------------------------------------------------------ POST /v1/events
 
   @Test
@@ -448,6 +547,89 @@ abstract class CollectorContractTest {
     HttpResponse<String> deletion = http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}");
     assertThat(deletion.statusCode()).isEqualTo(503);
     assertThat(json(deletion).get("error").asText()).doesNotContain("disk full");
+  }
+
+  @Test
+  void readinessIsNotReadyWithTheReasonWhileCommitsFailAndReadyOnceOneSucceeds() {
+    java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean(true);
+    EventStore real = EventStore.of(db);
+    EventStore flaky = new EventStore() {
+      @Override
+      public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
+        if (diskFull.get()) {
+          throw new DatabaseException("disk full", null);
+        }
+        return real.append(events, receivedAt);
+      }
+
+      @Override
+      public int erase(UUID anonymousId, Instant at) {
+        return real.erase(anonymousId, at);
+      }
+
+      @Override
+      public long purgeBefore(Instant cutoff) {
+        return 0;
+      }
+    };
+    Http http = start(b -> b.store(flaky));
+    assertThat(http.get("/readyz").statusCode()).as("ready before any commit").isEqualTo(200);
+    UUID id = UUID.randomUUID();
+    String batch = TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)));
+    assertThat(http.post("/v1/events", batch).statusCode()).isEqualTo(503);
+    HttpResponse<String> notReady = http.get("/readyz");
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    assertThat(notReady.body()).startsWith("not ready: commits are failing").doesNotContain("disk full");
+
+    diskFull.set(false);
+    assertThat(http.get("/readyz").statusCode()).as("still failing until a commit succeeds").isEqualTo(503);
+    assertThat(http.post("/v1/events", batch).statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = http.get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("ready");
+    assertThat(rowsOf(id)).hasSize(1);
+  }
+
+  @Test
+  void deletionRequestsAreBoundedPerClientAndInAll() {
+    Http http = start(b -> b.deletionRequestLimits(2, 1, 3, 1));
+    int port = Integer.parseInt(http.base().substring(http.base().lastIndexOf(':') + 1));
+    java.util.function.Function<String, RawHttp.Answer> deleteFrom = from -> RawHttp.postJson(from, port,
+        "/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}");
+    long before = Rows.query(db, "SELECT COUNT(*) AS n FROM deleted_ids", r -> r.getLong("n")).get(0);
+    assertThat(deleteFrom.apply("127.0.0.2").status()).isEqualTo(200);
+    assertThat(deleteFrom.apply("127.0.0.2").status()).isEqualTo(200);
+    RawHttp.Answer perClient = deleteFrom.apply("127.0.0.2");
+    assertThat(perClient.status()).as("the client's burst is spent").isEqualTo(429);
+    assertThat(perClient.header("Retry-After")).isNotNull();
+    assertThat(deleteFrom.apply("127.0.0.3").status()).as("another client still may").isEqualTo(200);
+    RawHttp.Answer total = deleteFrom.apply("127.0.0.4");
+    assertThat(total.status()).as("the collector's ceiling is reached").isEqualTo(503);
+    assertThat(total.header("Retry-After")).isNotNull();
+    long after = Rows.query(db, "SELECT COUNT(*) AS n FROM deleted_ids", r -> r.getLong("n")).get(0);
+    assertThat(after - before).as("one row per request let through, none for the refused").isEqualTo(3);
+  }
+
+  @Test
+  void wrongAdminTokensAreThrottledPerClient() {
+    String token = "0123456789abcdef-secret";
+    CollectorExtension extension = (app, services) -> app.get("/admin/ping", ctx -> {
+      services.admin().require(ctx);
+      ctx.result("pong");
+    });
+    Http http = start(b -> b.extension(extension).admin(AdminAuth.of(token)));
+    int port = Integer.parseInt(http.base().substring(http.base().lastIndexOf(':') + 1));
+    java.util.function.BiFunction<String, String, RawHttp.Answer> ping = (from, bearer) -> RawHttp.request(from, port,
+        "GET", "/admin/ping", "Authorization: Bearer " + bearer + "\r\n", null);
+    for (int i = 0; i < AdminAuth.FAILED_ATTEMPTS_BURST; i++) {
+      assertThat(ping.apply("127.0.0.5", "guess-" + i + "-guess-guess").status()).isEqualTo(401);
+    }
+    RawHttp.Answer throttled = ping.apply("127.0.0.5", "guess-again-guess-again");
+    assertThat(throttled.status()).isEqualTo(429);
+    assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, (long) AdminAuth.FAILED_ATTEMPT_INTERVAL_SECONDS);
+    assertThat(ping.apply("127.0.0.5", token).status()).as("even the right token waits: guessing cannot go on").isEqualTo(429);
+    assertThat(ping.apply("127.0.0.6", token).status()).as("another client is not affected").isEqualTo(200);
+    assertThat(ping.apply("127.0.0.6", token).body()).contains("pong");
   }
 
   @Test

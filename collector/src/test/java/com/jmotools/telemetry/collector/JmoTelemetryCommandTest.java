@@ -40,6 +40,40 @@ class JmoTelemetryCommandTest {
   }
 
   @Test
+  void serveListensOnLoopbackUnlessHostSaysOtherwise() {
+    StringWriter out = new StringWriter();
+    CommandLine line = JmoTelemetryCommand.commandLine(List.of());
+    line.setOut(new PrintWriter(out));
+    assertThat(line.execute("serve", "--help")).isZero();
+    assertThat(out.toString()).contains("default: 127.0.0.1");
+    assertThat(CollectorServer.DEFAULT_HOST).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void serveRefusesTheReadmesExampleTokenOnAnInterfaceOthersCanReach() throws Exception {
+    Path token = dir.resolve("token");
+    java.nio.file.Files.writeString(token, AdminAuth.EXAMPLE_TOKEN + "\n");
+    for (String host : List.of("0.0.0.0", "::")) {
+      StringWriter err = new StringWriter();
+      CommandLine line = JmoTelemetryCommand.commandLine(List.of());
+      line.getSubcommands().get("serve").setErr(new PrintWriter(err));
+      assertThat(line.execute("serve", "--host", host, "--port", "0", "--db", dir.resolve("x.db").toString(),
+          "--admin-token-file", token.toString())).as(host).isEqualTo(2);
+      assertThat(err.toString()).contains("example").contains("loopback").doesNotContain("\tat ");
+    }
+    try (Database db = Database.open(dir.resolve("y.db").toString())) {
+      AdminAuth example = AdminAuth.of(AdminAuth.EXAMPLE_TOKEN);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> CollectorServer.builder(db).host("0.0.0.0").admin(example).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
+      // On loopback it is fine (the README's local try-out), and so is a token of one's own anywhere.
+      CollectorServer.builder(db).host("127.0.0.1").port(0).admin(example).build();
+      CollectorServer.builder(db).host("localhost").port(0).admin(example).build();
+      CollectorServer.builder(db).host("0.0.0.0").port(0).admin(AdminAuth.of("a-token-of-our-own-0123")).build();
+    }
+  }
+
+  @Test
   void otherModulesCanAddSubcommands() {
     @CommandLine.Command(name = "stats")
     class Stats implements Runnable {

@@ -14,7 +14,7 @@ import java.util.Set;
 final class Rows {
 
   record Row(String eventId, String eventType, String anonymousId, String metadata, Instant timestamp,
-      Instant receivedAt, String runtime, String pythonVersion) {}
+      Instant receivedAt, String runtime, String pythonVersion, String version, String platform) {}
 
   private Rows() {}
 
@@ -24,9 +24,10 @@ final class Rows {
 
   static List<Row> all(Database db) {
     return query(db, "SELECT event_id, event_type, anonymous_id, metadata, timestamp, received_at, runtime,"
-        + " python_version FROM events ORDER BY id", r -> new Row(r.getString("event_id"), r.getString("event_type"),
-            r.getString("anonymous_id"), r.getString("metadata"), db.dialect().getTime(r, "timestamp"),
-            db.dialect().getTime(r, "received_at"), r.getString("runtime"), r.getString("python_version")));
+        + " python_version, version, platform FROM events ORDER BY id", r -> new Row(r.getString("event_id"),
+            r.getString("event_type"), r.getString("anonymous_id"), r.getString("metadata"),
+            db.dialect().getTime(r, "timestamp"), db.dialect().getTime(r, "received_at"), r.getString("runtime"),
+            r.getString("python_version"), r.getString("version"), r.getString("platform")));
   }
 
   static Set<String> eventIds(Database db) {

@@ -48,6 +48,9 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
   private volatile long lastWarningNanos;
+  /** When the latest commit failed (System.nanoTime), or 0 when the latest commit succeeded. */
+  private volatile long failingSinceNanos;
+  private volatile long lastFailureNanos;
 
   public GroupCommitWriter(EventStore store, Clock clock, int maxQueuedEvents, int maxBatchEvents, IngestMetrics metrics) {
     this.store = Objects.requireNonNull(store, "store");
@@ -103,6 +106,24 @@ public final class GroupCommitWriter implements AutoCloseable {
     return accepting.get() && thread.isAlive();
   }
 
+  /**
+   * Why the writer cannot be trusted with events now, or {@code null}: it is stopped, or its latest
+   * commit failed less than {@code hold} ago. After {@code hold} without a commit the failure is
+   * no longer reported, so that a load balancer sends traffic again and the next commit tells.
+   */
+  public String unhealthyReason(Duration hold) {
+    if (!isRunning()) {
+      return "the writer is stopped";
+    }
+    long since = failingSinceNanos;
+    long last = lastFailureNanos;
+    long now = System.nanoTime();
+    if (since == 0 || now - last > hold.toNanos()) {
+      return null;
+    }
+    return "commits are failing (for " + Math.max(1, (now - since) / 1_000_000_000L) + " s; the log says why)";
+  }
+
   private void run() {
     List<Job> batch = new ArrayList<>();
     List<EventRow> events = new ArrayList<>();
@@ -139,6 +160,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     long start = System.nanoTime();
     try {
       List<Outcome> outcomes = store.append(events, clock.instant());
+      failingSinceNanos = 0;
       metrics.committed(events.size(), System.nanoTime() - start);
       queuedEvents.addAndGet(-events.size());
       int offset = 0;
@@ -148,6 +170,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         offset += n;
       }
     } catch (RuntimeException e) {
+      long now = System.nanoTime();
+      lastFailureNanos = now;
+      if (failingSinceNanos == 0) {
+        failingSinceNanos = now;
+      }
       queuedEvents.addAndGet(-events.size());
       metrics.commitFailed();
       warnThrottled("cannot commit a batch of " + events.size() + " events: " + e.getMessage());

@@ -65,6 +65,8 @@ public final class IngestHandlers {
   private final GroupCommitWriter writer;
   private final EventStore store;
   private final RateLimiter rateLimiter;
+  private final DeletionLimits deletionLimits;
+  private final ConnectionGuard guard;
   private final IngestMetrics metrics;
   private final Clock clock;
   private final int maxBodyBytes;
@@ -75,11 +77,14 @@ public final class IngestHandlers {
   private final AtomicInteger inFlight = new AtomicInteger();
 
   public IngestHandlers(Catalog catalog, GroupCommitWriter writer, EventStore store, RateLimiter rateLimiter,
-      IngestMetrics metrics, Clock clock, int maxBodyBytes, Duration commitTimeout, Executor answers) {
+      DeletionLimits deletionLimits, ConnectionGuard guard, IngestMetrics metrics, Clock clock, int maxBodyBytes,
+      Duration commitTimeout, Executor answers) {
     this.validator = EventValidator.of(catalog, EventValidator.Presence.PARTIAL);
     this.writer = Objects.requireNonNull(writer, "writer");
     this.store = Objects.requireNonNull(store, "store");
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+    this.deletionLimits = Objects.requireNonNull(deletionLimits, "deletionLimits");
+    this.guard = Objects.requireNonNull(guard, "guard");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.maxBodyBytes = maxBodyBytes;
@@ -287,6 +292,16 @@ public final class IngestHandlers {
     if (!admit(ctx, true)) {
       return;
     }
+    // Each request may add a row to deleted_ids and scans the events: bounded per client and in all.
+    DeletionLimits.Verdict verdict = deletionLimits.admit(ctx.req().getRemoteAddr());
+    if (verdict.waitSeconds() > 0) {
+      metrics.refused(Integer.toString(verdict.status()));
+      ctx.header("Retry-After", Long.toString(verdict.waitSeconds()));
+      error(ctx, verdict.status(), verdict.status() == 429
+          ? "too many deletion requests from this client; retry after " + verdict.waitSeconds() + " s"
+          : "too many deletion requests at the moment; retry after " + verdict.waitSeconds() + " s");
+      return;
+    }
     byte[] body = readBody(ctx, true);
     if (body == null) {
       return;
@@ -369,13 +384,37 @@ public final class IngestHandlers {
       answer(ctx, jsonAnswers, 429, "too many requests from this client; retry after " + wait + " s", "Too many requests");
       return false;
     }
+    String unsupported = MediaTypes.refusal(ctx.header("Content-Type"), ctx.header("Content-Encoding"));
+    if (unsupported != null) {
+      metrics.refused("415");
+      answer(ctx, jsonAnswers, 415, unsupported, "Unsupported media type: " + unsupported);
+      return false;
+    }
     ctx.attribute("jmo.admitted", Boolean.TRUE);
     inFlight.incrementAndGet();
     return true;
   }
 
-  /** Reads at most the size limit; answers 413 and returns null beyond it. */
+  /**
+   * Reads the body within the body deadline, holding one of the client's body slots meanwhile;
+   * answers 429 (without reading) when the client already sends as many bodies as it may, 413 beyond
+   * the size limit, and returns null then.
+   */
   private byte[] readBody(Context ctx, boolean jsonAnswers) {
+    ConnectionGuard.BodyRead slot = guard.startBody(ConnectionGuard.jettyRequest(ctx.req()));
+    if (slot == null) {
+      metrics.refused("429");
+      ctx.header("Retry-After", "1");
+      ctx.header("Connection", "close");
+      answer(ctx, jsonAnswers, 429, "too many bodies in progress from this client; retry later", "Too many requests");
+      return null;
+    }
+    try (slot) {
+      return readBodyWithinLimit(ctx, jsonAnswers);
+    }
+  }
+
+  private byte[] readBodyWithinLimit(Context ctx, boolean jsonAnswers) {
     long declared = ctx.req().getContentLengthLong();
     try (InputStream in = ctx.req().getInputStream()) {
       if (declared > maxBodyBytes) {

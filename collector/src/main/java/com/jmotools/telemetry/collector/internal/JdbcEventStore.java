@@ -13,13 +13,18 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link EventStore} on SQLite or PostgreSQL through JDBC. */
 public final class JdbcEventStore implements EventStore {
@@ -47,6 +52,13 @@ public final class JdbcEventStore implements EventStore {
 
   private record DeletedIds(long count, long maxRowid, Set<String> ids) {}
 
+  /** Attempts of one batch when PostgreSQL aborts it to resolve a deadlock or serialization conflict. */
+  static final int MAX_ATTEMPTS = 5;
+  private static final String SERIALIZATION_FAILURE = "40001";
+  private static final String DEADLOCK_DETECTED = "40P01";
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
+
+  private final AtomicLong retries = new AtomicLong();
   private final DataSource dataSource;
   private final Dialect dialect;
   private volatile DeletedIds deletedCache;
@@ -74,10 +86,47 @@ public final class JdbcEventStore implements EventStore {
     if (events.isEmpty()) {
       return List.of();
     }
-    try (Connection c = dataSource.getConnection()) {
-      return dialect == Dialect.SQLITE ? appendSqlite(c, events, receivedAt) : appendPostgres(c, events, receivedAt);
-    } catch (SQLException e) {
-      throw new DatabaseException("cannot store " + events.size() + " events: " + e.getMessage(), e);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        return dialect == Dialect.SQLITE ? appendSqlite(c, events, receivedAt) : appendPostgres(c, events, receivedAt);
+      } catch (SQLException e) {
+        // Several collectors on one PostgreSQL: a transaction PostgreSQL chose to abort (deadlock,
+        // serialization) was rolled back whole and succeeds when run again, so it is not the client's problem.
+        if (!isTransient(e) || attempt >= MAX_ATTEMPTS) {
+          throw new DatabaseException("cannot store " + events.size() + " events: " + e.getMessage(), e);
+        }
+        retries.incrementAndGet();
+        LOG.debug("batch of {} events aborted by the database ({}), attempt {} of {}", events.size(), e.getSQLState(),
+            attempt, MAX_ATTEMPTS);
+        pause(attempt);
+      }
+    }
+  }
+
+  /** Transactions aborted by the database and run again, since start. */
+  public long retries() {
+    return retries.get();
+  }
+
+  /** Whether PostgreSQL aborted the transaction to resolve a conflict: deadlock or serialization failure. */
+  static boolean isTransient(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && (SERIALIZATION_FAILURE.equals(sql.getSQLState())
+          || DEADLOCK_DETECTED.equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A short random pause, growing with the attempt, so that the two sides do not collide again. */
+  private static void pause(int attempt) {
+    long millis = ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6);
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatabaseException("interrupted while retrying a batch", null);
     }
   }
 
@@ -193,6 +242,9 @@ public final class JdbcEventStore implements EventStore {
           kept.add(e);
         }
       }
+      // Inserted in event_id order: two collectors storing overlapping batches then lock the same
+      // index entries in the same order and wait for each other instead of deadlocking.
+      kept.sort(Comparator.comparing(EventRow::eventId));
       Set<String> inserted = new HashSet<>();
       if (!kept.isEmpty()) {
         String[][] columns = new String[9][kept.size()];

@@ -89,6 +89,26 @@ public final class RateLimiter {
     }
   }
 
+  /**
+   * How long the client at {@code remoteAddress} must wait for a token, without taking one.
+   *
+   * @return 0 if a token is available (or the client is unknown), else whole seconds, at least 1
+   */
+  public long waitSeconds(String remoteAddress) {
+    if (perNano <= 0) {
+      return 0;
+    }
+    Bucket bucket = buckets.get(key(remoteAddress));
+    if (bucket == null) {
+      return 0;
+    }
+    long now = nanoTime.getAsLong();
+    synchronized (bucket) {
+      double tokens = Math.min(burst, bucket.tokens + (now - bucket.last) * perNano);
+      return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9));
+    }
+  }
+
   /** Clients currently tracked, for tests. */
   int trackedClients() {
     return buckets.size();
