@@ -787,8 +787,7 @@ class TelemetryTest {
 
   @Test
   void aPep440HostVersionIsSentInTheCatalogsNormalForm() {
-    Telemetry t = open(Telemetry.builder().hostVersion("1.0.0rc1").environment(env()).stateDirectory(state)
-        .dockerMarker(tmp.resolve("no-dockerenv")).projectSetting(true));
+    Telemetry t = open(userOn().hostVersion("1.0.0rc1"));
     t.record("scan.completed", scanCompleted(8));
     t.close();
     assertThat(collector.events()).singleElement()
