@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -47,6 +48,15 @@ public final class JdbcEventStore implements EventStore {
           + " ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, t, v, p, py, rt, a, m, ts)"
           + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
 
+  /**
+   * How often, at most, the single writer finishes a checkpoint between two transactions on SQLite.
+   * The server's background checkpoints (PASSIVE) copy most pages but never catch up with a writer
+   * that commits without pause, so the WAL would grow without end; one that the writer runs itself
+   * completes (no commit races it), and SQLite then starts the WAL over at the next commit and
+   * truncates it to its journal_size_limit.
+   */
+  static final long WAL_RESTART_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** Up to this many erased ids are kept in memory on SQLite; beyond it, each is looked up. */
   static final int DELETED_CACHE_LIMIT = 100_000;
 
@@ -66,6 +76,8 @@ public final class JdbcEventStore implements EventStore {
   private final SqliteEventIds knownIds;
 
   private final long eraseSlice;
+  /** When the writer last checkpointed (System.nanoTime), on SQLite. */
+  private long lastWriterCheckpoint = System.nanoTime();
 
   public JdbcEventStore(DataSource dataSource, Dialect dialect) {
     this(dataSource, dialect, ERASE_SLICE, SqliteEventIds.defaultBudget());
@@ -176,6 +188,7 @@ public final class JdbcEventStore implements EventStore {
       }
       committed = true;
       ids.committed();
+      checkpointWhenDue(c);
       return outcomes;
     } finally {
       if (!committed) {
@@ -183,6 +196,18 @@ public final class JdbcEventStore implements EventStore {
         // What memory learnt in the failed transaction is not stored: read it again from the database.
         knownIds.reset();
       }
+    }
+  }
+
+  /** See {@link #WAL_RESTART_INTERVAL_NANOS}; called by the writer with no transaction open. */
+  private void checkpointWhenDue(Connection c) throws SQLException {
+    long now = System.nanoTime();
+    if (now - lastWriterCheckpoint < WAL_RESTART_INTERVAL_NANOS) {
+      return;
+    }
+    lastWriterCheckpoint = now;
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
     }
   }
 
