@@ -199,28 +199,19 @@ public final class Rollup {
     }
   }
 
-  /** The finished days whose event count differs from the rollup's (after erasures, or a new format: all). */
+  /**
+   * The finished days whose event count differs from the rollup's (after erasures, or a new format:
+   * all). Each day is counted on its own, a range of the time index: one GROUP BY over every event
+   * would sort millions of rows in memory.
+   */
   private Set<String> daysWhoseCountChanged(Connection c, Snapshot now) throws SQLException {
-    Map<String, Long> counts = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + sql.day("e") + " AS d, count(*) FROM " + Sql.TABLE
-        + " e WHERE e.\"timestamp\" < ? GROUP BY d")) {
-      sql.bindTime(ps, 1, now.today.atStartOfDay(ZoneOffset.UTC).toInstant());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          counts.put(rs.getString(1), rs.getLong(2));
-        }
-      }
-    }
     Set<String> dirty = new TreeSet<>();
     String today = now.today.toString();
-    now.rolled.forEach((day, n) -> {
-      if (!day.equals(today) && !n.equals(counts.getOrDefault(day, 0L))) {
-        dirty.add(day);
+    boolean newFormat = now.state("format", -1L) != FORMAT;
+    for (Map.Entry<String, Long> day : now.rolled.entrySet()) {
+      if (!day.getKey().equals(today) && (newFormat || day.getValue() != countOf(c, day.getKey()))) {
+        dirty.add(day.getKey());
       }
-    });
-    if (now.state("format", -1L) != FORMAT) {
-      dirty.addAll(now.rolled.keySet());
-      dirty.remove(today);
     }
     return dirty;
   }
