@@ -128,7 +128,7 @@ public final class CollectorServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000);
     this.guard = new ConnectionGuard(b.maxConnectionsPerClient, b.maxBodiesPerClient, b.headerTimeout, b.bodyTimeout);
     this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, b.deletionLimits, guard, metrics,
-        b.clock, b.maxBodyBytes, b.commitTimeout, threads);
+        b.clock, b.maxBodyBytes, b.commitTimeout, threads, threads::isLowOnThreads);
     int maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "jmo-telemetry-purge");

@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
   /** Connections kept open by default (one is the collector's writer). */
   public static final int DEFAULT_POOL_SIZE = 4;
   /** SQLite page cache per connection, in KiB (memory outside the JVM's heap, per pooled connection). */
-  static final int SQLITE_CACHE_KIB = 16 * 1024;
+  static final int SQLITE_CACHE_KIB = 8 * 1024;
   /**
    * Bytes of WAL file kept once a checkpoint has copied all of it back (SQLite truncates to this
    * when it starts the WAL over), so that a burst does not leave a WAL of its size on disk.
@@ -220,7 +220,7 @@ public final class Database implements AutoCloseable {
             ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         sqlite.setBusyTimeout((int) busyTimeout.toMillis());
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        // 16 MiB of page cache per connection (SQLite's default is 2 MiB): the pages inserts touch
+        // 8 MiB of page cache per connection (SQLite's default is 2 MiB): the pages inserts touch
         // (the tail of the table and of its time index) stay in memory; the pool has 4 connections.
         sqlite.setCacheSize(-SQLITE_CACHE_KIB);
         sqlite.setJournalSizeLimit(SQLITE_JOURNAL_SIZE_LIMIT_BYTES);
