@@ -49,7 +49,7 @@ l0=$(load)
 for c in 1 16 256; do
   s="$(grep "SUMMARY connections=$c " "$OUT/ratio.txt")"
   row "single-event \`POST /v1/events\`, $c connections: collector (FULL) / trivial server, same round; CPU per request" \
-    "\`bench/collector/ratio.sh\` (3 rounds of 5 s, wrk -t1)" \
+    "\`bench/collector/ratio.sh\` (${ROUNDS:-3} rounds of ${DURATION:-5s}, wrk -t1)" \
     "throughput $(echo "$s" | field collector) / $(echo "$s" | field trivial) req/s = **$(echo "$s" | field ratio)**; CPU $(echo "$s" | field collector_cpu_us) / $(echo "$s" | field trivial_cpu_us) µs = **$(echo "$s" | field cpu_ratio)×**" \
     "$(echo "$s" | field load) (1-min, min-max over the rows' runs)"
 done
@@ -140,7 +140,7 @@ done
 # 6. JVM start of jmo-telemetry with and without its class-data-sharing archive.
 l0=$(load)
 "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json >/dev/null # writes the archive if absent
-start() { local t0; t0=$(now); "$@" >/dev/null; secs "$t0" "$(now)"; }
+start() { local t0; t0=$(now); "$@" >/dev/null; secs "$t0" "$(now)"; echo; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 with=$(for _ in 1 2 3 4 5; do start "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json; done | median)
 without=$(for _ in 1 2 3 4 5; do start env JMO_NO_CDS=1 "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json; done | median)

@@ -40,6 +40,8 @@ public final class Rollup {
   static final long FORMAT = 4;
   /** On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear: look back this far. */
   static final long POSTGRES_ID_LOOKBACK = 200_000;
+  /** Row ids read per query when the open day's new rows are added. */
+  static final long ID_SLICE = 50_000;
   /** The {@code open_day} state when no day is open. */
   private static final long NO_OPEN_DAY = Long.MIN_VALUE;
 
@@ -326,8 +328,26 @@ public final class Rollup {
     LocalDate d = LocalDate.parse(day);
     Period whole = new Period(d.atStartOfDay(ZoneOffset.UTC).toInstant(), d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     Cube cube = afterId > 0 ? readRolled(c, List.of(day)) : new Cube();
-    long added = aggregate(c, whole, afterId, upTo, cube);
+    long from = afterId > 0 ? afterId : firstIdOf(c, whole) - 1;
+    long added = 0;
+    // In slices of ids, each its own short read: a long one would keep the collector's WAL from
+    // starting over for as long as it lasts.
+    for (long lo = from; lo < upTo; lo += ID_SLICE) {
+      added += aggregate(c, whole, lo, Math.min(upTo, lo + ID_SLICE), cube);
+    }
     return new DayCells(day, cube, (afterId > 0 ? rolledEvents : 0) + added, afterId == 0 || added > 0);
+  }
+
+  /** The smallest row id of {@code period}, or {@code Long.MAX_VALUE} when it has none. */
+  private long firstIdOf(Connection c, Period period) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT min(e.id) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
+      sql.bindPeriod(ps, 1, period);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long first = rs.getLong(1);
+        return rs.wasNull() ? Long.MAX_VALUE : first;
+      }
+    }
   }
 
   private void roll(Connection c, String day) throws SQLException {
@@ -387,12 +407,15 @@ public final class Rollup {
     long n = 0;
     StringBuilder query = new StringBuilder("SELECT ").append(sql.day("e"))
         .append(", e.event_type, e.platform, e.version, e.anonymous_id, ").append(sql.metadataText("e"))
-        .append(" FROM ").append(Sql.TABLE).append(" e WHERE ").append(sql.inPeriod("e"));
-    // The lower bound lets the database read only the newest rows (by id); the upper one is a filter.
+        .append(" FROM ").append(Sql.TABLE).append(" e WHERE ")
+        // SQLite would rather read a whole day by its time index than a slice of ids: +column is no index term.
+        .append(afterId > 0 && sql.dialect() == Dialect.SQLITE
+            ? "+e.\"timestamp\" >= ? AND +e.\"timestamp\" < ?" : sql.inPeriod("e"));
+    // With a lower bound the rows are read by id (a slice of the newest); without one by time, the
+    // upper bound (+id: not an index term on SQLite) only filtering.
     if (afterId > 0) {
-      query.append(" AND e.id > ?");
-    }
-    if (upTo < Long.MAX_VALUE) {
+      query.append(" AND e.id > ? AND e.id <= ?");
+    } else if (upTo < Long.MAX_VALUE) {
       query.append(" AND +e.id <= ?");
     }
     try (PreparedStatement ps = c.prepareStatement(query.toString())) {
@@ -401,7 +424,7 @@ public final class Rollup {
       if (afterId > 0) {
         ps.setLong(next++, afterId);
       }
-      if (upTo < Long.MAX_VALUE) {
+      if (afterId > 0 || upTo < Long.MAX_VALUE) {
         ps.setLong(next, upTo);
       }
       try (ResultSet rs = ps.executeQuery()) {
