@@ -55,7 +55,9 @@ public final class JdbcEventStore implements EventStore {
    * completes (no commit races it), and SQLite then starts the WAL over at the next commit and
    * truncates it to its journal_size_limit.
    */
-  static final long WAL_RESTART_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long WAL_RESTART_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /** WAL bytes beyond which the writer's checkpoint waits for readers to let the WAL start over. */
+  static final long WAL_RESTART_BYTES = 64L * 1024 * 1024;
 
   /** Up to this many erased ids are kept in memory on SQLite; beyond it, each is looked up. */
   static final int DELETED_CACHE_LIMIT = 100_000;
@@ -78,6 +80,8 @@ public final class JdbcEventStore implements EventStore {
   private final long eraseSlice;
   /** When the writer last checkpointed (System.nanoTime), on SQLite. */
   private long lastWriterCheckpoint = System.nanoTime();
+  /** The SQLite database's page size, read once; 0 until then. */
+  private long pageSize;
 
   public JdbcEventStore(DataSource dataSource, Dialect dialect) {
     this(dataSource, dialect, ERASE_SLICE, SqliteEventIds.defaultBudget());
@@ -199,16 +203,38 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  /** See {@link #WAL_RESTART_INTERVAL_NANOS}; called by the writer with no transaction open. */
+  /**
+   * See {@link #WAL_RESTART_INTERVAL_NANOS}; called by the writer with no transaction open. When
+   * readers kept the passive checkpoint from finishing and the WAL holds more than
+   * {@link #WAL_RESTART_BYTES}, the writer waits for them (RESTART): new commits wait a moment,
+   * and the WAL cannot grow past the bound by more than half a second of writes.
+   */
   private void checkpointWhenDue(Connection c) throws SQLException {
     long now = System.nanoTime();
     if (now - lastWriterCheckpoint < WAL_RESTART_INTERVAL_NANOS) {
       return;
     }
     lastWriterCheckpoint = now;
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    long walFrames;
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      walFrames = r.next() ? r.getLong(2) : 0;
     }
+    if (walFrames * pageSize(c) > WAL_RESTART_BYTES) {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+        if (r.next() && r.getInt(1) != 0) {
+          LOG.debug("the WAL ({} frames) could not start over: readers kept it busy", walFrames);
+        }
+      }
+    }
+  }
+
+  private long pageSize(Connection c) throws SQLException {
+    if (pageSize == 0) {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA page_size")) {
+        pageSize = r.next() ? r.getLong(1) : 4096;
+      }
+    }
+    return pageSize;
   }
 
   private static void insertChunk(PreparedStatement insert, List<EventRow> events, int from, int count,
