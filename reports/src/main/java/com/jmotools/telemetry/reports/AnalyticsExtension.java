@@ -211,6 +211,11 @@ public final class AnalyticsExtension implements CollectorExtension {
         }
       } catch (RuntimeException e) {
         LOG.warn("statistics rollup refresh failed; it runs again in {} s: {}", rollupRefresh.toSeconds(), e.getMessage());
+      } catch (OutOfMemoryError e) {
+        // A day of millions of distinct installations does not fit the heap: the refresh is dropped
+        // (its cells are garbage at once) and the schedule goes on, rather than ending silently.
+        LOG.warn("statistics rollup refresh ran out of heap; it runs again in {} s (give the collector more heap:"
+            + " JMO_TELEMETRY_JAVA_OPTS)", rollupRefresh.toSeconds());
       }
     }, 0, rollupRefresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }

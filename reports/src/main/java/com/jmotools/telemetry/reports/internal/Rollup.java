@@ -50,10 +50,18 @@ public final class Rollup {
   private final Clock clock;
   private volatile boolean tablesReady;
 
-  public Rollup(DataSource dataSource, Sql sql, Clock clock) {
+  private final boolean reuseRolledPart;
+
+  /**
+   * @param reuseRolledPart whether {@link #cube} keeps the rolled part of the last period it read
+   *     (a copy as large as it), for a server that answers the same periods again; a one-off
+   *     command does not need the second copy
+   */
+  public Rollup(DataSource dataSource, Sql sql, Clock clock, boolean reuseRolledPart) {
     this.dataSource = dataSource;
     this.sql = sql;
     this.clock = clock;
+    this.reuseRolledPart = reuseRolledPart;
   }
 
   private void ensureTables(Connection c) throws SQLException {
@@ -485,7 +493,9 @@ public final class Rollup {
           cube = part.cube().copy();
         } else {
           cube = readRolled(c, fromRollup);
-          lastRolled = new RolledPart(key, cube.copy());
+          if (reuseRolledPart) {
+            lastRolled = new RolledPart(key, cube.copy());
+          }
         }
       }
       for (Period p : merge(fromRaw)) {
