@@ -38,23 +38,24 @@ import java.util.regex.Pattern;
  * ./mvnw -q -B -o package -DskipTests -pl collector -am
  * createdb -h 127.0.0.1 -U postgres jmo_bench_scaleout
  * java -cp "collector/target/jmo-telemetry-collector-0.7.0.jar:collector/target/lib/*" bench/collector/ScaleOut.java \
- *   'jdbc:postgresql://127.0.0.1:5432/jmo_bench_scaleout?user=postgres' [rounds=3] [seconds=15] [clients=16]
+ *   'jdbc:postgresql://127.0.0.1:5432/jmo_bench_scaleout?user=postgres' [rounds=3] [seconds=15] [clients=16] [counts=1,2,4]
  * </pre>
  */
 public class ScaleOut {
 
   private static final Pattern LISTENING = Pattern.compile("listening on http://\\S+:(\\d+) ");
   private static final int BATCH = 100;
-  private static final int[] COUNTS = {1, 2, 4};
 
   public static void main(String[] args) throws Exception {
     String url = args[0];
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     int clients = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+    int[] counts = java.util.Arrays.stream((args.length > 4 ? args[4] : "1,2,4").split(","))
+        .mapToInt(Integer::parseInt).toArray();
     Map<Integer, List<Double>> rates = new TreeMap<>();
     for (int round = 1; round <= rounds; round++) {
-      for (int n : COUNTS) {
+      for (int n : counts) {
         double rate = measure(url, n, seconds, clients, round);
         rates.computeIfAbsent(n, k -> new ArrayList<>()).add(rate);
       }
@@ -62,7 +63,7 @@ public class ScaleOut {
     double one = median(rates.get(1));
     System.out.println();
     System.out.printf("load average at the end: %s%n", loadAverage());
-    for (int n : COUNTS) {
+    for (int n : counts) {
       double m = median(rates.get(n));
       System.out.printf("%d collector(s): median %.0f events/s over %d rounds %s; ratio to 1: %.2f%n", n, m, rounds,
           rates.get(n).stream().map(r -> String.format("%.0f", r)).toList(), m / one);

@@ -22,6 +22,13 @@ public interface CollectorExtension {
   void register(Javalin app, Services services);
 
   /**
+   * Stops what {@link #register} started (background threads, schedules); called once when the
+   * server closes, after its HTTP server stopped and before the caller closes the database. The
+   * default does nothing.
+   */
+  default void stop() {}
+
+  /**
    * What the collector shares with its extensions.
    *
    * @param database the database the collector writes (read it; write only through the collector)

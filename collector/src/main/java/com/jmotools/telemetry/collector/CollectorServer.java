@@ -110,6 +110,7 @@ public final class CollectorServer implements AutoCloseable {
   private final ScheduledExecutorService purger;
   private final Javalin app;
   private final ConnectionGuard guard;
+  private final List<CollectorExtension> extensions;
   private volatile boolean started;
   private volatile boolean closed;
   private WriterLock writerLock;
@@ -127,14 +128,14 @@ public final class CollectorServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000);
     this.guard = new ConnectionGuard(b.maxConnectionsPerClient, b.maxBodiesPerClient, b.headerTimeout, b.bodyTimeout);
     this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, b.deletionLimits, guard, metrics,
-        b.clock, b.maxBodyBytes, b.commitTimeout, threads);
+        b.clock, b.maxBodyBytes, b.commitTimeout, threads, threads::isLowOnThreads);
     int maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
     this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "jmo-telemetry-purge");
       t.setDaemon(true);
       return t;
     });
-    List<CollectorExtension> extensions = List.copyOf(b.extensions);
+    this.extensions = List.copyOf(b.extensions);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.useVirtualThreads = false;
@@ -343,6 +344,13 @@ public final class CollectorServer implements AutoCloseable {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     app.stop();
+    for (CollectorExtension e : extensions) {
+      try {
+        e.stop();
+      } catch (RuntimeException failure) {
+        LOG.warn("an extension did not stop cleanly: {}", failure.getMessage());
+      }
+    }
     guard.close();
     meters.close();
     if (writerLock != null) {

@@ -37,8 +37,13 @@ public final class Database implements AutoCloseable {
   public static final String DEFAULT_LOCATION = "jmo-telemetry.db";
   /** Connections kept open by default (one is the collector's writer). */
   public static final int DEFAULT_POOL_SIZE = 4;
-  /** SQLite page cache per connection, in KiB. */
-  static final int SQLITE_CACHE_KIB = 64 * 1024;
+  /** SQLite page cache per connection, in KiB (memory outside the JVM's heap, per pooled connection). */
+  static final int SQLITE_CACHE_KIB = 8 * 1024;
+  /**
+   * Bytes of WAL file kept once a checkpoint has copied all of it back (SQLite truncates to this
+   * when it starts the WAL over), so that a burst does not leave a WAL of its size on disk.
+   */
+  static final int SQLITE_JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
   /** WAL pages written before SQLite checkpoints. */
   static final int SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
   /** How long a SQLite connection waits for another process's write lock before failing. */
@@ -214,10 +219,14 @@ public final class Database implements AutoCloseable {
         sqlite.setSynchronous(durability == Durability.FULL
             ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         sqlite.setBusyTimeout((int) busyTimeout.toMillis());
-        sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        // 64 MiB of page cache per connection (SQLite's default is 2 MiB): the unique index of an
-        // hour's event ids stays in memory, so inserts into it do not wait on page reads.
+        // Temporary sorts (sealing an hour's ids, GROUP BY in reports) go to files, which SQLite
+        // caches up to cache_size: in memory they grew with the data (a sealed hour of a million
+        // ids took ~60 MB outside the heap).
+        sqlite.setTempStore(SQLiteConfig.TempStore.FILE);
+        // 8 MiB of page cache per connection (SQLite's default is 2 MiB): the pages inserts touch
+        // (the tail of the table and of its time index) stay in memory; the pool has 4 connections.
         sqlite.setCacheSize(-SQLITE_CACHE_KIB);
+        sqlite.setJournalSizeLimit(SQLITE_JOURNAL_SIZE_LIMIT_BYTES);
         SQLiteDataSource source = new SQLiteDataSource(sqlite);
         source.setUrl("jdbc:sqlite:" + file);
         config.setDataSource(source);

@@ -41,6 +41,10 @@ class DatabaseTest {
           r.next();
           assertThat(r.getInt(1)).isEqualTo(-Database.SQLITE_CACHE_KIB);
         }
+        try (ResultSet r = s.executeQuery("PRAGMA journal_size_limit")) {
+          r.next();
+          assertThat(r.getInt(1)).isEqualTo(Database.SQLITE_JOURNAL_SIZE_LIMIT_BYTES);
+        }
         // No unique index on event_id on SQLite: the collector keeps recent ids in memory and
         // older ones in event_ids (see SqliteEventIds), so inserts do not land on random pages.
         try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")) {

@@ -54,6 +54,8 @@ public final class AnalyticsExtension implements CollectorExtension {
   private final Duration publicRefresh;
   private final Duration rollupRefresh;
   private volatile Cached publicCache;
+  /** The rollup's refresher, started by {@link #register} and stopped by {@link #stop}; null when off. */
+  private volatile java.util.concurrent.ScheduledExecutorService rollupRefresher;
 
   private record Cached(Instant computed, String day, ObjectNode json) {}
 
@@ -200,6 +202,7 @@ public final class AnalyticsExtension implements CollectorExtension {
       t.setDaemon(true);
       return t;
     });
+    rollupRefresher = ex;
     ex.scheduleWithFixedDelay(() -> {
       try {
         int days = stats.refreshRollup();
@@ -208,9 +211,37 @@ public final class AnalyticsExtension implements CollectorExtension {
         }
       } catch (RuntimeException e) {
         LOG.warn("statistics rollup refresh failed; it runs again in {} s: {}", rollupRefresh.toSeconds(), e.getMessage());
+      } catch (OutOfMemoryError e) {
+        // A day of millions of distinct installations does not fit the heap: the refresh is dropped
+        // (its cells are garbage at once) and the schedule goes on, rather than ending silently.
+        LOG.warn("statistics rollup refresh ran out of heap; it runs again in {} s (give the collector more heap:"
+            + " JMO_TELEMETRY_JAVA_OPTS)", rollupRefresh.toSeconds());
       }
     }, 0, rollupRefresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
+
+  /**
+   * Stops the rollup's refresher; a refresh under way is given a few seconds to finish (each of its
+   * writes is a transaction of its own, so one cut short leaves the rollup consistent).
+   */
+  @Override
+  public void stop() {
+    java.util.concurrent.ScheduledExecutorService ex = rollupRefresher;
+    if (ex == null) {
+      return;
+    }
+    ex.shutdownNow();
+    try {
+      if (!ex.awaitTermination(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        LOG.warn("the statistics rollup refresh did not end within {} s of the stop", STOP_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How long {@link #stop} waits for a refresh under way. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private ObjectNode publicMetrics(TelemetryStats stats, Clock clock) {
     Instant now = clock.instant();

@@ -53,7 +53,8 @@ public final class TelemetryStats {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
     this.clock = b.clock;
-    this.rollup = new com.jmotools.telemetry.reports.internal.Rollup(b.dataSource, sql, b.clock);
+    // A server refreshes in the background and answers the same periods again: it keeps the rolled part.
+    this.rollup = new com.jmotools.telemetry.reports.internal.Rollup(b.dataSource, sql, b.clock, !b.refreshBeforeCompute);
     this.refreshBeforeCompute = b.refreshBeforeCompute;
   }
 

@@ -156,4 +156,28 @@ class AnalyticsExtensionTest {
     assertThat(page.body()).contains("What JMo Security learns", "CLI", "40%", "Other (2 values not shown individually)",
         "figures were hidden", "CC-BY-4.0").doesNotContain("macOS").doesNotContain("Opt-In");
   }
+
+  @Test
+  void closingTheServerStopsTheRollupRefresher() throws Exception {
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      Fixtures.quarter().writeTo(db);
+      com.jmotools.telemetry.collector.CollectorServer server = com.jmotools.telemetry.collector.CollectorServer
+          .builder(db).host("127.0.0.1").port(0).purgeInterval(java.time.Duration.ZERO)
+          .extension(new AnalyticsExtension(MinimumCount.DEFAULT_K, java.time.Duration.ofMinutes(10),
+              java.time.Duration.ofMillis(20))).build().start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (rollupThreads() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(rollupThreads()).isEqualTo(1);
+      server.close();
+      // Stopped before the caller closes the database: no refresh runs on a closed pool.
+      assertThat(rollupThreads()).isZero();
+    }
+  }
+
+  private static long rollupThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("jmo-telemetry-rollup")).count();
+  }
 }

@@ -154,4 +154,76 @@ class RollupTest {
       assertThat(stats.compute(april).totalEvents()).isEqualTo(2);
     }
   }
+
+  static final Clock NEXT_DAY = Clock.fixed(Instant.parse("2026-04-11T01:00:00Z"), ZoneOffset.UTC);
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void theCurrentDayIsRolledAndKeptCurrentAsEventsArrive(Dialect dialect) throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      random(11).writeTo(db);
+      TelemetryStats refresher = stats(db, APRIL);
+      TelemetryStats reader = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).clock(APRIL)
+          .refreshBeforeCompute(false).build();
+      Period withToday = new Period(Instant.parse("2026-03-20T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
+      refresher.refreshRollup();
+      if (dialect == Dialect.SQLITE) {
+        // Today is in the rollup (on PostgreSQL the newest rows are read raw until the look-back passes them).
+        assertThat(rolledEvents(db, "2026-04-10")).isEqualTo(eventsOn(db, "2026-04-10")).isPositive();
+      }
+      assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
+
+      // Events of today arrive: read at once (above the rolled id), then added by the next refresh alone.
+      Seeder more = new Seeder();
+      for (int i = 0; i < 5; i++) {
+        more.add("scan.started", Fixtures.C, "Windows", "0.7.1", "2026-04-10T15:00:00Z", Fixtures.started("cli", "deep", "zap"));
+      }
+      more.add("scan.started", Fixtures.D, "Linux", "0.7.2", "2026-04-10T14:00:00Z", Fixtures.started("docker", "fast", "trivy"));
+      more.writeTo(db);
+      assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
+      assertThat(refresher.refreshRollup()).isZero(); // no finished day changed
+      if (dialect == Dialect.SQLITE) {
+        assertThat(rolledEvents(db, "2026-04-10")).isEqualTo(eventsOn(db, "2026-04-10"));
+      }
+      assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
+
+      // An erasure of an installation with events today: today is rolled again without it.
+      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        st.executeUpdate("DELETE FROM events WHERE anonymous_id = '" + Fixtures.C + "'");
+        st.executeUpdate("INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('" + Fixtures.C + "', "
+            + (dialect == Dialect.SQLITE ? "'2026-04-10T15:00:00Z'" : "now()") + ")");
+      }
+      refresher.refreshRollup();
+      assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
+
+      // More events of the day, then the day ends: the next refresh finishes it with its last rows.
+      new Seeder().add("scan.completed", Fixtures.E, "macOS", "0.7.1", "2026-04-10T15:00:00Z",
+          Fixtures.completed("cli", "fast", "<5min", 2, 1, "0")).add("scan.started", Fixtures.E, "macOS", "0.7.1",
+          "2026-04-11T00:00:00Z", Fixtures.started("cli", "fast", "trivy")).writeTo(db);
+      TelemetryStats tomorrow = stats(db, NEXT_DAY);
+      tomorrow.refreshRollup();
+      if (dialect == Dialect.SQLITE) {
+        assertThat(rolledEvents(db, "2026-04-10")).isEqualTo(eventsOn(db, "2026-04-10"));
+        assertThat(rolledEvents(db, "2026-04-11")).isEqualTo(1);
+      }
+      Period twoDays = new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-12T00:00:00Z"));
+      assertThat(tomorrow.compute(twoDays)).isEqualTo(tomorrow.computeWithSql(twoDays));
+      assertThat(tomorrow.compute(withToday)).isEqualTo(tomorrow.computeWithSql(withToday));
+    }
+  }
+
+  private static long rolledEvents(Database db, String day) throws Exception {
+    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        java.sql.ResultSet r = st.executeQuery("SELECT events FROM reports_days WHERE day = '" + day + "'")) {
+      return r.next() ? r.getLong(1) : -1;
+    }
+  }
+
+  private static long eventsOn(Database db, String day) throws Exception {
+    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM events WHERE substr(\"timestamp\", 1, 10) = '" + day + "'")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
 }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -47,6 +48,17 @@ public final class JdbcEventStore implements EventStore {
           + " ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, t, v, p, py, rt, a, m, ts)"
           + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
 
+  /**
+   * How often, at most, the single writer finishes a checkpoint between two transactions on SQLite.
+   * The server's background checkpoints (PASSIVE) copy most pages but never catch up with a writer
+   * that commits without pause, so the WAL would grow without end; one that the writer runs itself
+   * completes (no commit races it), and SQLite then starts the WAL over at the next commit and
+   * truncates it to its journal_size_limit.
+   */
+  static final long WAL_RESTART_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /** WAL bytes beyond which the writer's checkpoint waits for readers to let the WAL start over. */
+  static final long WAL_RESTART_BYTES = 64L * 1024 * 1024;
+
   /** Up to this many erased ids are kept in memory on SQLite; beyond it, each is looked up. */
   static final int DELETED_CACHE_LIMIT = 100_000;
 
@@ -66,6 +78,10 @@ public final class JdbcEventStore implements EventStore {
   private final SqliteEventIds knownIds;
 
   private final long eraseSlice;
+  /** When the writer last checkpointed (System.nanoTime), on SQLite. */
+  private long lastWriterCheckpoint = System.nanoTime();
+  /** The SQLite database's page size, read once; 0 until then. */
+  private long pageSize;
 
   public JdbcEventStore(DataSource dataSource, Dialect dialect) {
     this(dataSource, dialect, ERASE_SLICE, SqliteEventIds.defaultBudget());
@@ -176,6 +192,7 @@ public final class JdbcEventStore implements EventStore {
       }
       committed = true;
       ids.committed();
+      checkpointWhenDue(c);
       return outcomes;
     } finally {
       if (!committed) {
@@ -184,6 +201,40 @@ public final class JdbcEventStore implements EventStore {
         knownIds.reset();
       }
     }
+  }
+
+  /**
+   * See {@link #WAL_RESTART_INTERVAL_NANOS}; called by the writer with no transaction open. When
+   * readers kept the passive checkpoint from finishing and the WAL holds more than
+   * {@link #WAL_RESTART_BYTES}, the writer waits for them (RESTART): new commits wait a moment,
+   * and the WAL cannot grow past the bound by more than half a second of writes.
+   */
+  private void checkpointWhenDue(Connection c) throws SQLException {
+    long now = System.nanoTime();
+    if (now - lastWriterCheckpoint < WAL_RESTART_INTERVAL_NANOS) {
+      return;
+    }
+    lastWriterCheckpoint = now;
+    long walFrames;
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      walFrames = r.next() ? r.getLong(2) : 0;
+    }
+    if (walFrames * pageSize(c) > WAL_RESTART_BYTES) {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+        if (r.next() && r.getInt(1) != 0) {
+          LOG.debug("the WAL ({} frames) could not start over: readers kept it busy", walFrames);
+        }
+      }
+    }
+  }
+
+  private long pageSize(Connection c) throws SQLException {
+    if (pageSize == 0) {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA page_size")) {
+        pageSize = r.next() ? r.getLong(1) : 4096;
+      }
+    }
+    return pageSize;
   }
 
   private static void insertChunk(PreparedStatement insert, List<EventRow> events, int from, int count,

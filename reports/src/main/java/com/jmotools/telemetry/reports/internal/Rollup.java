@@ -22,31 +22,46 @@ import javax.sql.DataSource;
 
 /**
  * A daily rollup of the events table, kept by the query layer in its own tables (a cache: dropping
- * them loses nothing): per finished UTC day and (event type, dimension, value), the events and the
- * sorted hashes of the distinct anonymous ids, so statistics over a quarter read a few thousand rows
+ * them loses nothing): per UTC day and (event type, dimension, value), the events and the sorted
+ * hashes of the distinct anonymous ids, so statistics over a quarter read a few thousand rows
  * instead of millions, and distinct counts stay exact.
  *
  * <p>{@link #refresh()} rolls up every finished day not rolled yet and re-rolls days that changed:
  * late events (found by row id above the last refresh's), erasures (the deleted-ids count changed:
  * every day's count is checked) and purges (days before the oldest event are dropped). The current
- * day is never rolled; it is always read from the events table, so new events show at once.
+ * day is rolled too, as an open day: its rows up to a row id (the {@code open_id} state) are in the
+ * rollup, and each refresh adds only the rows above it, so the collector's background refresh keeps
+ * it current at the cost of the rows that arrived since. Readers take the open day from the rollup
+ * plus its rows above {@code open_id}, so new events still show at once.
  */
 public final class Rollup {
 
   /** Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. */
-  static final long FORMAT = 3;
+  static final long FORMAT = 4;
   /** On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear: look back this far. */
   static final long POSTGRES_ID_LOOKBACK = 200_000;
+  /** Row ids read per query when the open day's new rows are added. */
+  static final long ID_SLICE = 50_000;
+  /** The {@code open_day} state when no day is open. */
+  private static final long NO_OPEN_DAY = Long.MIN_VALUE;
 
   private final DataSource dataSource;
   private final Sql sql;
   private final Clock clock;
   private volatile boolean tablesReady;
 
-  public Rollup(DataSource dataSource, Sql sql, Clock clock) {
+  private final boolean reuseRolledPart;
+
+  /**
+   * @param reuseRolledPart whether {@link #cube} keeps the rolled part of the last period it read
+   *     (a copy as large as it), for a server that answers the same periods again; a one-off
+   *     command does not need the second copy
+   */
+  public Rollup(DataSource dataSource, Sql sql, Clock clock, boolean reuseRolledPart) {
     this.dataSource = dataSource;
     this.sql = sql;
     this.clock = clock;
+    this.reuseRolledPart = reuseRolledPart;
   }
 
   private void ensureTables(Connection c) throws SQLException {
@@ -63,7 +78,7 @@ public final class Rollup {
     tablesReady = true;
   }
 
-  /** The finished days (before today, UTC). */
+  /** The current day (UTC); the days before it are finished. */
   private LocalDate today() {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
@@ -71,121 +86,274 @@ public final class Rollup {
   /**
    * Brings the rollup up to date with the events table.
    *
-   * @return how many days were (re)rolled
+   * @return how many finished days were (re)rolled (adding the new rows of the open day is not counted)
    * @throws DatabaseException if the database cannot be read or written
    */
   public synchronized int refresh() {
     try (Connection c = dataSource.getConnection()) {
       ensureTables(c);
-      boolean auto = c.getAutoCommit();
-      try {
-        return refresh(c);
-      } finally {
-        c.setAutoCommit(auto);
-      }
+      c.setAutoCommit(true);
+      return refresh(c);
     } catch (SQLException e) {
       throw new DatabaseException("cannot refresh the statistics rollup", e);
     }
   }
 
-  private int refresh(Connection c) throws SQLException {
-    LocalDate today = today();
+  /** What the events table and the rollup held when a refresh began. */
+  private record Snapshot(LocalDate today, Map<String, Long> state, long maxId, long deleted, String minDay,
+      Map<String, Long> rolled) {
+
+    long state(String name, long absent) {
+      return state.getOrDefault(name, absent);
+    }
+
+    /** Whether every rolled day's count must be checked: the format, the erasures or the ids went back. */
+    boolean mustVerify() {
+      return state("format", -1L) != FORMAT || state("deleted", -1L) != deleted || state("max_id", 0L) > maxId;
+    }
+
+    long minEpochDay() {
+      return minDay == null ? Long.MIN_VALUE : LocalDate.parse(minDay).toEpochDay();
+    }
+
+    /** The day rolled part way at the last refresh, or null. */
+    String openDay() {
+      long day = state("open_day", NO_OPEN_DAY);
+      return day == NO_OPEN_DAY ? null : LocalDate.ofEpochDay(day).toString();
+    }
+
+    /** Whether today has been rolled up to the row id {@code upTo}. */
+    boolean openDayCurrent(long upTo) {
+      String day = today.toString();
+      return minDay == null || (day.equals(openDay()) && rolled.containsKey(day) && state("open_id", -1L) == upTo);
+    }
+  }
+
+  private Snapshot snapshot(Connection c) throws SQLException {
     Map<String, Long> state = state(c);
     long maxId = longOf(c, "SELECT coalesce(max(id), 0) FROM " + Sql.TABLE);
     long deleted = longOf(c, "SELECT count(*) FROM deleted_ids");
     // min("timestamp") is one index lookup; the day is derived from it.
     String minDay = stringOf(c, "SELECT " + sql.day("e") + " FROM (SELECT min(\"timestamp\") AS \"timestamp\" FROM "
         + Sql.TABLE + ") e");
-    Map<String, Long> rolled = rolledDays(c);
+    return new Snapshot(today(), state, maxId, deleted, minDay, rolledDays(c));
+  }
+
+  private int refresh(Connection c) throws SQLException {
+    Snapshot now = snapshot(c);
+    boolean verify = now.mustVerify();
     Set<String> dirty = new TreeSet<>();
     Set<String> drop = new TreeSet<>();
-    boolean verify = state.getOrDefault("format", -1L) != FORMAT || state.getOrDefault("deleted", -1L) != deleted
-        || state.getOrDefault("max_id", 0L) > maxId;
-    if (minDay == null) {
-      drop.addAll(rolled.keySet());
-    } else if (verify) {
-      Map<String, Long> counts = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + sql.day("e") + " AS d, count(*) FROM " + Sql.TABLE
-          + " e WHERE e.\"timestamp\" < ? GROUP BY d")) {
-        sql.bindTime(ps, 1, today.atStartOfDay(ZoneOffset.UTC).toInstant());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            counts.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
-      rolled.forEach((day, n) -> {
-        if (!n.equals(counts.getOrDefault(day, 0L))) {
-          dirty.add(day);
-        }
-      });
-      if (state.getOrDefault("format", -1L) != FORMAT) {
-        dirty.addAll(rolled.keySet());
-      }
+    if (now.minDay == null) {
+      drop.addAll(now.rolled.keySet());
     } else {
-      long from = state.getOrDefault("max_id", 0L) - (sql.dialect() == Dialect.POSTGRESQL ? POSTGRES_ID_LOOKBACK : 0);
-      try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + sql.day("e") + " FROM " + Sql.TABLE
-          + " e WHERE e.id > ?")) {
-        ps.setLong(1, from);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String day = rs.getString(1);
-            // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days already rolled).
-            if (rolled.containsKey(day) && rolled.get(day) != countOf(c, day)) {
-              dirty.add(day);
-            }
-          }
-        }
-      }
+      dirty.addAll(verify ? daysWhoseCountChanged(c, now) : daysWithNewRows(c, now));
+      planFromOldestDay(now, dirty, drop);
     }
-    if (minDay != null) {
-      LocalDate first = LocalDate.parse(minDay);
-      // A retention purge cuts the oldest day part way: re-roll it when the oldest day moved.
-      if (state.getOrDefault("min_day", Long.MIN_VALUE) != first.toEpochDay() && rolled.containsKey(minDay)) {
-        dirty.add(minDay);
-      }
-      for (LocalDate d = first; d.isBefore(today); d = d.plusDays(1)) {
-        if (!rolled.containsKey(d.toString())) {
-          dirty.add(d.toString());
-        }
-      }
-      for (String day : rolled.keySet()) {
-        if (day.compareTo(minDay) < 0) {
-          drop.add(day);
-          dirty.remove(day);
-        }
-      }
-    }
-    long minEpochDay = minDay == null ? Long.MIN_VALUE : LocalDate.parse(minDay).toEpochDay();
-    if (drop.isEmpty() && dirty.isEmpty() && state.getOrDefault("max_id", -1L) == maxId
-        && state.getOrDefault("min_day", Long.MIN_VALUE) == minEpochDay
-        && state.getOrDefault("deleted", -1L) == deleted && state.getOrDefault("format", -1L) == FORMAT) {
+    long openUpTo = openDayLimit(now.maxId);
+    if (drop.isEmpty() && dirty.isEmpty() && !verify && now.state("max_id", -1L) == now.maxId
+        && now.state("min_day", Long.MIN_VALUE) == now.minEpochDay() && now.openDayCurrent(openUpTo)) {
       return 0; // nothing to write: readers never take the write lock needlessly
     }
-    c.setAutoCommit(false);
     for (String day : drop) {
-      lock(c);
-      delete(c, day);
-      c.commit();
+      inTransaction(c, () -> delete(c, day));
     }
     for (String day : dirty) {
-      lock(c);
       roll(c, day);
-      c.commit();
     }
-    putState(c, "max_id", maxId);
-    putState(c, "deleted", deleted);
-    putState(c, "format", FORMAT);
-    putState(c, "min_day", minEpochDay);
-    c.commit();
+    rollOpenDay(c, now, verify, dirty, openUpTo);
     return dirty.size();
   }
 
-  /** On PostgreSQL, serialises rollup writers of several processes for the transaction. */
-  private void lock(Connection c) throws SQLException {
-    if (sql.dialect() == Dialect.POSTGRESQL) {
-      try (Statement s = c.createStatement()) {
-        s.execute("SELECT pg_advisory_xact_lock(7267311)");
+  /** A step that writes the rollup. */
+  private interface Writes {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code writes} in a short write transaction; the reading that prepared them ran before, in
+   * auto-commit mode, so that the collector's writer never waits for an aggregation. On SQLite the
+   * transaction takes the write lock first (a deferred one that read first would fail once the
+   * collector committed since); on PostgreSQL an advisory lock serialises rollup writers.
+   */
+  private void inTransaction(Connection c, Writes writes) throws SQLException {
+    boolean sqlite = sql.dialect() == Dialect.SQLITE;
+    c.setAutoCommit(sqlite);
+    try (Statement s = c.createStatement()) {
+      s.execute(sqlite ? "BEGIN IMMEDIATE" : "SELECT pg_advisory_xact_lock(7267311)");
+    }
+    boolean done = false;
+    try {
+      writes.run();
+      if (sqlite) {
+        try (Statement s = c.createStatement()) {
+          s.execute("COMMIT");
+        }
+      } else {
+        c.commit();
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        if (sqlite) {
+          try (Statement s = c.createStatement()) {
+            s.execute("ROLLBACK");
+          } catch (SQLException ignored) {
+            // the transaction is gone already: nothing was written
+          }
+        } else {
+          c.rollback();
+        }
+      }
+      c.setAutoCommit(true);
+    }
+  }
+
+  /**
+   * The finished days whose event count differs from the rollup's (after erasures, or a new format:
+   * all). Each day is counted on its own, a range of the time index: one GROUP BY over every event
+   * would sort millions of rows in memory.
+   */
+  private Set<String> daysWhoseCountChanged(Connection c, Snapshot now) throws SQLException {
+    Set<String> dirty = new TreeSet<>();
+    String today = now.today.toString();
+    boolean newFormat = now.state("format", -1L) != FORMAT;
+    for (Map.Entry<String, Long> day : now.rolled.entrySet()) {
+      if (!day.getKey().equals(today) && (newFormat || day.getValue() != countOf(c, day.getKey()))) {
+        dirty.add(day.getKey());
+      }
+    }
+    return dirty;
+  }
+
+  /**
+   * The finished days that received rows since the last refresh (late events) and whose count
+   * changed; the open day is left out: its new rows are added, not re-rolled.
+   */
+  private Set<String> daysWithNewRows(Connection c, Snapshot now) throws SQLException {
+    Set<String> dirty = new TreeSet<>();
+    String open = now.openDay();
+    long from = now.state("max_id", 0L) - (sql.dialect() == Dialect.POSTGRESQL ? POSTGRES_ID_LOOKBACK : 0);
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + sql.day("e") + " FROM " + Sql.TABLE
+        + " e WHERE e.id > ?")) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String day = rs.getString(1);
+          // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days already rolled).
+          if (!day.equals(open) && now.rolled.containsKey(day) && now.rolled.get(day) != countOf(c, day)) {
+            dirty.add(day);
+          }
+        }
+      }
+    }
+    return dirty;
+  }
+
+  /** Adds the finished days not rolled yet and the oldest day cut by a purge; drops days before it. */
+  private static void planFromOldestDay(Snapshot now, Set<String> dirty, Set<String> drop) {
+    LocalDate first = LocalDate.parse(now.minDay);
+    // A retention purge cuts the oldest day part way: re-roll it when the oldest day moved.
+    if (now.state("min_day", Long.MIN_VALUE) != first.toEpochDay() && now.rolled.containsKey(now.minDay)
+        && first.isBefore(now.today)) {
+      dirty.add(now.minDay);
+    }
+    for (LocalDate d = first; d.isBefore(now.today); d = d.plusDays(1)) {
+      if (!now.rolled.containsKey(d.toString())) {
+        dirty.add(d.toString());
+      }
+    }
+    for (String day : now.rolled.keySet()) {
+      if (day.compareTo(now.minDay) < 0) {
+        drop.add(day);
+        dirty.remove(day);
+      }
+    }
+  }
+
+  /** The row id up to which the open day is rolled: on PostgreSQL, rows just below the maximum may still commit. */
+  private long openDayLimit(long maxId) {
+    return sql.dialect() == Dialect.POSTGRESQL ? Math.max(0, maxId - POSTGRES_ID_LOOKBACK) : maxId;
+  }
+
+  /**
+   * Finishes the day that was open at the last refresh if it has ended (adding its rows above
+   * {@code open_id}), then brings today up to {@code upTo}: from scratch when it was not open (or
+   * after erasures), otherwise by adding the rows above {@code open_id}; and records the state.
+   * If another process moved the open day meanwhile, only the state of finished days is recorded.
+   */
+  private void rollOpenDay(Connection c, Snapshot now, boolean verify, Set<String> rolledWhole, long upTo)
+      throws SQLException {
+    String today = now.today.toString();
+    String open = now.openDay();
+    long openId = now.state("open_id", 0L);
+    DayCells finished = null;
+    if (open != null && !open.equals(today) && !verify && !rolledWhole.contains(open) && now.rolled.containsKey(open)
+        && now.minDay != null && open.compareTo(now.minDay) >= 0) {
+      finished = withRows(c, open, now.rolled.get(open), openId, now.maxId);
+    }
+    DayCells current = null;
+    long rolledUpTo = openId;
+    if (now.minDay != null) {
+      boolean fresh = verify || !today.equals(open) || !now.rolled.containsKey(today);
+      if (fresh || upTo > openId) {
+        current = fresh ? withRows(c, today, 0, 0, upTo) : withRows(c, today, now.rolled.get(today), openId, upTo);
+        rolledUpTo = upTo;
+      }
+    }
+    DayCells finishedDay = finished;
+    DayCells currentDay = current;
+    long openIdAfter = rolledUpTo;
+    inTransaction(c, () -> {
+      Map<String, Long> state = state(c);
+      boolean moved = state.getOrDefault("open_day", NO_OPEN_DAY) != now.state("open_day", NO_OPEN_DAY)
+          || state.getOrDefault("open_id", 0L) != openId;
+      if (!moved) {
+        for (DayCells day : new DayCells[] {finishedDay, currentDay}) {
+          if (day != null && day.changed()) {
+            delete(c, day.day());
+            write(c, day.day(), day.cube(), day.events());
+          }
+        }
+        putState(c, "open_day", now.minDay == null ? NO_OPEN_DAY : now.today.toEpochDay());
+        putState(c, "open_id", now.minDay == null ? 0 : openIdAfter);
+      }
+      putState(c, "max_id", now.maxId);
+      putState(c, "deleted", now.deleted);
+      putState(c, "format", FORMAT);
+      putState(c, "min_day", now.minEpochDay());
+    });
+  }
+
+  /** One day's cells to store, and whether they differ from the stored ones. */
+  private record DayCells(String day, Cube cube, long events, boolean changed) {}
+
+  /**
+   * The cells of {@code day}: its rolled cells (when {@code afterId > 0}, holding {@code rolledEvents})
+   * plus its rows with {@code afterId < id <= upTo}.
+   */
+  private DayCells withRows(Connection c, String day, long rolledEvents, long afterId, long upTo) throws SQLException {
+    LocalDate d = LocalDate.parse(day);
+    Period whole = new Period(d.atStartOfDay(ZoneOffset.UTC).toInstant(), d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    Cube cube = afterId > 0 ? readRolled(c, List.of(day)) : new Cube();
+    long from = afterId > 0 ? afterId : firstIdOf(c, whole) - 1;
+    long added = 0;
+    // In slices of ids, each its own short read: a long one would keep the collector's WAL from
+    // starting over for as long as it lasts.
+    for (long lo = from; lo < upTo; lo += ID_SLICE) {
+      added += aggregate(c, whole, lo, Math.min(upTo, lo + ID_SLICE), cube);
+    }
+    return new DayCells(day, cube, (afterId > 0 ? rolledEvents : 0) + added, afterId == 0 || added > 0);
+  }
+
+  /** The smallest row id of {@code period}, or {@code Long.MAX_VALUE} when it has none. */
+  private long firstIdOf(Connection c, Period period) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT min(e.id) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
+      sql.bindPeriod(ps, 1, period);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long first = rs.getLong(1);
+        return rs.wasNull() ? Long.MAX_VALUE : first;
       }
     }
   }
@@ -195,7 +363,14 @@ public final class Rollup {
     Cube cube = new Cube();
     long events = aggregate(c, new Period(d.atStartOfDay(ZoneOffset.UTC).toInstant(),
         d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()), cube);
-    delete(c, day);
+    inTransaction(c, () -> {
+      delete(c, day);
+      write(c, day, cube, events);
+    });
+  }
+
+  /** Stores the cells of one day (whose rows the caller deleted). */
+  private static void write(Connection c, String day, Cube cube, long events) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO reports_daily (day, event_type, dim, value, events, ids) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (Map.Entry<Cube.Key, Cube.Agg> e : cube.cells().entrySet()) {
@@ -229,12 +404,37 @@ public final class Rollup {
 
   /** Adds the raw events of {@code period} to {@code cube}; returns how many there were. */
   private long aggregate(Connection c, Period period, Cube cube) throws SQLException {
+    return aggregate(c, period, 0, Long.MAX_VALUE, cube);
+  }
+
+  /**
+   * Adds the raw events of {@code period} with {@code afterId < id <= upTo} to {@code cube}
+   * (afterId 0 and upTo {@code Long.MAX_VALUE}: every event of the period); returns how many there were.
+   */
+  private long aggregate(Connection c, Period period, long afterId, long upTo, Cube cube) throws SQLException {
     long n = 0;
-    String query = "SELECT " + sql.day("e") + ", e.event_type, e.platform, e.version, e.anonymous_id, "
-        + sql.metadataText("e") + " FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e");
-    try (PreparedStatement ps = c.prepareStatement(query)) {
+    StringBuilder query = new StringBuilder("SELECT ").append(sql.day("e"))
+        .append(", e.event_type, e.platform, e.version, e.anonymous_id, ").append(sql.metadataText("e"))
+        .append(" FROM ").append(Sql.TABLE).append(" e WHERE ")
+        // SQLite would rather read a whole day by its time index than a slice of ids: +column is no index term.
+        .append(afterId > 0 && sql.dialect() == Dialect.SQLITE
+            ? "+e.\"timestamp\" >= ? AND +e.\"timestamp\" < ?" : sql.inPeriod("e"));
+    // With a lower bound the rows are read by id (a slice of the newest); without one by time, the
+    // upper bound (+id: not an index term on SQLite) only filtering.
+    if (afterId > 0) {
+      query.append(" AND e.id > ? AND e.id <= ?");
+    } else if (upTo < Long.MAX_VALUE) {
+      query.append(" AND +e.id <= ?");
+    }
+    try (PreparedStatement ps = c.prepareStatement(query.toString())) {
       ps.setFetchSize(5_000);
-      sql.bindPeriod(ps, 1, period);
+      int next = sql.bindPeriod(ps, 1, period);
+      if (afterId > 0) {
+        ps.setLong(next++, afterId);
+      }
+      if (afterId > 0 || upTo < Long.MAX_VALUE) {
+        ps.setLong(next, upTo);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           cube.addEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
@@ -257,6 +457,10 @@ public final class Rollup {
       ensureTables(c);
       LocalDate today = today();
       Map<String, Long> rolled = rolledDays(c);
+      Map<String, Long> state = state(c);
+      boolean todayOpen = state.getOrDefault("open_day", NO_OPEN_DAY) == today.toEpochDay();
+      long openId = state.getOrDefault("open_id", 0L);
+      Period openTail = null;
       // Whole days of the period that are rolled, as one contiguous run from the rollup...
       List<String> fromRollup = new ArrayList<>();
       List<Period> fromRaw = new ArrayList<>();
@@ -269,6 +473,10 @@ public final class Rollup {
         boolean whole = cursor.equals(dayStart) && end.equals(dayEnd);
         if (whole && day.isBefore(today) && rolled.containsKey(day.toString())) {
           fromRollup.add(day.toString());
+        } else if (whole && day.equals(today) && todayOpen && rolled.containsKey(day.toString())) {
+          // The open day: its rolled rows, and below the rows that came after them.
+          fromRollup.add(day.toString());
+          openTail = new Period(cursor, end);
         } else {
           fromRaw.add(new Period(cursor, end));
         }
@@ -279,17 +487,22 @@ public final class Rollup {
         // so the dashboard's live refreshes and shifted periods only read the raw edges again.
         long rolledEvents = fromRollup.stream().mapToLong(rolled::get).sum();
         String key = fromRollup.get(0) + "/" + fromRollup.get(fromRollup.size() - 1) + "/" + fromRollup.size() + "/"
-            + rolledEvents + "/" + state(c);
+            + rolledEvents + "/" + state;
         RolledPart part = lastRolled;
         if (part != null && part.key().equals(key)) {
           cube = part.cube().copy();
         } else {
           cube = readRolled(c, fromRollup);
-          lastRolled = new RolledPart(key, cube.copy());
+          if (reuseRolledPart) {
+            lastRolled = new RolledPart(key, cube.copy());
+          }
         }
       }
       for (Period p : merge(fromRaw)) {
         aggregate(c, p, cube);
+      }
+      if (openTail != null) {
+        aggregate(c, openTail, openId, Long.MAX_VALUE, cube);
       }
     } catch (SQLException e) {
       throw new DatabaseException("cannot read statistics for " + period.label(), e);

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The collector against the trivial server (bench/collector/TrivialServer.java: Javalin on Jetty,
+# the collector's own stack, answering 200 to every POST), interleaved in one run: for each round
+# and each connection count, wrk -t1 posts one event per request (unique ids, POST /v1/events) to
+# the collector, then the same load to the trivial server. Both run with the launcher's default JVM
+# options; the collector is bin/jmo-telemetry serve with durable acknowledgements (FULL).
+#
+# Prints one line per run (requests/s, CPU per request from /proc/<pid>/stat, the load average)
+# and, per connection count, the medians: collector/trivial throughput (same-round ratios) and
+# CPU per request. Ends with the collector's peak resident memory (VmHWM) and WAL size.
+#
+# Usage: bench/collector/ratio.sh      (build first: ./mvnw -q -B package -DskipTests)
+# Env:   CONNECTIONS="1 16 256" ROUNDS=3 DURATION=5s WARMUP=10s PORT=18940 DB=<file> (default: a temp file)
+set -euo pipefail
+here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
+root="$(dirname "$(dirname "$here")")"
+CONNECTIONS="${CONNECTIONS:-1 16 256}"
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-5s}"
+WARMUP="${WARMUP:-10s}"
+PORT="${PORT:-18940}"
+TRIVIAL_PORT=$((PORT + 1))
+for tool in wrk curl java awk; do
+  command -v "$tool" >/dev/null || { echo "ratio: $tool is required (apt-get install wrk curl)" >&2; exit 2; }
+done
+lib="$root/collector/target/lib"
+jar="$(find "$root/collector/target" -maxdepth 1 -name 'jmo-telemetry-collector-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' 2>/dev/null | head -n 1)"
+if [ ! -d "$lib" ] || [ -z "$jar" ]; then
+  echo "ratio: build first: (cd '$root' && ./mvnw -q -B package -DskipTests)" >&2
+  exit 2
+fi
+work="$(mktemp -d)"
+db="${DB:-$work/ratio.db}"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# The launcher's defaults, for both servers (JMO_TELEMETRY_JAVA_OPTS overrides both).
+opts="${JMO_TELEMETRY_JAVA_OPTS:-$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$root/bin/jmo-telemetry")}"
+
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "ratio: nothing ready on port $1" >&2
+  exit 1
+}
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+JMO_TELEMETRY_JAVA_OPTS="$opts" JMO_NO_CDS=1 "$root/bin/jmo-telemetry" serve --port "$PORT" --host 127.0.0.1 \
+  --db "$db" --rate-limit 0 --durability FULL >"$work/collector.log" 2>&1 &
+pids+=($!)
+collector=$!
+# shellcheck disable=SC2086
+# The collector's jar too: its logging configuration (without it Jetty logs every request at DEBUG).
+java $opts -cp "$jar:$lib/*" "$here/TrivialServer.java" "$TRIVIAL_PORT" >"$work/trivial.log" 2>&1 &
+pids+=($!)
+trivial=$!
+wait_ready "$PORT"
+wait_ready "$TRIVIAL_PORT"
+# The collector is bin/jmo-telemetry's JVM: find the java process among the launcher's children.
+jvm="$(pgrep -P "$collector" java || echo "$collector")"
+for port in "$PORT" "$TRIVIAL_PORT"; do # JIT warm-up of both
+  WRK_BATCH=1 timeout 120 wrk -t1 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$port" >/dev/null 2>&1
+done
+
+# One wrk run against a server: prints "rate cpu_us_per_request".
+measure() { # port pid connections
+  local before after out requests rate
+  before=$(ticks "$2")
+  out="$(WRK_BATCH=1 timeout 120 wrk -t1 -c"$3" -d"$DURATION" -s "$here/single.lua" "http://127.0.0.1:$1" 2>&1)"
+  after=$(ticks "$2")
+  requests="$(echo "$out" | sed -n 's/.*non200=\([0-9]*\).*requests=\([0-9]*\).*/\1 \2/p')"
+  if [ "${requests%% *}" != 0 ]; then
+    echo "ratio: non-200 answers on port $1: $out" >&2
+    exit 1
+  fi
+  rate="$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')"
+  awk -v r="$rate" -v t=$((after - before)) -v n="${requests##* }" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%s %.1f\n", r, (n > 0 ? t * 1e6 / hz / n : 0) }'
+}
+
+echo "== collector (bin/jmo-telemetry serve, FULL) vs trivial server, $ROUNDS rounds of $DURATION, wrk -t1, JVM: $opts"
+for round in $(seq 1 "$ROUNDS"); do
+  for c in $CONNECTIONS; do
+    l1=$(load)
+    read -r crate ccpu < <(measure "$PORT" "$jvm" "$c")
+    read -r trate tcpu < <(measure "$TRIVIAL_PORT" "$trivial" "$c")
+    l2=$(load)
+    ratio=$(awk -v a="$crate" -v b="$trate" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+    printf 'round %d c=%-4s collector %7s req/s %6s us/req | trivial %7s req/s %6s us/req | ratio %s | load %s-%s\n' \
+      "$round" "$c" "$crate" "$ccpu" "$trate" "$tcpu" "$ratio" "$l1" "$l2"
+    echo "$ratio" >>"$work/ratio.$c"; echo "$crate" >>"$work/c.$c"; echo "$trate" >>"$work/t.$c"
+    echo "$ccpu" >>"$work/ccpu.$c"; echo "$tcpu" >>"$work/tcpu.$c"; echo "$l1" >>"$work/load.$c"; echo "$l2" >>"$work/load.$c"
+  done
+done
+echo "== medians"
+for c in $CONNECTIONS; do
+  cc=$(median <"$work/ccpu.$c"); tc=$(median <"$work/tcpu.$c")
+  printf 'SUMMARY connections=%s collector=%s trivial=%s ratio=%s collector_cpu_us=%s trivial_cpu_us=%s cpu_ratio=%s load=%s-%s\n' \
+    "$c" "$(median <"$work/c.$c")" "$(median <"$work/t.$c")" "$(median <"$work/ratio.$c")" "$cc" "$tc" \
+    "$(awk -v a="$cc" -v b="$tc" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
+    "$(sort -g "$work/load.$c" | head -n 1)" "$(sort -g "$work/load.$c" | tail -n 1)"
+done
+wal="$db-wal"
+printf 'SUMMARY collector_peak_rss_mb=%s rows=%s wal_mb=%s\n' "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm/status")" \
+  "$(sqlite3 "$db" 'SELECT count(*) FROM events' 2>/dev/null || echo '?')" \
+  "$(if [ -f "$wal" ]; then awk -v b="$(stat -c %s "$wal")" 'BEGIN { printf "%.1f", b / 1048576 }'; else echo 0; fi)"
