@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.cli;
 
+import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -38,14 +39,33 @@ public final class CliEnvironment {
     this.dockerMarker = b.dockerMarker;
   }
 
-  /** The process's own environment: {@code System.getenv()}, the current directory, and a terminal if {@code System.console() != null}. */
+  /** The process's own environment: {@code System.getenv()}, the current directory, and whether it runs on a terminal. */
   public static CliEnvironment system() {
     return builder()
         .variables(System.getenv())
         .workingDirectory(Path.of("").toAbsolutePath())
         .streams(System.in, System.out, System.err)
-        .terminal(System.console() != null)
+        .terminal(onTerminal())
         .build();
+  }
+
+  /**
+   * Whether the process talks to a terminal. Up to JDK 21 {@code System.console()} is null when a
+   * stream is redirected; from JDK 22 it never is, and {@code Console.isTerminal()} tells instead.
+   */
+  @SuppressWarnings("SystemConsoleNull") // the null check is right up to JDK 21, isTerminal() after
+  private static boolean onTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException beforeJdk22) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
   }
 
   /** A builder, starting from an empty environment in the current directory, no terminal, UTC clock. */

@@ -54,10 +54,10 @@ final class Commands {
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
       PrintWriter err = c.getErr();
       String name = c.getCommandSpec().root().name();
-      if (ex instanceof UserError) {
+      if (ex instanceof UserError userError) {
         err.println(name + ": " + ex.getMessage());
         err.flush();
-        return ((UserError) ex).exitCode();
+        return userError.exitCode();
       }
       if (ex instanceof InterruptedException) {
         err.println(name + ": interrupted");

@@ -189,8 +189,8 @@ final class TelemetryCommand implements Callable<Integer> {
     int run(Telemetry t, PrintWriter out) {
       int code = choose(t, out, false, project, config.file(env));
       boolean sentSomething = t.anonymousId().isPresent(); // no id: nothing can have been sent
-      boolean eraseNow = erase || sentSomething && env.terminal()
-          && askYesNo(out, "Also ask the collector to erase the events already sent from this machine? [y/N]: ");
+      boolean eraseNow = erase || (sentSomething && env.terminal()
+          && askYesNo(out, "Also ask the collector to erase the events already sent from this machine? [y/N]: "));
       if (eraseNow) {
         return deletion(t, out);
       }
@@ -304,18 +304,18 @@ final class TelemetryCommand implements Callable<Integer> {
       return "the server answered HTTP " + reason.substring(5) + ", not a collector's answer for each event"
           + " (a proxy, a redirect?); the events stay queued";
     }
-    switch (reason) {
-      case "network":
-        return "cannot reach the collector; the events stay queued";
-      case "timeout":
-        return "the collector did not answer in time; the events stay queued";
-      case "not_a_collector_answer":
-        return "the answer was not a collector's (not JSON: a captive portal or proxy page?); the events stay queued";
-      case "bad_answer":
-        return "the answer could not be read as a collector's; the events stay queued";
-      default:
-        return reason;
-    }
+    return switch (reason) {
+  case "network" -> 
+"cannot reach the collector; the events stay queued";
+  case "timeout" -> 
+"the collector did not answer in time; the events stay queued";
+  case "not_a_collector_answer" -> 
+"the answer was not a collector's (not JSON: a captive portal or proxy page?); the events stay queued";
+  case "bad_answer" -> 
+"the answer could not be read as a collector's; the events stay queued";
+  default -> 
+reason;
+};
   }
 
   @Command(name = "flush", mixinStandardHelpOptions = true, description = "Deliver the events waiting in the outbox now.")

@@ -184,7 +184,7 @@ final class WizardCommand implements Callable<Integer> {
     try (Telemetry probe = TelemetrySession.administrationClient(env, cfg, Version.VERSION)) {
       ConsentStatus status = probe.status();
       boolean undecided = status.rule() == ConsentRule.DEFAULT_POLICY
-          || status.rule() == ConsentRule.EXPLICIT_ON && status.waitsForNotice();
+          || (status.rule() == ConsentRule.EXPLICIT_ON && status.waitsForNotice());
       if (!undecided) {
         return cfg; // the user chose already, or the environment or the project's "off" decides
       }

@@ -787,8 +787,8 @@ class TelemetryTest {
 
   @Test
   void aPep440HostVersionIsSentInTheCatalogsNormalForm() {
-    Telemetry t = open(Telemetry.builder().hostVersion("1.0.0rc1").environment(env()).stateDirectory(state)
-        .dockerMarker(tmp.resolve("no-dockerenv")).projectSetting(true));
+    // the user's own "on": a project's jmo.yml alone records nothing before the notice was shown
+    Telemetry t = open(userOn().hostVersion("1.0.0rc1"));
     t.record("scan.completed", scanCompleted(8));
     t.close();
     assertThat(collector.events()).singleElement()

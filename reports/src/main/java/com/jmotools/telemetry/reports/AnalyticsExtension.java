@@ -200,7 +200,7 @@ public final class AnalyticsExtension implements CollectorExtension {
       t.setDaemon(true);
       return t;
     });
-    ex.scheduleWithFixedDelay(() -> {
+    java.util.concurrent.ScheduledFuture<?> unused = ex.scheduleWithFixedDelay(() -> {
       try {
         int days = stats.refreshRollup();
         if (days > 0) {

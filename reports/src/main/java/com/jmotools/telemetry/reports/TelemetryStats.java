@@ -251,7 +251,7 @@ public final class TelemetryStats {
       cube(period).timeline().forEach((day, types) -> types.forEach((type, n) -> out.add(new TimePoint(day, type, n))));
       return out;
     }
-    String slot = hourly ? sql.hour("e") : sql.day("e");
+    String slot = sql.hour("e");
     String query = "SELECT " + slot + " AS t, e.event_type, count(*) FROM " + EVENTS + " WHERE " + sql.inPeriod("e")
         + " GROUP BY t, e.event_type ORDER BY t, e.event_type";
     List<TimePoint> out = new ArrayList<>();
@@ -492,6 +492,8 @@ public final class TelemetryStats {
     }
 
     /**
+     * Builds the statistics.
+     *
      * @throws IllegalStateException if the data source or dialect is missing
      */
     public TelemetryStats build() {

@@ -320,14 +320,6 @@ public final class TransparencyReport {
     return out;
   }
 
-  private static double ratio(long part, long total) {
-    return total == 0 ? 0 : part / (double) total;
-  }
-
-  private static String pct(long part, long total) {
-    return ReportText.percent(ratio(part, total));
-  }
-
   /** Builds a {@link TransparencyReport}. */
   public static final class Builder {
     private DataSource dataSource;
@@ -381,6 +373,8 @@ public final class TransparencyReport {
     }
 
     /**
+     * Builds the report.
+     *
      * @throws IllegalStateException if the data source, dialect or quarter is missing
      */
     public TransparencyReport build() {

@@ -59,13 +59,13 @@ public final class ConfigEditor {
     } catch (YamlEngineException e) {
       throw new UserError(ExitCodes.CONFIG, label + ": " + ConfigLoader.describe(e) + " (not changed)", e);
     }
-    if (root.isEmpty() || (root.get() instanceof ScalarNode && ((ScalarNode) root.get()).getValue().isEmpty())) {
+    if (root.isEmpty() || (root.get() instanceof ScalarNode scalarNode && scalarNode.getValue().isEmpty())) {
       return appendBlock(text, value);
     }
-    if (!(root.get() instanceof MappingNode)) {
+    if (!(root.get() instanceof MappingNode top)) {
       throw new UserError(ExitCodes.CONFIG, label + ": the document is not a mapping, not changed");
     }
-    MappingNode top = (MappingNode) root.get();
+    
     if (top.getFlowStyle() == FlowStyle.FLOW) {
       throw new UserError(ExitCodes.CONFIG, label + ": a flow-style document ({...}) is not edited; add telemetry.enabled by hand");
     }
@@ -74,7 +74,7 @@ public final class ConfigEditor {
         continue;
       }
       Node telemetry = tuple.getValueNode();
-      if (telemetry instanceof ScalarNode && isNull((ScalarNode) telemetry)) {
+      if (telemetry instanceof ScalarNode scalarNode && isNull(scalarNode)) {
         // "telemetry:" with nothing (or ~ / null) after it: keep any comment, add the block line.
         int keyEnd = offset(text, tuple.getKeyNode().getEndMark().orElseThrow());
         int colon = text.indexOf(':', keyEnd);
@@ -86,14 +86,14 @@ public final class ConfigEditor {
         return text.substring(0, colon + 1) + comment + newline(text) + indent + "enabled: " + value
             + text.substring(lineEnd);
       }
-      if (!(telemetry instanceof MappingNode)) {
+      if (!(telemetry instanceof MappingNode t)) {
         throw new UserError(ExitCodes.CONFIG, label + ": telemetry is not a mapping, not changed");
       }
-      MappingNode t = (MappingNode) telemetry;
+      
       for (NodeTuple entry : t.getValue()) {
         if (entry.getKeyNode() instanceof ScalarNode && ((ScalarNode) entry.getKeyNode()).getValue().equals("enabled")) {
           Node v = entry.getValueNode();
-          if (!(v instanceof ScalarNode) || ((ScalarNode) v).getValue().isEmpty()) {
+          if (!(v instanceof ScalarNode scalarNode) || scalarNode.getValue().isEmpty()) {
             if (v instanceof ScalarNode) {
               int at = offset(text, entry.getKeyNode().getEndMark().orElseThrow());
               int colon = text.indexOf(':', at);

@@ -167,7 +167,7 @@ public final class ConfigLoader {
         throw error(where + ".tools", "a new profile needs a non-empty list of tools");
       }
       Duration timeout = p.containsKey("timeout") ? seconds(p.get("timeout"), where + ".timeout")
-          : base != null ? base.timeout() : Duration.ofSeconds(600);
+          : base != null ? base.timeout() : Duration.ofMinutes(10);
       int threads = p.containsKey("threads") ? positiveInt(p.get("threads"), where + ".threads", 256)
           : base != null ? base.threads() : 4;
       Map<String, Duration> toolTimeouts = new LinkedHashMap<>(base != null ? base.toolTimeouts() : Map.of());
@@ -298,8 +298,8 @@ public final class ConfigLoader {
   }
 
   private String string(Object v, String where) {
-    if (v instanceof String && !((String) v).isBlank()) {
-      return (String) v;
+    if (v instanceof String string && !string.isBlank()) {
+      return string;
     }
     throw error(where, "must be a non-empty string");
   }
@@ -309,16 +309,16 @@ public final class ConfigLoader {
   }
 
   private boolean bool(Object v, String where) {
-    if (v instanceof Boolean) {
-      return (Boolean) v;
+    if (v instanceof Boolean b) {
+      return b;
     }
     throw error(where, "must be true or false");
   }
 
   private int positiveInt(Object v, String where, int max) {
-    if (v instanceof Number && ((Number) v).longValue() >= 1 && ((Number) v).longValue() <= max
-        && ((Number) v).doubleValue() == ((Number) v).longValue()) {
-      return ((Number) v).intValue();
+    if (v instanceof Number number && number.longValue() >= 1 && number.longValue() <= max
+        && number.doubleValue() == number.longValue()) {
+      return number.intValue();
     }
     throw error(where, "must be an integer from 1 to " + max);
   }
@@ -348,8 +348,8 @@ public final class ConfigLoader {
 
   /** A YAML error as one line: where, then what. */
   static String describe(YamlEngineException e) {
-    if (e instanceof MarkedYamlEngineException) {
-      MarkedYamlEngineException m = (MarkedYamlEngineException) e;
+    if (e instanceof MarkedYamlEngineException m) {
+      
       String where = m.getProblemMark().map(k -> " at line " + (k.getLine() + 1) + ", column " + (k.getColumn() + 1)).orElse("");
       return "not valid YAML" + where + ": " + oneLine(m.getProblem());
     }

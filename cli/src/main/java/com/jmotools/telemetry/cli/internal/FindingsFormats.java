@@ -30,6 +30,8 @@ public final class FindingsFormats {
   @FunctionalInterface
   public interface Parser {
     /**
+     * Reads the findings of one tool run.
+     *
      * @param tool the tool's name, stamped on every finding
      * @param output the tool's output file or directory
      * @param targetRoot the scanned directory, used to make paths relative; null for non-file targets

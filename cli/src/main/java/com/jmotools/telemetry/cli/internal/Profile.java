@@ -43,9 +43,9 @@ public record Profile(String name, List<String> tools, Duration timeout, int thr
     List<String> balanced = concat(fast, List.of("syft", "checkov", "hadolint", "zap"));
     List<String> deep = concat(balanced, List.of("noseyparker", "bandit", "falco", "afl++"));
     return Map.of(
-        "fast", new Profile("fast", fast, Duration.ofSeconds(300), 8, Map.of()),
-        "balanced", new Profile("balanced", balanced, Duration.ofSeconds(600), 4, Map.of()),
-        "deep", new Profile("deep", deep, Duration.ofSeconds(900), 2, Map.of("afl++", Duration.ofSeconds(1800))));
+        "fast", new Profile("fast", fast, Duration.ofMinutes(5), 8, Map.of()),
+        "balanced", new Profile("balanced", balanced, Duration.ofMinutes(10), 4, Map.of()),
+        "deep", new Profile("deep", deep, Duration.ofMinutes(15), 2, Map.of("afl++", Duration.ofMinutes(30))));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -84,15 +84,15 @@ public final class Progress implements ScanListener {
   }
 
   private static String describe(ToolResult r) {
-    switch (r.status()) {
-      case SUCCEEDED:
-        return String.format(Locale.ROOT, "ok, %d finding(s) in %.1f s%s", r.findings(), r.duration().toMillis() / 1000.0,
+    return switch (r.status()) {
+  case SUCCEEDED -> 
+String.format(Locale.ROOT, "ok, %d finding(s) in %.1f s%s", r.findings(), r.duration().toMillis() / 1000.0,
             r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
-      case FAILED:
-        return "FAILED (" + r.failure().wire() + "): " + r.detail();
-      default:
-        return "not applicable (" + r.detail() + ")";
-    }
+  case FAILED -> 
+"FAILED (" + r.failure().wire() + "): " + r.detail();
+  default -> 
+"not applicable (" + r.detail() + ")";
+};
   }
 
   private void redraw() {

@@ -40,15 +40,21 @@ public final class ReportWriter {
       Files.createDirectories(outDir);
       for (ReportFormat f : formats) {
         Path file = outDir.resolve(f.fileName());
-        String text;
-        switch (f) {
-          case JSON: text = JSON.writeValueAsString(document(report)); break;
-          case YAML: text = yaml(report); break;
-          case MD: text = markdown(report); break;
-          case HTML: text = html(report); break;
-          case SARIF: text = JSON.writeValueAsString(sarif(report)); break;
-          default: throw new IllegalStateException("format " + f);
-        }
+        
+        String text = switch (f) {
+  case JSON -> 
+JSON.writeValueAsString(document(report));
+  case YAML -> 
+yaml(report);
+  case MD -> 
+markdown(report);
+  case HTML -> 
+html(report);
+  case SARIF -> 
+JSON.writeValueAsString(sarif(report));
+  default -> 
+throw new IllegalStateException("format " + f);
+};
         ConfigEditor.writeAtomically(file, text);
         written.add(file);
       }
@@ -229,11 +235,14 @@ public final class ReportWriter {
   }
 
   private static String sarifLevel(Severity s) {
-    switch (s) {
-      case CRITICAL: case HIGH: return "error";
-      case MEDIUM: return "warning";
-      default: return "note";
-    }
+    return switch (s) {
+  case CRITICAL, HIGH -> 
+"error";
+  case MEDIUM -> 
+"warning";
+  default -> 
+"note";
+};
   }
 
   private static String md(String s) {
@@ -242,15 +251,20 @@ public final class ReportWriter {
 
   private static String esc(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<': b.append("&lt;"); break;
-        case '>': b.append("&gt;"); break;
-        case '&': b.append("&amp;"); break;
-        case '"': b.append("&quot;"); break;
-        case '\'': b.append("&#39;"); break;
-        default: b.append(c);
-      }
+    for (int i = 0; i < s.length(); i++) { char c = s.charAt(i);switch (c) {
+  case '<' -> 
+b.append("&lt;");
+  case '>' -> 
+b.append("&gt;");
+  case '&' -> 
+b.append("&amp;");
+  case '"' -> 
+b.append("&quot;");
+  case '\'' -> 
+b.append("&#39;");
+  default -> 
+b.append(c);
+}
     }
     return b.toString();
   }

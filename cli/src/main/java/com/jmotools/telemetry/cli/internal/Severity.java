@@ -9,7 +9,7 @@ public enum Severity {
 
   /** Whether this severity is at least as severe as {@code threshold}. */
   public boolean atLeast(Severity threshold) {
-    return ordinal() <= threshold.ordinal();
+    return compareTo(threshold) <= 0; // declared from the most severe down
   }
 
   /**
@@ -20,18 +20,18 @@ public enum Severity {
     if (text == null) {
       return INFO;
     }
-    switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "critical": case "fatal": case "blocker": case "emergency": case "alert":
-        return CRITICAL;
-      case "high": case "error": case "severe":
-        return HIGH;
-      case "medium": case "moderate": case "warning": case "warn":
-        return MEDIUM;
-      case "low": case "note": case "minor": case "notice":
-        return LOW;
-      default:
-        return INFO;
-    }
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+  case "critical", "fatal", "blocker", "emergency", "alert" -> 
+CRITICAL;
+  case "high", "error", "severe" -> 
+HIGH;
+  case "medium", "moderate", "warning", "warn" -> 
+MEDIUM;
+  case "low", "note", "minor", "notice" -> 
+LOW;
+  default -> 
+INFO;
+};
   }
 
   /** Parses a user-given severity name exactly (any case), empty if it is not one. */

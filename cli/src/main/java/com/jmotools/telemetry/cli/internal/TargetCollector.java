@@ -32,13 +32,11 @@ public final class TargetCollector {
   private static final Pattern K8S_CONTEXT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,253}");
 
   private final Path workDir;
-  private final GitLabProjects gitlab;
   private final List<Target> targets = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
 
-  private TargetCollector(Path workDir, GitLabProjects gitlab) {
+  private TargetCollector(Path workDir) {
     this.workDir = workDir;
-    this.gitlab = gitlab;
   }
 
   /**
@@ -47,7 +45,7 @@ public final class TargetCollector {
    * @throws UserError ({@link ExitCodes#CONFIG}) for a target that does not exist or is not safe
    */
   public static List<Target> collect(TargetOptions options, Path workDir, GitLabProjects gitlab) {
-    TargetCollector c = new TargetCollector(workDir, gitlab);
+    TargetCollector c = new TargetCollector(workDir);
     options.repos.forEach(c::repo);
     if (options.reposDir != null) {
       Path dir = c.resolve(options.reposDir);

@@ -143,13 +143,13 @@ public final class Delivery {
 
     counters.attempt();
     UploadResult result = uploader.upload(jsonArray(bodies), timeout);
-    if (result instanceof UploadResult.Answered) {
+    if (result instanceof UploadResult.Answered answered) {
       retryAfter.clear();
       int delivered = 0;
       int rejected = 0;
       List<byte[]> acknowledged = new ArrayList<>();
       List<byte[]> refused = new ArrayList<>();
-      for (UploadResult.Item item : ((UploadResult.Answered) result).items()) {
+      for (UploadResult.Item item : answered.items()) {
         if (item.index() < 0 || item.index() >= batch.size() || batch.get(item.index()) == null) {
           continue;
         }
@@ -173,8 +173,8 @@ public final class Delivery {
       }
       return new Pass(Kind.PROGRESS, delivered, rejected, dropped, null, null, more || delivered + rejected < batch.size());
     }
-    if (result instanceof UploadResult.RetryLater) {
-      Instant until = retryAfter.remember(((UploadResult.RetryLater) result).after());
+    if (result instanceof UploadResult.RetryLater retryLater) {
+      Instant until = retryAfter.remember(retryLater.after());
       return new Pass(Kind.RETRY_LATER, 0, 0, dropped, until, null);
     }
     String reason = ((UploadResult.Failed) result).reason();

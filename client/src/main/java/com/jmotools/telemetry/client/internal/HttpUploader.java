@@ -305,16 +305,12 @@ public final class HttpUploader implements Uploader {
     if (index == null || status == null) {
       return null;
     }
-    switch (status) {
-      case "accepted":
-        return new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
-      case "duplicate":
-        return new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
-      case "rejected":
-        return new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
-      default:
-        return null;
-    }
+    return switch (status) {
+      case "accepted" -> new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
+      case "duplicate" -> new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
+      case "rejected" -> new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
+      default -> null;
+    };
   }
 
   /** Reads a {@code Retry-After} value: seconds, or an HTTP date; {@link #DEFAULT_RETRY_AFTER} otherwise. */

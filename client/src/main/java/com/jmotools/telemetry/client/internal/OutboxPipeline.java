@@ -206,7 +206,8 @@ public final class OutboxPipeline implements EventSink {
     // both drop "the oldest"; if it is busy, the holder trims before its next batch
     Optional<UploadLock.Held> held = uploadLock.tryAcquire();
     if (held.isPresent()) {
-      try (UploadLock.Held h = held.get()) {
+      UploadLock.Held lock = held.get();
+      try (lock) {
         outbox.trim();
       }
     }
@@ -245,6 +246,8 @@ public final class OutboxPipeline implements EventSink {
   }
 
   /** Waits for a signal, at most {@code max} (null: no limit). */
+  // Not in a loop on purpose: a spurious wake-up only starts the worker's next pass early.
+  @SuppressWarnings("WaitNotInLoop")
   private void await(Duration max) throws InterruptedException {
     lock.lock();
     try {
@@ -324,7 +327,8 @@ public final class OutboxPipeline implements EventSink {
           continue;
         }
         Delivery.Pass pass;
-        try (UploadLock.Held h = held.get()) {
+        UploadLock.Held lock = held.get();
+        try (lock) {
           pass = delivery.sendOneBatch(networkTimeout);
         }
         switch (pass.kind()) {
@@ -387,7 +391,8 @@ public final class OutboxPipeline implements EventSink {
         return; // the holder trims before its next batch
       }
       Delivery.Pass pass;
-      try (UploadLock.Held h = held.get()) {
+      UploadLock.Held lock = held.get();
+      try (lock) {
         Duration remaining = Duration.ofNanos(closeDeadlineNanos - System.nanoTime());
         pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
       }
@@ -417,7 +422,8 @@ public final class OutboxPipeline implements EventSink {
           break;
         }
         Delivery.Pass pass;
-        try (UploadLock.Held h = held.get()) {
+        UploadLock.Held lock = held.get();
+        try (lock) {
           Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
           if (remaining.isNegative() || remaining.isZero()) {
             error = "no time left";

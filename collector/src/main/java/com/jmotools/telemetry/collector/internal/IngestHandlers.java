@@ -147,7 +147,7 @@ public final class IngestHandlers {
     }
     ctx.future(() -> bounded(future).handleAsync((outcomes, error) -> {
       if (error != null) {
-        failed(ctx, false, error);
+        failed(ctx, false);
         return null;
       }
       Outcome outcome = outcomes.get(0);
@@ -223,7 +223,7 @@ public final class IngestHandlers {
     }
     ctx.future(() -> bounded(future).handleAsync((outcomes, error) -> {
       if (error != null) {
-        failed(ctx, true, error);
+        failed(ctx, true);
         return null;
       }
       answerBatch(ctx, slots, outcomes);
@@ -390,7 +390,7 @@ public final class IngestHandlers {
       answer(ctx, jsonAnswers, 415, unsupported, "Unsupported media type: " + unsupported);
       return false;
     }
-    ctx.attribute("jmo.admitted", Boolean.TRUE);
+    ctx.attribute("jmo.admitted", true);
     inFlight.incrementAndGet();
     return true;
   }
@@ -483,7 +483,7 @@ public final class IngestHandlers {
     answer(ctx, jsonAnswers, 503, "the collector is saturated; retry later", "Service unavailable");
   }
 
-  private void failed(Context ctx, boolean jsonAnswers, Throwable error) {
+  private void failed(Context ctx, boolean jsonAnswers) {
     // Nothing of the request is acknowledged: the client keeps its events and retries.
     metrics.refused(jsonAnswers ? "503" : "500");
     if (jsonAnswers) {

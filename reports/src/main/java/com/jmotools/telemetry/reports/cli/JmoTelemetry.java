@@ -3,8 +3,10 @@ package com.jmotools.telemetry.reports.cli;
 import com.jmotools.telemetry.collector.JmoTelemetryCommand;
 import com.jmotools.telemetry.reports.AnalyticsExtension;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -70,7 +72,7 @@ public final class JmoTelemetry {
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
     PrintStream out = System.out;
-    int code = commandLine(Clock.systemUTC(), out, new PrintWriter(System.err, true)).execute(args);
+    int code = commandLine(Clock.systemUTC(), out, new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true)).execute(args);
     out.flush();
     System.exit(code);
   }

@@ -118,7 +118,7 @@ public final class CubeStats {
         String tool = k.value().substring(0, bar);
         String type = k.value().substring(bar + 1);
         failures.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.events);
-        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, (long) a.count());
+        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.count());
       }
     });
     TreeMap<String, Boolean> tools = new TreeMap<>();

@@ -58,7 +58,7 @@ public final class PublicPage {
       b.append("<p>Nothing to publish.</p>\n");
     } else {
       b.append("<table><tr><th>month</th><th>installations</th></tr>\n");
-      m.get("installs_by_month").fields().forEachRemaining(e -> b.append("<tr><td>").append(ReportText.esc(e.getKey()))
+      m.get("installs_by_month").properties().forEach(e -> b.append("<tr><td>").append(ReportText.esc(e.getKey()))
           .append("</td><td class=\"n\">").append(e.getValue().asLong()).append("</td></tr>\n"));
       b.append("</table>\n");
     }

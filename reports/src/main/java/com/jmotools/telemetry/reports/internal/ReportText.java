@@ -199,7 +199,7 @@ public final class ReportText {
         + k + " installations are left out of the chart (a gap); days without any event are zero."));
     chart(b, charts, "installs", "Installations per day");
     List<List<String>> months = new ArrayList<>();
-    f.get("installs_by_month").fields().forEachRemaining(e -> months.add(List.of(e.getKey(), number(e.getValue().asLong()))));
+    f.get("installs_by_month").properties().forEach(e -> months.add(List.of(e.getKey(), number(e.getValue().asLong()))));
     b.add(new Table("Installations per month", List.of("Month", "Installations"), months));
 
     b.add(new Heading(2, "Privacy Compliance"));
@@ -269,7 +269,7 @@ public final class ReportText {
       } else if (block instanceof Items l) {
         int i = 1;
         for (String item : l.items()) {
-          m.append(l.numbered() ? (i++) + ". " : "- ").append(item).append('\n');
+          m.append(l.numbered() ?  i++ + ". " : "- ").append(item).append('\n');
         }
         m.append('\n');
       } else if (block instanceof Table t) {
@@ -342,8 +342,7 @@ public final class ReportText {
   /** Escapes text for HTML element content and attribute values. */
   public static String esc(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
+    for (int i = 0; i < s.length(); i++) { char c = s.charAt(i);switch (c) {
         case '<' -> b.append("&lt;");
         case '>' -> b.append("&gt;");
         case '&' -> b.append("&amp;");
