@@ -136,7 +136,7 @@ class TelemetryStatsTest {
         assertThat(trivy.totalFailures()).isEqualTo(1);
         assertThat(trivy.totalRate()).isEqualTo(1 / 3.0);
         assertThat(trivy.estimated()).isFalse();
-        assertThat(com.jmotools.telemetry.reports.internal.StatsTable.pct(trivy.totalRate())).isEqualTo("33.3%");
+        assertThat(com.jmotools.telemetry.reports.StatsTable.pct(trivy.totalRate())).isEqualTo("33.3%");
       }
     }
   }
