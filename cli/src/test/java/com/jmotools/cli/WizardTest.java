@@ -72,7 +72,7 @@ class WizardTest {
     assertThat(Files.readString(f.work.resolve("Makefile.jmo"))).contains("security-scan:").contains("jmotools fast --repo");
     f.awaitDelivered(() -> collector.count() == 4);
     assertThat(events("wizard.completed").get(0).path("metadata")).isEqualTo(JSON.readTree(
-        "{\"profile_selected\":\"fast\",\"execution_mode\":\"native\",\"artifact_generated\":\"makefile\",\"duration_seconds\":0}"));
+        "{\"profile_selected\":\"fast\",\"execution_mode\"" + ":\"native\",\"artifact_generated\":\"makefile\"," + "\"duration_seconds\":0}"));
     assertThat(events("scan.started").get(0).path("metadata").path("mode").asText()).isEqualTo("wizard");
     assertThat(events("scan.completed").get(0).path("metadata").path("mode").asText()).isEqualTo("wizard");
     assertThat(events("report.generated")).hasSize(1);
@@ -94,7 +94,7 @@ class WizardTest {
         .contains("run: |").contains("docker run --rm -v");
     f.awaitDelivered(() -> collector.count() == 1);
     assertThat(events("wizard.completed").get(0).path("metadata")).isEqualTo(JSON.readTree(
-        "{\"profile_selected\":\"deep\",\"execution_mode\":\"docker\",\"artifact_generated\":\"gha\",\"duration_seconds\":0}"));
+        "{\"profile_selected\":\"deep\",\"execution_mode\"" + ":\"docker\",\"artifact_generated\":\"gha\",\"dur" + "ation_seconds\":0}"));
   }
 
   @Test

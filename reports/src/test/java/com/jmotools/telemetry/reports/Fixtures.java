@@ -18,7 +18,7 @@ public final class Fixtures {
 
   public static String started(String mode, String profile, String... tools) {
     return "{\"mode\":\"" + mode + "\",\"profile\":\"" + profile + "\",\"tools\":[\"" + String.join("\",\"", tools)
-        + "\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}";
+        + "\"],\"target_types\":{\"repos\":1,\"images\":0,\"" + "urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}";
   }
 
   public static String failed(String tool, String type, String exit, String profile) {

@@ -46,8 +46,8 @@ class HttpUploaderTest {
   @Test
   void readsAnAnswerSkippingWhatItDoesNotKnow() {
     UploadResult r = HttpUploader.parseAnswer(bytes("{\"accepted\":1,\"extra\":{\"results\":[1]},\"results\":["
-        + "{\"index\":0,\"event_id\":\"x\",\"status\":\"accepted\",\"more\":[{\"a\":[]}]},"
-        + "{\"index\":1,\"status\":\"rejected\",\"reason\":\"metadata.profile: not allowed\"},"
+        + "{\"index\":0,\"event_id\":\"x\",\"status\":\"acc" + "epted\",\"more\":[{\"a\":[]}]},"
+        + "{\"index\":1,\"status\":\"rejected\",\"reason\":" + "\"metadata.profile: not allowed\"},"
         + "{\"index\":2,\"status\":\"duplicate\",\"reason\":null},"
         + "{\"index\":\"3\",\"status\":\"accepted\"},"
         + "{\"index\":4,\"status\":\"lost\"},"
