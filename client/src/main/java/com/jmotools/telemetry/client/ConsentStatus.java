@@ -33,7 +33,7 @@ public record ConsentStatus(boolean enabled, ConsentRule rule, String detail, bo
    * {@code enabled: true} record only once the user has seen it; the user's own "on" does not wait.
    */
   public boolean waitsForNotice() {
-    return enabled && (rule == ConsentRule.DEFAULT_POLICY || rule == ConsentRule.EXPLICIT_ON && !"user settings".equals(detail));
+    return enabled && (rule == ConsentRule.DEFAULT_POLICY || (rule == ConsentRule.EXPLICIT_ON && !"user settings".equals(detail)));
   }
 
   /** One line for a person: the decision and why, such as {@code off: DO_NOT_TRACK is set}. */

@@ -15,6 +15,7 @@ import com.jmotools.telemetry.client.internal.ConsentDecider;
 import com.jmotools.telemetry.client.internal.Counters;
 import com.jmotools.telemetry.client.internal.DebugSink;
 import com.jmotools.telemetry.client.internal.DeletionRequests;
+import com.jmotools.telemetry.client.internal.EventEncoder;
 import com.jmotools.telemetry.client.internal.Delivery;
 import com.jmotools.telemetry.client.internal.EventSink;
 import com.jmotools.telemetry.client.internal.HttpUploader;
@@ -22,6 +23,7 @@ import com.jmotools.telemetry.client.internal.Json;
 import com.jmotools.telemetry.client.internal.JsonTrees;
 import com.jmotools.telemetry.client.internal.Outbox;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
+import com.jmotools.telemetry.client.internal.PipelineSettings;
 import com.jmotools.telemetry.client.internal.QueuedEvent;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
 import com.jmotools.telemetry.client.internal.SeededRandom;
@@ -56,7 +58,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * into a durable outbox and uploads them in the background.
  *
  * <p>It never blocks, slows or breaks the host: {@link #record} validates against the catalog and
- * returns at once; {@link #close} delivers what it can within {@link Builder#flushTimeout} and
+ * returns at once; {@link #close} delivers what it can within {@link TelemetryBuilder#flushTimeout} and
  * leaves the rest on disk for the next run of any host process, which sends it first. No method
  * throws for I/O trouble except the explicit admin operations that say so.
  *
@@ -117,7 +119,7 @@ public final class Telemetry implements AutoCloseable {
 
   private static final Set<String> TRUE_VALUES = Set.of("1", "true", "yes", "on");
 
-  private final Settings settings;
+  private final TelemetrySettings settings;
   private final ConsentStatus status;
   private final boolean debug;
   private final URI endpoint;
@@ -125,7 +127,7 @@ public final class Telemetry implements AutoCloseable {
   private final AnonymousIdStore idStore;
   private final UserSettings userSettings;
   private final DeletionRequests deletions;
-  private volatile EventValidator validator; // created when first needed: a disabled client never loads the catalog
+  private final EventEncoder encoder; // loads the catalog when first needed: a disabled client never does
   private final String platform = Platforms.current();
   private final String runtime = Platforms.runtime();
   private final AtomicBoolean noticeShownThisRun = new AtomicBoolean();
@@ -133,7 +135,7 @@ public final class Telemetry implements AutoCloseable {
   private volatile EventSink sink;
   private volatile UUID anonymousId;
 
-  private Telemetry(Settings settings) {
+  Telemetry(TelemetrySettings settings) {
     this.settings = settings;
     this.idStore = new AnonymousIdStore(settings.stateDirectory);
     this.userSettings = new UserSettings(settings.stateDirectory);
@@ -141,6 +143,7 @@ public final class Telemetry implements AutoCloseable {
     this.status = ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
     this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
     this.endpoint = HttpUploader.parseBase(endpointText(settings));
+    this.encoder = new EventEncoder(settings::catalog, counters, debug ? settings.stderr : null);
     EventSink s = EventSink.NOOP;
     if (status.recording() && !settings.administration) {
       try {
@@ -153,12 +156,12 @@ public final class Telemetry implements AutoCloseable {
     this.sink = s;
   }
 
-  /** A builder; {@link Builder#hostVersion} is required. */
-  public static Builder builder() {
-    return new Builder();
+  /** A builder; {@link TelemetryBuilder#hostVersion} is required. */
+  public static TelemetryBuilder builder() {
+    return new TelemetryBuilder();
   }
 
-  private static String endpointText(Settings s) {
+  private static String endpointText(TelemetrySettings s) {
     String env = s.environment.get(ENDPOINT_VARIABLE);
     if (env != null && !env.isBlank()) {
       return env.trim();
@@ -177,42 +180,14 @@ public final class Telemetry implements AutoCloseable {
     return endpoint == null ? Uploader.NONE : new HttpUploader(endpoint, settings.networkTimeout, settings.clock);
   }
 
-  private Delivery newDelivery(Outbox outbox, Uploader uploader) {
-    return new Delivery(outbox, uploader, new RetryAfterStore(settings.stateDirectory, settings.clock),
-        new SentLog(settings.stateDirectory, settings.maxSentLogBytes), this::validator, counters);
-  }
-
-  /** Loads the catalog and warms the JSON writer; run by the uploader thread, off the host's. */
-  private void prepareRecording() {
-    validator();
-    JsonTrees.toBytes(JsonNodeFactory.instance.objectNode());
-  }
-
-  private EventValidator validator() {
-    EventValidator v = validator;
-    if (v == null) {
-      synchronized (this) {
-        v = validator;
-        if (v == null) {
-          v = EventValidator.of(settings.catalog(), EventValidator.Presence.COMPLETE);
-          validator = v;
-        }
-      }
-    }
-    return v;
-  }
-
   private Outbox outbox() {
     return new Outbox(settings.stateDirectory, settings.limits, settings.clock, counters);
   }
 
-  private EventSink newPipeline() {
-    Outbox outbox = outbox();
-    Uploader uploader = uploader();
-    return new OutboxPipeline(outbox, newDelivery(outbox, uploader), new UploadLock(settings.stateDirectory), uploader,
-        counters, settings.clock, settings.sleeper, settings.random(), settings.backoff, settings.networkTimeout,
-        settings.queueCapacity, this::finish, () -> validator != null, this::prepareRecording, settings.shortRun,
-        settings.maxWait, settings.limits.maxEvents());
+  private OutboxPipeline newPipeline() {
+    return new OutboxPipeline(new PipelineSettings(settings.stateDirectory, endpoint, settings.limits,
+        settings.maxSentLogBytes, settings.queueCapacity, settings.networkTimeout, settings.backoff, settings.shortRun,
+        settings.maxWait, settings.clock, settings.sleeper, settings.random()), counters, encoder);
   }
 
   /** The consent decision of this run and the rule that made it. */
@@ -325,39 +300,19 @@ public final class Telemetry implements AutoCloseable {
       node.put("event_id", eventId.toString());
       node.put("timestamp", now.truncatedTo(ChronoUnit.HOURS).toString());
       node.set("metadata", metadata == null ? null : JsonTrees.of(metadata));
-      if (validator == null && !debug) {
+      if (!encoder.ready() && !debug) {
         // the catalog is still loading on the uploader thread: it validates this one; never wait
         s.accept(QueuedEvent.unvalidated(eventId.toString(), node, now));
         return;
       }
-      byte[] json = finish(node);
+      byte[] json = encoder.encode(node);
       if (json != null) {
         s.accept(QueuedEvent.validated(eventId.toString(), json, now));
       }
     } catch (IllegalArgumentException e) {
-      counters.dropped("invalid:wrong_type", 1); // a value that is not JSON
+      counters.dropped(DropReason.INVALID, "wrong_type", 1); // a value that is not JSON
     } catch (RuntimeException e) {
-      counters.dropped("internal_error", 1);
-    }
-  }
-
-  /** Validates and serialises an event, counting it; {@code null} (counted as invalid) when refused. */
-  private byte[] finish(ObjectNode node) {
-    try {
-      ValidationResult result = validator().validate(node);
-      if (!result.isValid()) {
-        counters.dropped("invalid:" + result.problem().code().label(), 1);
-        if (debug) {
-          settings.stderr.println("[jmo telemetry debug] dropped invalid event: " + result.problem().reason());
-        }
-        return null;
-      }
-      byte[] json = JsonTrees.toBytes(JsonTrees.wire(result.event()));
-      counters.recorded();
-      return json;
-    } catch (RuntimeException e) {
-      counters.dropped("internal_error", 1);
-      return null;
+      counters.dropped(DropReason.INTERNAL_ERROR, 1);
     }
   }
 
@@ -382,7 +337,7 @@ public final class Telemetry implements AutoCloseable {
     if (outbox.list().isEmpty()) {
       return new FlushResult(0, 0, 0, 0, null, null);
     }
-    OutboxPipeline p = (OutboxPipeline) newPipeline();
+    OutboxPipeline p = newPipeline();
     try {
       return p.flush(timeout);
     } finally {
@@ -578,302 +533,5 @@ public final class Telemetry implements AutoCloseable {
       deletions.failed(id, settings.clock.instant().plus(settings.backoff.delay(attempts + 1, settings.random())), answer.error());
     }
     return answer;
-  }
-
-  /** Immutable, checked settings of a client. */
-  private static final class Settings {
-    String hostVersion;
-    DefaultPolicy policy;
-    Map<String, String> environment;
-    Boolean projectSetting;
-    String projectEndpoint;
-    Path stateDirectory;
-    Duration flushTimeout;
-    Duration networkTimeout;
-    Duration shortRun;
-    Duration maxWait;
-    Outbox.Limits limits;
-    long maxSentLogBytes;
-    boolean administration;
-    int queueCapacity;
-    Backoff backoff;
-    Clock clock;
-    Sleeper sleeper;
-    Random random;
-    Path dockerMarker;
-    PrintStream stderr;
-    Catalog catalog;
-
-    /** Created when first needed: seeding from SecureRandom costs a disabled client for nothing. */
-    synchronized Random random() {
-      if (random == null) {
-        random = new SeededRandom();
-      }
-      return random;
-    }
-
-    /** Loaded when first needed: parsing the catalog initialises Jackson's data binding. */
-    synchronized Catalog catalog() {
-      if (catalog == null) {
-        catalog = Catalog.standard();
-      }
-      return catalog;
-    }
-  }
-
-  /** Builds a {@link Telemetry}; every setter checks its input and fails fast on a programmer error. */
-  public static final class Builder {
-    private String hostVersion;
-    private DefaultPolicy policy = DefaultPolicy.OPT_OUT;
-    private Map<String, String> environment;
-    private Boolean projectSetting;
-    private String projectEndpoint;
-    private Path stateDirectory;
-    private Duration flushTimeout = Duration.ofMillis(DEFAULT_FLUSH_TIMEOUT_MILLIS);
-    private Duration networkTimeout = Duration.ofMillis(DEFAULT_NETWORK_TIMEOUT_MILLIS);
-    private Duration shortRun = Duration.ZERO;
-    private Duration maxWait = Duration.ZERO;
-    private int maxOutboxEvents = DEFAULT_MAX_OUTBOX_EVENTS;
-    private long maxOutboxBytes = DEFAULT_MAX_OUTBOX_BYTES;
-    private Duration maxOutboxAge = Duration.ofDays(DEFAULT_MAX_OUTBOX_AGE_DAYS);
-    private long maxSentLogBytes = DEFAULT_MAX_SENT_LOG_BYTES;
-    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
-    private Backoff backoff = new Backoff(Duration.ofMillis(DEFAULT_BACKOFF_BASE_MILLIS),
-        Duration.ofMillis(DEFAULT_BACKOFF_MAX_MILLIS), DEFAULT_MAX_ATTEMPTS);
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.SYSTEM;
-    private Random random;
-    private Path dockerMarker = Path.of("/.dockerenv");
-    private PrintStream stderr = System.err;
-    private Catalog catalog;
-    private boolean administration;
-
-    private Builder() {}
-
-    /**
-     * A client for commands that look and manage ({@code jmo telemetry status}, {@code show},
-     * {@code disable}...): it decides consent as any other, but never records, so it never
-     * creates the anonymous id and starts no thread.
-     */
-    public Builder administration() {
-      this.administration = true;
-      return this;
-    }
-
-    /**
-     * The host's release version, sent in every event in the catalog's normal form (required; such
-     * as {@code 0.7.0} or {@code 1.0.0-rc.1}; {@code 1.0.0rc1} is sent as {@code 1.0.0-rc.1}). See
-     * {@link ReleaseVersions} for the shape: no build metadata or other words, which could carry text.
-     *
-     * @throws IllegalArgumentException if {@code version} is not of that shape
-     */
-    public Builder hostVersion(String version) {
-      Objects.requireNonNull(version, "version");
-      this.hostVersion = ReleaseVersions.normalise(version).orElseThrow(() -> new IllegalArgumentException(
-          "not a release version (numbers plus at most one of alpha, beta, rc, dev, post with a number;"
-              + " no build metadata): " + version));
-      return this;
-    }
-
-    /** The decision when no rule before rule 6 applies; default {@link DefaultPolicy#OPT_OUT}. */
-    public Builder defaultPolicy(DefaultPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** The environment variables to read; default {@link System#getenv()}. */
-    public Builder environment(Map<String, String> environment) {
-      this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
-      return this;
-    }
-
-    /** {@code telemetry.enabled} from the project's {@code jmo.yml} as the host parsed it, or {@code null}. */
-    public Builder projectSetting(Boolean enabled) {
-      this.projectSetting = enabled;
-      return this;
-    }
-
-    /** {@code telemetry.endpoint} from the project's {@code jmo.yml}, or {@code null}; {@value #ENDPOINT_VARIABLE} wins. */
-    public Builder projectEndpoint(String endpoint) {
-      this.projectEndpoint = endpoint;
-      return this;
-    }
-
-    /** The state directory; default {@code $JMO_HOME}, else {@code $HOME/.jmo-security} (from the environment). */
-    public Builder stateDirectory(Path directory) {
-      this.stateDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
-    }
-
-    /**
-     * The bound of {@link #close}; default {@value #DEFAULT_FLUSH_TIMEOUT_MILLIS} ms. It stops waiting for
-     * delivery 50 ms (at most a tenth) before the bound, then cuts a hanging connection and returns,
-     * so that the host exits within the bound even on a busy machine.
-     */
-    public Builder flushTimeout(Duration timeout) {
-      this.flushTimeout = checkPositiveOrZero(timeout, "flushTimeout");
-      return this;
-    }
-
-    /** The longest one request may take (connect and answer); default {@value #DEFAULT_NETWORK_TIMEOUT_MILLIS} ms. */
-    public Builder networkTimeout(Duration timeout) {
-      this.networkTimeout = checkPositiveOrZero(timeout, "networkTimeout");
-      if (timeout.isZero()) {
-        throw new IllegalArgumentException("networkTimeout is zero");
-      }
-      return this;
-    }
-
-    /**
-     * Keeps short runs off the network; default off (zero): every run sends each event as soon as
-     * it is stored and delivers the rest at {@link #close}, within the flush timeout.
-     *
-     * <p>With {@code shortRun} above zero, events are still stored at once, but a run sends
-     * nothing until it has lasted {@code shortRun} after {@code build()}; a run that closes sooner
-     * does not wait at {@link #close} at all, and its events stay in the outbox for a later run:
-     * the next one that lasts {@code shortRun}, or the first one to start when the oldest waiting
-     * event is {@code maxWait} old (or the outbox is a quarter full), which sends at once. For a
-     * CLI whose quick runs would otherwise spend a large share of their time on the network at exit.
-     */
-    public Builder deferShortRuns(Duration shortRun, Duration maxWait) {
-      this.shortRun = checkPositiveOrZero(shortRun, "shortRun");
-      Objects.requireNonNull(maxWait, "maxWait");
-      if (maxWait.isNegative() || maxWait.compareTo(Duration.ofDays(1)) > 0) {
-        throw new IllegalArgumentException("maxWait is not within 0..1 day: " + maxWait);
-      }
-      this.maxWait = maxWait;
-      return this;
-    }
-
-    /** The outbox's bounds; defaults {@value #DEFAULT_MAX_OUTBOX_EVENTS} events, 1 MiB, {@value #DEFAULT_MAX_OUTBOX_AGE_DAYS} days. */
-    public Builder outboxLimits(int maxEvents, long maxBytes, Duration maxAge) {
-      new Outbox.Limits(maxEvents, maxBytes, maxAge); // checks
-      this.maxOutboxEvents = maxEvents;
-      this.maxOutboxBytes = maxBytes;
-      this.maxOutboxAge = maxAge;
-      return this;
-    }
-
-    /** The bound of {@code sent.jsonl} in bytes; default {@value #DEFAULT_MAX_SENT_LOG_BYTES}. */
-    public Builder maxSentLogBytes(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxSentLogBytes < 1024: " + bytes);
-      }
-      this.maxSentLogBytes = bytes;
-      return this;
-    }
-
-    /** The in-memory queue between {@link #record} and the outbox; default {@value #DEFAULT_QUEUE_CAPACITY}. */
-    public Builder queueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("queueCapacity < 1: " + capacity);
-      }
-      this.queueCapacity = capacity;
-      return this;
-    }
-
-    /**
-     * The backoff after network errors; defaults {@value #DEFAULT_BACKOFF_BASE_MILLIS} ms doubling up
-     * to {@value #DEFAULT_BACKOFF_MAX_MILLIS} ms, at most {@value #DEFAULT_MAX_ATTEMPTS} attempts per process.
-     */
-    public Builder backoff(Duration base, Duration max, int maxAttempts) {
-      this.backoff = new Backoff(base, max, maxAttempts);
-      return this;
-    }
-
-    /** The clock (event times, outbox age, Retry-After); default UTC system clock. For tests. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** How waits are made (lock polling); default {@link Sleeper#SYSTEM}. For tests. */
-    public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-      return this;
-    }
-
-    /** The randomness of event ids and backoff jitter; default 64 bits seeded once from {@link SecureRandom}. For tests. */
-    public Builder random(Random random) {
-      this.random = Objects.requireNonNull(random, "random");
-      return this;
-    }
-
-    /** The file whose presence marks a Docker container; default {@code /.dockerenv}. For tests. */
-    public Builder dockerMarker(Path file) {
-      this.dockerMarker = Objects.requireNonNull(file, "file");
-      return this;
-    }
-
-    /** Where debug mode prints; default {@link System#err}. */
-    public Builder stderr(PrintStream err) {
-      this.stderr = Objects.requireNonNull(err, "err");
-      return this;
-    }
-
-    /** The catalog; default {@link Catalog#standard()}. */
-    public Builder catalog(Catalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
-      return this;
-    }
-
-    /**
-     * Builds the client and, when this run records, starts its background uploader. Never throws
-     * for I/O trouble (an unwritable home gives an in-memory id and nothing persisted).
-     *
-     * @throws IllegalStateException if {@link #hostVersion} was not set
-     */
-    public Telemetry build() {
-      if (hostVersion == null) {
-        throw new IllegalStateException("hostVersion is required");
-      }
-      Settings s = new Settings();
-      s.hostVersion = hostVersion;
-      s.policy = policy;
-      s.environment = environment != null ? environment : Map.copyOf(System.getenv());
-      s.projectSetting = projectSetting;
-      s.projectEndpoint = projectEndpoint;
-      s.stateDirectory = stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
-      s.flushTimeout = flushTimeout;
-      s.networkTimeout = networkTimeout;
-      s.shortRun = shortRun;
-      s.maxWait = maxWait;
-      s.limits = new Outbox.Limits(maxOutboxEvents, maxOutboxBytes, maxOutboxAge);
-      s.maxSentLogBytes = maxSentLogBytes;
-      s.queueCapacity = queueCapacity;
-      s.backoff = backoff;
-      s.clock = clock;
-      s.sleeper = sleeper;
-      s.random = random;
-      s.dockerMarker = dockerMarker;
-      s.stderr = stderr;
-      s.catalog = catalog;
-      s.administration = administration;
-      return new Telemetry(s);
-    }
-
-    /** {@code $JMO_HOME}, else {@code $HOME/.jmo-security}, else {@code user.home}/.jmo-security. */
-    static Path defaultStateDirectory(Map<String, String> env) {
-      String home = env.get(HOME_VARIABLE);
-      if (home != null && !home.isBlank()) {
-        return Path.of(home);
-      }
-      String userHome = env.get("HOME");
-      if (userHome == null || userHome.isBlank()) {
-        userHome = System.getProperty("user.home", ".");
-      }
-      return Path.of(userHome, ".jmo-security");
-    }
-
-    private static Duration checkPositiveOrZero(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " is negative: " + d);
-      }
-      if (d.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException(name + " is over 10 minutes: " + d);
-      }
-      return d;
-    }
   }
 }

@@ -72,12 +72,12 @@ class TelemetryTest {
     return env;
   }
 
-  private Telemetry.Builder builder(Map<String, String> env) {
+  private TelemetryBuilder builder(Map<String, String> env) {
     return Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(state)
         .dockerMarker(tmp.resolve("no-dockerenv"));
   }
 
-  private Telemetry open(Telemetry.Builder b) {
+  private Telemetry open(TelemetryBuilder b) {
     Telemetry t = b.build();
     opened.add(t);
     return t;
@@ -89,11 +89,11 @@ class TelemetryTest {
   }
 
   /** A builder for a user who ran {@code jmo telemetry enable}. */
-  private Telemetry.Builder userOn() {
+  private TelemetryBuilder userOn() {
     return userOn(env());
   }
 
-  private Telemetry.Builder userOn(Map<String, String> env) {
+  private TelemetryBuilder userOn(Map<String, String> env) {
     try {
       new com.jmotools.telemetry.client.internal.UserSettings(state).writeChoice(true);
     } catch (java.io.IOException e) {
@@ -787,6 +787,7 @@ class TelemetryTest {
 
   @Test
   void aPep440HostVersionIsSentInTheCatalogsNormalForm() {
+    // the user's own "on": a project's jmo.yml alone records nothing before the notice was shown
     Telemetry t = open(userOn().hostVersion("1.0.0rc1"));
     t.record("scan.completed", scanCompleted(8));
     t.close();

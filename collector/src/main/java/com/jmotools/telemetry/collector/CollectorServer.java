@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.server.ConnectionLimit;
@@ -250,10 +251,11 @@ public final class CollectorServer implements AutoCloseable {
     guard.start();
     app.start();
     if (!settings.purgeInterval.isZero()) {
-      purger.scheduleWithFixedDelay(this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
+      // purgeSafely and checkpointSafely catch everything: their futures never hold an error
+      ScheduledFuture<?> unused = purger.scheduleWithFixedDelay(this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (database.dialect() == Dialect.SQLITE) {
-      purger.scheduleWithFixedDelay(this::checkpointSafely, CHECKPOINT_INTERVAL.toMillis(),
+      ScheduledFuture<?> unused = purger.scheduleWithFixedDelay(this::checkpointSafely, CHECKPOINT_INTERVAL.toMillis(),
           CHECKPOINT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;

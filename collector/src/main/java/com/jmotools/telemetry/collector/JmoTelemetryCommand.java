@@ -1,6 +1,9 @@
 package com.jmotools.telemetry.collector;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +11,7 @@ import picocli.CommandLine.Command;
  * {@code jmo-telemetry}, the maintainers' command. The collector provides {@code serve} and
  * {@code purge}; other modules add subcommands to {@link #commandLine(List)}'s result.
  */
-@Command(name = "jmo-telemetry", mixinStandardHelpOptions = true, version = "jmo-telemetry 0.7.0",
+@Command(name = "jmo-telemetry", mixinStandardHelpOptions = true, versionProvider = JmoTelemetryCommand.BuildVersion.class,
     description = "The JMo telemetry collector and its maintenance commands.")
 public final class JmoTelemetryCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -38,8 +41,26 @@ public final class JmoTelemetryCommand implements java.util.concurrent.Callable<
     return line;
   }
 
-  /** Runs {@code jmo-telemetry} with the collector's own subcommands. */
+  /**
+   * Runs the bare collector, without the dashboard and the analytics commands. The product's
+   * launcher is the app module's main ({@code bin/jmo-telemetry}); this one is kept for the
+   * collector benchmarks (bench/collector), which measure ingestion without the rollup thread.
+   */
   public static void main(String[] args) {
     System.exit(commandLine(List.of()).execute(args));
+  }
+
+  /** The build's version (the Maven project version), as {@code jmo-telemetry 0.7.0}. */
+  static final class BuildVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = JmoTelemetryCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"jmo-telemetry " + p.getProperty("version", "unknown")};
+    }
   }
 }

@@ -2,7 +2,6 @@ package com.jmotools.telemetry.reports;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.jmotools.telemetry.reports.internal.StatsJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -3,6 +3,7 @@ package com.jmotools.telemetry.reports;
 import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
+import com.jmotools.telemetry.reports.internal.CubeStats;
 import com.jmotools.telemetry.reports.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -252,7 +253,7 @@ public final class TelemetryStats {
       cube(period).timeline().forEach((day, types) -> types.forEach((type, n) -> out.add(new TimePoint(day, type, n))));
       return out;
     }
-    String slot = hourly ? sql.hour("e") : sql.day("e");
+    String slot = sql.hour("e");
     String query = "SELECT " + slot + " AS t, e.event_type, count(*) FROM " + EVENTS + " WHERE " + sql.inPeriod("e")
         + " GROUP BY t, e.event_type ORDER BY t, e.event_type";
     List<TimePoint> out = new ArrayList<>();
@@ -328,12 +329,12 @@ public final class TelemetryStats {
       case WIZARD_ARTIFACTS -> dimension(c, p, "wizard.completed", "artifact_generated");
       case WIZARD_EXECUTION_MODES -> dimension(c, p, "wizard.completed", "execution_mode");
       case WIZARD_PROFILES -> dimension(c, p, "wizard.completed", "profile_selected");
-      case SCAN_FINDINGS -> inBucketOrder(dimension(c, p, "scan.completed", "total_findings_bucket"), "findings");
-      case REPORT_FINDINGS -> inBucketOrder(dimension(c, p, "report.generated", "findings_bucket"), "findings");
-      case DURATIONS -> inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration");
+      case SCAN_FINDINGS -> CubeStats.inBucketOrder(dimension(c, p, "scan.completed", "total_findings_bucket"), "findings");
+      case REPORT_FINDINGS -> CubeStats.inBucketOrder(dimension(c, p, "report.generated", "findings_bucket"), "findings");
+      case DURATIONS -> CubeStats.inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration");
       case TOOLS -> cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
           + sql.eachElement("e", "tools") + " WHERE e.event_type = 'scan.started' AND " + in + " GROUP BY j.value", BY_EVENTS);
-      case WIZARD_DURATIONS -> com.jmotools.telemetry.reports.internal.CubeStats.ordered(
+      case WIZARD_DURATIONS -> CubeStats.ordered(
           expression(c, p, "wizard.completed", wizardRange()), List.copyOf(Stats.WIZARD_DURATION_RANGES.keySet()));
       case REPORT_SUPPRESSIONS -> expression(c, p, "report.generated", sql.booleanText("e", "suppressions_used"));
       case REPORT_COMPLIANCE -> expression(c, p, "report.generated", sql.booleanText("e", "compliance_enabled"));
@@ -350,14 +351,18 @@ public final class TelemetryStats {
         + " WHERE " + sql.inPeriod("e") + " GROUP BY k", BY_KEY);
   }
 
-  /** Sorts cells of a bucketed field from the lowest bucket to the highest, as the catalog lists them. */
-  private static List<Cell> inBucketOrder(List<Cell> cells, String scheme) {
-    List<String> labels = Catalog.standard().bucket(scheme).labels();
-    List<Cell> out = new ArrayList<>(cells);
-    out.sort(Comparator.comparingInt((Cell x) -> {
-      int i = labels.indexOf(x.key());
-      return i < 0 ? Integer.MAX_VALUE : i;
-    }).thenComparing(Cell::key));
+  /**
+   * Every day of {@code p}, in order: days without events are days with zero installations, so a
+   * chart shows them as zero, not as a line across a gap.
+   */
+  public static List<Cell> everyDay(List<Cell> days, Period p) {
+    Map<String, Cell> byDay = new LinkedHashMap<>();
+    days.forEach(c -> byDay.put(c.key(), c));
+    List<Cell> out = new java.util.ArrayList<>();
+    for (java.time.LocalDate d = java.time.LocalDate.ofInstant(p.from(), java.time.ZoneOffset.UTC);
+        d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(p.to()); d = d.plusDays(1)) {
+      out.add(byDay.getOrDefault(d.toString(), new Cell(d.toString(), 0, 0)));
+    }
     return out;
   }
 
@@ -493,6 +498,8 @@ public final class TelemetryStats {
     }
 
     /**
+     * Builds the statistics.
+     *
      * @throws IllegalStateException if the data source or dialect is missing
      */
     public TelemetryStats build() {

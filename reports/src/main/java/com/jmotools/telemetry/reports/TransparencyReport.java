@@ -8,7 +8,6 @@ import com.jmotools.telemetry.reports.internal.ReportCharts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.reports.internal.ReportText;
 import com.jmotools.telemetry.reports.internal.Sql;
-import com.jmotools.telemetry.reports.internal.StatsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +150,7 @@ public final class TransparencyReport {
       r.putNull("most_popular_profile");
     }
     ObjectNode days = r.putObject("installs_by_day");
-    for (Cell c : AnalyticsExtension.everyDay(stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
+    for (Cell c : TelemetryStats.everyDay(stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
       if (!quarter.contains(java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
           || !java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(clock.instant())) {
         continue;
@@ -320,14 +319,6 @@ public final class TransparencyReport {
     return out;
   }
 
-  private static double ratio(long part, long total) {
-    return total == 0 ? 0 : part / (double) total;
-  }
-
-  private static String pct(long part, long total) {
-    return ReportText.percent(ratio(part, total));
-  }
-
   /** Builds a {@link TransparencyReport}. */
   public static final class Builder {
     private DataSource dataSource;
@@ -381,6 +372,8 @@ public final class TransparencyReport {
     }
 
     /**
+     * Builds the report.
+     *
      * @throws IllegalStateException if the data source, dialect or quarter is missing
      */
     public TransparencyReport build() {

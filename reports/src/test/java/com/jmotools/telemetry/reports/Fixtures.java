@@ -4,34 +4,34 @@ package com.jmotools.telemetry.reports;
  * A small seeded quarter (Q1 2026) whose every statistic is known by hand; see {@code TelemetryStatsTest}.
  * Four installations A to D send 14 events in the quarter; E sends one just before it and D one just after.
  */
-final class Fixtures {
+public final class Fixtures {
 
-  static final String A = "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
-  static final String B = "b7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
-  static final String C = "c7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
-  static final String D = "d7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
-  static final String E = "e7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  public static final String A = "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  public static final String B = "b7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  public static final String C = "c7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  public static final String D = "d7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
+  public static final String E = "e7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3c";
 
-  static final Period Q1 = Period.quarter("2026Q1");
+  public static final Period Q1 = Period.quarter("2026Q1");
 
   private Fixtures() {}
 
-  static String started(String mode, String profile, String... tools) {
+  public static String started(String mode, String profile, String... tools) {
     return "{\"mode\":\"" + mode + "\",\"profile\":\"" + profile + "\",\"tools\":[\"" + String.join("\",\"", tools)
-        + "\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}";
+        + "\"],\"target_types\":{\"repos\":1,\"images\":0,\"" + "urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}";
   }
 
-  static String failed(String tool, String type, String exit, String profile) {
+  public static String failed(String tool, String type, String exit, String profile) {
     return "{\"tool\":\"" + tool + "\",\"failure_type\":\"" + type + "\",\"exit_code\":" + exit + ",\"profile\":\"" + profile + "\"}";
   }
 
-  static String completed(String mode, String profile, String duration, int ok, int failed, String findings) {
+  public static String completed(String mode, String profile, String duration, int ok, int failed, String findings) {
     return "{\"mode\":\"" + mode + "\",\"profile\":\"" + profile + "\",\"duration_bucket\":\"" + duration
         + "\",\"tools_succeeded\":" + ok + ",\"tools_failed\":" + failed + ",\"total_findings_bucket\":\"" + findings + "\"}";
   }
 
   /** {@code scan.completed} of a catalog-2 client: with {@code tool_runs}, such as {@code "trivy", 3, "semgrep", 3}. */
-  static String completedWithRuns(String mode, String profile, String duration, int ok, int failed, String findings,
+  public static String completedWithRuns(String mode, String profile, String duration, int ok, int failed, String findings,
       Object... toolAndRuns) {
     StringBuilder runs = new StringBuilder();
     for (int i = 0; i + 1 < toolAndRuns.length; i += 2) {
@@ -41,17 +41,17 @@ final class Fixtures {
     return c.substring(0, c.length() - 1) + ",\"tool_runs\":{" + runs + "}}";
   }
 
-  static String wizard(String profile, String exec, String artifact, int seconds) {
+  public static String wizard(String profile, String exec, String artifact, int seconds) {
     return "{\"profile_selected\":\"" + profile + "\",\"execution_mode\":\"" + exec + "\",\"artifact_generated\":"
         + (artifact == null ? "null" : "\"" + artifact + "\"") + ",\"duration_seconds\":" + seconds + "}";
   }
 
-  static String report(String findings, boolean suppressions, boolean compliance, String... formats) {
+  public static String report(String findings, boolean suppressions, boolean compliance, String... formats) {
     return "{\"output_formats\":[\"" + String.join("\",\"", formats) + "\"],\"findings_bucket\":\"" + findings
         + "\",\"suppressions_used\":" + suppressions + ",\"compliance_enabled\":" + compliance + "}";
   }
 
-  static Seeder quarter() {
+  public static Seeder quarter() {
     return new Seeder()
         .add("scan.started", A, "Linux", "0.7.0", "2026-01-05T10:00:00Z", started("cli", "balanced", "trivy", "semgrep"))
         .add("scan.started", A, "Linux", "0.7.0", "2026-01-05T11:00:00Z", started("cli", "balanced", "trivy"))

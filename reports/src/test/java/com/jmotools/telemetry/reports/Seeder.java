@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Random;
 
 /** Writes rows into the collector's events table the way the collector stores them. */
-final class Seeder {
+public final class Seeder {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** One stored row. */
-  record Row(String type, String version, String platform, String anonymousId, String time, String metadata) {
-    Instant instant() {
+  public record Row(String type, String version, String platform, String anonymousId, String time, String metadata) {
+    public Instant instant() {
       return Instant.parse(time);
     }
   }
@@ -28,20 +28,20 @@ final class Seeder {
   private final List<Row> rows = new ArrayList<>();
   private final Random random = new Random(5);
 
-  Seeder add(String type, String id, String platform, String version, String time, String metadata) {
+  public Seeder add(String type, String id, String platform, String version, String time, String metadata) {
     rows.add(new Row(type, version, platform, id, time, metadata));
     return this;
   }
 
-  List<Row> rows() {
+  public List<Row> rows() {
     return rows;
   }
 
-  void writeTo(Database db) {
+  public void writeTo(Database db) {
     insert(db, rows, random);
   }
 
-  static void insert(Database db, List<Row> rows, Random random) {
+  public static void insert(Database db, List<Row> rows, Random random) {
     boolean pg = db.dialect() == Dialect.POSTGRESQL;
     String sql = "INSERT INTO events (event_id, event_type, version, platform, runtime, anonymous_id, metadata, "
         + "\"timestamp\", received_at) VALUES (" + (pg ? "CAST(? AS uuid)" : "?") + ", ?, ?, ?, 'java-17', ?, "

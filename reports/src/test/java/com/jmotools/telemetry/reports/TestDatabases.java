@@ -13,19 +13,19 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** Opens empty, migrated collector databases for tests: a SQLite file, or a fresh PostgreSQL schema. */
-final class TestDatabases {
+public final class TestDatabases {
 
   /** The system property naming the PostgreSQL test server; tests skip when it is empty. */
-  static final String POSTGRES_PROPERTY = "jmo.test.postgres.url";
+  public static final String POSTGRES_PROPERTY = "jmo.test.postgres.url";
 
   private TestDatabases() {}
 
-  static Database open(Dialect dialect, Path dir) {
+  public static Database open(Dialect dialect, Path dir) {
     return dialect == Dialect.SQLITE ? Database.open(dir.resolve("telemetry.db").toString()) : postgres();
   }
 
   /** The PostgreSQL URL, or an assumption failure that skips the test and says why. */
-  static String postgresUrl() {
+  public static String postgresUrl() {
     String url = System.getProperty(POSTGRES_PROPERTY, "");
     assumeTrue(!url.isBlank(), "PostgreSQL tests skipped: set -D" + POSTGRES_PROPERTY
         + "=jdbc:postgresql://127.0.0.1:5432/jmo_telemetry_test?user=postgres to run them");
@@ -33,7 +33,7 @@ final class TestDatabases {
   }
 
   /** A database in a new schema of the PostgreSQL test server, so tests never see each other's rows. */
-  static Database postgres() {
+  public static Database postgres() {
     String url = postgresUrl();
     String schema = "reports_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {

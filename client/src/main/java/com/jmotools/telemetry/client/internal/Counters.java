@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.client.internal;
 
+import com.jmotools.telemetry.client.DropReason;
 import com.jmotools.telemetry.client.TelemetryStats;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,10 +33,19 @@ public final class Counters {
     failures.incrementAndGet();
   }
 
-  /** Counts {@code n} events dropped for {@code reason} (a bounded label). */
-  public void dropped(String reason, long n) {
+  /** Counts {@code n} events dropped for {@code reason}. */
+  public void dropped(DropReason reason, long n) {
+    count(reason.label(), n);
+  }
+
+  /** Counts {@code n} events dropped for {@code reason}, with what was wrong (a bounded label). */
+  public void dropped(DropReason reason, String detail, long n) {
+    count(reason.key(detail), n);
+  }
+
+  private void count(String key, long n) {
     if (n > 0) {
-      dropped.computeIfAbsent(reason, r -> new LongAdder()).add(n);
+      dropped.computeIfAbsent(key, r -> new LongAdder()).add(n);
     }
   }
 

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.client.internal;
 
+import com.jmotools.telemetry.client.DropReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.catalog.EventValidator;
 import com.jmotools.telemetry.catalog.ValidationResult;
@@ -104,84 +105,109 @@ public final class Delivery {
     if (entries.isEmpty()) {
       return new Pass(Kind.EMPTY, 0, 0, 0, null, null);
     }
-    List<Outbox.Entry> batch = new ArrayList<>();
-    List<byte[]> bodies = new ArrayList<>();
-    int dropped = 0;
+    Batch batch = nextBatch(entries);
+    if (batch.entries.isEmpty()) {
+      return new Pass(Kind.PROGRESS, 0, 0, batch.dropped, null, null, batch.more);
+    }
+    counters.attempt();
+    UploadResult result = uploader.upload(jsonArray(batch.bodies), timeout);
+    if (result instanceof UploadResult.Answered answered) {
+      retryAfter.clear();
+      return settle(batch, answered);
+    }
+    if (result instanceof UploadResult.RetryLater retryLater) {
+      Instant until = retryAfter.remember(retryLater.after());
+      return new Pass(Kind.RETRY_LATER, 0, 0, batch.dropped, until, null);
+    }
+    UploadResult.Failed failed = (UploadResult.Failed) result;
+    if (failed.failure() != UploadFailure.ABORTED) {
+      counters.failure(); // an aborted call was counted by whoever aborted it
+    }
+    return new Pass(Kind.FAILED, 0, 0, batch.dropped, null, failed.reason());
+  }
+
+  /** The events of one batch, oldest first, and what reading them dropped. */
+  private static final class Batch {
+    final List<Outbox.Entry> entries = new ArrayList<>();
+    final List<byte[]> bodies = new ArrayList<>();
+    int dropped;
+    boolean more; // the outbox holds more than this batch
+  }
+
+  /**
+   * Takes the oldest entries that fit in one request (count and bytes); drops, and counts, the
+   * entries that cannot be read back or could never fit.
+   */
+  private Batch nextBatch(List<Outbox.Entry> entries) {
+    Batch batch = new Batch();
     int bytes = 2;
-    boolean more = false;
     for (Outbox.Entry entry : entries) {
-      if (batch.size() == MAX_BATCH_EVENTS) {
-        more = true;
+      if (batch.entries.size() == MAX_BATCH_EVENTS) {
+        batch.more = true;
         break;
       }
       byte[] json = readValid(entry);
       if (json == null) {
         if (Files.exists(entry.file())) {
           outbox.remove(entry);
-          counters.dropped("corrupt_entry", 1);
-          dropped++;
+          counters.dropped(DropReason.CORRUPT_ENTRY, 1);
+          batch.dropped++;
         }
         continue;
       }
       if (json.length + 2 > maxBatchBytes) {
         outbox.remove(entry);
-        counters.dropped("too_large", 1);
-        dropped++;
+        counters.dropped(DropReason.TOO_LARGE, 1);
+        batch.dropped++;
         continue;
       }
-      if (bytes + json.length + (batch.isEmpty() ? 0 : 1) > maxBatchBytes) {
-        more = true;
+      int separator = batch.entries.isEmpty() ? 0 : 1;
+      if (bytes + json.length + separator > maxBatchBytes) {
+        batch.more = true;
         break;
       }
-      bytes += json.length + (batch.isEmpty() ? 0 : 1);
-      batch.add(entry);
-      bodies.add(json);
+      bytes += json.length + separator;
+      batch.entries.add(entry);
+      batch.bodies.add(json);
     }
-    if (batch.isEmpty()) {
-      return new Pass(Kind.PROGRESS, 0, 0, dropped, null, null, more);
-    }
+    return batch;
+  }
 
-    counters.attempt();
-    UploadResult result = uploader.upload(jsonArray(bodies), timeout);
-    if (result instanceof UploadResult.Answered) {
-      retryAfter.clear();
-      int delivered = 0;
-      int rejected = 0;
-      List<byte[]> acknowledged = new ArrayList<>();
-      List<byte[]> refused = new ArrayList<>();
-      for (UploadResult.Item item : ((UploadResult.Answered) result).items()) {
-        if (item.index() < 0 || item.index() >= batch.size() || batch.get(item.index()) == null) {
-          continue;
-        }
-        Outbox.Entry entry = batch.set(item.index(), null);
-        outbox.remove(entry);
-        if (item.status() == UploadResult.Status.REJECTED) {
-          rejected++;
-          counters.dropped("rejected:" + fieldOf(item.reason()), 1);
-          refused.add(SentLog.rejectedLine(bodies.get(item.index()), item.reason()));
-        } else {
-          delivered++;
-          acknowledged.add(bodies.get(item.index()));
-        }
+  /**
+   * Acts on the collector's per-event answer: accepted and duplicate events are delivered (and
+   * logged as sent), rejected ones dropped (and logged with the reason); events it did not answer
+   * for stay in the outbox.
+   */
+  private Pass settle(Batch batch, UploadResult.Answered answered) {
+    int delivered = 0;
+    int rejected = 0;
+    List<byte[]> acknowledged = new ArrayList<>();
+    List<byte[]> refused = new ArrayList<>();
+    List<Outbox.Entry> unsettled = new ArrayList<>(batch.entries);
+    for (UploadResult.Item item : answered.items()) {
+      if (item.index() < 0 || item.index() >= unsettled.size() || unsettled.get(item.index()) == null) {
+        continue;
       }
-      counters.delivered(delivered);
-      sentLog.append(acknowledged);
-      rejectedLog.append(refused);
-      if (delivered + rejected == 0) {
-        counters.failure();
-        return new Pass(Kind.FAILED, 0, 0, dropped, null, "the collector answered for none of the batch");
+      outbox.remove(unsettled.set(item.index(), null));
+      byte[] body = batch.bodies.get(item.index());
+      if (item.status() == UploadResult.Status.REJECTED) {
+        rejected++;
+        counters.dropped(DropReason.REJECTED, fieldOf(item.reason()), 1);
+        refused.add(SentLog.rejectedLine(body, item.reason()));
+      } else {
+        delivered++;
+        acknowledged.add(body);
       }
-      return new Pass(Kind.PROGRESS, delivered, rejected, dropped, null, null, more || delivered + rejected < batch.size());
     }
-    if (result instanceof UploadResult.RetryLater) {
-      Instant until = retryAfter.remember(((UploadResult.RetryLater) result).after());
-      return new Pass(Kind.RETRY_LATER, 0, 0, dropped, until, null);
+    counters.delivered(delivered);
+    sentLog.append(acknowledged);
+    rejectedLog.append(refused);
+    if (delivered + rejected == 0) {
+      counters.failure();
+      return new Pass(Kind.FAILED, 0, 0, batch.dropped, null, "the collector answered for none of the batch");
     }
-    String reason = ((UploadResult.Failed) result).reason();
-    if (!Uploader.ABORTED.equals(reason)) {
-      counters.failure(); // an aborted call was counted by whoever aborted it
-    }
-    return new Pass(Kind.FAILED, 0, 0, dropped, null, reason);
+    boolean more = batch.more || delivered + rejected < unsettled.size();
+    return new Pass(Kind.PROGRESS, delivered, rejected, batch.dropped, null, null, more);
   }
 
   private byte[] readValid(Outbox.Entry entry) {

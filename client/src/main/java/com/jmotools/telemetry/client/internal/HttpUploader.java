@@ -119,28 +119,28 @@ public final class HttpUploader implements Uploader {
   @Override
   public UploadResult upload(byte[] jsonArray, Duration timeout) {
     if (aborted) {
-      return new UploadResult.Failed(ABORTED);
+      return UploadResult.Failed.of(UploadFailure.ABORTED);
     }
     Answer answer;
     try {
       answer = post(events, jsonArray, timeout);
     } catch (SocketTimeoutException e) {
-      return new UploadResult.Failed(aborted ? ABORTED : "timeout");
+      return UploadResult.Failed.of(aborted ? UploadFailure.ABORTED : UploadFailure.TIMEOUT);
     } catch (IOException | RuntimeException e) {
-      return new UploadResult.Failed(aborted ? ABORTED : "network");
+      return UploadResult.Failed.of(aborted ? UploadFailure.ABORTED : UploadFailure.NETWORK);
     }
     int status = answer.status;
     if (status == 200) {
       // Only our contract's answer settles events: a captive portal's page or a proxy's empty 200
       // is no answer at all.
-      return isJson(answer.contentType) ? parseAnswer(answer.body) : new UploadResult.Failed("not_a_collector_answer");
+      return isJson(answer.contentType) ? parseAnswer(answer.body) : UploadResult.Failed.of(UploadFailure.NOT_A_COLLECTOR_ANSWER);
     }
     if (status == 429 || status == 503) {
       return new UploadResult.RetryLater(status, retryAfter(answer.retryAfter));
     }
     // A 404 or 407 may come from any proxy on the way; even the collector's own 400 or 413 says
     // nothing about a single event. Keep everything and back off.
-    return new UploadResult.Failed("http_" + status);
+    return UploadResult.Failed.httpStatus(status);
   }
 
   @Override
@@ -197,7 +197,7 @@ public final class HttpUploader implements Uploader {
     inFlight.set(c);
     if (aborted) {
       inFlight.compareAndSet(c, null);
-      throw new IOException(ABORTED);
+      throw new IOException(UploadFailure.ABORTED.label());
     }
     try {
       c.setConnectTimeout((int) Math.max(1, Math.min(millis, connectTimeout.toMillis())));
@@ -233,11 +233,11 @@ public final class HttpUploader implements Uploader {
    */
   static UploadResult parseAnswer(byte[] body) {
     if (body == null || body.length >= MAX_ANSWER_BYTES) {
-      return new UploadResult.Failed("bad_answer");
+      return UploadResult.Failed.of(UploadFailure.BAD_ANSWER);
     }
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return new UploadResult.Failed("bad_answer");
+        return UploadResult.Failed.of(UploadFailure.BAD_ANSWER);
       }
       List<UploadResult.Item> items = null;
       JsonToken t;
@@ -253,7 +253,7 @@ public final class HttpUploader implements Uploader {
           items = new ArrayList<>();
           while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
             if (v == null) {
-              return new UploadResult.Failed("bad_answer");
+              return UploadResult.Failed.of(UploadFailure.BAD_ANSWER);
             }
             if (v == JsonToken.START_OBJECT) {
               UploadResult.Item item = item(p);
@@ -267,11 +267,11 @@ public final class HttpUploader implements Uploader {
         }
       }
       if (t != JsonToken.END_OBJECT || items == null) {
-        return new UploadResult.Failed("bad_answer");
+        return UploadResult.Failed.of(UploadFailure.BAD_ANSWER);
       }
       return new UploadResult.Answered(items);
     } catch (IOException | RuntimeException e) {
-      return new UploadResult.Failed("bad_answer");
+      return UploadResult.Failed.of(UploadFailure.BAD_ANSWER);
     }
   }
 
@@ -305,16 +305,16 @@ public final class HttpUploader implements Uploader {
     if (index == null || status == null) {
       return null;
     }
-    switch (status) {
-      case "accepted":
-        return new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
-      case "duplicate":
-        return new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
-      case "rejected":
-        return new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
-      default:
-        return null;
-    }
+    return switch (status) {
+  case "accepted" -> 
+new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
+  case "duplicate" -> 
+new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
+  case "rejected" -> 
+new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
+  default -> 
+null;
+};
   }
 
   /** Reads a {@code Retry-After} value: seconds, or an HTTP date; {@link #DEFAULT_RETRY_AFTER} otherwise. */

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -55,26 +54,26 @@ public final class JsonTrees {
     if (v == null) {
       return F.nullNode();
     }
-    if (v instanceof String) {
-      return F.textNode((String) v);
+    if (v instanceof String string) {
+      return F.textNode(string);
     }
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
       return F.numberNode(((Number) v).intValue());
     }
-    if (v instanceof Long) {
-      return F.numberNode((Long) v);
+    if (v instanceof Long l) {
+      return F.numberNode(l);
     }
-    if (v instanceof Boolean) {
-      return F.booleanNode((Boolean) v);
+    if (v instanceof Boolean b) {
+      return F.booleanNode(b);
     }
     if (v instanceof Double || v instanceof Float) {
       return F.numberNode(((Number) v).doubleValue());
     }
-    if (v instanceof BigInteger) {
-      return F.numberNode((BigInteger) v);
+    if (v instanceof BigInteger bigInteger) {
+      return F.numberNode(bigInteger);
     }
-    if (v instanceof BigDecimal) {
-      return F.numberNode((BigDecimal) v);
+    if (v instanceof BigDecimal bigDecimal) {
+      return F.numberNode(bigDecimal);
     }
     if (v instanceof Enum) {
       return F.textNode(((Enum<?>) v).name());
@@ -89,15 +88,15 @@ public final class JsonTrees {
       }
       return a;
     }
-    if (v instanceof Object[]) {
+    if (v instanceof Object[] array) {
       ArrayNode a = F.arrayNode();
-      for (Object item : (Object[]) v) {
+      for (Object item : array) {
         a.add(value(item, depth + 1));
       }
       return a;
     }
-    if (v instanceof JsonNode) {
-      return ((JsonNode) v).deepCopy();
+    if (v instanceof JsonNode jsonNode) {
+      return jsonNode.deepCopy();
     }
     throw new IllegalArgumentException("a metadata value of an unsupported type");
   }
@@ -123,8 +122,7 @@ public final class JsonTrees {
       g.writeNull();
     } else if (n.isObject()) {
       g.writeStartObject();
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
         g.writeFieldName(e.getKey());
         write(g, e.getValue());
       }

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.client.internal;
 
+import com.jmotools.telemetry.client.DropReason;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -232,7 +233,7 @@ public final class Outbox {
     for (Entry e : entries) {
       if (e.recordedAt().isBefore(oldestAllowed)) {
         remove(e);
-        counters.dropped("expired", 1);
+        counters.dropped(DropReason.EXPIRED, 1);
       } else {
         kept.add(e);
       }
@@ -246,13 +247,13 @@ public final class Outbox {
       Entry e = kept.get(i++);
       remove(e);
       bytes -= e.size();
-      counters.dropped("outbox_count", 1);
+      counters.dropped(DropReason.OUTBOX_COUNT, 1);
     }
     while (bytes > limits.maxBytes() && i < kept.size()) {
       Entry e = kept.get(i++);
       remove(e);
       bytes -= e.size();
-      counters.dropped("outbox_bytes", 1);
+      counters.dropped(DropReason.OUTBOX_BYTES, 1);
     }
     removeStaleTemps(now);
   }

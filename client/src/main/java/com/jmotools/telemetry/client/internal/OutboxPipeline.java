@@ -1,10 +1,11 @@
 package com.jmotools.telemetry.client.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.client.DropReason;
 import com.jmotools.telemetry.client.FlushResult;
 import com.jmotools.telemetry.client.Sleeper;
 import com.jmotools.telemetry.client.TelemetryStats;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 
 /**
  * The sink of a recording client: a bounded in-memory queue, written to the {@link Outbox} and
@@ -71,9 +70,7 @@ public final class OutboxPipeline implements EventSink {
   private final Backoff backoff;
   private final Duration networkTimeout;
   private final ArrayBlockingQueue<QueuedEvent> queue;
-  private final Function<ObjectNode, byte[]> finisher;
-  private final BooleanSupplier finisherReady;
-  private final Runnable prepare;
+  private final EventEncoder encoder;
   private final Duration shortRun;
   private final Duration maxWait;
   private final int dueCount;
@@ -94,54 +91,28 @@ public final class OutboxPipeline implements EventSink {
   private final Thread shutdownHook;
 
   /**
-   * Builds and starts the pipeline.
-   *
-   * @param queueCapacity the most events held in memory before they reach the outbox
-   * @param finisher validates and serialises an event recorded before the catalog was loaded
-   *     (returns {@code null}, having counted why, when it is invalid)
-   * @param finisherReady whether the finisher can run without waiting (the catalog is loaded)
-   * @param prepare run first by the worker: loads what recording needs, off the host's thread
-   * @param shortRun a run that ends within this time of the start sends nothing and does not wait
-   *     at {@link #close}: its events stay in the outbox for a later run (zero: every run sends each
-   *     event as soon as it is written and delivers the rest at close)
-   * @param maxWait when the oldest event in the outbox is this old, delivery is due: the run sends
-   *     at once, however short it turns out to be
-   * @param maxOutboxEvents the outbox's count bound: delivery is also due when the outbox holds a
-   *     {@value #DUE_SHARE_OF_MAX_EVENTS}th of it
+   * Builds and starts the pipeline: its outbox, uploader and delivery come from {@code settings};
+   * {@code encoder} validates the events recorded before the catalog was loaded, on the worker.
    */
-  public OutboxPipeline(Outbox outbox, Delivery delivery, UploadLock uploadLock, Uploader uploader, Counters counters,
-      Clock clock, Sleeper sleeper, Random random, Backoff backoff, Duration networkTimeout, int queueCapacity,
-      Function<ObjectNode, byte[]> finisher, BooleanSupplier finisherReady, Runnable prepare, Duration shortRun,
-      Duration maxWait, int maxOutboxEvents) {
-    this.shortRun = Objects.requireNonNull(shortRun, "shortRun");
-    if (shortRun.isNegative()) {
-      throw new IllegalArgumentException("shortRun is negative: " + shortRun);
-    }
-    this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
-    if (maxWait.isNegative()) {
-      throw new IllegalArgumentException("maxWait is negative: " + maxWait);
-    }
-    if (maxOutboxEvents < 1) {
-      throw new IllegalArgumentException("maxOutboxEvents < 1: " + maxOutboxEvents);
-    }
-    this.dueCount = Math.max(1, maxOutboxEvents / DUE_SHARE_OF_MAX_EVENTS);
-    this.finisher = Objects.requireNonNull(finisher, "finisher");
-    this.finisherReady = Objects.requireNonNull(finisherReady, "finisherReady");
-    this.prepare = Objects.requireNonNull(prepare, "prepare");
-    this.outbox = Objects.requireNonNull(outbox, "outbox");
-    this.delivery = Objects.requireNonNull(delivery, "delivery");
-    this.uploadLock = Objects.requireNonNull(uploadLock, "uploadLock");
-    this.uploader = Objects.requireNonNull(uploader, "uploader");
+  public OutboxPipeline(PipelineSettings settings, Counters counters, EventEncoder encoder) {
     this.counters = Objects.requireNonNull(counters, "counters");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    this.random = Objects.requireNonNull(random, "random");
-    this.backoff = Objects.requireNonNull(backoff, "backoff");
-    this.networkTimeout = Objects.requireNonNull(networkTimeout, "networkTimeout");
-    if (queueCapacity < 1) {
-      throw new IllegalArgumentException("queueCapacity < 1: " + queueCapacity);
-    }
-    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.shortRun = settings.shortRun();
+    this.maxWait = settings.maxWait();
+    this.dueCount = Math.max(1, settings.limits().maxEvents() / DUE_SHARE_OF_MAX_EVENTS);
+    this.clock = settings.clock();
+    this.sleeper = settings.sleeper();
+    this.random = settings.random();
+    this.backoff = settings.backoff();
+    this.networkTimeout = settings.networkTimeout();
+    Path state = settings.stateDirectory();
+    this.outbox = new Outbox(state, settings.limits(), clock, counters);
+    this.uploader = settings.endpoint() == null ? Uploader.NONE
+        : new HttpUploader(settings.endpoint(), networkTimeout, clock);
+    this.delivery = new Delivery(outbox, uploader, new RetryAfterStore(state, clock),
+        new SentLog(state, settings.maxSentLogBytes()), encoder::validator, counters);
+    this.uploadLock = new UploadLock(state);
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.worker = new Thread(this::runWorker, THREAD_NAME);
     worker.setDaemon(true);
     this.shutdownHook = new Thread(() -> persistQueued(false), THREAD_NAME + "-shutdown");
@@ -162,7 +133,7 @@ public final class OutboxPipeline implements EventSink {
     }
     while (!queue.offer(event)) {
       if (queue.poll() != null) {
-        counters.dropped("queue_full", 1);
+        counters.dropped(DropReason.QUEUE_FULL, 1);
       }
     }
     signal();
@@ -206,7 +177,8 @@ public final class OutboxPipeline implements EventSink {
     // both drop "the oldest"; if it is busy, the holder trims before its next batch
     Optional<UploadLock.Held> held = uploadLock.tryAcquire();
     if (held.isPresent()) {
-      try (UploadLock.Held h = held.get()) {
+      UploadLock.Held lock = held.get();
+      try (lock) {
         outbox.trim();
       }
     }
@@ -218,19 +190,19 @@ public final class OutboxPipeline implements EventSink {
       boolean validated = true;
       if (e.json() != null) {
         json = e.json();
-      } else if (mayWait || finisherReady.getAsBoolean()) {
-        json = finisher.apply(e.unvalidated());
+      } else if (mayWait || encoder.ready()) {
+        json = encoder.encode(e.unvalidated());
       } else {
         json = JsonTrees.toBytes(e.unvalidated());
         validated = false;
       }
       if (json == null) {
-        return; // invalid: counted by the finisher
+        return; // invalid: counted by the encoder
       }
       outbox.add(e.eventId(), json, e.recordedAt(), validated);
       written.incrementAndGet();
     } catch (IOException | RuntimeException ex) {
-      counters.dropped("outbox_unwritable", 1);
+      counters.dropped(DropReason.OUTBOX_UNWRITABLE, 1);
     }
   }
 
@@ -245,6 +217,8 @@ public final class OutboxPipeline implements EventSink {
   }
 
   /** Waits for a signal, at most {@code max} (null: no limit). */
+  // Not in a loop on purpose: a spurious wake-up only starts the worker's next pass early.
+  @SuppressWarnings("WaitNotInLoop")
   private void await(Duration max) throws InterruptedException {
     lock.lock();
     try {
@@ -263,7 +237,7 @@ public final class OutboxPipeline implements EventSink {
 
   private void runWorker() {
     try {
-      prepare.run();
+      encoder.warmUp();
       runUntilClosing();
       if (closing) {
         if (sending) {
@@ -324,7 +298,8 @@ public final class OutboxPipeline implements EventSink {
           continue;
         }
         Delivery.Pass pass;
-        try (UploadLock.Held h = held.get()) {
+        UploadLock.Held lock = held.get();
+        try (lock) {
           pass = delivery.sendOneBatch(networkTimeout);
         }
         switch (pass.kind()) {
@@ -387,7 +362,8 @@ public final class OutboxPipeline implements EventSink {
         return; // the holder trims before its next batch
       }
       Delivery.Pass pass;
-      try (UploadLock.Held h = held.get()) {
+      UploadLock.Held lock = held.get();
+      try (lock) {
         Duration remaining = Duration.ofNanos(closeDeadlineNanos - System.nanoTime());
         pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
       }
@@ -417,7 +393,8 @@ public final class OutboxPipeline implements EventSink {
           break;
         }
         Delivery.Pass pass;
-        try (UploadLock.Held h = held.get()) {
+        UploadLock.Held lock = held.get();
+        try (lock) {
           Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
           if (remaining.isNegative() || remaining.isZero()) {
             error = "no time left";
@@ -452,7 +429,7 @@ public final class OutboxPipeline implements EventSink {
   }
 
   private static long rejectedCount(TelemetryStats stats) {
-    return stats.dropped().entrySet().stream().filter(e -> e.getKey().startsWith("rejected:")).mapToLong(Map.Entry::getValue).sum();
+    return stats.dropped().entrySet().stream().filter(e -> e.getKey().startsWith(DropReason.REJECTED.key(""))).mapToLong(Map.Entry::getValue).sum();
   }
 
   @Override

@@ -40,9 +40,24 @@ public sealed interface UploadResult {
    * No definite answer: a network error, a timeout, a redirect, a 4xx or 5xx (a proxy's 404 or 407
    * as much as the collector's), an HTML, empty or unparsable 200. Every event stays; try again later.
    */
-  record Failed(String reason) implements UploadResult {
+  record Failed(UploadFailure failure, int httpStatus) implements UploadResult {
     public Failed {
-      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(failure, "failure");
+    }
+
+    /** A failure without an HTTP status. */
+    public static Failed of(UploadFailure failure) {
+      return new Failed(failure, 0);
+    }
+
+    /** An HTTP status that settles nothing. */
+    public static Failed httpStatus(int status) {
+      return new Failed(UploadFailure.HTTP_STATUS, status);
+    }
+
+    /** The stable name of the failure: {@code network}, {@code timeout}, {@code http_404}... */
+    public String reason() {
+      return failure == UploadFailure.HTTP_STATUS ? "http_" + httpStatus : failure.label();
     }
   }
 }

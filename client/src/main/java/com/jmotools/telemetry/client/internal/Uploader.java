@@ -10,7 +10,7 @@ public interface Uploader {
   Uploader NONE = new Uploader() {
     @Override
     public UploadResult upload(byte[] jsonArray, Duration timeout) {
-      return new UploadResult.Failed("no usable endpoint");
+      return UploadResult.Failed.of(UploadFailure.NO_ENDPOINT);
     }
 
     @Override
@@ -33,16 +33,13 @@ public interface Uploader {
 
   /**
    * Cuts short a call in flight (closes its connection) and refuses later calls: each then fails
-   * at once with reason {@value #ABORTED}. Optional.
+   * at once with {@link UploadFailure#ABORTED}. Optional.
    *
    * @return whether a call was in flight (its request may have reached the collector)
    */
   default boolean abort() {
     return false;
   }
-
-  /** The reason of a call cut short by {@link #abort()}. */
-  String ABORTED = "aborted";
 
   /** POSTs a JSON array of events to {@code /v1/events}, waiting at most {@code timeout}. Never throws. */
   UploadResult upload(byte[] jsonArray, Duration timeout);

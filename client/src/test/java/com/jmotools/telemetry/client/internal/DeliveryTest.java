@@ -206,7 +206,7 @@ class DeliveryTest {
   void aClientErrorWithoutPerEventResultsKeepsEveryEventAndLogsNothingAsSent() throws IOException {
     add(1);
     add(2);
-    FakeUploader up = new FakeUploader(batch -> new UploadResult.Failed("http_404"));
+    FakeUploader up = new FakeUploader(batch -> UploadResult.Failed.httpStatus(404));
     Delivery.Pass pass = delivery(up).sendOneBatch(Duration.ofSeconds(1));
     assertThat(pass.kind()).isEqualTo(Delivery.Kind.FAILED);
     assertThat(outbox.list()).hasSize(2);
@@ -232,7 +232,7 @@ class DeliveryTest {
   @Test
   void aFailureKeepsTheBatchAndCountsIt() throws IOException {
     add(1);
-    Delivery.Pass pass = delivery(new FakeUploader(batch -> new UploadResult.Failed("network"))).sendOneBatch(Duration.ofSeconds(1));
+    Delivery.Pass pass = delivery(new FakeUploader(batch -> UploadResult.Failed.of(UploadFailure.NETWORK))).sendOneBatch(Duration.ofSeconds(1));
     assertThat(pass.kind()).isEqualTo(Delivery.Kind.FAILED);
     assertThat(pass.error()).isEqualTo("network");
     assertThat(outbox.list()).hasSize(1);

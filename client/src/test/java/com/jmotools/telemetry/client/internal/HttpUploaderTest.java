@@ -46,8 +46,8 @@ class HttpUploaderTest {
   @Test
   void readsAnAnswerSkippingWhatItDoesNotKnow() {
     UploadResult r = HttpUploader.parseAnswer(bytes("{\"accepted\":1,\"extra\":{\"results\":[1]},\"results\":["
-        + "{\"index\":0,\"event_id\":\"x\",\"status\":\"accepted\",\"more\":[{\"a\":[]}]},"
-        + "{\"index\":1,\"status\":\"rejected\",\"reason\":\"metadata.profile: not allowed\"},"
+        + "{\"index\":0,\"event_id\":\"x\",\"status\":\"acc" + "epted\",\"more\":[{\"a\":[]}]},"
+        + "{\"index\":1,\"status\":\"rejected\",\"reason\":" + "\"metadata.profile: not allowed\"},"
         + "{\"index\":2,\"status\":\"duplicate\",\"reason\":null},"
         + "{\"index\":\"3\",\"status\":\"accepted\"},"
         + "{\"index\":4,\"status\":\"lost\"},"
@@ -63,7 +63,7 @@ class HttpUploaderTest {
   @Test
   void anAnswerWithoutAResultsArrayIsBad() {
     for (String body : new String[] {"", "[]", "{}", "{\"results\":{}}", "{\"results\":[{\"index\":0,", "null", "{\"results\":[]"}) {
-      assertThat(HttpUploader.parseAnswer(bytes(body))).as(body).isEqualTo(new UploadResult.Failed("bad_answer"));
+      assertThat(HttpUploader.parseAnswer(bytes(body))).as(body).isEqualTo(UploadResult.Failed.of(UploadFailure.BAD_ANSWER));
     }
     assertThat(HttpUploader.parseAnswer(bytes("{\"results\":[]}"))).isEqualTo(new UploadResult.Answered(java.util.List.of()));
   }
@@ -78,7 +78,7 @@ class HttpUploaderTest {
 
   @Test
   void evenTheCollectorsOwn400SettlesNoEvent() {
-    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Failed("http_400"));
+    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2))).isEqualTo(UploadResult.Failed.httpStatus(400));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -87,7 +87,8 @@ class HttpUploaderTest {
       "CAPTIVE_PORTAL, not_a_collector_answer", "EMPTY_OK, not_a_collector_answer", "FOREIGN_JSON, bad_answer"})
   void anAnswerThatIsNotOurCollectorsIsNoAnswer(RecordingCollector.Mode mode, String reason) {
     collector.mode(mode);
-    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Failed(reason));
+    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(UploadResult.Failed.class, f -> assertThat(f.reason()).isEqualTo(reason));
     assertThat(uploader().requestDeletion(UUID.randomUUID(), Duration.ofSeconds(2)).deleted()).isFalse();
     assertThat(collector.count()).isZero();
   }
@@ -104,7 +105,7 @@ class HttpUploaderTest {
   @Test
   void aClosedPortIsANetworkFailure() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2))).isEqualTo(new UploadResult.Failed("network"));
+    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2))).isEqualTo(UploadResult.Failed.of(UploadFailure.NETWORK));
   }
 
   @Test
@@ -113,7 +114,7 @@ class HttpUploaderTest {
     long start = System.nanoTime();
     UploadResult r = uploader().upload(bytes("[{}]"), Duration.ofMillis(300));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1300));
-    assertThat(r).isEqualTo(new UploadResult.Failed("timeout"));
+    assertThat(r).isEqualTo(UploadResult.Failed.of(UploadFailure.TIMEOUT));
   }
 
   @Test
@@ -126,9 +127,9 @@ class HttpUploaderTest {
     assertThat(up.abort()).as("a call was in flight").isTrue();
     UploadResult r = call.get(5, TimeUnit.SECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    assertThat(r).isEqualTo(new UploadResult.Failed(Uploader.ABORTED));
+    assertThat(r).isEqualTo(UploadResult.Failed.of(UploadFailure.ABORTED));
     collector.mode(RecordingCollector.Mode.NORMAL);
-    assertThat(up.upload(bytes("[{}]"), Duration.ofSeconds(2))).as("no new call after abort").isEqualTo(new UploadResult.Failed(Uploader.ABORTED));
+    assertThat(up.upload(bytes("[{}]"), Duration.ofSeconds(2))).as("no new call after abort").isEqualTo(UploadResult.Failed.of(UploadFailure.ABORTED));
     assertThat(up.abort()).as("nothing in flight").isFalse();
   }
 

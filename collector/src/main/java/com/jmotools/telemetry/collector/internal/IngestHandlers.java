@@ -195,7 +195,7 @@ public final class IngestHandlers {
     }
     ctx.future(() -> bounded(future).handleAsync((outcomes, error) -> {
       if (error != null) {
-        failed(ctx, batch, error);
+        failed(ctx, batch);
       } else {
         answer(ctx, batch, slots, outcomes);
       }
@@ -433,7 +433,7 @@ public final class IngestHandlers {
       answer(ctx, jsonAnswers, 415, unsupported, "Unsupported media type: " + unsupported);
       return false;
     }
-    ctx.attribute("jmo.admitted", Boolean.TRUE);
+    ctx.attribute("jmo.admitted", true);
     inFlight.incrementAndGet();
     return true;
   }
@@ -526,7 +526,7 @@ public final class IngestHandlers {
     answer(ctx, jsonAnswers, 503, "the collector is saturated; retry later", "Service unavailable");
   }
 
-  private void failed(Context ctx, boolean jsonAnswers, Throwable error) {
+  private void failed(Context ctx, boolean jsonAnswers) {
     // Nothing of the request is acknowledged: the client keeps its events and retries.
     metrics.refused(jsonAnswers ? "503" : "500");
     if (jsonAnswers) {

@@ -15,7 +15,8 @@ class WriterLockTest {
   @Test
   void oneWriterAtATimeAndTheLockIsFreedOnClose() {
     Path db = dir.resolve("a.db");
-    try (WriterLock first = WriterLock.acquire(db)) {
+    WriterLock first = WriterLock.acquire(db);
+    try (first) {
       assertThatThrownBy(() -> WriterLock.acquire(db))
           .isInstanceOf(DatabaseException.class)
           .hasMessageContaining("another collector is already writing to " + db);

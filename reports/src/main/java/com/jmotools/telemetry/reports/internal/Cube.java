@@ -85,7 +85,7 @@ public final class Cube {
     /** The stored form: all hashes, or for a sketch the smallest {@value #SKETCH_SIZE} and a marker byte. */
     public byte[] encode(boolean sketch) {
       long[] sorted = ids.toSortedArray();
-      if (!sketch || sorted.length <= SKETCH_SIZE && !sketched) {
+      if (!sketch || (sorted.length <= SKETCH_SIZE && !sketched)) {
         return LongSet.encode(sorted, false);
       }
       return LongSet.encode(java.util.Arrays.copyOf(sorted, Math.min(sorted.length, SKETCH_SIZE)), true);
@@ -167,7 +167,7 @@ public final class Cube {
       case "scan.completed" -> {
         add(day, id, type, "findings", text(m, "total_findings_bucket"));
         add(day, id, type, "duration", text(m, "duration_bucket"));
-        m.path("tool_runs").fields().forEachRemaining(run -> {
+        m.path("tool_runs").properties().forEach(run -> {
           add(day, id, type, "tool_reported", run.getKey());
           // A weighted cell: its events are the runs reported; its ids are not used.
           cells.computeIfAbsent(new Key(type, "tool_runs", run.getKey()), k -> new Agg()).events += run.getValue().asLong();

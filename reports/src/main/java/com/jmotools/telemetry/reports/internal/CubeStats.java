@@ -45,9 +45,9 @@ public final class CubeStats {
         series(cube, CubeStats::week), series(cube, d -> d.substring(0, 7)),
         toolFailures(cube), wizard,
         dim(cube, "report.generated", "output_format"),
-        buckets(dim(cube, "scan.completed", "findings"), "findings"),
-        buckets(dim(cube, "report.generated", "findings"), "findings"),
-        buckets(dim(cube, "scan.completed", "duration"), "duration"),
+        inBucketOrder(dim(cube, "scan.completed", "findings"), "findings"),
+        inBucketOrder(dim(cube, "report.generated", "findings"), "findings"),
+        inBucketOrder(dim(cube, "scan.completed", "duration"), "duration"),
         dim(cube, "scan.started", "tool"),
         dim(cube, "report.generated", "suppressions"),
         dim(cube, "report.generated", "compliance"));
@@ -87,7 +87,8 @@ public final class CubeStats {
     return out;
   }
 
-  private static List<Cell> buckets(List<Cell> cells, String scheme) {
+  /** Sorts cells of a bucketed field from the lowest bucket to the highest, as the catalog lists them. */
+  public static List<Cell> inBucketOrder(List<Cell> cells, String scheme) {
     return ordered(cells, Catalog.standard().bucket(scheme).labels());
   }
 
@@ -118,7 +119,7 @@ public final class CubeStats {
         String tool = k.value().substring(0, bar);
         String type = k.value().substring(bar + 1);
         failures.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.events);
-        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, (long) a.count());
+        failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.count());
       }
     });
     TreeMap<String, Boolean> tools = new TreeMap<>();

@@ -16,6 +16,7 @@ import java.util.Map;
 public final class ReportCharts {
 
   /** One chart of shares: its name, its title, what its bars are, and where its shares are in the report's figures. */
+  @SuppressWarnings("ArrayRecordComponent") // constants, never compared
   private record ShareChart(String name, String title, String category, String of, String... path) {}
 
   private static final List<ShareChart> SHARE_CHARTS = List.of(
@@ -65,7 +66,7 @@ public final class ReportCharts {
       out.add(file);
     }
     Map<LocalDate, Long> days = new LinkedHashMap<>();
-    report.get("installs_by_day").fields().forEachRemaining(e -> days.put(LocalDate.parse(e.getKey()),
+    report.get("installs_by_day").properties().forEach(e -> days.put(LocalDate.parse(e.getKey()),
         e.getValue().isNull() ? null : e.getValue().asLong()));
     if (days.values().stream().anyMatch(v -> v != null && v > 0)) {
       Path file = dir.resolve(quarterId + "-installs.png");

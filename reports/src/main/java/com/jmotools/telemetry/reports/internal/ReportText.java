@@ -40,8 +40,8 @@ public final class ReportText {
   }
 
   /** What an asterisk on a failure rate means. */
-  public static final String ESTIMATED_RUNS = "Runs estimated for scans by clients older than catalog version 2, which did "
-      + "not report runs per tool: such a scan counts as one run of each tool it listed, and a tool never has fewer runs "
+  public static final String ESTIMATED_RUNS = "Runs estimated for scans by clients older than c" + "atalog version 2, which did "
+      + "not report runs per tool: such a scan counts as " + "one run of each tool it listed, and a tool never" + " has fewer runs "
       + "than failures, so no rate exceeds 100%.";
 
   /** The row of a share table that sums the hidden values. */
@@ -55,8 +55,8 @@ public final class ReportText {
       return "No figure had to be hidden.";
     }
     return hidden + (hidden == 1 ? " figure was" : " figures were") + " hidden: each value used by fewer than " + k
-        + " installations, and in each table where one was hidden, the next smallest value too, so that no hidden "
-        + "figure can be worked out by subtracting the shown ones from a total. The hidden values are summed in an "
+        + " installations, and in each table where one was " + "hidden, the next smallest value too, so that no hidden "
+        + "figure can be worked out by subtracting the show" + "n ones from a total. The hidden values are summed in an "
         + "\"Other\" row, which always stands for at least " + k + " installations.";
   }
 
@@ -141,18 +141,18 @@ public final class ReportText {
     }
 
     b.add(new Heading(2, "Usage"));
-    b.add(new Text("Each table sorted from the most used; shares of all events (platforms, versions) or of scans (profiles, modes)."));
+    b.add(new Text("Each table sorted from the most used; shares of " + "all events (platforms, versions) or of scans (pr" + "ofiles, modes)."));
     shares(b, "Platforms", "Platform", "Share of events", f.get("platforms"));
     shares(b, "Versions", "Version", "Share of events", f.get("versions"));
     shares(b, "Scan profiles", "Profile", "Share of scans", f.get("profiles"));
     shares(b, "Execution modes", "Mode", "Share of scans", f.get("modes"));
 
     b.add(new Heading(2, "Tools"));
-    b.add(new Text("Which tools scans run (`scan.started`), as a share of scans; a scan runs several tools, so the shares add up to more than 100%."));
+    b.add(new Text("Which tools scans run (`scan.started`), as a sha" + "re of scans; a scan runs several tools, so the s" + "hares add up to more than 100%."));
     shares(b, "Tools run by scans", "Tool", "Share of scans", f.get("tools"));
     chart(b, charts, "tools", "Tools run by scans");
-    b.add(new Text("Failure rates (`tool.failed`) are failed runs per run of the tool: a run is one tool on one target, so a "
-        + "scan over three repositories runs each tool three times. Sorted from the highest rate."));
+    b.add(new Text("Failure rates (`tool.failed`) are failed runs pe" + "r run of the tool: a run is one tool on one target, so a "
+        + "scan over three repositories runs each tool thre" + "e times. Sorted from the highest rate."));
     List<List<String>> rows = new ArrayList<>();
     boolean estimated = false;
     for (JsonNode x : f.get("tool_failures")) {
@@ -168,7 +168,7 @@ public final class ReportText {
     chart(b, charts, "tool-failures", "Tool failures per run");
 
     b.add(new Heading(2, "Scans"));
-    b.add(new Text("How long completed scans took and how many findings they produced (`scan.completed`), as coarse ranges."));
+    b.add(new Text("How long completed scans took and how many findi" + "ngs they produced (`scan.completed`), as coarse ranges."));
     shares(b, "Scan durations", "Duration", "Share of completed scans", f.get("scan_durations"));
     chart(b, charts, "scan-durations", "Scan durations");
     shares(b, "Findings per scan", "Findings", "Share of completed scans", f.get("scan_findings"));
@@ -195,40 +195,40 @@ public final class ReportText {
     chart(b, charts, "wizard-durations", "Time spent in the wizard");
 
     b.add(new Heading(2, "Installations"));
-    b.add(new Text("Distinct installations that sent at least one event, per day (UTC). Days with events from fewer than "
-        + k + " installations are left out of the chart (a gap); days without any event are zero."));
+    b.add(new Text("Distinct installations that sent at least one ev" + "ent, per day (UTC). Days with events from fewer than "
+        + k + " installations are left out of the chart (a gap)" + "; days without any event are zero."));
     chart(b, charts, "installs", "Installations per day");
     List<List<String>> months = new ArrayList<>();
-    f.get("installs_by_month").fields().forEachRemaining(e -> months.add(List.of(e.getKey(), number(e.getValue().asLong()))));
+    f.get("installs_by_month").properties().forEach(e -> months.add(List.of(e.getKey(), number(e.getValue().asLong()))));
     b.add(new Table("Installations per month", List.of("Month", "Installations"), months));
 
     b.add(new Heading(2, "Privacy Compliance"));
     int hidden = r.get("suppressed_cells").asInt();
     b.add(new Items(false, List.of(
-        "✅ Zero PII collected: events hold only the catalog's enumerated values, buckets and counts",
-        "✅ No IP addresses stored or logged; times stored only to the hour",
-        "✅ All data anonymized: a random installation id, erasable on request (`jmo telemetry delete`)",
-        "✅ Minimum-count rule with secondary suppression: every published figure is backed by at least " + k
-            + " installations, and none hidden can be derived from the others",
-        "✅ Raw events readable by maintainers only (admin token); rows older than 400 days are purged")));
+        "✅ Zero PII collected: events hold only the catal" + "og's enumerated values, buckets and counts",
+        "✅ No IP addresses stored or logged; times stored" + " only to the hour",
+        "✅ All data anonymized: a random installation id," + " erasable on request (`jmo telemetry delete`)",
+        "✅ Minimum-count rule with secondary suppression:" + " every published figure is backed by at least " + k
+            + " installations, and none hidden can be derived f" + "rom the others",
+        "✅ Raw events readable by maintainers only (admin" + " token); rows older than 400 days are purged")));
     b.add(new Text(suppressionSentence(hidden, k)));
 
     b.add(new Heading(2, "Methodology"));
     b.add(new Items(false, List.of(
-        "**Installation:** one random anonymous id (a UUID created on first use and kept in the user's home directory). "
-            + "\"Unique installations\" counts distinct ids; a user with two machines, or who resets the id, counts twice.",
-        "**Event:** one of the catalog's five events (`scan.started`, `scan.completed`, `tool.failed`, `wizard.completed`, "
-            + "`report.generated`), validated by the collector against the catalog; anything else is refused.",
-        "**Scan:** one `scan.started` event (one `jmo scan`, `jmo ci` or `jmotools` run, however many targets). A **run** is "
-            + "one tool on one target; failure rates are failed runs per run.",
-        "**Consent:** telemetry is opt-out: on by default, but nothing is recorded before the notice has been shown in an "
-            + "earlier run; `JMO_TELEMETRY_DISABLE`, `DO_NOT_TRACK` and CI environments send nothing, so CI usage is not in these figures.",
-        "**Time:** times are stored truncated to the hour, and this report counts whole days in UTC.",
+        "**Installation:** one random anonymous id (a UUI" + "D created on first use and kept in the user's ho" + "me directory). "
+            + "\"Unique installations\" counts distinct ids; a " + "user with two machines, or who resets the id, co" + "unts twice.",
+        "**Event:** one of the catalog's five events (`sc" + "an.started`, `scan.completed`, `tool.failed`, `w" + "izard.completed`, "
+            + "`report.generated`), validated by the collector " + "against the catalog; anything else is refused.",
+        "**Scan:** one `scan.started` event (one `jmo sca" + "n`, `jmo ci` or `jmotools` run, however many tar" + "gets). A **run** is "
+            + "one tool on one target; failure rates are failed" + " runs per run.",
+        "**Consent:** telemetry is opt-out: on by default" + ", but nothing is recorded before the notice has " + "been shown in an "
+            + "earlier run; `JMO_TELEMETRY_DISABLE`, `DO_NOT_TR" + "ACK` and CI environments send nothing, so CI usa" + "ge is not in these figures.",
+        "**Time:** times are stored truncated to the hour" + ", and this report counts whole days in UTC.",
         "**Suppression (k = " + k + "):** a value used by fewer than " + k + " installations is not shown; where one is hidden, "
-            + "the next smallest value is hidden too and both are reported together as \"Other\", so no hidden figure can be "
-            + "worked out by subtraction. Sample events show only events whose every value is shared by at least " + k
+            + "the next smallest value is hidden too and both a" + "re reported together as \"Other\", so no hidden " + "figure can be "
+            + "worked out by subtraction. Sample events show on" + "ly events whose every value is shared by at least " + k
             + " installations.",
-        "**Retention:** stored events are deleted after 400 days; a user can have all of their events erased at any time.")));
+        "**Retention:** stored events are deleted after 4" + "00 days; a user can have all of their events era" + "sed at any time.")));
 
     b.add(new Heading(2, "Raw Data Sample"));
     b.add(new Text("Events drawn at random (seed " + r.path("sample_seed").asLong() + ", so the draw is reproducible) among "
@@ -269,7 +269,7 @@ public final class ReportText {
       } else if (block instanceof Items l) {
         int i = 1;
         for (String item : l.items()) {
-          m.append(l.numbered() ? (i++) + ". " : "- ").append(item).append('\n');
+          m.append(l.numbered() ?  i++ + ". " : "- ").append(item).append('\n');
         }
         m.append('\n');
       } else if (block instanceof Table t) {
@@ -294,11 +294,11 @@ public final class ReportText {
 
   public static String html(ObjectNode r, ArrayNode sample) {
     StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(r.get("title").asText()))
-        .append("</title>\n<style>body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
-            + "line-height:1.5;color:#1f2937}img{max-width:100%;height:auto;display:block;margin:1rem 0}"
-            + "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;text-align:left}"
-            + "caption{text-align:left;font-weight:600;padding:.3rem 0}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>"
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta c" + "harset=\"utf-8\"><title>").append(esc(r.get("title").asText()))
+        .append("</title>\n<style>body{font-family:system-ui,sans" + "-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
+            + "line-height:1.5;color:#1f2937}img{max-width:100%" + ";height:auto;display:block;margin:1rem 0}"
+            + "table{border-collapse:collapse;margin:.5rem 0 1r" + "em}td,th{padding:.2rem .8rem;border-bottom:1px s" + "olid #ddd;text-align:left}"
+            + "caption{text-align:left;font-weight:600;padding:" + ".3rem 0}pre{background:#f4f4f4;padding:1rem;over" + "flow:auto}</style>"
             + "</head><body>\n");
     for (Block block : blocks(r, sample)) {
       if (block instanceof Heading x) {
@@ -312,7 +312,7 @@ public final class ReportText {
         h.append("</").append(tag).append(">\n");
       } else if (block instanceof Table t) {
         if (t.rows().isEmpty()) {
-          h.append("<p><strong>").append(esc(t.title())).append(":</strong> not published (fewer than k installations).</p>\n");
+          h.append("<p><strong>").append(esc(t.title())).append(":</strong> not published (fewer than k installat" + "ions).</p>\n");
           continue;
         }
         h.append("<table><caption>").append(esc(t.title())).append("</caption>\n<tr>");
@@ -342,8 +342,7 @@ public final class ReportText {
   /** Escapes text for HTML element content and attribute values. */
   public static String esc(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
+    for (int i = 0; i < s.length(); i++) { char c = s.charAt(i);switch (c) {
         case '<' -> b.append("&lt;");
         case '>' -> b.append("&gt;");
         case '&' -> b.append("&amp;");

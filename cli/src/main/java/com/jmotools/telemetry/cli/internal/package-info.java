@@ -1,2 +1,0 @@
-/** Scanning, tools, configuration and reports of the jmo CLI; not public API. */
-package com.jmotools.telemetry.cli.internal;
