@@ -115,7 +115,7 @@ for events in "$EVENTS_SMALL" "$EVENTS_LARGE"; do
     --end "$(date -u +%Y-%m-%dT%H:00:00Z)" >"$OUT/generate-$events.txt" 2>&1
 done
 # The class-data-sharing archive is written by the first command after a build: not by a measured one.
-if [ -z "$(ls "$root"/reports/target/jmo-telemetry-*.jsa 2>/dev/null)" ]; then
+if [ ! -f "$root/reports/target/jmo-telemetry-$(stat -c %Y "$rjar").jsa" ]; then # the launcher's name for it
   cp "$OUT/analytics-$EVENTS_SMALL.db" "$OUT/archive.db"
   "$cli" stats --db "$OUT/archive.db" --format json >/dev/null
   rm -f "$OUT"/archive.db*
