@@ -58,6 +58,8 @@ public final class JdbcEventStore implements EventStore {
   static final long WAL_RESTART_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** WAL bytes beyond which the writer's checkpoint waits for readers to let the WAL start over. */
   static final long WAL_RESTART_BYTES = 64L * 1024 * 1024;
+  /** How long the writer's RESTART checkpoint waits for readers, in milliseconds. */
+  static final int RESTART_WAIT_MILLIS = 200;
 
   /** Up to this many erased ids are kept in memory on SQLite; beyond it, each is looked up. */
   static final int DELETED_CACHE_LIMIT = 100_000;
@@ -220,9 +222,19 @@ public final class JdbcEventStore implements EventStore {
       walFrames = r.next() ? r.getLong(2) : 0;
     }
     if (walFrames * pageSize(c) > WAL_RESTART_BYTES) {
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
-        if (r.next() && r.getInt(1) != 0) {
-          LOG.debug("the WAL ({} frames) could not start over: readers kept it busy", walFrames);
+      // Waits for readers at most RESTART_WAIT: a long report must not stall every acknowledgement.
+      long busyTimeout;
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA busy_timeout")) {
+        busyTimeout = r.next() ? r.getLong(1) : 0;
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout=" + RESTART_WAIT_MILLIS);
+        try (ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+          if (r.next() && r.getInt(1) != 0) {
+            LOG.debug("the WAL ({} frames) could not start over: readers kept it busy", walFrames);
+          }
+        } finally {
+          s.execute("PRAGMA busy_timeout=" + busyTimeout);
         }
       }
     }

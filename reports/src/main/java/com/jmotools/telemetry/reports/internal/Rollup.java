@@ -234,17 +234,24 @@ public final class Rollup {
     Set<String> dirty = new TreeSet<>();
     String open = now.openDay();
     long from = now.state("max_id", 0L) - (sql.dialect() == Dialect.POSTGRESQL ? POSTGRES_ID_LOOKBACK : 0);
+    Set<String> touched = new TreeSet<>();
+    // In slices of ids, each a short read (see withRows).
     try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + sql.day("e") + " FROM " + Sql.TABLE
-        + " e WHERE e.id > ?")) {
-      ps.setLong(1, from);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String day = rs.getString(1);
-          // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days already rolled).
-          if (!day.equals(open) && now.rolled.containsKey(day) && now.rolled.get(day) != countOf(c, day)) {
-            dirty.add(day);
+        + " e WHERE e.id > ? AND e.id <= ?")) {
+      for (long lo = Math.max(0, from); lo < now.maxId; lo += ID_SLICE) {
+        ps.setLong(1, lo);
+        ps.setLong(2, Math.min(now.maxId, lo + ID_SLICE));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            touched.add(rs.getString(1));
           }
         }
+      }
+    }
+    for (String day : touched) {
+      // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days already rolled).
+      if (!day.equals(open) && now.rolled.containsKey(day) && now.rolled.get(day) != countOf(c, day)) {
+        dirty.add(day);
       }
     }
     return dirty;
