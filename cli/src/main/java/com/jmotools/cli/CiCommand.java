@@ -12,27 +12,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code jmo ci}: scan, then report; the exit code comes from {@code --fail-on}. */
-@Command(name = "ci", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "ci",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "Scan, then write the reports; exit with 1 when a finding reaches --fail-on.",
     footer = ExitCodes.HELP)
 final class CiCommand implements Callable<Integer> {
 
   private final CliEnvironment env;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Mixin
-  TargetMixin targets;
+  @Mixin TargetMixin targets;
 
-  @Mixin
-  ScanMixin scan;
+  @Mixin ScanMixin scan;
 
-  @Mixin
-  ReportMixin report;
+  @Mixin ReportMixin report;
 
   CiCommand(CliEnvironment env) {
     this.env = env;
@@ -45,8 +43,9 @@ final class CiCommand implements Callable<Integer> {
     var formats = report.formats(cfg);
     var failOn = report.failOn(cfg);
     try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
-      ScanOperation.Outcome outcome = new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr())
-          .run(scan.request(targets.toOptions(), false));
+      ScanOperation.Outcome outcome =
+          new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr())
+              .run(scan.request(targets.toOptions(), false));
       return new ReportOperation(env, cfg, telemetry, spec.commandLine().getOut(), Version.VERSION)
           .run(outcome.resultsDir(), report.out, formats, failOn, true);
     }

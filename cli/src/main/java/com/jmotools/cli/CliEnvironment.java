@@ -39,7 +39,10 @@ public final class CliEnvironment {
     this.dockerMarker = b.dockerMarker;
   }
 
-  /** The process's own environment: {@code System.getenv()}, the current directory, and whether it runs on a terminal. */
+  /**
+   * The process's own environment: {@code System.getenv()}, the current directory, and whether it
+   * runs on a terminal.
+   */
   public static CliEnvironment system() {
     return builder()
         .variables(System.getenv())
@@ -68,7 +71,9 @@ public final class CliEnvironment {
     }
   }
 
-  /** A builder, starting from an empty environment in the current directory, no terminal, UTC clock. */
+  /**
+   * A builder, starting from an empty environment in the current directory, no terminal, UTC clock.
+   */
   public static Builder builder() {
     return new Builder();
   }

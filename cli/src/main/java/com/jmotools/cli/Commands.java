@@ -7,12 +7,18 @@ import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Builds the picocli command lines of jmo and jmotools: the environment injected, errors as one line. */
+/**
+ * Builds the picocli command lines of jmo and jmotools: the environment injected, errors as one
+ * line.
+ */
 final class Commands {
 
   private Commands() {}
 
-  /** Gives every subcommand the root's version provider, so {@code --version} prints the version everywhere. */
+  /**
+   * Gives every subcommand the root's version provider, so {@code --version} prints the version
+   * everywhere.
+   */
   static void inheritVersion(CommandLine cl, CommandLine.IVersionProvider provider) {
     if (cl.getCommandSpec().versionProvider() == null) {
       cl.getCommandSpec().versionProvider(provider);
@@ -22,55 +28,71 @@ final class Commands {
 
   static CommandLine commandLine(Object root, CliEnvironment env) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        try {
-          Constructor<K> c = cls.getDeclaredConstructor(CliEnvironment.class);
-          c.setAccessible(true);
-          return c.newInstance(env);
-        } catch (NoSuchMethodException e) {
-          return defaults.create(cls);
-        }
-      }
-    };
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            try {
+              Constructor<K> c = cls.getDeclaredConstructor(CliEnvironment.class);
+              c.setAccessible(true);
+              return c.newInstance(env);
+            } catch (NoSuchMethodException e) {
+              return defaults.create(cls);
+            }
+          }
+        };
     CommandLine cl = new CommandLine(root, factory);
     // `jmo generate-completion` prints a bash/zsh completion script (picocli generates it)
     cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
     cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
-    cl.getSubcommands().get("generate-completion").getCommandSpec().versionProvider(new Version()); // not picocli's
+    cl.getSubcommands()
+        .get("generate-completion")
+        .getCommandSpec()
+        .versionProvider(new Version()); // not picocli's
     inheritVersion(cl, cl.getCommandSpec().versionProvider());
-    cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(env.out(), StandardCharsets.UTF_8), true));
-    cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true));
+    cl.setOut(
+        new PrintWriter(new java.io.OutputStreamWriter(env.out(), StandardCharsets.UTF_8), true));
+    cl.setErr(
+        new PrintWriter(new java.io.OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine c = ex.getCommandLine();
-      PrintWriter err = c.getErr();
-      err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage().replaceAll("\\s+", " ").trim()
-          + " (see " + c.getCommandSpec().qualifiedName() + " --help)");
-      err.flush();
-      return ExitCodes.USAGE;
-    });
-    cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
-      PrintWriter err = c.getErr();
-      String name = c.getCommandSpec().root().name();
-      if (ex instanceof UserError userError) {
-        err.println(name + ": " + ex.getMessage());
-        err.flush();
-        return userError.exitCode();
-      }
-      if (ex instanceof InterruptedException) {
-        err.println(name + ": interrupted");
-        err.flush();
-        Thread.currentThread().interrupt();
-        return ExitCodes.INTERRUPTED;
-      }
-      // a person reads this: the message, never an exception's class name
-      String message = ex.getMessage() == null || ex.getMessage().isBlank() ? "no detail available" : ex.getMessage();
-      err.println(name + ": unexpected error: " + message.replaceAll("\\s+", " ").trim());
-      err.flush();
-      return ExitCodes.ERROR;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          PrintWriter err = c.getErr();
+          err.println(
+              c.getCommandSpec().qualifiedName()
+                  + ": "
+                  + ex.getMessage().replaceAll("\\s+", " ").trim()
+                  + " (see "
+                  + c.getCommandSpec().qualifiedName()
+                  + " --help)");
+          err.flush();
+          return ExitCodes.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          PrintWriter err = c.getErr();
+          String name = c.getCommandSpec().root().name();
+          if (ex instanceof UserError userError) {
+            err.println(name + ": " + ex.getMessage());
+            err.flush();
+            return userError.exitCode();
+          }
+          if (ex instanceof InterruptedException) {
+            err.println(name + ": interrupted");
+            err.flush();
+            Thread.currentThread().interrupt();
+            return ExitCodes.INTERRUPTED;
+          }
+          // a person reads this: the message, never an exception's class name
+          String message =
+              ex.getMessage() == null || ex.getMessage().isBlank()
+                  ? "no detail available"
+                  : ex.getMessage();
+          err.println(name + ": unexpected error: " + message.replaceAll("\\s+", " ").trim());
+          err.flush();
+          return ExitCodes.ERROR;
+        });
     return cl;
   }
 }

@@ -11,13 +11,20 @@ final class ConfigOption {
   /** The configuration file read when {@code --config} is not given (it may be absent). */
   static final String DEFAULT_CONFIG = "jmo.yml";
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "The jmo.yml to read (default: ./" + DEFAULT_CONFIG + ", which may be absent; a file named here must exist).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "The jmo.yml to read (default: ./"
+              + DEFAULT_CONFIG
+              + ", which may be absent; a file named here must exist).")
   Path config;
 
   /** The file: the one named, else ./jmo.yml. */
   Path file(CliEnvironment env) {
-    return env.workingDirectory().resolve(config != null ? config : Path.of(DEFAULT_CONFIG)).normalize();
+    return env.workingDirectory()
+        .resolve(config != null ? config : Path.of(DEFAULT_CONFIG))
+        .normalize();
   }
 
   JmoConfig load(CliEnvironment env) {

@@ -10,14 +10,18 @@ import picocli.CommandLine.Spec;
  * {@code jmo}: the security-scan orchestrator ({@code scan}, {@code report}, {@code ci}) and its
  * telemetry controls ({@code telemetry}).
  */
-@Command(name = "jmo", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Run security scanners on repositories, images, IaC, URLs, GitLab and Kubernetes, and report their findings.",
+@Command(
+    name = "jmo",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description =
+        "Run security scanners on repositories, images, IaC, URLs, GitLab and Kubernetes, and"
+            + " report their findings.",
     subcommands = {ScanCommand.class, ReportCommand.class, CiCommand.class, TelemetryCommand.class},
     footer = ExitCodes.HELP)
 public final class Jmo implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   Jmo() {}
 
@@ -26,7 +30,10 @@ public final class Jmo implements Callable<Integer> {
     System.exit(run(CliEnvironment.system(), args));
   }
 
-  /** Runs jmo with {@code args} in {@code env} and returns the exit code (documented in {@code --help}). */
+  /**
+   * Runs jmo with {@code args} in {@code env} and returns the exit code (documented in {@code
+   * --help}).
+   */
   public static int run(CliEnvironment env, String... args) {
     return Commands.commandLine(new Jmo(), env).execute(args);
   }

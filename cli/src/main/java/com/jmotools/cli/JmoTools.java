@@ -24,14 +24,21 @@ import picocli.CommandLine.Spec;
  * {@code jmotools}: shorthands for {@code jmo ci} with a profile ({@code fast}, {@code balanced},
  * {@code full} = deep) and the interactive {@code wizard}.
  */
-@Command(name = "jmotools", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "jmotools",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "Shorthands for jmo ci with a profile, and the interactive wizard.",
-    subcommands = {JmoTools.Fast.class, JmoTools.Balanced.class, JmoTools.Full.class, WizardCommand.class},
+    subcommands = {
+      JmoTools.Fast.class,
+      JmoTools.Balanced.class,
+      JmoTools.Full.class,
+      WizardCommand.class
+    },
     footer = ExitCodes.HELP)
 public final class JmoTools implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   JmoTools() {}
 
@@ -56,29 +63,45 @@ public final class JmoTools implements Callable<Integer> {
     private final CliEnvironment env;
     private final String profile;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
-    @Option(names = "--repo", paramLabel = "PATH", description = "A repository to scan (repeatable).")
+    @Option(
+        names = "--repo",
+        paramLabel = "PATH",
+        description = "A repository to scan (repeatable).")
     List<Path> repos = new java.util.ArrayList<>();
 
-    @Option(names = "--repos-dir", paramLabel = "DIR", description = "Scan every directory directly under DIR.")
+    @Option(
+        names = "--repos-dir",
+        paramLabel = "DIR",
+        description = "Scan every directory directly under DIR.")
     Path reposDir;
 
-    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = ScanMixin.DEFAULT_RESULTS_DIR,
+    @Option(
+        names = "--results-dir",
+        paramLabel = "DIR",
+        defaultValue = ScanMixin.DEFAULT_RESULTS_DIR,
         description = "Where results and reports go (default: ${DEFAULT-VALUE}).")
     Path resultsDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "How many tool runs at once (default: the profile's).")
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        description = "How many tool runs at once (default: the profile's).")
     Integer threads;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "The timeout of each tool run (default: the profile's).")
+    @Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        description = "The timeout of each tool run (default: the profile's).")
     Long timeout;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Exit with 1 if a finding is at least this severe.")
+    @Option(
+        names = "--fail-on",
+        paramLabel = "SEVERITY",
+        description = "Exit with 1 if a finding is at least this severe.")
     String failOn;
 
     Shorthand(CliEnvironment env, String profile) {
@@ -89,29 +112,58 @@ public final class JmoTools implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       JmoConfig cfg = config.load(env);
-      Severity threshold = failOn == null ? cfg.runDefaults().failOn() : Severity.parse(failOn).orElseThrow(() -> new UserError(ExitCodes.USAGE,
-          "--fail-on: unknown severity '" + failOn + "' (use CRITICAL, HIGH, MEDIUM, LOW or INFO)"));
+      Severity threshold =
+          failOn == null
+              ? cfg.runDefaults().failOn()
+              : Severity.parse(failOn)
+                  .orElseThrow(
+                      () ->
+                          new UserError(
+                              ExitCodes.USAGE,
+                              "--fail-on: unknown severity '"
+                                  + failOn
+                                  + "' (use CRITICAL, HIGH, MEDIUM, LOW or INFO)"));
       if (timeout != null && (timeout < 1 || timeout > 86_400)) {
         throw new UserError(ExitCodes.USAGE, "--timeout must be from 1 to 86400 seconds");
       }
       if (repos.isEmpty() && reposDir == null) {
-        throw new UserError(ExitCodes.CONFIG, "nothing to scan: give --repo PATH or --repos-dir DIR");
+        throw new UserError(
+            ExitCodes.CONFIG, "nothing to scan: give --repo PATH or --repos-dir DIR");
       }
       TargetOptions targets = new TargetOptions();
       targets.repos.addAll(repos);
       targets.reposDir = reposDir;
-      ScanRequest request = new ScanRequest(targets, profile, List.of(), resultsDir,
-          timeout == null ? null : Duration.ofSeconds(timeout), threads, false, false);
+      ScanRequest request =
+          new ScanRequest(
+              targets,
+              profile,
+              List.of(),
+              resultsDir,
+              timeout == null ? null : Duration.ofSeconds(timeout),
+              threads,
+              false,
+              false);
       try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
-        ScanOperation.Outcome outcome = new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr()).run(request);
-        return new ReportOperation(env, cfg, telemetry, spec.commandLine().getOut(), Version.VERSION)
-            .run(outcome.resultsDir(), null, cfg.runDefaults().outputs() != null ? cfg.runDefaults().outputs()
-                : List.of(ReportFormat.values()), threshold, true);
+        ScanOperation.Outcome outcome =
+            new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr()).run(request);
+        return new ReportOperation(
+                env, cfg, telemetry, spec.commandLine().getOut(), Version.VERSION)
+            .run(
+                outcome.resultsDir(),
+                null,
+                cfg.runDefaults().outputs() != null
+                    ? cfg.runDefaults().outputs()
+                    : List.of(ReportFormat.values()),
+                threshold,
+                true);
       }
     }
   }
 
-  @Command(name = "fast", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+  @Command(
+      name = "fast",
+      mixinStandardHelpOptions = true,
+      footer = ExitCodes.HELP,
       description = "jmo ci with the fast profile (trufflehog, semgrep, trivy).")
   static final class Fast extends Shorthand {
     Fast(CliEnvironment env) {
@@ -119,7 +171,10 @@ public final class JmoTools implements Callable<Integer> {
     }
   }
 
-  @Command(name = "balanced", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+  @Command(
+      name = "balanced",
+      mixinStandardHelpOptions = true,
+      footer = ExitCodes.HELP,
       description = "jmo ci with the balanced profile (fast + syft, checkov, hadolint, zap).")
   static final class Balanced extends Shorthand {
     Balanced(CliEnvironment env) {
@@ -127,7 +182,10 @@ public final class JmoTools implements Callable<Integer> {
     }
   }
 
-  @Command(name = "full", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+  @Command(
+      name = "full",
+      mixinStandardHelpOptions = true,
+      footer = ExitCodes.HELP,
       description = "jmo ci with the deep profile (balanced + noseyparker, bandit, falco, afl++).")
   static final class Full extends Shorthand {
     Full(CliEnvironment env) {

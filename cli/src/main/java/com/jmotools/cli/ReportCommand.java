@@ -13,26 +13,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jmo report}: normalise the findings of a results directory and write reports. */
-@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = {"Write the reports of a jmo scan's results.",
-        "Reads RESULTS_DIR, normalises the findings (tool, rule, severity, location), applies jmo.yml's",
-        "suppressions and writes the report files."},
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Write the reports of a jmo scan's results.",
+      "Reads RESULTS_DIR, normalises the findings (tool, rule, severity, location), applies"
+          + " jmo.yml's",
+      "suppressions and writes the report files."
+    },
     footer = ExitCodes.HELP)
 final class ReportCommand implements Callable<Integer> {
 
   private final CliEnvironment env;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RESULTS_DIR", description = "The --results-dir of a scan.")
   Path resultsDir;
 
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Mixin
-  ReportMixin report;
+  @Mixin ReportMixin report;
 
   ReportCommand(CliEnvironment env) {
     this.env = env;

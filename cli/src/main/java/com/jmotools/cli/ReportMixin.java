@@ -18,17 +18,28 @@ final class ReportMixin {
   /** The formats written when {@code --formats} is not given. */
   static final String DEFAULT_FORMATS = "json,md,html,sarif,yaml";
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where the report files go (default: RESULTS_DIR/summaries).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where the report files go (default: RESULTS_DIR/summaries).")
   Path out;
 
-  @Option(names = "--formats", paramLabel = "LIST",
-      description = "Report formats, comma-separated, from json, md, html, sarif, yaml (default: jmo.yml's outputs, else "
-          + DEFAULT_FORMATS + ").")
+  @Option(
+      names = "--formats",
+      paramLabel = "LIST",
+      description =
+          "Report formats, comma-separated, from json, md, html, sarif, yaml (default: jmo.yml's"
+              + " outputs, else "
+              + DEFAULT_FORMATS
+              + ").")
   String formats;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY",
-      description = "Exit with 1 if an unsuppressed finding is at least this severe: CRITICAL, HIGH, MEDIUM, LOW or INFO"
-          + " (default: jmo.yml's fail_on, else never).")
+  @Option(
+      names = "--fail-on",
+      paramLabel = "SEVERITY",
+      description =
+          "Exit with 1 if an unsuppressed finding is at least this severe: CRITICAL, HIGH, MEDIUM,"
+              + " LOW or INFO (default: jmo.yml's fail_on, else never).")
   String failOn;
 
   /** The formats: --formats, else jmo.yml's outputs, else {@value #DEFAULT_FORMATS}. */
@@ -49,7 +60,8 @@ final class ReportMixin {
       }
     }
     if (out.isEmpty()) {
-      throw new UserError(ExitCodes.USAGE, "--formats: name at least one of json, md, html, sarif, yaml");
+      throw new UserError(
+          ExitCodes.USAGE, "--formats: name at least one of json, md, html, sarif, yaml");
     }
     return new ArrayList<>(out);
   }
@@ -59,7 +71,13 @@ final class ReportMixin {
     if (failOn == null) {
       return config.runDefaults().failOn();
     }
-    return Severity.parse(failOn).orElseThrow(() -> new UserError(ExitCodes.USAGE,
-        "--fail-on: unknown severity '" + failOn + "' (use CRITICAL, HIGH, MEDIUM, LOW or INFO)"));
+    return Severity.parse(failOn)
+        .orElseThrow(
+            () ->
+                new UserError(
+                    ExitCodes.USAGE,
+                    "--fail-on: unknown severity '"
+                        + failOn
+                        + "' (use CRITICAL, HIGH, MEDIUM, LOW or INFO)"));
   }
 }

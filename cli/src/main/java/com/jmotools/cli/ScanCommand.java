@@ -11,26 +11,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code jmo scan}: run the profile's tools on the targets, results under --results-dir. */
-@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = {"Run the profile's scanners on the targets; results go to RESULTS_DIR/<target>/<tool>.",
-        "A tool that is not installed is skipped with a warning (an error with --strict).",
-        "A failed tool (timeout, crash, error exit) is reported and does not change the exit code."},
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Run the profile's scanners on the targets; results go to RESULTS_DIR/<target>/<tool>.",
+      "A tool that is not installed is skipped with a warning (an error with --strict).",
+      "A failed tool (timeout, crash, error exit) is reported and does not change the exit code."
+    },
     footer = ExitCodes.HELP)
 final class ScanCommand implements Callable<Integer> {
 
   private final CliEnvironment env;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Mixin
-  TargetMixin targets;
+  @Mixin TargetMixin targets;
 
-  @Mixin
-  ScanMixin scan;
+  @Mixin ScanMixin scan;
 
   ScanCommand(CliEnvironment env) {
     this.env = env;
@@ -40,7 +41,8 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     JmoConfig cfg = config.load(env);
     try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
-      new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr()).run(scan.request(targets.toOptions(), false));
+      new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr())
+          .run(scan.request(targets.toOptions(), false));
     }
     return ExitCodes.OK;
   }

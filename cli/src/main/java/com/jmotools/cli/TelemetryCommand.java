@@ -32,21 +32,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jmo telemetry}: see and control the anonymous usage statistics. */
-@Command(name = "telemetry", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = {"See and control jmo's anonymous usage statistics.",
-        "What is collected: docs/PRIVACY.md. Switch off in one step: jmo telemetry disable (or JMO_TELEMETRY_DISABLE=1)."},
-    subcommands = {TelemetryCommand.Status.class, TelemetryCommand.Enable.class, TelemetryCommand.Disable.class,
-        TelemetryCommand.Show.class, TelemetryCommand.ResetId.class, TelemetryCommand.Delete.class,
-        TelemetryCommand.Flush.class},
+@Command(
+    name = "telemetry",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "See and control jmo's anonymous usage statistics.",
+      "What is collected: docs/PRIVACY.md. Switch off in one step: jmo telemetry disable (or"
+          + " JMO_TELEMETRY_DISABLE=1)."
+    },
+    subcommands = {
+      TelemetryCommand.Status.class,
+      TelemetryCommand.Enable.class,
+      TelemetryCommand.Disable.class,
+      TelemetryCommand.Show.class,
+      TelemetryCommand.ResetId.class,
+      TelemetryCommand.Delete.class,
+      TelemetryCommand.Flush.class
+    },
     footer = ExitCodes.TELEMETRY_HELP)
 final class TelemetryCommand implements Callable<Integer> {
 
   /** When queued events leave (TelemetrySession.SHORT_RUN and MAX_WAIT). */
-  static final String WHEN_WAITING_ARE_SENT = "they leave with the next jmo run that lasts 1 s or more, with any run once"
-      + " the oldest is an hour old, or now with jmo telemetry flush";
+  static final String WHEN_WAITING_ARE_SENT =
+      "they leave with the next jmo run that lasts 1 s or more, with any run once"
+          + " the oldest is an hour old, or now with jmo telemetry flush";
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -54,15 +66,16 @@ final class TelemetryCommand implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** Shared by the subcommands: read jmo.yml's telemetry settings, open an administration client, run, close. */
+  /**
+   * Shared by the subcommands: read jmo.yml's telemetry settings, open an administration client,
+   * run, close.
+   */
   abstract static class Sub implements Callable<Integer> {
     final CliEnvironment env;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
     Sub(CliEnvironment env) {
       this.env = env;
@@ -79,14 +92,18 @@ final class TelemetryCommand implements Callable<Integer> {
 
     /**
      * jmo.yml, or the defaults with a warning when it is broken: switching off, looking at the
-     * status or at what was sent must never depend on fixing someone else's file (scans still refuse it).
+     * status or at what was sent must never depend on fixing someone else's file (scans still
+     * refuse it).
      */
     private JmoConfig loadOrWarn() {
       try {
         return config.load(env);
       } catch (UserError e) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("jmo: warning: " + e.getMessage() + " (ignored here; scans refuse the file until it is fixed)");
+        err.println(
+            "jmo: warning: "
+                + e.getMessage()
+                + " (ignored here; scans refuse the file until it is fixed)");
         err.flush();
         return JmoConfig.defaults();
       }
@@ -95,8 +112,12 @@ final class TelemetryCommand implements Callable<Integer> {
     abstract int run(Telemetry telemetry, PrintWriter out);
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Print whether telemetry is on, which rule decided it, whether the notice was shown, and what waits.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print whether telemetry is on, which rule decided it, whether the notice was shown, and"
+              + " what waits.")
   static final class Status extends Sub {
     Status(CliEnvironment env) {
       super(env);
@@ -108,21 +129,47 @@ final class TelemetryCommand implements Callable<Integer> {
       out.println("telemetry: " + s.explanation());
       out.println("  rule: " + s.rule().name().toLowerCase(Locale.ROOT) + " (" + s.detail() + ")");
       out.println("  recording on this run: " + (s.recording() ? "yes" : "no"));
-      out.println("  notice: shown on " + s.noticeShownCount() + " of the first " + Telemetry.NOTICE_SCANS + " scans; "
-          + noticeRole(s));
-      out.println("  debug (JMO_TELEMETRY_DEBUG): " + (t.debug() ? "on: events are printed to stderr, nothing is sent" : "off"));
-      out.println("  collector: " + t.endpoint() + (t.endpointValid() ? "" : " (not a valid URL: events wait in the outbox)"));
-      out.println("  anonymous id: " + t.anonymousId().map(Object::toString).orElse("none yet (made when something is first recorded)"));
+      out.println(
+          "  notice: shown on "
+              + s.noticeShownCount()
+              + " of the first "
+              + Telemetry.NOTICE_SCANS
+              + " scans; "
+              + noticeRole(s));
+      out.println(
+          "  debug (JMO_TELEMETRY_DEBUG): "
+              + (t.debug() ? "on: events are printed to stderr, nothing is sent" : "off"));
+      out.println(
+          "  collector: "
+              + t.endpoint()
+              + (t.endpointValid() ? "" : " (not a valid URL: events wait in the outbox)"));
+      out.println(
+          "  anonymous id: "
+              + t.anonymousId()
+                  .map(Object::toString)
+                  .orElse("none yet (made when something is first recorded)"));
       out.println("  state directory: " + t.stateDirectory());
       int waiting = t.pending().size();
-      out.println("  events waiting to be sent: " + waiting + (waiting == 0 ? "" : " (" + WHEN_WAITING_ARE_SENT + ")"));
+      out.println(
+          "  events waiting to be sent: "
+              + waiting
+              + (waiting == 0 ? "" : " (" + WHEN_WAITING_ARE_SENT + ")"));
       for (PendingDeletion d : t.pendingDeletions()) {
-        out.println("  pending deletion: the events of " + d.anonymousId() + ", asked " + d.requestedAt() + ", not confirmed after "
-            + d.attempts() + " attempt(s)" + (d.lastError() == null ? "" : " (last: " + d.lastError() + ")")
-            + "; every jmo run sends it again until the collector confirms");
+        out.println(
+            "  pending deletion: the events of "
+                + d.anonymousId()
+                + ", asked "
+                + d.requestedAt()
+                + ", not confirmed after "
+                + d.attempts()
+                + " attempt(s)"
+                + (d.lastError() == null ? "" : " (last: " + d.lastError() + ")")
+                + "; every jmo run sends it again until the collector confirms");
       }
       containerNote(t).ifPresent(note -> out.println("  container: " + note));
-      out.println("Switch off: jmo telemetry disable (or JMO_TELEMETRY_DISABLE=1). See what is sent: jmo telemetry show.");
+      out.println(
+          "Switch off: jmo telemetry disable (or JMO_TELEMETRY_DISABLE=1). See what is sent: jmo"
+              + " telemetry show.");
       return ExitCodes.OK;
     }
 
@@ -133,7 +180,9 @@ final class TelemetryCommand implements Callable<Integer> {
       if (!s.waitsForNotice()) {
         return "not needed: you switched telemetry on yourself";
       }
-      return s.noticeShownCount() > 0 ? "seen, so runs record" : "not seen yet, so nothing is recorded until a scan has shown it";
+      return s.noticeShownCount() > 0
+          ? "seen, so runs record"
+          : "not seen yet, so nothing is recorded until a scan has shown it";
     }
 
     /** What a container means for the state, when this runs in one. */
@@ -141,23 +190,37 @@ final class TelemetryCommand implements Callable<Integer> {
       if (!t.inContainer()) {
         return Optional.empty();
       }
-      String which = t.inDocker() ? "the JMo image (DOCKER_CONTAINER is set; scans are mode docker)"
-          : "a container that is not the JMo image (/.dockerenv; scans are mode cli)";
-      Optional<Boolean> mounted = StateVolume.isOnMountedVolume(t.stateDirectory(), StateVolume.MOUNTINFO);
+      String which =
+          t.inDocker()
+              ? "the JMo image (DOCKER_CONTAINER is set; scans are mode docker)"
+              : "a container that is not the JMo image (/.dockerenv; scans are mode cli)";
+      Optional<Boolean> mounted =
+          StateVolume.isOnMountedVolume(t.stateDirectory(), StateVolume.MOUNTINFO);
       if (mounted.orElse(false)) {
-        return Optional.of(which + "; the state directory is on a mounted volume, so the id and the notice persist");
+        return Optional.of(
+            which
+                + "; the state directory is on a mounted volume, so the id and the notice persist");
       }
-      return Optional.of(which + "; the state directory " + (mounted.isPresent() ? "is" : "may be")
-          + " inside the container: one started with docker run --rm starts with fresh state every time, so the notice is"
-          + " always new and nothing is ever recorded. Mount a volume at " + t.stateDirectory()
-          + " to keep the id and the notice (docs/USER_GUIDE.md)");
+      return Optional.of(
+          which
+              + "; the state directory "
+              + (mounted.isPresent() ? "is" : "may be")
+              + " inside the container: one started with docker run --rm starts with fresh state"
+              + " every time, so the notice is always new and nothing is ever recorded. Mount a"
+              + " volume at "
+              + t.stateDirectory()
+              + " to keep the id and the notice (docs/USER_GUIDE.md)");
     }
   }
 
-  @Command(name = "enable", mixinStandardHelpOptions = true,
+  @Command(
+      name = "enable",
+      mixinStandardHelpOptions = true,
       description = "Switch telemetry on for this user (or, with --project, in jmo.yml).")
   static final class Enable extends Sub {
-    @Option(names = "--project", description = "Write telemetry.enabled: true into jmo.yml instead of the user's settings.")
+    @Option(
+        names = "--project",
+        description = "Write telemetry.enabled: true into jmo.yml instead of the user's settings.")
     boolean project;
 
     Enable(CliEnvironment env) {
@@ -170,15 +233,26 @@ final class TelemetryCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = {"Switch telemetry off for this user (or, with --project, in jmo.yml); pending events are removed.",
-          "On a terminal it asks whether to also erase what was already sent; --erase does so without asking."})
+  @Command(
+      name = "disable",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Switch telemetry off for this user (or, with --project, in jmo.yml); pending events are"
+            + " removed.",
+        "On a terminal it asks whether to also erase what was already sent; --erase does so without"
+            + " asking."
+      })
   static final class Disable extends Sub {
-    @Option(names = "--project", description = "Write telemetry.enabled: false into jmo.yml instead of the user's settings.")
+    @Option(
+        names = "--project",
+        description = "Write telemetry.enabled: false into jmo.yml instead of the user's settings.")
     boolean project;
 
-    @Option(names = "--erase", description = "Also ask the collector to erase every event already sent from this machine"
-        + " (as jmo telemetry delete), without asking.")
+    @Option(
+        names = "--erase",
+        description =
+            "Also ask the collector to erase every event already sent from this machine"
+                + " (as jmo telemetry delete), without asking.")
     boolean erase;
 
     Disable(CliEnvironment env) {
@@ -189,13 +263,20 @@ final class TelemetryCommand implements Callable<Integer> {
     int run(Telemetry t, PrintWriter out) {
       int code = choose(t, out, false, project, config.file(env));
       boolean sentSomething = t.anonymousId().isPresent(); // no id: nothing can have been sent
-      boolean eraseNow = erase || (sentSomething && env.terminal()
-          && askYesNo(out, "Also ask the collector to erase the events already sent from this machine? [y/N]: "));
+      boolean eraseNow =
+          erase
+              || (sentSomething
+                  && env.terminal()
+                  && askYesNo(
+                      out,
+                      "Also ask the collector to erase the events already sent from this machine?"
+                          + " [y/N]: "));
       if (eraseNow) {
         return deletion(t, out);
       }
       if (sentSomething) {
-        out.println("what was already sent stays at the collector; to erase it: jmo telemetry delete");
+        out.println(
+            "what was already sent stays at the collector; to erase it: jmo telemetry delete");
       }
       return code;
     }
@@ -204,7 +285,8 @@ final class TelemetryCommand implements Callable<Integer> {
       out.print(question);
       out.flush();
       try {
-        String line = new BufferedReader(new InputStreamReader(env.in(), StandardCharsets.UTF_8)).readLine();
+        String line =
+            new BufferedReader(new InputStreamReader(env.in(), StandardCharsets.UTF_8)).readLine();
         if (line == null) {
           out.println();
         }
@@ -220,8 +302,10 @@ final class TelemetryCommand implements Callable<Integer> {
       ConfigEditor.setTelemetryEnabled(configFile, on);
       out.println("wrote telemetry.enabled: " + on + " into " + configFile);
       if (on) {
-        out.println("note: an explicit off (your own setting, JMO_TELEMETRY_DISABLE, DO_NOT_TRACK, CI) still wins, and a"
-            + " project's on records for a user only once they have seen the notice");
+        out.println(
+            "note: an explicit off (your own setting, JMO_TELEMETRY_DISABLE, DO_NOT_TRACK, CI)"
+                + " still wins, and a project's on records for a user only once they have seen the"
+                + " notice");
       }
       return ExitCodes.OK;
     }
@@ -232,24 +316,38 @@ final class TelemetryCommand implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       throw new UserError(ExitCodes.ERROR, e.getMessage(), e);
     }
-    out.println("telemetry " + (on ? "enabled" : "disabled") + " for this user" + (dropped == 0 ? "" : "; removed the "
-        + dropped + " event(s) waiting to be sent") + "; from now on: " + now.explanation());
+    out.println(
+        "telemetry "
+            + (on ? "enabled" : "disabled")
+            + " for this user"
+            + (dropped == 0 ? "" : "; removed the " + dropped + " event(s) waiting to be sent")
+            + "; from now on: "
+            + now.explanation());
     return ExitCodes.OK;
   }
 
-  /** Asks for the erasure of this machine's id; exits 0 once the collector confirmed or the request is stored. */
+  /**
+   * Asks for the erasure of this machine's id; exits 0 once the collector confirmed or the request
+   * is stored.
+   */
   static int deletion(Telemetry t, PrintWriter out) {
     DeletionResult r = t.requestDeletion();
     out.println(r.message());
     if (r.outcome() == DeletionResult.Outcome.FAILED) {
-      throw new UserError(ExitCodes.ERROR, "deletion failed; nothing was changed locally: " + r.message());
+      throw new UserError(
+          ExitCodes.ERROR, "deletion failed; nothing was changed locally: " + r.message());
     }
     return ExitCodes.OK;
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = {"Print the events waiting to be sent, those the collector acknowledged (exactly as they left the",
-          "machine) and those it rejected (with its reason)."})
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the events waiting to be sent, those the collector acknowledged (exactly as they"
+            + " left the",
+        "machine) and those it rejected (with its reason)."
+      })
   static final class Show extends Sub {
     Show(CliEnvironment env) {
       super(env);
@@ -258,19 +356,32 @@ final class TelemetryCommand implements Callable<Integer> {
     @Override
     int run(Telemetry t, PrintWriter out) {
       List<JsonNode> pending = t.pending();
-      out.println("# waiting to be sent (" + pending.size() + ")" + (pending.isEmpty() ? "" : "; " + WHEN_WAITING_ARE_SENT));
+      out.println(
+          "# waiting to be sent ("
+              + pending.size()
+              + ")"
+              + (pending.isEmpty() ? "" : "; " + WHEN_WAITING_ARE_SENT));
       pending.forEach(out::println);
       List<JsonNode> delivered = t.sent();
-      out.println("# delivered (" + delivered.size() + ", acknowledged by the collector, most recent last)");
+      out.println(
+          "# delivered ("
+              + delivered.size()
+              + ", acknowledged by the collector, most recent last)");
       delivered.forEach(out::println);
       List<JsonNode> rejected = t.rejected();
-      out.println("# rejected by the collector (" + rejected.size() + ", with its reason, most recent last; not sent again)");
+      out.println(
+          "# rejected by the collector ("
+              + rejected.size()
+              + ", with its reason, most recent last; not sent again)");
       rejected.forEach(out::println);
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "reset-id", mixinStandardHelpOptions = true, description = "Replace the anonymous id with a new random one.")
+  @Command(
+      name = "reset-id",
+      mixinStandardHelpOptions = true,
+      description = "Replace the anonymous id with a new random one.")
   static final class ResetId extends Sub {
     ResetId(CliEnvironment env) {
       super(env);
@@ -283,10 +394,16 @@ final class TelemetryCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true,
-      description = {"Ask the collector to erase every event of this anonymous id, and rotate the id. The request is",
-          "stored first: if the collector does not confirm now, every later jmo run sends it again until it does",
-          "(jmo telemetry status shows it). Exits 0 once it is confirmed or stored."})
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Ask the collector to erase every event of this anonymous id, and rotate the id. The"
+            + " request is",
+        "stored first: if the collector does not confirm now, every later jmo run sends it again"
+            + " until it does",
+        "(jmo telemetry status shows it). Exits 0 once it is confirmed or stored."
+      })
   static final class Delete extends Sub {
     Delete(CliEnvironment env) {
       super(env);
@@ -301,26 +418,31 @@ final class TelemetryCommand implements Callable<Integer> {
   /** An upload failure in words: the client's reasons are short codes for its counters. */
   static String describe(String reason) {
     if (reason.startsWith("http_")) {
-      return "the server answered HTTP " + reason.substring(5) + ", not a collector's answer for each event"
+      return "the server answered HTTP "
+          + reason.substring(5)
+          + ", not a collector's answer for each event"
           + " (a proxy, a redirect?); the events stay queued";
     }
     return switch (reason) {
-  case "network" -> 
-"cannot reach the collector; the events stay queued";
-  case "timeout" -> 
-"the collector did not answer in time; the events stay queued";
-  case "not_a_collector_answer" -> 
-"the answer was not a collector's (not JSON: a captive portal or proxy page?); the events stay queued";
-  case "bad_answer" -> 
-"the answer could not be read as a collector's; the events stay queued";
-  default -> 
-reason;
-};
+      case "network" -> "cannot reach the collector; the events stay queued";
+      case "timeout" -> "the collector did not answer in time; the events stay queued";
+      case "not_a_collector_answer" ->
+          "the answer was not a collector's (not JSON: a captive portal or proxy page?); the events"
+              + " stay queued";
+      case "bad_answer" -> "the answer could not be read as a collector's; the events stay queued";
+      default -> reason;
+    };
   }
 
-  @Command(name = "flush", mixinStandardHelpOptions = true, description = "Deliver the events waiting in the outbox now.")
+  @Command(
+      name = "flush",
+      mixinStandardHelpOptions = true,
+      description = "Deliver the events waiting in the outbox now.")
   static final class Flush extends Sub {
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+        names = "--wait",
+        paramLabel = "SECONDS",
+        defaultValue = "10",
         description = "Wait at most this long (default: ${DEFAULT-VALUE} s).")
     long waitSeconds;
 
@@ -334,9 +456,17 @@ reason;
         throw new UserError(ExitCodes.USAGE, "--wait must be from 1 to 600 seconds");
       }
       FlushResult r = t.flushNow(Duration.ofSeconds(waitSeconds));
-      out.println("delivered " + r.delivered() + ", rejected " + r.rejected() + ", dropped " + r.dropped() + ", still waiting "
-          + r.remaining() + (r.error() == null ? "" : " (" + describe(r.error()) + ")")
-          + r.retryAfter().map(i -> "; the collector asked to wait until " + i).orElse(""));
+      out.println(
+          "delivered "
+              + r.delivered()
+              + ", rejected "
+              + r.rejected()
+              + ", dropped "
+              + r.dropped()
+              + ", still waiting "
+              + r.remaining()
+              + (r.error() == null ? "" : " (" + describe(r.error()) + ")")
+              + r.retryAfter().map(i -> "; the collector asked to wait until " + i).orElse(""));
       return r.error() == null || r.remaining() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
     }
   }

@@ -20,7 +20,8 @@ final class Version implements CommandLine.IVersionProvider {
       if (in != null) {
         p.load(in);
       }
-      // The catalog's release shape (its normal form): any other text would make every event invalid.
+      // The catalog's release shape (its normal form): any other text would make every event
+      // invalid.
       return ReleaseVersions.normalise(p.getProperty("version", "")).orElse(UNKNOWN);
     } catch (IOException e) {
       return UNKNOWN;

@@ -34,66 +34,95 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jmotools wizard}: asks for a profile, the targets, Docker or native, and an artifact to
- * generate; on a terminal, while no telemetry choice is recorded, asks the guide's telemetry question
- * and writes the answer into jmo.yml. Then runs the scan (mode wizard) and writes the reports.
+ * generate; on a terminal, while no telemetry choice is recorded, asks the guide's telemetry
+ * question and writes the answer into jmo.yml. Then runs the scan (mode wizard) and writes the
+ * reports.
  */
-@Command(name = "wizard", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
-    description = {"Interactive set-up, then the scan.",
-        "Asks for the profile, the targets, Docker or native, and an artifact to generate (a Makefile target,",
-        "a shell script or a GitHub Actions workflow); then scans. --yes, or a standard input that is not a",
-        "terminal, takes the defaults and the options given without asking anything (and changes nothing about",
-        "telemetry)."})
+@Command(
+    name = "wizard",
+    mixinStandardHelpOptions = true,
+    footer = ExitCodes.HELP,
+    description = {
+      "Interactive set-up, then the scan.",
+      "Asks for the profile, the targets, Docker or native, and an artifact to generate (a Makefile"
+          + " target,",
+      "a shell script or a GitHub Actions workflow); then scans. --yes, or a standard input that is"
+          + " not a",
+      "terminal, takes the defaults and the options given without asking anything (and changes"
+          + " nothing about",
+      "telemetry)."
+    })
 final class WizardCommand implements Callable<Integer> {
 
   /** The telemetry question of the guide, asked only on a terminal while no choice is recorded. */
-  static final String TELEMETRY_QUESTION = String.join("\n",
-      "",
-      "============================================================",
-      "Help improve JMo Security",
-      "============================================================",
-      "We'd like to collect anonymous usage stats to prioritize features.",
-      "",
-      "What we collect:",
-      "   - Tool usage (which tools ran)",
-      "   - Scan duration (in coarse ranges)",
-      "   - Execution mode (CLI/Docker/Wizard)",
-      "   - Platform (Linux/macOS/Windows)",
-      "",
-      "What we DON'T collect:",
-      "   - Repository names or paths",
-      "   - Finding details or secrets",
-      "   - IP addresses or user info",
-      "",
-      "Privacy: docs/PRIVACY.md. You can change this later in jmo.yml or with jmo telemetry enable|disable.",
-      "");
+  static final String TELEMETRY_QUESTION =
+      String.join(
+          "\n",
+          "",
+          "============================================================",
+          "Help improve JMo Security",
+          "============================================================",
+          "We'd like to collect anonymous usage stats to prioritize features.",
+          "",
+          "What we collect:",
+          "   - Tool usage (which tools ran)",
+          "   - Scan duration (in coarse ranges)",
+          "   - Execution mode (CLI/Docker/Wizard)",
+          "   - Platform (Linux/macOS/Windows)",
+          "",
+          "What we DON'T collect:",
+          "   - Repository names or paths",
+          "   - Finding details or secrets",
+          "   - IP addresses or user info",
+          "",
+          "Privacy: docs/PRIVACY.md. You can change this later in jmo.yml or with jmo telemetry"
+              + " enable|disable.",
+          "");
 
   private final CliEnvironment env;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Option(names = {"-y", "--yes"}, description = "Take the defaults (and the options given) without asking.")
+  @Option(
+      names = {"-y", "--yes"},
+      description = "Take the defaults (and the options given) without asking.")
   boolean yes;
 
-  @Option(names = "--profile", paramLabel = "NAME", description = "fast, balanced or deep (default: balanced).")
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description = "fast, balanced or deep (default: balanced).")
   String profile;
 
-  @Option(names = "--repo", paramLabel = "PATH", description = "The repository to scan (default: the current directory).")
+  @Option(
+      names = "--repo",
+      paramLabel = "PATH",
+      description = "The repository to scan (default: the current directory).")
   Path repo;
 
-  @Option(names = "--repos-dir", paramLabel = "DIR", description = "Scan every directory under DIR instead of one repository.")
+  @Option(
+      names = "--repos-dir",
+      paramLabel = "DIR",
+      description = "Scan every directory under DIR instead of one repository.")
   Path reposDir;
 
-  @Option(names = "--docker", description = "Run the scan in the jmo Docker image instead of natively.")
+  @Option(
+      names = "--docker",
+      description = "Run the scan in the jmo Docker image instead of natively.")
   boolean docker;
 
-  @Option(names = "--artifact", paramLabel = "KIND", description = "Generate makefile, shell, gha or none (default: none).")
+  @Option(
+      names = "--artifact",
+      paramLabel = "KIND",
+      description = "Generate makefile, shell, gha or none (default: none).")
   String artifact;
 
-  @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = ScanMixin.DEFAULT_RESULTS_DIR,
+  @Option(
+      names = "--results-dir",
+      paramLabel = "DIR",
+      defaultValue = ScanMixin.DEFAULT_RESULTS_DIR,
       description = "Where results go (default: ${DEFAULT-VALUE}).")
   Path resultsDir;
 
@@ -113,9 +142,12 @@ final class WizardCommand implements Callable<Integer> {
     Prompter ask = new Prompter(in, out, interactive);
     JmoConfig cfg = config.load(env);
 
-    String chosenProfile = ask.choice("Profile", List.of("fast", "balanced", "deep"), profile != null ? profile : "balanced");
+    String chosenProfile =
+        ask.choice(
+            "Profile", List.of("fast", "balanced", "deep"), profile != null ? profile : "balanced");
     boolean many = reposDir != null;
-    String targetText = reposDir != null ? reposDir.toString() : repo != null ? repo.toString() : ".";
+    String targetText =
+        reposDir != null ? reposDir.toString() : repo != null ? repo.toString() : ".";
     if (interactive && repo == null && reposDir == null) {
       many = ask.yesNo("Scan a directory of repositories (instead of one repository)?", false);
       targetText = ask.text(many ? "Directory of repositories" : "Repository to scan", ".");
@@ -124,12 +156,21 @@ final class WizardCommand implements Callable<Integer> {
     if (!Files.isDirectory(target)) {
       throw new UserError(ExitCodes.CONFIG, "wizard: " + targetText + ": no such directory");
     }
-    boolean useDocker = "docker".equals(ask.choice("Run natively or in Docker", List.of("native", "docker"),
-        docker ? "docker" : "native"));
+    boolean useDocker =
+        "docker"
+            .equals(
+                ask.choice(
+                    "Run natively or in Docker",
+                    List.of("native", "docker"),
+                    docker ? "docker" : "native"));
     Artifacts.Kind kind;
     try {
-      kind = Artifacts.Kind.parse(ask.choice("Generate an artifact", List.of("makefile", "shell", "gha", "none"),
-          artifact != null ? artifact : "none"));
+      kind =
+          Artifacts.Kind.parse(
+              ask.choice(
+                  "Generate an artifact",
+                  List.of("makefile", "shell", "gha", "none"),
+                  artifact != null ? artifact : "none"));
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.USAGE, "--artifact: " + e.getMessage());
     }
@@ -143,7 +184,8 @@ final class WizardCommand implements Callable<Integer> {
     Path absoluteResults = env.workingDirectory().resolve(resultsDir).normalize();
     Path artifactTarget = useDocker ? target : relativeToWork(target);
     Path artifactResults = useDocker ? absoluteResults : relativeToWork(absoluteResults);
-    String command = Artifacts.command(chosenProfile, artifactTarget, many, useDocker, artifactResults);
+    String command =
+        Artifacts.command(chosenProfile, artifactTarget, many, useDocker, artifactResults);
     String artifactWire = null;
     if (kind != null) {
       Path written = Artifacts.write(kind, env.workingDirectory(), command);
@@ -153,7 +195,8 @@ final class WizardCommand implements Callable<Integer> {
     boolean run = !noRun && ask.yesNo("Run the scan now?", true);
 
     try (TelemetrySession telemetry = TelemetrySession.open(env, cfg, Version.VERSION)) {
-      telemetry.wizardCompleted(chosenProfile, useDocker, artifactWire, Duration.between(start, env.clock().instant()));
+      telemetry.wizardCompleted(
+          chosenProfile, useDocker, artifactWire, Duration.between(start, env.clock().instant()));
       if (!run) {
         out.println("to scan later: " + command);
         return ExitCodes.OK;
@@ -167,8 +210,11 @@ final class WizardCommand implements Callable<Integer> {
       } else {
         targets.repos.add(target);
       }
-      ScanOperation.Outcome outcome = new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr())
-          .run(new ScanRequest(targets, chosenProfile, List.of(), resultsDir, null, null, false, true));
+      ScanOperation.Outcome outcome =
+          new ScanOperation(env, cfg, telemetry, spec.commandLine().getErr())
+              .run(
+                  new ScanRequest(
+                      targets, chosenProfile, List.of(), resultsDir, null, null, false, true));
       return new ReportOperation(env, cfg, telemetry, out, Version.VERSION)
           .run(outcome.resultsDir(), null, List.of(ReportFormat.values()), null, true);
     }
@@ -177,14 +223,15 @@ final class WizardCommand implements Callable<Integer> {
   /**
    * Asks the telemetry question when the user has made no choice and nothing else decides (the
    * default policy, or a project's jmo.yml "on" this user has not consented to). The answer is the
-   * user's own: it goes to their settings (a "no" also removes what was waiting to be sent) and into
-   * jmo.yml, which the wizard writes; every change is printed.
+   * user's own: it goes to their settings (a "no" also removes what was waiting to be sent) and
+   * into jmo.yml, which the wizard writes; every change is printed.
    */
   private JmoConfig askTelemetry(JmoConfig cfg, Prompter ask, PrintWriter out) {
     try (Telemetry probe = TelemetrySession.administrationClient(env, cfg, Version.VERSION)) {
       ConsentStatus status = probe.status();
-      boolean undecided = status.rule() == ConsentRule.DEFAULT_POLICY
-          || (status.rule() == ConsentRule.EXPLICIT_ON && status.waitsForNotice());
+      boolean undecided =
+          status.rule() == ConsentRule.DEFAULT_POLICY
+              || (status.rule() == ConsentRule.EXPLICIT_ON && status.waitsForNotice());
       if (!undecided) {
         return cfg; // the user chose already, or the environment or the project's "off" decides
       }
@@ -202,10 +249,21 @@ final class WizardCommand implements Callable<Integer> {
       }
       Path file = config.file(env);
       ConfigEditor.setTelemetryEnabled(file, enabled);
-      out.println("Telemetry " + (enabled ? "enabled" : "disabled") + " for you: wrote enabled: " + enabled + " into "
-          + probe.userSettingsFile() + ", and telemetry.enabled: " + enabled + " into " + file
-          + (!enabled && waiting > 0 ? "; removed the " + waiting + " event(s) that were waiting to be sent" : "")
-          + ". Change it any time: jmo telemetry enable|disable.");
+      out.println(
+          "Telemetry "
+              + (enabled ? "enabled" : "disabled")
+              + " for you: wrote enabled: "
+              + enabled
+              + " into "
+              + probe.userSettingsFile()
+              + ", and telemetry.enabled: "
+              + enabled
+              + " into "
+              + file
+              + (!enabled && waiting > 0
+                  ? "; removed the " + waiting + " event(s) that were waiting to be sent"
+                  : "")
+              + ". Change it any time: jmo telemetry enable|disable.");
       return config.load(env);
     }
   }
@@ -222,11 +280,19 @@ final class WizardCommand implements Callable<Integer> {
   /** Runs the scan in the Docker image, its output copied to ours; exit code 5 if docker fails. */
   private int runDocker(List<String> argv) throws InterruptedException {
     // Resolved on the given PATH, as scanners are (ProcessBuilder would use the JVM's own).
-    Path docker = new com.jmotools.cli.internal.ToolRunner(env.variables()).which(argv.get(0))
-        .orElseThrow(() -> new UserError(ExitCodes.ERROR, "docker is not installed (not on PATH); choose native"));
+    Path docker =
+        new com.jmotools.cli.internal.ToolRunner(env.variables())
+            .which(argv.get(0))
+            .orElseThrow(
+                () ->
+                    new UserError(
+                        ExitCodes.ERROR, "docker is not installed (not on PATH); choose native"));
     List<String> command = new java.util.ArrayList<>(argv);
     command.set(0, docker.toString());
-    ProcessBuilder pb = new ProcessBuilder(command).directory(env.workingDirectory().toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(env.workingDirectory().toFile())
+            .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(env.variables());
     try {
@@ -235,7 +301,8 @@ final class WizardCommand implements Callable<Integer> {
       p.getInputStream().transferTo(env.out());
       return p.waitFor() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
     } catch (IOException e) {
-      throw new UserError(ExitCodes.ERROR, "cannot run docker (is it installed?): " + e.getMessage(), e);
+      throw new UserError(
+          ExitCodes.ERROR, "cannot run docker (is it installed?): " + e.getMessage(), e);
     }
   }
 
@@ -253,7 +320,9 @@ final class WizardCommand implements Callable<Integer> {
 
     String choice(String question, List<String> options, String dflt) {
       if (!options.contains(dflt)) {
-        throw new UserError(ExitCodes.USAGE, question.toLowerCase(Locale.ROOT) + ": '" + dflt + "' is not one of " + options);
+        throw new UserError(
+            ExitCodes.USAGE,
+            question.toLowerCase(Locale.ROOT) + ": '" + dflt + "' is not one of " + options);
       }
       while (interactive) {
         String answer = read(question + " [" + String.join("/", options) + "] (" + dflt + "): ");
@@ -295,7 +364,9 @@ final class WizardCommand implements Callable<Integer> {
       return answer == null || answer.isBlank() ? dflt : answer.trim();
     }
 
-    /** One line, or null at end of input (which then answers every later question with its default). */
+    /**
+     * One line, or null at end of input (which then answers every later question with its default).
+     */
     private String read(String prompt) {
       out.print(prompt);
       out.flush();

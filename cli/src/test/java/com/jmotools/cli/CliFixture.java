@@ -68,8 +68,8 @@ final class CliFixture {
    * Makes sure what the last run recorded reaches the collector, then waits until {@code delivered}
    * holds. A scan shorter than {@code TelemetrySession.SHORT_RUN} (as most scans of fake tools are)
    * leaves its events in the outbox, and jmo waits at most 1 s for delivery at the exit of a longer
-   * one; so unless they have arrived, this delivers them as a user would, with
-   * {@code jmo telemetry flush}.
+   * one; so unless they have arrived, this delivers them as a user would, with {@code jmo telemetry
+   * flush}.
    */
   void awaitDelivered(java.util.concurrent.Callable<Boolean> delivered) {
     try {
@@ -113,16 +113,20 @@ final class CliFixture {
   Run run(boolean terminal, String stdin, boolean jmo, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CliEnvironment e = CliEnvironment.builder()
-        .variables(env)
-        .workingDirectory(work)
-        .streams(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-        .terminal(terminal)
-        .dockerMarker(root.resolve("no-dockerenv"))
-        .build();
+    CliEnvironment e =
+        CliEnvironment.builder()
+            .variables(env)
+            .workingDirectory(work)
+            .streams(
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .terminal(terminal)
+            .dockerMarker(root.resolve("no-dockerenv"))
+            .build();
     int code = jmo ? Jmo.run(e, args) : JmoTools.run(e, args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** The outcome of one run. */
@@ -135,11 +139,23 @@ final class CliFixture {
 
   /** A SARIF document with {@code n} results of the given level. */
   static String sarif(int n, String level) {
-    StringBuilder b = new StringBuilder("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"dr" + "iver\":{\"name\":\"x\",\"rules\":[]}},\"results\":[");
+    StringBuilder b =
+        new StringBuilder(
+            "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"dr"
+                + "iver\":{\"name\":\"x\",\"rules\":[]}},\"results\":[");
     for (int i = 0; i < n; i++) {
-      b.append(i == 0 ? "" : ",").append("{\"ruleId\":\"R").append(i).append("\",\"level\":\"").append(level)
-          .append("\",\"message\":{\"text\":\"m").append(i).append("\"},\"locations\":[{\"physicalLocation\":")
-          .append("{\"artifactLocation\":{\"uri\":\"src/f").append(i).append(".py\"},\"region\":{\"startLine\":").append(i + 1)
+      b.append(i == 0 ? "" : ",")
+          .append("{\"ruleId\":\"R")
+          .append(i)
+          .append("\",\"level\":\"")
+          .append(level)
+          .append("\",\"message\":{\"text\":\"m")
+          .append(i)
+          .append("\"},\"locations\":[{\"physicalLocation\":")
+          .append("{\"artifactLocation\":{\"uri\":\"src/f")
+          .append(i)
+          .append(".py\"},\"region\":{\"startLine\":")
+          .append(i + 1)
           .append("}}}]}");
     }
     return b.append("]}]}").toString();

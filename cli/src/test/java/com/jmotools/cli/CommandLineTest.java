@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Help, exit codes and one-line errors of jmo and jmotools. */
 class CommandLineTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private CliFixture f;
 
@@ -23,14 +22,25 @@ class CommandLineTest {
 
   @Test
   void everyCommandHasHelpWithTheExitCodes() {
-    for (String[] args : new String[][] {{"--help"}, {"scan", "--help"}, {"report", "--help"}, {"ci", "--help"},
-        {"telemetry", "--help"}, {"telemetry", "status", "--help"}}) {
+    for (String[] args :
+        new String[][] {
+          {"--help"},
+          {"scan", "--help"},
+          {"report", "--help"},
+          {"ci", "--help"},
+          {"telemetry", "--help"},
+          {"telemetry", "status", "--help"}
+        }) {
       CliFixture.Run run = f.jmo(args);
       assertThat(run.code()).as(String.join(" ", args)).isZero();
       assertThat(run.out()).contains("Usage: jmo");
     }
-    assertThat(f.jmo("scan", "--help").out()).contains("--repos-dir").contains("--k8s-context").contains("--strict")
-        .contains("Exit codes:").contains("4  --strict and a tool is not installed");
+    assertThat(f.jmo("scan", "--help").out())
+        .contains("--repos-dir")
+        .contains("--k8s-context")
+        .contains("--strict")
+        .contains("Exit codes:")
+        .contains("4  --strict and a tool is not installed");
     for (String sub : new String[] {"fast", "balanced", "full", "wizard"}) {
       CliFixture.Run run = f.jmotools("", false, sub, "--help");
       assertThat(run.code()).isZero();
@@ -38,25 +48,41 @@ class CommandLineTest {
     }
     assertThat(f.jmo("--version").out()).startsWith("jmo " + Jmo.version());
     // jmo telemetry runs no scanner: its help lists its own exit codes
-    assertThat(f.jmo("telemetry", "--help").out()).contains("Exit codes:").doesNotContain("--strict")
+    assertThat(f.jmo("telemetry", "--help").out())
+        .contains("Exit codes:")
+        .doesNotContain("--strict")
         .doesNotContain("findings at or above");
     // the first line of each description is a whole sentence (it is what the command lists show)
     assertThat(f.jmo("--help").out()).contains("Write the reports of a jmo scan's results.");
-    assertThat(f.jmotools("", false, "--help").out()).contains("Interactive set-up, then the scan.");
+    assertThat(f.jmotools("", false, "--help").out())
+        .contains("Interactive set-up, then the scan.");
   }
 
   @Test
   void everySubcommandPrintsTheVersion() {
-    String[][] all = {{}, {"scan"}, {"report"}, {"ci"}, {"telemetry"}, {"telemetry", "status"}, {"telemetry", "enable"},
-        {"telemetry", "disable"}, {"telemetry", "show"}, {"telemetry", "reset-id"}, {"telemetry", "delete"},
-        {"telemetry", "flush"}, {"generate-completion"}};
+    String[][] all = {
+      {},
+      {"scan"},
+      {"report"},
+      {"ci"},
+      {"telemetry"},
+      {"telemetry", "status"},
+      {"telemetry", "enable"},
+      {"telemetry", "disable"},
+      {"telemetry", "show"},
+      {"telemetry", "reset-id"},
+      {"telemetry", "delete"},
+      {"telemetry", "flush"},
+      {"generate-completion"}
+    };
     for (String[] sub : all) {
       String[] args = java.util.Arrays.copyOf(sub, sub.length + 1);
       args[sub.length] = "--version";
       CliFixture.Run run = f.jmo(args);
       assertThat(run.code()).as(String.join(" ", args)).isZero();
-      assertThat(run.out().trim()).as(String.join(" ", args)).isEqualTo(String.join(" ", "jmo", String.join(" ", sub)).trim()
-          + " " + Jmo.version());
+      assertThat(run.out().trim())
+          .as(String.join(" ", args))
+          .isEqualTo(String.join(" ", "jmo", String.join(" ", sub)).trim() + " " + Jmo.version());
     }
     for (String sub : new String[] {"fast", "balanced", "full", "wizard", "generate-completion"}) {
       CliFixture.Run run = f.jmotools("", false, sub, "--version");
@@ -76,25 +102,56 @@ class CommandLineTest {
   @Test
   void userErrorsAreOneLineWithTheirExitCode() {
     f.repo("app");
-    assertOneLine(f.jmo("scan", "--bogus"), 2, "jmo scan: Unknown option: '--bogus' (see jmo scan --help)");
-    assertOneLine(f.jmo("scan", "--repo", "app", "--threads", "0"), 2, "jmo: --threads must be from 1 to 256");
+    assertOneLine(
+        f.jmo("scan", "--bogus"), 2, "jmo scan: Unknown option: '--bogus' (see jmo scan --help)");
+    assertOneLine(
+        f.jmo("scan", "--repo", "app", "--threads", "0"),
+        2,
+        "jmo: --threads must be from 1 to 256");
     assertOneLine(f.jmo("scan"), 3, "jmo: nothing to scan");
-    assertOneLine(f.jmo("scan", "--repo", "missing"), 3, "jmo: repository missing: no such directory");
-    assertOneLine(f.jmo("scan", "--repo", "app", "--profile-name", "nope"), 3, "jmo: unknown profile 'nope'");
+    assertOneLine(
+        f.jmo("scan", "--repo", "missing"), 3, "jmo: repository missing: no such directory");
+    assertOneLine(
+        f.jmo("scan", "--repo", "app", "--profile-name", "nope"), 3, "jmo: unknown profile 'nope'");
     assertOneLine(f.jmo("scan", "--repo", "app", "--tools", "nmap"), 3, "jmo: unknown tool 'nmap'");
     assertOneLine(f.jmo("scan", "--repo", "app", "--config", "absent.yml"), 3, "jmo: ");
-    assertOneLine(f.jmo("scan", "--repo=-rf"), 3, "jmo: repository '-rf': a path must not start with '-'");
-    assertOneLine(f.jmo("scan", "--terraform-state=-x.tfstate"), 3, "jmo: --terraform-state '-x.tfstate': a path must not start with '-'");
-    assertOneLine(f.jmo("scan", "--image", "-oProxyCommand=x"), 3, "jmo: image '-oProxyCommand=x': not a valid name");
-    assertOneLine(f.jmo("scan", "--url", "file:///etc/passwd"), 3, "jmo: url file:///etc/passwd: must be an http");
+    assertOneLine(
+        f.jmo("scan", "--repo=-rf"), 3, "jmo: repository '-rf': a path must not start with '-'");
+    assertOneLine(
+        f.jmo("scan", "--terraform-state=-x.tfstate"),
+        3,
+        "jmo: --terraform-state '-x.tfstate': a path must not start with '-'");
+    assertOneLine(
+        f.jmo("scan", "--image", "-oProxyCommand=x"),
+        3,
+        "jmo: image '-oProxyCommand=x': not a valid name");
+    assertOneLine(
+        f.jmo("scan", "--url", "file:///etc/passwd"),
+        3,
+        "jmo: url file:///etc/passwd: must be an http");
     assertOneLine(f.jmo("report", "nowhere"), 3, "jmo: ");
-    assertOneLine(f.jmo("report", "app", "--formats", "pdf"), 2, "jmo: --formats: unknown report format 'pdf'");
-    assertOneLine(f.jmo("report", "app", "--fail-on", "urgent"), 2, "jmo: --fail-on: unknown severity 'urgent'");
+    assertOneLine(
+        f.jmo("report", "app", "--formats", "pdf"),
+        2,
+        "jmo: --formats: unknown report format 'pdf'");
+    assertOneLine(
+        f.jmo("report", "app", "--fail-on", "urgent"),
+        2,
+        "jmo: --fail-on: unknown severity 'urgent'");
     assertOneLine(f.jmo("report", "app"), 3, "jmo: ");
-    assertOneLine(f.jmotools("", false, "fast"), 3, "jmotools: nothing to scan: give --repo PATH or --repos-dir DIR");
-    assertOneLine(f.jmotools("", false, "wizard", "--yes", "--repo", "missing"), 3, "jmotools: wizard: missing: no such directory");
+    assertOneLine(
+        f.jmotools("", false, "fast"),
+        3,
+        "jmotools: nothing to scan: give --repo PATH or --repos-dir DIR");
+    assertOneLine(
+        f.jmotools("", false, "wizard", "--yes", "--repo", "missing"),
+        3,
+        "jmotools: wizard: missing: no such directory");
     CliFixture.write(f.work.resolve("jmo.yml"), "telemetry: [\n");
-    assertOneLine(f.jmo("scan", "--repo", "app"), 3, "jmo: " + f.work.resolve("jmo.yml") + ": not valid YAML at line 2, column 1: ");
+    assertOneLine(
+        f.jmo("scan", "--repo", "app"),
+        3,
+        "jmo: " + f.work.resolve("jmo.yml") + ": not valid YAML at line 2, column 1: ");
     assertThat(f.jmo().code()).isEqualTo(2);
   }
 

@@ -16,14 +16,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * GitLab targets: a group's projects are listed through the API (token in a header), each is
- * cloned with git (token in git's environment, never on its command line) and scanned.
+ * GitLab targets: a group's projects are listed through the API (token in a header), each is cloned
+ * with git (token in git's environment, never on its command line) and scanned.
  */
 @Timeout(60)
 class GitLabScanTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private HttpServer gitlab;
   private final AtomicReference<String> tokenSeen = new AtomicReference<>();
@@ -31,19 +30,26 @@ class GitLabScanTest {
   @BeforeEach
   void startFakeGitLab() throws Exception {
     gitlab = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    gitlab.createContext("/api/v4/groups/", exchange -> {
-      if (!exchange.getRequestURI().getRawPath().equals("/api/v4/groups/acme%2Fplatform/projects")) {
-        exchange.sendResponseHeaders(404, -1);
-        exchange.close();
-        return;
-      }
-      tokenSeen.set(exchange.getRequestHeaders().getFirst("PRIVATE-TOKEN"));
-      byte[] body = ("[{\"path_with_namespace\":\"acme/platform/api\"}" + ",{\"path_with_namespace\":\"acme/platform/web\"}]")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    gitlab.createContext(
+        "/api/v4/groups/",
+        exchange -> {
+          if (!exchange
+              .getRequestURI()
+              .getRawPath()
+              .equals("/api/v4/groups/acme%2Fplatform/projects")) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+          }
+          tokenSeen.set(exchange.getRequestHeaders().getFirst("PRIVATE-TOKEN"));
+          byte[] body =
+              ("[{\"path_with_namespace\":\"acme/platform/api\"}"
+                      + ",{\"path_with_namespace\":\"acme/platform/web\"}]")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     gitlab.start();
   }
 
@@ -59,22 +65,37 @@ class GitLabScanTest {
     f.env.put("GITLAB_TOKEN", "glpat-s3cret");
     assertThat(f.jmo("telemetry", "enable").code()).isZero();
     Path gitLog = tmp.resolve("git-args.log");
-    // git clone --quiet --depth 1 -- URL DIR: record the arguments and the auth header, make the checkout.
-    f.tool("git", "echo \"$@\" >> " + gitLog + "\necho \"$GIT_CONFIG_VALUE_0\" >> " + gitLog + ".env\n"
-        + "for last; do :; done\nmkdir -p \"$last\" && echo" + " 'print(1)' > \"$last/app.py\"");
+    // git clone --quiet --depth 1 -- URL DIR: record the arguments and the auth header, make the
+    // checkout.
+    f.tool(
+        "git",
+        "echo \"$@\" >> "
+            + gitLog
+            + "\necho \"$GIT_CONFIG_VALUE_0\" >> "
+            + gitLog
+            + ".env\n"
+            + "for last; do :; done\nmkdir -p \"$last\" && echo"
+            + " 'print(1)' > \"$last/app.py\"");
     FakeTools.semgrepFinds(f, 1);
     String url = "http://127.0.0.1:" + gitlab.getAddress().getPort();
 
-    CliFixture.Run run = f.jmo("scan", "--gitlab-group", "acme/platform", "--gitlab-url", url, "--tools", "semgrep");
+    CliFixture.Run run =
+        f.jmo("scan", "--gitlab-group", "acme/platform", "--gitlab-url", url, "--tools", "semgrep");
 
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(tokenSeen.get()).isEqualTo("glpat-s3cret");
     String args = Files.readString(gitLog);
-    assertThat(args).contains(url + "/acme/platform/api.git").contains(url + "/acme/platform/web.git").doesNotContain("s3cret");
+    assertThat(args)
+        .contains(url + "/acme/platform/api.git")
+        .contains(url + "/acme/platform/web.git")
+        .doesNotContain("s3cret");
     assertThat(Files.readString(Path.of(gitLog + ".env"))).startsWith("Authorization: Basic ");
     assertThat(f.work.resolve("results/acme_platform_api/semgrep/semgrep.sarif")).exists();
     assertThat(f.work.resolve("results/acme_platform_web/semgrep/semgrep.sarif")).exists();
-    assertThat(run.err()).contains("\"target_types\":{\"repos\":0,\"images\":0,\"url" + "s\":0,\"iac\":0,\"gitlab\":2,\"k8s\":0}")
+    assertThat(run.err())
+        .contains(
+            "\"target_types\":{\"repos\":0,\"images\":0,\"url"
+                + "s\":0,\"iac\":0,\"gitlab\":2,\"k8s\":0}")
         .contains("\"tools_succeeded\":2");
   }
 }

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class ProjectConsentEndToEndTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Database database;
   private CollectorServer server;
@@ -35,7 +34,13 @@ class ProjectConsentEndToEndTest {
   @BeforeEach
   void setUp() {
     database = Database.open(tmp.resolve("collector.db").toString());
-    server = CollectorServer.builder(database).host("127.0.0.1").port(0).purgeInterval(Duration.ZERO).build().start();
+    server =
+        CollectorServer.builder(database)
+            .host("127.0.0.1")
+            .port(0)
+            .purgeInterval(Duration.ZERO)
+            .build()
+            .start();
     f = new CliFixture(tmp.resolve("cli")).endpoint("http://127.0.0.1:" + server.port());
     FakeTools.semgrepFinds(f, 1);
     f.repo("app");
@@ -49,7 +54,8 @@ class ProjectConsentEndToEndTest {
   }
 
   private int rows() throws Exception {
-    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = database.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM events")) {
       rs.next();
       return rs.getInt(1);
@@ -60,18 +66,26 @@ class ProjectConsentEndToEndTest {
   void aProjectsOnRecordsNothingUntilThisUserHasSeenTheNotice() throws Exception {
     Path state = f.home.resolve(".jmo-security");
     String before = f.jmo("telemetry", "status").out();
-    assertThat(before).contains("rule: explicit_on (jmo.yml)").contains("recording on this run: no")
+    assertThat(before)
+        .contains("rule: explicit_on (jmo.yml)")
+        .contains("recording on this run: no")
         .contains("not seen yet, so nothing is recorded");
     assertThat(state.resolve("telemetry-id")).as("status never creates the id").doesNotExist();
 
     CliFixture.Run first = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
     assertThat(first.code()).as(first.toString()).isZero();
-    assertThat(first.err()).as("the notice").contains("anonymous usage statistics").contains("jmo telemetry disable");
+    assertThat(first.err())
+        .as("the notice")
+        .contains("anonymous usage statistics")
+        .contains("jmo telemetry disable");
     assertThat(state.resolve("telemetry-id")).as("nothing recorded, not even an id").doesNotExist();
-    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)").contains("# delivered (0");
+    assertThat(f.jmo("telemetry", "show").out())
+        .contains("# waiting to be sent (0)")
+        .contains("# delivered (0");
     assertThat(f.jmo("telemetry", "flush").out()).contains("delivered 0");
     assertThat(rows()).isZero();
-    assertThat(f.jmo("telemetry", "status").out()).contains("notice: shown on 1 of the first 3 scans; seen, so runs record")
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("notice: shown on 1 of the first 3 scans; seen, so runs record")
         .contains("recording on this run: yes");
 
     CliFixture.Run second = f.jmo("scan", "--repo", "app", "--tools", "semgrep");

@@ -24,16 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code jmo ci} against the real collector (module collector) on loopback with its embedded
- * SQLite: the rows stored carry exactly the expected metadata and nothing else; then
- * {@code jmo telemetry delete} erases them.
+ * SQLite: the rows stored carry exactly the expected metadata and nothing else; then {@code jmo
+ * telemetry delete} erases them.
  */
 @Timeout(120)
 class RealCollectorEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Database database;
   private CollectorServer server;
@@ -42,7 +41,13 @@ class RealCollectorEndToEndTest {
   @BeforeEach
   void setUp() {
     database = Database.open(tmp.resolve("collector.db").toString());
-    server = CollectorServer.builder(database).host("127.0.0.1").port(0).purgeInterval(Duration.ZERO).build().start();
+    server =
+        CollectorServer.builder(database)
+            .host("127.0.0.1")
+            .port(0)
+            .purgeInterval(Duration.ZERO)
+            .build()
+            .start();
     f = new CliFixture(tmp.resolve("cli")).endpoint("http://127.0.0.1:" + server.port());
   }
 
@@ -54,7 +59,8 @@ class RealCollectorEndToEndTest {
 
   private List<Map<String, Object>> rows() throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
-    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = database.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT * FROM events ORDER BY id")) {
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
@@ -100,14 +106,29 @@ class RealCollectorEndToEndTest {
     f.repo("acme-billing", "a.py", "x\n");
     f.repo("acme-payroll", "b.py", "y\n");
 
-    CliFixture.Run run = f.jmo("ci", "--repo", "acme-billing", "--repo", "acme-payroll", "--tools", "semgrep,trivy", "--profile-name", "fast",
-        "--formats", "json,html", "--fail-on", "critical");
+    CliFixture.Run run =
+        f.jmo(
+            "ci",
+            "--repo",
+            "acme-billing",
+            "--repo",
+            "acme-payroll",
+            "--tools",
+            "semgrep,trivy",
+            "--profile-name",
+            "fast",
+            "--formats",
+            "json,html",
+            "--fail-on",
+            "critical");
 
     assertThat(run.code()).as(run.toString()).isZero();
     deliverAll(5);
     List<Map<String, Object>> rows = rows();
-    assertThat(rows).extracting(r -> r.get("event_type")).containsExactlyInAnyOrder(
-        "scan.started", "tool.failed", "tool.failed", "scan.completed", "report.generated");
+    assertThat(rows)
+        .extracting(r -> r.get("event_type"))
+        .containsExactlyInAnyOrder(
+            "scan.started", "tool.failed", "tool.failed", "scan.completed", "report.generated");
     String id = (String) rows.get(0).get("anonymous_id");
     for (Map<String, Object> r : rows) {
       assertThat(r.get("anonymous_id")).isEqualTo(id);
@@ -116,20 +137,38 @@ class RealCollectorEndToEndTest {
       assertThat(r.get("python_version")).isNull();
       assertThat((String) r.get("timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:00:00Z");
     }
-    assertThat(metadataOf(rows, "scan.started")).isEqualTo(JSON.readTree(
-        "{\"mode\":\"cli\",\"profile\":\"custom\",\"tools" + "\":[\"semgrep\",\"trivy\"],"
-            + "\"target_types\":{\"repos\":2,\"images\":0,\"url" + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
-    assertThat(metadataOf(rows, "tool.failed")).isEqualTo(JSON.readTree(
-        "{\"tool\":\"trivy\",\"failure_type\":\"non_zero_" + "exit\",\"exit_code\":3,\"profile\":\"custom\"}"));
-    assertThat(metadataOf(rows, "scan.completed")).isEqualTo(JSON.readTree(
-        "{\"mode\":\"cli\",\"profile\":\"custom\",\"durat" + "ion_bucket\":\"<5min\",\"tools_succeeded\":2,\"t" + "ools_failed\":2,\"tool_runs\":{\"semgrep\":2,\"trivy\":2},"
-            + "\"total_findings_bucket\":\"1-10\"}"));
-    assertThat(metadataOf(rows, "report.generated")).isEqualTo(JSON.readTree(
-        "{\"output_formats\":[\"json\",\"html\"],\"findin" + "gs_bucket\":\"1-10\",\"suppressions_used\":false,"
-            + "\"compliance_enabled\":false}"));
+    assertThat(metadataOf(rows, "scan.started"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"mode\":\"cli\",\"profile\":\"custom\",\"tools"
+                    + "\":[\"semgrep\",\"trivy\"],"
+                    + "\"target_types\":{\"repos\":2,\"images\":0,\"url"
+                    + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
+    assertThat(metadataOf(rows, "tool.failed"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"tool\":\"trivy\",\"failure_type\":\"non_zero_"
+                    + "exit\",\"exit_code\":3,\"profile\":\"custom\"}"));
+    assertThat(metadataOf(rows, "scan.completed"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"mode\":\"cli\",\"profile\":\"custom\",\"durat"
+                    + "ion_bucket\":\"<5min\",\"tools_succeeded\":2,\"t"
+                    + "ools_failed\":2,\"tool_runs\":{\"semgrep\":2,\"trivy\":2},"
+                    + "\"total_findings_bucket\":\"1-10\"}"));
+    assertThat(metadataOf(rows, "report.generated"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"output_formats\":[\"json\",\"html\"],\"findin"
+                    + "gs_bucket\":\"1-10\",\"suppressions_used\":false,"
+                    + "\"compliance_enabled\":false}"));
     // Nothing of the machine, the repositories or the findings is anywhere in what was stored.
     String everything = rows.toString();
-    assertThat(everything).doesNotContain(f.work.toString()).doesNotContain("acme").doesNotContain("a.py").doesNotContain("m0");
+    assertThat(everything)
+        .doesNotContain(f.work.toString())
+        .doesNotContain("acme")
+        .doesNotContain("a.py")
+        .doesNotContain("m0");
 
     CliFixture.Run delete = f.jmo("telemetry", "delete");
     assertThat(delete.code()).as(delete.toString()).isZero();

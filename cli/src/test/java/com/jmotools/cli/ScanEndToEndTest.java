@@ -30,10 +30,17 @@ class ScanEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ENVELOPE =
-      Set.of("event", "version", "platform", "runtime", "anonymous_id", "event_id", "timestamp", "metadata");
+      Set.of(
+          "event",
+          "version",
+          "platform",
+          "runtime",
+          "anonymous_id",
+          "event_id",
+          "timestamp",
+          "metadata");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private RecordingCollector collector;
   private CliFixture f;
@@ -54,7 +61,9 @@ class ScanEndToEndTest {
   }
 
   private List<JsonNode> events(String name) {
-    return collector.events().stream().filter(e -> e.path("event").asText().equals(name)).collect(Collectors.toList());
+    return collector.events().stream()
+        .filter(e -> e.path("event").asText().equals(name))
+        .collect(Collectors.toList());
   }
 
   private static JsonNode json(String text) throws Exception {
@@ -71,19 +80,36 @@ class ScanEndToEndTest {
     FakeTools.trufflehogHangs(f, pidFile);
     FakeTools.syftCrashes(f);
     FakeTools.customLinter(f, "my-linter", 2);
-    CliFixture.write(f.work.resolve("jmo.yml"), "custom_tools:\n  my-linter:\n    command: [my-li" + "nter, \"{target}\"]\n");
+    CliFixture.write(
+        f.work.resolve("jmo.yml"),
+        "custom_tools:\n  my-linter:\n    command: [my-li" + "nter, \"{target}\"]\n");
     f.repo("app", "src/main.py", "print('hi')\n");
 
     long started = System.nanoTime();
-    CliFixture.Run run = f.jmo("scan", "--repo", "app", "--tools", "semgrep,checkov,trivy,trufflehog,syft,gitleaks,my-linter",
-        "--timeout", "2", "--threads", "7", "--results-dir", "results");
+    CliFixture.Run run =
+        f.jmo(
+            "scan",
+            "--repo",
+            "app",
+            "--tools",
+            "semgrep,checkov,trivy,trufflehog,syft,gitleaks,my-linter",
+            "--timeout",
+            "2",
+            "--threads",
+            "7",
+            "--results-dir",
+            "results");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(run.code()).as(run.toString()).isZero();
-    assertThat(took).as("the hung tool is killed at its timeout").isLessThan(Duration.ofSeconds(30));
+    assertThat(took)
+        .as("the hung tool is killed at its timeout")
+        .isLessThan(Duration.ofSeconds(30));
     assertThat(run.err()).contains("skipping gitleaks").contains("install:");
     long grandchild = Long.parseLong(Files.readString(pidFile).trim());
-    await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
 
     f.awaitDelivered(() -> collector.count() == 5);
     for (JsonNode e : collector.events()) {
@@ -93,23 +119,42 @@ class ScanEndToEndTest {
       assertThat(e.path("version").asText()).isEqualTo(Jmo.version());
     }
     assertThat(events("scan.started")).hasSize(1);
-    assertThat(events("scan.started").get(0).path("metadata")).isEqualTo(json(
-        "{\"mode\":\"cli\",\"profile\":\"custom\",\"tools" + "\":[\"semgrep\",\"checkov\",\"trivy\",\"truffleh" + "og\",\"syft\",\"custom\"],"
-            + "\"target_types\":{\"repos\":1,\"images\":0,\"url" + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
+    assertThat(events("scan.started").get(0).path("metadata"))
+        .isEqualTo(
+            json(
+                "{\"mode\":\"cli\",\"profile\":\"custom\",\"tools"
+                    + "\":[\"semgrep\",\"checkov\",\"trivy\",\"truffleh"
+                    + "og\",\"syft\",\"custom\"],"
+                    + "\"target_types\":{\"repos\":1,\"images\":0,\"url"
+                    + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
     List<JsonNode> failed = new ArrayList<>();
     events("tool.failed").forEach(e -> failed.add(e.path("metadata")));
-    assertThat(failed).containsExactlyInAnyOrder(
-        json("{\"tool\":\"trivy\",\"failure_type\":\"non_zero_" + "exit\",\"exit_code\":3,\"profile\":\"custom\"}"),
-        json("{\"tool\":\"trufflehog\",\"failure_type\":\"time" + "out\",\"exit_code\":null,\"profile\":\"custom\"}"),
-        json("{\"tool\":\"syft\",\"failure_type\":\"crash\",\"" + "exit_code\":null,\"profile\":\"custom\"}"));
-    assertThat(events("scan.completed").get(0).path("metadata")).isEqualTo(json(
-        "{\"mode\":\"cli\",\"profile\":\"custom\",\"durat" + "ion_bucket\":\"<5min\",\"tools_succeeded\":3,\"t" + "ools_failed\":3,"
-            + "\"total_findings_bucket\":\"1-10\",\"tool_runs\"" + ":{\"semgrep\":1,\"checkov\":1,\"trivy\":1,\"truf" + "flehog\":1,"
-            + "\"syft\":1,\"custom\":1}}"));
+    assertThat(failed)
+        .containsExactlyInAnyOrder(
+            json(
+                "{\"tool\":\"trivy\",\"failure_type\":\"non_zero_"
+                    + "exit\",\"exit_code\":3,\"profile\":\"custom\"}"),
+            json(
+                "{\"tool\":\"trufflehog\",\"failure_type\":\"time"
+                    + "out\",\"exit_code\":null,\"profile\":\"custom\"}"),
+            json(
+                "{\"tool\":\"syft\",\"failure_type\":\"crash\",\""
+                    + "exit_code\":null,\"profile\":\"custom\"}"));
+    assertThat(events("scan.completed").get(0).path("metadata"))
+        .isEqualTo(
+            json(
+                "{\"mode\":\"cli\",\"profile\":\"custom\",\"durat"
+                    + "ion_bucket\":\"<5min\",\"tools_succeeded\":3,\"t"
+                    + "ools_failed\":3,"
+                    + "\"total_findings_bucket\":\"1-10\",\"tool_runs\""
+                    + ":{\"semgrep\":1,\"checkov\":1,\"trivy\":1,\"truf"
+                    + "flehog\":1,"
+                    + "\"syft\":1,\"custom\":1}}"));
 
     // Results per target and tool, each with its status.
     assertThat(f.work.resolve("results/app/semgrep/semgrep.sarif")).exists();
-    assertThat(Files.readString(f.work.resolve("results/app/trufflehog/status.json"))).contains("\"timeout\"");
+    assertThat(Files.readString(f.work.resolve("results/app/trufflehog/status.json")))
+        .contains("\"timeout\"");
     assertThat(f.work.resolve("results/app/gitleaks")).doesNotExist();
   }
 
@@ -118,26 +163,45 @@ class ScanEndToEndTest {
     userEnabled();
     FakeTools.semgrepFinds(f, 12);
     f.repo("app", "a.py", "x = 1\n");
-    CliFixture.write(f.work.resolve("jmo.yml"), "# my settings\nsuppressions:\n  - rule: R0\n    " + "reason: accepted risk\n"
-        + "compliance: true\n");
+    CliFixture.write(
+        f.work.resolve("jmo.yml"),
+        "# my settings\nsuppressions:\n  - rule: R0\n    "
+            + "reason: accepted risk\n"
+            + "compliance: true\n");
 
-    CliFixture.Run run = f.jmo("ci", "--repo", "app", "--tools", "semgrep", "--fail-on", "HIGH", "--formats", "json,md,sarif");
+    CliFixture.Run run =
+        f.jmo(
+            "ci",
+            "--repo",
+            "app",
+            "--tools",
+            "semgrep",
+            "--fail-on",
+            "HIGH",
+            "--formats",
+            "json,md,sarif");
 
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out()).contains("11 finding(s)").contains("1 suppressed");
     JsonNode report = JSON.readTree(f.work.resolve("results/summaries/findings.json").toFile());
     assertThat(report.path("findings")).hasSize(11);
-    assertThat(report.path("suppressed").get(0).path("suppression_reason").asText()).isEqualTo("accepted risk");
+    assertThat(report.path("suppressed").get(0).path("suppression_reason").asText())
+        .isEqualTo("accepted risk");
     assertThat(report.path("findings").get(0).path("severity").asText()).isEqualTo("HIGH");
     assertThat(f.work.resolve("results/summaries/SUMMARY.md")).exists();
     assertThat(f.work.resolve("results/summaries/findings.sarif")).exists();
     assertThat(f.work.resolve("results/summaries/dashboard.html")).doesNotExist();
 
     f.awaitDelivered(() -> collector.count() == 3);
-    assertThat(events("report.generated").get(0).path("metadata")).isEqualTo(json(
-        "{\"output_formats\":[\"json\",\"md\",\"sarif\"]," + "\"findings_bucket\":\"10-100\",\"suppressions_used\":true,"
-            + "\"compliance_enabled\":true}"));
-    assertThat(events("scan.completed").get(0).path("metadata").path("total_findings_bucket").asText()).isEqualTo("10-100");
+    assertThat(events("report.generated").get(0).path("metadata"))
+        .isEqualTo(
+            json(
+                "{\"output_formats\":[\"json\",\"md\",\"sarif\"],"
+                    + "\"findings_bucket\":\"10-100\",\"suppressions_used\":true,"
+                    + "\"compliance_enabled\":true}"));
+    assertThat(
+            events("scan.completed").get(0).path("metadata").path("total_findings_bucket").asText())
+        .isEqualTo("10-100");
 
     // The same results with a higher threshold pass.
     assertThat(f.jmo("report", "results", "--fail-on", "critical").code()).isZero();
@@ -151,14 +215,24 @@ class ScanEndToEndTest {
     CliFixture.Run run = f.jmo("scan", "--repo", "app", "--profile-name", "fast");
 
     assertThat(run.code()).as(run.toString()).isZero();
-    assertThat(run.err()).contains("skipping trufflehog").contains("skipping semgrep").contains("skipping trivy");
+    assertThat(run.err())
+        .contains("skipping trufflehog")
+        .contains("skipping semgrep")
+        .contains("skipping trivy");
     f.awaitDelivered(() -> collector.count() == 2);
-    assertThat(events("scan.started").get(0).path("metadata")).isEqualTo(json(
-        "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[],"
-            + "\"target_types\":{\"repos\":1,\"images\":0,\"url" + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
-    assertThat(events("scan.completed").get(0).path("metadata")).isEqualTo(json(
-        "{\"mode\":\"cli\",\"profile\":\"fast\",\"duratio" + "n_bucket\":\"<5min\",\"tools_succeeded\":0,\"too" + "ls_failed\":0,"
-            + "\"total_findings_bucket\":\"0\",\"tool_runs\":{}}"));
+    assertThat(events("scan.started").get(0).path("metadata"))
+        .isEqualTo(
+            json(
+                "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[],"
+                    + "\"target_types\":{\"repos\":1,\"images\":0,\"url"
+                    + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
+    assertThat(events("scan.completed").get(0).path("metadata"))
+        .isEqualTo(
+            json(
+                "{\"mode\":\"cli\",\"profile\":\"fast\",\"duratio"
+                    + "n_bucket\":\"<5min\",\"tools_succeeded\":0,\"too"
+                    + "ls_failed\":0,"
+                    + "\"total_findings_bucket\":\"0\",\"tool_runs\":{}}"));
   }
 
   @Test
@@ -170,7 +244,10 @@ class ScanEndToEndTest {
     CliFixture.Run quick = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
     assertThat(quick.code()).as(quick.toString()).isZero();
     assertThat(collector.requests()).as("a scan shorter than 1 s stays off the network").isZero();
-    assertThat(f.jmo("telemetry", "status").out()).contains("events waiting to be sent: 2 (they leave with th" + "e next jmo run that lasts 1 s or more");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains(
+            "events waiting to be sent: 2 (they leave with th"
+                + "e next jmo run that lasts 1 s or more");
 
     FakeTools.semgrepFindsAfter(f, 1, "1.5");
     CliFixture.Run longer = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
@@ -190,7 +267,9 @@ class ScanEndToEndTest {
     CliFixture.Run run = f.jmo("scan", "--repo", "app", "--tools", "gitleaks", "--strict");
 
     assertThat(run.code()).isEqualTo(4);
-    assertThat(run.err()).startsWith("jmo: --strict: not installed: gitleaks").doesNotContain("Exception");
+    assertThat(run.err())
+        .startsWith("jmo: --strict: not installed: gitleaks")
+        .doesNotContain("Exception");
     assertThat(collector.requests()).isZero();
   }
 
@@ -223,7 +302,8 @@ class ScanEndToEndTest {
 
     assertThat(run.code()).isZero();
     assertThat(run.err()).doesNotContain("jmo telemetry disable");
-    assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable JMO_TELEMETRY_DISA" + "BLE=1 is set");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: the environment variable JMO_TELEMETRY_DISA" + "BLE=1 is set");
     assertThat(collector.requests()).isZero();
   }
 
@@ -246,9 +326,11 @@ class ScanEndToEndTest {
     assertThat(run.code()).as(run.toString()).isZero();
     f.awaitDelivered(() -> !events("scan.completed").isEmpty());
     assertThat(events("scan.started")).as(collector.events().toString()).hasSize(1);
-    assertThat(events("scan.started").get(0).path("metadata").path("tools")).isEqualTo(json("[\"semgrep\",\"trivy\"]"));
+    assertThat(events("scan.started").get(0).path("metadata").path("tools"))
+        .isEqualTo(json("[\"semgrep\",\"trivy\"]"));
     assertThat(events("tool.failed")).hasSize(1);
-    assertThat(events("tool.failed").get(0).path("metadata").path("tool").asText()).isEqualTo("trivy");
+    assertThat(events("tool.failed").get(0).path("metadata").path("tool").asText())
+        .isEqualTo("trivy");
     JsonNode completed = events("scan.completed").get(0).path("metadata");
     assertThat(completed.path("tool_runs")).isEqualTo(json("{\"semgrep\":3,\"trivy\":3}"));
     assertThat(completed.path("tools_failed").asInt()).isEqualTo(1);

@@ -33,8 +33,7 @@ class StrangerAnswersEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private RecordingCollector stranger;
   private Database database;
@@ -45,7 +44,13 @@ class StrangerAnswersEndToEndTest {
   void setUp() {
     stranger = RecordingCollector.start();
     database = Database.open(tmp.resolve("collector.db").toString());
-    server = CollectorServer.builder(database).host("127.0.0.1").port(0).purgeInterval(Duration.ZERO).build().start();
+    server =
+        CollectorServer.builder(database)
+            .host("127.0.0.1")
+            .port(0)
+            .purgeInterval(Duration.ZERO)
+            .build()
+            .start();
     f = new CliFixture(tmp.resolve("cli")).endpoint(stranger.baseUrl());
     FakeTools.semgrepFinds(f, 1);
     f.repo("app");
@@ -60,7 +65,8 @@ class StrangerAnswersEndToEndTest {
 
   private List<String> storedEventIds() throws Exception {
     List<String> ids = new ArrayList<>();
-    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = database.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT event_id FROM events")) {
       while (rs.next()) {
         ids.add(rs.getString(1));
@@ -78,8 +84,10 @@ class StrangerAnswersEndToEndTest {
         in = line.startsWith(heading);
       } else if (in && !line.isBlank()) {
         JsonNode event = JSON.readTree(line);
-        ids.add(event.has("event") && event.get("event").isObject() ? event.path("event").path("event_id").asText()
-            : event.path("event_id").asText());
+        ids.add(
+            event.has("event") && event.get("event").isObject()
+                ? event.path("event").path("event_id").asText()
+                : event.path("event_id").asText());
       }
     }
     return ids;
@@ -93,16 +101,24 @@ class StrangerAnswersEndToEndTest {
     assertThat(scan.code()).as(scan.toString()).isZero();
 
     int attempts = 0;
-    for (RecordingCollector.Mode mode : List.of(RecordingCollector.Mode.PROXY_NOT_FOUND, RecordingCollector.Mode.PROXY_AUTHENTICATION,
-        RecordingCollector.Mode.CAPTIVE_PORTAL, RecordingCollector.Mode.EMPTY_OK, RecordingCollector.Mode.REDIRECT,
-        RecordingCollector.Mode.FOREIGN_JSON)) {
+    for (RecordingCollector.Mode mode :
+        List.of(
+            RecordingCollector.Mode.PROXY_NOT_FOUND,
+            RecordingCollector.Mode.PROXY_AUTHENTICATION,
+            RecordingCollector.Mode.CAPTIVE_PORTAL,
+            RecordingCollector.Mode.EMPTY_OK,
+            RecordingCollector.Mode.REDIRECT,
+            RecordingCollector.Mode.FOREIGN_JSON)) {
       stranger.mode(mode);
       int before = stranger.requests();
       CliFixture.Run flush = f.jmo("telemetry", "flush", "--wait", "5");
       assertThat(stranger.requests()).as(mode + " was asked").isGreaterThan(before);
       assertThat(flush.code()).as(mode + ": " + flush).isEqualTo(5);
-      assertThat(flush.out()).as(mode.toString()).contains("delivered 0, rejected 0, dropped 0, still waiting 2")
-          .contains("the events stay queued").doesNotContain("Exception");
+      assertThat(flush.out())
+          .as(mode.toString())
+          .contains("delivered 0, rejected 0, dropped 0, still waiting 2")
+          .contains("the events stay queued")
+          .doesNotContain("Exception");
       assertThat(shown("# waiting")).as(mode.toString()).hasSize(2);
       assertThat(shown("# delivered")).as(mode.toString()).isEmpty();
       attempts++;
@@ -116,7 +132,8 @@ class StrangerAnswersEndToEndTest {
     f.endpoint("http://127.0.0.1:" + server.port());
     CliFixture.Run flush = f.jmo("telemetry", "flush", "--wait", "30");
     assertThat(flush.code()).as(flush.toString()).isZero();
-    assertThat(flush.out()).as(flush.toString())
+    assertThat(flush.out())
+        .as(flush.toString())
         .contains("delivered 4, rejected 0, dropped 0, still waiting 0");
 
     List<String> stored = storedEventIds();

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class TelemetryCommandTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private RecordingCollector collector;
   private CliFixture f;
@@ -37,10 +36,14 @@ class TelemetryCommandTest {
   @Test
   void statusSaysTheDecisionAndWhichRuleMadeIt() {
     assertThat(f.jmo("telemetry", "status").out())
-        .contains("telemetry: on: the default is opt-out; nothing is recorded until the notice has been shown once")
-        .contains("rule: default_policy").contains("collector: " + collector.baseUrl());
+        .contains(
+            "telemetry: on: the default is opt-out; nothing is recorded until the notice has been"
+                + " shown once")
+        .contains("rule: default_policy")
+        .contains("collector: " + collector.baseUrl());
     f.env.put("DO_NOT_TRACK", "1");
-    assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable DO_NOT_TRACK is set");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: the environment variable DO_NOT_TRACK is set");
     f.env.remove("DO_NOT_TRACK");
     f.env.put("GITHUB_ACTIONS", "true");
     assertThat(f.jmo("telemetry", "status").out()).contains("off: running in CI");
@@ -61,8 +64,10 @@ class TelemetryCommandTest {
   void enableAndDisableWithProjectEditJmoYml() throws Exception {
     CliFixture.write(f.work.resolve("jmo.yml"), "# ours\ndefault_profile: fast\n");
     assertThat(f.jmo("telemetry", "disable", "--project").code()).isZero();
-    assertThat(Files.readString(f.work.resolve("jmo.yml"))).startsWith("# ours\ndefault_profile: fast\ntelemetry:\n  enabled: false");
-    assertThat(f.jmo("telemetry", "status").out()).contains("off: telemetry.enabled is false in jmo.yml");
+    assertThat(Files.readString(f.work.resolve("jmo.yml")))
+        .startsWith("# ours\ndefault_profile: fast\ntelemetry:\n  enabled: false");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: telemetry.enabled is false in jmo.yml");
     assertThat(f.jmo("telemetry", "enable", "--project").code()).isZero();
     assertThat(Files.readString(f.work.resolve("jmo.yml"))).contains("  enabled: true");
   }
@@ -72,10 +77,13 @@ class TelemetryCommandTest {
     f.jmo("telemetry", "enable");
     f.env.put("JMO_TELEMETRY_DEBUG", "1");
     CliFixture.Run debug = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
-    assertThat(debug.err()).contains("\"event\":\"scan.started\"").contains("\"event\":\"scan.completed\"")
+    assertThat(debug.err())
+        .contains("\"event\":\"scan.started\"")
+        .contains("\"event\":\"scan.completed\"")
         .contains("\"mode\":\"cli\"");
     f.env.put("DOCKER_CONTAINER", "1");
-    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").err()).contains("\"mode\":\"docker\"")
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").err())
+        .contains("\"mode\":\"docker\"")
         .doesNotContain("\"mode\":\"cli\"");
     f.env.remove("DOCKER_CONTAINER");
     assertThat(collector.requests()).isZero();
@@ -84,7 +92,10 @@ class TelemetryCommandTest {
     assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
     f.awaitDelivered(() -> collector.count() == 2);
     String show = f.jmo("telemetry", "show").out();
-    assertThat(show).contains("# delivered (2").contains("# rejected by the collector (0").contains("\"event\":\"scan.completed\"");
+    assertThat(show)
+        .contains("# delivered (2")
+        .contains("# rejected by the collector (0")
+        .contains("\"event\":\"scan.completed\"");
   }
 
   @Test
@@ -93,7 +104,9 @@ class TelemetryCommandTest {
     collector.mode(RecordingCollector.Mode.DOWN);
     assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
     CliFixture.Run offline = f.jmo("telemetry", "flush", "--wait", "2");
-    assertThat(offline.out()).contains("cannot reach the collector; the events stay queued").doesNotContain("Exception");
+    assertThat(offline.out())
+        .contains("cannot reach the collector; the events stay queued")
+        .doesNotContain("Exception");
     assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (2)");
     String before = f.jmo("telemetry", "status").out();
     CliFixture.Run reset = f.jmo("telemetry", "reset-id");
@@ -118,10 +131,13 @@ class TelemetryCommandTest {
     for (String sub : new String[] {"status", "show", "disable"}) {
       CliFixture.Run run = f.jmo("telemetry", sub);
       assertThat(run.code()).as(sub + ": " + run).isZero();
-      assertThat(run.err()).as(sub).startsWith("jmo: warning: " + f.work.resolve("jmo.yml") + ": not valid YAML")
+      assertThat(run.err())
+          .as(sub)
+          .startsWith("jmo: warning: " + f.work.resolve("jmo.yml") + ": not valid YAML")
           .contains("scans refuse the file");
     }
-    assertThat(f.jmo("telemetry", "status").out()).contains("off: telemetry.enabled is false in user settings");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: telemetry.enabled is false in user settings");
     assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isEqualTo(3);
   }
 
@@ -139,10 +155,12 @@ class TelemetryCommandTest {
   void anyDisableValueButANoSwitchesOffAndStatusNamesIt() {
     f.jmo("telemetry", "enable");
     f.env.put("JMO_TELEMETRY_DISABLE", "please");
-    assertThat(f.jmo("telemetry", "status").out()).contains("off: the environment variable JMO_TELEMETRY_DISABLE=please is set");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: the environment variable JMO_TELEMETRY_DISABLE=please is set");
     assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
     f.env.put("JMO_TELEMETRY_DISABLE", "off");
-    assertThat(f.jmo("telemetry", "status").out()).contains("on: telemetry.enabled is true in user settings");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("on: telemetry.enabled is true in user settings");
     assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
     assertThat(collector.requests()).isZero();
   }
@@ -155,13 +173,17 @@ class TelemetryCommandTest {
 
     CliFixture.Run no = f.run(true, "n\n", true, "telemetry", "disable");
     assertThat(no.code()).as(no.toString()).isZero();
-    assertThat(no.out()).contains("Also ask the collector to erase").contains("to erase it: jmo telemetry delete");
+    assertThat(no.out())
+        .contains("Also ask the collector to erase")
+        .contains("to erase it: jmo telemetry delete");
     assertThat(collector.count()).isEqualTo(2);
 
     f.jmo("telemetry", "enable");
     CliFixture.Run yes = f.run(true, "y\n", true, "telemetry", "disable");
     assertThat(yes.code()).as(yes.toString()).isZero();
-    assertThat(yes.out()).contains("telemetry disabled for this user").contains("the collector erased 2 stored events");
+    assertThat(yes.out())
+        .contains("telemetry disabled for this user")
+        .contains("the collector erased 2 stored events");
     assertThat(collector.count()).isZero();
   }
 
@@ -185,19 +207,25 @@ class TelemetryCommandTest {
     collector.mode(RecordingCollector.Mode.PROXY_AUTHENTICATION);
     CliFixture.Run delete = f.jmo("telemetry", "delete");
     assertThat(delete.code()).as(delete.toString()).isZero();
-    assertThat(delete.out()).contains("has not confirmed yet").contains("sent again by later jmo runs")
-        .contains("the server answered HTTP 407").doesNotContain("Exception");
+    assertThat(delete.out())
+        .contains("has not confirmed yet")
+        .contains("sent again by later jmo runs")
+        .contains("the server answered HTTP 407")
+        .doesNotContain("Exception");
     assertThat(f.jmo("telemetry", "status").out()).contains("pending deletion: the events of ");
     assertThat(collector.count()).isEqualTo(2);
 
     collector.mode(RecordingCollector.Mode.NORMAL);
     // the retry is due after a backoff: a run with telemetry off still sends it once due
     f.env.put("JMO_TELEMETRY_DISABLE", "1");
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(500))
-        .until(() -> {
-          f.jmo("scan", "--repo", "app", "--tools", "semgrep");
-          return collector.count() == 0;
-        });
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(500))
+        .until(
+            () -> {
+              f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+              return collector.count() == 0;
+            });
     assertThat(f.jmo("telemetry", "status").out()).doesNotContain("pending deletion");
   }
 
@@ -210,12 +238,15 @@ class TelemetryCommandTest {
     assertThat(scan.err()).contains("\"mode\":\"cli\"").doesNotContain("\"mode\":\"docker\"");
     String status = f.jmo("telemetry", "status").out();
     assertThat(status).contains("container: a container that is not the JMo image");
-    // which ending depends on this machine's mounts (a tmpfs /tmp is a volume): StateVolumeTest covers both
+    // which ending depends on this machine's mounts (a tmpfs /tmp is a volume): StateVolumeTest
+    // covers both
     if (!status.contains("on a mounted volume, so the id and the notice persist")) {
-      assertThat(status).contains("docker run --rm starts with fresh state every time")
+      assertThat(status)
+          .contains("docker run --rm starts with fresh state every time")
           .contains("Mount a volume at " + f.home.resolve(".jmo-security"));
     }
     f.env.put("DOCKER_CONTAINER", "1");
-    assertThat(f.jmo("telemetry", "status").out()).contains("container: the JMo image (DOCKER_CONTAINER is set");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("container: the JMo image (DOCKER_CONTAINER is set");
   }
 }

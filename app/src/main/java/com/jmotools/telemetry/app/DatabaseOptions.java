@@ -8,17 +8,27 @@ import picocli.CommandLine.Option;
 /** The options every maintainer command shares: which database, and which period. */
 final class DatabaseOptions {
 
-  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
-      description = "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for serve;"
-          + " default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--db",
+      paramLabel = "PATH|JDBC-URL",
+      defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
+      description =
+          "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for"
+              + " serve; default: ${DEFAULT-VALUE}).")
   String db;
 
-  @Option(names = "--from", paramLabel = "DATE|TIME",
-      description = "Start of the period, included (2026-01-01 or 2026-01-01T10:00:00Z); default: --to minus "
-          + Period.DEFAULT_DAYS + " days.")
+  @Option(
+      names = "--from",
+      paramLabel = "DATE|TIME",
+      description =
+          "Start of the period, included (2026-01-01 or 2026-01-01T10:00:00Z); default: --to minus "
+              + Period.DEFAULT_DAYS
+              + " days.")
   String from;
 
-  @Option(names = "--to", paramLabel = "DATE|TIME",
+  @Option(
+      names = "--to",
+      paramLabel = "DATE|TIME",
       description = "End of the period, excluded; default: the end of the current hour.")
   String to;
 
@@ -42,12 +52,16 @@ final class DatabaseOptions {
     try (java.sql.Connection c = database.dataSource().getConnection();
         java.sql.ResultSet rs = c.getMetaData().getTables(null, null, "events", null)) {
       if (!rs.next()) {
-        throw new IllegalArgumentException("not a collector database (no events table): " + database.description()
-            + "; start the collector on it once (jmo-telemetry serve --db ...) to create the schema");
+        throw new IllegalArgumentException(
+            "not a collector database (no events table): "
+                + database.description()
+                + "; start the collector on it once (jmo-telemetry serve --db ...) to create the"
+                + " schema");
       }
     } catch (java.sql.SQLException e) {
       database.close();
-      throw new com.jmotools.telemetry.collector.DatabaseException("cannot read " + database.description(), e);
+      throw new com.jmotools.telemetry.collector.DatabaseException(
+          "cannot read " + database.description(), e);
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -58,7 +72,10 @@ final class DatabaseOptions {
   Period period(Clock clock) {
     Period last = Period.lastDays(clock, Period.DEFAULT_DAYS);
     java.time.Instant end = to == null ? last.to() : Period.parseBound(to);
-    java.time.Instant start = from == null ? end.minus(java.time.Duration.ofDays(Period.DEFAULT_DAYS)) : Period.parseBound(from);
+    java.time.Instant start =
+        from == null
+            ? end.minus(java.time.Duration.ofDays(Period.DEFAULT_DAYS))
+            : Period.parseBound(from);
     return new Period(start, end);
   }
 }

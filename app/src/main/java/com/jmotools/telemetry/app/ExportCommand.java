@@ -11,21 +11,31 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jmo-telemetry export}: the events of a period as JSONL or CSV. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export the events of a period (default: the last 30 days) as JSONL (the guide's event shape) or CSV.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Export the events of a period (default: the last 30 days) as JSONL (the guide's event"
+            + " shape) or CSV.")
 final class ExportCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions options;
 
-  @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or csv (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "jsonl",
+      description = "jsonl or csv (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write to this file (default: standard output).")
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description = "Write to this file (default: standard output).")
   Path out;
 
   @Spec CommandSpec spec;
@@ -61,7 +71,10 @@ final class ExportCommand implements Callable<Integer> {
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
-      spec.commandLine().getErr().println("exported " + n + " events of " + period.from() + " to " + period.to() + " as " + f);
+      spec.commandLine()
+          .getErr()
+          .println(
+              "exported " + n + " events of " + period.from() + " to " + period.to() + " as " + f);
       spec.commandLine().getErr().flush();
     }
     return 0;

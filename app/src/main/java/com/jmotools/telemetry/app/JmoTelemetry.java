@@ -15,8 +15,8 @@ import picocli.CommandLine;
 /**
  * {@code bin/jmo-telemetry}: the collector's {@code serve} (with the dashboard, {@code /v1/stats}
  * and the public page) and {@code purge}, plus {@code stats}, {@code export} and {@code report}.
- * Exit codes: 0 success, 1 the command failed (one line on standard error says why), 2 the
- * command line was wrong.
+ * Exit codes: 0 success, 1 the command failed (one line on standard error says why), 2 the command
+ * line was wrong.
  */
 public final class JmoTelemetry {
 
@@ -30,22 +30,36 @@ public final class JmoTelemetry {
     cl.addSubcommand("report", new ReportCommand(clock));
     cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
     cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
-    cl.getSubcommands().get("generate-completion").getCommandSpec().version(cl.getCommandSpec().version()); // not picocli's
+    cl.getSubcommands()
+        .get("generate-completion")
+        .getCommandSpec()
+        .version(cl.getCommandSpec().version()); // not picocli's
     inheritVersion(cl, cl.getCommandSpec().version());
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(err);
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine c = ex.getCommandLine();
-      String name = c.getCommandSpec().qualifiedName();
-      c.getErr().println(name + ": " + ex.getMessage().replaceAll("\\s+", " ").trim() + " (see " + name + " --help)");
-      c.getErr().flush();
-      return JmoTelemetryCommand.USAGE;
-    });
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("jmo-telemetry " + commandLine.getCommandName() + ": " + oneLine(e));
-      commandLine.getErr().flush();
-      return 1;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          String name = c.getCommandSpec().qualifiedName();
+          c.getErr()
+              .println(
+                  name
+                      + ": "
+                      + ex.getMessage().replaceAll("\\s+", " ").trim()
+                      + " (see "
+                      + name
+                      + " --help)");
+          c.getErr().flush();
+          return JmoTelemetryCommand.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine
+              .getErr()
+              .println("jmo-telemetry " + commandLine.getCommandName() + ": " + oneLine(e));
+          commandLine.getErr().flush();
+          return 1;
+        });
     return cl;
   }
 
@@ -61,7 +75,9 @@ public final class JmoTelemetry {
     String m = e.getMessage() == null ? "unexpected error" : e.getMessage();
     Throwable cause = e.getCause();
     // a parser's own words ("could not be parsed at index 10") say nothing more to a person
-    if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())
+    if (cause != null
+        && cause.getMessage() != null
+        && !m.contains(cause.getMessage())
         && !(cause instanceof java.time.format.DateTimeParseException)) {
       m += ": " + cause.getMessage();
     }
@@ -72,7 +88,12 @@ public final class JmoTelemetry {
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
     PrintStream out = System.out;
-    int code = commandLine(Clock.systemUTC(), out, new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true)).execute(args);
+    int code =
+        commandLine(
+                Clock.systemUTC(),
+                out,
+                new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true))
+            .execute(args);
     out.flush();
     System.exit(code);
   }

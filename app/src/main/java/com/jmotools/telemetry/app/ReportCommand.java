@@ -7,15 +7,19 @@ import com.jmotools.telemetry.reports.TransparencyReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jmo-telemetry report}: the quarterly transparency report. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Write the quarterly public transparency report (Markdown, HTML, JSON and PNG charts named after the "
-        + "quarter, so several quarters can share a folder).",
-        "A quarter that has not started is refused; a quarter in progress is reported as partial."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write the quarterly public transparency report (Markdown, HTML, JSON and PNG charts named"
+          + " after the quarter, so several quarters can share a folder).",
+      "A quarter that has not started is refused; a quarter in progress is reported as partial."
+    })
 final class ReportCommand implements Callable<Integer> {
 
   private final java.time.Clock clock;
@@ -24,24 +28,42 @@ final class ReportCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
-  @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
-      description = "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for serve;"
-          + " default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--db",
+      paramLabel = "PATH|JDBC-URL",
+      defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
+      description =
+          "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for"
+              + " serve; default: ${DEFAULT-VALUE}).")
   String db;
 
-  @Option(names = "--quarter", required = true, paramLabel = "YYYYQn", description = "The quarter, such as 2026Q1.")
+  @Option(
+      names = "--quarter",
+      required = true,
+      paramLabel = "YYYYQn",
+      description = "The quarter, such as 2026Q1.")
   String quarter;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "" + TransparencyReport.DEFAULT_SEED,
-      description = "Seed of the random draw of sample events; the same seed on the same data draws the same sample "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "" + TransparencyReport.DEFAULT_SEED,
+      description =
+          "Seed of the random draw of sample events; the same seed on the same data draws the same"
+              + " sample (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--k", defaultValue = "" + MinimumCount.DEFAULT_K,
-      description = "Hide any figure backed by fewer than k installations (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "" + MinimumCount.DEFAULT_K,
+      description =
+          "Hide any figure backed by fewer than k installations (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "transparency",
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "transparency",
       description = "Directory to write into (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -53,12 +75,32 @@ final class ReportCommand implements Callable<Integer> {
     DatabaseOptions options = new DatabaseOptions();
     options.db = db;
     try (Database database = options.open()) {
-      TransparencyReport.Builder b = TransparencyReport.builder().dataSource(database.dataSource())
-          .dialect(database.dialect()).quarter(period).k(k).seed(seed).clock(clock);
+      TransparencyReport.Builder b =
+          TransparencyReport.builder()
+              .dataSource(database.dataSource())
+              .dialect(database.dialect())
+              .quarter(period)
+              .k(k)
+              .seed(seed)
+              .clock(clock);
       TransparencyReport.Result r = b.build().write(out);
       var w = spec.commandLine().getOut();
-      w.println("wrote " + r.markdown() + ", " + r.html() + ", " + r.json() + ", " + r.sample() + " and "
-          + r.charts().size() + " charts; " + r.suppressed() + " cells suppressed (k=" + k + ")");
+      w.println(
+          "wrote "
+              + r.markdown()
+              + ", "
+              + r.html()
+              + ", "
+              + r.json()
+              + ", "
+              + r.sample()
+              + " and "
+              + r.charts().size()
+              + " charts; "
+              + r.suppressed()
+              + " cells suppressed (k="
+              + k
+              + ")");
       w.flush();
     }
     return 0;

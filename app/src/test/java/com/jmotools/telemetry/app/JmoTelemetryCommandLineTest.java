@@ -28,7 +28,8 @@ class JmoTelemetryCommandLineTest {
   private static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
-    int code = JmoTelemetry.commandLine(Clock.systemUTC(), out, new PrintWriter(err, true)).execute(args);
+    int code =
+        JmoTelemetry.commandLine(Clock.systemUTC(), out, new PrintWriter(err, true)).execute(args);
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
   }
 
@@ -61,7 +62,10 @@ class JmoTelemetryCommandLineTest {
     Run bad = run("stats", "--db", dir.resolve("t.db").toString(), "--from", "2026-13-01");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err().trim().lines()).hasSize(1);
-    assertThat(bad.err()).contains("2026-13-01").doesNotContain("index").doesNotContain("Exception");
+    assertThat(bad.err())
+        .contains("2026-13-01")
+        .doesNotContain("index")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -77,8 +81,10 @@ class JmoTelemetryCommandLineTest {
     // the variable is read from the process environment: a child JVM
     Path missing = dir.resolve("from-the-variable.db");
     String java = ProcessHandle.current().info().command().orElse("java");
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", classpath, JmoTelemetry.class.getName(), sub));
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd =
+        new ArrayList<>(List.of(java, "-cp", classpath, JmoTelemetry.class.getName(), sub));
     if (sub.equals("report")) {
       cmd.addAll(List.of("--quarter", "2026Q1", "--out", dir.resolve("out").toString()));
     }

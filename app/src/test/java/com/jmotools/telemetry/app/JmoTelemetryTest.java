@@ -36,21 +36,58 @@ class JmoTelemetryTest {
   @BeforeEach
   void seed() throws Exception {
     db = dir.resolve("t.db");
-    try (Database d = Database.open(db.toString()); Connection c = d.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO events (event_id, event_type, versio" + "n, platform, anonymous_id, "
-            + "metadata, \"timestamp\", received_at) VALUES (?," + " ?, '0.7.0', ?, ?, ?, ?, ?)")) {
+    try (Database d = Database.open(db.toString());
+        Connection c = d.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO events (event_id, event_type, versio"
+                    + "n, platform, anonymous_id, "
+                    + "metadata, \"timestamp\", received_at) VALUES (?,"
+                    + " ?, '0.7.0', ?, ?, ?, ?, ?)")) {
       String[][] rows = {
-          {"scan.started", "Linux", "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\"" + ":[\"trivy\"],\"target_types\":{\"repos\":1,\"ima" + "ges\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2026-02-10T09:00:00Z"},
-          {"tool.failed", "Linux", "{\"tool\":\"trivy\",\"failure_type\":\"timeout\"" + ",\"exit_code\":null,\"profile\":\"fast\"}", "2026-02-10T09:00:00Z"},
-          {"scan.started", "macOS", "{\"mode\":\"wizard\",\"profile\":\"deep\",\"tool" + "s\":[\"trivy\",\"zap\"],\"target_types\":{\"repo" + "s\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab" + "\":0,\"k8s\":0}}", "2026-01-20T09:00:00Z"},
-          {"scan.started", "macOS", "{\"mode\":\"cli\",\"profile\":\"deep\",\"tools\"" + ":[\"zap\"],\"target_types\":{\"repos\":1,\"image" + "s\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}", "2025-12-20T09:00:00Z"},
+        {
+          "scan.started",
+          "Linux",
+          "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\""
+              + ":[\"trivy\"],\"target_types\":{\"repos\":1,\"ima"
+              + "ges\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}",
+          "2026-02-10T09:00:00Z"
+        },
+        {
+          "tool.failed",
+          "Linux",
+          "{\"tool\":\"trivy\",\"failure_type\":\"timeout\""
+              + ",\"exit_code\":null,\"profile\":\"fast\"}",
+          "2026-02-10T09:00:00Z"
+        },
+        {
+          "scan.started",
+          "macOS",
+          "{\"mode\":\"wizard\",\"profile\":\"deep\",\"tool"
+              + "s\":[\"trivy\",\"zap\"],\"target_types\":{\"repo"
+              + "s\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab"
+              + "\":0,\"k8s\":0}}",
+          "2026-01-20T09:00:00Z"
+        },
+        {
+          "scan.started",
+          "macOS",
+          "{\"mode\":\"cli\",\"profile\":\"deep\",\"tools\""
+              + ":[\"zap\"],\"target_types\":{\"repos\":1,\"image"
+              + "s\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}",
+          "2025-12-20T09:00:00Z"
+        },
       };
       int i = 0;
       for (String[] r : rows) {
         ps.setString(1, "0190" + String.format("%04d", i) + "-0000-7000-8000-00000000000" + i);
         ps.setString(2, r[0]);
         ps.setString(3, r[1]);
-        ps.setString(4, r[1].equals("Linux") ? "aaaaaaaa-0000-4000-8000-000000000001" : "bbbbbbbb-0000-4000-8000-000000000002");
+        ps.setString(
+            4,
+            r[1].equals("Linux")
+                ? "aaaaaaaa-0000-4000-8000-000000000001"
+                : "bbbbbbbb-0000-4000-8000-000000000002");
         ps.setString(5, r[2]);
         ps.setString(6, r[3]);
         ps.setString(7, r[3]);
@@ -81,26 +118,63 @@ class JmoTelemetryTest {
 
   @Test
   void statsPrintsTablesForAGivenPeriod() {
-    assertThat(run("stats", "--db", db.toString(), "--from", "2025-12-01", "--to", "2026-03-01")).isEqualTo(0);
-    assertThat(stdout()).contains("Events: 4   Unique installs: 2   Scans: 3", "Profiles (scan.started)", "deep", "trivy",
-        "Unique installs per month", "2025-12");
+    assertThat(run("stats", "--db", db.toString(), "--from", "2025-12-01", "--to", "2026-03-01"))
+        .isEqualTo(0);
+    assertThat(stdout())
+        .contains(
+            "Events: 4   Unique installs: 2   Scans: 3",
+            "Profiles (scan.started)",
+            "deep",
+            "trivy",
+            "Unique installs per month",
+            "2025-12");
   }
 
   @Test
   void exportWritesJsonlAndCsvFiles() throws Exception {
     Path jsonl = dir.resolve("e.jsonl");
-    assertThat(run("export", "--db", db.toString(), "--from", "2025-01-01", "--to", "2027-01-01", "-o", jsonl.toString())).isEqualTo(0);
-    assertThat(Files.readAllLines(jsonl)).hasSize(4).first().asString().startsWith("{\"event\":\"scan.started\"");
+    assertThat(
+            run(
+                "export",
+                "--db",
+                db.toString(),
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2027-01-01",
+                "-o",
+                jsonl.toString()))
+        .isEqualTo(0);
+    assertThat(Files.readAllLines(jsonl))
+        .hasSize(4)
+        .first()
+        .asString()
+        .startsWith("{\"event\":\"scan.started\"");
     assertThat(err.toString()).contains("exported 4 events");
     out.reset();
-    assertThat(run("export", "--db", db.toString(), "--format", "csv", "--from", "2026-02-01")).isEqualTo(0);
-    assertThat(stdout().lines()).hasSize(3).first().isEqualTo(com.jmotools.telemetry.reports.Exporter.CSV_HEADER);
+    assertThat(run("export", "--db", db.toString(), "--format", "csv", "--from", "2026-02-01"))
+        .isEqualTo(0);
+    assertThat(stdout().lines())
+        .hasSize(3)
+        .first()
+        .isEqualTo(com.jmotools.telemetry.reports.Exporter.CSV_HEADER);
   }
 
   @Test
   void reportWritesItsFiles() {
     Path outDir = dir.resolve("report");
-    assertThat(run("report", "--db", db.toString(), "--quarter", "2026Q1", "--k", "1", "--out", outDir.toString())).isEqualTo(0);
+    assertThat(
+            run(
+                "report",
+                "--db",
+                db.toString(),
+                "--quarter",
+                "2026Q1",
+                "--k",
+                "1",
+                "--out",
+                outDir.toString()))
+        .isEqualTo(0);
     assertThat(outDir.resolve("transparency-2026q1.md")).exists();
     assertThat(outDir.resolve("transparency-2026q1.html")).exists();
     assertThat(outDir.resolve("transparency-2026q1.json")).exists();
@@ -112,20 +186,27 @@ class JmoTelemetryTest {
   @Test
   void reportRefusesAQuarterThatHasNotStarted() {
     Path outDir = dir.resolve("future");
-    assertThat(run("report", "--db", db.toString(), "--quarter", "2099Q1", "--out", outDir.toString())).isEqualTo(1);
-    assertThat(err.toString().trim()).isEqualTo("jmo-telemetry report: Q1 2099 has not started ye" + "t: there is nothing to report");
+    assertThat(
+            run("report", "--db", db.toString(), "--quarter", "2099Q1", "--out", outDir.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().trim())
+        .isEqualTo(
+            "jmo-telemetry report: Q1 2099 has not started ye" + "t: there is nothing to report");
     assertThat(outDir).doesNotExist();
   }
 
   @Test
   void errorsAreOneLineWithAnExitCode() {
     assertThat(run("stats", "--db", dir.resolve("missing.db").toString())).isEqualTo(1);
-    assertThat(err.toString().trim()).startsWith("jmo-telemetry stats: no such database file").doesNotContain("\n", "Exception");
+    assertThat(err.toString().trim())
+        .startsWith("jmo-telemetry stats: no such database file")
+        .doesNotContain("\n", "Exception");
     assertThat(Files.exists(dir.resolve("missing.db"))).isFalse();
     assertThat(run("report", "--db", db.toString(), "--quarter", "2026Q9")).isEqualTo(1);
     assertThat(err.toString()).contains("not a quarter");
     assertThat(run("stats", "--db", db.toString(), "--format", "xml")).isEqualTo(2);
-    assertThat(run("stats", "--db", db.toString(), "--from", "2026-03-01", "--to", "2026-02-01")).isEqualTo(1);
+    assertThat(run("stats", "--db", db.toString(), "--from", "2026-03-01", "--to", "2026-02-01"))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("period is empty");
   }
 

@@ -15,11 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The walls between the modules (docs/ARCHITECTURE.md, "Modules and the walls between them"):
- * every arrow points down, towards the catalog, and no module reaches into another's
- * {@code .internal} package. Maven's dependencies already forbid the upward arrows between jars;
- * these rules also hold the walls a dependency cannot express, like "the analytics library serves
- * no HTTP", and keep holding them when a pom gains a dependency. Main classes only.
+ * The walls between the modules (docs/ARCHITECTURE.md, "Modules and the walls between them"): every
+ * arrow points down, towards the catalog, and no module reaches into another's {@code .internal}
+ * package. Maven's dependencies already forbid the upward arrows between jars; these rules also
+ * hold the walls a dependency cannot express, like "the analytics library serves no HTTP", and keep
+ * holding them when a pom gains a dependency. Main classes only.
  */
 class ModuleWallsTest {
 
@@ -32,59 +32,87 @@ class ModuleWallsTest {
   private static final String WEB = "com.jmotools.telemetry.web..";
   private static final String APP = "com.jmotools.telemetry.app..";
   private static final String CLI = "com.jmotools.cli..";
-  private static final String[] HTTP_SERVING = {"io.javalin..", "org.eclipse.jetty..", "jakarta.servlet.."};
+  private static final String[] HTTP_SERVING = {
+    "io.javalin..", "org.eclipse.jetty..", "jakarta.servlet.."
+  };
 
   private static JavaClasses main;
 
   @BeforeAll
   static void importMainClasses() {
-    main = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("com.jmotools");
+    main =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("com.jmotools");
   }
 
   @Test
   void theCatalogImportsNoModuleOfOurs() {
-    classes().that().resideInAPackage(CATALOG)
-        .should().onlyDependOnClassesThat(resideOutsideOfPackage(OURS).or(resideInAPackage(CATALOG)))
+    classes()
+        .that()
+        .resideInAPackage(CATALOG)
+        .should()
+        .onlyDependOnClassesThat(resideOutsideOfPackage(OURS).or(resideInAPackage(CATALOG)))
         .check(main);
   }
 
   @Test
   void theClientDependsOnlyOnTheCatalog() {
-    classes().that().resideInAPackage(CLIENT)
-        .should().onlyDependOnClassesThat(resideOutsideOfPackage(OURS).or(resideInAnyPackage(CLIENT, CATALOG)))
+    classes()
+        .that()
+        .resideInAPackage(CLIENT)
+        .should()
+        .onlyDependOnClassesThat(
+            resideOutsideOfPackage(OURS).or(resideInAnyPackage(CLIENT, CATALOG)))
         .check(main);
   }
 
   @Test
   void theCollectorNeverDependsOnTheClientTheCliOrWhatIsBuiltOnIt() {
-    noClasses().that().resideInAPackage(COLLECTOR)
-        .should().dependOnClassesThat().resideInAnyPackage(CLIENT, CLI, ANALYTICS, WEB, APP)
+    noClasses()
+        .that()
+        .resideInAPackage(COLLECTOR)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(CLIENT, CLI, ANALYTICS, WEB, APP)
         .check(main);
   }
 
   @Test
   void theAnalyticsLibraryServesNoHttpAndKnowsNoCaller() {
-    noClasses().that().resideInAPackage(ANALYTICS)
-        .should().dependOnClassesThat().resideInAnyPackage(HTTP_SERVING)
-        .orShould().dependOnClassesThat().resideInAnyPackage(WEB, APP, CLIENT, CLI)
+    noClasses()
+        .that()
+        .resideInAPackage(ANALYTICS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(HTTP_SERVING)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage(WEB, APP, CLIENT, CLI)
         .check(main);
   }
 
   @Test
   void theWebAdapterIsNotTheApplication() {
-    noClasses().that().resideInAPackage(WEB)
-        .should().dependOnClassesThat().resideInAnyPackage(APP, CLIENT, CLI)
+    noClasses()
+        .that()
+        .resideInAPackage(WEB)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(APP, CLIENT, CLI)
         .check(main);
   }
 
   @Test
   void theCliUsesOnlyTheClientsPublicApi() {
-    classes().that().resideInAPackage(CLI)
-        .should().onlyDependOnClassesThat(resideOutsideOfPackage(OURS)
-            .or(resideInAnyPackage(CLI, CATALOG))
-            .or(resideInAPackage(CLIENT).and(resideOutsideOfPackage(CLIENT_INTERNAL))))
+    classes()
+        .that()
+        .resideInAPackage(CLI)
+        .should()
+        .onlyDependOnClassesThat(
+            resideOutsideOfPackage(OURS)
+                .or(resideInAnyPackage(CLI, CATALOG))
+                .or(resideInAPackage(CLIENT).and(resideOutsideOfPackage(CLIENT_INTERNAL))))
         .check(main);
   }
 
@@ -92,8 +120,12 @@ class ModuleWallsTest {
   @ValueSource(strings = {"client", "collector", "reports"})
   void noModuleReachesIntoAnothersInternalPackage(String module) {
     String root = "com.jmotools.telemetry." + module + "..";
-    noClasses().that().resideOutsideOfPackage(root)
-        .should().dependOnClassesThat().resideInAPackage("com.jmotools.telemetry." + module + ".internal..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(root)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.jmotools.telemetry." + module + ".internal..")
         .check(main);
   }
 }

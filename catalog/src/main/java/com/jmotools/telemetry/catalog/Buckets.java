@@ -17,9 +17,9 @@ public final class Buckets {
   private Buckets() {}
 
   /**
-   * The {@code duration_bucket} label for a scan that took {@code elapsed}: {@code <5min},
-   * {@code 5-15min}, {@code 15-30min} or {@code >30min}. A negative duration (the clock went
-   * back) counts as zero.
+   * The {@code duration_bucket} label for a scan that took {@code elapsed}: {@code <5min}, {@code
+   * 5-15min}, {@code 15-30min} or {@code >30min}. A negative duration (the clock went back) counts
+   * as zero.
    */
   public static String duration(Duration elapsed) {
     return durationSeconds(elapsed.toNanos() / 1e9);
@@ -31,8 +31,8 @@ public final class Buckets {
   }
 
   /**
-   * The findings label for {@code count} findings: {@code 0}, {@code 1-10}, {@code 10-100}
-   * (11 to 100), {@code 100-1000} (101 to 1000) or {@code >1000}.
+   * The findings label for {@code count} findings: {@code 0}, {@code 1-10}, {@code 10-100} (11 to
+   * 100), {@code 100-1000} (101 to 1000) or {@code >1000}.
    *
    * @throws IllegalArgumentException if {@code count} is negative
    */
@@ -44,9 +44,8 @@ public final class Buckets {
   }
 
   /**
-   * The {@code duration_seconds} of {@code wizard.completed}: rounded down to a multiple of
-   * {@value #WIZARD_SECONDS_STEP} seconds, at most {@value #MAX_WIZARD_SECONDS}; negative counts
-   * as zero.
+   * The {@code duration_seconds} of {@code wizard.completed}: rounded down to a multiple of {@value
+   * #WIZARD_SECONDS_STEP} seconds, at most {@value #MAX_WIZARD_SECONDS}; negative counts as zero.
    */
   public static long wizardSeconds(Duration elapsed) {
     long seconds = Math.max(0, Math.min(elapsed.toSeconds(), MAX_WIZARD_SECONDS));

@@ -77,7 +77,9 @@ public final class Catalog {
    */
   static Catalog parse(JsonNode root) {
     Map<String, BucketScheme> buckets = new LinkedHashMap<>();
-    root.path("buckets").properties().forEach(e -> buckets.put(e.getKey(), parseScheme(e.getKey(), e.getValue())));
+    root.path("buckets")
+        .properties()
+        .forEach(e -> buckets.put(e.getKey(), parseScheme(e.getKey(), e.getValue())));
 
     Set<String> tools = new LinkedHashSet<>();
     root.path("tools").forEach(t -> tools.add(t.asText()));
@@ -93,7 +95,8 @@ public final class Catalog {
       for (FieldSpec field : fields.values()) {
         checkBucketsExist(field, buckets);
       }
-      events.put(e.getKey(), new EventSpec(e.getKey(), e.getValue().path("when").asText(""), fields));
+      events.put(
+          e.getKey(), new EventSpec(e.getKey(), e.getValue().path("when").asText(""), fields));
     }
     if (events.isEmpty()) {
       throw new IllegalArgumentException("the catalog defines no events");
@@ -101,12 +104,14 @@ public final class Catalog {
 
     List<String> never = new ArrayList<>();
     root.path("never_collected").forEach(n -> never.add(n.asText()));
-    return new Catalog(root.path("catalog_version").asInt(0), envelope, buckets, tools, events, never);
+    return new Catalog(
+        root.path("catalog_version").asInt(0), envelope, buckets, tools, events, never);
   }
 
   private static void checkBucketsExist(FieldSpec field, Map<String, BucketScheme> buckets) {
     if (field.type() == FieldType.BUCKET && !buckets.containsKey(field.bucket())) {
-      throw new IllegalArgumentException("field " + field.name() + " names an unknown bucket scheme: " + field.bucket());
+      throw new IllegalArgumentException(
+          "field " + field.name() + " names an unknown bucket scheme: " + field.bucket());
     }
     if (field.items() != null) {
       checkBucketsExist(field.items(), buckets);
@@ -116,18 +121,26 @@ public final class Catalog {
 
   private static BucketScheme parseScheme(String name, JsonNode node) {
     List<BucketScheme.Bucket> list = new ArrayList<>();
-    node.path("buckets").forEach(b -> list.add(new BucketScheme.Bucket(
-        b.path("label").asText(), b.hasNonNull("upper") ? b.get("upper").asLong() : null)));
+    node.path("buckets")
+        .forEach(
+            b ->
+                list.add(
+                    new BucketScheme.Bucket(
+                        b.path("label").asText(),
+                        b.hasNonNull("upper") ? b.get("upper").asLong() : null)));
     String bound = node.path("upper_bound").asText();
     if (!bound.equals("inclusive") && !bound.equals("exclusive")) {
-      throw new IllegalArgumentException("bucket scheme " + name + ": upper_bound must be inclusive or exclusive");
+      throw new IllegalArgumentException(
+          "bucket scheme " + name + ": upper_bound must be inclusive or exclusive");
     }
     return new BucketScheme(name, node.path("unit").asText(""), bound.equals("inclusive"), list);
   }
 
   private static Map<String, FieldSpec> parseFields(JsonNode node, boolean defaultRequired) {
     Map<String, FieldSpec> fields = new LinkedHashMap<>();
-    node.properties().forEach(e -> fields.put(e.getKey(), parseField(e.getKey(), e.getValue(), defaultRequired)));
+    node.properties()
+        .forEach(
+            e -> fields.put(e.getKey(), parseField(e.getKey(), e.getValue(), defaultRequired)));
     return fields;
   }
 

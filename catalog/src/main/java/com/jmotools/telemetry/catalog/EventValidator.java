@@ -83,8 +83,15 @@ public final class EventValidator {
     }
 
     String eventName = text(node.get("event"), "event");
-    EventSpec spec = catalog.event(eventName).orElseThrow(() -> refuse(
-        Problem.Code.UNKNOWN_EVENT, "event", "must be one of " + String.join(", ", catalog.events().keySet())));
+    EventSpec spec =
+        catalog
+            .event(eventName)
+            .orElseThrow(
+                () ->
+                    refuse(
+                        Problem.Code.UNKNOWN_EVENT,
+                        "event",
+                        "must be one of " + String.join(", ", catalog.events().keySet())));
 
     String version = checkReleaseVersion(node.get("version"), "version");
     String platform = checkEnum(node.get("platform"), envelope.get("platform"), "platform");
@@ -92,7 +99,8 @@ public final class EventValidator {
     String pythonVersion = optionalString(node, envelope.get("python_version"));
     UUID anonymousId = checkUuid(node.get("anonymous_id"), "anonymous_id");
     JsonNode eventIdNode = node.get("event_id");
-    UUID eventId = eventIdNode == null || eventIdNode.isNull() ? null : checkUuid(eventIdNode, "event_id");
+    UUID eventId =
+        eventIdNode == null || eventIdNode.isNull() ? null : checkUuid(eventIdNode, "event_id");
     Instant timestamp = checkTimestamp(node.get("timestamp"), "timestamp");
 
     JsonNode metadata = node.get("metadata");
@@ -100,7 +108,16 @@ public final class EventValidator {
       throw refuse(Problem.Code.WRONG_TYPE, "metadata", "must be a JSON object");
     }
     ObjectNode normalised = checkObject(metadata, spec.fields(), "metadata");
-    return new ValidatedEvent(eventName, version, platform, runtime, pythonVersion, anonymousId, eventId, timestamp, normalised);
+    return new ValidatedEvent(
+        eventName,
+        version,
+        platform,
+        runtime,
+        pythonVersion,
+        anonymousId,
+        eventId,
+        timestamp,
+        normalised);
   }
 
   private ObjectNode checkObject(JsonNode object, Map<String, FieldSpec> fields, String path) {
@@ -110,7 +127,8 @@ public final class EventValidator {
       String fieldPath = path + "." + field.name();
       JsonNode value = object.get(field.name());
       if (value == null) {
-        // A field added in a later catalog version is optional: events of earlier clients stay valid.
+        // A field added in a later catalog version is optional: events of earlier clients stay
+        // valid.
         if (presence == Presence.COMPLETE && field.required()) {
           throw refuse(Problem.Code.MISSING_FIELD, fieldPath, "is required");
         }
@@ -130,61 +148,67 @@ public final class EventValidator {
       throw refuse(Problem.Code.WRONG_TYPE, path, "must not be null");
     }
     switch (field.type()) {
-  case ENUM -> {
-return f.textNode(checkEnum(value, field, path));
-}
-  case STRING -> {
-return f.textNode(checkString(value, field, path));
-}
-  case RELEASE_VERSION -> {
-return f.textNode(checkReleaseVersion(value, path));
-}
-  case UUID -> {
-return f.textNode(checkUuid(value, path).toString());
-}
-  case TIMESTAMP -> {
-return f.textNode(checkTimestamp(value, path).toString());
-}
-  case BOOLEAN -> {
-if (!value.isBoolean()) {
+      case ENUM -> {
+        return f.textNode(checkEnum(value, field, path));
+      }
+      case STRING -> {
+        return f.textNode(checkString(value, field, path));
+      }
+      case RELEASE_VERSION -> {
+        return f.textNode(checkReleaseVersion(value, path));
+      }
+      case UUID -> {
+        return f.textNode(checkUuid(value, path).toString());
+      }
+      case TIMESTAMP -> {
+        return f.textNode(checkTimestamp(value, path).toString());
+      }
+      case BOOLEAN -> {
+        if (!value.isBoolean()) {
           throw refuse(Problem.Code.WRONG_TYPE, path, "must be true or false");
         }
         return f.booleanNode(value.booleanValue());
-}
-  case INTEGER -> {
-return f.numberNode(checkInteger(value, field, path));
-}
-  case BUCKET -> {
-String label = text(value, path);
+      }
+      case INTEGER -> {
+        return f.numberNode(checkInteger(value, field, path));
+      }
+      case BUCKET -> {
+        String label = text(value, path);
         BucketScheme scheme = catalog.bucket(field.bucket());
         if (!scheme.labels().contains(label)) {
-          throw refuse(Problem.Code.INVALID_VALUE, path, "must be one of " + String.join(", ", scheme.labels()));
+          throw refuse(
+              Problem.Code.INVALID_VALUE,
+              path,
+              "must be one of " + String.join(", ", scheme.labels()));
         }
         return f.textNode(label);
-}
-  case TOOL -> {
-String tool = text(value, path);
+      }
+      case TOOL -> {
+        String tool = text(value, path);
         if (!catalog.isTool(tool)) {
-          throw refuse(Problem.Code.INVALID_VALUE, path,
-              "must be a tool of the catalog (host-defined tools are sent as " + Catalog.CUSTOM_TOOL + ")");
+          throw refuse(
+              Problem.Code.INVALID_VALUE,
+              path,
+              "must be a tool of the catalog (host-defined tools are sent as "
+                  + Catalog.CUSTOM_TOOL
+                  + ")");
         }
         return f.textNode(tool);
-}
-  case LIST -> {
-return checkList(value, field, path);
-}
-  case TOOL_COUNTS -> {
-return checkToolCounts(value, field, path);
-}
-  case OBJECT -> {
-if (!value.isObject()) {
+      }
+      case LIST -> {
+        return checkList(value, field, path);
+      }
+      case TOOL_COUNTS -> {
+        return checkToolCounts(value, field, path);
+      }
+      case OBJECT -> {
+        if (!value.isObject()) {
           throw refuse(Problem.Code.WRONG_TYPE, path, "must be a JSON object");
         }
         return checkObject(value, field.fields(), path);
-}
-  default -> 
-throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
-}
+      }
+      default -> throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
+    }
   }
 
   private ObjectNode checkToolCounts(JsonNode value, FieldSpec field, String path) {
@@ -192,13 +216,18 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
       throw refuse(Problem.Code.WRONG_TYPE, path, "must be a JSON object of tool names to counts");
     }
     if (field.maxItems() != null && value.size() > field.maxItems()) {
-      throw refuse(Problem.Code.INVALID_VALUE, path, "must have at most " + field.maxItems() + " tools");
+      throw refuse(
+          Problem.Code.INVALID_VALUE, path, "must have at most " + field.maxItems() + " tools");
     }
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, JsonNode> e : value.properties()) {
       if (!catalog.isTool(e.getKey())) {
-        throw refuse(Problem.Code.INVALID_VALUE, path,
-            "must name only tools of the catalog (host-defined tools are sent as " + Catalog.CUSTOM_TOOL + ")");
+        throw refuse(
+            Problem.Code.INVALID_VALUE,
+            path,
+            "must name only tools of the catalog (host-defined tools are sent as "
+                + Catalog.CUSTOM_TOOL
+                + ")");
       }
       out.put(e.getKey(), checkInteger(e.getValue(), field, path + "." + e.getKey()));
     }
@@ -210,7 +239,8 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
       throw refuse(Problem.Code.WRONG_TYPE, path, "must be a JSON array");
     }
     if (field.maxItems() != null && value.size() > field.maxItems()) {
-      throw refuse(Problem.Code.INVALID_VALUE, path, "must have at most " + field.maxItems() + " items");
+      throw refuse(
+          Problem.Code.INVALID_VALUE, path, "must have at most " + field.maxItems() + " items");
     }
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
     Set<JsonNode> seen = new HashSet<>();
@@ -248,7 +278,8 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
       return resolved;
     }
     if (field.fallback() == null) {
-      throw refuse(Problem.Code.INVALID_VALUE, path, "must be one of " + String.join(", ", field.values()));
+      throw refuse(
+          Problem.Code.INVALID_VALUE, path, "must be one of " + String.join(", ", field.values()));
     }
     // Lenient by design (the guide's clients send platform.system() as is): a known value in
     // another case is itself, anything else the fallback. The raw text is never kept.
@@ -267,15 +298,23 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
 
   private String checkReleaseVersion(JsonNode value, String path) {
     String text = text(value, path);
-    return ReleaseVersions.normalise(text).orElseThrow(() -> refuse(Problem.Code.INVALID_VALUE, path,
-        "must be a release version such as 0.7.0 or 1.0.0-rc.1 (numbers plus at most one of "
-            + String.join(", ", ReleaseVersions.LABELS) + " with a number; no build metadata)"));
+    return ReleaseVersions.normalise(text)
+        .orElseThrow(
+            () ->
+                refuse(
+                    Problem.Code.INVALID_VALUE,
+                    path,
+                    "must be a release version such as 0.7.0 or 1.0.0-rc.1 (numbers plus at most"
+                        + " one of "
+                        + String.join(", ", ReleaseVersions.LABELS)
+                        + " with a number; no build metadata)"));
   }
 
   private String checkString(JsonNode value, FieldSpec field, String path) {
     String text = text(value, path);
     if (field.maxLength() != null && text.length() > field.maxLength()) {
-      throw refuse(Problem.Code.INVALID_VALUE, path, "must be at most " + field.maxLength() + " characters");
+      throw refuse(
+          Problem.Code.INVALID_VALUE, path, "must be at most " + field.maxLength() + " characters");
     }
     if (field.pattern() != null && !field.pattern().matcher(text).matches()) {
       throw refuse(Problem.Code.INVALID_VALUE, path, "must match " + field.pattern().pattern());
@@ -294,7 +333,10 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
     }
     String text = value.textValue();
     if (!isUuidText(text)) {
-      throw refuse(Problem.Code.INVALID_VALUE, path, "must be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b");
+      throw refuse(
+          Problem.Code.INVALID_VALUE,
+          path,
+          "must be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b");
     }
     return UUID.fromString(text);
   }
@@ -305,7 +347,10 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
     }
     Instant parsed = parseTimestamp(value.textValue());
     if (parsed == null) {
-      throw refuse(Problem.Code.INVALID_VALUE, path, "must be an ISO-8601 date-time such as 2026-01-31T14:00:00Z");
+      throw refuse(
+          Problem.Code.INVALID_VALUE,
+          path,
+          "must be an ISO-8601 date-time such as 2026-01-31T14:00:00Z");
     }
     return parsed;
   }
@@ -328,7 +373,8 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException withoutOffset) {
       try {
-        return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+        return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e) {
         return null;
       }
@@ -340,8 +386,13 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
    * reads tens of thousands a second); null for any other text, which the formatters then read.
    */
   private static Instant parseUtcSeconds(String t) {
-    if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-        || t.charAt(13) != ':' || t.charAt(16) != ':' || t.charAt(19) != 'Z') {
+    if (t.length() != 20
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || t.charAt(10) != 'T'
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':'
+        || t.charAt(19) != 'Z') {
       return null;
     }
     int year = digits(t, 0, 4);
@@ -350,8 +401,17 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
     int hour = digits(t, 11, 2);
     int minute = digits(t, 14, 2);
     int second = digits(t, 17, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23
-        || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
       return null;
     }
     try {
@@ -381,9 +441,10 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
     }
     for (int i = 0; i < 36; i++) {
       char ch = text.charAt(i);
-      boolean ok = (i == 8 || i == 13 || i == 18 || i == 23)
-          ? ch == '-'
-          : (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+      boolean ok =
+          (i == 8 || i == 13 || i == 18 || i == 23)
+              ? ch == '-'
+              : (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
       if (!ok) {
         return false;
       }
@@ -398,11 +459,13 @@ throw refuse(Problem.Code.INVALID_VALUE, path, "is not allowed here");
     return value.textValue();
   }
 
-  private static void rejectUnknownFields(JsonNode object, Map<String, FieldSpec> fields, String prefix) {
+  private static void rejectUnknownFields(
+      JsonNode object, Map<String, FieldSpec> fields, String prefix) {
     for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!fields.containsKey(name)) {
-        throw refuse(Problem.Code.UNKNOWN_FIELD, prefix + echoable(name), "is not a field of the catalog");
+        throw refuse(
+            Problem.Code.UNKNOWN_FIELD, prefix + echoable(name), "is not a field of the catalog");
       }
     }
   }

@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
 /**
  * One field of the catalog: its type and the values it may take.
  *
- * <p>Which attributes matter depends on the {@link FieldType}: {@code values} for enums,
- * {@code min}/{@code max}/{@code multipleOf} for integers, {@code bucket} for bucket labels,
- * {@code items}/{@code maxItems}/{@code unique} for lists, {@code fields} for objects,
- * {@code maxLength}/{@code pattern} for strings. An enum with a {@code fallback} never refuses a
- * string: a value outside its list (matched case-insensitively, then through {@code aliases}) is
- * read as the fallback.
+ * <p>Which attributes matter depends on the {@link FieldType}: {@code values} for enums, {@code
+ * min}/{@code max}/{@code multipleOf} for integers, {@code bucket} for bucket labels, {@code
+ * items}/{@code maxItems}/{@code unique} for lists, {@code fields} for objects, {@code
+ * maxLength}/{@code pattern} for strings. An enum with a {@code fallback} never refuses a string: a
+ * value outside its list (matched case-insensitively, then through {@code aliases}) is read as the
+ * fallback.
  */
 public record FieldSpec(
     String name,
@@ -41,12 +41,16 @@ public record FieldSpec(
     description = description == null ? "" : description;
     values = values == null ? List.of() : List.copyOf(values);
     aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
-    fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    fields =
+        fields == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
     if (type == FieldType.ENUM && values.isEmpty()) {
       throw new IllegalArgumentException("enum field without values: " + name);
     }
     if (fallback != null && !values.contains(fallback)) {
-      throw new IllegalArgumentException("the fallback of " + name + " is not one of its values: " + fallback);
+      throw new IllegalArgumentException(
+          "the fallback of " + name + " is not one of its values: " + fallback);
     }
     if (type == FieldType.LIST && items == null) {
       throw new IllegalArgumentException("list field without items: " + name);

@@ -29,32 +29,64 @@ public final class PrivacyDocument {
   public static String render(Catalog catalog) {
     StringBuilder md = new StringBuilder();
     md.append("# Privacy: what JMo telemetry collects\n\n");
-    md.append("<!-- Generated from the event catalog (catalog/src/main/resources").append(Catalog.RESOURCE)
-        .append(") by PrivacyDocument; do not edit by hand: ./mvnw -q -pl catalog compile exec:java -->\n\n");
-    md.append("JMo's telemetry is anonymous and opt-out. This page lists everything it can send: the client\n")
-        .append("refuses to send, and the collector refuses to store, any event, field or value not listed here.\n\n");
+    md.append("<!-- Generated from the event catalog (catalog/src/main/resources")
+        .append(Catalog.RESOURCE)
+        .append(
+            ") by PrivacyDocument; do not edit by hand: ./mvnw -q -pl catalog compile exec:java"
+                + " -->\n\n");
+    md.append(
+            "JMo's telemetry is anonymous and opt-out. This page lists everything it can send: the"
+                + " client\n")
+        .append(
+            "refuses to send, and the collector refuses to store, any event, field or value not"
+                + " listed here.\n\n");
     md.append("## Switching it off\n\n")
         .append("Any one of these switches telemetry off, and nothing is then written or sent:\n\n")
-        .append("- `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;\n")
-        .append("- `JMO_TELEMETRY_DISABLE` set to any value but `0`, `false`, `no` or `off` (such as `1`), or\n")
+        .append(
+            "- `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in"
+                + " `jmo.yml`;\n")
+        .append(
+            "- `JMO_TELEMETRY_DISABLE` set to any value but `0`, `false`, `no` or `off` (such as"
+                + " `1`), or\n")
         .append("  `DO_NOT_TRACK=1`, in the environment;\n")
         .append("- running in CI (detected automatically).\n\n")
-        .append("An explicit \"off\" always wins: a `jmo.yml` in someone else's repository cannot switch on what you\n")
-        .append("switched off, and its `enabled: true` records nothing before you have seen the notice: only your\n")
-        .append("own `jmo telemetry enable`, or your answer in the wizard, is consent. Nothing is recorded on the\n")
-        .append("run that first shows you the notice. `jmo telemetry show` prints what is queued, exactly what the\n")
-        .append("collector acknowledged, and what it rejected; `JMO_TELEMETRY_DEBUG=1` prints events instead of\n")
-        .append("sending them; `jmo telemetry delete` asks the collector to erase everything sent under your id,\n")
+        .append(
+            "An explicit \"off\" always wins: a `jmo.yml` in someone else's repository cannot"
+                + " switch on what you\n")
+        .append(
+            "switched off, and its `enabled: true` records nothing before you have seen the notice:"
+                + " only your\n")
+        .append(
+            "own `jmo telemetry enable`, or your answer in the wizard, is consent. Nothing is"
+                + " recorded on the\n")
+        .append(
+            "run that first shows you the notice. `jmo telemetry show` prints what is queued,"
+                + " exactly what the\n")
+        .append(
+            "collector acknowledged, and what it rejected; `JMO_TELEMETRY_DEBUG=1` prints events"
+                + " instead of\n")
+        .append(
+            "sending them; `jmo telemetry delete` asks the collector to erase everything sent under"
+                + " your id,\n")
         .append("and keeps asking on later runs until it confirms.\n\n");
 
     md.append("## What we collect\n\n");
     md.append("Every event carries this envelope:\n\n");
     md.append("| field | required | what it holds |\n|---|---|---|\n");
     for (FieldSpec field : catalog.envelope().values()) {
-      md.append("| `").append(field.name()).append("` | ").append(field.required() ? "yes" : "no")
-          .append(" | ").append(field.description()).append(describeValues(catalog, field)).append(" |\n");
+      md.append("| `")
+          .append(field.name())
+          .append("` | ")
+          .append(field.required() ? "yes" : "no")
+          .append(" | ")
+          .append(field.description())
+          .append(describeValues(catalog, field))
+          .append(" |\n");
     }
-    md.append("\nThe collector stores `timestamp` cut to the hour, and never stores or logs the sender's IP address.\n\n");
+    md.append(
+        "\n"
+            + "The collector stores `timestamp` cut to the hour, and never stores or logs the"
+            + " sender's IP address.\n\n");
 
     for (EventSpec event : catalog.events().values()) {
       md.append("### `").append(event.name()).append("`\n\n");
@@ -94,17 +126,30 @@ public final class PrivacyDocument {
       md.append("- ").append(item).append('\n');
     }
     md.append("\n## The anonymous id\n\n")
-        .append("A random UUID (version 4) created once and kept in `$JMO_HOME/telemetry-id` (default\n")
-        .append("`~/.jmo-security/telemetry-id`). It only tells repeated scans of one installation from those of many.\n")
-        .append("`jmo telemetry reset-id` replaces it; `jmo telemetry delete` also has the collector erase its rows.\n")
+        .append(
+            "A random UUID (version 4) created once and kept in `$JMO_HOME/telemetry-id`"
+                + " (default\n")
+        .append(
+            "`~/.jmo-security/telemetry-id`). It only tells repeated scans of one installation from"
+                + " those of many.\n")
+        .append(
+            "`jmo telemetry reset-id` replaces it; `jmo telemetry delete` also has the collector"
+                + " erase its rows.\n")
         .append("The collector keeps rows for 400 days, then deletes them.\n");
     return md.toString();
   }
 
-  private static void appendFields(StringBuilder md, Catalog catalog, Map<String, FieldSpec> fields, String prefix) {
+  private static void appendFields(
+      StringBuilder md, Catalog catalog, Map<String, FieldSpec> fields, String prefix) {
     for (FieldSpec field : fields.values()) {
-      md.append("| `").append(prefix).append(field.name()).append("` | ").append(field.description())
-          .append(" | ").append(allowed(catalog, field)).append(" |\n");
+      md.append("| `")
+          .append(prefix)
+          .append(field.name())
+          .append("` | ")
+          .append(field.description())
+          .append(" | ")
+          .append(allowed(catalog, field))
+          .append(" |\n");
       if (field.type() == FieldType.OBJECT) {
         appendFields(md, catalog, field.fields(), prefix + field.name() + ".");
       }
@@ -119,54 +164,72 @@ public final class PrivacyDocument {
   private static String allowed(Catalog catalog, FieldSpec field) {
     String nullable = field.nullable() ? " or `null`" : "";
     switch (field.type()) {
-  case ENUM -> {
-return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", ")) + nullable
-            + (field.fallback() == null ? "" : "; any other value is stored as `" + field.fallback() + "`");
-}
-  case RELEASE_VERSION -> {
-return "numbers such as `0.7.0`, plus at most one of "
-            + ReleaseVersions.LABELS.stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
+      case ENUM -> {
+        return field.values().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
+            + nullable
+            + (field.fallback() == null
+                ? ""
+                : "; any other value is stored as `" + field.fallback() + "`");
+      }
+      case RELEASE_VERSION -> {
+        return "numbers such as `0.7.0`, plus at most one of "
+            + ReleaseVersions.LABELS.stream()
+                .map(v -> "`" + v + "`")
+                .collect(Collectors.joining(", "))
             + " with a number; no build metadata, no other text";
-}
-  case BUCKET -> {
-return catalog.bucket(field.bucket()).labels().stream().map(v -> "`" + v + "`")
-            .collect(Collectors.joining(", ")) + nullable;
-}
-  case INTEGER -> {
-String range = "integer " + field.min() + " to " + field.max();
-        return (field.multipleOf() == null ? range : range + ", a multiple of " + field.multipleOf()) + nullable;
-}
-  case BOOLEAN -> {
-return "`true` or `false`";
-}
-  case TOOL -> {
-return "a tool name (see below)";
-}
-  case LIST -> {
-return "list of at most " + field.maxItems() + (field.unique() ? " distinct" : "") + ": "
+      }
+      case BUCKET -> {
+        return catalog.bucket(field.bucket()).labels().stream()
+                .map(v -> "`" + v + "`")
+                .collect(Collectors.joining(", "))
+            + nullable;
+      }
+      case INTEGER -> {
+        String range = "integer " + field.min() + " to " + field.max();
+        return (field.multipleOf() == null
+                ? range
+                : range + ", a multiple of " + field.multipleOf())
+            + nullable;
+      }
+      case BOOLEAN -> {
+        return "`true` or `false`";
+      }
+      case TOOL -> {
+        return "a tool name (see below)";
+      }
+      case LIST -> {
+        return "list of at most "
+            + field.maxItems()
+            + (field.unique() ? " distinct" : "")
+            + ": "
             + allowed(catalog, field.items());
-}
-  case OBJECT -> {
-return "counts, below";
-}
-  case TOOL_COUNTS -> {
-return "optional; per tool name (see below), an integer " + field.min() + " to " + field.max();
-}
-  case UUID -> {
-return "a UUID";
-}
-  case TIMESTAMP -> {
-return "ISO-8601 date-time";
-}
-  case STRING -> {
-return "at most " + field.maxLength() + " characters";
-}
-  case EVENT_NAME -> {
-return catalog.events().keySet().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
-}
-  default -> {
-return "";
-}
-}
+      }
+      case OBJECT -> {
+        return "counts, below";
+      }
+      case TOOL_COUNTS -> {
+        return "optional; per tool name (see below), an integer "
+            + field.min()
+            + " to "
+            + field.max();
+      }
+      case UUID -> {
+        return "a UUID";
+      }
+      case TIMESTAMP -> {
+        return "ISO-8601 date-time";
+      }
+      case STRING -> {
+        return "at most " + field.maxLength() + " characters";
+      }
+      case EVENT_NAME -> {
+        return catalog.events().keySet().stream()
+            .map(v -> "`" + v + "`")
+            .collect(Collectors.joining(", "));
+      }
+      default -> {
+        return "";
+      }
+    }
   }
 }

@@ -3,8 +3,8 @@ package com.jmotools.telemetry.catalog;
 import java.util.Objects;
 
 /**
- * Why an event was refused: a reason code with a bounded set of values (safe as a metric label)
- * and the field it concerns.
+ * Why an event was refused: a reason code with a bounded set of values (safe as a metric label) and
+ * the field it concerns.
  *
  * @param code what kind of problem
  * @param field the path of the field, such as {@code metadata.profile}; never a value

@@ -11,40 +11,49 @@ import java.util.regex.Pattern;
  * post-release label from a fixed vocabulary, so that the field cannot carry text (an address, a
  * user or repository name, a key).
  *
- * <p>Accepted, case-insensitively: 2 or 3 numeric parts of at most 4 digits ({@code 0.7},
- * {@code 0.7.0}; never 4, which is the shape of an IPv4 address), an optional leading {@code v},
- * then optionally one label with a
- * number of at most 4 digits, written the SemVer way ({@code 1.0.0-rc.1}, {@code 1.0.0-rc1}) or the
- * PEP 440 way ({@code 1.0.0rc1}, {@code 1.0.0.rc1}, {@code 0.7.0.dev0}, {@code 0.7.1.post1},
- * {@code 1.0.0a2}). Labels: {@code alpha} ({@code a}), {@code beta} ({@code b}), {@code rc}
- * ({@code c}, {@code pre}, {@code preview}), {@code dev}, {@code post} ({@code r}, {@code rev});
- * PEP 440's implicit number ({@code 1.0rc}) is 0. Build metadata ({@code +...}) and any other
- * identifier are refused.
+ * <p>Accepted, case-insensitively: 2 or 3 numeric parts of at most 4 digits ({@code 0.7}, {@code
+ * 0.7.0}; never 4, which is the shape of an IPv4 address), an optional leading {@code v}, then
+ * optionally one label with a number of at most 4 digits, written the SemVer way ({@code
+ * 1.0.0-rc.1}, {@code 1.0.0-rc1}) or the PEP 440 way ({@code 1.0.0rc1}, {@code 1.0.0.rc1}, {@code
+ * 0.7.0.dev0}, {@code 0.7.1.post1}, {@code 1.0.0a2}). Labels: {@code alpha} ({@code a}), {@code
+ * beta} ({@code b}), {@code rc} ({@code c}, {@code pre}, {@code preview}), {@code dev}, {@code
+ * post} ({@code r}, {@code rev}); PEP 440's implicit number ({@code 1.0rc}) is 0. Build metadata
+ * ({@code +...}) and any other identifier are refused.
  *
- * <p>The normal form, the one stored and sent, is {@code <release>} or
- * {@code <release>-<label>.<number>} with the long label and numbers without leading zeros:
- * {@code 1.0.0rc1} → {@code 1.0.0-rc.1}, {@code 1.0.0a2} → {@code 1.0.0-alpha.2},
- * {@code 0.7.0.dev0} → {@code 0.7.0-dev.0}, {@code 0.7.1.post1} → {@code 0.7.1-post.1},
- * {@code v0.7.0} → {@code 0.7.0}.
+ * <p>The normal form, the one stored and sent, is {@code <release>} or {@code
+ * <release>-<label>.<number>} with the long label and numbers without leading zeros: {@code
+ * 1.0.0rc1} → {@code 1.0.0-rc.1}, {@code 1.0.0a2} → {@code 1.0.0-alpha.2}, {@code 0.7.0.dev0} →
+ * {@code 0.7.0-dev.0}, {@code 0.7.1.post1} → {@code 0.7.1-post.1}, {@code v0.7.0} → {@code 0.7.0}.
  */
 public final class ReleaseVersions {
 
   /** The labels of the normal form, in the order a reader expects them. */
-  public static final java.util.List<String> LABELS = java.util.List.of("alpha", "beta", "rc", "dev", "post");
+  public static final java.util.List<String> LABELS =
+      java.util.List.of("alpha", "beta", "rc", "dev", "post");
 
   /** Longest text read at all; anything longer is refused before matching. */
   static final int MAX_LENGTH = 32;
 
-  private static final Map<String, String> SPELLINGS = Map.ofEntries(
-      Map.entry("alpha", "alpha"), Map.entry("a", "alpha"),
-      Map.entry("beta", "beta"), Map.entry("b", "beta"),
-      Map.entry("rc", "rc"), Map.entry("c", "rc"), Map.entry("pre", "rc"), Map.entry("preview", "rc"),
-      Map.entry("dev", "dev"),
-      Map.entry("post", "post"), Map.entry("r", "post"), Map.entry("rev", "post"));
+  private static final Map<String, String> SPELLINGS =
+      Map.ofEntries(
+          Map.entry("alpha", "alpha"),
+          Map.entry("a", "alpha"),
+          Map.entry("beta", "beta"),
+          Map.entry("b", "beta"),
+          Map.entry("rc", "rc"),
+          Map.entry("c", "rc"),
+          Map.entry("pre", "rc"),
+          Map.entry("preview", "rc"),
+          Map.entry("dev", "dev"),
+          Map.entry("post", "post"),
+          Map.entry("r", "post"),
+          Map.entry("rev", "post"));
 
-  private static final Pattern SHAPE = Pattern.compile(
-      "v?([0-9]{1,4}(?:\\.[0-9]{1,4}){1,2})"
-          + "(?:[-._]?(alpha|beta|preview|pre|rc|c|a|b|dev|po" + "st|rev|r)(?:[-._]?([0-9]{1,4}))?)?");
+  private static final Pattern SHAPE =
+      Pattern.compile(
+          "v?([0-9]{1,4}(?:\\.[0-9]{1,4}){1,2})"
+              + "(?:[-._]?(alpha|beta|preview|pre|rc|c|a|b|dev|po"
+              + "st|rev|r)(?:[-._]?([0-9]{1,4}))?)?");
 
   private ReleaseVersions() {}
 
@@ -67,12 +76,19 @@ public final class ReleaseVersions {
     }
     if (m.group(2) != null) {
       String number = m.group(3) == null ? "0" : m.group(3);
-      normal.append('-').append(SPELLINGS.get(m.group(2))).append('.').append(Integer.parseInt(number));
+      normal
+          .append('-')
+          .append(SPELLINGS.get(m.group(2)))
+          .append('.')
+          .append(Integer.parseInt(number));
     }
     return Optional.of(normal.toString());
   }
 
-  /** Whether {@code text} is already in the normal form (what our own client sends and the collector stores). */
+  /**
+   * Whether {@code text} is already in the normal form (what our own client sends and the collector
+   * stores).
+   */
   public static boolean isNormal(String text) {
     return normalise(text).map(n -> n.equals(text)).orElse(false);
   }

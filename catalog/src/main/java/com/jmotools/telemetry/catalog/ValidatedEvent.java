@@ -43,12 +43,14 @@ public record ValidatedEvent(
 
   /** The same event with another id, for senders that gave none. */
   public ValidatedEvent withEventId(UUID id) {
-    return new ValidatedEvent(event, version, platform, runtime, pythonVersion, anonymousId, id, timestamp, metadata);
+    return new ValidatedEvent(
+        event, version, platform, runtime, pythonVersion, anonymousId, id, timestamp, metadata);
   }
 
   /** The same event with another timestamp, such as the hour it falls in. */
   public ValidatedEvent withTimestamp(Instant time) {
-    return new ValidatedEvent(event, version, platform, runtime, pythonVersion, anonymousId, eventId, time, metadata);
+    return new ValidatedEvent(
+        event, version, platform, runtime, pythonVersion, anonymousId, eventId, time, metadata);
   }
 
   /** The event in the wire shape of the catalog (the guide's event shape plus our fields). */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class BucketsTest {
 
@@ -57,7 +57,16 @@ class BucketsTest {
   }
 
   @ParameterizedTest(name = "{0} s -> {1}")
-  @CsvSource({"-3, 0", "0, 0", "9, 0", "10, 10", "129, 120", "3599, 3590", "3600, 3600", "99999, 3600"})
+  @CsvSource({
+    "-3, 0",
+    "0, 0",
+    "9, 0",
+    "10, 10",
+    "129, 120",
+    "3599, 3590",
+    "3600, 3600",
+    "99999, 3600"
+  })
   void wizardSecondsRoundDownToTenAndCapAtAnHour(long seconds, long sent) {
     assertThat(Buckets.wizardSeconds(Duration.ofSeconds(seconds))).isEqualTo(sent);
   }

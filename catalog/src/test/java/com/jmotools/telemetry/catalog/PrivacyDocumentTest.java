@@ -12,17 +12,23 @@ class PrivacyDocumentTest {
   void committedPrivacyDocumentMatchesTheCatalog() throws Exception {
     Path doc = Path.of(System.getProperty("jmo.repo.root", ".."), "docs", "PRIVACY.md");
     assertThat(Files.readString(doc))
-        .as("docs/PRIVACY.md is out of date: regenerate it with ./mvnw -q -pl catalog compile exec:java")
+        .as(
+            "docs/PRIVACY.md is out of date: regenerate it with ./mvnw -q -pl catalog compile"
+                + " exec:java")
         .isEqualTo(PrivacyDocument.render(Catalog.standard()));
   }
 
   @Test
   void listsEveryEventFieldAndTool() {
     String md = PrivacyDocument.render(Catalog.standard());
-    Catalog.standard().events().values().forEach(event -> {
-      assertThat(md).contains("### `" + event.name() + "`");
-      event.fields().keySet().forEach(field -> assertThat(md).contains("`" + field + "`"));
-    });
+    Catalog.standard()
+        .events()
+        .values()
+        .forEach(
+            event -> {
+              assertThat(md).contains("### `" + event.name() + "`");
+              event.fields().keySet().forEach(field -> assertThat(md).contains("`" + field + "`"));
+            });
     Catalog.standard().tools().forEach(tool -> assertThat(md).contains("`" + tool + "`"));
     assertThat(md).contains("IP addresses");
   }

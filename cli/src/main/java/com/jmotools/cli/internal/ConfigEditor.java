@@ -22,8 +22,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * file's other keys, comments and layout stay as the user wrote them.
  *
  * <p>An existing {@code enabled} value is replaced in place; a {@code telemetry} block without it
- * gets one line; a file without {@code telemetry} gets a block appended. The result is parsed
- * again before it is written, and written atomically (temporary file, then rename).
+ * gets one line; a file without {@code telemetry} gets a block appended. The result is parsed again
+ * before it is written, and written atomically (temporary file, then rename).
  */
 public final class ConfigEditor {
 
@@ -45,7 +45,9 @@ public final class ConfigEditor {
     String edited = withTelemetryEnabled(text, enabled, file.toString());
     JmoConfig check = ConfigLoader.parse(edited, file);
     if (check.telemetryEnabled() == null || check.telemetryEnabled() != enabled) {
-      throw new UserError(ExitCodes.CONFIG, file + ": could not set telemetry.enabled without rewriting the file; edit it by hand");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          file + ": could not set telemetry.enabled without rewriting the file; edit it by hand");
     }
     writeAtomically(file, edited);
   }
@@ -57,20 +59,25 @@ public final class ConfigEditor {
     try {
       root = new Compose(LoadSettings.builder().setLabel(label).build()).composeString(text);
     } catch (YamlEngineException e) {
-      throw new UserError(ExitCodes.CONFIG, label + ": " + ConfigLoader.describe(e) + " (not changed)", e);
+      throw new UserError(
+          ExitCodes.CONFIG, label + ": " + ConfigLoader.describe(e) + " (not changed)", e);
     }
-    if (root.isEmpty() || (root.get() instanceof ScalarNode scalarNode && scalarNode.getValue().isEmpty())) {
+    if (root.isEmpty()
+        || (root.get() instanceof ScalarNode scalarNode && scalarNode.getValue().isEmpty())) {
       return appendBlock(text, value);
     }
     if (!(root.get() instanceof MappingNode top)) {
       throw new UserError(ExitCodes.CONFIG, label + ": the document is not a mapping, not changed");
     }
-    
+
     if (top.getFlowStyle() == FlowStyle.FLOW) {
-      throw new UserError(ExitCodes.CONFIG, label + ": a flow-style document ({...}) is not edited; add telemetry.enabled by hand");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          label + ": a flow-style document ({...}) is not edited; add telemetry.enabled by hand");
     }
     for (NodeTuple tuple : top.getValue()) {
-      if (!(tuple.getKeyNode() instanceof ScalarNode) || !((ScalarNode) tuple.getKeyNode()).getValue().equals("telemetry")) {
+      if (!(tuple.getKeyNode() instanceof ScalarNode)
+          || !((ScalarNode) tuple.getKeyNode()).getValue().equals("telemetry")) {
         continue;
       }
       Node telemetry = tuple.getValueNode();
@@ -83,15 +90,21 @@ public final class ConfigEditor {
         int hash = after.indexOf('#');
         String comment = hash < 0 ? "" : " " + after.substring(hash);
         String indent = " ".repeat(tuple.getKeyNode().getStartMark().orElseThrow().getColumn() + 2);
-        return text.substring(0, colon + 1) + comment + newline(text) + indent + "enabled: " + value
+        return text.substring(0, colon + 1)
+            + comment
+            + newline(text)
+            + indent
+            + "enabled: "
+            + value
             + text.substring(lineEnd);
       }
       if (!(telemetry instanceof MappingNode t)) {
         throw new UserError(ExitCodes.CONFIG, label + ": telemetry is not a mapping, not changed");
       }
-      
+
       for (NodeTuple entry : t.getValue()) {
-        if (entry.getKeyNode() instanceof ScalarNode && ((ScalarNode) entry.getKeyNode()).getValue().equals("enabled")) {
+        if (entry.getKeyNode() instanceof ScalarNode
+            && ((ScalarNode) entry.getKeyNode()).getValue().equals("enabled")) {
           Node v = entry.getValueNode();
           if (!(v instanceof ScalarNode scalarNode) || scalarNode.getValue().isEmpty()) {
             if (v instanceof ScalarNode) {
@@ -99,7 +112,8 @@ public final class ConfigEditor {
               int colon = text.indexOf(':', at);
               return text.substring(0, colon + 1) + " " + value + text.substring(colon + 1);
             }
-            throw new UserError(ExitCodes.CONFIG, label + ": telemetry.enabled is not a plain value, not changed");
+            throw new UserError(
+                ExitCodes.CONFIG, label + ": telemetry.enabled is not a plain value, not changed");
           }
           int start = offset(text, v.getStartMark().orElseThrow());
           int end = offset(text, v.getEndMark().orElseThrow());
@@ -109,15 +123,23 @@ public final class ConfigEditor {
       if (t.getFlowStyle() == FlowStyle.FLOW) {
         int end = offset(text, t.getEndMark().orElseThrow());
         int close = text.lastIndexOf('}', end);
-        String inside = text.substring(offset(text, t.getStartMark().orElseThrow()) + 1, close).strip();
-        return text.substring(0, close).replaceAll("\\s+$", "") + (inside.isEmpty() ? "" : ", ") + "enabled: " + value
+        String inside =
+            text.substring(offset(text, t.getStartMark().orElseThrow()) + 1, close).strip();
+        return text.substring(0, close).replaceAll("\\s+$", "")
+            + (inside.isEmpty() ? "" : ", ")
+            + "enabled: "
+            + value
             + text.substring(close);
       }
       // A block mapping: add a line before its first entry, with that entry's indentation.
       Node firstKey = t.getValue().get(0).getKeyNode();
       Mark mark = firstKey.getStartMark().orElseThrow();
       int lineStart = offset(text, mark) - mark.getColumn();
-      return text.substring(0, lineStart) + " ".repeat(mark.getColumn()) + "enabled: " + value + newline(text)
+      return text.substring(0, lineStart)
+          + " ".repeat(mark.getColumn())
+          + "enabled: "
+          + value
+          + newline(text)
           + text.substring(lineStart);
     }
     return appendBlock(text, value);
@@ -132,8 +154,12 @@ public final class ConfigEditor {
     if (text.isBlank()) {
       b.append("# jmo.yml: settings of the jmo CLI").append(nl);
     }
-    b.append("telemetry:").append(nl)
-        .append("  enabled: ").append(value).append("  # anonymous usage statistics; see docs/USER_GUIDE.md").append(nl);
+    b.append("telemetry:")
+        .append(nl)
+        .append("  enabled: ")
+        .append(value)
+        .append("  # anonymous usage statistics; see docs/USER_GUIDE.md")
+        .append(nl);
     return b.toString();
   }
 

@@ -20,17 +20,26 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads jmo.yml with SnakeYAML Engine into a checked {@link JmoConfig}. Every problem is a
- * {@link UserError} that names the file and the key.
+ * Reads jmo.yml with SnakeYAML Engine into a checked {@link JmoConfig}. Every problem is a {@link
+ * UserError} that names the file and the key.
  */
 public final class ConfigLoader {
 
   /** jmo.yml larger than this is refused: it is a settings file. */
   public static final long MAX_CONFIG_BYTES = 1024 * 1024;
 
-  private static final Set<String> TOP_LEVEL = Set.of(
-      "default_profile", "profiles", "custom_tools", "suppressions", "compliance", "telemetry", "outputs",
-      "fail_on", "threads", "timeout");
+  private static final Set<String> TOP_LEVEL =
+      Set.of(
+          "default_profile",
+          "profiles",
+          "custom_tools",
+          "suppressions",
+          "compliance",
+          "telemetry",
+          "outputs",
+          "fail_on",
+          "threads",
+          "timeout");
 
   private final String label;
 
@@ -47,7 +56,8 @@ public final class ConfigLoader {
     String text;
     try {
       if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES) {
-        throw new UserError(ExitCodes.CONFIG, file + ": larger than " + MAX_CONFIG_BYTES + " bytes");
+        throw new UserError(
+            ExitCodes.CONFIG, file + ": larger than " + MAX_CONFIG_BYTES + " bytes");
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
@@ -66,8 +76,14 @@ public final class ConfigLoader {
     ConfigLoader loader = new ConfigLoader(source == null ? "jmo.yml" : source.toString());
     Object root;
     try {
-      root = new Load(LoadSettings.builder().setLabel(loader.label).setAllowDuplicateKeys(false)
-          .setMaxAliasesForCollections(10).build()).loadFromString(text);
+      root =
+          new Load(
+                  LoadSettings.builder()
+                      .setLabel(loader.label)
+                      .setAllowDuplicateKeys(false)
+                      .setMaxAliasesForCollections(10)
+                      .build())
+              .loadFromString(text);
     } catch (YamlEngineException e) {
       throw new UserError(ExitCodes.CONFIG, loader.label + ": " + describe(e), e);
     }
@@ -76,19 +92,33 @@ public final class ConfigLoader {
 
   private JmoConfig build(Object root, Path source) {
     if (root == null) {
-      return new JmoConfig(source, JmoConfig.DEFAULT_PROFILE, Profile.builtIns(), List.of(), List.of(), false, null, null,
+      return new JmoConfig(
+          source,
+          JmoConfig.DEFAULT_PROFILE,
+          Profile.builtIns(),
+          List.of(),
+          List.of(),
+          false,
+          null,
+          null,
           JmoConfig.RunDefaults.NONE);
     }
     Map<String, Object> top = map(root, "the document");
     for (String key : top.keySet()) {
       if (!TOP_LEVEL.contains(key)) {
-        throw error(key, "is not a jmo.yml setting (known: " + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)) + ")");
+        throw error(
+            key,
+            "is not a jmo.yml setting (known: "
+                + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL))
+                + ")");
       }
     }
     List<ToolDefinition> custom = customTools(top.get("custom_tools"));
     Map<String, Profile> profiles = profiles(top.get("profiles"));
-    String defaultProfile = top.containsKey("default_profile") ? string(top.get("default_profile"), "default_profile")
-        : JmoConfig.DEFAULT_PROFILE;
+    String defaultProfile =
+        top.containsKey("default_profile")
+            ? string(top.get("default_profile"), "default_profile")
+            : JmoConfig.DEFAULT_PROFILE;
     if (!profiles.containsKey(defaultProfile)) {
       throw error("default_profile", "names no profile: " + defaultProfile);
     }
@@ -116,20 +146,39 @@ public final class ConfigLoader {
     JmoConfig.RunDefaults runDefaults = runDefaults(top);
     try {
       ToolRegistry.builtIn().with(custom);
-      return new JmoConfig(source, defaultProfile, profiles, custom, suppressions, compliance, enabled, endpoint, runDefaults);
+      return new JmoConfig(
+          source,
+          defaultProfile,
+          profiles,
+          custom,
+          suppressions,
+          compliance,
+          enabled,
+          endpoint,
+          runDefaults);
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.CONFIG, label + ": " + e.getMessage(), e);
     }
   }
 
-  /** The top-level threads, timeout, fail_on and outputs, each checked as its command-line option is. */
+  /**
+   * The top-level threads, timeout, fail_on and outputs, each checked as its command-line option
+   * is.
+   */
   private JmoConfig.RunDefaults runDefaults(Map<String, Object> top) {
-    Integer threads = top.get("threads") == null ? null : positiveInt(top.get("threads"), "threads", 256);
+    Integer threads =
+        top.get("threads") == null ? null : positiveInt(top.get("threads"), "threads", 256);
     Duration timeout = top.get("timeout") == null ? null : seconds(top.get("timeout"), "timeout");
     Severity failOn = null;
     if (top.get("fail_on") != null) {
       String text = string(top.get("fail_on"), "fail_on");
-      failOn = Severity.parse(text).orElseThrow(() -> error("fail_on", "must be CRITICAL, HIGH, MEDIUM, LOW or INFO, not '" + text + "'"));
+      failOn =
+          Severity.parse(text)
+              .orElseThrow(
+                  () ->
+                      error(
+                          "fail_on",
+                          "must be CRITICAL, HIGH, MEDIUM, LOW or INFO, not '" + text + "'"));
     }
     List<ReportFormat> outputs = null;
     if (top.get("outputs") != null) {
@@ -161,26 +210,36 @@ public final class ConfigLoader {
       }
       Map<String, Object> p = e.getValue() == null ? Map.of() : map(e.getValue(), where);
       Profile base = profiles.get(name);
-      List<String> tools = p.containsKey("tools") ? stringList(p.get("tools"), where + ".tools")
-          : base != null ? base.tools() : null;
+      List<String> tools =
+          p.containsKey("tools")
+              ? stringList(p.get("tools"), where + ".tools")
+              : base != null ? base.tools() : null;
       if (tools == null || tools.isEmpty()) {
         throw error(where + ".tools", "a new profile needs a non-empty list of tools");
       }
-      Duration timeout = p.containsKey("timeout") ? seconds(p.get("timeout"), where + ".timeout")
-          : base != null ? base.timeout() : Duration.ofMinutes(10);
-      int threads = p.containsKey("threads") ? positiveInt(p.get("threads"), where + ".threads", 256)
-          : base != null ? base.threads() : 4;
-      Map<String, Duration> toolTimeouts = new LinkedHashMap<>(base != null ? base.toolTimeouts() : Map.of());
+      Duration timeout =
+          p.containsKey("timeout")
+              ? seconds(p.get("timeout"), where + ".timeout")
+              : base != null ? base.timeout() : Duration.ofMinutes(10);
+      int threads =
+          p.containsKey("threads")
+              ? positiveInt(p.get("threads"), where + ".threads", 256)
+              : base != null ? base.threads() : 4;
+      Map<String, Duration> toolTimeouts =
+          new LinkedHashMap<>(base != null ? base.toolTimeouts() : Map.of());
       if (p.get("per_tool") != null) {
         for (Map.Entry<String, Object> t : map(p.get("per_tool"), where + ".per_tool").entrySet()) {
           String key = where + ".per_tool." + t.getKey();
-          Object v = t.getValue() instanceof Map ? map(t.getValue(), key).get("timeout") : t.getValue();
+          Object v =
+              t.getValue() instanceof Map ? map(t.getValue(), key).get("timeout") : t.getValue();
           toolTimeouts.put(t.getKey(), seconds(v, key + ".timeout"));
         }
       }
       for (String key : p.keySet()) {
         if (!Set.of("tools", "timeout", "threads", "per_tool").contains(key)) {
-          throw error(where + "." + key, "is not a profile setting (use tools, timeout, threads, per_tool)");
+          throw error(
+              where + "." + key,
+              "is not a profile setting (use tools, timeout, threads, per_tool)");
         }
       }
       profiles.put(name, new Profile(name, tools, timeout, threads, toolTimeouts));
@@ -197,8 +256,19 @@ public final class ConfigLoader {
       String where = "custom_tools." + e.getKey();
       Map<String, Object> t = map(e.getValue(), where);
       for (String key : t.keySet()) {
-        if (!Set.of("command", "commands", "output", "stdout", "format", "findings_exit_codes", "install").contains(key)) {
-          throw error(where + "." + key, "is not a tool setting (use command or commands, output, stdout, format, findings_exit_codes, install)");
+        if (!Set.of(
+                "command",
+                "commands",
+                "output",
+                "stdout",
+                "format",
+                "findings_exit_codes",
+                "install")
+            .contains(key)) {
+          throw error(
+              where + "." + key,
+              "is not a tool setting (use command or commands, output, stdout, format,"
+                  + " findings_exit_codes, install)");
         }
       }
       Map<TargetType, List<List<String>>> commands = new EnumMap<>(TargetType.class);
@@ -217,7 +287,8 @@ public final class ConfigLoader {
         }
       }
       if (commands.isEmpty()) {
-        throw error(where, "needs a command (a list of words, such as [my-linter, --json, \"{target}\"])");
+        throw error(
+            where, "needs a command (a list of words, such as [my-linter, --json, \"{target}\"])");
       }
       List<Integer> codes = new ArrayList<>();
       if (t.get("findings_exit_codes") != null) {
@@ -232,12 +303,19 @@ public final class ConfigLoader {
       try {
         ToolDefinition.Builder b = ToolDefinition.builder(e.getKey()).custom();
         commands.forEach(b::steps);
-        out.add(b.output(t.containsKey("output") ? string(t.get("output"), where + ".output") : "output.txt")
-            .outputFromStdout(!t.containsKey("stdout") || bool(t.get("stdout"), where + ".stdout"))
-            .format(t.containsKey("format") ? string(t.get("format"), where + ".format") : "lines")
-            .findingsExitCodes(codes)
-            .install(t.containsKey("install") ? string(t.get("install"), where + ".install") : null)
-            .build());
+        out.add(
+            b.output(
+                    t.containsKey("output")
+                        ? string(t.get("output"), where + ".output")
+                        : "output.txt")
+                .outputFromStdout(
+                    !t.containsKey("stdout") || bool(t.get("stdout"), where + ".stdout"))
+                .format(
+                    t.containsKey("format") ? string(t.get("format"), where + ".format") : "lines")
+                .findingsExitCodes(codes)
+                .install(
+                    t.containsKey("install") ? string(t.get("install"), where + ".install") : null)
+                .build());
       } catch (IllegalArgumentException ex) {
         throw error(where, ex.getMessage());
       }
@@ -251,7 +329,9 @@ public final class ConfigLoader {
       return out;
     }
     if (!(node instanceof List)) {
-      throw error("suppressions", "must be a list of rules such as {rule: B101, path: \"tests/**\", reason: ...}");
+      throw error(
+          "suppressions",
+          "must be a list of rules such as {rule: B101, path: \"tests/**\", reason: ...}");
     }
     int i = 0;
     for (Object item : (List<?>) node) {
@@ -259,7 +339,9 @@ public final class ConfigLoader {
       Map<String, Object> s = map(item, where);
       for (String key : s.keySet()) {
         if (!Set.of("rule", "tool", "path", "reason", "expires").contains(key)) {
-          throw error(where + "." + key, "is not a suppression setting (use rule, tool, path, reason, expires)");
+          throw error(
+              where + "." + key,
+              "is not a suppression setting (use rule, tool, path, reason, expires)");
         }
       }
       LocalDate expires = null;
@@ -271,8 +353,13 @@ public final class ConfigLoader {
         }
       }
       try {
-        out.add(new Suppression(optString(s.get("rule"), where + ".rule"), optString(s.get("tool"), where + ".tool"),
-            optString(s.get("path"), where + ".path"), optString(s.get("reason"), where + ".reason"), expires));
+        out.add(
+            new Suppression(
+                optString(s.get("rule"), where + ".rule"),
+                optString(s.get("tool"), where + ".tool"),
+                optString(s.get("path"), where + ".path"),
+                optString(s.get("reason"), where + ".reason"),
+                expires));
       } catch (IllegalArgumentException ex) {
         throw error(where, ex.getMessage());
       }
@@ -316,7 +403,9 @@ public final class ConfigLoader {
   }
 
   private int positiveInt(Object v, String where, int max) {
-    if (v instanceof Number number && number.longValue() >= 1 && number.longValue() <= max
+    if (v instanceof Number number
+        && number.longValue() >= 1
+        && number.longValue() <= max
         && number.doubleValue() == number.longValue()) {
       return number.intValue();
     }
@@ -349,8 +438,11 @@ public final class ConfigLoader {
   /** A YAML error as one line: where, then what. */
   static String describe(YamlEngineException e) {
     if (e instanceof MarkedYamlEngineException m) {
-      
-      String where = m.getProblemMark().map(k -> " at line " + (k.getLine() + 1) + ", column " + (k.getColumn() + 1)).orElse("");
+
+      String where =
+          m.getProblemMark()
+              .map(k -> " at line " + (k.getLine() + 1) + ", column " + (k.getColumn() + 1))
+              .orElse("");
       return "not valid YAML" + where + ": " + oneLine(m.getProblem());
     }
     return "not valid YAML: " + oneLine(e.getMessage());

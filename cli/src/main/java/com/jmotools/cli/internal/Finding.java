@@ -16,7 +16,14 @@ import java.util.Objects;
  * @param cwes the CWE ids the tool attached, such as {@code CWE-78}
  */
 public record Finding(
-    String tool, String rule, Severity severity, String target, String path, int line, String message, List<String> cwes) {
+    String tool,
+    String rule,
+    Severity severity,
+    String target,
+    String path,
+    int line,
+    String message,
+    List<String> cwes) {
 
   public Finding {
     Objects.requireNonNull(tool, "tool");

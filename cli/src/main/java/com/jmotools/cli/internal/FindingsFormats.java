@@ -34,12 +34,14 @@ public final class FindingsFormats {
      *
      * @param tool the tool's name, stamped on every finding
      * @param output the tool's output file or directory
-     * @param targetRoot the scanned directory, used to make paths relative; null for non-file targets
+     * @param targetRoot the scanned directory, used to make paths relative; null for non-file
+     *     targets
      */
     List<Finding> parse(String tool, Path output, Path targetRoot) throws IOException;
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
   private static final Pattern CWE = Pattern.compile("CWE-(\\d{1,5})", Pattern.CASE_INSENSITIVE);
   private static final long MAX_OUTPUT_BYTES = 512L * 1024 * 1024;
 
@@ -78,7 +80,8 @@ public final class FindingsFormats {
    * @throws IllegalArgumentException if the format is unknown
    * @throws IOException if the output exists but cannot be read as that format
    */
-  public static List<Finding> parse(String format, String tool, Path output, Path targetRoot) throws IOException {
+  public static List<Finding> parse(String format, String tool, Path output, Path targetRoot)
+      throws IOException {
     Parser parser = PARSERS.get(format);
     if (parser == null) {
       throw new IllegalArgumentException("unknown findings format: " + format);
@@ -95,7 +98,8 @@ public final class FindingsFormats {
     try {
       return parser.parse(tool, output, targetRoot);
     } catch (IOException | RuntimeException e) {
-      throw new IOException(output + ": not valid " + format + " output (" + e.getMessage() + ")", e);
+      throw new IOException(
+          output + ": not valid " + format + " output (" + e.getMessage() + ")", e);
     }
   }
 
@@ -116,25 +120,36 @@ public final class FindingsFormats {
         JsonNode loc = result.path("locations").path(0).path("physicalLocation");
         String path = relative(uriPath(loc.path("artifactLocation").path("uri").asText("")), root);
         int line = loc.path("region").path("startLine").asInt(0);
-        String message = result.path("message").path("text").asText(rule.path("shortDescription").path("text").asText(""));
+        String message =
+            result
+                .path("message")
+                .path("text")
+                .asText(rule.path("shortDescription").path("text").asText(""));
         Set<String> cwes = new LinkedHashSet<>();
         collectCwes(rule.path("properties").path("tags"), cwes);
         collectCwes(result.path("properties").path("tags"), cwes);
         collectCwes(rule.path("properties").path("cwe"), cwes);
-        out.add(new Finding(tool, ruleId, severity, "", path, line, firstLine(message), new ArrayList<>(cwes)));
+        out.add(
+            new Finding(
+                tool, ruleId, severity, "", path, line, firstLine(message), new ArrayList<>(cwes)));
       }
     }
     return out;
   }
 
   private static Severity sarifSeverity(JsonNode result, JsonNode rule) {
-    // Security tools put a CVSS-like score or their own severity in properties; SARIF's level is coarser.
+    // Security tools put a CVSS-like score or their own severity in properties; SARIF's level is
+    // coarser.
     for (JsonNode props : List.of(result.path("properties"), rule.path("properties"))) {
       JsonNode score = props.path("security-severity");
       if (score.isTextual() || score.isNumber()) {
         try {
           double s = Double.parseDouble(score.asText());
-          return s >= 9.0 ? Severity.CRITICAL : s >= 7.0 ? Severity.HIGH : s >= 4.0 ? Severity.MEDIUM : s > 0 ? Severity.LOW : Severity.INFO;
+          return s >= 9.0
+              ? Severity.CRITICAL
+              : s >= 7.0
+                  ? Severity.HIGH
+                  : s >= 4.0 ? Severity.MEDIUM : s > 0 ? Severity.LOW : Severity.INFO;
         } catch (NumberFormatException ignored) {
           // fall through to the next source
         }
@@ -145,7 +160,10 @@ public final class FindingsFormats {
         }
       }
     }
-    String level = result.path("level").asText(rule.path("defaultConfiguration").path("level").asText("warning"));
+    String level =
+        result
+            .path("level")
+            .asText(rule.path("defaultConfiguration").path("level").asText("warning"));
     return Severity.fromTool(level);
   }
 
@@ -156,9 +174,16 @@ public final class FindingsFormats {
     for (JsonNode f : list) {
       Set<String> cwes = new LinkedHashSet<>();
       collectCwes(f.path("cwe"), cwes);
-      out.add(new Finding(tool, f.path("rule").asText(""), Severity.fromTool(f.path("severity").asText("info")), "",
-          relative(f.path("path").asText(""), root), f.path("line").asInt(0), f.path("message").asText(""),
-          new ArrayList<>(cwes)));
+      out.add(
+          new Finding(
+              tool,
+              f.path("rule").asText(""),
+              Severity.fromTool(f.path("severity").asText("info")),
+              "",
+              relative(f.path("path").asText(""), root),
+              f.path("line").asInt(0),
+              f.path("message").asText(""),
+              new ArrayList<>(cwes)));
     }
     return out;
   }
@@ -166,8 +191,10 @@ public final class FindingsFormats {
   private static List<Finding> lines(String tool, Path output, Path root) throws IOException {
     List<Finding> out = new ArrayList<>();
     try (Stream<String> lines = Files.lines(output, StandardCharsets.UTF_8)) {
-      lines.map(String::strip).filter(l -> !l.isEmpty()).forEach(l ->
-          out.add(new Finding(tool, tool, Severity.MEDIUM, "", "", 0, l, List.of())));
+      lines
+          .map(String::strip)
+          .filter(l -> !l.isEmpty())
+          .forEach(l -> out.add(new Finding(tool, tool, Severity.MEDIUM, "", "", 0, l, List.of())));
     }
     return out;
   }
@@ -186,16 +213,40 @@ public final class FindingsFormats {
         for (JsonNode v : r.path("Vulnerabilities")) {
           Set<String> cwes = new LinkedHashSet<>();
           collectCwes(v.path("CweIDs"), cwes);
-          out.add(new Finding(tool, v.path("VulnerabilityID").asText(), Severity.fromTool(v.path("Severity").asText()), "",
-              target, 0, v.path("PkgName").asText("") + ": " + v.path("Title").asText(""), new ArrayList<>(cwes)));
+          out.add(
+              new Finding(
+                  tool,
+                  v.path("VulnerabilityID").asText(),
+                  Severity.fromTool(v.path("Severity").asText()),
+                  "",
+                  target,
+                  0,
+                  v.path("PkgName").asText("") + ": " + v.path("Title").asText(""),
+                  new ArrayList<>(cwes)));
         }
         for (JsonNode m : r.path("Misconfigurations")) {
-          out.add(new Finding(tool, m.path("ID").asText(m.path("AVDID").asText()), Severity.fromTool(m.path("Severity").asText()),
-              "", target, m.path("CauseMetadata").path("StartLine").asInt(0), m.path("Title").asText(""), List.of()));
+          out.add(
+              new Finding(
+                  tool,
+                  m.path("ID").asText(m.path("AVDID").asText()),
+                  Severity.fromTool(m.path("Severity").asText()),
+                  "",
+                  target,
+                  m.path("CauseMetadata").path("StartLine").asInt(0),
+                  m.path("Title").asText(""),
+                  List.of()));
         }
         for (JsonNode s : r.path("Secrets")) {
-          out.add(new Finding(tool, s.path("RuleID").asText(), Severity.fromTool(s.path("Severity").asText()), "",
-              target, s.path("StartLine").asInt(0), s.path("Title").asText(""), List.of("CWE-798")));
+          out.add(
+              new Finding(
+                  tool,
+                  s.path("RuleID").asText(),
+                  Severity.fromTool(s.path("Severity").asText()),
+                  "",
+                  target,
+                  s.path("StartLine").asInt(0),
+                  s.path("Title").asText(""),
+                  List.of("CWE-798")));
         }
       }
     }
@@ -207,8 +258,16 @@ public final class FindingsFormats {
     JsonNode comments = doc.isArray() ? doc : doc.path("comments");
     List<Finding> out = new ArrayList<>();
     for (JsonNode c : comments) {
-      out.add(new Finding(tool, "SC" + c.path("code").asText(), Severity.fromTool(c.path("level").asText()), "",
-          relative(c.path("file").asText(""), root), c.path("line").asInt(0), c.path("message").asText(""), List.of()));
+      out.add(
+          new Finding(
+              tool,
+              "SC" + c.path("code").asText(),
+              Severity.fromTool(c.path("level").asText()),
+              "",
+              relative(c.path("file").asText(""), root),
+              c.path("line").asInt(0),
+              c.path("message").asText(""),
+              List.of()));
     }
     return out;
   }
@@ -222,9 +281,16 @@ public final class FindingsFormats {
       if (cwe.isInt() && cwe.asInt() > 0) {
         cwes.add("CWE-" + cwe.asInt());
       }
-      out.add(new Finding(tool, r.path("test_id").asText(), Severity.fromTool(r.path("issue_severity").asText()), "",
-          relative(r.path("filename").asText(""), root), r.path("line_number").asInt(0), r.path("issue_text").asText(""),
-          new ArrayList<>(cwes)));
+      out.add(
+          new Finding(
+              tool,
+              r.path("test_id").asText(),
+              Severity.fromTool(r.path("issue_severity").asText()),
+              "",
+              relative(r.path("filename").asText(""), root),
+              r.path("line_number").asInt(0),
+              r.path("issue_text").asText(""),
+              new ArrayList<>(cwes)));
     }
     return out;
   }
@@ -240,9 +306,16 @@ public final class FindingsFormats {
       String file = fs.path("file").asText(git.path("file").asText(""));
       int line = fs.path("line").asInt(git.path("line").asInt(0));
       boolean verified = n.path("Verified").asBoolean(false);
-      out.add(new Finding(tool, n.path("DetectorName").asText(), verified ? Severity.CRITICAL : Severity.HIGH, "",
-          relative(file, root), line, (verified ? "verified " : "") + n.path("DetectorName").asText() + " secret",
-          List.of("CWE-798")));
+      out.add(
+          new Finding(
+              tool,
+              n.path("DetectorName").asText(),
+              verified ? Severity.CRITICAL : Severity.HIGH,
+              "",
+              relative(file, root),
+              line,
+              (verified ? "verified " : "") + n.path("DetectorName").asText() + " secret",
+              List.of("CWE-798")));
     }
     return out;
   }
@@ -261,7 +334,16 @@ public final class FindingsFormats {
           }
         }
         int line = m.path("location").path("source_span").path("start").path("line").asInt(0);
-        out.add(new Finding(tool, rule, Severity.HIGH, "", relative(file, root), line, rule, List.of("CWE-798")));
+        out.add(
+            new Finding(
+                tool,
+                rule,
+                Severity.HIGH,
+                "",
+                relative(file, root),
+                line,
+                rule,
+                List.of("CWE-798")));
       }
     }
     return out;
@@ -274,10 +356,18 @@ public final class FindingsFormats {
       for (JsonNode alert : site.path("alerts")) {
         String risk = alert.path("riskdesc").asText("").split(" ")[0];
         int cwe = alert.path("cweid").asInt(-1);
-        String uri = alert.path("instances").path(0).path("uri").asText(site.path("@name").asText(""));
-        out.add(new Finding(tool, alert.path("pluginid").asText(), "informational".equalsIgnoreCase(risk) ? Severity.INFO
-            : Severity.fromTool(risk), "", uri, 0, alert.path("alert").asText(alert.path("name").asText("")),
-            cwe > 0 ? List.of("CWE-" + cwe) : List.of()));
+        String uri =
+            alert.path("instances").path(0).path("uri").asText(site.path("@name").asText(""));
+        out.add(
+            new Finding(
+                tool,
+                alert.path("pluginid").asText(),
+                "informational".equalsIgnoreCase(risk) ? Severity.INFO : Severity.fromTool(risk),
+                "",
+                uri,
+                0,
+                alert.path("alert").asText(alert.path("name").asText("")),
+                cwe > 0 ? List.of("CWE-" + cwe) : List.of()));
       }
     }
     return out;
@@ -289,8 +379,16 @@ public final class FindingsFormats {
       if (!n.has("rule")) {
         continue;
       }
-      out.add(new Finding(tool, n.path("rule").asText(), Severity.fromTool(n.path("priority").asText()), "",
-          n.path("output_fields").path("k8s.pod.name").asText(""), 0, n.path("rule").asText(), List.of()));
+      out.add(
+          new Finding(
+              tool,
+              n.path("rule").asText(),
+              Severity.fromTool(n.path("priority").asText()),
+              "",
+              n.path("output_fields").path("k8s.pod.name").asText(""),
+              0,
+              n.path("rule").asText(),
+              List.of()));
     }
     return out;
   }
@@ -300,12 +398,25 @@ public final class FindingsFormats {
     List<Finding> out = new ArrayList<>();
     Path dir = Files.isDirectory(output) ? output : output.getParent();
     try (Stream<Path> files = Files.walk(dir, 4)) {
-      files.filter(Files::isRegularFile)
-          .filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("crashes"))
+      files
+          .filter(Files::isRegularFile)
+          .filter(
+              p ->
+                  p.getParent() != null && p.getParent().getFileName().toString().equals("crashes"))
           .filter(p -> !p.getFileName().toString().startsWith("README"))
           .sorted()
-          .forEach(p -> out.add(new Finding(tool, "crash", Severity.HIGH, "", p.getFileName().toString(), 0,
-              "input that crashes the fuzzed program", List.of())));
+          .forEach(
+              p ->
+                  out.add(
+                      new Finding(
+                          tool,
+                          "crash",
+                          Severity.HIGH,
+                          "",
+                          p.getFileName().toString(),
+                          0,
+                          "input that crashes the fuzzed program",
+                          List.of())));
     }
     return out;
   }

@@ -43,12 +43,21 @@ public interface GitLabProjects {
 
     @Override
     public List<String> list(String gitlabUrl, String group) throws IOException {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .connectTimeout(TIMEOUT)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
       List<String> out = new ArrayList<>();
       ObjectMapper json = new ObjectMapper();
       for (int page = 1; page <= MAX_PAGES; page++) {
-        URI uri = URI.create(gitlabUrl + "/api/v4/groups/" + URLEncoder.encode(group, StandardCharsets.UTF_8)
-            + "/projects?include_subgroups=true&archived=false&per_page=100&page=" + page);
+        URI uri =
+            URI.create(
+                gitlabUrl
+                    + "/api/v4/groups/"
+                    + URLEncoder.encode(group, StandardCharsets.UTF_8)
+                    + "/projects?include_subgroups=true&archived=false&per_page=100&page="
+                    + page);
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
         if (token != null && !token.isBlank()) {
           req.header("PRIVATE-TOKEN", token);

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param compliance whether reports map findings to compliance frameworks
  * @param telemetryEnabled {@code telemetry.enabled}, or null when absent
  * @param telemetryEndpoint {@code telemetry.endpoint}, or null when absent
- * @param runDefaults the top-level {@code threads}, {@code timeout}, {@code fail_on} and
- *     {@code outputs}: what a run uses when its command line does not say
+ * @param runDefaults the top-level {@code threads}, {@code timeout}, {@code fail_on} and {@code
+ *     outputs}: what a run uses when its command line does not say
  */
 public record JmoConfig(
     Path source,
@@ -36,12 +36,15 @@ public record JmoConfig(
    * The file's defaults for every run, each {@code null} when absent (then the profile's, or the
    * command's own default, applies).
    *
-   * @param threads how many tool runs at once (overrides the profile's; {@code --threads} overrides it)
-   * @param timeout the timeout of each tool run (overrides the profile's; {@code --timeout} overrides it)
+   * @param threads how many tool runs at once (overrides the profile's; {@code --threads} overrides
+   *     it)
+   * @param timeout the timeout of each tool run (overrides the profile's; {@code --timeout}
+   *     overrides it)
    * @param failOn the {@code --fail-on} of report and ci when the command line gives none
    * @param outputs the {@code --formats} of report and ci when the command line gives none
    */
-  public record RunDefaults(Integer threads, Duration timeout, Severity failOn, List<ReportFormat> outputs) {
+  public record RunDefaults(
+      Integer threads, Duration timeout, Severity failOn, List<ReportFormat> outputs) {
     /** No defaults. */
     public static final RunDefaults NONE = new RunDefaults(null, null, null, null);
 
@@ -60,14 +63,27 @@ public record JmoConfig(
     suppressions = List.copyOf(suppressions);
     runDefaults = runDefaults == null ? RunDefaults.NONE : runDefaults;
     if (!profiles.containsKey(defaultProfile)) {
-      throw new IllegalArgumentException("default_profile '" + defaultProfile + "' is not a profile (known: "
-          + String.join(", ", new java.util.TreeSet<>(profiles.keySet())) + ")");
+      throw new IllegalArgumentException(
+          "default_profile '"
+              + defaultProfile
+              + "' is not a profile (known: "
+              + String.join(", ", new java.util.TreeSet<>(profiles.keySet()))
+              + ")");
     }
   }
 
   /** The configuration when there is no jmo.yml. */
   public static JmoConfig defaults() {
-    return new JmoConfig(null, DEFAULT_PROFILE, Profile.builtIns(), List.of(), List.of(), false, null, null, RunDefaults.NONE);
+    return new JmoConfig(
+        null,
+        DEFAULT_PROFILE,
+        Profile.builtIns(),
+        List.of(),
+        List.of(),
+        false,
+        null,
+        null,
+        RunDefaults.NONE);
   }
 
   /** The tool registry: built-ins plus this file's custom tools. */

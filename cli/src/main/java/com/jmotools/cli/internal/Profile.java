@@ -14,7 +14,12 @@ import java.util.Objects;
  * @param threads how many tool runs at once
  * @param toolTimeouts timeouts for single tools, overriding {@code timeout}
  */
-public record Profile(String name, List<String> tools, Duration timeout, int threads, Map<String, Duration> toolTimeouts) {
+public record Profile(
+    String name,
+    List<String> tools,
+    Duration timeout,
+    int threads,
+    Map<String, Duration> toolTimeouts) {
 
   /** The built-in profile names whose name is sent as is; every other profile is sent as custom. */
   public static final List<String> BUILT_IN = List.of("fast", "balanced", "deep");
@@ -24,10 +29,12 @@ public record Profile(String name, List<String> tools, Duration timeout, int thr
     tools = List.copyOf(tools);
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("profile " + name + ": timeout must be positive: " + timeout);
+      throw new IllegalArgumentException(
+          "profile " + name + ": timeout must be positive: " + timeout);
     }
     if (threads < 1 || threads > 256) {
-      throw new IllegalArgumentException("profile " + name + ": threads must be 1..256: " + threads);
+      throw new IllegalArgumentException(
+          "profile " + name + ": threads must be 1..256: " + threads);
     }
     toolTimeouts = Map.copyOf(toolTimeouts);
   }
@@ -45,7 +52,9 @@ public record Profile(String name, List<String> tools, Duration timeout, int thr
     return Map.of(
         "fast", new Profile("fast", fast, Duration.ofMinutes(5), 8, Map.of()),
         "balanced", new Profile("balanced", balanced, Duration.ofMinutes(10), 4, Map.of()),
-        "deep", new Profile("deep", deep, Duration.ofMinutes(15), 2, Map.of("afl++", Duration.ofMinutes(30))));
+        "deep",
+            new Profile(
+                "deep", deep, Duration.ofMinutes(15), 2, Map.of("afl++", Duration.ofMinutes(30))));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -58,7 +58,15 @@ public final class Progress implements ScanListener {
       }
       redraw();
     } else {
-      out.println(String.format(Locale.ROOT, "jmo: [%d/%d] %s on %s: %s", done, planned, r.tool(), r.target().name(), describe(r)));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "jmo: [%d/%d] %s on %s: %s",
+              done,
+              planned,
+              r.tool(),
+              r.target().name(),
+              describe(r)));
       out.flush();
     }
   }
@@ -85,19 +93,28 @@ public final class Progress implements ScanListener {
 
   private static String describe(ToolResult r) {
     return switch (r.status()) {
-  case SUCCEEDED -> 
-String.format(Locale.ROOT, "ok, %d finding(s) in %.1f s%s", r.findings(), r.duration().toMillis() / 1000.0,
-            r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
-  case FAILED -> 
-"FAILED (" + r.failure().wire() + "): " + r.detail();
-  default -> 
-"not applicable (" + r.detail() + ")";
-};
+      case SUCCEEDED ->
+          String.format(
+              Locale.ROOT,
+              "ok, %d finding(s) in %.1f s%s",
+              r.findings(),
+              r.duration().toMillis() / 1000.0,
+              r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+      case FAILED -> "FAILED (" + r.failure().wire() + "): " + r.detail();
+      default -> "not applicable (" + r.detail() + ")";
+    };
   }
 
   private void redraw() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "jmo: %d/%d done, %d running, %d failed", done, planned, running.size(), failed));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "jmo: %d/%d done, %d running, %d failed",
+            done,
+            planned,
+            running.size(),
+            failed));
     if (!running.isEmpty()) {
       b.append(" [").append(String.join(", ", running)).append("]");
     }

@@ -37,6 +37,7 @@ public enum ReportFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown report format '" + text + "' (use json, md, html, sarif, yaml)");
+    throw new IllegalArgumentException(
+        "unknown report format '" + text + "' (use json, md, html, sarif, yaml)");
   }
 }

@@ -3,7 +3,6 @@ package com.jmotools.cli.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,8 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 /** Writes a {@link ScanReport} in the chosen formats. */
 public final class ReportWriter {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String version;
 
@@ -40,26 +40,22 @@ public final class ReportWriter {
       Files.createDirectories(outDir);
       for (ReportFormat f : formats) {
         Path file = outDir.resolve(f.fileName());
-        
-        String text = switch (f) {
-  case JSON -> 
-JSON.writeValueAsString(document(report));
-  case YAML -> 
-yaml(report);
-  case MD -> 
-markdown(report);
-  case HTML -> 
-html(report);
-  case SARIF -> 
-JSON.writeValueAsString(sarif(report));
-  default -> 
-throw new IllegalStateException("format " + f);
-};
+
+        String text =
+            switch (f) {
+              case JSON -> JSON.writeValueAsString(document(report));
+              case YAML -> yaml(report);
+              case MD -> markdown(report);
+              case HTML -> html(report);
+              case SARIF -> JSON.writeValueAsString(sarif(report));
+              default -> throw new IllegalStateException("format " + f);
+            };
         ConfigEditor.writeAtomically(file, text);
         written.add(file);
       }
     } catch (IOException e) {
-      throw new UserError(ExitCodes.ERROR, outDir + ": cannot write the report (" + e.getMessage() + ")", e);
+      throw new UserError(
+          ExitCodes.ERROR, outDir + ": cannot write the report (" + e.getMessage() + ")", e);
     }
     return written;
   }
@@ -72,18 +68,23 @@ throw new IllegalStateException("format " + f);
     doc.put("generated_at", report.generatedAt().toString());
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("total", report.findings().size());
-    report.bySeverity().forEach((s, n) -> summary.put(s.name().toLowerCase(java.util.Locale.ROOT), n));
+    report
+        .bySeverity()
+        .forEach((s, n) -> summary.put(s.name().toLowerCase(java.util.Locale.ROOT), n));
     summary.put("suppressed", report.suppressed().size());
     doc.put("summary", summary);
     List<Object> findings = new ArrayList<>();
     report.findings().forEach(f -> findings.add(finding(f, report.compliance())));
     doc.put("findings", findings);
     List<Object> suppressed = new ArrayList<>();
-    report.suppressed().forEach(s -> {
-      Map<String, Object> m = finding(s.finding(), report.compliance());
-      m.put("suppression_reason", s.reason());
-      suppressed.add(m);
-    });
+    report
+        .suppressed()
+        .forEach(
+            s -> {
+              Map<String, Object> m = finding(s.finding(), report.compliance());
+              m.put("suppression_reason", s.reason());
+              suppressed.add(m);
+            });
     doc.put("suppressed", suppressed);
     List<Object> runs = new ArrayList<>();
     for (ScanReport.Run r : report.runs()) {
@@ -119,36 +120,74 @@ throw new IllegalStateException("format " + f);
   }
 
   private String yaml(ScanReport report) {
-    DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(120).build();
+    DumpSettings settings =
+        DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(120).build();
     return new Dump(settings).dumpToString(document(report));
   }
 
   private String markdown(ScanReport report) {
     StringBuilder b = new StringBuilder();
     b.append("# Security scan summary\n\n");
-    b.append("Generated ").append(report.generatedAt()).append(" by jmo ").append(version).append(".\n\n");
+    b.append("Generated ")
+        .append(report.generatedAt())
+        .append(" by jmo ")
+        .append(version)
+        .append(".\n\n");
     b.append("| Severity | Findings |\n|---|---:|\n");
-    report.bySeverity().forEach((s, n) -> b.append("| ").append(s).append(" | ").append(n).append(" |\n"));
+    report
+        .bySeverity()
+        .forEach((s, n) -> b.append("| ").append(s).append(" | ").append(n).append(" |\n"));
     b.append("| **Total** | **").append(report.findings().size()).append("** |\n\n");
     if (!report.suppressed().isEmpty()) {
       b.append(report.suppressed().size()).append(" finding(s) suppressed by jmo.yml.\n\n");
     }
-    b.append("## Tool runs\n\n| Target | Tool | Status | Findi" + "ngs | Time |\n|---|---|---|---:|---:|\n");
+    b.append(
+        "## Tool runs\n\n| Target | Tool | Status | Findi"
+            + "ngs | Time |\n|---|---|---|---:|---:|\n");
     for (ScanReport.Run r : report.runs()) {
-      String status = r.failureType() != null ? r.status() + " (" + r.failureType()
-          + (r.exitCode() != null ? ", exit " + r.exitCode() : "") + ")" : r.status();
-      b.append("| ").append(md(r.target())).append(" | ").append(md(r.tool())).append(" | ").append(status).append(" | ")
-          .append(r.findings()).append(" | ").append(String.format(java.util.Locale.ROOT, "%.1f s", r.durationMs() / 1000.0)).append(" |\n");
+      String status =
+          r.failureType() != null
+              ? r.status()
+                  + " ("
+                  + r.failureType()
+                  + (r.exitCode() != null ? ", exit " + r.exitCode() : "")
+                  + ")"
+              : r.status();
+      b.append("| ")
+          .append(md(r.target()))
+          .append(" | ")
+          .append(md(r.tool()))
+          .append(" | ")
+          .append(status)
+          .append(" | ")
+          .append(r.findings())
+          .append(" | ")
+          .append(String.format(java.util.Locale.ROOT, "%.1f s", r.durationMs() / 1000.0))
+          .append(" |\n");
     }
     b.append("\n## Findings\n\n");
     if (report.findings().isEmpty()) {
       b.append("No findings.\n");
     } else {
-      b.append("| Severity | Tool | Rule | Target | Location | Message |").append(report.compliance() ? " OWASP Top 10 |" : "")
-          .append("\n|---|---|---|---|---|---|").append(report.compliance() ? "---|" : "").append("\n");
+      b.append("| Severity | Tool | Rule | Target | Location | Message |")
+          .append(report.compliance() ? " OWASP Top 10 |" : "")
+          .append("\n|---|---|---|---|---|---|")
+          .append(report.compliance() ? "---|" : "")
+          .append("\n");
       for (Finding f : report.findings()) {
-        b.append("| ").append(f.severity()).append(" | ").append(md(f.tool())).append(" | ").append(md(f.rule())).append(" | ")
-            .append(md(f.target())).append(" | ").append(md(f.location())).append(" | ").append(md(f.message())).append(" |");
+        b.append("| ")
+            .append(f.severity())
+            .append(" | ")
+            .append(md(f.tool()))
+            .append(" | ")
+            .append(md(f.rule()))
+            .append(" | ")
+            .append(md(f.target()))
+            .append(" | ")
+            .append(md(f.location()))
+            .append(" | ")
+            .append(md(f.message()))
+            .append(" |");
         if (report.compliance()) {
           b.append(" ").append(md(String.join("; ", Compliance.owaspTop10(f)))).append(" |");
         }
@@ -164,26 +203,71 @@ throw new IllegalStateException("format " + f);
 
   private String html(ScanReport report) {
     StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta c" + "harset=\"utf-8\"><title>jmo scan report</title>\n")
-        .append("<style>body{font-family:system-ui,sans-serif;mar" + "gin:2em}table{border-collapse:collapse}")
-        .append("td,th{border:1px solid #ccc;padding:4px 8px;text" + "-align:left}.CRITICAL{color:#8b0000;font-weight:bold}")
-        .append(".HIGH{color:#c00}.MEDIUM{color:#c60}.LOW{color:#" + "660}.INFO{color:#555}</style></head><body>\n");
-    b.append("<h1>Security scan report</h1>\n<p>Generated ").append(esc(report.generatedAt().toString())).append(" by jmo ")
-        .append(esc(version)).append(".</p>\n<table><tr><th>Severity</th><th>Findings<" + "/th></tr>\n");
-    report.bySeverity().forEach((s, n) -> b.append("<tr><td class=\"").append(s).append("\">").append(s).append("</td><td>")
-        .append(n).append("</td></tr>\n"));
-    b.append("<tr><th>Total</th><th>").append(report.findings().size()).append("</th></tr></table>\n");
-    b.append("<h2>Tool runs</h2>\n<table><tr><th>Target</th><t" + "h>Tool</th><th>Status</th><th>Findings</th></tr>\n");
+    b.append(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta c"
+                + "harset=\"utf-8\"><title>jmo scan report</title>\n")
+        .append(
+            "<style>body{font-family:system-ui,sans-serif;mar"
+                + "gin:2em}table{border-collapse:collapse}")
+        .append(
+            "td,th{border:1px solid #ccc;padding:4px 8px;text"
+                + "-align:left}.CRITICAL{color:#8b0000;font-weight:bold}")
+        .append(
+            ".HIGH{color:#c00}.MEDIUM{color:#c60}.LOW{color:#"
+                + "660}.INFO{color:#555}</style></head><body>\n");
+    b.append("<h1>Security scan report</h1>\n<p>Generated ")
+        .append(esc(report.generatedAt().toString()))
+        .append(" by jmo ")
+        .append(esc(version))
+        .append(".</p>\n<table><tr><th>Severity</th><th>Findings<" + "/th></tr>\n");
+    report
+        .bySeverity()
+        .forEach(
+            (s, n) ->
+                b.append("<tr><td class=\"")
+                    .append(s)
+                    .append("\">")
+                    .append(s)
+                    .append("</td><td>")
+                    .append(n)
+                    .append("</td></tr>\n"));
+    b.append("<tr><th>Total</th><th>")
+        .append(report.findings().size())
+        .append("</th></tr></table>\n");
+    b.append(
+        "<h2>Tool runs</h2>\n<table><tr><th>Target</th><t"
+            + "h>Tool</th><th>Status</th><th>Findings</th></tr>\n");
     for (ScanReport.Run r : report.runs()) {
-      b.append("<tr><td>").append(esc(r.target())).append("</td><td>").append(esc(r.tool())).append("</td><td>")
-          .append(esc(r.status() + (r.failureType() != null ? " (" + r.failureType() + ")" : ""))).append("</td><td>")
-          .append(r.findings()).append("</td></tr>\n");
+      b.append("<tr><td>")
+          .append(esc(r.target()))
+          .append("</td><td>")
+          .append(esc(r.tool()))
+          .append("</td><td>")
+          .append(esc(r.status() + (r.failureType() != null ? " (" + r.failureType() + ")" : "")))
+          .append("</td><td>")
+          .append(r.findings())
+          .append("</td></tr>\n");
     }
-    b.append("</table>\n<h2>Findings</h2>\n<table><tr><th>Seve" + "rity</th><th>Tool</th><th>Rule</th><th>Target</t" + "h><th>Location</th><th>Message</th></tr>\n");
+    b.append(
+        "</table>\n<h2>Findings</h2>\n<table><tr><th>Seve"
+            + "rity</th><th>Tool</th><th>Rule</th><th>Target</t"
+            + "h><th>Location</th><th>Message</th></tr>\n");
     for (Finding f : report.findings()) {
-      b.append("<tr><td class=\"").append(f.severity()).append("\">").append(f.severity()).append("</td><td>").append(esc(f.tool()))
-          .append("</td><td>").append(esc(f.rule())).append("</td><td>").append(esc(f.target())).append("</td><td>")
-          .append(esc(f.location())).append("</td><td>").append(esc(f.message())).append("</td></tr>\n");
+      b.append("<tr><td class=\"")
+          .append(f.severity())
+          .append("\">")
+          .append(f.severity())
+          .append("</td><td>")
+          .append(esc(f.tool()))
+          .append("</td><td>")
+          .append(esc(f.rule()))
+          .append("</td><td>")
+          .append(esc(f.target()))
+          .append("</td><td>")
+          .append(esc(f.location()))
+          .append("</td><td>")
+          .append(esc(f.message()))
+          .append("</td></tr>\n");
     }
     b.append("</table>\n</body></html>\n");
     return b.toString();
@@ -218,15 +302,16 @@ throw new IllegalStateException("format " + f);
       resultsByTool.computeIfAbsent(f.tool(), t -> new ArrayList<>()).add(result);
     }
     List<Object> runs = new ArrayList<>();
-    resultsByTool.forEach((tool, results) -> {
-      List<Object> rules = new ArrayList<>();
-      rulesByTool.get(tool).forEach(r -> rules.add(Map.of("id", r)));
-      Map<String, Object> driver = new LinkedHashMap<>();
-      driver.put("name", tool);
-      driver.put("informationUri", "https://jmotools.com");
-      driver.put("rules", rules);
-      runs.add(Map.of("tool", Map.of("driver", driver), "results", results));
-    });
+    resultsByTool.forEach(
+        (tool, results) -> {
+          List<Object> rules = new ArrayList<>();
+          rulesByTool.get(tool).forEach(r -> rules.add(Map.of("id", r)));
+          Map<String, Object> driver = new LinkedHashMap<>();
+          driver.put("name", tool);
+          driver.put("informationUri", "https://jmotools.com");
+          driver.put("rules", rules);
+          runs.add(Map.of("tool", Map.of("driver", driver), "results", results));
+        });
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     doc.put("version", "2.1.0");
@@ -236,13 +321,10 @@ throw new IllegalStateException("format " + f);
 
   private static String sarifLevel(Severity s) {
     return switch (s) {
-  case CRITICAL, HIGH -> 
-"error";
-  case MEDIUM -> 
-"warning";
-  default -> 
-"note";
-};
+      case CRITICAL, HIGH -> "error";
+      case MEDIUM -> "warning";
+      default -> "note";
+    };
   }
 
   private static String md(String s) {
@@ -251,20 +333,16 @@ throw new IllegalStateException("format " + f);
 
   private static String esc(String s) {
     StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) { char c = s.charAt(i);switch (c) {
-  case '<' -> 
-b.append("&lt;");
-  case '>' -> 
-b.append("&gt;");
-  case '&' -> 
-b.append("&amp;");
-  case '"' -> 
-b.append("&quot;");
-  case '\'' -> 
-b.append("&#39;");
-  default -> 
-b.append(c);
-}
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
     }
     return b.toString();
   }

@@ -31,15 +31,24 @@ public final class ResultsReader {
    *
    * @throws UserError ({@link ExitCodes#CONFIG}) if it is not a directory or holds no tool results
    */
-  public static ScanReport read(Path resultsDir, List<Suppression> suppressions, boolean compliance, Clock clock) {
+  public static ScanReport read(
+      Path resultsDir, List<Suppression> suppressions, boolean compliance, Clock clock) {
     return read(resultsDir, suppressions, compliance, clock, false);
   }
 
-  /** As {@link #read(Path, List, boolean, Clock)}; with {@code allowEmpty} no results give an empty report. */
-  public static ScanReport read(Path resultsDir, List<Suppression> suppressions, boolean compliance, Clock clock,
+  /**
+   * As {@link #read(Path, List, boolean, Clock)}; with {@code allowEmpty} no results give an empty
+   * report.
+   */
+  public static ScanReport read(
+      Path resultsDir,
+      List<Suppression> suppressions,
+      boolean compliance,
+      Clock clock,
       boolean allowEmpty) {
     if (allowEmpty && !Files.isDirectory(resultsDir)) {
-      return new ScanReport(clock.instant(), List.of(), List.of(), List.of(), compliance, List.of());
+      return new ScanReport(
+          clock.instant(), List.of(), List.of(), List.of(), compliance, List.of());
     }
     if (!Files.isDirectory(resultsDir)) {
       throw new UserError(ExitCodes.CONFIG, resultsDir + ": no such results directory");
@@ -65,16 +74,26 @@ public final class ResultsReader {
           continue;
         }
         if (status == null || !status.isObject()) {
-          problems.add(statusFile + ": corrupt (not the JSON object jmo scan writes); that tool run is left out"
-              + " (run jmo scan again to replace it)");
+          problems.add(
+              statusFile
+                  + ": corrupt (not the JSON object jmo scan writes); that tool run is left out"
+                  + " (run jmo scan again to replace it)");
           continue;
         }
         String tool = status.path("tool").asText(toolDir.getFileName().toString());
         String target = status.path("target").asText(targetDir.getFileName().toString());
         String state = status.path("status").asText("unknown");
-        runs.add(new ScanReport.Run(target, tool, state, status.path("failure_type").isNull() ? null
-            : status.path("failure_type").asText(null), status.path("exit_code").isInt() ? status.path("exit_code").asInt() : null,
-            status.path("duration_ms").asLong(0), status.path("findings").asInt(0)));
+        runs.add(
+            new ScanReport.Run(
+                target,
+                tool,
+                state,
+                status.path("failure_type").isNull()
+                    ? null
+                    : status.path("failure_type").asText(null),
+                status.path("exit_code").isInt() ? status.path("exit_code").asInt() : null,
+                status.path("duration_ms").asLong(0),
+                status.path("findings").asInt(0)));
         if (!state.equals("succeeded")) {
           continue;
         }
@@ -83,12 +102,21 @@ public final class ResultsReader {
           problems.add(statusFile + ": names no output file");
           continue;
         }
-        String root = status.path("target_root").isTextual() ? status.path("target_root").asText() : null;
+        String root =
+            status.path("target_root").isTextual() ? status.path("target_root").asText() : null;
         try {
-          for (Finding f : FindingsFormats.parse(status.path("format").asText("none"), tool, toolDir.resolve(output),
-              root == null ? null : Path.of(root))) {
+          for (Finding f :
+              FindingsFormats.parse(
+                  status.path("format").asText("none"),
+                  tool,
+                  toolDir.resolve(output),
+                  root == null ? null : Path.of(root))) {
             Finding withTarget = f.withTarget(target);
-            Suppression rule = suppressions.stream().filter(s -> s.matches(withTarget, today)).findFirst().orElse(null);
+            Suppression rule =
+                suppressions.stream()
+                    .filter(s -> s.matches(withTarget, today))
+                    .findFirst()
+                    .orElse(null);
             if (rule == null) {
               kept.add(withTarget);
             } else {
@@ -101,14 +129,26 @@ public final class ResultsReader {
       }
     }
     // A scan that ran no tool leaves only its marker: that reports no findings, as jmo ci does.
-    if (runs.isEmpty() && !allowEmpty && (!problems.isEmpty() || !Files.isRegularFile(resultsDir.resolve(SCAN_MARKER)))) {
+    if (runs.isEmpty()
+        && !allowEmpty
+        && (!problems.isEmpty() || !Files.isRegularFile(resultsDir.resolve(SCAN_MARKER)))) {
       if (!problems.isEmpty()) {
         throw new UserError(ExitCodes.CONFIG, problems.get(0));
       }
-      throw new UserError(ExitCodes.CONFIG, resultsDir + ": holds no tool results (run jmo scan --results-dir " + resultsDir + " first)");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          resultsDir
+              + ": holds no tool results (run jmo scan --results-dir "
+              + resultsDir
+              + " first)");
     }
-    kept.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::target).thenComparing(Finding::tool)
-        .thenComparing(Finding::path).thenComparingInt(Finding::line).thenComparing(Finding::rule));
+    kept.sort(
+        Comparator.comparing(Finding::severity)
+            .thenComparing(Finding::target)
+            .thenComparing(Finding::tool)
+            .thenComparing(Finding::path)
+            .thenComparingInt(Finding::line)
+            .thenComparing(Finding::rule));
     return new ScanReport(clock.instant(), kept, suppressed, runs, compliance, problems);
   }
 

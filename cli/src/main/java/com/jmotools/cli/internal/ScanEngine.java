@@ -38,8 +38,15 @@ public final class ScanEngine {
    *
    * @throws InterruptedException if interrupted; running process trees are killed first
    */
-  public List<ToolResult> run(List<Target> targets, List<ToolDefinition> tools, Profile profile, int threads,
-      Duration timeoutOverride, Path resultsDir, ScanListener listener) throws InterruptedException {
+  public List<ToolResult> run(
+      List<Target> targets,
+      List<ToolDefinition> tools,
+      Profile profile,
+      int threads,
+      Duration timeoutOverride,
+      Path resultsDir,
+      ScanListener listener)
+      throws InterruptedException {
     List<Target> prepared = new ArrayList<>();
     for (Target t : targets) {
       if (t.type() == TargetType.GITLAB) {
@@ -55,30 +62,42 @@ public final class ScanEngine {
     for (Target target : prepared) {
       for (ToolDefinition tool : tools) {
         if (ToolRunner.commandsFor(tool, target.type()) != null) {
-          Duration timeout = timeoutOverride != null ? timeoutOverride : profile.timeoutOf(tool.name());
-          jobs.add(new Job(target, tool, resultsDir.resolve(target.name()).resolve(dirName(tool.name())), timeout));
+          Duration timeout =
+              timeoutOverride != null ? timeoutOverride : profile.timeoutOf(tool.name());
+          jobs.add(
+              new Job(
+                  target,
+                  tool,
+                  resultsDir.resolve(target.name()).resolve(dirName(tool.name())),
+                  timeout));
         }
       }
     }
     listener.planned(jobs.size());
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, "jmo-scan-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, Math.max(1, jobs.size()))), factory);
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, "jmo-scan-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(threads, Math.max(1, jobs.size()))), factory);
     Thread killer = new Thread(runner::killAll, "jmo-kill-tools");
     boolean hook = addHook(killer);
     try {
       Map<Job, Future<ToolResult>> futures = new LinkedHashMap<>();
       for (Job job : jobs) {
-        futures.put(job, pool.submit(() -> {
-          listener.started(job.target, job.tool.name());
-          ToolResult r = runner.run(job.tool, job.target, job.directory, job.timeout);
-          listener.finished(r);
-          return r;
-        }));
+        futures.put(
+            job,
+            pool.submit(
+                () -> {
+                  listener.started(job.target, job.tool.name());
+                  ToolResult r = runner.run(job.tool, job.target, job.directory, job.timeout);
+                  listener.finished(r);
+                  return r;
+                }));
       }
       List<ToolResult> results = new ArrayList<>();
       for (Future<ToolResult> f : futures.values()) {
@@ -88,7 +107,8 @@ public final class ScanEngine {
           if (e.getCause() instanceof UserError) {
             throw (UserError) e.getCause();
           }
-          throw new IllegalStateException("a tool run failed unexpectedly: " + e.getCause().getMessage(), e.getCause());
+          throw new IllegalStateException(
+              "a tool run failed unexpectedly: " + e.getCause().getMessage(), e.getCause());
         }
       }
       listener.done();
@@ -123,29 +143,53 @@ public final class ScanEngine {
     }
   }
 
-  /** Clones a GitLab project (shallow), passing the token in git's environment, never on the command line. */
-  private Target checkout(Target target, Path resultsDir, ScanListener listener) throws InterruptedException {
+  /**
+   * Clones a GitLab project (shallow), passing the token in git's environment, never on the command
+   * line.
+   */
+  private Target checkout(Target target, Path resultsDir, ScanListener listener)
+      throws InterruptedException {
     Path cloneDir = resultsDir.resolve(target.name()).resolve(".clone");
     Path dir = cloneDir.resolve("checkout");
     Map<String, String> env = new LinkedHashMap<>(environment);
     String token = environment.get(GitLabProjects.TOKEN_VARIABLE);
     if (token != null && !token.isBlank()) {
-      String basic = Base64.getEncoder().encodeToString(("oauth2:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String basic =
+          Base64.getEncoder()
+              .encodeToString(
+                  ("oauth2:" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       env.put("GIT_CONFIG_COUNT", "1");
       env.put("GIT_CONFIG_KEY_0", "http.extraHeader");
       env.put("GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic);
     }
     env.put("GIT_TERMINAL_PROMPT", "0");
-    ToolDefinition git = ToolDefinition.builder("git")
-        .command(TargetType.GITLAB, "git", "clone", "--quiet", "--depth", "1", "--", target.value(), "{outdir}/checkout")
-        .output("clone.log").stdout().format("none").build();
+    ToolDefinition git =
+        ToolDefinition.builder("git")
+            .command(
+                TargetType.GITLAB,
+                "git",
+                "clone",
+                "--quiet",
+                "--depth",
+                "1",
+                "--",
+                target.value(),
+                "{outdir}/checkout")
+            .output("clone.log")
+            .stdout()
+            .format("none")
+            .build();
     ToolRunner cloner = new ToolRunner(env);
     if (cloner.which("git").isEmpty()) {
       listener.warn("cannot clone " + target.name() + ": git is not installed; target skipped");
       return null;
     }
-    ToolResult r = cloner.run(git, new Target(TargetType.GITLAB, target.value(), target.name(), null),
-        cloneDir, CLONE_TIMEOUT);
+    ToolResult r =
+        cloner.run(
+            git,
+            new Target(TargetType.GITLAB, target.value(), target.name(), null),
+            cloneDir,
+            CLONE_TIMEOUT);
     if (r.status() != ToolResult.Status.SUCCEEDED || !Files.isDirectory(dir)) {
       listener.warn("cannot clone " + target.name() + " (" + r.detail() + "); target skipped");
       return null;

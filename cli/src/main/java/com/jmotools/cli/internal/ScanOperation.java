@@ -12,21 +12,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A whole scan: resolve the profile and tools, collect the targets, skip (or refuse, with
- * {@code --strict}) missing tools, then {@code scan.started}, the tool runs with a
- * {@code tool.failed} per failure, and {@code scan.completed}.
+ * A whole scan: resolve the profile and tools, collect the targets, skip (or refuse, with {@code
+ * --strict}) missing tools, then {@code scan.started}, the tool runs with a {@code tool.failed} per
+ * failure, and {@code scan.completed}.
  */
 public final class ScanOperation {
 
   /** The outcome of a scan. */
-  public record Outcome(List<ToolResult> results, long findings, int succeeded, int failed, Path resultsDir) {}
+  public record Outcome(
+      List<ToolResult> results, long findings, int succeeded, int failed, Path resultsDir) {}
 
   private final CliEnvironment env;
   private final JmoConfig config;
   private final TelemetrySession telemetry;
   private final PrintWriter err;
 
-  public ScanOperation(CliEnvironment env, JmoConfig config, TelemetrySession telemetry, PrintWriter err) {
+  public ScanOperation(
+      CliEnvironment env, JmoConfig config, TelemetrySession telemetry, PrintWriter err) {
     this.env = env;
     this.config = config;
     this.telemetry = telemetry;
@@ -40,11 +42,13 @@ public final class ScanOperation {
    * @throws InterruptedException if interrupted (the running tools are killed)
    */
   public Outcome run(ScanRequest request) throws InterruptedException {
-    String profileName = request.profileName() != null ? request.profileName() : config.defaultProfile();
+    String profileName =
+        request.profileName() != null ? request.profileName() : config.defaultProfile();
     Profile profile = profile(profileName);
     boolean replaced = !request.tools().isEmpty();
     String profileToSend = TelemetrySession.profileToSend(profileName, replaced);
-    Map<String, ToolDefinition> selected = selectTools(replaced ? request.tools() : profile.tools());
+    Map<String, ToolDefinition> selected =
+        selectTools(replaced ? request.tools() : profile.tools());
     List<Target> targets = targets(request);
     ToolRunner runner = new ToolRunner(env.variables());
     List<ToolDefinition> runnable = installed(selected, runner, request.strict());
@@ -54,20 +58,40 @@ public final class ScanOperation {
     telemetry.scanStarted(mode, profileToSend, runnable, TargetCollector.counts(targets));
 
     // the command line wins, then jmo.yml's top-level setting, then the profile's
-    int threads = request.threads() != null ? request.threads()
-        : config.runDefaults().threads() != null ? config.runDefaults().threads() : profile.threads();
-    java.time.Duration timeout = request.timeout() != null ? request.timeout() : config.runDefaults().timeout();
+    int threads =
+        request.threads() != null
+            ? request.threads()
+            : config.runDefaults().threads() != null
+                ? config.runDefaults().threads()
+                : profile.threads();
+    java.time.Duration timeout =
+        request.timeout() != null ? request.timeout() : config.runDefaults().timeout();
     ScanListener listener = listener(new Progress(err, env.terminal()), selected, profileToSend);
     Path resultsDir = resultsDirectory(request);
-    List<ToolResult> results = new ScanEngine(runner, env.variables())
-        .run(targets, runnable, profile, threads, timeout, resultsDir, listener);
+    List<ToolResult> results =
+        new ScanEngine(runner, env.variables())
+            .run(targets, runnable, profile, threads, timeout, resultsDir, listener);
 
     Outcome outcome = outcome(results, resultsDir);
     Duration elapsed = Duration.between(start, env.clock().instant());
-    telemetry.scanCompleted(mode, profileToSend, elapsed, outcome.succeeded(), outcome.failed(), outcome.findings(),
+    telemetry.scanCompleted(
+        mode,
+        profileToSend,
+        elapsed,
+        outcome.succeeded(),
+        outcome.failed(),
+        outcome.findings(),
         runsPerTool(results, selected));
-    err.println(String.format(Locale.ROOT, "jmo: scan done in %.1f s: %d tool run(s) succeeded, %d failed, %d finding(s); results in %s",
-        elapsed.toMillis() / 1000.0, outcome.succeeded(), outcome.failed(), outcome.findings(), resultsDir));
+    err.println(
+        String.format(
+            Locale.ROOT,
+            "jmo: scan done in %.1f s: %d tool run(s) succeeded, %d failed, %d finding(s); results"
+                + " in %s",
+            elapsed.toMillis() / 1000.0,
+            outcome.succeeded(),
+            outcome.failed(),
+            outcome.findings(),
+            resultsDir));
     // The notice comes last, where it is not scrolled away by the progress lines.
     telemetry.showNoticeIfDue(err);
     err.flush();
@@ -77,8 +101,13 @@ public final class ScanOperation {
   private Profile profile(String name) {
     Profile profile = config.profiles().get(name);
     if (profile == null) {
-      throw new UserError(ExitCodes.CONFIG, "unknown profile '" + name + "' (known: "
-          + String.join(", ", new java.util.TreeSet<>(config.profiles().keySet())) + ")");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          "unknown profile '"
+              + name
+              + "' (known: "
+              + String.join(", ", new java.util.TreeSet<>(config.profiles().keySet()))
+              + ")");
     }
     return profile;
   }
@@ -88,8 +117,18 @@ public final class ScanOperation {
     ToolRegistry registry = config.registry();
     Map<String, ToolDefinition> selected = new LinkedHashMap<>();
     for (String name : toolNames) {
-      ToolDefinition d = registry.find(name.trim()).orElseThrow(() -> new UserError(ExitCodes.CONFIG, "unknown tool '" + name
-          + "' (built in: " + String.join(", ", builtInNames(registry)) + "; others can be defined under custom_tools in jmo.yml)"));
+      ToolDefinition d =
+          registry
+              .find(name.trim())
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          ExitCodes.CONFIG,
+                          "unknown tool '"
+                              + name
+                              + "' (built in: "
+                              + String.join(", ", builtInNames(registry))
+                              + "; others can be defined under custom_tools in jmo.yml)"));
       selected.put(d.name(), d);
     }
     return selected;
@@ -97,16 +136,25 @@ public final class ScanOperation {
 
   private List<Target> targets(ScanRequest request) {
     String token = env.variables().get(GitLabProjects.TOKEN_VARIABLE);
-    List<Target> targets = TargetCollector.collect(request.targets(), env.workingDirectory(), GitLabProjects.api(token));
+    List<Target> targets =
+        TargetCollector.collect(
+            request.targets(), env.workingDirectory(), GitLabProjects.api(token));
     if (targets.isEmpty()) {
-      throw new UserError(ExitCodes.CONFIG, "nothing to scan: give --repo, --repos-dir, --targets, --image, --url, "
-          + "--terraform-state, --cloudformation, --k8s-manifest, --gitlab-repo, --gitlab-group or --k8s-context");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          "nothing to scan: give --repo, --repos-dir, --targets, --image, --url, --terraform-state,"
+              + " --cloudformation, --k8s-manifest, --gitlab-repo, --gitlab-group or"
+              + " --k8s-context");
     }
     return targets;
   }
 
-  /** The selected tools whose executables are on the PATH; the others are skipped with a hint (or refused if strict). */
-  private List<ToolDefinition> installed(Map<String, ToolDefinition> selected, ToolRunner runner, boolean strict) {
+  /**
+   * The selected tools whose executables are on the PATH; the others are skipped with a hint (or
+   * refused if strict).
+   */
+  private List<ToolDefinition> installed(
+      Map<String, ToolDefinition> selected, ToolRunner runner, boolean strict) {
     List<ToolDefinition> runnable = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (ToolDefinition d : selected.values()) {
@@ -114,18 +162,26 @@ public final class ScanOperation {
       if (exes.isEmpty()) {
         runnable.add(d);
       } else {
-        missing.add(d.name() + " (" + String.join(", ", exes) + " not on PATH; install: " + d.installHint() + ")");
+        missing.add(
+            d.name()
+                + " ("
+                + String.join(", ", exes)
+                + " not on PATH; install: "
+                + d.installHint()
+                + ")");
       }
     }
     if (!missing.isEmpty() && strict) {
-      throw new UserError(ExitCodes.MISSING_TOOL, "--strict: not installed: " + String.join("; ", missing));
+      throw new UserError(
+          ExitCodes.MISSING_TOOL, "--strict: not installed: " + String.join("; ", missing));
     }
     missing.forEach(m -> err.println("jmo: warning: skipping " + m));
     return runnable;
   }
 
   /** Shows the progress and records each failed tool run as it finishes. */
-  private ScanListener listener(Progress progress, Map<String, ToolDefinition> selected, String profileToSend) {
+  private ScanListener listener(
+      Progress progress, Map<String, ToolDefinition> selected, String profileToSend) {
     return new ScanListener() {
       @Override
       public void planned(int runs) {
@@ -157,15 +213,23 @@ public final class ScanOperation {
     };
   }
 
-  /** Creates the results directory and marks it as a scan's, even when no tool runs, so that jmo report RESULTS_DIR works after any scan. */
+  /**
+   * Creates the results directory and marks it as a scan's, even when no tool runs, so that jmo
+   * report RESULTS_DIR works after any scan.
+   */
   private Path resultsDirectory(ScanRequest request) {
     Path resultsDir = env.workingDirectory().resolve(request.resultsDir()).normalize();
     try {
       java.nio.file.Files.createDirectories(resultsDir);
-      java.nio.file.Files.writeString(resultsDir.resolve(ResultsReader.SCAN_MARKER),
-          "a jmo scan wrote this directory; jmo report reads it\n", java.nio.charset.StandardCharsets.UTF_8);
+      java.nio.file.Files.writeString(
+          resultsDir.resolve(ResultsReader.SCAN_MARKER),
+          "a jmo scan wrote this directory; jmo report reads it\n",
+          java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
-      throw new UserError(ExitCodes.ERROR, resultsDir + ": cannot create the results directory (" + e.getMessage() + ")", e);
+      throw new UserError(
+          ExitCodes.ERROR,
+          resultsDir + ": cannot create the results directory (" + e.getMessage() + ")",
+          e);
     }
     return resultsDir;
   }
@@ -186,7 +250,8 @@ public final class ScanOperation {
   }
 
   /** Runs per tool (one per target it applied to): the denominator of a tool's failure rate. */
-  private static Map<ToolDefinition, Integer> runsPerTool(List<ToolResult> results, Map<String, ToolDefinition> selected) {
+  private static Map<ToolDefinition, Integer> runsPerTool(
+      List<ToolResult> results, Map<String, ToolDefinition> selected) {
     Map<ToolDefinition, Integer> runs = new LinkedHashMap<>();
     for (ToolResult r : results) {
       if (r.status() != ToolResult.Status.NOT_APPLICABLE) {

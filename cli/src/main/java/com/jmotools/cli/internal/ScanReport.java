@@ -17,14 +17,25 @@ import java.util.Map;
  * @param problems results that could not be read (named, never fatal)
  */
 public record ScanReport(
-    Instant generatedAt, List<Finding> findings, List<Suppressed> suppressed, List<Run> runs, boolean compliance,
+    Instant generatedAt,
+    List<Finding> findings,
+    List<Suppressed> suppressed,
+    List<Run> runs,
+    boolean compliance,
     List<String> problems) {
 
   /** A suppressed finding and the reason of the rule that matched it. */
   public record Suppressed(Finding finding, String reason) {}
 
   /** One tool run as read from its status.json. */
-  public record Run(String target, String tool, String status, String failureType, Integer exitCode, long durationMs, int findings) {}
+  public record Run(
+      String target,
+      String tool,
+      String status,
+      String failureType,
+      Integer exitCode,
+      long durationMs,
+      int findings) {}
 
   public ScanReport {
     findings = List.copyOf(findings);

@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param fromWizard whether the wizard started the scan
  */
 public record ScanRequest(
-    TargetOptions targets, String profileName, List<String> tools, Path resultsDir, Duration timeout, Integer threads,
-    boolean strict, boolean fromWizard) {
+    TargetOptions targets,
+    String profileName,
+    List<String> tools,
+    Path resultsDir,
+    Duration timeout,
+    Integer threads,
+    boolean strict,
+    boolean fromWizard) {
 
   public ScanRequest {
     Objects.requireNonNull(targets, "targets");

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Whether the state directory lives on a volume mounted into the container, read from
- * {@code /proc/self/mountinfo}: without one, a container started with {@code docker run --rm}
- * starts with fresh state every time (new id, notice never yet shown) and so never records.
+ * Whether the state directory lives on a volume mounted into the container, read from {@code
+ * /proc/self/mountinfo}: without one, a container started with {@code docker run --rm} starts with
+ * fresh state every time (new id, notice never yet shown) and so never records.
  */
 public final class StateVolume {
 

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param rule the rule id to match exactly, or null for any
  * @param tool the tool name to match exactly, or null for any
- * @param path a glob ({@code *} within a path segment, {@code **} across segments) on the
- *     finding's path, or null for any
+ * @param path a glob ({@code *} within a path segment, {@code **} across segments) on the finding's
+ *     path, or null for any
  * @param reason why it is suppressed (kept in the report, never sent)
  * @param expires the last day the rule applies, or null for no end
  */
@@ -37,7 +37,10 @@ public record Suppression(String rule, String tool, String path, String reason, 
     return path == null || globToRegex(path).matcher(finding.path()).matches();
   }
 
-  /** A glob as a regular expression: {@code **} any characters, {@code *} and {@code ?} within a segment. */
+  /**
+   * A glob as a regular expression: {@code **} any characters, {@code *} and {@code ?} within a
+   * segment.
+   */
   static Pattern globToRegex(String glob) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {

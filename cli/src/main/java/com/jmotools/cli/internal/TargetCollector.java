@@ -50,7 +50,8 @@ public final class TargetCollector {
     if (options.reposDir != null) {
       Path dir = c.resolve(options.reposDir);
       if (!Files.isDirectory(dir)) {
-        throw new UserError(ExitCodes.CONFIG, "--repos-dir " + options.reposDir + ": no such directory");
+        throw new UserError(
+            ExitCodes.CONFIG, "--repos-dir " + options.reposDir + ": no such directory");
       }
       List<Path> subdirs = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -60,7 +61,10 @@ public final class TargetCollector {
           }
         }
       } catch (IOException e) {
-        throw new UserError(ExitCodes.CONFIG, "--repos-dir " + options.reposDir + ": cannot list (" + e.getMessage() + ")", e);
+        throw new UserError(
+            ExitCodes.CONFIG,
+            "--repos-dir " + options.reposDir + ": cannot list (" + e.getMessage() + ")",
+            e);
       }
       subdirs.stream().sorted().forEach(c::repo);
     }
@@ -78,7 +82,8 @@ public final class TargetCollector {
     if (options.urlsFile != null) {
       c.lines(options.urlsFile, "--urls-file").forEach(c::url);
     }
-    String gitlabUrl = options.gitlabUrl == null ? DEFAULT_GITLAB_URL : options.gitlabUrl.replaceAll("/+$", "");
+    String gitlabUrl =
+        options.gitlabUrl == null ? DEFAULT_GITLAB_URL : options.gitlabUrl.replaceAll("/+$", "");
     if (!options.gitlabRepos.isEmpty() || !options.gitlabGroups.isEmpty()) {
       if (!gitlabUrl.startsWith("https://") && !gitlabUrl.startsWith("http://")) {
         throw new UserError(ExitCodes.CONFIG, "--gitlab-url must be an http:// or https:// URL");
@@ -91,14 +96,18 @@ public final class TargetCollector {
       try {
         projects = gitlab.list(gitlabUrl, group);
       } catch (IOException e) {
-        throw new UserError(ExitCodes.CONFIG, "--gitlab-group " + group + ": cannot list its projects (" + e.getMessage() + ")", e);
+        throw new UserError(
+            ExitCodes.CONFIG,
+            "--gitlab-group " + group + ": cannot list its projects (" + e.getMessage() + ")",
+            e);
       }
       projects.forEach(p -> c.gitlab(gitlabUrl, p));
     }
-    options.k8sContexts.forEach(k -> {
-      checkSafe(k, K8S_CONTEXT, "--k8s-context");
-      c.add(TargetType.K8S, k, k, null);
-    });
+    options.k8sContexts.forEach(
+        k -> {
+          checkSafe(k, K8S_CONTEXT, "--k8s-context");
+          c.add(TargetType.K8S, k, k, null);
+        });
     return List.copyOf(c.targets);
   }
 
@@ -111,11 +120,12 @@ public final class TargetCollector {
     targets.forEach(t -> n.merge(t.type(), 1, Integer::sum));
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     for (String key : List.of("repos", "images", "urls", "iac", "gitlab", "k8s")) {
-      n.forEach((type, count) -> {
-        if (type.counter().equals(key)) {
-          out.put(key, count);
-        }
-      });
+      n.forEach(
+          (type, count) -> {
+            if (type.counter().equals(key)) {
+              out.put(key, count);
+            }
+          });
     }
     return out;
   }
@@ -130,17 +140,27 @@ public final class TargetCollector {
     try {
       real = dir.toRealPath();
     } catch (IOException e) {
-      throw new UserError(ExitCodes.CONFIG, "repository " + given + ": cannot resolve (" + e.getMessage() + ")", e);
+      throw new UserError(
+          ExitCodes.CONFIG, "repository " + given + ": cannot resolve (" + e.getMessage() + ")", e);
     }
     String base = real.getFileName() == null ? "root" : real.getFileName().toString();
     add(TargetType.REPO, real.toString(), base, real);
   }
 
-  /** A path that starts with '-' is refused, as every target value is (the user guide's promise); ./-x still works. */
+  /**
+   * A path that starts with '-' is refused, as every target value is (the user guide's promise);
+   * ./-x still works.
+   */
   private static void refuseLeadingDash(Path given, String what) {
     if (given.toString().startsWith("-")) {
-      throw new UserError(ExitCodes.CONFIG, what + " '" + given + "': a path must not start with '-' (write ./" + given
-          + " if that is really its name)");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          what
+              + " '"
+              + given
+              + "': a path must not start with '-' (write ./"
+              + given
+              + " if that is really its name)");
     }
   }
 
@@ -155,7 +175,10 @@ public final class TargetCollector {
     if (!Files.isRegularFile(file)) {
       throw new UserError(ExitCodes.CONFIG, option + " " + given + ": no such file");
     }
-    add(TargetType.IAC, file.toAbsolutePath().normalize().toString(), file.getFileName().toString(),
+    add(
+        TargetType.IAC,
+        file.toAbsolutePath().normalize().toString(),
+        file.getFileName().toString(),
         file.toAbsolutePath().normalize().getParent());
   }
 
@@ -168,9 +191,14 @@ public final class TargetCollector {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new UserError(ExitCodes.CONFIG, "url " + url + ": must be an http:// or https:// URL with a host");
+      throw new UserError(
+          ExitCodes.CONFIG, "url " + url + ": must be an http:// or https:// URL with a host");
     }
-    add(TargetType.URL, uri.toString(), uri.getHost() + (uri.getPort() > 0 ? "_" + uri.getPort() : ""), null);
+    add(
+        TargetType.URL,
+        uri.toString(),
+        uri.getHost() + (uri.getPort() > 0 ? "_" + uri.getPort() : ""),
+        null);
   }
 
   private void gitlab(String gitlabUrl, String project) {
@@ -203,12 +231,15 @@ public final class TargetCollector {
           out.add(t);
         }
         if (out.size() > MAX_LIST_LINES) {
-          throw new UserError(ExitCodes.CONFIG, option + " " + given + ": more than " + MAX_LIST_LINES + " entries");
+          throw new UserError(
+              ExitCodes.CONFIG,
+              option + " " + given + ": more than " + MAX_LIST_LINES + " entries");
         }
       }
       return out;
     } catch (IOException e) {
-      throw new UserError(ExitCodes.CONFIG, option + " " + given + ": cannot read (" + e.getMessage() + ")", e);
+      throw new UserError(
+          ExitCodes.CONFIG, option + " " + given + ": cannot read (" + e.getMessage() + ")", e);
     }
   }
 
@@ -218,7 +249,9 @@ public final class TargetCollector {
 
   private static void checkSafe(String value, Pattern pattern, String what) {
     if (value == null || !pattern.matcher(value).matches()) {
-      throw new UserError(ExitCodes.CONFIG, what + " '" + value + "': not a valid name (it must not start with '-' or hold spaces)");
+      throw new UserError(
+          ExitCodes.CONFIG,
+          what + " '" + value + "': not a valid name (it must not start with '-' or hold spaces)");
     }
   }
 }

@@ -23,8 +23,18 @@ public final class TargetOptions {
 
   /** Whether no target option was given at all. */
   public boolean isEmpty() {
-    return repos.isEmpty() && reposDir == null && targetsFile == null && images.isEmpty() && imagesFile == null
-        && terraformStates.isEmpty() && cloudformation.isEmpty() && k8sManifests.isEmpty() && urls.isEmpty()
-        && urlsFile == null && gitlabRepos.isEmpty() && gitlabGroups.isEmpty() && k8sContexts.isEmpty();
+    return repos.isEmpty()
+        && reposDir == null
+        && targetsFile == null
+        && images.isEmpty()
+        && imagesFile == null
+        && terraformStates.isEmpty()
+        && cloudformation.isEmpty()
+        && k8sManifests.isEmpty()
+        && urls.isEmpty()
+        && urlsFile == null
+        && gitlabRepos.isEmpty()
+        && gitlabGroups.isEmpty()
+        && k8sContexts.isEmpty();
   }
 }

@@ -32,6 +32,7 @@ public enum TargetType {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown target type '" + key + "' (use repo, image, iac, url, gitlab or k8s)");
+    throw new IllegalArgumentException(
+        "unknown target type '" + key + "' (use repo, image, iac, url, gitlab or k8s)");
   }
 }

@@ -16,11 +16,13 @@ import java.util.regex.Pattern;
  * <p>Command words may hold placeholders: {@code {target}} (the target's path, image, URL or
  * context), {@code {output}} (the output file), {@code {outdir}} (the tool's result directory),
  * {@code {timeout}} (the timeout in seconds), {@code {duration}} (nine tenths of it, for tools that
- * run for a set time and must stop before they are killed) and {@code {files:GLOB}} (every file under the target
- * whose name matches GLOB, one word each; when none matches the tool does not apply).
+ * run for a set time and must stop before they are killed) and {@code {files:GLOB}} (every file
+ * under the target whose name matches GLOB, one word each; when none matches the tool does not
+ * apply).
  *
  * @param name the tool's name (catalog tools keep their catalog name; others are sent as custom)
- * @param commands for each target type the tool handles, its steps (run in order, each a command line)
+ * @param commands for each target type the tool handles, its steps (run in order, each a command
+ *     line)
  * @param outputFile the output's file name inside the tool's result directory
  * @param outputFromStdout whether the last step's standard output is the output file
  * @param format the findings format, a name known to {@link FindingsFormats}
@@ -46,36 +48,51 @@ public record ToolDefinition(
   public ToolDefinition {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("tool name must be letters, digits, '+', '.', '_' or '-': " + name);
+      throw new IllegalArgumentException(
+          "tool name must be letters, digits, '+', '.', '_' or '-': " + name);
     }
     if (commands == null || commands.isEmpty()) {
       throw new IllegalArgumentException("tool " + name + " has no command");
     }
     Map<TargetType, List<List<String>>> copy = new EnumMap<>(TargetType.class);
-    commands.forEach((type, steps) -> {
-      if (steps == null || steps.isEmpty() || steps.stream().anyMatch(s -> s == null || s.isEmpty())) {
-        throw new IllegalArgumentException("tool " + name + ": empty command for " + type.key());
-      }
-      List<List<String>> stepsCopy = new ArrayList<>();
-      steps.forEach(s -> stepsCopy.add(List.copyOf(s)));
-      copy.put(type, List.copyOf(stepsCopy));
-    });
+    commands.forEach(
+        (type, steps) -> {
+          if (steps == null
+              || steps.isEmpty()
+              || steps.stream().anyMatch(s -> s == null || s.isEmpty())) {
+            throw new IllegalArgumentException(
+                "tool " + name + ": empty command for " + type.key());
+          }
+          List<List<String>> stepsCopy = new ArrayList<>();
+          steps.forEach(s -> stepsCopy.add(List.copyOf(s)));
+          copy.put(type, List.copyOf(stepsCopy));
+        });
     commands = java.util.Collections.unmodifiableMap(copy);
     if (outputFile == null || !FILE_NAME.matcher(outputFile).matches()) {
-      throw new IllegalArgumentException("tool " + name + ": output must be a plain file name: " + outputFile);
+      throw new IllegalArgumentException(
+          "tool " + name + ": output must be a plain file name: " + outputFile);
     }
     if (!FindingsFormats.isKnown(format)) {
-      throw new IllegalArgumentException("tool " + name + ": unknown format '" + format + "' (known: "
-          + String.join(", ", FindingsFormats.names()) + ")");
+      throw new IllegalArgumentException(
+          "tool "
+              + name
+              + ": unknown format '"
+              + format
+              + "' (known: "
+              + String.join(", ", FindingsFormats.names())
+              + ")");
     }
     findingsExitCodes = Set.copyOf(findingsExitCodes == null ? Set.of() : findingsExitCodes);
     if (findingsExitCodes.contains(0)) {
-      throw new IllegalArgumentException("tool " + name + ": exit code 0 is success, not a findings code");
+      throw new IllegalArgumentException(
+          "tool " + name + ": exit code 0 is success, not a findings code");
     }
     if (requiredFile != null && (requiredFile.startsWith("/") || requiredFile.contains(".."))) {
-      throw new IllegalArgumentException("tool " + name + ": required file must be relative to the target: " + requiredFile);
+      throw new IllegalArgumentException(
+          "tool " + name + ": required file must be relative to the target: " + requiredFile);
     }
-    installHint = installHint == null || installHint.isBlank() ? "see the tool's documentation" : installHint;
+    installHint =
+        installHint == null || installHint.isBlank() ? "see the tool's documentation" : installHint;
   }
 
   /** Whether the tool has a command for targets of that type. */
@@ -169,8 +186,16 @@ public record ToolDefinition(
     }
 
     public ToolDefinition build() {
-      return new ToolDefinition(name, commands, outputFile, outputFromStdout, format, findingsExitCodes,
-          requiredFile, installHint, builtIn);
+      return new ToolDefinition(
+          name,
+          commands,
+          outputFile,
+          outputFromStdout,
+          format,
+          findingsExitCodes,
+          requiredFile,
+          installHint,
+          builtIn);
     }
   }
 }

@@ -18,8 +18,15 @@ import java.util.Objects;
  * @param detail a short note for the user (never sent)
  */
 public record ToolResult(
-    Target target, String tool, Status status, FailureType failure, Integer exitCode, Duration duration,
-    int findings, Path directory, String detail) {
+    Target target,
+    String tool,
+    Status status,
+    FailureType failure,
+    Integer exitCode,
+    Duration duration,
+    int findings,
+    Path directory,
+    String detail) {
 
   /** What happened to a tool run. */
   public enum Status {
@@ -27,7 +34,10 @@ public record ToolResult(
     SUCCEEDED,
     /** Timed out, crashed or ended with another code. */
     FAILED,
-    /** Not run: nothing of the target is for this tool (no matching files, no command for the target type). */
+    /**
+     * Not run: nothing of the target is for this tool (no matching files, no command for the target
+     * type).
+     */
     NOT_APPLICABLE
   }
 
@@ -54,7 +64,8 @@ public record ToolResult(
     Objects.requireNonNull(tool, "tool");
     Objects.requireNonNull(status, "status");
     if ((status == Status.FAILED) != (failure != null)) {
-      throw new IllegalArgumentException("a failure type goes with FAILED only: " + status + "/" + failure);
+      throw new IllegalArgumentException(
+          "a failure type goes with FAILED only: " + status + "/" + failure);
     }
     detail = detail == null ? "" : detail;
   }

@@ -40,7 +40,8 @@ public final class ToolRunner {
   public static final int MAX_FILES_WALKED = 200_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> SKIPPED_DIRS = Set.of(".git", "node_modules", ".venv", "venv", "__pycache__", ".tox");
+  private static final Set<String> SKIPPED_DIRS =
+      Set.of(".git", "node_modules", ".venv", "venv", "__pycache__", ".tox");
 
   private final Map<String, String> environment;
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
@@ -85,30 +86,64 @@ public final class ToolRunner {
    *
    * @throws InterruptedException if interrupted while waiting; the process tree is killed first
    */
-  public ToolResult run(ToolDefinition tool, Target target, Path directory, Duration timeout) throws InterruptedException {
+  public ToolResult run(ToolDefinition tool, Target target, Path directory, Duration timeout)
+      throws InterruptedException {
     long start = System.nanoTime();
     List<List<String>> steps = commandsFor(tool, target.type());
     if (steps == null) {
-      return new ToolResult(target, tool.name(), ToolResult.Status.NOT_APPLICABLE, null, null, Duration.ZERO, 0, directory,
+      return new ToolResult(
+          target,
+          tool.name(),
+          ToolResult.Status.NOT_APPLICABLE,
+          null,
+          null,
+          Duration.ZERO,
+          0,
+          directory,
           "no command for " + target.type().key() + " targets");
     }
-    if (tool.requiredFile() != null && (target.root() == null || !Files.exists(target.root().resolve(tool.requiredFile())))) {
-      return new ToolResult(target, tool.name(), ToolResult.Status.NOT_APPLICABLE, null, null, Duration.ZERO, 0, directory,
+    if (tool.requiredFile() != null
+        && (target.root() == null || !Files.exists(target.root().resolve(tool.requiredFile())))) {
+      return new ToolResult(
+          target,
+          tool.name(),
+          ToolResult.Status.NOT_APPLICABLE,
+          null,
+          null,
+          Duration.ZERO,
+          0,
+          directory,
           "needs " + tool.requiredFile() + " in the target");
     }
     try {
       deleteRecursively(directory);
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new UserError(ExitCodes.ERROR, directory + ": cannot prepare the results directory (" + e.getMessage() + ")", e);
+      throw new UserError(
+          ExitCodes.ERROR,
+          directory + ": cannot prepare the results directory (" + e.getMessage() + ")",
+          e);
     }
     Path output = directory.resolve(tool.outputFile());
     List<List<String>> commands = new ArrayList<>();
     for (List<String> step : steps) {
       Optional<List<String>> expanded = expand(step, target, output, directory, timeout);
       if (expanded.isEmpty()) {
-        return finish(tool, target, directory, new ToolResult(target, tool.name(), ToolResult.Status.NOT_APPLICABLE,
-            null, null, Duration.ZERO, 0, directory, "no matching files"), null);
+        return finish(
+            tool,
+            target,
+            directory,
+            new ToolResult(
+                target,
+                tool.name(),
+                ToolResult.Status.NOT_APPLICABLE,
+                null,
+                null,
+                Duration.ZERO,
+                0,
+                directory,
+                "no matching files"),
+            null);
       }
       commands.add(expanded.get());
     }
@@ -117,13 +152,15 @@ public final class ToolRunner {
     Integer exit = null;
     for (int i = 0; i < commands.size(); i++) {
       boolean last = i == commands.size() - 1;
-      StepEnd end = runStep(tool, target, directory, output, commands.get(i), last, start, deadline, timeout);
+      StepEnd end =
+          runStep(tool, target, directory, output, commands.get(i), last, start, deadline, timeout);
       if (end.failure() != null) {
         return finish(tool, target, directory, end.failure(), end.exit());
       }
       exit = end.exit();
     }
-    return finish(tool, target, directory, succeeded(tool, target, directory, output, exit, start), exit);
+    return finish(
+        tool, target, directory, succeeded(tool, target, directory, output, exit, start), exit);
   }
 
   /** How one step ended: its exit code, and the failed result that ends the run if it failed. */
@@ -133,28 +170,60 @@ public final class ToolRunner {
    * Runs one command of the tool within the run's deadline; its process tree is killed at the
    * deadline or when this thread is interrupted.
    */
-  private StepEnd runStep(ToolDefinition tool, Target target, Path directory, Path output, List<String> expanded,
-      boolean last, long start, long deadline, Duration timeout) throws InterruptedException {
+  private StepEnd runStep(
+      ToolDefinition tool,
+      Target target,
+      Path directory,
+      Path output,
+      List<String> expanded,
+      boolean last,
+      long start,
+      long deadline,
+      Duration timeout)
+      throws InterruptedException {
     List<String> command = new ArrayList<>(expanded);
     Optional<Path> exe = which(command.get(0));
     if (exe.isEmpty()) {
-      return new StepEnd(null, failed(target, tool, ToolResult.FailureType.CRASH, null, start, directory,
-          "could not start: " + command.get(0) + " not found on PATH"));
+      return new StepEnd(
+          null,
+          failed(
+              target,
+              tool,
+              ToolResult.FailureType.CRASH,
+              null,
+              start,
+              directory,
+              "could not start: " + command.get(0) + " not found on PATH"));
     }
     command.set(0, exe.get().toString());
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(target.root() != null && target.type() != TargetType.IAC ? target.root().toFile() : directory.toFile())
-        .redirectError(ProcessBuilder.Redirect.appendTo(directory.resolve("stderr.log").toFile()))
-        .redirectOutput(last && tool.outputFromStdout() ? ProcessBuilder.Redirect.to(output.toFile())
-            : ProcessBuilder.Redirect.appendTo(directory.resolve("stdout.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(
+                target.root() != null && target.type() != TargetType.IAC
+                    ? target.root().toFile()
+                    : directory.toFile())
+            .redirectError(
+                ProcessBuilder.Redirect.appendTo(directory.resolve("stderr.log").toFile()))
+            .redirectOutput(
+                last && tool.outputFromStdout()
+                    ? ProcessBuilder.Redirect.to(output.toFile())
+                    : ProcessBuilder.Redirect.appendTo(directory.resolve("stdout.log").toFile()));
     pb.environment().clear();
     pb.environment().putAll(environment);
     Process process;
     try {
       process = pb.start();
     } catch (IOException e) {
-      return new StepEnd(null, failed(target, tool, ToolResult.FailureType.CRASH, null, start, directory,
-          "could not start: " + e.getMessage()));
+      return new StepEnd(
+          null,
+          failed(
+              target,
+              tool,
+              ToolResult.FailureType.CRASH,
+              null,
+              start,
+              directory,
+              "could not start: " + e.getMessage()));
     }
     live.add(process);
     try {
@@ -166,8 +235,16 @@ public final class ToolRunner {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0 || !process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
         killTree(process);
-        return new StepEnd(null, failed(target, tool, ToolResult.FailureType.TIMEOUT, null, start, directory,
-            "timed out after " + timeout.toSeconds() + " s; process tree killed"));
+        return new StepEnd(
+            null,
+            failed(
+                target,
+                tool,
+                ToolResult.FailureType.TIMEOUT,
+                null,
+                start,
+                directory,
+                "timed out after " + timeout.toSeconds() + " s; process tree killed"));
       }
     } catch (InterruptedException e) {
       killTree(process);
@@ -177,19 +254,35 @@ public final class ToolRunner {
     }
     int exit = process.exitValue();
     if (exit > 128 && exit <= 128 + 64) {
-      return new StepEnd(exit, failed(target, tool, ToolResult.FailureType.CRASH, null, start, directory,
-          "killed by signal " + (exit - 128)));
+      return new StepEnd(
+          exit,
+          failed(
+              target,
+              tool,
+              ToolResult.FailureType.CRASH,
+              null,
+              start,
+              directory,
+              "killed by signal " + (exit - 128)));
     }
     if (exit != 0 && !tool.findingsExitCodes().contains(exit)) {
-      return new StepEnd(exit, failed(target, tool, ToolResult.FailureType.NON_ZERO_EXIT, exit, start,
-          directory, "exit code " + exit));
+      return new StepEnd(
+          exit,
+          failed(
+              target,
+              tool,
+              ToolResult.FailureType.NON_ZERO_EXIT,
+              exit,
+              start,
+              directory,
+              "exit code " + exit));
     }
     return new StepEnd(exit, null);
   }
 
   /** The result of a run whose every step succeeded: its findings, read from the tool's output. */
-  private static ToolResult succeeded(ToolDefinition tool, Target target, Path directory, Path output, Integer exit,
-      long start) {
+  private static ToolResult succeeded(
+      ToolDefinition tool, Target target, Path directory, Path output, Integer exit, long start) {
     int count = 0;
     String detail = "";
     try {
@@ -197,14 +290,27 @@ public final class ToolRunner {
     } catch (IOException e) {
       detail = "output not readable: " + e.getMessage();
     }
-    return new ToolResult(target, tool.name(), ToolResult.Status.SUCCEEDED, null, exit,
-        Duration.ofNanos(System.nanoTime() - start), count, directory, detail);
+    return new ToolResult(
+        target,
+        tool.name(),
+        ToolResult.Status.SUCCEEDED,
+        null,
+        exit,
+        Duration.ofNanos(System.nanoTime() - start),
+        count,
+        directory,
+        detail);
   }
 
-  /** The steps of {@code tool} for targets of {@code type}; GitLab checkouts are scanned as repositories. */
+  /**
+   * The steps of {@code tool} for targets of {@code type}; GitLab checkouts are scanned as
+   * repositories.
+   */
   public static List<List<String>> commandsFor(ToolDefinition tool, TargetType type) {
     List<List<String>> steps = tool.commands().get(type);
-    return steps == null && type == TargetType.GITLAB ? tool.commands().get(TargetType.REPO) : steps;
+    return steps == null && type == TargetType.GITLAB
+        ? tool.commands().get(TargetType.REPO)
+        : steps;
   }
 
   /** Kills every process still running (the scan was interrupted). */
@@ -212,13 +318,28 @@ public final class ToolRunner {
     live.forEach(ToolRunner::killTree);
   }
 
-  private ToolResult failed(Target target, ToolDefinition tool, ToolResult.FailureType type, Integer exit, long start,
-      Path directory, String detail) {
-    return new ToolResult(target, tool.name(), ToolResult.Status.FAILED, type, exit,
-        Duration.ofNanos(System.nanoTime() - start), 0, directory, detail);
+  private ToolResult failed(
+      Target target,
+      ToolDefinition tool,
+      ToolResult.FailureType type,
+      Integer exit,
+      long start,
+      Path directory,
+      String detail) {
+    return new ToolResult(
+        target,
+        tool.name(),
+        ToolResult.Status.FAILED,
+        type,
+        exit,
+        Duration.ofNanos(System.nanoTime() - start),
+        0,
+        directory,
+        detail);
   }
 
-  private ToolResult finish(ToolDefinition tool, Target target, Path directory, ToolResult result, Integer rawExit) {
+  private ToolResult finish(
+      ToolDefinition tool, Target target, Path directory, ToolResult result, Integer rawExit) {
     ObjectNode status = JSON.createObjectNode();
     status.put("tool", tool.name());
     status.put("built_in", tool.builtIn());
@@ -239,9 +360,13 @@ public final class ToolRunner {
     status.put("detail", result.detail());
     try {
       Files.createDirectories(directory);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve(STATUS_FILE).toFile(), status);
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(directory.resolve(STATUS_FILE).toFile(), status);
     } catch (IOException e) {
-      throw new UserError(ExitCodes.ERROR, directory + ": cannot write " + STATUS_FILE + " (" + e.getMessage() + ")", e);
+      throw new UserError(
+          ExitCodes.ERROR,
+          directory + ": cannot write " + STATUS_FILE + " (" + e.getMessage() + ")",
+          e);
     }
     return result;
   }
@@ -264,22 +389,25 @@ public final class ToolRunner {
     }
   }
 
-  private Optional<List<String>> expand(List<String> step, Target target, Path output, Path outdir, Duration timeout) {
+  private Optional<List<String>> expand(
+      List<String> step, Target target, Path output, Path outdir, Duration timeout) {
     List<String> out = new ArrayList<>();
     for (String word : step) {
       if (word.startsWith("{files:") && word.endsWith("}")) {
-        List<String> files = matchingFiles(target, word.substring("{files:".length(), word.length() - 1));
+        List<String> files =
+            matchingFiles(target, word.substring("{files:".length(), word.length() - 1));
         if (files.isEmpty()) {
           return Optional.empty();
         }
         out.addAll(files);
         continue;
       }
-      out.add(word.replace("{target}", target.value())
-          .replace("{output}", output.toString())
-          .replace("{outdir}", outdir.toString())
-          .replace("{timeout}", Long.toString(Math.max(1, timeout.toSeconds())))
-          .replace("{duration}", Long.toString(Math.max(1, timeout.toSeconds() * 9 / 10))));
+      out.add(
+          word.replace("{target}", target.value())
+              .replace("{output}", output.toString())
+              .replace("{outdir}", outdir.toString())
+              .replace("{timeout}", Long.toString(Math.max(1, timeout.toSeconds())))
+              .replace("{duration}", Long.toString(Math.max(1, timeout.toSeconds() * 9 / 10))));
     }
     return Optional.of(out);
   }
@@ -291,33 +419,40 @@ public final class ToolRunner {
     PathMatcher matcher = target.root().getFileSystem().getPathMatcher("glob:" + glob);
     List<String> out = new ArrayList<>();
     try {
-      Files.walkFileTree(target.root(), new SimpleFileVisitor<>() {
-        int seen;
+      Files.walkFileTree(
+          target.root(),
+          new SimpleFileVisitor<>() {
+            int seen;
 
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-          return !dir.equals(target.root()) && SKIPPED_DIRS.contains(dir.getFileName().toString())
-              ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              return !dir.equals(target.root())
+                      && SKIPPED_DIRS.contains(dir.getFileName().toString())
+                  ? FileVisitResult.SKIP_SUBTREE
+                  : FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          if (attrs.isRegularFile() && matcher.matches(file.getFileName())) {
-            out.add(target.root().relativize(file).toString());
-          }
-          return ++seen > MAX_FILES_WALKED ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile() && matcher.matches(file.getFileName())) {
+                out.add(target.root().relativize(file).toString());
+              }
+              return ++seen > MAX_FILES_WALKED
+                  ? FileVisitResult.TERMINATE
+                  : FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       return List.of();
     }
     out.sort(Comparator.naturalOrder());
-    // Relative names, run from the target directory: "./" keeps a file named "-x" from being an option.
+    // Relative names, run from the target directory: "./" keeps a file named "-x" from being an
+    // option.
     return out.stream().map(f -> "./" + f).collect(java.util.stream.Collectors.toList());
   }
 
@@ -331,17 +466,22 @@ public final class ToolRunner {
       return;
     }
     if (!Files.isDirectory(dir) || Files.isSymbolicLink(dir)) {
-      throw new UserError(ExitCodes.ERROR, dir + " exists and is not a results directory of jmo; choose another --results-dir");
+      throw new UserError(
+          ExitCodes.ERROR,
+          dir + " exists and is not a results directory of jmo; choose another --results-dir");
     }
     if (!Files.exists(dir.resolve(STATUS_FILE))) {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
-          throw new UserError(ExitCodes.ERROR, dir + " holds files jmo did not write; choose another --results-dir");
+          throw new UserError(
+              ExitCodes.ERROR,
+              dir + " holds files jmo did not write; choose another --results-dir");
         }
       }
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList())) {
+      for (Path p :
+          walk.sorted(Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList())) {
         Files.deleteIfExists(p);
       }
     }

@@ -1,8 +1,8 @@
 package com.jmotools.cli.internal;
 
 /**
- * A problem the user can fix (a bad option, an unreadable jmo.yml, a missing tool under
- * {@code --strict}): shown as one line, with the documented exit code, never as a stack trace.
+ * A problem the user can fix (a bad option, an unreadable jmo.yml, a missing tool under {@code
+ * --strict}): shown as one line, with the documented exit code, never as a stack trace.
  */
 public final class UserError extends RuntimeException {
 

@@ -12,8 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigEditorTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static String set(String text, boolean on) {
     String out = ConfigEditor.withTelemetryEnabled(text, on, "jmo.yml");
@@ -23,33 +22,56 @@ class ConfigEditorTest {
 
   @Test
   void replacesAnExistingValueInPlaceKeepingCommentsAndOtherKeys() {
-    String text = "# top comment\ndefault_profile: fast # inline\ntelemetry:\n  enabled: false   # why not\n  endpoint: https://c.example\n";
-    assertThat(set(text, true)).isEqualTo(
-        "# top comment\ndefault_profile: fast # inline\ntelemetry:\n  enabled: true   # why not\n  endpoint: https://c.example\n");
+    String text =
+        "# top comment\n"
+            + "default_profile: fast # inline\n"
+            + "telemetry:\n"
+            + "  enabled: false   # why not\n"
+            + "  endpoint: https://c.example\n";
+    assertThat(set(text, true))
+        .isEqualTo(
+            "# top comment\n"
+                + "default_profile: fast # inline\n"
+                + "telemetry:\n"
+                + "  enabled: true   # why not\n"
+                + "  endpoint: https://c.example\n");
   }
 
   @Test
   void addsEnabledToATelemetryBlockWithoutIt() {
-    String text = "telemetry:\n    # the team's collector\n    endpoint: https://c.example\nprofiles: {}\n";
-    assertThat(set(text, false)).isEqualTo(
-        "telemetry:\n    # the team's collector\n    enabled: false\n    endpoint: https://c.example\nprofiles: {}\n");
+    String text =
+        "telemetry:\n    # the team's collector\n    endpoint: https://c.example\nprofiles: {}\n";
+    assertThat(set(text, false))
+        .isEqualTo(
+            "telemetry:\n"
+                + "    # the team's collector\n"
+                + "    enabled: false\n"
+                + "    endpoint: https://c.example\n"
+                + "profiles: {}\n");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "'telemetry:\ncompliance: true\n'|'telemetry:\n  enabled: true\ncompliance: true\n'",
-      "'telemetry: ~  # unset\n'|'telemetry: # unset\n  enabled: true\n'",
-      "'telemetry: {endpoint: \"https://c.example\"}\n'|'telemetry: {endpoint: \"https://c.example\", enabled: true}\n'",
-      "'telemetry: {}\n'|'telemetry: {enabled: true}\n'"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'telemetry:\ncompliance: true\n'|'telemetry:\n  enabled: true\ncompliance: true\n'",
+        "'telemetry: ~  # unset\n'|'telemetry: # unset\n  enabled: true\n'",
+        "'telemetry: {endpoint: \"https://c.example\"}\n"
+            + "'|'telemetry: {endpoint: \"https://c.example\", enabled: true}\n"
+            + "'",
+        "'telemetry: {}\n'|'telemetry: {enabled: true}\n'"
+      })
   void handlesEmptyAndFlowTelemetryValues(String text, String expected) {
     assertThat(set(text, true)).isEqualTo(expected);
   }
 
   @Test
   void appendsABlockWhenThereIsNoTelemetryKeyAndKeepsWindowsNewlines() {
-    assertThat(set("compliance: true  # keep\n", true)).startsWith("compliance: true  # keep\ntelemetry:\n  enabled: true");
+    assertThat(set("compliance: true  # keep\n", true))
+        .startsWith("compliance: true  # keep\ntelemetry:\n  enabled: true");
     assertThat(set("compliance: true", true)).startsWith("compliance: true\ntelemetry:\n");
-    assertThat(set("compliance: true\r\n", false)).startsWith("compliance: true\r\ntelemetry:\r\n  enabled: false");
+    assertThat(set("compliance: true\r\n", false))
+        .startsWith("compliance: true\r\ntelemetry:\r\n  enabled: false");
   }
 
   @Test
@@ -62,9 +84,13 @@ class ConfigEditorTest {
   @Test
   void refusesWhatItCannotEditAndLeavesTheFileUntouched() throws Exception {
     Path file = tmp.resolve("jmo.yml");
-    for (String text : new String[] {"- a\n- b\n", "telemetry: yes please\n", "{a: 1}\n", "telemetry: [1]\n", "a: [unclosed\n"}) {
+    for (String text :
+        new String[] {
+          "- a\n- b\n", "telemetry: yes please\n", "{a: 1}\n", "telemetry: [1]\n", "a: [unclosed\n"
+        }) {
       Files.writeString(file, text);
-      assertThatThrownBy(() -> ConfigEditor.setTelemetryEnabled(file, true)).isInstanceOf(UserError.class);
+      assertThatThrownBy(() -> ConfigEditor.setTelemetryEnabled(file, true))
+          .isInstanceOf(UserError.class);
       assertThat(Files.readString(file)).isEqualTo(text);
     }
     assertThat(tmp.toFile().list()).containsExactly("jmo.yml"); // no temporary file left behind

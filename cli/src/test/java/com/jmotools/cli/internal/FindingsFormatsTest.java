@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FindingsFormatsTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private List<Finding> parse(String format, String content) throws IOException {
     Path file = tmp.resolve("out");
@@ -23,23 +22,41 @@ class FindingsFormatsTest {
 
   @Test
   void sarifUsesSecuritySeverityThenLevelAndMakesPathsRelative() throws IOException {
-    List<Finding> f = parse("sarif", "{\"runs\":[{\"tool\":{\"driver\":{\"rules\":[{\"" + "id\":\"r1\",\"properties\":"
-        + "{\"security-severity\":\"9.8\",\"tags\":[\"CWE-8" + "9: SQL injection\"]}}]}},\"results\":["
-        + "{\"ruleId\":\"r1\",\"message\":{\"text\":\"sqli\\" + "nmore\"},\"locations\":[{\"physicalLocation\":"
-        + "{\"artifactLocation\":{\"uri\":\"file:///repo/sr" + "c/a.py\"},\"region\":{\"startLine\":7}}}]},"
-        + "{\"ruleId\":\"r2\",\"level\":\"note\",\"message\"" + ":{\"text\":\"n\"}}]}]}");
-    assertThat(f).containsExactly(
-        new Finding("t", "r1", Severity.CRITICAL, "", "src/a.py", 7, "sqli", List.of("CWE-89")),
-        new Finding("t", "r2", Severity.LOW, "", "", 0, "n", List.of()));
+    List<Finding> f =
+        parse(
+            "sarif",
+            "{\"runs\":[{\"tool\":{\"driver\":{\"rules\":[{\""
+                + "id\":\"r1\",\"properties\":"
+                + "{\"security-severity\":\"9.8\",\"tags\":[\"CWE-8"
+                + "9: SQL injection\"]}}]}},\"results\":["
+                + "{\"ruleId\":\"r1\",\"message\":{\"text\":\"sqli\\"
+                + "nmore\"},\"locations\":[{\"physicalLocation\":"
+                + "{\"artifactLocation\":{\"uri\":\"file:///repo/sr"
+                + "c/a.py\"},\"region\":{\"startLine\":7}}}]},"
+                + "{\"ruleId\":\"r2\",\"level\":\"note\",\"message\""
+                + ":{\"text\":\"n\"}}]}]}");
+    assertThat(f)
+        .containsExactly(
+            new Finding("t", "r1", Severity.CRITICAL, "", "src/a.py", 7, "sqli", List.of("CWE-89")),
+            new Finding("t", "r2", Severity.LOW, "", "", 0, "n", List.of()));
   }
 
   @Test
   void trivyReadsVulnerabilitiesMisconfigurationsAndSecrets() throws IOException {
-    List<Finding> f = parse("trivy-json", "{\"Results\":[{\"Target\":\"/repo/requirements.t" + "xt\",\"Vulnerabilities\":["
-        + "{\"VulnerabilityID\":\"CVE-1\",\"Severity\":\"HI" + "GH\",\"PkgName\":\"x\",\"Title\":\"bad\",\"CweID" + "s\":[\"CWE-502\"]}],"
-        + "\"Misconfigurations\":[{\"ID\":\"DS001\",\"Sever" + "ity\":\"LOW\",\"Title\":\"m\"}],"
-        + "\"Secrets\":[{\"RuleID\":\"aws\",\"Severity\":\"" + "CRITICAL\",\"Title\":\"key\",\"StartLine\":3}]}]}");
-    assertThat(f).extracting(Finding::rule, Finding::severity, Finding::path)
+    List<Finding> f =
+        parse(
+            "trivy-json",
+            "{\"Results\":[{\"Target\":\"/repo/requirements.t"
+                + "xt\",\"Vulnerabilities\":["
+                + "{\"VulnerabilityID\":\"CVE-1\",\"Severity\":\"HI"
+                + "GH\",\"PkgName\":\"x\",\"Title\":\"bad\",\"CweID"
+                + "s\":[\"CWE-502\"]}],"
+                + "\"Misconfigurations\":[{\"ID\":\"DS001\",\"Sever"
+                + "ity\":\"LOW\",\"Title\":\"m\"}],"
+                + "\"Secrets\":[{\"RuleID\":\"aws\",\"Severity\":\""
+                + "CRITICAL\",\"Title\":\"key\",\"StartLine\":3}]}]}");
+    assertThat(f)
+        .extracting(Finding::rule, Finding::severity, Finding::path)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("CVE-1", Severity.HIGH, "requirements.txt"),
             org.assertj.core.groups.Tuple.tuple("DS001", Severity.LOW, "requirements.txt"),
@@ -48,25 +65,68 @@ class FindingsFormatsTest {
 
   @Test
   void lineFormatsOfSecretScannersSkipLogLines() throws IOException {
-    List<Finding> th = parse("trufflehog-jsonl", "{\"level\":\"info\",\"msg\":\"starting\"}\n"
-        + "{\"DetectorName\":\"AWS\",\"Verified\":true,\"So" + "urceMetadata\":{\"Data\":{\"Filesystem\":{\"file" + "\":\"/repo/k.txt\",\"line\":2}}}}\n");
-    assertThat(th).containsExactly(new Finding("t", "AWS", Severity.CRITICAL, "", "k.txt", 2, "verified AWS secret", List.of("CWE-798")));
-    List<Finding> falco = parse("falco-jsonl", "{\"rule\":\"Shell in container\",\"priority\":\"" + "Warning\",\"output_fields\":{}}\n");
+    List<Finding> th =
+        parse(
+            "trufflehog-jsonl",
+            "{\"level\":\"info\",\"msg\":\"starting\"}\n"
+                + "{\"DetectorName\":\"AWS\",\"Verified\":true,\"So"
+                + "urceMetadata\":{\"Data\":{\"Filesystem\":{\"file"
+                + "\":\"/repo/k.txt\",\"line\":2}}}}\n");
+    assertThat(th)
+        .containsExactly(
+            new Finding(
+                "t",
+                "AWS",
+                Severity.CRITICAL,
+                "",
+                "k.txt",
+                2,
+                "verified AWS secret",
+                List.of("CWE-798")));
+    List<Finding> falco =
+        parse(
+            "falco-jsonl",
+            "{\"rule\":\"Shell in container\",\"priority\":\""
+                + "Warning\",\"output_fields\":{}}\n");
     assertThat(falco).extracting(Finding::severity).containsExactly(Severity.MEDIUM);
   }
 
   @Test
   void banditShellcheckZapAndCustomFormats() throws IOException {
-    assertThat(parse("bandit-json", "{\"results\":[{\"test_id\":\"B602\",\"issue_seve" + "rity\":\"HIGH\",\"filename\":\"/repo/a.py\","
-        + "\"line_number\":4,\"issue_text\":\"shell\",\"iss" + "ue_cwe\":{\"id\":78}}]}"))
-        .containsExactly(new Finding("t", "B602", Severity.HIGH, "", "a.py", 4, "shell", List.of("CWE-78")));
-    assertThat(parse("shellcheck-json1", "{\"comments\":[{\"file\":\"./s.sh\",\"line\":2,\"" + "level\":\"warning\",\"code\":2115,"
-        + "\"message\":\"m\"}]}")).containsExactly(new Finding("t", "SC2115", Severity.MEDIUM, "", "s.sh", 2, "m", List.of()));
-    assertThat(parse("zap-json", "{\"site\":[{\"@name\":\"http://x\",\"alerts\":[{" + "\"pluginid\":\"10021\",\"alert\":\"X-Content\","
-        + "\"riskdesc\":\"Low (Medium)\",\"cweid\":\"693\"," + "\"instances\":[{\"uri\":\"http://x/a\"}]}]}]}"))
-        .containsExactly(new Finding("t", "10021", Severity.LOW, "", "http://x/a", 0, "X-Content", List.of("CWE-693")));
-    assertThat(parse("jmo-json", "[{\"rule\":\"R\",\"severity\":\"critical\",\"pat" + "h\":\"a\",\"line\":1,\"message\":\"m\"}]"))
-        .extracting(Finding::severity).containsExactly(Severity.CRITICAL);
+    assertThat(
+            parse(
+                "bandit-json",
+                "{\"results\":[{\"test_id\":\"B602\",\"issue_seve"
+                    + "rity\":\"HIGH\",\"filename\":\"/repo/a.py\","
+                    + "\"line_number\":4,\"issue_text\":\"shell\",\"iss"
+                    + "ue_cwe\":{\"id\":78}}]}"))
+        .containsExactly(
+            new Finding("t", "B602", Severity.HIGH, "", "a.py", 4, "shell", List.of("CWE-78")));
+    assertThat(
+            parse(
+                "shellcheck-json1",
+                "{\"comments\":[{\"file\":\"./s.sh\",\"line\":2,\""
+                    + "level\":\"warning\",\"code\":2115,"
+                    + "\"message\":\"m\"}]}"))
+        .containsExactly(
+            new Finding("t", "SC2115", Severity.MEDIUM, "", "s.sh", 2, "m", List.of()));
+    assertThat(
+            parse(
+                "zap-json",
+                "{\"site\":[{\"@name\":\"http://x\",\"alerts\":[{"
+                    + "\"pluginid\":\"10021\",\"alert\":\"X-Content\","
+                    + "\"riskdesc\":\"Low (Medium)\",\"cweid\":\"693\","
+                    + "\"instances\":[{\"uri\":\"http://x/a\"}]}]}]}"))
+        .containsExactly(
+            new Finding(
+                "t", "10021", Severity.LOW, "", "http://x/a", 0, "X-Content", List.of("CWE-693")));
+    assertThat(
+            parse(
+                "jmo-json",
+                "[{\"rule\":\"R\",\"severity\":\"critical\",\"pat"
+                    + "h\":\"a\",\"line\":1,\"message\":\"m\"}]"))
+        .extracting(Finding::severity)
+        .containsExactly(Severity.CRITICAL);
     assertThat(parse("lines", "one\n\ntwo\n")).hasSize(2);
     assertThat(parse("none", "{anything")).isEmpty();
   }
@@ -75,7 +135,10 @@ class FindingsFormatsTest {
   void missingOrEmptyOutputHasNoFindingsAndGarbageIsAnError() throws IOException {
     assertThat(FindingsFormats.parse("sarif", "t", tmp.resolve("absent"), null)).isEmpty();
     assertThat(parse("sarif", "")).isEmpty();
-    assertThatThrownBy(() -> parse("bandit-json", "{not json")).isInstanceOf(IOException.class).hasMessageContaining("not valid bandit-json");
-    assertThatThrownBy(() -> FindingsFormats.parse("nope", "t", tmp, null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> parse("bandit-json", "{not json"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not valid bandit-json");
+    assertThatThrownBy(() -> FindingsFormats.parse("nope", "t", tmp, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StateVolumeTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path mountinfo(String... mountPoints) throws Exception {
     StringBuilder b = new StringBuilder();
@@ -25,7 +24,8 @@ class StateVolumeTest {
   void aStateDirectoryUnderAMountPointOtherThanRootIsOnAVolume() throws Exception {
     Path info = mountinfo("/", "/proc", "/root/.jmo-security");
     assertThat(StateVolume.isOnMountedVolume(Path.of("/root/.jmo-security"), info)).contains(true);
-    assertThat(StateVolume.isOnMountedVolume(Path.of("/root/.jmo-security/telemetry"), info)).contains(true);
+    assertThat(StateVolume.isOnMountedVolume(Path.of("/root/.jmo-security/telemetry"), info))
+        .contains(true);
   }
 
   @Test
@@ -37,7 +37,8 @@ class StateVolumeTest {
   @Test
   void escapedMountPointsAreRead() throws Exception {
     Path info = mountinfo("/", "/home/a\\040b");
-    assertThat(StateVolume.isOnMountedVolume(Path.of("/home/a b/.jmo-security"), info)).contains(true);
+    assertThat(StateVolume.isOnMountedVolume(Path.of("/home/a b/.jmo-security"), info))
+        .contains(true);
   }
 
   @Test

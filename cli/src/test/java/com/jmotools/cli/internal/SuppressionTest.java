@@ -26,8 +26,14 @@ class SuppressionTest {
 
   @Test
   void aSingleStarStaysWithinASegmentAndAnExpiredRuleMatchesNothing() {
-    assertThat(new Suppression(null, null, "src/*.py", "", null).matches(finding("x", "r", "src/a/b.py"), TODAY)).isFalse();
-    assertThat(new Suppression(null, null, "src/*.py", "", null).matches(finding("x", "r", "src/b.py"), TODAY)).isTrue();
+    assertThat(
+            new Suppression(null, null, "src/*.py", "", null)
+                .matches(finding("x", "r", "src/a/b.py"), TODAY))
+        .isFalse();
+    assertThat(
+            new Suppression(null, null, "src/*.py", "", null)
+                .matches(finding("x", "r", "src/b.py"), TODAY))
+        .isTrue();
     Suppression expiring = new Suppression("r", null, null, "", TODAY);
     assertThat(expiring.matches(finding("x", "r", "a"), TODAY)).isTrue();
     assertThat(expiring.matches(finding("x", "r", "a"), TODAY.plusDays(1))).isFalse();

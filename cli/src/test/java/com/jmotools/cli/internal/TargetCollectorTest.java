@@ -12,12 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TargetCollectorTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
-  private static final GitLabProjects NO_GITLAB = (url, group) -> {
-    throw new AssertionError("GitLab must not be called");
-  };
+  private static final GitLabProjects NO_GITLAB =
+      (url, group) -> {
+        throw new AssertionError("GitLab must not be called");
+      };
 
   @Test
   void collectsEveryKindWithUniqueNamesAndCountsThem() throws Exception {
@@ -39,20 +39,35 @@ class TargetCollectorTest {
 
     List<Target> targets = TargetCollector.collect(o, tmp, NO_GITLAB);
 
-    assertThat(targets).extracting(Target::name).containsExactly(
-        "alpha", "beta", "alpha-2", "nginx_1.27", "ghcr.io_acme_api_sha256_abc", "main.tf.json", "app.example.com_8443",
-        "prod-eu");
-    assertThat(targets.get(0).value()).isEqualTo(tmp.resolve("repos/alpha").toRealPath().toString());
-    assertThat(TargetCollector.counts(targets)).isEqualTo(
-        Map.of("repos", 3, "images", 2, "urls", 1, "iac", 1, "gitlab", 0, "k8s", 1));
+    assertThat(targets)
+        .extracting(Target::name)
+        .containsExactly(
+            "alpha",
+            "beta",
+            "alpha-2",
+            "nginx_1.27",
+            "ghcr.io_acme_api_sha256_abc",
+            "main.tf.json",
+            "app.example.com_8443",
+            "prod-eu");
+    assertThat(targets.get(0).value())
+        .isEqualTo(tmp.resolve("repos/alpha").toRealPath().toString());
+    assertThat(TargetCollector.counts(targets))
+        .isEqualTo(Map.of("repos", 3, "images", 2, "urls", 1, "iac", 1, "gitlab", 0, "k8s", 1));
   }
 
   @Test
   void refusesWhatIsMissingOrCouldBeTakenForAnOption() {
-    for (TargetOptions o : List.of(options(x -> x.repos.add(Path.of("nope"))), options(x -> x.images.add("--privileged")),
-        options(x -> x.k8sContexts.add("-x")), options(x -> x.urls.add("javascript:alert(1)")),
-        options(x -> x.cloudformation.add(Path.of("absent.yml"))), options(x -> x.gitlabRepos.add("../etc")))) {
-      assertThatThrownBy(() -> TargetCollector.collect(o, tmp, NO_GITLAB)).isInstanceOf(UserError.class)
+    for (TargetOptions o :
+        List.of(
+            options(x -> x.repos.add(Path.of("nope"))),
+            options(x -> x.images.add("--privileged")),
+            options(x -> x.k8sContexts.add("-x")),
+            options(x -> x.urls.add("javascript:alert(1)")),
+            options(x -> x.cloudformation.add(Path.of("absent.yml"))),
+            options(x -> x.gitlabRepos.add("../etc")))) {
+      assertThatThrownBy(() -> TargetCollector.collect(o, tmp, NO_GITLAB))
+          .isInstanceOf(UserError.class)
           .satisfies(e -> assertThat(((UserError) e).exitCode()).isEqualTo(ExitCodes.CONFIG));
     }
   }

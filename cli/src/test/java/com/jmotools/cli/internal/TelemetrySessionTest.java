@@ -19,16 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class TelemetrySessionTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** A client in debug mode of a user who ran jmo telemetry enable. */
   private Telemetry debugClient(ByteArrayOutputStream err) {
     Map<String, String> env = Map.of("JMO_HOME", tmp.toString(), "JMO_TELEMETRY_DEBUG", "1");
-    try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).administration().build()) {
+    try (Telemetry admin =
+        Telemetry.builder().hostVersion("0.7.0").environment(env).administration().build()) {
       admin.enableForUser();
     }
-    return Telemetry.builder().hostVersion("0.7.0")
+    return Telemetry.builder()
+        .hostVersion("0.7.0")
         .environment(env)
         .dockerMarker(tmp.resolve("absent"))
         .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
@@ -39,14 +40,18 @@ class TelemetrySessionTest {
   void theScanDoesNotWaitForTheClientAndEventsArriveInOrder() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CountDownLatch startUp = new CountDownLatch(1);
-    TelemetrySession session = TelemetrySession.of(() -> {
-      startUp.await(10, TimeUnit.SECONDS); // a slow client start-up
-      return debugClient(err);
-    }, false);
+    TelemetrySession session =
+        TelemetrySession.of(
+            () -> {
+              startUp.await(10, TimeUnit.SECONDS); // a slow client start-up
+              return debugClient(err);
+            },
+            false);
     ToolDefinition semgrep = ToolRegistry.builtIn().find("semgrep").orElseThrow();
 
     long start = System.nanoTime();
-    session.scanStarted(session.mode(false), "fast", List.of(semgrep), TargetCollector.counts(List.of()));
+    session.scanStarted(
+        session.mode(false), "fast", List.of(semgrep), TargetCollector.counts(List.of()));
     session.scanCompleted(session.mode(false), "fast", Duration.ofSeconds(1), 1, 0, 0, Map.of());
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     assertThat(err.size()).isZero();
@@ -54,24 +59,33 @@ class TelemetrySessionTest {
     startUp.countDown();
     session.close();
     String out = err.toString(StandardCharsets.UTF_8);
-    assertThat(out.indexOf("\"event\":\"scan.started\"")).isNotNegative().isLessThan(out.indexOf("\"event\":\"scan.completed\""));
+    assertThat(out.indexOf("\"event\":\"scan.started\""))
+        .isNotNegative()
+        .isLessThan(out.indexOf("\"event\":\"scan.completed\""));
     assertThat(out).contains("\"mode\":\"cli\"").contains("\"tools\":[\"semgrep\"]");
   }
 
   @Test
   void closeIsBoundedWhenTheClientNeverStarts() {
     CountDownLatch never = new CountDownLatch(1);
-    TelemetrySession session = TelemetrySession.of(() -> {
-      never.await();
-      throw new IllegalStateException("unreachable");
-    }, true);
+    TelemetrySession session =
+        TelemetrySession.of(
+            () -> {
+              never.await();
+              throw new IllegalStateException("unreachable");
+            },
+            true);
     session.scanCompleted(session.mode(true), "fast", Duration.ZERO, 0, 0, 0, Map.of());
     long start = System.nanoTime();
     session.close();
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isLessThan(Duration.ofMillis(TelemetrySession.DEFAULT_HANDOVER_MILLIS + 2000));
-    assertThat(session.mode(false)).as("run from the JMo image").isEqualTo(TelemetrySession.Mode.DOCKER);
-    assertThat(session.mode(true)).as("the wizard's runs stay wizard in a container").isEqualTo(TelemetrySession.Mode.WIZARD);
+    assertThat(session.mode(false))
+        .as("run from the JMo image")
+        .isEqualTo(TelemetrySession.Mode.DOCKER);
+    assertThat(session.mode(true))
+        .as("the wizard's runs stay wizard in a container")
+        .isEqualTo(TelemetrySession.Mode.WIZARD);
     session.close(); // idempotent
     never.countDown();
   }

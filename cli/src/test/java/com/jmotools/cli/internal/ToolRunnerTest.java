@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ToolRunnerTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path bin;
   private Path repo;
@@ -39,8 +38,13 @@ class ToolRunnerTest {
   }
 
   private ToolDefinition tool(String name, String... words) {
-    return ToolDefinition.builder(name).command(TargetType.REPO, words).output("out.txt").stdout().format("lines")
-        .findingsExitCodes(1).build();
+    return ToolDefinition.builder(name)
+        .command(TargetType.REPO, words)
+        .output("out.txt")
+        .stdout()
+        .format("lines")
+        .findingsExitCodes(1)
+        .build();
   }
 
   private ToolResult run(ToolDefinition d, Duration timeout) throws InterruptedException {
@@ -53,15 +57,18 @@ class ToolRunnerTest {
     ToolResult r = run(tool("t", "t"), Duration.ofSeconds(10));
     assertThat(r.status()).isEqualTo(ToolResult.Status.SUCCEEDED);
     assertThat(r.findings()).isEqualTo(1);
-    assertThat(Files.readString(r.directory().resolve("out.txt")).trim()).isEqualTo("passed " + repo.toRealPath());
-    assertThat(Files.readString(r.directory().resolve(ToolRunner.STATUS_FILE))).contains("\"status\" : \"succeeded\"");
+    assertThat(Files.readString(r.directory().resolve("out.txt")).trim())
+        .isEqualTo("passed " + repo.toRealPath());
+    assertThat(Files.readString(r.directory().resolve(ToolRunner.STATUS_FILE)))
+        .contains("\"status\" : \"succeeded\"");
   }
 
   @Test
   void aFindingsExitCodeIsSuccessAndAnotherCodeIsAFailure() throws Exception {
     script("finds", "echo x; exit 1");
     script("breaks", "exit 2");
-    assertThat(run(tool("finds", "finds"), Duration.ofSeconds(10)).status()).isEqualTo(ToolResult.Status.SUCCEEDED);
+    assertThat(run(tool("finds", "finds"), Duration.ofSeconds(10)).status())
+        .isEqualTo(ToolResult.Status.SUCCEEDED);
     ToolResult broken = run(tool("breaks", "breaks"), Duration.ofSeconds(10));
     assertThat(broken.failure()).isEqualTo(ToolResult.FailureType.NON_ZERO_EXIT);
     assertThat(broken.exitCode()).isEqualTo(2);
@@ -77,7 +84,8 @@ class ToolRunnerTest {
     assertThat(r.failure()).isEqualTo(ToolResult.FailureType.TIMEOUT);
     assertThat(r.exitCode()).isNull();
     long grandchild = Long.parseLong(Files.readString(pid).trim());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
   }
 
@@ -105,7 +113,8 @@ class ToolRunnerTest {
     Files.writeString(repo.resolve("-rf.sh"), "");
     Files.writeString(repo.resolve("a/.git/hook.sh"), "");
     ToolResult r = run(d, Duration.ofSeconds(10));
-    assertThat(Files.readAllLines(r.directory().resolve("out.txt"))).containsExactly("./-rf.sh", "./a/x.sh");
+    assertThat(Files.readAllLines(r.directory().resolve("out.txt")))
+        .containsExactly("./-rf.sh", "./a/x.sh");
   }
 
   @Test
@@ -113,13 +122,17 @@ class ToolRunnerTest {
     script("t", "echo x");
     Path foreign = Files.createDirectories(tmp.resolve("results/t"));
     Files.writeString(foreign.resolve("precious.txt"), "keep");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(tool("t", "t"), Duration.ofSeconds(10)))
-        .isInstanceOf(UserError.class).hasMessageContaining("did not write");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> run(tool("t", "t"), Duration.ofSeconds(10)))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("did not write");
     assertThat(Files.readString(foreign.resolve("precious.txt"))).isEqualTo("keep");
     Files.delete(foreign.resolve("precious.txt"));
-    assertThat(run(tool("t", "t"), Duration.ofSeconds(10)).status()).isEqualTo(ToolResult.Status.SUCCEEDED);
+    assertThat(run(tool("t", "t"), Duration.ofSeconds(10)).status())
+        .isEqualTo(ToolResult.Status.SUCCEEDED);
     Files.writeString(foreign.resolve("old-output.txt"), "from the last run");
-    assertThat(run(tool("t", "t"), Duration.ofSeconds(10)).status()).isEqualTo(ToolResult.Status.SUCCEEDED);
+    assertThat(run(tool("t", "t"), Duration.ofSeconds(10)).status())
+        .isEqualTo(ToolResult.Status.SUCCEEDED);
     assertThat(foreign.resolve("old-output.txt")).doesNotExist();
   }
 
@@ -127,6 +140,7 @@ class ToolRunnerTest {
   void whichLooksOnlyAtTheGivenPath() throws Exception {
     script("here", "true");
     assertThat(runner.which("here")).contains(bin.resolve("here"));
-    assertThat(new ToolRunner(Map.of("PATH", tmp.resolve("empty").toString())).which("sh")).isEmpty();
+    assertThat(new ToolRunner(Map.of("PATH", tmp.resolve("empty").toString())).which("sh"))
+        .isEmpty();
   }
 }

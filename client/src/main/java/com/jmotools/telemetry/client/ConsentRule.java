@@ -2,13 +2,19 @@ package com.jmotools.telemetry.client;
 
 /** The consent rules, in the order they are tried; the first that applies decides. */
 public enum ConsentRule {
-  /** Rule 1: {@code JMO_TELEMETRY_DISABLE} has any non-blank value but {@code 0}, {@code false}, {@code no}, {@code off} (any case). Off. */
+  /**
+   * Rule 1: {@code JMO_TELEMETRY_DISABLE} has any non-blank value but {@code 0}, {@code false},
+   * {@code no}, {@code off} (any case). Off.
+   */
   DISABLE_VARIABLE,
   /** Rule 2: {@code DO_NOT_TRACK} is {@code 1}, {@code true} or {@code yes}. Off. */
   DO_NOT_TRACK,
   /** Rule 3: running in continuous integration. Off. */
   CI,
-  /** Rule 4: an explicit {@code enabled: false} in the project's {@code jmo.yml} or the user's settings. Off. */
+  /**
+   * Rule 4: an explicit {@code enabled: false} in the project's {@code jmo.yml} or the user's
+   * settings. Off.
+   */
   EXPLICIT_OFF,
   /**
    * Rule 5: an explicit {@code enabled: true} and no explicit off. On; the user's own records at

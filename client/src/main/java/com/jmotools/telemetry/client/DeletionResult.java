@@ -13,7 +13,8 @@ import java.util.UUID;
  *     {@code null} when it was not rotated
  * @param message a one-line explanation for the user
  */
-public record DeletionResult(Outcome outcome, long rows, UUID erasedId, UUID newId, String message) {
+public record DeletionResult(
+    Outcome outcome, long rows, UUID erasedId, UUID newId, String message) {
 
   /** What happened to a deletion request. */
   public enum Outcome {
@@ -26,7 +27,9 @@ public record DeletionResult(Outcome outcome, long rows, UUID erasedId, UUID new
      * and later runs send it again until it does; the id was rotated and pending events removed.
      */
     QUEUED,
-    /** The request could not even be stored (an unwritable state directory); nothing was changed. */
+    /**
+     * The request could not even be stored (an unwritable state directory); nothing was changed.
+     */
     FAILED
   }
 

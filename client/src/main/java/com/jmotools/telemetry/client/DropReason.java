@@ -6,8 +6,8 @@ import java.util.Locale;
  * Why the client dropped an event instead of delivering it (as Sentry's {@code DiscardReason}).
  * {@link TelemetryStats#dropped()} counts drops by {@link #key}, the stable name users see in
  * {@code jmo telemetry show}: the reason's {@link #label} alone, or, for {@link #INVALID} and
- * {@link #REJECTED}, the label and what was wrong ({@code invalid:wrong_type},
- * {@code rejected:anonymous_id}).
+ * {@link #REJECTED}, the label and what was wrong ({@code invalid:wrong_type}, {@code
+ * rejected:anonymous_id}).
  */
 public enum DropReason {
   /** The catalog refused the event when it was recorded; the detail is the problem's code. */

@@ -12,7 +12,8 @@ import java.util.UUID;
  * @param attempts how many times it was sent without a confirmation
  * @param lastError why the last attempt failed, or {@code null} before the first
  */
-public record PendingDeletion(UUID anonymousId, Instant requestedAt, int attempts, String lastError) {
+public record PendingDeletion(
+    UUID anonymousId, Instant requestedAt, int attempts, String lastError) {
   public PendingDeletion {
     Objects.requireNonNull(anonymousId, "anonymousId");
     Objects.requireNonNull(requestedAt, "requestedAt");

@@ -3,20 +3,14 @@ package com.jmotools.telemetry.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
-import com.jmotools.telemetry.catalog.EventValidator;
 import com.jmotools.telemetry.catalog.Platforms;
-import com.jmotools.telemetry.catalog.ReleaseVersions;
-import com.jmotools.telemetry.catalog.ValidationResult;
 import com.jmotools.telemetry.client.internal.AnonymousIdStore;
-import com.jmotools.telemetry.client.internal.Backoff;
 import com.jmotools.telemetry.client.internal.ConsentDecider;
 import com.jmotools.telemetry.client.internal.Counters;
 import com.jmotools.telemetry.client.internal.DebugSink;
 import com.jmotools.telemetry.client.internal.DeletionRequests;
 import com.jmotools.telemetry.client.internal.EventEncoder;
-import com.jmotools.telemetry.client.internal.Delivery;
 import com.jmotools.telemetry.client.internal.EventSink;
 import com.jmotools.telemetry.client.internal.HttpUploader;
 import com.jmotools.telemetry.client.internal.Json;
@@ -25,20 +19,14 @@ import com.jmotools.telemetry.client.internal.Outbox;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.PipelineSettings;
 import com.jmotools.telemetry.client.internal.QueuedEvent;
-import com.jmotools.telemetry.client.internal.RetryAfterStore;
-import com.jmotools.telemetry.client.internal.SeededRandom;
 import com.jmotools.telemetry.client.internal.SentLog;
-import com.jmotools.telemetry.client.internal.UploadLock;
 import com.jmotools.telemetry.client.internal.Uploader;
 import com.jmotools.telemetry.client.internal.UserSettings;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,8 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * into a durable outbox and uploads them in the background.
  *
  * <p>It never blocks, slows or breaks the host: {@link #record} validates against the catalog and
- * returns at once; {@link #close} delivers what it can within {@link TelemetryBuilder#flushTimeout} and
- * leaves the rest on disk for the next run of any host process, which sends it first. No method
+ * returns at once; {@link #close} delivers what it can within {@link TelemetryBuilder#flushTimeout}
+ * and leaves the rest on disk for the next run of any host process, which sends it first. No method
  * throws for I/O trouble except the explicit admin operations that say so.
  *
  * <p>When telemetry is off (any consent rule), or this run does not record yet (the opt-out notice
@@ -76,46 +63,68 @@ public final class Telemetry implements AutoCloseable {
 
   /** The public collector, used when neither the environment nor jmo.yml names one. */
   public static final String DEFAULT_ENDPOINT = "https://telemetry.jmotools.com";
+
   /** The variable that names the collector's base URL; it wins over jmo.yml. */
   public static final String ENDPOINT_VARIABLE = "JMO_TELEMETRY_ENDPOINT";
+
   /** The variable that switches on debug mode: print each event to stderr, send nothing. */
   public static final String DEBUG_VARIABLE = "JMO_TELEMETRY_DEBUG";
+
   /** The variable naming the state directory; else {@code $HOME/.jmo-security}. */
   public static final String HOME_VARIABLE = "JMO_HOME";
+
   /** The variable that marks a Docker container (the guide's image sets it). */
   public static final String DOCKER_VARIABLE = "DOCKER_CONTAINER";
+
   /** How many scans show the opt-out notice. */
   public static final int NOTICE_SCANS = 3;
 
   /** The longest {@link #close} waits for delivery: {@value} ms. */
   public static final long DEFAULT_FLUSH_TIMEOUT_MILLIS = 1000;
+
   /** The longest one request to the collector may take: {@value} ms. */
   public static final long DEFAULT_NETWORK_TIMEOUT_MILLIS = 2000;
+
   /** The most events the outbox keeps: {@value}. */
   public static final int DEFAULT_MAX_OUTBOX_EVENTS = 1000;
+
   /** The most bytes the outbox keeps: {@value} (1 MiB). */
   public static final long DEFAULT_MAX_OUTBOX_BYTES = 1024 * 1024;
+
   /** Events older than this many days are dropped unsent: {@value}. */
   public static final int DEFAULT_MAX_OUTBOX_AGE_DAYS = 30;
+
   /** The bound of {@code sent.jsonl}: {@value} bytes (256 KiB). */
   public static final long DEFAULT_MAX_SENT_LOG_BYTES = 256 * 1024;
+
   /** The most events held in memory between {@link #record} and the outbox: {@value}. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+
   /** The first backoff wait after a network error: {@value} ms (doubling, with jitter). */
   public static final long DEFAULT_BACKOFF_BASE_MILLIS = 1000;
+
   /** The longest backoff wait: {@value} ms. */
   public static final long DEFAULT_BACKOFF_MAX_MILLIS = 5 * 60 * 1000;
-  /** Consecutive failed uploads after which a process stops trying (the next run tries again): {@value}. */
+
+  /**
+   * Consecutive failed uploads after which a process stops trying (the next run tries again):
+   * {@value}.
+   */
   public static final int DEFAULT_MAX_ATTEMPTS = 6;
 
   /** The opt-out notice, shown on stderr by the host on the first {@value #NOTICE_SCANS} scans. */
-  public static final String NOTICE = String.join("\n",
-      "JMo Security collects anonymous usage statistics to decide what to improve:",
-      "  which tools ran, how long a scan took (in coarse buckets), the profile, mode and platform.",
-      "  Never: repository names, paths, findings, secrets, IP addresses or anything about you.",
-      "  Nothing was sent on a run before this notice was first shown.",
-      "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or DO_NOT_TRACK=1)",
-      "  Details:      jmo telemetry status, and docs/PRIVACY.md");
+  public static final String NOTICE =
+      String.join(
+          "\n",
+          "JMo Security collects anonymous usage statistics to decide what to improve:",
+          "  which tools ran, how long a scan took (in coarse buckets), the profile, mode and"
+              + " platform.",
+          "  Never: repository names, paths, findings, secrets, IP addresses or anything about"
+              + " you.",
+          "  Nothing was sent on a run before this notice was first shown.",
+          "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or"
+              + " DO_NOT_TRACK=1)",
+          "  Details:      jmo telemetry status, and docs/PRIVACY.md");
 
   private static final Set<String> TRUE_VALUES = Set.of("1", "true", "yes", "on");
 
@@ -127,7 +136,8 @@ public final class Telemetry implements AutoCloseable {
   private final AnonymousIdStore idStore;
   private final UserSettings userSettings;
   private final DeletionRequests deletions;
-  private final EventEncoder encoder; // loads the catalog when first needed: a disabled client never does
+  private final EventEncoder
+      encoder; // loads the catalog when first needed: a disabled client never does
   private final String platform = Platforms.current();
   private final String runtime = Platforms.runtime();
   private final AtomicBoolean noticeShownThisRun = new AtomicBoolean();
@@ -140,7 +150,9 @@ public final class Telemetry implements AutoCloseable {
     this.idStore = new AnonymousIdStore(settings.stateDirectory);
     this.userSettings = new UserSettings(settings.stateDirectory);
     this.deletions = new DeletionRequests(settings.stateDirectory);
-    this.status = ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+    this.status =
+        ConsentDecider.decide(
+            settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
     this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
     this.endpoint = HttpUploader.parseBase(endpointText(settings));
     this.encoder = new EventEncoder(settings::catalog, counters, debug ? settings.stderr : null);
@@ -177,7 +189,9 @@ public final class Telemetry implements AutoCloseable {
   }
 
   private Uploader uploader() {
-    return endpoint == null ? Uploader.NONE : new HttpUploader(endpoint, settings.networkTimeout, settings.clock);
+    return endpoint == null
+        ? Uploader.NONE
+        : new HttpUploader(endpoint, settings.networkTimeout, settings.clock);
   }
 
   private Outbox outbox() {
@@ -185,9 +199,22 @@ public final class Telemetry implements AutoCloseable {
   }
 
   private OutboxPipeline newPipeline() {
-    return new OutboxPipeline(new PipelineSettings(settings.stateDirectory, endpoint, settings.limits,
-        settings.maxSentLogBytes, settings.queueCapacity, settings.networkTimeout, settings.backoff, settings.shortRun,
-        settings.maxWait, settings.clock, settings.sleeper, settings.random()), counters, encoder);
+    return new OutboxPipeline(
+        new PipelineSettings(
+            settings.stateDirectory,
+            endpoint,
+            settings.limits,
+            settings.maxSentLogBytes,
+            settings.queueCapacity,
+            settings.networkTimeout,
+            settings.backoff,
+            settings.shortRun,
+            settings.maxWait,
+            settings.clock,
+            settings.sleeper,
+            settings.random()),
+        counters,
+        encoder);
   }
 
   /** The consent decision of this run and the rule that made it. */
@@ -202,14 +229,18 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * Whether this process runs from the JMo image: {@value #DOCKER_VARIABLE} is set (the guide's
-   * rule). {@code /.dockerenv} alone is any container (a dev container, a CI sandbox) and does not count.
+   * rule). {@code /.dockerenv} alone is any container (a dev container, a CI sandbox) and does not
+   * count.
    */
   public boolean inDocker() {
     String v = settings.environment.get(DOCKER_VARIABLE);
     return v != null && !v.isEmpty();
   }
 
-  /** Whether this process runs in any container ({@value #DOCKER_VARIABLE} set or {@code /.dockerenv} present). */
+  /**
+   * Whether this process runs in any container ({@value #DOCKER_VARIABLE} set or {@code
+   * /.dockerenv} present).
+   */
   public boolean inContainer() {
     if (inDocker()) {
       return true;
@@ -221,7 +252,10 @@ public final class Telemetry implements AutoCloseable {
     }
   }
 
-  /** The collector's base URL in use, as configured ({@value #ENDPOINT_VARIABLE}, jmo.yml, or the default). */
+  /**
+   * The collector's base URL in use, as configured ({@value #ENDPOINT_VARIABLE}, jmo.yml, or the
+   * default).
+   */
   public String endpoint() {
     return endpointText(settings);
   }
@@ -253,13 +287,17 @@ public final class Telemetry implements AutoCloseable {
    * opt-out default, or a project's {@code jmo.yml}); empty otherwise.
    */
   public Optional<String> noticeToShow() {
-    if (status.waitsForNotice() && status.noticeShownCount() < NOTICE_SCANS && !noticeShownThisRun.get()) {
+    if (status.waitsForNotice()
+        && status.noticeShownCount() < NOTICE_SCANS
+        && !noticeShownThisRun.get()) {
       return Optional.of(NOTICE);
     }
     return Optional.empty();
   }
 
-  /** Tells the client the host printed the notice on this scan (counted once per run). Never throws. */
+  /**
+   * Tells the client the host printed the notice on this scan (counted once per run). Never throws.
+   */
   public void noticeShown() {
     if (noticeToShow().isEmpty() || !noticeShownThisRun.compareAndSet(false, true)) {
       return;
@@ -275,13 +313,14 @@ public final class Telemetry implements AutoCloseable {
    * Records an event: validates it against the catalog (an invalid one is dropped and counted as
    * {@code invalid:<problem>}), queues it for the outbox and returns without touching the network.
    * Until the uploader thread has loaded the catalog (just after {@code build()}), the event is
-   * queued as recorded and validated by that thread instead, so the host never waits for it.
-   * Does nothing when this run does not record. Never throws. The event gets this installation's
-   * anonymous id, a new {@code event_id} (UUID v7 cut to the hour) and a {@code timestamp} cut to the
-   * hour: the collector keeps only the hour, so nothing finer leaves the machine.
+   * queued as recorded and validated by that thread instead, so the host never waits for it. Does
+   * nothing when this run does not record. Never throws. The event gets this installation's
+   * anonymous id, a new {@code event_id} (UUID v7 cut to the hour) and a {@code timestamp} cut to
+   * the hour: the collector keeps only the hour, so nothing finer leaves the machine.
    *
    * @param event the event's name, such as {@code scan.completed}
-   * @param metadata its fields, exactly the catalog's (values: String, Number, Boolean, List, Map or null)
+   * @param metadata its fields, exactly the catalog's (values: String, Number, Boolean, List, Map
+   *     or null)
    */
   public void record(String event, Map<String, ?> metadata) {
     EventSink s = sink;
@@ -323,7 +362,8 @@ public final class Telemetry implements AutoCloseable {
   public FlushResult flushNow(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (!status.enabled()) {
-      return new FlushResult(0, 0, 0, pendingCount(), null, "telemetry is off (" + status.explanation() + ")");
+      return new FlushResult(
+          0, 0, 0, pendingCount(), null, "telemetry is off (" + status.explanation() + ")");
     }
     if (debug) {
       return new FlushResult(0, 0, 0, pendingCount(), null, "debug mode: nothing is sent");
@@ -370,8 +410,8 @@ public final class Telemetry implements AutoCloseable {
   // ----- admin operations, for `jmo telemetry ...` -----
 
   /**
-   * Stores the user's own "on" in the state directory (consent rule 5; a project's
-   * {@code enabled: false} still wins). Takes effect from the next client built.
+   * Stores the user's own "on" in the state directory (consent rule 5; a project's {@code enabled:
+   * false} still wins). Takes effect from the next client built.
    *
    * @return the decision a client built now would make
    * @throws UncheckedIOException if the settings file cannot be written
@@ -380,9 +420,11 @@ public final class Telemetry implements AutoCloseable {
     try {
       userSettings.writeChoice(true);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write " + userSettings.file() + ": " + e.getMessage(), e);
     }
-    return ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+    return ConsentDecider.decide(
+        settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
   }
 
   /**
@@ -396,16 +438,21 @@ public final class Telemetry implements AutoCloseable {
     try {
       userSettings.writeChoice(false);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write " + userSettings.file() + ": " + e.getMessage(), e);
     }
     EventSink old = sink;
     sink = EventSink.NOOP;
     old.close(Duration.ZERO);
     outbox().clear();
-    return ConsentDecider.decide(settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+    return ConsentDecider.decide(
+        settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
   }
 
-  /** The events waiting in the outbox, oldest first, as stored (corrupt entries skipped). Never throws. */
+  /**
+   * The events waiting in the outbox, oldest first, as stored (corrupt entries skipped). Never
+   * throws.
+   */
   public List<JsonNode> pending() {
     List<JsonNode> events = new ArrayList<>();
     Outbox outbox = outbox();
@@ -426,22 +473,25 @@ public final class Telemetry implements AutoCloseable {
     return outbox().list().size();
   }
 
-  /** What a collector acknowledged (accepted or already stored), oldest first, from the bounded {@code sent.jsonl}. Never throws. */
+  /**
+   * What a collector acknowledged (accepted or already stored), oldest first, from the bounded
+   * {@code sent.jsonl}. Never throws.
+   */
   public List<JsonNode> sent() {
     return new SentLog(settings.stateDirectory, settings.maxSentLogBytes).read();
   }
 
   /**
-   * What a collector refused, oldest first, from the bounded {@code rejected.jsonl}: each
-   * {@code {"reason": ..., "event": {...}}}. Never throws.
+   * What a collector refused, oldest first, from the bounded {@code rejected.jsonl}: each {@code
+   * {"reason": ..., "event": {...}}}. Never throws.
    */
   public List<JsonNode> rejected() {
     return new SentLog(settings.stateDirectory, settings.maxSentLogBytes).rejectedLog().read();
   }
 
   /**
-   * Replaces the anonymous id with a new random one (persisted when the state directory is writable).
-   * Events recorded later in this run keep the id this client started with.
+   * Replaces the anonymous id with a new random one (persisted when the state directory is
+   * writable). Events recorded later in this run keep the id this client started with.
    *
    * @return the new id
    */
@@ -450,22 +500,30 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Asks the collector to erase every row of this installation's id ({@code POST /v1/deletion-request}).
-   * The request is first stored in the state directory, so it is never lost: if the collector does
-   * not confirm now, every later run sends it again (with backoff) until it does. The pending events
-   * (which carry that id) are removed and the id is rotated at once. Works whatever the consent
-   * decision. Waits at most the network timeout. Never throws.
+   * Asks the collector to erase every row of this installation's id ({@code POST
+   * /v1/deletion-request}). The request is first stored in the state directory, so it is never
+   * lost: if the collector does not confirm now, every later run sends it again (with backoff)
+   * until it does. The pending events (which carry that id) are removed and the id is rotated at
+   * once. Works whatever the consent decision. Waits at most the network timeout. Never throws.
    */
   public DeletionResult requestDeletion() {
     UUID id = idStore.peek();
     if (id == null) {
-      return new DeletionResult(DeletionResult.Outcome.NO_ID, 0, null, null,
+      return new DeletionResult(
+          DeletionResult.Outcome.NO_ID,
+          0,
+          null,
+          null,
           "no anonymous id on this machine, so no event of it can have been sent");
     }
     try {
       deletions.add(id, settings.clock.instant());
     } catch (IOException e) {
-      return new DeletionResult(DeletionResult.Outcome.FAILED, 0, id, null,
+      return new DeletionResult(
+          DeletionResult.Outcome.FAILED,
+          0,
+          id,
+          null,
           "cannot store the deletion request in " + deletions.file() + ": " + e.getMessage());
     }
     EventSink old = sink;
@@ -475,13 +533,30 @@ public final class Telemetry implements AutoCloseable {
     UUID next = idStore.rotate();
     Uploader.DeletionAnswer answer = sendDeletion(id, settings.networkTimeout);
     if (answer.deleted()) {
-      return new DeletionResult(DeletionResult.Outcome.DELETED, answer.rows(), id, next,
-          "the collector erased " + answer.rows() + " stored events of " + id + "; the new id is " + next);
+      return new DeletionResult(
+          DeletionResult.Outcome.DELETED,
+          answer.rows(),
+          id,
+          next,
+          "the collector erased "
+              + answer.rows()
+              + " stored events of "
+              + id
+              + "; the new id is "
+              + next);
     }
-    return new DeletionResult(DeletionResult.Outcome.QUEUED, 0, id, next,
-        "the collector has not confirmed yet (" + answer.error() + "); the request for " + id
-            + " is stored and sent again by later jmo runs until it confirms (jmo telemetry status shows it);"
-            + " pending events were removed and the new id is " + next);
+    return new DeletionResult(
+        DeletionResult.Outcome.QUEUED,
+        0,
+        id,
+        next,
+        "the collector has not confirmed yet ("
+            + answer.error()
+            + "); the request for "
+            + id
+            + " is stored and sent again by later jmo runs until it confirms (jmo telemetry status"
+            + " shows it); pending events were removed and the new id is "
+            + next);
   }
 
   /** The deletion requests waiting for the collector's confirmation, oldest first. Never throws. */
@@ -522,15 +597,23 @@ public final class Telemetry implements AutoCloseable {
   }
 
   private Uploader.DeletionAnswer sendDeletion(UUID id, Duration timeout) {
-    Uploader.DeletionAnswer answer = endpoint == null
-        ? new Uploader.DeletionAnswer(false, 0, "the collector URL is not valid: " + endpoint())
-        : uploader().requestDeletion(id, timeout);
+    Uploader.DeletionAnswer answer =
+        endpoint == null
+            ? new Uploader.DeletionAnswer(false, 0, "the collector URL is not valid: " + endpoint())
+            : uploader().requestDeletion(id, timeout);
     if (answer.deleted()) {
       deletions.confirmed(id);
     } else {
-      int attempts = deletions.list().stream().filter(r -> r.anonymousId().equals(id)).mapToInt(DeletionRequests.Request::attempts)
-          .findFirst().orElse(0);
-      deletions.failed(id, settings.clock.instant().plus(settings.backoff.delay(attempts + 1, settings.random())), answer.error());
+      int attempts =
+          deletions.list().stream()
+              .filter(r -> r.anonymousId().equals(id))
+              .mapToInt(DeletionRequests.Request::attempts)
+              .findFirst()
+              .orElse(0);
+      deletions.failed(
+          id,
+          settings.clock.instant().plus(settings.backoff.delay(attempts + 1, settings.random())),
+          answer.error());
     }
     return answer;
   }

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
-/** Builds a {@link Telemetry}; every setter checks its input and fails fast on a programmer error. */
+/**
+ * Builds a {@link Telemetry}; every setter checks its input and fails fast on a programmer error.
+ */
 public final class TelemetryBuilder {
   private String hostVersion;
   private DefaultPolicy policy = DefaultPolicy.OPT_OUT;
@@ -29,8 +31,11 @@ public final class TelemetryBuilder {
   private Duration maxOutboxAge = Duration.ofDays(Telemetry.DEFAULT_MAX_OUTBOX_AGE_DAYS);
   private long maxSentLogBytes = Telemetry.DEFAULT_MAX_SENT_LOG_BYTES;
   private int queueCapacity = Telemetry.DEFAULT_QUEUE_CAPACITY;
-  private Backoff backoff = new Backoff(Duration.ofMillis(Telemetry.DEFAULT_BACKOFF_BASE_MILLIS),
-      Duration.ofMillis(Telemetry.DEFAULT_BACKOFF_MAX_MILLIS), Telemetry.DEFAULT_MAX_ATTEMPTS);
+  private Backoff backoff =
+      new Backoff(
+          Duration.ofMillis(Telemetry.DEFAULT_BACKOFF_BASE_MILLIS),
+          Duration.ofMillis(Telemetry.DEFAULT_BACKOFF_MAX_MILLIS),
+          Telemetry.DEFAULT_MAX_ATTEMPTS);
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = Sleeper.SYSTEM;
   private Random random;
@@ -42,9 +47,9 @@ public final class TelemetryBuilder {
   TelemetryBuilder() {}
 
   /**
-   * A client for commands that look and manage ({@code jmo telemetry status}, {@code show},
-   * {@code disable}...): it decides consent as any other, but never records, so it never
-   * creates the anonymous id and starts no thread.
+   * A client for commands that look and manage ({@code jmo telemetry status}, {@code show}, {@code
+   * disable}...): it decides consent as any other, but never records, so it never creates the
+   * anonymous id and starts no thread.
    */
   public TelemetryBuilder administration() {
     this.administration = true;
@@ -52,17 +57,23 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * The host's release version, sent in every event in the catalog's normal form (required; such
-   * as {@code 0.7.0} or {@code 1.0.0-rc.1}; {@code 1.0.0rc1} is sent as {@code 1.0.0-rc.1}). See
-   * {@link ReleaseVersions} for the shape: no build metadata or other words, which could carry text.
+   * The host's release version, sent in every event in the catalog's normal form (required; such as
+   * {@code 0.7.0} or {@code 1.0.0-rc.1}; {@code 1.0.0rc1} is sent as {@code 1.0.0-rc.1}). See
+   * {@link ReleaseVersions} for the shape: no build metadata or other words, which could carry
+   * text.
    *
    * @throws IllegalArgumentException if {@code version} is not of that shape
    */
   public TelemetryBuilder hostVersion(String version) {
     Objects.requireNonNull(version, "version");
-    this.hostVersion = ReleaseVersions.normalise(version).orElseThrow(() -> new IllegalArgumentException(
-        "not a release version (numbers plus at most one of alpha, beta, rc, dev, post with a number;"
-            + " no build metadata): " + version));
+    this.hostVersion =
+        ReleaseVersions.normalise(version)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "not a release version (numbers plus at most one of alpha, beta, rc, dev,"
+                            + " post with a number; no build metadata): "
+                            + version));
     return this;
   }
 
@@ -78,35 +89,47 @@ public final class TelemetryBuilder {
     return this;
   }
 
-  /** {@code telemetry.enabled} from the project's {@code jmo.yml} as the host parsed it, or {@code null}. */
+  /**
+   * {@code telemetry.enabled} from the project's {@code jmo.yml} as the host parsed it, or {@code
+   * null}.
+   */
   public TelemetryBuilder projectSetting(Boolean enabled) {
     this.projectSetting = enabled;
     return this;
   }
 
-  /** {@code telemetry.endpoint} from the project's {@code jmo.yml}, or {@code null}; {@value #ENDPOINT_VARIABLE} wins. */
+  /**
+   * {@code telemetry.endpoint} from the project's {@code jmo.yml}, or {@code null}; {@value
+   * #ENDPOINT_VARIABLE} wins.
+   */
   public TelemetryBuilder projectEndpoint(String endpoint) {
     this.projectEndpoint = endpoint;
     return this;
   }
 
-  /** The state directory; default {@code $JMO_HOME}, else {@code $HOME/.jmo-security} (from the environment). */
+  /**
+   * The state directory; default {@code $JMO_HOME}, else {@code $HOME/.jmo-security} (from the
+   * environment).
+   */
   public TelemetryBuilder stateDirectory(Path directory) {
     this.stateDirectory = Objects.requireNonNull(directory, "directory");
     return this;
   }
 
   /**
-   * The bound of {@link Telemetry#close}; default {@value Telemetry#DEFAULT_FLUSH_TIMEOUT_MILLIS} ms. It stops waiting for
-   * delivery 50 ms (at most a tenth) before the bound, then cuts a hanging connection and returns,
-   * so that the host exits within the bound even on a busy machine.
+   * The bound of {@link Telemetry#close}; default {@value Telemetry#DEFAULT_FLUSH_TIMEOUT_MILLIS}
+   * ms. It stops waiting for delivery 50 ms (at most a tenth) before the bound, then cuts a hanging
+   * connection and returns, so that the host exits within the bound even on a busy machine.
    */
   public TelemetryBuilder flushTimeout(Duration timeout) {
     this.flushTimeout = checkPositiveOrZero(timeout, "flushTimeout");
     return this;
   }
 
-  /** The longest one request may take (connect and answer); default {@value Telemetry#DEFAULT_NETWORK_TIMEOUT_MILLIS} ms. */
+  /**
+   * The longest one request may take (connect and answer); default {@value
+   * Telemetry#DEFAULT_NETWORK_TIMEOUT_MILLIS} ms.
+   */
   public TelemetryBuilder networkTimeout(Duration timeout) {
     this.networkTimeout = checkPositiveOrZero(timeout, "networkTimeout");
     if (timeout.isZero()) {
@@ -116,15 +139,15 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Keeps short runs off the network; default off (zero): every run sends each event as soon as
-   * it is stored and delivers the rest at {@link Telemetry#close}, within the flush timeout.
+   * Keeps short runs off the network; default off (zero): every run sends each event as soon as it
+   * is stored and delivers the rest at {@link Telemetry#close}, within the flush timeout.
    *
-   * <p>With {@code shortRun} above zero, events are still stored at once, but a run sends
-   * nothing until it has lasted {@code shortRun} after {@code build()}; a run that closes sooner
-   * does not wait at {@link Telemetry#close} at all, and its events stay in the outbox for a later run:
-   * the next one that lasts {@code shortRun}, or the first one to start when the oldest waiting
-   * event is {@code maxWait} old (or the outbox is a quarter full), which sends at once. For a
-   * CLI whose quick runs would otherwise spend a large share of their time on the network at exit.
+   * <p>With {@code shortRun} above zero, events are still stored at once, but a run sends nothing
+   * until it has lasted {@code shortRun} after {@code build()}; a run that closes sooner does not
+   * wait at {@link Telemetry#close} at all, and its events stay in the outbox for a later run: the
+   * next one that lasts {@code shortRun}, or the first one to start when the oldest waiting event
+   * is {@code maxWait} old (or the outbox is a quarter full), which sends at once. For a CLI whose
+   * quick runs would otherwise spend a large share of their time on the network at exit.
    */
   public TelemetryBuilder deferShortRuns(Duration shortRun, Duration maxWait) {
     this.shortRun = checkPositiveOrZero(shortRun, "shortRun");
@@ -136,7 +159,10 @@ public final class TelemetryBuilder {
     return this;
   }
 
-  /** The outbox's bounds; defaults {@value Telemetry#DEFAULT_MAX_OUTBOX_EVENTS} events, 1 MiB, {@value Telemetry#DEFAULT_MAX_OUTBOX_AGE_DAYS} days. */
+  /**
+   * The outbox's bounds; defaults {@value Telemetry#DEFAULT_MAX_OUTBOX_EVENTS} events, 1 MiB,
+   * {@value Telemetry#DEFAULT_MAX_OUTBOX_AGE_DAYS} days.
+   */
   public TelemetryBuilder outboxLimits(int maxEvents, long maxBytes, Duration maxAge) {
     new Outbox.Limits(maxEvents, maxBytes, maxAge); // checks
     this.maxOutboxEvents = maxEvents;
@@ -145,7 +171,10 @@ public final class TelemetryBuilder {
     return this;
   }
 
-  /** The bound of {@code sent.jsonl} in bytes; default {@value Telemetry#DEFAULT_MAX_SENT_LOG_BYTES}. */
+  /**
+   * The bound of {@code sent.jsonl} in bytes; default {@value
+   * Telemetry#DEFAULT_MAX_SENT_LOG_BYTES}.
+   */
   public TelemetryBuilder maxSentLogBytes(long bytes) {
     if (bytes < 1024) {
       throw new IllegalArgumentException("maxSentLogBytes < 1024: " + bytes);
@@ -154,7 +183,10 @@ public final class TelemetryBuilder {
     return this;
   }
 
-  /** The in-memory queue between {@link Telemetry#record} and the outbox; default {@value Telemetry#DEFAULT_QUEUE_CAPACITY}. */
+  /**
+   * The in-memory queue between {@link Telemetry#record} and the outbox; default {@value
+   * Telemetry#DEFAULT_QUEUE_CAPACITY}.
+   */
   public TelemetryBuilder queueCapacity(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("queueCapacity < 1: " + capacity);
@@ -164,8 +196,9 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * The backoff after network errors; defaults {@value Telemetry#DEFAULT_BACKOFF_BASE_MILLIS} ms doubling up
-   * to {@value Telemetry#DEFAULT_BACKOFF_MAX_MILLIS} ms, at most {@value Telemetry#DEFAULT_MAX_ATTEMPTS} attempts per process.
+   * The backoff after network errors; defaults {@value Telemetry#DEFAULT_BACKOFF_BASE_MILLIS} ms
+   * doubling up to {@value Telemetry#DEFAULT_BACKOFF_MAX_MILLIS} ms, at most {@value
+   * Telemetry#DEFAULT_MAX_ATTEMPTS} attempts per process.
    */
   public TelemetryBuilder backoff(Duration base, Duration max, int maxAttempts) {
     this.backoff = new Backoff(base, max, maxAttempts);
@@ -184,7 +217,10 @@ public final class TelemetryBuilder {
     return this;
   }
 
-  /** The randomness of event ids and backoff jitter; default 64 bits seeded once from {@link java.security.SecureRandom}. For tests. */
+  /**
+   * The randomness of event ids and backoff jitter; default 64 bits seeded once from {@link
+   * java.security.SecureRandom}. For tests.
+   */
   public TelemetryBuilder random(Random random) {
     this.random = Objects.requireNonNull(random, "random");
     return this;
@@ -209,8 +245,8 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Builds the client and, when this run records, starts its background uploader. Never throws
-   * for I/O trouble (an unwritable home gives an in-memory id and nothing persisted).
+   * Builds the client and, when this run records, starts its background uploader. Never throws for
+   * I/O trouble (an unwritable home gives an in-memory id and nothing persisted).
    *
    * @throws IllegalStateException if {@link #hostVersion} was not set
    */
@@ -224,7 +260,8 @@ public final class TelemetryBuilder {
     s.environment = environment != null ? environment : Map.copyOf(System.getenv());
     s.projectSetting = projectSetting;
     s.projectEndpoint = projectEndpoint;
-    s.stateDirectory = stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
+    s.stateDirectory =
+        stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
     s.flushTimeout = flushTimeout;
     s.networkTimeout = networkTimeout;
     s.shortRun = shortRun;

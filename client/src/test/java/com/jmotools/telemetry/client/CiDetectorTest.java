@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class CiDetectorTest {
 
@@ -23,7 +23,9 @@ class CiDetectorTest {
         Arguments.of(Map.of("CIRCLECI", "true"), "CircleCI"),
         Arguments.of(Map.of("TRAVIS", "true"), "Travis CI"),
         Arguments.of(Map.of("TF_BUILD", "True"), "Azure Pipelines"),
-        Arguments.of(Map.of("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "https://dev.azure.com/x/"), "Azure Pipelines"),
+        Arguments.of(
+            Map.of("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "https://dev.azure.com/x/"),
+            "Azure Pipelines"),
         Arguments.of(Map.of("BITBUCKET_COMMIT", "abc"), "Bitbucket Pipelines"),
         Arguments.of(Map.of("BITBUCKET_BUILD_NUMBER", "3"), "Bitbucket Pipelines"),
         Arguments.of(Map.of("BUILDKITE", "true"), "Buildkite"),
@@ -36,7 +38,8 @@ class CiDetectorTest {
         Arguments.of(Map.of("bamboo_planKey", "PROJ-PLAN"), "Bamboo"),
         Arguments.of(Map.of("SEMAPHORE", "true"), "Semaphore"),
         Arguments.of(Map.of("CI", "woodpecker"), "Woodpecker"),
-        Arguments.of(Map.of("CI_PIPELINE_NUMBER", "4", "CI_WORKSPACE", "/woodpecker/src"), "Woodpecker"),
+        Arguments.of(
+            Map.of("CI_PIPELINE_NUMBER", "4", "CI_WORKSPACE", "/woodpecker/src"), "Woodpecker"),
         Arguments.of(Map.of("HARNESS_BUILD_ID", "9"), "Harness CI"),
         Arguments.of(Map.of("CF_BUILD_ID", "abc"), "Codefresh"),
         Arguments.of(Map.of("NETLIFY", "true"), "Netlify"),
@@ -93,7 +96,8 @@ class CiDetectorTest {
 
   @Test
   void coversAtLeastFortyDistinctVendors() {
-    assertThat(CiDetector.VENDORS.stream().map(CiDetector.Vendor::name).distinct().count()).isGreaterThanOrEqualTo(40);
+    assertThat(CiDetector.VENDORS.stream().map(CiDetector.Vendor::name).distinct().count())
+        .isGreaterThanOrEqualTo(40);
     assertThat(vendors().map(a -> a.get()[1]).distinct().count())
         .isEqualTo(CiDetector.VENDORS.stream().map(CiDetector.Vendor::name).distinct().count());
   }
@@ -113,11 +117,14 @@ class CiDetectorTest {
 
   @Test
   void aVendorVariableCountsEvenWhenCiSaysFalse() {
-    assertThat(CiDetector.detect(Map.of("CI", "false", "GITHUB_ACTIONS", "true"))).contains("GitHub Actions");
+    assertThat(CiDetector.detect(Map.of("CI", "false", "GITHUB_ACTIONS", "true")))
+        .contains("GitHub Actions");
   }
 
   @Test
   void anOrdinaryShellIsNotCi() {
-    assertThat(CiDetector.detect(Map.of("HOME", "/home/u", "PATH", "/usr/bin", "BUILD_NUMBER", "3"))).isEmpty();
+    assertThat(
+            CiDetector.detect(Map.of("HOME", "/home/u", "PATH", "/usr/bin", "BUILD_NUMBER", "3")))
+        .isEmpty();
   }
 }

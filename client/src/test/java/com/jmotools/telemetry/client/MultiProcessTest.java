@@ -48,7 +48,13 @@ class MultiProcessTest {
   }
 
   /** The result of one child process. */
-  record Run(int exitCode, long closingAtMillis, long closedAtMillis, long exitedAtMillis, long uploadFailures, String output) {
+  record Run(
+      int exitCode,
+      long closingAtMillis,
+      long closedAtMillis,
+      long exitedAtMillis,
+      long uploadFailures,
+      String output) {
     long closeToExitMillis() {
       return exitedAtMillis - closingAtMillis;
     }
@@ -59,11 +65,15 @@ class MultiProcessTest {
   }
 
   private static long value(String text, String prefix) {
-    return text.lines().filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim()))
-        .findFirst().orElse(-1);
+    return text.lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim()))
+        .findFirst()
+        .orElse(-1);
   }
 
-  private static Run runChild(Path state, String endpoint, String number) throws IOException, InterruptedException {
+  private static Run runChild(Path state, String endpoint, String number)
+      throws IOException, InterruptedException {
     return runChild(state, endpoint, number, "on");
   }
 
@@ -75,24 +85,44 @@ class MultiProcessTest {
     return runChild(state, endpoint, "-", "on", NEXT_RUN_WORK_MILLIS);
   }
 
-  private static Run runChild(Path state, String endpoint, String number, String how) throws IOException, InterruptedException {
+  private static Run runChild(Path state, String endpoint, String number, String how)
+      throws IOException, InterruptedException {
     return runChild(state, endpoint, number, how, 0);
   }
 
-  private static Run runChild(Path state, String endpoint, String number, String how, long workMillis)
+  private static Run runChild(
+      Path state, String endpoint, String number, String how, long workMillis)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xmx64m", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), RecordOneEventMain.class.getName(),
-        state.toString(), endpoint, number, how, Long.toString(workMillis));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xshare:auto",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xmx64m",
+            "-XX:-UsePerfData",
+            "-cp",
+            System.getProperty("java.class.path"),
+            RecordOneEventMain.class.getName(),
+            state.toString(),
+            endpoint,
+            number,
+            how,
+            Long.toString(workMillis));
     pb.redirectErrorStream(true);
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes(); // EOF when the process exits
     p.waitFor();
     long exited = System.currentTimeMillis();
     String text = new String(out, StandardCharsets.UTF_8);
-    return new Run(p.exitValue(), value(text, "closing-at "), value(text, "closed-at "), exited,
-        value(text, "upload-failures "), text);
+    return new Run(
+        p.exitValue(),
+        value(text, "closing-at "),
+        value(text, "closed-at "),
+        exited,
+        value(text, "upload-failures "),
+        text);
   }
 
   /** Runs the 30 processes, {@value #AT_ONCE} at a time. */
@@ -136,10 +166,22 @@ class MultiProcessTest {
       // request was cut at the flush bound); never because two processes sent it at once.
       long unanswered = runs.stream().mapToLong(Run::uploadFailures).sum();
       assertThat((long) collector.duplicates()).isLessThanOrEqualTo(unanswered);
-      System.out.println("30 processes: duplicates " + collector.duplicates() + ", unanswered requests " + unanswered);
-      assertThat(collector.events()).extracting(e -> e.path("event_id").asText()).doesNotHaveDuplicates();
-      assertThat(Telemetry.builder().hostVersion("0.7.0").environment(java.util.Map.of())
-          .stateDirectory(state).build().pending()).isEmpty();
+      System.out.println(
+          "30 processes: duplicates "
+              + collector.duplicates()
+              + ", unanswered requests "
+              + unanswered);
+      assertThat(collector.events())
+          .extracting(e -> e.path("event_id").asText())
+          .doesNotHaveDuplicates();
+      assertThat(
+              Telemetry.builder()
+                  .hostVersion("0.7.0")
+                  .environment(java.util.Map.of())
+                  .stateDirectory(state)
+                  .build()
+                  .pending())
+          .isEmpty();
     }
   }
 
@@ -176,8 +218,8 @@ class MultiProcessTest {
   /**
    * With a collector that accepts connections and never answers, each process exits within the
    * flush bound plus 100 ms. Two measurements per process: the time its close() took (taken inside
-   * the process), and the wall time from the start of close() to the exit as this test sees it, less
-   * what exiting costs the same program with telemetry off on this machine at this moment (the
+   * the process), and the wall time from the start of close() to the exit as this test sees it,
+   * less what exiting costs the same program with telemetry off on this machine at this moment (the
    * median of baseline processes run in between; on a loaded machine that alone is tens of ms).
    */
   @Test
@@ -197,13 +239,23 @@ class MultiProcessTest {
           baseline.add(off.closeToExitMillis());
         }
       }
-      long exitCost = baseline.stream().sorted().skip(baseline.size() / 2).findFirst().orElseThrow();
-      System.out.println("hanging collector: close() ms " + runs.stream().map(r -> r.closeMillis() + "").collect(Collectors.joining(" "))
-          + " | close-to-exit ms " + runs.stream().map(r -> r.closeToExitMillis() + "").collect(Collectors.joining(" "))
-          + " | telemetry-off close-to-exit ms " + baseline + ", median " + exitCost);
+      long exitCost =
+          baseline.stream().sorted().skip(baseline.size() / 2).findFirst().orElseThrow();
+      System.out.println(
+          "hanging collector: close() ms "
+              + runs.stream().map(r -> r.closeMillis() + "").collect(Collectors.joining(" "))
+              + " | close-to-exit ms "
+              + runs.stream().map(r -> r.closeToExitMillis() + "").collect(Collectors.joining(" "))
+              + " | telemetry-off close-to-exit ms "
+              + baseline
+              + ", median "
+              + exitCost);
       for (Run r : runs) {
-        assertThat(r.closeMillis()).as("time in close(), ms").isLessThanOrEqualTo(FLUSH_BOUND_MILLIS + 100);
-        assertThat(r.closeToExitMillis() - exitCost).as("close() to exit beyond the telemetry-off exit cost, ms")
+        assertThat(r.closeMillis())
+            .as("time in close(), ms")
+            .isLessThanOrEqualTo(FLUSH_BOUND_MILLIS + 100);
+        assertThat(r.closeToExitMillis() - exitCost)
+            .as("close() to exit beyond the telemetry-off exit cost, ms")
             .isLessThanOrEqualTo(FLUSH_BOUND_MILLIS + 100);
       }
 

@@ -5,13 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A tiny host process for the multi-process tests: records one {@code scan.completed} (its
- * {@code tools_succeeded} is the given number, so the test can tell the events apart), prints the
- * time it starts closing, closes, prints the time it closed and how many uploads failed, and exits
- * at once.
+ * A tiny host process for the multi-process tests: records one {@code scan.completed} (its {@code
+ * tools_succeeded} is the given number, so the test can tell the events apart), prints the time it
+ * starts closing, closes, prints the time it closed and how many uploads failed, and exits at once.
  *
  * <p>Arguments: state directory, collector base URL, number to record (or {@code -} to record
- * nothing), optionally {@code off} to run with telemetry off (a baseline for exit times) or {@code exit} to call {@code System.exit} right after recording, without closing, and optionally the milliseconds it works before closing.
+ * nothing), optionally {@code off} to run with telemetry off (a baseline for exit times) or {@code
+ * exit} to call {@code System.exit} right after recording, without closing, and optionally the
+ * milliseconds it works before closing.
  */
 public final class RecordOneEventMain {
 
@@ -22,17 +23,23 @@ public final class RecordOneEventMain {
     boolean on = args.length < 4 || !args[3].equals("off");
     if (on) {
       // a user who ran `jmo telemetry enable` (a project's on would wait for the notice)
-      try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(Path.of(args[0]))
-          .administration().build()) {
+      try (Telemetry admin =
+          Telemetry.builder()
+              .hostVersion("0.7.0")
+              .environment(env)
+              .stateDirectory(Path.of(args[0]))
+              .administration()
+              .build()) {
         admin.enableForUser();
       }
     }
-    Telemetry telemetry = Telemetry.builder()
-        .hostVersion("0.7.0")
-        .environment(env)
-        .projectSetting(on ? null : false)
-        .stateDirectory(Path.of(args[0]))
-        .build();
+    Telemetry telemetry =
+        Telemetry.builder()
+            .hostVersion("0.7.0")
+            .environment(env)
+            .projectSetting(on ? null : false)
+            .stateDirectory(Path.of(args[0]))
+            .build();
     if (!args[2].equals("-")) {
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("mode", "cli");

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -59,8 +59,12 @@ class TelemetryTest {
     collector.close();
     // close() returns at its bound; a worker cut loose then may still be finishing: let it stop
     // before the temporary directory is deleted
-    await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.isAlive() && t.getName().equals(OutboxPipeline.THREAD_NAME)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.isAlive() && t.getName().equals(OutboxPipeline.THREAD_NAME)));
   }
 
   private Map<String, String> env(String... pairs) {
@@ -73,7 +77,10 @@ class TelemetryTest {
   }
 
   private TelemetryBuilder builder(Map<String, String> env) {
-    return Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(state)
+    return Telemetry.builder()
+        .hostVersion("0.7.0")
+        .environment(env)
+        .stateDirectory(state)
         .dockerMarker(tmp.resolve("no-dockerenv"));
   }
 
@@ -114,7 +121,9 @@ class TelemetryTest {
   }
 
   private static List<Integer> numbers(List<JsonNode> events) {
-    return events.stream().map(e -> e.path("metadata").path("tools_succeeded").asInt()).collect(java.util.stream.Collectors.toList());
+    return events.stream()
+        .map(e -> e.path("metadata").path("tools_succeeded").asInt())
+        .collect(java.util.stream.Collectors.toList());
   }
 
   private static long filesUnder(Path dir) throws Exception {
@@ -143,7 +152,8 @@ class TelemetryTest {
     UUID eventId = UUID.fromString(e.path("event_id").asText());
     assertThat(eventId.version()).isEqualTo(7);
     assertThat(EventIds.hourOf(eventId)).isEqualTo(before.truncatedTo(ChronoUnit.HOURS));
-    assertThat(Instant.parse(e.path("timestamp").asText())).isEqualTo(before.truncatedTo(ChronoUnit.HOURS));
+    assertThat(Instant.parse(e.path("timestamp").asText()))
+        .isEqualTo(before.truncatedTo(ChronoUnit.HOURS));
     assertThat(e.path("metadata").path("tools_succeeded").asInt()).isEqualTo(8);
     assertThat(t.pending()).isEmpty();
     assertThat(t.sent()).hasSize(1);
@@ -153,8 +163,11 @@ class TelemetryTest {
 
   /** A client that keeps runs shorter than {@code shortRun} off the network (jmo's policy). */
   private Telemetry deferring(Duration shortRun, MutableClock clock) {
-    return open(userOn().clock(clock).flushTimeout(Duration.ofSeconds(5))
-        .deferShortRuns(shortRun, Duration.ofHours(1)));
+    return open(
+        userOn()
+            .clock(clock)
+            .flushTimeout(Duration.ofSeconds(5))
+            .deferShortRuns(shortRun, Duration.ofHours(1)));
   }
 
   /** A run that records {@code scanCompleted(n)} and closes well within its short run of 30 s. */
@@ -169,9 +182,19 @@ class TelemetryTest {
   void aShortRunStoresItsEventsButSendsNothingAndDoesNotWaitAtClose() {
     // a collector that never answers: had close() tried to deliver, it would take the flush timeout
     collector.mode(RecordingCollector.Mode.HANG);
-    Telemetry t = deferring(Duration.ofSeconds(30), new MutableClock(Instant.parse("2026-11-27T10:15:00Z")));
-    t.record("scan.started", Map.of("mode", "cli", "profile", "fast", "tools", List.of("semgrep"),
-        "target_types", Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0)));
+    Telemetry t =
+        deferring(Duration.ofSeconds(30), new MutableClock(Instant.parse("2026-11-27T10:15:00Z")));
+    t.record(
+        "scan.started",
+        Map.of(
+            "mode",
+            "cli",
+            "profile",
+            "fast",
+            "tools",
+            List.of("semgrep"),
+            "target_types",
+            Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0)));
     t.record("scan.completed", scanCompleted(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> t.pending().size() == 2); // stored at once
     long start = System.nanoTime();
@@ -220,8 +243,13 @@ class TelemetryTest {
   @Test
   void aShortRunSendsAtOnceWhenTheOutboxIsAQuarterFull() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:15:00Z"));
-    java.util.function.Supplier<Telemetry> run = () -> open(userOn().clock(clock)
-        .outboxLimits(8, 1 << 20, Duration.ofDays(30)).deferShortRuns(Duration.ofSeconds(30), Duration.ofHours(1)));
+    java.util.function.Supplier<Telemetry> run =
+        () ->
+            open(
+                userOn()
+                    .clock(clock)
+                    .outboxLimits(8, 1 << 20, Duration.ofDays(30))
+                    .deferShortRuns(Duration.ofSeconds(30), Duration.ofHours(1)));
     Telemetry first = run.get();
     first.record("scan.completed", scanCompleted(1));
     first.close();
@@ -238,8 +266,17 @@ class TelemetryTest {
   @Test
   void uploadsInTheBackgroundWithoutWaitingForClose() {
     Telemetry t = on();
-    t.record("scan.started", Map.of("mode", "cli", "profile", "fast", "tools", List.of("semgrep", "trivy"),
-        "target_types", Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0)));
+    t.record(
+        "scan.started",
+        Map.of(
+            "mode",
+            "cli",
+            "profile",
+            "fast",
+            "tools",
+            List.of("semgrep", "trivy"),
+            "target_types",
+            Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0)));
     await().atMost(Duration.ofSeconds(10)).until(() -> collector.count() == 1);
     // the collector counts the event before its answer reaches the client, which then removes it
     await().atMost(Duration.ofSeconds(10)).until(() -> t.pending().isEmpty());
@@ -262,7 +299,9 @@ class TelemetryTest {
     Map<String, Object> withPath = new HashMap<>(scanCompleted(1));
     withPath.put("repo_path", "/home/alice/secret-project");
     for (int i = 0; i < 20; i++) {
-      Telemetry t = on(); // closed at once: the catalog may not be loaded yet, then the entry is checked when sent
+      Telemetry t =
+          on(); // closed at once: the catalog may not be loaded yet, then the entry is checked when
+      // sent
       t.record("scan.completed", withPath);
       t.close();
     }
@@ -295,30 +334,55 @@ class TelemetryTest {
     badProfile.put("profile", "paranoid");
     t.record("scan.completed", badProfile);
     t.record("scan.completed", null);
-    t.flushNow(Duration.ofSeconds(5)); // waits for the catalog, so each is validated (and counted) now
+    t.flushNow(
+        Duration.ofSeconds(5)); // waits for the catalog, so each is validated (and counted) now
     t.close();
 
     assertThat(collector.requests()).isZero();
     assertThat(t.pending()).isEmpty();
     assertThat(t.stats().recorded()).isZero();
-    assertThat(t.stats().dropped()).containsEntry("invalid:unknown_field", 1L)
-        .containsEntry("invalid:unknown_event", 1L).containsEntry("invalid:invalid_value", 1L)
+    assertThat(t.stats().dropped())
+        .containsEntry("invalid:unknown_field", 1L)
+        .containsEntry("invalid:unknown_event", 1L)
+        .containsEntry("invalid:invalid_value", 1L)
         .containsEntry("invalid:missing_field", 1L);
   }
 
   static Stream<Arguments> offClients() {
     return Stream.of(
-        Arguments.of("JMO_TELEMETRY_DISABLE=1", Map.of("JMO_TELEMETRY_DISABLE", "1"), null, DefaultPolicy.OPT_OUT, ConsentRule.DISABLE_VARIABLE),
-        Arguments.of("DO_NOT_TRACK=1", Map.of("DO_NOT_TRACK", "1"), true, DefaultPolicy.OPT_OUT, ConsentRule.DO_NOT_TRACK),
-        Arguments.of("GitHub Actions", Map.of("GITHUB_ACTIONS", "true"), true, DefaultPolicy.OPT_OUT, ConsentRule.CI),
-        Arguments.of("jmo.yml off", Map.of(), false, DefaultPolicy.OPT_OUT, ConsentRule.EXPLICIT_OFF),
-        Arguments.of("opt-in default", Map.of(), null, DefaultPolicy.OPT_IN, ConsentRule.DEFAULT_POLICY));
+        Arguments.of(
+            "JMO_TELEMETRY_DISABLE=1",
+            Map.of("JMO_TELEMETRY_DISABLE", "1"),
+            null,
+            DefaultPolicy.OPT_OUT,
+            ConsentRule.DISABLE_VARIABLE),
+        Arguments.of(
+            "DO_NOT_TRACK=1",
+            Map.of("DO_NOT_TRACK", "1"),
+            true,
+            DefaultPolicy.OPT_OUT,
+            ConsentRule.DO_NOT_TRACK),
+        Arguments.of(
+            "GitHub Actions",
+            Map.of("GITHUB_ACTIONS", "true"),
+            true,
+            DefaultPolicy.OPT_OUT,
+            ConsentRule.CI),
+        Arguments.of(
+            "jmo.yml off", Map.of(), false, DefaultPolicy.OPT_OUT, ConsentRule.EXPLICIT_OFF),
+        Arguments.of(
+            "opt-in default", Map.of(), null, DefaultPolicy.OPT_IN, ConsentRule.DEFAULT_POLICY));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("offClients")
-  void aDisabledClientWritesNoFileAtAllAndSendsNothing(String name, Map<String, String> vars, Boolean project,
-      DefaultPolicy policy, ConsentRule rule) throws Exception {
+  void aDisabledClientWritesNoFileAtAllAndSendsNothing(
+      String name,
+      Map<String, String> vars,
+      Boolean project,
+      DefaultPolicy policy,
+      ConsentRule rule)
+      throws Exception {
     Map<String, String> env = env();
     env.putAll(vars);
     Telemetry t = open(builder(env).projectSetting(project).defaultPolicy(policy));
@@ -399,8 +463,10 @@ class TelemetryTest {
   @Test
   void debugModePrintsEachEventToStderrAndSendsOrStoresNothing() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Telemetry t = open(userOn(env(Telemetry.DEBUG_VARIABLE, "1"))
-        .stderr(new PrintStream(err, true, StandardCharsets.UTF_8)));
+    Telemetry t =
+        open(
+            userOn(env(Telemetry.DEBUG_VARIABLE, "1"))
+                .stderr(new PrintStream(err, true, StandardCharsets.UTF_8)));
     assertThat(t.debug()).isTrue();
     t.record("scan.completed", scanCompleted(5));
     t.close();
@@ -509,7 +575,10 @@ class TelemetryTest {
     t.record("scan.completed", scanCompleted(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> t.stats().uploadFailures() == 3);
     // it gave up after three attempts: no fourth within several backoff periods
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> t.stats().uploadFailures() == 3);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> t.stats().uploadFailures() == 3);
     assertThat(t.pending()).hasSize(1);
   }
 
@@ -533,11 +602,13 @@ class TelemetryTest {
       for (int w = 0; w < 4; w++) {
         Telemetry t = w % 2 == 0 ? a : b;
         int base = w * 25;
-        jobs.add(pool.submit(() -> {
-          for (int i = 0; i < 25; i++) {
-            t.record("scan.completed", scanCompleted(base + i));
-          }
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 25; i++) {
+                    t.record("scan.completed", scanCompleted(base + i));
+                  }
+                }));
       }
       for (Future<?> f : jobs) {
         f.get();
@@ -556,8 +627,12 @@ class TelemetryTest {
   void theOutboxIsBoundedAndDropsTheOldestFirstCountingWhy() {
     collector.mode(RecordingCollector.Mode.DOWN);
     MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
-    Telemetry t = open(userOn().clock(clock).outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
-        .backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 2));
+    Telemetry t =
+        open(
+            userOn()
+                .clock(clock)
+                .outboxLimits(5, 1024 * 1024, Duration.ofDays(30))
+                .backoff(Duration.ofMinutes(1), Duration.ofMinutes(2), 2));
     for (int i = 0; i < 8; i++) {
       clock.advance(Duration.ofMillis(1));
       t.record("scan.completed", scanCompleted(i));
@@ -587,15 +662,25 @@ class TelemetryTest {
   void anUnwritableHomeNeverRecordsAndNeverCrashes() throws Exception {
     // the notice cannot be remembered there, so even a project's "on" never gets to record
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-    Telemetry t = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
-        .stateDirectory(file.resolve("state")));
+    Telemetry t =
+        open(
+            Telemetry.builder()
+                .hostVersion("0.7.0")
+                .environment(env())
+                .projectSetting(true)
+                .stateDirectory(file.resolve("state")));
     assertThat(t.status().recording()).isFalse();
     assertThat(t.noticeToShow()).isPresent();
     t.noticeShown();
     t.record("scan.completed", scanCompleted(1));
     t.close();
-    Telemetry next = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).projectSetting(true)
-        .stateDirectory(file.resolve("state")));
+    Telemetry next =
+        open(
+            Telemetry.builder()
+                .hostVersion("0.7.0")
+                .environment(env())
+                .projectSetting(true)
+                .stateDirectory(file.resolve("state")));
     assertThat(next.status().recording()).isFalse();
     assertThat(next.pending()).isEmpty();
     assertThat(next.sent()).isEmpty();
@@ -604,11 +689,24 @@ class TelemetryTest {
 
   @Test
   void stateDirectoryComesFromJmoHomeElseHome() {
-    Telemetry byJmoHome = open(Telemetry.builder().hostVersion("0.7.0")
-        .environment(Map.of("JMO_HOME", tmp.resolve("jh").toString(), "HOME", "/nowhere", "JMO_TELEMETRY_DISABLE", "1")));
+    Telemetry byJmoHome =
+        open(
+            Telemetry.builder()
+                .hostVersion("0.7.0")
+                .environment(
+                    Map.of(
+                        "JMO_HOME",
+                        tmp.resolve("jh").toString(),
+                        "HOME",
+                        "/nowhere",
+                        "JMO_TELEMETRY_DISABLE",
+                        "1")));
     assertThat(byJmoHome.stateDirectory()).isEqualTo(tmp.resolve("jh"));
-    Telemetry byHome = open(Telemetry.builder().hostVersion("0.7.0")
-        .environment(Map.of("HOME", tmp.toString(), "JMO_TELEMETRY_DISABLE", "1")));
+    Telemetry byHome =
+        open(
+            Telemetry.builder()
+                .hostVersion("0.7.0")
+                .environment(Map.of("HOME", tmp.toString(), "JMO_TELEMETRY_DISABLE", "1")));
     assertThat(byHome.stateDirectory()).isEqualTo(tmp.resolve(".jmo-security"));
   }
 
@@ -616,9 +714,12 @@ class TelemetryTest {
   void theEndpointComesFromTheVariableElseJmoYmlElseTheDefault() {
     Map<String, String> none = Map.of("JMO_TELEMETRY_DISABLE", "1");
     assertThat(open(builder(none)).endpoint()).isEqualTo(Telemetry.DEFAULT_ENDPOINT);
-    assertThat(open(builder(none).projectEndpoint("https://mine.example")).endpoint()).isEqualTo("https://mine.example");
-    Map<String, String> both = Map.of("JMO_TELEMETRY_DISABLE", "1", "JMO_TELEMETRY_ENDPOINT", "http://env.example:8080");
-    assertThat(open(builder(both).projectEndpoint("https://mine.example")).endpoint()).isEqualTo("http://env.example:8080");
+    assertThat(open(builder(none).projectEndpoint("https://mine.example")).endpoint())
+        .isEqualTo("https://mine.example");
+    Map<String, String> both =
+        Map.of("JMO_TELEMETRY_DISABLE", "1", "JMO_TELEMETRY_ENDPOINT", "http://env.example:8080");
+    assertThat(open(builder(both).projectEndpoint("https://mine.example")).endpoint())
+        .isEqualTo("http://env.example:8080");
   }
 
   @Test
@@ -640,7 +741,9 @@ class TelemetryTest {
     assertThat(image.inContainer()).isTrue();
     Path marker = Files.createFile(tmp.resolve(".dockerenv"));
     Telemetry devContainer = open(builder(off).dockerMarker(marker));
-    assertThat(devContainer.inDocker()).as("a dev container or CI sandbox is not the JMo image").isFalse();
+    assertThat(devContainer.inDocker())
+        .as("a dev container or CI sandbox is not the JMo image")
+        .isFalse();
     assertThat(devContainer.inContainer()).isTrue();
   }
 
@@ -689,8 +792,15 @@ class TelemetryTest {
   @Test
   void anUnwritableSettingsFileIsReportedToTheAdminCommand() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-    Telemetry t = open(Telemetry.builder().hostVersion("0.7.0").environment(env()).stateDirectory(file.resolve("s")));
-    assertThatThrownBy(t::disableForUser).isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write");
+    Telemetry t =
+        open(
+            Telemetry.builder()
+                .hostVersion("0.7.0")
+                .environment(env())
+                .stateDirectory(file.resolve("s")));
+    assertThatThrownBy(t::disableForUser)
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("cannot write");
   }
 
   @Test
@@ -730,8 +840,11 @@ class TelemetryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = RecordingCollector.Mode.class, names = {"DOWN", "PROXY_NOT_FOUND", "PROXY_AUTHENTICATION", "CAPTIVE_PORTAL"})
-  void anUnconfirmedDeletionIsStoredAndRetriedByLaterRunsUntilTheCollectorConfirms(RecordingCollector.Mode mode) {
+  @EnumSource(
+      value = RecordingCollector.Mode.class,
+      names = {"DOWN", "PROXY_NOT_FOUND", "PROXY_AUTHENTICATION", "CAPTIVE_PORTAL"})
+  void anUnconfirmedDeletionIsStoredAndRetriedByLaterRunsUntilTheCollectorConfirms(
+      RecordingCollector.Mode mode) {
     Telemetry t = on();
     t.record("scan.completed", scanCompleted(1));
     t.close();
@@ -744,20 +857,27 @@ class TelemetryTest {
     assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
     assertThat(r.message()).contains("sent again by later jmo runs");
     assertThat(r.newId()).isNotEqualTo(id);
-    assertThat(admin.pendingDeletions()).singleElement().satisfies(p -> {
-      assertThat(p.anonymousId()).isEqualTo(id);
-      assertThat(p.attempts()).isEqualTo(1);
-      assertThat(p.lastError()).isNotBlank();
-    });
+    assertThat(admin.pendingDeletions())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.anonymousId()).isEqualTo(id);
+              assertThat(p.attempts()).isEqualTo(1);
+              assertThat(p.lastError()).isNotBlank();
+            });
     admin.close(); // tries again, still no answer
     assertThat(collector.deletedIds()).doesNotContain(id.toString());
 
     collector.mode(RecordingCollector.Mode.NORMAL);
-    await().pollDelay(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5)).until(() -> {
-      // any later run, even one with telemetry off, sends the stored request
-      open(builder(env("JMO_TELEMETRY_DISABLE", "1"))).close();
-      return collector.deletedIds().contains(id.toString());
-    });
+    await()
+        .pollDelay(Duration.ofMillis(10))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              // any later run, even one with telemetry off, sends the stored request
+              open(builder(env("JMO_TELEMETRY_DISABLE", "1"))).close();
+              return collector.deletedIds().contains(id.toString());
+            });
     assertThat(collector.count()).isZero();
     assertThat(open(builder(env())).pendingDeletions()).isEmpty();
   }
@@ -778,10 +898,17 @@ class TelemetryTest {
 
   @Test
   void aHostVersionThatCouldCarryTextIsRefusedBeforeAnythingIsRecorded() {
-    for (String version : List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp",
-        "1.0.0+10.0.0.1")) {
-      assertThatThrownBy(() -> Telemetry.builder().hostVersion(version)).as(version)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no build metadata");
+    for (String version :
+        List.of(
+            "0.7.0+198.51.100.77",
+            "0.7.0-alice",
+            "1.2.3-secret-repo",
+            "0.7.0-acme.corp",
+            "1.0.0+10.0.0.1")) {
+      assertThatThrownBy(() -> Telemetry.builder().hostVersion(version))
+          .as(version)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no build metadata");
     }
   }
 
@@ -791,17 +918,24 @@ class TelemetryTest {
     Telemetry t = open(userOn().hostVersion("1.0.0rc1"));
     t.record("scan.completed", scanCompleted(8));
     t.close();
-    assertThat(collector.events()).singleElement()
+    assertThat(collector.events())
+        .singleElement()
         .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("1.0.0-rc.1"));
   }
 
   @Test
   void theBuilderChecksItsInputs() {
-    assertThatThrownBy(() -> Telemetry.builder().build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("hostVersion");
+    assertThatThrownBy(() -> Telemetry.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("hostVersion");
     assertThatThrownBy(() -> Telemetry.builder().hostVersion("")).hasMessageContaining("version");
-    assertThatThrownBy(() -> Telemetry.builder().hostVersion("x".repeat(33))).hasMessageContaining("release version");
-    assertThatThrownBy(() -> Telemetry.builder().flushTimeout(Duration.ofMillis(-1))).hasMessageContaining("flushTimeout is negative");
-    assertThatThrownBy(() -> Telemetry.builder().outboxLimits(0, 1 << 20, Duration.ofDays(1))).hasMessageContaining("maxEvents < 1: 0");
-    assertThatThrownBy(() -> Telemetry.builder().queueCapacity(0)).hasMessageContaining("queueCapacity < 1: 0");
+    assertThatThrownBy(() -> Telemetry.builder().hostVersion("x".repeat(33)))
+        .hasMessageContaining("release version");
+    assertThatThrownBy(() -> Telemetry.builder().flushTimeout(Duration.ofMillis(-1)))
+        .hasMessageContaining("flushTimeout is negative");
+    assertThatThrownBy(() -> Telemetry.builder().outboxLimits(0, 1 << 20, Duration.ofDays(1)))
+        .hasMessageContaining("maxEvents < 1: 0");
+    assertThatThrownBy(() -> Telemetry.builder().queueCapacity(0))
+        .hasMessageContaining("queueCapacity < 1: 0");
   }
 }

@@ -24,13 +24,16 @@ public final class AdminAuth {
 
   /** The shortest token accepted, so a guessable one cannot be configured by mistake. */
   public static final int MIN_TOKEN_LENGTH = 16;
+
   /**
-   * The token the README shows for trying the dashboard locally. Anyone can read it, so a
-   * collector listening on anything but loopback refuses to start with it.
+   * The token the README shows for trying the dashboard locally. Anyone can read it, so a collector
+   * listening on anything but loopback refuses to start with it.
    */
   public static final String EXAMPLE_TOKEN = "dev-token-change-me";
+
   /** Wrong tokens one client may send before it is throttled. */
   public static final int FAILED_ATTEMPTS_BURST = 10;
+
   /** Once throttled, one more attempt per this many seconds. */
   public static final int FAILED_ATTEMPT_INTERVAL_SECONDS = 6;
 
@@ -41,7 +44,12 @@ public final class AdminAuth {
   private AdminAuth(byte[] tokenDigest, boolean example) {
     this.tokenDigest = tokenDigest;
     this.example = example;
-    this.failures = new RateLimiter(1.0 / FAILED_ATTEMPT_INTERVAL_SECONDS, FAILED_ATTEMPTS_BURST, 100_000, System::nanoTime);
+    this.failures =
+        new RateLimiter(
+            1.0 / FAILED_ATTEMPT_INTERVAL_SECONDS,
+            FAILED_ATTEMPTS_BURST,
+            100_000,
+            System::nanoTime);
   }
 
   /** No token: admin endpoints are disabled. */
@@ -58,7 +66,8 @@ public final class AdminAuth {
   public static AdminAuth of(String token) {
     String t = token.strip();
     if (t.length() < MIN_TOKEN_LENGTH) {
-      throw new IllegalArgumentException("the admin token must have at least " + MIN_TOKEN_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "the admin token must have at least " + MIN_TOKEN_LENGTH + " characters");
     }
     if (t.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException("the admin token must not contain whitespace");
@@ -66,7 +75,10 @@ public final class AdminAuth {
     return new AdminAuth(sha256(t), t.equals(EXAMPLE_TOKEN));
   }
 
-  /** Whether the token is {@link #EXAMPLE_TOKEN}, which must never guard a collector others can reach. */
+  /**
+   * Whether the token is {@link #EXAMPLE_TOKEN}, which must never guard a collector others can
+   * reach.
+   */
   public boolean isExampleToken() {
     return example;
   }
@@ -86,8 +98,8 @@ public final class AdminAuth {
   }
 
   /**
-   * Whether the request carries the token as a bearer credential. A wrong token counts towards
-   * this client's throttle; while it is throttled the answer is false without a comparison.
+   * Whether the request carries the token as a bearer credential. A wrong token counts towards this
+   * client's throttle; while it is throttled the answer is false without a comparison.
    */
   public boolean allows(Context ctx) {
     return check(ctx) == Check.ALLOWED;
@@ -97,19 +109,23 @@ public final class AdminAuth {
    * Refuses the request unless it carries the token.
    *
    * @throws ForbiddenResponse (403) if no token is configured
-   * @throws UnauthorizedResponse (401, with {@code WWW-Authenticate: Bearer}) if the token is absent or wrong
-   * @throws HttpResponseException (429, with {@code Retry-After}) if this client sent too many wrong tokens
+   * @throws UnauthorizedResponse (401, with {@code WWW-Authenticate: Bearer}) if the token is
+   *     absent or wrong
+   * @throws HttpResponseException (429, with {@code Retry-After}) if this client sent too many
+   *     wrong tokens
    */
   public void require(Context ctx) {
     if (!isEnabled()) {
-      throw new ForbiddenResponse("admin endpoints are disabled: start the collector with --admin-token-file"
-          + " or JMO_TELEMETRY_ADMIN_TOKEN");
+      throw new ForbiddenResponse(
+          "admin endpoints are disabled: start the collector with --admin-token-file"
+              + " or JMO_TELEMETRY_ADMIN_TOKEN");
     }
     Check check = check(ctx);
     if (check == Check.THROTTLED) {
       long wait = failures.waitSeconds(ctx.req().getRemoteAddr());
       ctx.header("Retry-After", Long.toString(Math.max(1, wait)));
-      throw new HttpResponseException(429, "too many wrong admin tokens from this client; retry later");
+      throw new HttpResponseException(
+          429, "too many wrong admin tokens from this client; retry later");
     }
     if (check == Check.DENIED) {
       ctx.header("WWW-Authenticate", "Bearer");
@@ -117,7 +133,11 @@ public final class AdminAuth {
     }
   }
 
-  private enum Check { ALLOWED, DENIED, THROTTLED }
+  private enum Check {
+    ALLOWED,
+    DENIED,
+    THROTTLED
+  }
 
   private Check check(Context ctx) {
     if (tokenDigest == null) {

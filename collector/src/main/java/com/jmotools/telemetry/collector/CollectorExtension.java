@@ -7,14 +7,14 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Adds routes to a collector server, such as the maintainer statistics and dashboard of the
- * {@code reports} module. Register one with {@link CollectorServer.Builder#extension}.
+ * Adds routes to a collector server, such as the maintainer statistics and dashboard of the {@code
+ * reports} module. Register one with {@link CollectorServer.Builder#extension}.
  */
 public interface CollectorExtension {
 
   /**
-   * Adjusts the Javalin configuration before the server is created (static files, for example).
-   * The default does nothing. The collector's own settings (limits, logging) must not be changed.
+   * Adjusts the Javalin configuration before the server is created (static files, for example). The
+   * default does nothing. The collector's own settings (limits, logging) must not be changed.
    */
   default void configure(JavalinConfig config) {}
 

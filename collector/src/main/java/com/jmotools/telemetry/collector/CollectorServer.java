@@ -42,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector's HTTP server: the ingestion endpoints of the wire contract, health, readiness
- * and Prometheus metrics, plus whatever routes {@link CollectorExtension}s add.
+ * The collector's HTTP server: the ingestion endpoints of the wire contract, health, readiness and
+ * Prometheus metrics, plus whatever routes {@link CollectorExtension}s add.
  *
  * <pre>{@code
  * try (Database db = Database.open("jmo-telemetry.db");
@@ -60,44 +60,67 @@ public final class CollectorServer implements AutoCloseable {
 
   /** Default port. */
   public static final int DEFAULT_PORT = 8787;
+
   /** Default interface: loopback only; serving others takes an explicit {@code host}. */
   public static final String DEFAULT_HOST = "127.0.0.1";
+
   /** Largest request body, as the wire contract fixes: 64 KiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
   /** Events waiting for the writer at most; beyond it requests are answered 503. */
   public static final int DEFAULT_MAX_QUEUED_EVENTS = 50_000;
+
   /** Events stored per transaction at most. */
   public static final int DEFAULT_MAX_COMMIT_EVENTS = 4_000;
+
   /** Sustained requests per second from one client; 0 disables the limit. */
   public static final double DEFAULT_RATE_PER_SECOND = 20;
+
   /** Requests one client may send at once. */
   public static final int DEFAULT_RATE_BURST = 100;
+
   /** Clients tracked by the rate limiter at most. */
   public static final int DEFAULT_RATE_MAX_CLIENTS = 100_000;
+
   /** A connection idle (or a body stalled) this long is closed. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+
   /** A request's headers must arrive within this of the connection's opening or previous answer. */
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
   /** An ingestion body must arrive whole within this (64 KiB in 10 s is 6.4 KB/s). */
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+
   /** Connections one address may hold open; more are closed at once. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 512;
-  /** Bodies one address may be sending at a time (each holds a thread while it arrives); more get 429. */
+
+  /**
+   * Bodies one address may be sending at a time (each holds a thread while it arrives); more get
+   * 429.
+   */
   public static final int DEFAULT_MAX_BODIES_PER_CLIENT = 32;
+
   /** How long a failed commit keeps {@code /readyz} at 503 when no commit follows. */
   public static final Duration READINESS_HOLD = Duration.ofSeconds(30);
+
   /** Connections the kernel may queue before they are accepted (capped by net.core.somaxconn). */
   static final int ACCEPT_QUEUE = 4096;
+
   /** File descriptors kept for the database, logs and the JVM beyond the connection limit. */
   static final int RESERVED_DESCRIPTORS = 256;
+
   /** Events older than this are purged. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
+
   /** How often the purge runs (the first run is at start). */
   public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofDays(1);
+
   /** How long a request waits for its commit before it is answered 503. */
   public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(30);
+
   /** How often the WAL of a SQLite database is checkpointed in the background. */
   static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+
   /** How long {@link #close()} waits for queued events to be committed and answered. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -123,55 +146,89 @@ public final class CollectorServer implements AutoCloseable {
     this.admin = b.admin;
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     IngestMetrics metrics = new IngestMetrics(meters);
-    this.writer = new GroupCommitWriter(store, b.clock, b.maxQueuedEvents, b.maxCommitEvents, metrics);
-    RateLimiter limiter = new RateLimiter(b.ratePerSecond, b.rateBurst, DEFAULT_RATE_MAX_CLIENTS, System::nanoTime);
-    // Answers are written on Jetty's threads, not on the writer's: it goes back to committing at once.
+    this.writer =
+        new GroupCommitWriter(store, b.clock, b.maxQueuedEvents, b.maxCommitEvents, metrics);
+    RateLimiter limiter =
+        new RateLimiter(b.ratePerSecond, b.rateBurst, DEFAULT_RATE_MAX_CLIENTS, System::nanoTime);
+    // Answers are written on Jetty's threads, not on the writer's: it goes back to committing at
+    // once.
     QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000);
-    this.guard = new ConnectionGuard(b.maxConnectionsPerClient, b.maxBodiesPerClient, b.headerTimeout, b.bodyTimeout);
-    this.handlers = new IngestHandlers(Catalog.standard(), writer, store, limiter, b.deletionLimits, guard, metrics,
-        b.clock, b.maxBodyBytes, b.commitTimeout, threads, threads::isLowOnThreads);
+    this.guard =
+        new ConnectionGuard(
+            b.maxConnectionsPerClient, b.maxBodiesPerClient, b.headerTimeout, b.bodyTimeout);
+    this.handlers =
+        new IngestHandlers(
+            Catalog.standard(),
+            writer,
+            store,
+            limiter,
+            b.deletionLimits,
+            guard,
+            metrics,
+            b.clock,
+            b.maxBodyBytes,
+            b.commitTimeout,
+            threads,
+            threads::isLowOnThreads);
     int maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
-    this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jmo-telemetry-purge");
-      t.setDaemon(true);
-      return t;
-    });
+    this.purger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jmo-telemetry-purge");
+              t.setDaemon(true);
+              return t;
+            });
     this.extensions = List.copyOf(b.extensions);
-    this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.useVirtualThreads = false;
-      config.http.maxRequestSize = b.maxBodyBytes;
-      config.jetty.threadPool = threads;
-      config.jetty.addConnector((server, http) -> {
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(b.host);
-        connector.setPort(b.port);
-        connector.setIdleTimeout(b.idleTimeout.toMillis());
-        // The JDK's default backlog (50) overflows when a flood of connections arrives faster than
-        // they are accepted and closed; a dropped SYN costs a normal client a 1 s retransmission.
-        connector.setAcceptQueueSize(ACCEPT_QUEUE);
-        connector.addBean(guard);
-        // Below the descriptor limit: at the limit Jetty stops accepting and shortens idle timeouts,
-        // rather than failing every accept with "Too many open files".
-        ConnectionLimit limit = new ConnectionLimit(maxConnections, connector);
-        limit.setIdleTimeout(Math.min(2_000, b.idleTimeout.toMillis()));
-        server.addBean(limit);
-        return connector;
-      });
-      if (b.requestLog) {
-        Logger requests = LoggerFactory.getLogger("com.jmotools.telemetry.collector.requests");
-        // Method, path, status and time: never the client's address, headers or body.
-        config.requestLogger.http((ctx, ms) -> requests.info("{} {} {} {}ms",
-            ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms)));
-      }
-      for (CollectorExtension e : extensions) {
-        e.configure(config);
-      }
-    });
+    this.app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.useVirtualThreads = false;
+              config.http.maxRequestSize = b.maxBodyBytes;
+              config.jetty.threadPool = threads;
+              config.jetty.addConnector(
+                  (server, http) -> {
+                    http.setSendServerVersion(false);
+                    http.setSendXPoweredBy(false);
+                    ServerConnector connector =
+                        new ServerConnector(server, new HttpConnectionFactory(http));
+                    connector.setHost(b.host);
+                    connector.setPort(b.port);
+                    connector.setIdleTimeout(b.idleTimeout.toMillis());
+                    // The JDK's default backlog (50) overflows when a flood of connections arrives
+                    // faster than
+                    // they are accepted and closed; a dropped SYN costs a normal client a 1 s
+                    // retransmission.
+                    connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                    connector.addBean(guard);
+                    // Below the descriptor limit: at the limit Jetty stops accepting and shortens
+                    // idle timeouts,
+                    // rather than failing every accept with "Too many open files".
+                    ConnectionLimit limit = new ConnectionLimit(maxConnections, connector);
+                    limit.setIdleTimeout(Math.min(2_000, b.idleTimeout.toMillis()));
+                    server.addBean(limit);
+                    return connector;
+                  });
+              if (b.requestLog) {
+                Logger requests =
+                    LoggerFactory.getLogger("com.jmotools.telemetry.collector.requests");
+                // Method, path, status and time: never the client's address, headers or body.
+                config.requestLogger.http(
+                    (ctx, ms) ->
+                        requests.info(
+                            "{} {} {} {}ms",
+                            ctx.method(),
+                            ctx.path(),
+                            ctx.statusCode(),
+                            Math.round(ms)));
+              }
+              for (CollectorExtension e : extensions) {
+                e.configure(config);
+              }
+            });
     routes();
-    CollectorExtension.Services services = new CollectorExtension.Services(database, admin, meters, b.clock);
+    CollectorExtension.Services services =
+        new CollectorExtension.Services(database, admin, meters, b.clock);
     for (CollectorExtension e : extensions) {
       e.register(app, services);
     }
@@ -186,47 +243,64 @@ public final class CollectorServer implements AutoCloseable {
     for (String path : List.of("/", "/e")) {
       app.post(path, handlers::single);
       app.options(path, handlers::preflight);
-      for (HandlerType type : List.of(HandlerType.GET, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE,
-          HandlerType.HEAD)) {
+      for (HandlerType type :
+          List.of(
+              HandlerType.GET,
+              HandlerType.PUT,
+              HandlerType.PATCH,
+              HandlerType.DELETE,
+              HandlerType.HEAD)) {
         app.addHttpHandler(type, path, handlers::methodNotAllowed);
       }
     }
     app.post("/v1/events", handlers::batch);
     app.post("/v1/deletion-request", handlers::deletion);
     app.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
-    app.get("/readyz", ctx -> {
-      String reason = notReadyReason();
-      ctx.status(reason == null ? 200 : 503).contentType("text/plain")
-          .result(reason == null ? "ready" : "not ready: " + reason);
-    });
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+    app.get(
+        "/readyz",
+        ctx -> {
+          String reason = notReadyReason();
+          ctx.status(reason == null ? 200 : 503)
+              .contentType("text/plain")
+              .result(reason == null ? "ready" : "not ready: " + reason);
+        });
+    app.get(
+        "/metrics",
+        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
     app.before(ctx -> guard.requestStarted(ConnectionGuard.jettyRequest(ctx.req())));
     app.after(handlers::finished);
     app.after(ctx -> guard.requestFinished(ConnectionGuard.jettyRequest(ctx.req())));
     // One place maps failures to answers. The guide's endpoints answer in text, the rest in JSON.
     app.exception(IngestHandlers.ClientGoneException.class, (e, ctx) -> ctx.status(400).result(""));
-    app.exception(HttpResponseException.class, (e, ctx) -> {
-      ctx.status(e.getStatus());
-      if (isGuidePath(ctx.path())) {
-        ctx.contentType("text/plain; charset=utf-8").result(e.getStatus() == 413 ? "Payload too large" : e.getMessage());
-      } else {
-        ctx.json(Map.of("error", e.getMessage()));
-      }
-    });
-    app.exception(Exception.class, (e, ctx) -> {
-      if (e instanceof DatabaseException) {
-        LOG.warn("database failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-      } else {
-        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-      }
-      if (isGuidePath(ctx.path())) {
-        ctx.status(500).contentType("text/plain; charset=utf-8").result("Internal error");
-      } else if (e instanceof DatabaseException) {
-        ctx.status(503).header("Retry-After", "5").json(Map.of("error", "the database is unavailable; retry later"));
-      } else {
-        ctx.status(500).json(Map.of("error", "internal error"));
-      }
-    });
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          ctx.status(e.getStatus());
+          if (isGuidePath(ctx.path())) {
+            ctx.contentType("text/plain; charset=utf-8")
+                .result(e.getStatus() == 413 ? "Payload too large" : e.getMessage());
+          } else {
+            ctx.json(Map.of("error", e.getMessage()));
+          }
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          if (e instanceof DatabaseException) {
+            LOG.warn("database failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+          } else {
+            LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+          }
+          if (isGuidePath(ctx.path())) {
+            ctx.status(500).contentType("text/plain; charset=utf-8").result("Internal error");
+          } else if (e instanceof DatabaseException) {
+            ctx.status(503)
+                .header("Retry-After", "5")
+                .json(Map.of("error", "the database is unavailable; retry later"));
+          } else {
+            ctx.status(500).json(Map.of("error", "internal error"));
+          }
+        });
   }
 
   private static boolean isGuidePath(String path) {
@@ -245,18 +319,25 @@ public final class CollectorServer implements AutoCloseable {
     }
     started = true;
     // On SQLite the writer keeps recent event ids in memory: no other collector may write there.
-    Optional<Path> sqlite = store instanceof JdbcEventStore ? database.sqliteFile() : Optional.empty();
+    Optional<Path> sqlite =
+        store instanceof JdbcEventStore ? database.sqliteFile() : Optional.empty();
     writerLock = sqlite.map(WriterLock::acquire).orElse(null);
     writer.start();
     guard.start();
     app.start();
     if (!settings.purgeInterval.isZero()) {
       // purgeSafely and checkpointSafely catch everything: their futures never hold an error
-      ScheduledFuture<?> unused = purger.scheduleWithFixedDelay(this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused =
+          purger.scheduleWithFixedDelay(
+              this::purgeSafely, 0, settings.purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (database.dialect() == Dialect.SQLITE) {
-      ScheduledFuture<?> unused = purger.scheduleWithFixedDelay(this::checkpointSafely, CHECKPOINT_INTERVAL.toMillis(),
-          CHECKPOINT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused =
+          purger.scheduleWithFixedDelay(
+              this::checkpointSafely,
+              CHECKPOINT_INTERVAL.toMillis(),
+              CHECKPOINT_INTERVAL.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
     return this;
   }
@@ -266,7 +347,8 @@ public final class CollectorServer implements AutoCloseable {
    * that commits need not checkpoint themselves and no request waits on a checkpoint.
    */
   private void checkpointSafely() {
-    try (Connection c = database.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+    try (Connection c = database.dataSource().getConnection();
+        java.sql.Statement s = c.createStatement()) {
       s.execute("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (SQLException | RuntimeException e) {
       LOG.debug("background checkpoint skipped: {}", e.getMessage());
@@ -277,9 +359,15 @@ public final class CollectorServer implements AutoCloseable {
     try {
       Instant cutoff = settings.clock.instant().minus(settings.retention);
       long rows = store.purgeBefore(cutoff);
-      LOG.info("retention purge: {} events older than {} days deleted", rows, settings.retention.toDays());
+      LOG.info(
+          "retention purge: {} events older than {} days deleted",
+          rows,
+          settings.retention.toDays());
     } catch (RuntimeException e) {
-      LOG.warn("retention purge failed; it runs again in {} h: {}", settings.purgeInterval.toHours(), e.getMessage());
+      LOG.warn(
+          "retention purge failed; it runs again in {} h: {}",
+          settings.purgeInterval.toHours(),
+          e.getMessage());
     }
   }
 
@@ -294,8 +382,8 @@ public final class CollectorServer implements AutoCloseable {
   }
 
   /**
-   * Whether the server takes events: it is not closing, the writer runs, its latest commit did
-   * not fail (within {@link #READINESS_HOLD}) and the database answers.
+   * Whether the server takes events: it is not closing, the writer runs, its latest commit did not
+   * fail (within {@link #READINESS_HOLD}) and the database answers.
    */
   public boolean isReady() {
     return notReadyReason() == null;
@@ -318,18 +406,21 @@ public final class CollectorServer implements AutoCloseable {
   }
 
   /**
-   * Three quarters of the process's file descriptor limit, less a reserve for the database, logs and
-   * the JVM; 10,000 where the limit cannot be read.
+   * Three quarters of the process's file descriptor limit, less a reserve for the database, logs
+   * and the JVM; 10,000 where the limit cannot be read.
    */
   static int defaultMaxConnections() {
-    long fds = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
-        ? unix.getMaxFileDescriptorCount() : 13_333 + RESERVED_DESCRIPTORS;
+    long fds =
+        ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix
+            ? unix.getMaxFileDescriptorCount()
+            : 13_333 + RESERVED_DESCRIPTORS;
     return (int) Math.max(64, Math.min(Integer.MAX_VALUE, fds * 3 / 4 - RESERVED_DESCRIPTORS));
   }
 
   /**
-   * Stops the server without losing an acknowledged event: new ingestion requests are answered
-   * 503, every queued event is committed and answered, then the HTTP server stops. Idempotent.
+   * Stops the server without losing an acknowledged event: new ingestion requests are answered 503,
+   * every queued event is committed and answered, then the HTTP server stops. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -375,9 +466,11 @@ public final class CollectorServer implements AutoCloseable {
     }
   }
 
-  static final String EXAMPLE_TOKEN_REFUSAL = "the admin token is the README's example (" + AdminAuth.EXAMPLE_TOKEN
-      + "), which anyone can read: it only serves on a loopback interface; set a token of your own"
-      + " (such as: openssl rand -hex 32) to listen on another";
+  static final String EXAMPLE_TOKEN_REFUSAL =
+      "the admin token is the README's example ("
+          + AdminAuth.EXAMPLE_TOKEN
+          + "), which anyone can read: it only serves on a loopback interface; set a token of your"
+          + " own (such as: openssl rand -hex 32) to listen on another";
 
   /** Whether {@code host} names only this machine (0.0.0.0 and :: name every interface). */
   static boolean isLoopback(String host) {
@@ -445,13 +538,17 @@ public final class CollectorServer implements AutoCloseable {
     /** Largest body accepted; default {@value CollectorServer#DEFAULT_MAX_BODY_BYTES} bytes. */
     public Builder maxBodyBytes(int bytes) {
       if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
-        throw new IllegalArgumentException("max body size out of range (1 KiB .. 16 MiB): " + bytes);
+        throw new IllegalArgumentException(
+            "max body size out of range (1 KiB .. 16 MiB): " + bytes);
       }
       this.maxBodyBytes = bytes;
       return this;
     }
 
-    /** Events waiting for the writer at most; default {@value CollectorServer#DEFAULT_MAX_QUEUED_EVENTS}. */
+    /**
+     * Events waiting for the writer at most; default {@value
+     * CollectorServer#DEFAULT_MAX_QUEUED_EVENTS}.
+     */
     public Builder maxQueuedEvents(int events) {
       if (events < 100) {
         throw new IllegalArgumentException("max queued events < 100: " + events);
@@ -460,10 +557,13 @@ public final class CollectorServer implements AutoCloseable {
       return this;
     }
 
-    /** Events per transaction at most; default {@value CollectorServer#DEFAULT_MAX_COMMIT_EVENTS}. */
+    /**
+     * Events per transaction at most; default {@value CollectorServer#DEFAULT_MAX_COMMIT_EVENTS}.
+     */
     public Builder maxCommitEvents(int events) {
       if (events < 100) {
-        throw new IllegalArgumentException("max commit events < 100 (a batch request holds up to 100): " + events);
+        throw new IllegalArgumentException(
+            "max commit events < 100 (a batch request holds up to 100): " + events);
       }
       this.maxCommitEvents = events;
       return this;
@@ -476,7 +576,8 @@ public final class CollectorServer implements AutoCloseable {
      */
     public Builder rateLimit(double perSecond, int burst) {
       if (!(perSecond >= 0) || Double.isInfinite(perSecond) || burst < 1) {
-        throw new IllegalArgumentException("rate limit out of range: " + perSecond + "/s, burst " + burst);
+        throw new IllegalArgumentException(
+            "rate limit out of range: " + perSecond + "/s, burst " + burst);
       }
       this.ratePerSecond = perSecond;
       this.rateBurst = burst;
@@ -490,8 +591,8 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     /**
-     * Deadlines for slow clients: a request's headers must arrive within {@code header} (default
-     * 10 s) of the connection's opening or previous answer, an ingestion body within {@code body}
+     * Deadlines for slow clients: a request's headers must arrive within {@code header} (default 10
+     * s) of the connection's opening or previous answer, an ingestion body within {@code body}
      * (default 10 s) of its headers; a connection past either is closed.
      */
     public Builder deadlines(Duration header, Duration body) {
@@ -501,15 +602,19 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     /**
-     * Per-client caps: connections one address may hold open (default
-     * {@value CollectorServer#DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; more are closed at once) and bodies
-     * it may send at a time (default {@value CollectorServer#DEFAULT_MAX_BODIES_PER_CLIENT}; more are
+     * Per-client caps: connections one address may hold open (default {@value
+     * CollectorServer#DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; more are closed at once) and bodies it
+     * may send at a time (default {@value CollectorServer#DEFAULT_MAX_BODIES_PER_CLIENT}; more are
      * answered 429 without being read).
      */
     public Builder perClientLimits(int connections, int bodies) {
       if (connections < 1 || bodies < 1 || bodies > connections) {
-        throw new IllegalArgumentException("per-client limits out of range: " + connections + " connections, "
-            + bodies + " bodies");
+        throw new IllegalArgumentException(
+            "per-client limits out of range: "
+                + connections
+                + " connections, "
+                + bodies
+                + " bodies");
       }
       this.maxConnectionsPerClient = connections;
       this.maxBodiesPerClient = bodies;
@@ -530,14 +635,17 @@ public final class CollectorServer implements AutoCloseable {
 
     /**
      * Bounds on unauthenticated deletion requests: per client {@code perClientBurst} at once and
-     * {@code perClientPerHour} an hour (429 beyond), in all {@code totalBurst} at once and
-     * {@code totalPerHour} an hour (503 beyond). Defaults 5, 12, 100, 600.
+     * {@code perClientPerHour} an hour (429 beyond), in all {@code totalBurst} at once and {@code
+     * totalPerHour} an hour (503 beyond). Defaults 5, 12, 100, 600.
      */
-    public Builder deletionRequestLimits(int perClientBurst, int perClientPerHour, int totalBurst, int totalPerHour) {
+    public Builder deletionRequestLimits(
+        int perClientBurst, int perClientPerHour, int totalBurst, int totalPerHour) {
       if (perClientBurst < 1 || perClientPerHour < 1 || totalBurst < 1 || totalPerHour < 1) {
         throw new IllegalArgumentException("deletion request limits must be positive");
       }
-      this.deletionLimits = new DeletionLimits(perClientBurst, perClientPerHour, totalBurst, totalPerHour, System::nanoTime);
+      this.deletionLimits =
+          new DeletionLimits(
+              perClientBurst, perClientPerHour, totalBurst, totalPerHour, System::nanoTime);
       return this;
     }
 
@@ -547,7 +655,9 @@ public final class CollectorServer implements AutoCloseable {
       return this;
     }
 
-    /** How often the purge runs, first at start; default 1 day; {@link Duration#ZERO} disables it. */
+    /**
+     * How often the purge runs, first at start; default 1 day; {@link Duration#ZERO} disables it.
+     */
     public Builder purgeInterval(Duration interval) {
       Objects.requireNonNull(interval, "purge interval");
       this.purgeInterval = interval.isZero() ? interval : positive(interval, "purge interval");

@@ -19,8 +19,8 @@ import org.sqlite.SQLiteDataSource;
  * The collector's database, opened from the {@code --db} value that every {@code jmo-telemetry}
  * command takes, with its schema migrated to the latest version.
  *
- * <p>{@code --db} is either a file path (SQLite, the embedded default), a {@code jdbc:sqlite:}
- * URL, or a {@code jdbc:postgresql:} URL. SQLite files are opened in WAL mode so that readers
+ * <p>{@code --db} is either a file path (SQLite, the embedded default), a {@code jdbc:sqlite:} URL,
+ * or a {@code jdbc:postgresql:} URL. SQLite files are opened in WAL mode so that readers
  * (statistics, export, the dashboard) never block the collector's single writer, and with a busy
  * timeout so that two processes on one file wait for each other instead of failing.
  *
@@ -35,24 +35,32 @@ public final class Database implements AutoCloseable {
 
   /** The default {@code --db}: a SQLite file in the working directory. */
   public static final String DEFAULT_LOCATION = "jmo-telemetry.db";
+
   /** Connections kept open by default (one is the collector's writer). */
   public static final int DEFAULT_POOL_SIZE = 4;
-  /** SQLite page cache per connection, in KiB (memory outside the JVM's heap, per pooled connection). */
+
+  /**
+   * SQLite page cache per connection, in KiB (memory outside the JVM's heap, per pooled
+   * connection).
+   */
   static final int SQLITE_CACHE_KIB = 8 * 1024;
+
   /**
    * Bytes of WAL file kept once a checkpoint has copied all of it back (SQLite truncates to this
    * when it starts the WAL over), so that a burst does not leave a WAL of its size on disk.
    */
   static final int SQLITE_JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
   /** WAL pages written before SQLite checkpoints. */
   static final int SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
   /** How long a SQLite connection waits for another process's write lock before failing. */
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * How SQLite flushes commits. {@code FULL} (the default) makes a commit durable across power loss
-   * before the collector acknowledges it; {@code NORMAL} in WAL mode survives a process crash but may
-   * lose the last commits on power loss.
+   * before the collector acknowledges it; {@code NORMAL} in WAL mode survives a process crash but
+   * may lose the last commits on power loss.
    */
   public enum Durability {
     /** {@code PRAGMA synchronous=FULL}: every commit is flushed to disk. */
@@ -66,7 +74,8 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final String description;
 
-  private Database(String location, Dialect dialect, HikariDataSource dataSource, String description) {
+  private Database(
+      String location, Dialect dialect, HikariDataSource dataSource, String description) {
     this.location = location;
     this.dialect = dialect;
     this.dataSource = dataSource;
@@ -74,7 +83,8 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Opens the database named by {@code location} with the defaults, creating or upgrading its schema.
+   * Opens the database named by {@code location} with the defaults, creating or upgrading its
+   * schema.
    *
    * @param location a file path, a {@code jdbc:sqlite:} URL or a {@code jdbc:postgresql:} URL
    * @throws IllegalArgumentException if the location names no supported database
@@ -179,8 +189,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * WAL pages a SQLite commit may leave before it checkpoints; default
-     * {@value Database#SQLITE_WAL_AUTOCHECKPOINT_PAGES}; 0 leaves checkpoints to the caller (the
+     * WAL pages a SQLite commit may leave before it checkpoints; default {@value
+     * Database#SQLITE_WAL_AUTOCHECKPOINT_PAGES}; 0 leaves checkpoints to the caller (the
      * collector's server then checkpoints in the background, off its writer's commit path).
      */
     public Builder walAutocheckpoint(int pages) {
@@ -216,8 +226,10 @@ public final class Database implements AutoCloseable {
         description = "SQLite " + file;
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        sqlite.setSynchronous(durability == Durability.FULL
-            ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        sqlite.setSynchronous(
+            durability == Durability.FULL
+                ? SQLiteConfig.SynchronousMode.FULL
+                : SQLiteConfig.SynchronousMode.NORMAL);
         sqlite.setBusyTimeout((int) busyTimeout.toMillis());
         // Temporary sorts (sealing an hour's ids, GROUP BY in reports) go to files, which SQLite
         // caches up to cache_size: in memory they grew with the data (a sealed hour of a million
@@ -256,7 +268,10 @@ public final class Database implements AutoCloseable {
     }
 
     private static Path sqliteFile(String location) {
-      String path = location.regionMatches(true, 0, "jdbc:sqlite:", 0, 12) ? location.substring(12) : location;
+      String path =
+          location.regionMatches(true, 0, "jdbc:sqlite:", 0, 12)
+              ? location.substring(12)
+              : location;
       int query = path.indexOf('?');
       if (query >= 0) {
         path = path.substring(0, query);
@@ -265,12 +280,14 @@ public final class Database implements AutoCloseable {
         path = path.substring(5);
       }
       if (path.isEmpty() || path.equals(":memory:")) {
-        throw new IllegalArgumentException("a SQLite database must be a file, not " + (path.isEmpty() ? "empty" : path));
+        throw new IllegalArgumentException(
+            "a SQLite database must be a file, not " + (path.isEmpty() ? "empty" : path));
       }
       Path file = Paths.get(path).toAbsolutePath().normalize();
       Path parent = file.getParent();
       if (parent != null && !Files.isDirectory(parent)) {
-        throw new DatabaseException("cannot open SQLite " + file + ": directory " + parent + " does not exist", null);
+        throw new DatabaseException(
+            "cannot open SQLite " + file + ": directory " + parent + " does not exist", null);
       }
       return file;
     }
@@ -280,13 +297,15 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure(Database.class.getClassLoader())
           .dataSource(dataSource)
-          .locations("classpath:com/jmotools/telemetry/collector/db/"
-              + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
+          .locations(
+              "classpath:com/jmotools/telemetry/collector/db/"
+                  + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
           .failOnMissingLocations(true)
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new DatabaseException("cannot migrate the schema of " + description + ": " + rootMessage(e), e);
+      throw new DatabaseException(
+          "cannot migrate the schema of " + description + ": " + rootMessage(e), e);
     }
   }
 

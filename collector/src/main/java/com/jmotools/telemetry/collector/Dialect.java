@@ -11,8 +11,8 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The SQL dialect of a {@link Database}, and how each stores the hour-truncated times of the
- * {@code events} table.
+ * The SQL dialect of a {@link Database}, and how each stores the hour-truncated times of the {@code
+ * events} table.
  *
  * <p>SQLite keeps {@code timestamp}, {@code received_at} and {@code deleted_at} as ISO-8601 text
  * {@code YYYY-MM-DDTHH:00:00Z} (so text order is time order and a D1 export loads as is);
@@ -25,7 +25,9 @@ public enum Dialect {
   /** PostgreSQL, for several collectors sharing one database. */
   POSTGRESQL;
 
-  /** Binds {@code time} (cut to the hour) to parameter {@code index} in this dialect's time type. */
+  /**
+   * Binds {@code time} (cut to the hour) to parameter {@code index} in this dialect's time type.
+   */
   public void setTime(PreparedStatement statement, int index, Instant time) throws SQLException {
     if (time == null) {
       statement.setNull(index, this == SQLITE ? Types.VARCHAR : Types.TIMESTAMP_WITH_TIMEZONE);

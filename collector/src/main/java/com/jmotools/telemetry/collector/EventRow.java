@@ -17,8 +17,16 @@ import java.util.Objects;
  * @param metadata the metadata as JSON text
  * @param timestamp the event's hour as {@code YYYY-MM-DDTHH:00:00Z}
  */
-public record EventRow(String eventId, String eventType, String version, String platform, String pythonVersion,
-    String runtime, String anonymousId, String metadata, String timestamp) {
+public record EventRow(
+    String eventId,
+    String eventType,
+    String version,
+    String platform,
+    String pythonVersion,
+    String runtime,
+    String anonymousId,
+    String metadata,
+    String timestamp) {
 
   public EventRow {
     Objects.requireNonNull(eventId, "eventId");
@@ -39,8 +47,15 @@ public record EventRow(String eventId, String eventType, String version, String 
     if (event.eventId() == null) {
       throw new IllegalArgumentException("an event to store needs an event_id");
     }
-    return new EventRow(event.eventId().toString(), event.event(), event.version(), event.platform(),
-        event.pythonVersion(), event.runtime(), event.anonymousId().toString(), event.metadata().toString(),
+    return new EventRow(
+        event.eventId().toString(),
+        event.event(),
+        event.version(),
+        event.platform(),
+        event.pythonVersion(),
+        event.runtime(),
+        event.anonymousId().toString(),
+        event.metadata().toString(),
         Dialect.formatHour(event.timestamp()));
   }
 }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Where validated events are stored: the {@code events} and {@code deleted_ids} tables of a
- * {@link Database}. Implementations are safe for use by several threads and several processes on
- * one database.
+ * Where validated events are stored: the {@code events} and {@code deleted_ids} tables of a {@link
+ * Database}. Implementations are safe for use by several threads and several processes on one
+ * database.
  */
 public interface EventStore {
 
@@ -17,7 +17,9 @@ public interface EventStore {
   enum Outcome {
     /** Stored now. */
     ACCEPTED,
-    /** An event with this {@code event_id} was already stored (or came earlier in the same batch). */
+    /**
+     * An event with this {@code event_id} was already stored (or came earlier in the same batch).
+     */
     DUPLICATE,
     /** Its {@code anonymous_id} was erased at the user's request; not stored. */
     DELETED_ID
@@ -43,13 +45,14 @@ public interface EventStore {
   }
 
   /**
-   * Erases every row of {@code anonymousId} and records it so its later events are refused. The
-   * id is recorded first (one short transaction), then its rows are deleted in slices so that
+   * Erases every row of {@code anonymousId} and records it so its later events are refused. The id
+   * is recorded first (one short transaction), then its rows are deleted in slices so that
    * ingestion goes on meanwhile.
    *
-   * @return the number of rows erased now (0 when there were none, or none left from an earlier erasure)
-   * @throws DatabaseException if the erasure failed part way: the id may already be recorded and some
-   *     rows deleted; repeating the request completes it
+   * @return the number of rows erased now (0 when there were none, or none left from an earlier
+   *     erasure)
+   * @throws DatabaseException if the erasure failed part way: the id may already be recorded and
+   *     some rows deleted; repeating the request completes it
    */
   int erase(UUID anonymousId, Instant at);
 

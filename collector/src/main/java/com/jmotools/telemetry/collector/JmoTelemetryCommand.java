@@ -8,10 +8,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code jmo-telemetry}, the maintainers' command. The collector provides {@code serve} and
- * {@code purge}; other modules add subcommands to {@link #commandLine(List)}'s result.
+ * {@code jmo-telemetry}, the maintainers' command. The collector provides {@code serve} and {@code
+ * purge}; other modules add subcommands to {@link #commandLine(List)}'s result.
  */
-@Command(name = "jmo-telemetry", mixinStandardHelpOptions = true, versionProvider = JmoTelemetryCommand.BuildVersion.class,
+@Command(
+    name = "jmo-telemetry",
+    mixinStandardHelpOptions = true,
+    versionProvider = JmoTelemetryCommand.BuildVersion.class,
     description = "The JMo telemetry collector and its maintenance commands.")
 public final class JmoTelemetryCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -27,17 +30,22 @@ public final class JmoTelemetryCommand implements java.util.concurrent.Callable<
   }
 
   /**
-   * The command line with {@code serve} (serving also the routes of {@code extensions}) and
-   * {@code purge}. User errors print one line and exit 2; failures print one line and exit 1.
+   * The command line with {@code serve} (serving also the routes of {@code extensions}) and {@code
+   * purge}. User errors print one line and exit 2; failures print one line and exit 1.
    */
   public static CommandLine commandLine(List<CollectorExtension> extensions) {
-    CommandLine line = new CommandLine(new JmoTelemetryCommand())
-        .addSubcommand("serve", new ServeCommand(extensions))
-        .addSubcommand("purge", new PurgeCommand());
-    line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("jmo-telemetry: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-      return 1;
-    });
+    CommandLine line =
+        new CommandLine(new JmoTelemetryCommand())
+            .addSubcommand("serve", new ServeCommand(extensions))
+            .addSubcommand("purge", new PurgeCommand());
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr()
+              .println(
+                  "jmo-telemetry: "
+                      + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+          return 1;
+        });
     return line;
   }
 

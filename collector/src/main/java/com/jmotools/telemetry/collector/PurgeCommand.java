@@ -6,22 +6,29 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jmo-telemetry purge}: deletes events older than the retention, now. */
-@Command(name = "purge", mixinStandardHelpOptions = true,
-    description = "Delete events older than the retention (a running collector also does this daily).")
+@Command(
+    name = "purge",
+    mixinStandardHelpOptions = true,
+    description =
+        "Delete events older than the retention (a running collector also does this daily).")
 public final class PurgeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin DatabaseOption db = new DatabaseOption();
 
-  @Option(names = "--retention-days", defaultValue = "${env:JMO_TELEMETRY_RETENTION_DAYS:-400}",
-      description = "Delete events older than this many days (env JMO_TELEMETRY_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--retention-days",
+      defaultValue = "${env:JMO_TELEMETRY_RETENTION_DAYS:-400}",
+      description =
+          "Delete events older than this many days (env JMO_TELEMETRY_RETENTION_DAYS; default:"
+              + " ${DEFAULT-VALUE}).")
   int retentionDays;
 
   private final Clock clock;
@@ -38,13 +45,17 @@ public final class PurgeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (retentionDays < 1) {
-      throw new ParameterException(spec.commandLine(), "--retention-days must be at least 1: " + retentionDays);
+      throw new ParameterException(
+          spec.commandLine(), "--retention-days must be at least 1: " + retentionDays);
     }
     Instant cutoff = clock.instant().minus(Duration.ofDays(retentionDays));
     try (Database database = db.open()) {
       long rows = EventStore.of(database).purgeBefore(cutoff);
-      spec.commandLine().getOut().printf("purged %d events older than %d days (before %s) from %s%n",
-          rows, retentionDays, Dialect.formatHour(cutoff), database.description());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "purged %d events older than %d days (before %s) from %s%n",
+              rows, retentionDays, Dialect.formatHour(cutoff), database.description());
     }
     return 0;
   }

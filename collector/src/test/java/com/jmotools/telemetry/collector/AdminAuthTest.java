@@ -26,6 +26,7 @@ class AdminAuthTest {
   @Test
   void refusesWeakTokens() {
     assertThatThrownBy(() -> AdminAuth.of("short")).hasMessageContaining("at least 16");
-    assertThatThrownBy(() -> AdminAuth.of("has white space in the middle")).hasMessageContaining("whitespace");
+    assertThatThrownBy(() -> AdminAuth.of("has white space in the middle"))
+        .hasMessageContaining("whitespace");
   }
 }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With commits that never checkpoint (as {@code serve} opens SQLite), the server checkpoints in the background. */
+/**
+ * With commits that never checkpoint (as {@code serve} opens SQLite), the server checkpoints in the
+ * background.
+ */
 @Timeout(120)
 class BackgroundCheckpointTest {
 
@@ -24,8 +27,14 @@ class BackgroundCheckpointTest {
   void committedPagesReachTheDatabaseFileWithoutCommitsCheckpointing() throws Exception {
     Path file = dir.resolve("wal.db");
     try (Database db = Database.builder(file.toString()).walAutocheckpoint(0).open();
-        CollectorServer server = CollectorServer.builder(db).port(0).host("127.0.0.1").rateLimit(0, 1)
-            .purgeInterval(Duration.ZERO).build().start()) {
+        CollectorServer server =
+            CollectorServer.builder(db)
+                .port(0)
+                .host("127.0.0.1")
+                .rateLimit(0, 1)
+                .purgeInterval(Duration.ZERO)
+                .build()
+                .start()) {
       assertThat(Rows.query(db, "PRAGMA wal_autocheckpoint", r -> r.getInt(1))).containsOnly(0);
       long before = Files.size(file);
       Http http = new Http(server.port());

@@ -26,15 +26,18 @@ class BenchmarkSmokeTest {
     for (String tool : new String[] {"wrk", "sqlite3", "curl", "bash"}) {
       assumeTrue(onPath(tool), "benchmark smoke test skipped: " + tool + " is not on the PATH");
     }
-    Path script = Paths.get(System.getProperty("jmo.repo.root", "..")).resolve("bench/collector/run.sh");
+    Path script =
+        Paths.get(System.getProperty("jmo.repo.root", "..")).resolve("bench/collector/run.sh");
     assertThat(script).exists();
     int port;
     int trivialPort;
-    try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0);
+        ServerSocket t = new ServerSocket(0)) {
       port = s.getLocalPort();
       trivialPort = t.getLocalPort();
     }
-    ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
     builder.environment().put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
     builder.environment().put("RUNS", "1");
     builder.environment().put("DURATION", "1s");
@@ -44,27 +47,47 @@ class BenchmarkSmokeTest {
     builder.environment().put("CONNECTIONS_BATCH", "2");
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("TRIVIAL_PORT", Integer.toString(trivialPort));
-    builder.environment().put("JMO_TELEMETRY_JAVA_OPTS", "-Xmx256m -Dlogback.configurationFile="
-        + CollectorProcess.productionLogbackConfig());
+    builder
+        .environment()
+        .put(
+            "JMO_TELEMETRY_JAVA_OPTS",
+            "-Xmx256m -Dlogback.configurationFile=" + CollectorProcess.productionLogbackConfig());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(240, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("medians of 1 runs").contains("batched / raw sqlite3").contains("single / trivial server").doesNotContain("fewer rows");
+    assertThat(output)
+        .contains("medians of 1 runs")
+        .contains("batched / raw sqlite3")
+        .contains("single / trivial server")
+        .doesNotContain("fewer rows");
   }
 
   @Test
   void storeRateHarnessRuns() throws Exception {
-    Path program = Paths.get(System.getProperty("jmo.repo.root", "..")).resolve("bench/collector/StoreRate.java");
+    Path program =
+        Paths.get(System.getProperty("jmo.repo.root", ".."))
+            .resolve("bench/collector/StoreRate.java");
     assertThat(program).exists();
-    Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.configurationFile=" + CollectorProcess.productionLogbackConfig(),
-        "-cp", System.getProperty("java.class.path"), program.toString(), "6000", "1000")
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + CollectorProcess.productionLogbackConfig(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                program.toString(),
+                "6000",
+                "1000")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("store ").contains("store+unique-index").contains("ordered-ids").contains("events/s overall");
+    assertThat(output)
+        .contains("store ")
+        .contains("store+unique-index")
+        .contains("ordered-ids")
+        .contains("events/s overall");
   }
 
   private static boolean onPath(String name) {

@@ -10,8 +10,8 @@ import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.ValidatedEvent;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -92,8 +92,13 @@ abstract class CollectorContractTest {
   }
 
   Http start(Consumer<CollectorServer.Builder> settings) {
-    CollectorServer.Builder b = CollectorServer.builder(db).port(0).host("127.0.0.1")
-        .rateLimit(0, 1).purgeInterval(Duration.ZERO).clock(Clock.fixed(NOW, ZoneOffset.UTC));
+    CollectorServer.Builder b =
+        CollectorServer.builder(db)
+            .port(0)
+            .host("127.0.0.1")
+            .rateLimit(0, 1)
+            .purgeInterval(Duration.ZERO)
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC));
     settings.accept(b);
     CollectorServer server = b.build().start();
     servers.add(server);
@@ -105,7 +110,9 @@ abstract class CollectorContractTest {
   }
 
   List<Rows.Row> rowsOf(UUID anonymousId) {
-    return Rows.all(db).stream().filter(r -> r.anonymousId().equals(anonymousId.toString())).toList();
+    return Rows.all(db).stream()
+        .filter(r -> r.anonymousId().equals(anonymousId.toString()))
+        .toList();
   }
 
   static JsonNode json(HttpResponse<String> response) {
@@ -135,14 +142,16 @@ abstract class CollectorContractTest {
     assertThat(row.receivedAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.HOURS));
     assertThat(TestEvents.JSON.valueToTree(row.metadata()).asText()).contains("balanced");
     // The guide's clients send no event_id: one is made, a UUID v7 of the event's hour.
-    assertThat(EventIds.hourOf(UUID.fromString(row.eventId()))).isEqualTo(Instant.parse("2025-10-19T12:00:00Z"));
+    assertThat(EventIds.hourOf(UUID.fromString(row.eventId())))
+        .isEqualTo(Instant.parse("2025-10-19T12:00:00Z"));
   }
 
   @Test
   void slashEIsTheSameEndpoint() {
     Http http = start();
     UUID id = UUID.randomUUID();
-    assertThat(http.post("/e", TestEvents.scanCompleted(id, NOW).toString()).body()).isEqualTo("OK");
+    assertThat(http.post("/e", TestEvents.scanCompleted(id, NOW).toString()).body())
+        .isEqualTo("OK");
     assertThat(rowsOf(id)).hasSize(1);
   }
 
@@ -172,17 +181,26 @@ abstract class CollectorContractTest {
     HttpResponse<String> get = http.get("/");
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.body()).isEqualTo("Method not allowed");
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(http.base() + "/e")).PUT(HttpRequest.BodyPublishers.ofString("{}")))
-        .statusCode()).isEqualTo(405);
-    HttpResponse<String> options = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/"))
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/e"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{}")))
+                .statusCode())
+        .isEqualTo(405);
+    HttpResponse<String> options =
+        http.send(
+            HttpRequest.newBuilder(URI.create(http.base() + "/"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     assertThat(options.statusCode()).isEqualTo(200);
     assertThat(options.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
-    assertThat(options.headers().firstValue("Access-Control-Allow-Methods")).contains("POST, OPTIONS");
-    assertThat(options.headers().firstValue("Access-Control-Allow-Headers")).contains("Content-Type");
+    assertThat(options.headers().firstValue("Access-Control-Allow-Methods"))
+        .contains("POST, OPTIONS");
+    assertThat(options.headers().firstValue("Access-Control-Allow-Headers"))
+        .contains("Content-Type");
   }
 
-  // ------------------------------------------------------------------ version and platform, every endpoint
+  // ------------------------------------------------------------------ version and platform, every
+  // endpoint
 
   @Test
   void anyPlatformTheGuidesClientsSendIsStoredAsOneOfTheFourOnEveryEndpoint() {
@@ -200,13 +218,17 @@ abstract class CollectorContractTest {
         UUID id = UUID.randomUUID();
         ObjectNode event = TestEvents.scanCompleted(id, NOW);
         event.put("platform", platform.getKey());
-        HttpResponse<String> response = http.post(path,
-            path.equals("/v1/events") ? TestEvents.array(List.of(event)) : event.toString());
+        HttpResponse<String> response =
+            http.post(
+                path,
+                path.equals("/v1/events") ? TestEvents.array(List.of(event)) : event.toString());
         assertThat(response.statusCode()).as(path + " " + platform.getKey()).isEqualTo(200);
         if (path.equals("/v1/events")) {
           assertThat(json(response).get("accepted").asInt()).isEqualTo(1);
         }
-        assertThat(rowsOf(id)).singleElement().satisfies(row -> assertThat(row.platform()).isEqualTo(platform.getValue()));
+        assertThat(rowsOf(id))
+            .singleElement()
+            .satisfies(row -> assertThat(row.platform()).isEqualTo(platform.getValue()));
       }
     }
   }
@@ -219,25 +241,37 @@ abstract class CollectorContractTest {
         UUID id = UUID.randomUUID();
         ObjectNode event = TestEvents.scanCompleted(id, NOW);
         event.put("version", pep440);
-        HttpResponse<String> response = http.post(path,
-            path.equals("/v1/events") ? TestEvents.array(List.of(event)) : event.toString());
+        HttpResponse<String> response =
+            http.post(
+                path,
+                path.equals("/v1/events") ? TestEvents.array(List.of(event)) : event.toString());
         assertThat(response.statusCode()).as(path + " " + pep440).isEqualTo(200);
-        assertThat(rowsOf(id)).singleElement().satisfies(row -> assertThat(row.version())
-            .isEqualTo(com.jmotools.telemetry.catalog.ReleaseVersions.normalise(pep440).orElseThrow()));
+        assertThat(rowsOf(id))
+            .singleElement()
+            .satisfies(
+                row ->
+                    assertThat(row.version())
+                        .isEqualTo(
+                            com.jmotools.telemetry.catalog.ReleaseVersions.normalise(pep440)
+                                .orElseThrow()));
       }
-      for (String leaky : List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp")) {
+      for (String leaky :
+          List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp")) {
         UUID id = UUID.randomUUID();
         ObjectNode event = TestEvents.scanCompleted(id, NOW);
         event.put("version", leaky);
         if (path.equals("/v1/events")) {
           JsonNode answer = json(http.post(path, TestEvents.array(List.of(event))));
           assertThat(answer.get("rejected").asInt()).isEqualTo(1);
-          assertThat(answer.get("results").get(0).get("reason").asText()).startsWith("version: must be a release version")
+          assertThat(answer.get("results").get(0).get("reason").asText())
+              .startsWith("version: must be a release version")
               .doesNotContain(leaky);
         } else {
           HttpResponse<String> response = http.post(path, event.toString());
           assertThat(response.statusCode()).as(path + " " + leaky).isEqualTo(400);
-          assertThat(response.body()).startsWith("Invalid event: version: must be a release version").doesNotContain(leaky);
+          assertThat(response.body())
+              .startsWith("Invalid event: version: must be a release version")
+              .doesNotContain(leaky);
         }
         assertThat(rowsOf(id)).as(leaky).isEmpty();
       }
@@ -253,29 +287,51 @@ abstract class CollectorContractTest {
     String one = TestEvents.scanCompleted(id, NOW).toString();
     String batch = TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)));
     String deletion = "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}";
-    for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/html",
-        "application/xml", "application/json; charset=iso-8859-1")) {
-      for (String[] request : List.of(new String[] {"/", one}, new String[] {"/e", one},
-          new String[] {"/v1/events", batch}, new String[] {"/v1/deletion-request", deletion})) {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(http.base() + request[0]))
-            .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(request[1])));
+    for (String type :
+        List.of(
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/html",
+            "application/xml",
+            "application/json; charset=iso-8859-1")) {
+      for (String[] request :
+          List.of(
+              new String[] {"/", one},
+              new String[] {"/e", one},
+              new String[] {"/v1/events", batch},
+              new String[] {"/v1/deletion-request", deletion})) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(http.base() + request[0]))
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(request[1])));
         assertThat(response.statusCode()).as(request[0] + " " + type).isEqualTo(415);
       }
     }
     for (String encoding : List.of("gzip", "deflate", "br")) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
-          .header("Content-Type", "application/json").header("Content-Encoding", encoding)
-          .POST(HttpRequest.BodyPublishers.ofString(batch)));
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+                  .header("Content-Type", "application/json")
+                  .header("Content-Encoding", encoding)
+                  .POST(HttpRequest.BodyPublishers.ofString(batch)));
       assertThat(response.statusCode()).as(encoding).isEqualTo(415);
       assertThat(json(response).get("error").asText()).contains("Content-Encoding");
     }
     assertThat(rowsOf(id)).isEmpty();
     // What is read: JSON with or without charset, a browser beacon's text/plain, identity encoding.
-    for (String type : List.of("application/json", "application/json; charset=UTF-8", "text/plain;charset=UTF-8")) {
+    for (String type :
+        List.of(
+            "application/json", "application/json; charset=UTF-8", "text/plain;charset=UTF-8")) {
       UUID accepted = UUID.randomUUID();
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/e"))
-          .header("Content-Type", type).header("Content-Encoding", "identity")
-          .POST(HttpRequest.BodyPublishers.ofString(TestEvents.scanCompleted(accepted, NOW).toString())));
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/e"))
+                  .header("Content-Type", type)
+                  .header("Content-Encoding", "identity")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          TestEvents.scanCompleted(accepted, NOW).toString())));
       assertThat(response.statusCode()).as(type).isEqualTo(200);
       assertThat(rowsOf(accepted)).hasSize(1);
     }
@@ -291,7 +347,8 @@ abstract class CollectorContractTest {
     ObjectNode bad = TestEvents.scanCompleted(id, NOW);
     ((ObjectNode) bad.get("metadata")).put("profile", "turbo");
     ObjectNode third = TestEvents.scanCompleted(id, NOW.minus(Duration.ofHours(3)));
-    HttpResponse<String> response = http.post("/v1/events", TestEvents.array(List.of(first, bad, third)));
+    HttpResponse<String> response =
+        http.post("/v1/events", TestEvents.array(List.of(first, bad, third)));
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = json(response);
     assertThat(answer.get("accepted").asInt()).isEqualTo(2);
@@ -302,10 +359,12 @@ abstract class CollectorContractTest {
     assertThat(results.get(0).get("status").asText()).isEqualTo("accepted");
     assertThat(results.get(0).get("event_id").asText()).isEqualTo(first.get("event_id").asText());
     assertThat(results.get(1).get("status").asText()).isEqualTo("rejected");
-    assertThat(results.get(1).get("reason").asText()).startsWith("metadata.profile: must be one of");
+    assertThat(results.get(1).get("reason").asText())
+        .startsWith("metadata.profile: must be one of");
     assertThat(results.get(1).has("event_id")).isFalse();
     assertThat(results.get(2).get("status").asText()).isEqualTo("accepted");
-    assertThat(rowsOf(id)).extracting(Rows.Row::eventId)
+    assertThat(rowsOf(id))
+        .extracting(Rows.Row::eventId)
         .containsExactlyInAnyOrder(first.get("event_id").asText(), third.get("event_id").asText());
   }
 
@@ -313,7 +372,9 @@ abstract class CollectorContractTest {
   void resendingABatchStoresNothingTwice() {
     Http http = start();
     UUID id = UUID.randomUUID();
-    String body = TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW), TestEvents.scanCompleted(id, NOW)));
+    String body =
+        TestEvents.array(
+            List.of(TestEvents.scanCompleted(id, NOW), TestEvents.scanCompleted(id, NOW)));
     assertThat(json(http.post("/v1/events", body)).get("accepted").asInt()).isEqualTo(2);
     JsonNode again = json(http.post("/v1/events", body));
     assertThat(again.get("accepted").asInt()).isZero();
@@ -337,15 +398,26 @@ abstract class CollectorContractTest {
     offset.put("timestamp", "2026-11-26T11:59:59+02:00");
     ObjectNode soon = TestEvents.scanCompleted(id, NOW.plus(Duration.ofHours(20)));
     ObjectNode tooLate = TestEvents.scanCompleted(id, NOW.plus(Duration.ofHours(25)));
-    JsonNode answer = json(http.post("/v1/events", TestEvents.array(List.of(exact, offset, soon, tooLate))));
+    JsonNode answer =
+        json(http.post("/v1/events", TestEvents.array(List.of(exact, offset, soon, tooLate))));
     assertThat(answer.get("accepted").asInt()).isEqualTo(3);
     assertThat(answer.get("results").get(3).get("reason").asText())
         .isEqualTo("timestamp: must not be more than a day in the future");
-    assertThat(rowsOf(id)).extracting(Rows.Row::timestamp).containsExactlyInAnyOrder(
-        Instant.parse("2026-11-26T09:00:00Z"), Instant.parse("2026-11-26T09:00:00Z"), Instant.parse("2026-11-27T10:00:00Z"));
+    assertThat(rowsOf(id))
+        .extracting(Rows.Row::timestamp)
+        .containsExactlyInAnyOrder(
+            Instant.parse("2026-11-26T09:00:00Z"),
+            Instant.parse("2026-11-26T09:00:00Z"),
+            Instant.parse("2026-11-27T10:00:00Z"));
     if (db.dialect() == Dialect.SQLITE) {
-      assertThat(Rows.query(db, "SELECT DISTINCT timestamp FROM events WHERE anonymous_id = '" + id + "' ORDER BY 1",
-          r -> r.getString(1))).containsExactly("2026-11-26T09:00:00Z", "2026-11-27T10:00:00Z");
+      assertThat(
+              Rows.query(
+                  db,
+                  "SELECT DISTINCT timestamp FROM events WHERE anonymous_id = '"
+                      + id
+                      + "' ORDER BY 1",
+                  r -> r.getString(1)))
+          .containsExactly("2026-11-26T09:00:00Z", "2026-11-27T10:00:00Z");
     }
   }
 
@@ -374,7 +446,8 @@ abstract class CollectorContractTest {
     for (int i = 0; i < 100; i++) {
       hundred.add(TestEvents.scanCompleted(id, NOW));
     }
-    assertThat(json(http.post("/v1/events", TestEvents.array(hundred))).get("accepted").asInt()).isEqualTo(100);
+    assertThat(json(http.post("/v1/events", TestEvents.array(hundred))).get("accepted").asInt())
+        .isEqualTo(100);
   }
 
   @Test
@@ -391,7 +464,8 @@ abstract class CollectorContractTest {
     java.util.Arrays.fill(fits, (byte) ' ');
     fits[0] = '[';
     fits[fits.length - 1] = ']';
-    assertThat(http.post("/v1/events", fits).statusCode()).isEqualTo(400); // read, parsed: empty batch
+    assertThat(http.post("/v1/events", fits).statusCode())
+        .isEqualTo(400); // read, parsed: empty batch
   }
 
   @Test
@@ -400,11 +474,19 @@ abstract class CollectorContractTest {
     byte[] chunk = new byte[16 * 1024];
     java.util.Arrays.fill(chunk, (byte) ' ');
     // A streaming publisher sends no Content-Length: the limit must hold while reading.
-    HttpRequest request = HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(Collections.enumeration(
-            Collections.nCopies(8, chunk).stream().map(c -> (InputStream) new ByteArrayInputStream(c)).toList()))))
-        .build();
-    HttpResponse<String> response = http.client().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () ->
+                        new SequenceInputStream(
+                            Collections.enumeration(
+                                Collections.nCopies(8, chunk).stream()
+                                    .map(c -> (InputStream) new ByteArrayInputStream(c))
+                                    .toList()))))
+            .build();
+    HttpResponse<String> response =
+        http.client().send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(413);
   }
 
@@ -415,32 +497,51 @@ abstract class CollectorContractTest {
     Http http = start();
     UUID id = UUID.randomUUID();
     UUID other = UUID.randomUUID();
-    http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW), TestEvents.scanCompleted(id, NOW),
-        TestEvents.scanCompleted(other, NOW))));
-    HttpResponse<String> deleted = http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}");
+    http.post(
+        "/v1/events",
+        TestEvents.array(
+            List.of(
+                TestEvents.scanCompleted(id, NOW),
+                TestEvents.scanCompleted(id, NOW),
+                TestEvents.scanCompleted(other, NOW))));
+    HttpResponse<String> deleted =
+        http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}");
     assertThat(deleted.statusCode()).isEqualTo(200);
     assertThat(json(deleted).get("status").asText()).isEqualTo("deleted");
     assertThat(json(deleted).get("rows").asInt()).isEqualTo(2);
     assertThat(rowsOf(id)).isEmpty();
     assertThat(rowsOf(other)).hasSize(1);
 
-    JsonNode later = json(http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)))));
+    JsonNode later =
+        json(http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)))));
     assertThat(later.get("rejected").asInt()).isEqualTo(1);
-    assertThat(later.get("results").get(0).get("reason").asText()).isEqualTo("anonymous_id: was deleted at the user's request");
+    assertThat(later.get("results").get(0).get("reason").asText())
+        .isEqualTo("anonymous_id: was deleted at the user's request");
     HttpResponse<String> guide = http.post("/", TestEvents.scanCompleted(id, NOW).toString());
     assertThat(guide.statusCode()).isEqualTo(400);
-    assertThat(guide.body()).isEqualTo("Invalid event: anonymous_id: was deleted at the user's request");
+    assertThat(guide.body())
+        .isEqualTo("Invalid event: anonymous_id: was deleted at the user's request");
     assertThat(rowsOf(id)).isEmpty();
-    assertThat(json(http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}")).get("rows").asInt()).isZero();
+    assertThat(
+            json(http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}"))
+                .get("rows")
+                .asInt())
+        .isZero();
   }
 
   @Test
   void deletionRequestRefusesAnythingButAUuid() {
     Http http = start();
-    assertThat(http.post("/v1/deletion-request", "{\"anonymous_id\":\"test-uuid\"}").statusCode()).isEqualTo(400);
-    assertThat(http.post("/v1/deletion-request", "{\"anonymous_id\":7}").statusCode()).isEqualTo(400);
+    assertThat(http.post("/v1/deletion-request", "{\"anonymous_id\":\"test-uuid\"}").statusCode())
+        .isEqualTo(400);
+    assertThat(http.post("/v1/deletion-request", "{\"anonymous_id\":7}").statusCode())
+        .isEqualTo(400);
     assertThat(http.post("/v1/deletion-request", "[]").statusCode()).isEqualTo(400);
-    assertThat(http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\",\"x\":1}").statusCode())
+    assertThat(
+            http.post(
+                    "/v1/deletion-request",
+                    "{\"anonymous_id\":\"" + UUID.randomUUID() + "\",\"x\":1}")
+                .statusCode())
         .isEqualTo(400);
   }
 
@@ -451,13 +552,18 @@ abstract class CollectorContractTest {
     Http http = start(b -> b.rateLimit(0.5, 3));
     UUID id = UUID.randomUUID();
     for (int i = 0; i < 3; i++) {
-      assertThat(http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)))).statusCode())
+      assertThat(
+              http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW))))
+                  .statusCode())
           .isEqualTo(200);
     }
-    HttpResponse<String> limited = http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW))));
+    HttpResponse<String> limited =
+        http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW))));
     assertThat(limited.statusCode()).isEqualTo(429);
-    assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
-    assertThat(http.post("/", TestEvents.scanCompleted(id, NOW).toString()).statusCode()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("Retry-After"))
+        .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
+    assertThat(http.post("/", TestEvents.scanCompleted(id, NOW).toString()).statusCode())
+        .isEqualTo(429);
     assertThat(rowsOf(id)).hasSize(3);
   }
 
@@ -466,45 +572,58 @@ abstract class CollectorContractTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
     EventStore real = EventStore.of(db);
-    EventStore slow = new EventStore() {
-      @Override
-      public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
-        entered.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return real.append(events, receivedAt);
-      }
+    EventStore slow =
+        new EventStore() {
+          @Override
+          public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
+            entered.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return real.append(events, receivedAt);
+          }
 
-      @Override
-      public int erase(UUID anonymousId, Instant at) {
-        return real.erase(anonymousId, at);
-      }
+          @Override
+          public int erase(UUID anonymousId, Instant at) {
+            return real.erase(anonymousId, at);
+          }
 
-      @Override
-      public long purgeBefore(Instant cutoff) {
-        return real.purgeBefore(cutoff);
-      }
-    };
+          @Override
+          public long purgeBefore(Instant cutoff) {
+            return real.purgeBefore(cutoff);
+          }
+        };
     Http http = start(b -> b.store(slow).maxQueuedEvents(150));
     UUID id = UUID.randomUUID();
     List<ObjectNode> hundred = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       hundred.add(TestEvents.scanCompleted(id, NOW));
     }
-    var first = http.client().sendAsync(HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
-        .POST(HttpRequest.BodyPublishers.ofString(TestEvents.array(hundred))).build(), HttpResponse.BodyHandlers.ofString());
+    var first =
+        http.client()
+            .sendAsync(
+                HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+                    .POST(HttpRequest.BodyPublishers.ofString(TestEvents.array(hundred)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
     List<ObjectNode> more = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       more.add(TestEvents.scanCompleted(id, NOW));
     }
-    var second = http.client().sendAsync(HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
-        .POST(HttpRequest.BodyPublishers.ofString(TestEvents.array(more))).build(), HttpResponse.BodyHandlers.ofString());
+    var second =
+        http.client()
+            .sendAsync(
+                HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+                    .POST(HttpRequest.BodyPublishers.ofString(TestEvents.array(more)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     // The first batch is being written (still counted), the second waits: 140 of 150 taken.
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/metrics").body().contains("jmo_ingest_queue_events 140.0"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.get("/metrics").body().contains("jmo_ingest_queue_events 140.0"));
     List<ObjectNode> twenty = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       twenty.add(TestEvents.scanCompleted(id, NOW));
@@ -512,7 +631,8 @@ abstract class CollectorContractTest {
     HttpResponse<String> refused = http.post("/v1/events", TestEvents.array(twenty));
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-    assertThat(http.post("/", TestEvents.array(twenty).substring(1, 10)).statusCode()).isEqualTo(400);
+    assertThat(http.post("/", TestEvents.array(twenty).substring(1, 10)).statusCode())
+        .isEqualTo(400);
     release.countDown();
     assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(second.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -521,57 +641,62 @@ abstract class CollectorContractTest {
 
   @Test
   void aFailedCommitAcknowledgesNothing() {
-    EventStore broken = new EventStore() {
-      @Override
-      public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
-        throw new DatabaseException("disk full", null);
-      }
+    EventStore broken =
+        new EventStore() {
+          @Override
+          public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
+            throw new DatabaseException("disk full", null);
+          }
 
-      @Override
-      public int erase(UUID anonymousId, Instant at) {
-        throw new DatabaseException("disk full", null);
-      }
+          @Override
+          public int erase(UUID anonymousId, Instant at) {
+            throw new DatabaseException("disk full", null);
+          }
 
-      @Override
-      public long purgeBefore(Instant cutoff) {
-        return 0;
-      }
-    };
+          @Override
+          public long purgeBefore(Instant cutoff) {
+            return 0;
+          }
+        };
     Http http = start(b -> b.store(broken));
-    HttpResponse<String> batch = http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(NOW))));
+    HttpResponse<String> batch =
+        http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(NOW))));
     assertThat(batch.statusCode()).isEqualTo(503);
     assertThat(batch.headers().firstValue("Retry-After")).isPresent();
     HttpResponse<String> guide = http.post("/", TestEvents.scanCompleted(NOW).toString());
     assertThat(guide.statusCode()).isEqualTo(500);
     assertThat(guide.body()).isEqualTo("Internal error");
-    HttpResponse<String> deletion = http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}");
+    HttpResponse<String> deletion =
+        http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}");
     assertThat(deletion.statusCode()).isEqualTo(503);
     assertThat(json(deletion).get("error").asText()).doesNotContain("disk full");
   }
 
   @Test
   void readinessIsNotReadyWithTheReasonWhileCommitsFailAndReadyOnceOneSucceeds() {
-    java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean diskFull =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     EventStore real = EventStore.of(db);
-    EventStore flaky = new EventStore() {
-      @Override
-      public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
-        if (diskFull.get()) {
-          throw new DatabaseException("disk full", null);
-        }
-        return real.append(events, receivedAt);
-      }
+    EventStore flaky =
+        new EventStore() {
+          @Override
+          public List<Outcome> append(List<EventRow> events, Instant receivedAt) {
+            if (diskFull.get()) {
+              throw new DatabaseException("disk full", null);
+            }
+            return real.append(events, receivedAt);
+          }
 
-      @Override
-      public int erase(UUID anonymousId, Instant at) {
-        return real.erase(anonymousId, at);
-      }
+          @Override
+          public int erase(UUID anonymousId, Instant at) {
+            return real.erase(anonymousId, at);
+          }
 
-      @Override
-      public long purgeBefore(Instant cutoff) {
-        return 0;
-      }
-    };
+          @Override
+          public long purgeBefore(Instant cutoff) {
+            return 0;
+          }
+        };
     Http http = start(b -> b.store(flaky));
     assertThat(http.get("/readyz").statusCode()).as("ready before any commit").isEqualTo(200);
     UUID id = UUID.randomUUID();
@@ -579,10 +704,14 @@ abstract class CollectorContractTest {
     assertThat(http.post("/v1/events", batch).statusCode()).isEqualTo(503);
     HttpResponse<String> notReady = http.get("/readyz");
     assertThat(notReady.statusCode()).isEqualTo(503);
-    assertThat(notReady.body()).startsWith("not ready: commits are failing").doesNotContain("disk full");
+    assertThat(notReady.body())
+        .startsWith("not ready: commits are failing")
+        .doesNotContain("disk full");
 
     diskFull.set(false);
-    assertThat(http.get("/readyz").statusCode()).as("still failing until a commit succeeds").isEqualTo(503);
+    assertThat(http.get("/readyz").statusCode())
+        .as("still failing until a commit succeeds")
+        .isEqualTo(503);
     assertThat(http.post("/v1/events", batch).statusCode()).isEqualTo(200);
     HttpResponse<String> ready = http.get("/readyz");
     assertThat(ready.statusCode()).isEqualTo(200);
@@ -594,41 +723,63 @@ abstract class CollectorContractTest {
   void deletionRequestsAreBoundedPerClientAndInAll() {
     Http http = start(b -> b.deletionRequestLimits(2, 1, 3, 1));
     int port = Integer.parseInt(http.base().substring(http.base().lastIndexOf(':') + 1));
-    java.util.function.Function<String, RawHttp.Answer> deleteFrom = from -> RawHttp.postJson(from, port,
-        "/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}");
-    long before = Rows.query(db, "SELECT COUNT(*) AS n FROM deleted_ids", r -> r.getLong("n")).get(0);
+    java.util.function.Function<String, RawHttp.Answer> deleteFrom =
+        from ->
+            RawHttp.postJson(
+                from,
+                port,
+                "/v1/deletion-request",
+                "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}");
+    long before =
+        Rows.query(db, "SELECT COUNT(*) AS n FROM deleted_ids", r -> r.getLong("n")).get(0);
     assertThat(deleteFrom.apply("127.0.0.2").status()).isEqualTo(200);
     assertThat(deleteFrom.apply("127.0.0.2").status()).isEqualTo(200);
     RawHttp.Answer perClient = deleteFrom.apply("127.0.0.2");
     assertThat(perClient.status()).as("the client's burst is spent").isEqualTo(429);
     assertThat(perClient.header("Retry-After")).isNotNull();
-    assertThat(deleteFrom.apply("127.0.0.3").status()).as("another client still may").isEqualTo(200);
+    assertThat(deleteFrom.apply("127.0.0.3").status())
+        .as("another client still may")
+        .isEqualTo(200);
     RawHttp.Answer total = deleteFrom.apply("127.0.0.4");
     assertThat(total.status()).as("the collector's ceiling is reached").isEqualTo(503);
     assertThat(total.header("Retry-After")).isNotNull();
-    long after = Rows.query(db, "SELECT COUNT(*) AS n FROM deleted_ids", r -> r.getLong("n")).get(0);
-    assertThat(after - before).as("one row per request let through, none for the refused").isEqualTo(3);
+    long after =
+        Rows.query(db, "SELECT COUNT(*) AS n FROM deleted_ids", r -> r.getLong("n")).get(0);
+    assertThat(after - before)
+        .as("one row per request let through, none for the refused")
+        .isEqualTo(3);
   }
 
   @Test
   void wrongAdminTokensAreThrottledPerClient() {
     String token = "0123456789abcdef-secret";
-    CollectorExtension extension = (app, services) -> app.get("/admin/ping", ctx -> {
-      services.admin().require(ctx);
-      ctx.result("pong");
-    });
+    CollectorExtension extension =
+        (app, services) ->
+            app.get(
+                "/admin/ping",
+                ctx -> {
+                  services.admin().require(ctx);
+                  ctx.result("pong");
+                });
     Http http = start(b -> b.extension(extension).admin(AdminAuth.of(token)));
     int port = Integer.parseInt(http.base().substring(http.base().lastIndexOf(':') + 1));
-    java.util.function.BiFunction<String, String, RawHttp.Answer> ping = (from, bearer) -> RawHttp.request(from, port,
-        "GET", "/admin/ping", "Authorization: Bearer " + bearer + "\r\n", null);
+    java.util.function.BiFunction<String, String, RawHttp.Answer> ping =
+        (from, bearer) ->
+            RawHttp.request(
+                from, port, "GET", "/admin/ping", "Authorization: Bearer " + bearer + "\r\n", null);
     for (int i = 0; i < AdminAuth.FAILED_ATTEMPTS_BURST; i++) {
       assertThat(ping.apply("127.0.0.5", "guess-" + i + "-guess-guess").status()).isEqualTo(401);
     }
     RawHttp.Answer throttled = ping.apply("127.0.0.5", "guess-again-guess-again");
     assertThat(throttled.status()).isEqualTo(429);
-    assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, (long) AdminAuth.FAILED_ATTEMPT_INTERVAL_SECONDS);
-    assertThat(ping.apply("127.0.0.5", token).status()).as("even the right token waits: guessing cannot go on").isEqualTo(429);
-    assertThat(ping.apply("127.0.0.6", token).status()).as("another client is not affected").isEqualTo(200);
+    assertThat(Long.parseLong(throttled.header("Retry-After")))
+        .isBetween(1L, (long) AdminAuth.FAILED_ATTEMPT_INTERVAL_SECONDS);
+    assertThat(ping.apply("127.0.0.5", token).status())
+        .as("even the right token waits: guessing cannot go on")
+        .isEqualTo(429);
+    assertThat(ping.apply("127.0.0.6", token).status())
+        .as("another client is not affected")
+        .isEqualTo(200);
     assertThat(ping.apply("127.0.0.6", token).body()).contains("pong");
   }
 
@@ -639,8 +790,13 @@ abstract class CollectorContractTest {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/events HTTP/1.1\r\n"
+                  + "Host: x\r\n"
+                  + "Content-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n"
+                  + "[{")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       long start = System.nanoTime();
       InputStream in = socket.getInputStream();
@@ -687,33 +843,58 @@ abstract class CollectorContractTest {
   @Test
   void extensionsAddRoutesGuardedByTheAdminToken() {
     String token = "0123456789abcdef-secret";
-    CollectorExtension extension = (app, services) -> app.get("/admin/count", ctx -> {
-      services.admin().require(ctx);
-      ctx.result(Long.toString(Rows.count(services.database())));
-    });
+    CollectorExtension extension =
+        (app, services) ->
+            app.get(
+                "/admin/count",
+                ctx -> {
+                  services.admin().require(ctx);
+                  ctx.result(Long.toString(Rows.count(services.database())));
+                });
     Http http = start(b -> b.extension(extension).admin(AdminAuth.of(token)));
     assertThat(http.get("/admin/count").statusCode()).isEqualTo(401);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
-        .header("Authorization", "Bearer wrong-token-wrong-token")).statusCode()).isEqualTo(401);
-    HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
-        .header("Authorization", "Bearer " + token));
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
+                        .header("Authorization", "Bearer wrong-token-wrong-token"))
+                .statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> ok =
+        http.send(
+            HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
+                .header("Authorization", "Bearer " + token));
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(Long.parseLong(ok.body())).isEqualTo(Rows.count(db));
 
     // One collector at a time writes a SQLite database: stop this one before starting the next.
     servers.remove(servers.size() - 1).close();
     Http disabled = start(b -> b.extension(extension));
-    assertThat(disabled.send(HttpRequest.newBuilder(URI.create(disabled.base() + "/admin/count"))
-        .header("Authorization", "Bearer " + token)).statusCode()).isEqualTo(403);
+    assertThat(
+            disabled
+                .send(
+                    HttpRequest.newBuilder(URI.create(disabled.base() + "/admin/count"))
+                        .header("Authorization", "Bearer " + token))
+                .statusCode())
+        .isEqualTo(403);
   }
 
   @Test
   void closingCommitsWhatWasAcknowledgedAndRefusesTheRest() {
-    CollectorServer server = CollectorServer.builder(db).port(0).host("127.0.0.1").rateLimit(0, 1)
-        .purgeInterval(Duration.ZERO).build().start();
+    CollectorServer server =
+        CollectorServer.builder(db)
+            .port(0)
+            .host("127.0.0.1")
+            .rateLimit(0, 1)
+            .purgeInterval(Duration.ZERO)
+            .build()
+            .start();
     Http http = new Http(server.port());
     UUID id = UUID.randomUUID();
-    assertThat(http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, Instant.now())))).statusCode())
+    assertThat(
+            http.post(
+                    "/v1/events",
+                    TestEvents.array(List.of(TestEvents.scanCompleted(id, Instant.now()))))
+                .statusCode())
         .isEqualTo(200);
     server.close();
     server.close(); // idempotent
@@ -721,7 +902,15 @@ abstract class CollectorContractTest {
   }
 
   static ValidatedEvent event(UUID anonymousId, Instant time) {
-    return new ValidatedEvent("scan.started", "0.7.0", "Linux", "java-17", null, anonymousId, EventIds.newId(time),
-        time.truncatedTo(ChronoUnit.HOURS), TestEvents.JSON.createObjectNode().put("profile", "fast"));
+    return new ValidatedEvent(
+        "scan.started",
+        "0.7.0",
+        "Linux",
+        "java-17",
+        null,
+        anonymousId,
+        EventIds.newId(time),
+        time.truncatedTo(ChronoUnit.HOURS),
+        TestEvents.JSON.createObjectNode().put("profile", "fast"));
   }
 }

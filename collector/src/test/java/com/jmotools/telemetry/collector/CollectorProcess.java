@@ -38,39 +38,63 @@ final class CollectorProcess implements AutoCloseable {
     this.pump = pump;
   }
 
-  static CollectorProcess start(Path log, String db, String... extraArgs) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-Dlogback.configurationFile=" + productionLogbackConfig(),
-        "-cp", System.getProperty("java.class.path"),
-        JmoTelemetryCommand.class.getName(), "serve", "--port", "0", "--host", "127.0.0.1", "--db", db));
+  static CollectorProcess start(Path log, String db, String... extraArgs)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dlogback.configurationFile=" + productionLogbackConfig(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                JmoTelemetryCommand.class.getName(),
+                "serve",
+                "--port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--db",
+                db));
     command.addAll(List.of(extraArgs));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("JMO_TELEMETRY_ADMIN_TOKEN");
     Process process = builder.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          }
-        }
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-      port.completeExceptionally(new IllegalStateException("the collector exited before listening; see " + log));
-    }, "collector-output");
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  Files.writeString(
+                      log,
+                      line + "\n",
+                      StandardCharsets.UTF_8,
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.APPEND);
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                  }
+                }
+              } catch (IOException e) {
+                port.completeExceptionally(e);
+              }
+              port.completeExceptionally(
+                  new IllegalStateException("the collector exited before listening; see " + log));
+            },
+            "collector-output");
     pump.setDaemon(true);
     pump.start();
     try {
       return new CollectorProcess(process, log, port.get(90, TimeUnit.SECONDS), pump);
     } catch (Exception e) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new IllegalStateException("the collector did not start: " + e.getMessage() + "\n" + readLog(log), e);
+      throw new IllegalStateException(
+          "the collector did not start: " + e.getMessage() + "\n" + readLog(log), e);
     }
   }
 

@@ -24,7 +24,8 @@ class DatabaseTest {
     try (Database db = Database.open(file.toString())) {
       assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
       assertThat(db.description()).contains(file.toString());
-      try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = db.dataSource().getConnection();
+          Statement s = c.createStatement()) {
         try (ResultSet r = s.executeQuery("PRAGMA journal_mode")) {
           r.next();
           assertThat(r.getString(1)).isEqualToIgnoringCase("wal");
@@ -47,15 +48,22 @@ class DatabaseTest {
         }
         // No unique index on event_id on SQLite: the collector keeps recent ids in memory and
         // older ones in event_ids (see SqliteEventIds), so inserts do not land on random pages.
-        try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")) {
+        try (ResultSet r =
+            s.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER"
+                    + " BY name")) {
           r.next();
           assertThat(r.getString(1)).isEqualTo("events_timestamp");
           assertThat(r.next()).isFalse();
         }
-        try (ResultSet r = s.executeQuery("SELECT (SELECT COUNT(*) FROM event_ids), open_from FROM event_id_state")) {
+        try (ResultSet r =
+            s.executeQuery(
+                "SELECT (SELECT COUNT(*) FROM event_ids), open_from FROM event_id_state")) {
           r.next();
           assertThat(r.getLong(1)).isZero();
-          assertThat(Instant.parse(r.getString(2))).isBeforeOrEqualTo(Instant.now()).isAfter(Instant.now().minusSeconds(3700));
+          assertThat(Instant.parse(r.getString(2)))
+              .isBeforeOrEqualTo(Instant.now())
+              .isAfter(Instant.now().minusSeconds(3700));
         }
       }
     }
@@ -71,12 +79,15 @@ class DatabaseTest {
         Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
       // The shape of `wrangler d1 export` for the guide's table.
-      s.executeUpdate("INSERT INTO events (id, event_type, version, platform, python_version, anonymous_id, metadata,"
-          + " timestamp, created_at) VALUES (7, 'scan.started', '0.8.0', 'Linux', '3.11', 'test-uuid',"
-          + " '{\"profile\":\"balanced\"}', '2025-10-19T12:00:00Z', '2025-10-19 12:00:01')");
+      s.executeUpdate(
+          "INSERT INTO events (id, event_type, version, platform, python_version, anonymous_id,"
+              + " metadata, timestamp, created_at) VALUES (7, 'scan.started', '0.8.0', 'Linux',"
+              + " '3.11', 'test-uuid', '{\"profile\":\"balanced\"}', '2025-10-19T12:00:00Z',"
+              + " '2025-10-19 12:00:01')");
       try (ResultSet r = s.executeQuery("SELECT event_type, timestamp FROM events WHERE id = 7")) {
         assertThat(r.next()).isTrue();
-        assertThat(Dialect.SQLITE.getTime(r, "timestamp")).isEqualTo(Instant.parse("2025-10-19T12:00:00Z"));
+        assertThat(Dialect.SQLITE.getTime(r, "timestamp"))
+            .isEqualTo(Instant.parse("2025-10-19T12:00:00Z"));
       }
     }
   }
@@ -97,16 +108,20 @@ class DatabaseTest {
   @Test
   void refusesUnsupportedLocationsClearly() {
     assertThatThrownBy(() -> Database.open("jdbc:mysql://localhost/x"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unsupported database URL");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unsupported database URL");
     assertThatThrownBy(() -> Database.open("jdbc:sqlite::memory:"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a file");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be a file");
     assertThatThrownBy(() -> Database.open(dir.resolve("missing/dir/x.db").toString()))
-        .isInstanceOf(DatabaseException.class).hasMessageContaining("does not exist");
+        .isInstanceOf(DatabaseException.class)
+        .hasMessageContaining("does not exist");
     assertThatThrownBy(() -> Database.open(" ")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void describesPostgresWithoutCredentials() {
-    assertThat(Database.dialectOf("jdbc:postgresql://db:5432/t?user=u&password=secret")).isEqualTo(Dialect.POSTGRESQL);
+    assertThat(Database.dialectOf("jdbc:postgresql://db:5432/t?user=u&password=secret"))
+        .isEqualTo(Dialect.POSTGRESQL);
   }
 }

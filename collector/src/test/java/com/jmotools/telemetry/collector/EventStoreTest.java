@@ -37,7 +37,8 @@ class EventStoreTest {
   }
 
   private void check(String location) {
-    try (Database one = Database.open(location); Database two = Database.open(location)) {
+    try (Database one = Database.open(location);
+        Database two = Database.open(location)) {
       EventStore a = EventStore.of(one);
       EventStore b = EventStore.of(two); // as if in another process
 
@@ -61,13 +62,20 @@ class EventStoreTest {
       UUID y = UUID.randomUUID();
       a.appendEvents(List.of(CollectorContractTest.event(x, NOW)), NOW);
       assertThat(b.erase(x, NOW)).isEqualTo(1);
-      assertThat(a.appendEvents(List.of(CollectorContractTest.event(x, NOW), CollectorContractTest.event(y, NOW)), NOW))
+      assertThat(
+              a.appendEvents(
+                  List.of(CollectorContractTest.event(x, NOW), CollectorContractTest.event(y, NOW)),
+                  NOW))
           .containsExactly(Outcome.DELETED_ID, Outcome.ACCEPTED);
       assertThat(b.erase(y, NOW)).isEqualTo(1);
-      assertThat(a.appendEvents(List.of(CollectorContractTest.event(y, NOW)), NOW)).containsExactly(Outcome.DELETED_ID);
+      assertThat(a.appendEvents(List.of(CollectorContractTest.event(y, NOW)), NOW))
+          .containsExactly(Outcome.DELETED_ID);
       assertThat(b.erase(y, NOW)).isZero();
 
-      assertThatThrownBy(() -> a.appendEvents(List.of(CollectorContractTest.event(id, NOW).withEventId(null)), NOW))
+      assertThatThrownBy(
+              () ->
+                  a.appendEvents(
+                      List.of(CollectorContractTest.event(id, NOW).withEventId(null)), NOW))
           .isInstanceOf(IllegalArgumentException.class);
       assertThat(a.purgeBefore(NOW.plusSeconds(3600))).isEqualTo(123);
       assertThat(Rows.count(one)).isZero();

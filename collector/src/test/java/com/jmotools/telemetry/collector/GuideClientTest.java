@@ -32,8 +32,13 @@ class GuideClientTest {
   @Test
   void theGuidesPythonClientIsAccepted() throws Exception {
     try (Database db = Database.open(dir.resolve("guide.db").toString());
-        CollectorServer server = CollectorServer.builder(db).port(0).host("127.0.0.1").purgeInterval(Duration.ZERO)
-            .build().start()) {
+        CollectorServer server =
+            CollectorServer.builder(db)
+                .port(0)
+                .host("127.0.0.1")
+                .purgeInterval(Duration.ZERO)
+                .build()
+                .start()) {
       String endpoint = "http://127.0.0.1:" + server.port();
       Path python = findOnPath("python3");
       if (python != null) {
@@ -60,26 +65,41 @@ class GuideClientTest {
         Files.copy(in, scripts.resolve(name));
       }
     }
-    ProcessBuilder builder = new ProcessBuilder(python.toString(), "send_event.py", endpoint)
-        .directory(scripts.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(python.toString(), "send_event.py", endpoint)
+            .directory(scripts.toFile())
+            .redirectErrorStream(true);
     builder.environment().put("HOME", dir.resolve("home").toString()); // the id file goes there
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(Files.readString(dir.resolve("home/.jmo-security/telemetry-id"))).matches("[0-9a-f-]{36}");
+    assertThat(Files.readString(dir.resolve("home/.jmo-security/telemetry-id")))
+        .matches("[0-9a-f-]{36}");
   }
 
   /** What urllib sends for the guide's client: json.dumps' separators, no offset on the time. */
   private static void sendByteIdenticalRequest(int port) throws IOException {
     String time = LocalDateTime.now(ZoneOffset.UTC).toString();
-    String body = "{\"event\": \"scan.started\", \"version\": \"0.7.0\", \"platform\": \"Linux\", \"python_version\": \"3.11\","
-        + " \"anonymous_id\": \"" + UUID.randomUUID() + "\", \"metadata\": {\"mode\": \"cli\", \"profile\": \"balanced\","
-        + " \"tools\": [\"trufflehog\", \"semgrep\"], \"target_types\": {\"repos\": 3, \"images\": 1, \"urls\": 0, \"iac\": 0,"
-        + " \"gitlab\": 0, \"k8s\": 0}}, \"timestamp\": \"" + time + "\"}";
+    String body =
+        "{\"event\": \"scan.started\", \"version\": \"0.7.0\", \"platform\": \"Linux\","
+            + " \"python_version\": \"3.11\", \"anonymous_id\": \""
+            + UUID.randomUUID()
+            + "\", \"metadata\": {\"mode\": \"cli\", \"profile\": \"balanced\", \"tools\":"
+            + " [\"trufflehog\", \"semgrep\"], \"target_types\": {\"repos\": 3, \"images\": 1,"
+            + " \"urls\": 0, \"iac\": 0, \"gitlab\": 0, \"k8s\": 0}}, \"timestamp\": \""
+            + time
+            + "\"}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    String head = "POST / HTTP/1.1\r\nAccept-Encoding: identity\r\nContent-Type: application/json\r\nContent-Length: "
-        + bytes.length + "\r\nHost: 127.0.0.1:" + port + "\r\nUser-Agent: Python-urllib/3.11\r\nConnection: close\r\n\r\n";
+    String head =
+        "POST / HTTP/1.1\r\n"
+            + "Accept-Encoding: identity\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Content-Length: "
+            + bytes.length
+            + "\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nUser-Agent: Python-urllib/3.11\r\nConnection: close\r\n\r\n";
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
       out.write(head.getBytes(StandardCharsets.US_ASCII));

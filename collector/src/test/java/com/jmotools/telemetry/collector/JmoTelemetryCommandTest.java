@@ -28,15 +28,34 @@ class JmoTelemetryCommandTest {
     line.setOut(new PrintWriter(out));
     assertThat(line.execute("serve", "--help")).isZero();
     String help = out.toString();
-    for (String flag : List.of("--port", "--db", "--admin-token-file", "--retention-days", "--rate-limit", "--rate-burst",
-        "--max-queued-events", "--max-commit-events", "--idle-timeout-seconds", "--durability", "--request-log")) {
+    for (String flag :
+        List.of(
+            "--port",
+            "--db",
+            "--admin-token-file",
+            "--retention-days",
+            "--rate-limit",
+            "--rate-burst",
+            "--max-queued-events",
+            "--max-commit-events",
+            "--idle-timeout-seconds",
+            "--durability",
+            "--request-log")) {
       assertThat(help).contains(flag);
     }
-    for (String env : List.of("JMO_TELEMETRY_PORT", "JMO_TELEMETRY_DB", "JMO_TELEMETRY_ADMIN_TOKEN",
-        "JMO_TELEMETRY_RETENTION_DAYS", "JMO_TELEMETRY_RATE_LIMIT")) {
+    for (String env :
+        List.of(
+            "JMO_TELEMETRY_PORT",
+            "JMO_TELEMETRY_DB",
+            "JMO_TELEMETRY_ADMIN_TOKEN",
+            "JMO_TELEMETRY_RETENTION_DAYS",
+            "JMO_TELEMETRY_RATE_LIMIT")) {
       assertThat(help).contains(env);
     }
-    assertThat(help).contains("default: 8787").contains("default: jmo-telemetry.db").contains("default: 400");
+    assertThat(help)
+        .contains("default: 8787")
+        .contains("default: jmo-telemetry.db")
+        .contains("default: 400");
   }
 
   @Test
@@ -57,19 +76,36 @@ class JmoTelemetryCommandTest {
       StringWriter err = new StringWriter();
       CommandLine line = JmoTelemetryCommand.commandLine(List.of());
       line.getSubcommands().get("serve").setErr(new PrintWriter(err));
-      assertThat(line.execute("serve", "--host", host, "--port", "0", "--db", dir.resolve("x.db").toString(),
-          "--admin-token-file", token.toString())).as(host).isEqualTo(2);
+      assertThat(
+              line.execute(
+                  "serve",
+                  "--host",
+                  host,
+                  "--port",
+                  "0",
+                  "--db",
+                  dir.resolve("x.db").toString(),
+                  "--admin-token-file",
+                  token.toString()))
+          .as(host)
+          .isEqualTo(2);
       assertThat(err.toString()).contains("example").contains("loopback").doesNotContain("\tat ");
     }
     try (Database db = Database.open(dir.resolve("y.db").toString())) {
       AdminAuth example = AdminAuth.of(AdminAuth.EXAMPLE_TOKEN);
       org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> CollectorServer.builder(db).host("0.0.0.0").admin(example).build())
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
-      // On loopback it is fine (the README's local try-out), and so is a token of one's own anywhere.
+              () -> CollectorServer.builder(db).host("0.0.0.0").admin(example).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("loopback");
+      // On loopback it is fine (the README's local try-out), and so is a token of one's own
+      // anywhere.
       CollectorServer.builder(db).host("127.0.0.1").port(0).admin(example).build();
       CollectorServer.builder(db).host("localhost").port(0).admin(example).build();
-      CollectorServer.builder(db).host("0.0.0.0").port(0).admin(AdminAuth.of("a-token-of-our-own-0123")).build();
+      CollectorServer.builder(db)
+          .host("0.0.0.0")
+          .port(0)
+          .admin(AdminAuth.of("a-token-of-our-own-0123"))
+          .build();
     }
   }
 
@@ -82,7 +118,8 @@ class JmoTelemetryCommandTest {
       @Override
       public void run() {}
     }
-    CommandLine line = JmoTelemetryCommand.commandLine(List.of()).addSubcommand("stats", new Stats());
+    CommandLine line =
+        JmoTelemetryCommand.commandLine(List.of()).addSubcommand("stats", new Stats());
     assertThat(line.getSubcommands()).containsKeys("serve", "purge", "stats");
     assertThat(line.execute("stats", "--db", dir.resolve("x.db").toString())).isZero();
   }
@@ -93,8 +130,12 @@ class JmoTelemetryCommandTest {
     Instant now = Instant.parse("2026-11-26T10:00:00Z");
     UUID id = UUID.randomUUID();
     try (Database db = Database.open(location)) {
-      EventStore.of(db).appendEvents(List.of(CollectorContractTest.event(id, now.minus(Duration.ofDays(40))),
-          CollectorContractTest.event(id, now.minus(Duration.ofDays(20)))), now);
+      EventStore.of(db)
+          .appendEvents(
+              List.of(
+                  CollectorContractTest.event(id, now.minus(Duration.ofDays(40))),
+                  CollectorContractTest.event(id, now.minus(Duration.ofDays(20)))),
+              now);
     }
     StringWriter out = new StringWriter();
     CommandLine line = new CommandLine(new PurgeCommand(Clock.fixed(now, ZoneOffset.UTC)));
@@ -111,11 +152,15 @@ class JmoTelemetryCommandTest {
     StringWriter err = new StringWriter();
     CommandLine line = JmoTelemetryCommand.commandLine(List.of());
     line.getSubcommands().get("purge").setErr(new PrintWriter(err));
-    assertThat(line.execute("purge", "--db", dir.resolve("x.db").toString(), "--retention-days", "0")).isEqualTo(2);
+    assertThat(
+            line.execute("purge", "--db", dir.resolve("x.db").toString(), "--retention-days", "0"))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--retention-days must be at least 1");
     StringWriter err2 = new StringWriter();
     line.getSubcommands().get("purge").setErr(new PrintWriter(err2));
     assertThat(line.execute("purge", "--db", "jdbc:mysql://x/y")).isEqualTo(1);
-    assertThat(err2.toString()).startsWith("jmo-telemetry: unsupported database URL").doesNotContain("\tat ");
+    assertThat(err2.toString())
+        .startsWith("jmo-telemetry: unsupported database URL")
+        .doesNotContain("\tat ");
   }
 }

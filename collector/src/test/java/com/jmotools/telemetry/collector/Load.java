@@ -26,8 +26,10 @@ final class Load implements AutoCloseable {
 
   final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   final Set<String> sent = ConcurrentHashMap.newKeySet();
+
   /** Every event sent, to send again (a client whose acknowledgement was lost retries). */
   final List<ObjectNode> sentEvents = Collections.synchronizedList(new ArrayList<>());
+
   final AtomicLong acceptedCount = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -38,25 +40,31 @@ final class Load implements AutoCloseable {
    * @param clients client threads
    */
   Load(List<Integer> ports, int clients) {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     for (int c = 0; c < clients; c++) {
       Random random = new Random(c);
-      Thread t = new Thread(() -> {
-        while (running.get()) {
-          List<ObjectNode> batch = new ArrayList<>();
-          int n = 1 + random.nextInt(20);
-          for (int i = 0; i < n; i++) {
-            batch.add(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()));
-          }
-          batch.forEach(e -> sent.add(e.get("event_id").asText()));
-          sentEvents.addAll(batch);
-          String body = TestEvents.array(batch);
-          for (int port : ports) {
-            post(http, port, body);
-          }
-        }
-      }, "load-" + c);
+      Thread t =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  List<ObjectNode> batch = new ArrayList<>();
+                  int n = 1 + random.nextInt(20);
+                  for (int i = 0; i < n; i++) {
+                    batch.add(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()));
+                  }
+                  batch.forEach(e -> sent.add(e.get("event_id").asText()));
+                  sentEvents.addAll(batch);
+                  String body = TestEvents.array(batch);
+                  for (int port : ports) {
+                    post(http, port, body);
+                  }
+                }
+              },
+              "load-" + c);
       t.setDaemon(true);
       threads.add(t);
     }
@@ -65,9 +73,14 @@ final class Load implements AutoCloseable {
 
   private void post(HttpClient http, int port, String body) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         failures.incrementAndGet();
         return;

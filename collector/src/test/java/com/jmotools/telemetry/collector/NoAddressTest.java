@@ -26,8 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class NoAddressTest {
 
-  static final List<String> FORWARDED = List.of("203.0.113.77", "198.51.100.23", "192.0.2.146", "2001:db8::7334",
-      "2001:db8:85a3::8a2e:370:7334");
+  static final List<String> FORWARDED =
+      List.of(
+          "203.0.113.77",
+          "198.51.100.23",
+          "192.0.2.146",
+          "2001:db8::7334",
+          "2001:db8:85a3::8a2e:370:7334");
 
   @TempDir Path dir;
 
@@ -35,8 +40,17 @@ class NoAddressTest {
   void noAddressReachesTheDatabaseOrTheLogs() throws Exception {
     Path dbFile = dir.resolve("private.db");
     Path log = dir.resolve("collector.log");
-    try (CollectorProcess collector = CollectorProcess.start(log, dbFile.toString(), "--request-log", "--rate-limit", "5",
-        "--rate-burst", "20", "--idle-timeout-seconds", "1")) {
+    try (CollectorProcess collector =
+        CollectorProcess.start(
+            log,
+            dbFile.toString(),
+            "--request-log",
+            "--rate-limit",
+            "5",
+            "--rate-burst",
+            "20",
+            "--idle-timeout-seconds",
+            "1")) {
       Http http = new Http(collector.port());
       UUID id = UUID.randomUUID();
       List<Integer> statuses = new ArrayList<>();
@@ -46,30 +60,51 @@ class NoAddressTest {
       assertThat(refused.statusCode()).isEqualTo(400);
       for (int i = 0; i < 40; i++) {
         String forwarded = FORWARDED.get(i % FORWARDED.size());
-        HttpRequest.Builder good = HttpRequest.newBuilder(URI.create(http.base() + (i % 2 == 0 ? "/v1/events" : "/")))
-            .header("X-Forwarded-For", forwarded + ", 192.0.2.1")
-            .header("X-Real-IP", forwarded)
-            .header("Forwarded", "for=" + forwarded + ";proto=https")
-            .header("Content-Type", "application/json");
+        HttpRequest.Builder good =
+            HttpRequest.newBuilder(URI.create(http.base() + (i % 2 == 0 ? "/v1/events" : "/")))
+                .header("X-Forwarded-For", forwarded + ", 192.0.2.1")
+                .header("X-Real-IP", forwarded)
+                .header("Forwarded", "for=" + forwarded + ";proto=https")
+                .header("Content-Type", "application/json");
         String event = TestEvents.scanCompleted(id, Instant.now()).toString();
-        statuses.add(http.send(good.POST(HttpRequest.BodyPublishers.ofString(i % 2 == 0 ? "[" + event + "]" : event))).statusCode());
+        statuses.add(
+            http.send(
+                    good.POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            i % 2 == 0 ? "[" + event + "]" : event)))
+                .statusCode());
         // Bad requests, which servers like to log with their origin.
-        statuses.add(http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
-            .header("X-Forwarded-For", forwarded).POST(HttpRequest.BodyPublishers.ofString("{garbage"))).statusCode());
-        statuses.add(http.send(HttpRequest.newBuilder(URI.create(http.base() + "/nowhere"))
-            .header("X-Forwarded-For", forwarded).GET()).statusCode());
+        statuses.add(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+                        .header("X-Forwarded-For", forwarded)
+                        .POST(HttpRequest.BodyPublishers.ofString("{garbage")))
+                .statusCode());
+        statuses.add(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/nowhere"))
+                        .header("X-Forwarded-For", forwarded)
+                        .GET())
+                .statusCode());
       }
       // A malformed request line and a stalled body.
       try (Socket raw = new Socket("127.0.0.1", collector.port())) {
         OutputStream out = raw.getOutputStream();
-        out.write("BREW /coffee HTCPCP/1.0\r\nX-Forwarded-For: 203.0.113.77\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "BREW /coffee HTCPCP/1.0\r\nX-Forwarded-For: 203.0.113.77\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         raw.getInputStream().readAllBytes();
       }
       try (Socket raw = new Socket("127.0.0.1", collector.port())) {
         OutputStream out = raw.getOutputStream();
-        out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.23\r\nContent-Length: 500\r\n\r\n[")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /v1/events HTTP/1.1\r\n"
+                    + "Host: x\r\n"
+                    + "X-Forwarded-For: 198.51.100.23\r\n"
+                    + "Content-Length: 500\r\n\r\n"
+                    + "[")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         raw.getInputStream().readAllBytes(); // the idle timeout closes it
       }
@@ -78,7 +113,10 @@ class NoAddressTest {
     }
 
     String output = CollectorProcess.readLog(log);
-    assertThat(output).contains("listening on").contains("POST /v1/events 200").contains("POST / 429");
+    assertThat(output)
+        .contains("listening on")
+        .contains("POST /v1/events 200")
+        .contains("POST / 429");
     List<String> addresses = new ArrayList<>(FORWARDED);
     addresses.addAll(List.of("127.0.0.1", "192.0.2.1", "0:0:0:0:0:0:0:1", "::1"));
     for (String address : addresses) {

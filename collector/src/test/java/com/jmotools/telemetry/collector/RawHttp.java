@@ -32,15 +32,22 @@ final class RawHttp {
   private RawHttp() {}
 
   /** {@code method path} from {@code from} to 127.0.0.1:port with {@code Connection: close}. */
-  static Answer request(String from, int port, String method, String path, String headers, String body) {
+  static Answer request(
+      String from, int port, String method, String path, String headers, String body) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers
-          + (body == null ? "" : "Content-Length: " + content.length + "\r\n") + "\r\n";
+      String head =
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+              + headers
+              + (body == null ? "" : "Content-Length: " + content.length + "\r\n")
+              + "\r\n";
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(content);
       out.flush();

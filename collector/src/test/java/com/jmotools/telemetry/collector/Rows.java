@@ -13,8 +13,17 @@ import java.util.Set;
 /** Reads the events table in tests, the same way on both dialects. */
 final class Rows {
 
-  record Row(String eventId, String eventType, String anonymousId, String metadata, Instant timestamp,
-      Instant receivedAt, String runtime, String pythonVersion, String version, String platform) {}
+  record Row(
+      String eventId,
+      String eventType,
+      String anonymousId,
+      String metadata,
+      Instant timestamp,
+      Instant receivedAt,
+      String runtime,
+      String pythonVersion,
+      String version,
+      String platform) {}
 
   private Rows() {}
 
@@ -23,11 +32,22 @@ final class Rows {
   }
 
   static List<Row> all(Database db) {
-    return query(db, "SELECT event_id, event_type, anonymous_id, metadata, timestamp, received_at, runtime,"
-        + " python_version, version, platform FROM events ORDER BY id", r -> new Row(r.getString("event_id"),
-            r.getString("event_type"), r.getString("anonymous_id"), r.getString("metadata"),
-            db.dialect().getTime(r, "timestamp"), db.dialect().getTime(r, "received_at"), r.getString("runtime"),
-            r.getString("python_version"), r.getString("version"), r.getString("platform")));
+    return query(
+        db,
+        "SELECT event_id, event_type, anonymous_id, metadata, timestamp, received_at, runtime,"
+            + " python_version, version, platform FROM events ORDER BY id",
+        r ->
+            new Row(
+                r.getString("event_id"),
+                r.getString("event_type"),
+                r.getString("anonymous_id"),
+                r.getString("metadata"),
+                db.dialect().getTime(r, "timestamp"),
+                db.dialect().getTime(r, "received_at"),
+                r.getString("runtime"),
+                r.getString("python_version"),
+                r.getString("version"),
+                r.getString("platform")));
   }
 
   static Set<String> eventIds(Database db) {
@@ -39,7 +59,8 @@ final class Rows {
   }
 
   static <T> List<T> query(Database db, String sql, Mapper<T> mapper) {
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement p = c.prepareStatement(sql);
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement p = c.prepareStatement(sql);
         ResultSet r = p.executeQuery()) {
       List<T> out = new ArrayList<>();
       while (r.next()) {
@@ -52,7 +73,8 @@ final class Rows {
   }
 
   static void execute(Database db, String sql) {
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
       p.execute();
     } catch (SQLException e) {
       throw new IllegalStateException(e);

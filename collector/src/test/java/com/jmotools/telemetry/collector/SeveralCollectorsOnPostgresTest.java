@@ -49,8 +49,10 @@ class SeveralCollectorsOnPostgresTest {
     url = TestDatabases.freshPostgresSchema(TestDatabases.postgresUrlOrSkip());
     Database.open(url).close(); // migrate once, before the two race
     Load load;
-    try (CollectorProcess a = CollectorProcess.start(dir.resolve("a.log"), url, "--rate-limit", "0");
-        CollectorProcess b = CollectorProcess.start(dir.resolve("b.log"), url, "--rate-limit", "0")) {
+    try (CollectorProcess a =
+            CollectorProcess.start(dir.resolve("a.log"), url, "--rate-limit", "0");
+        CollectorProcess b =
+            CollectorProcess.start(dir.resolve("b.log"), url, "--rate-limit", "0")) {
       load = new Load(List.of(a.port(), b.port()), 4);
       await().atMost(Duration.ofSeconds(120)).until(() -> load.acknowledged.size() >= 3_000);
       load.close();
@@ -86,48 +88,70 @@ class SeveralCollectorsOnPostgresTest {
     int rounds = 300;
     try {
       for (int i = 0; i < collectors; i++) {
-        processes.add(CollectorProcess.start(dir.resolve("c" + i + ".log"), url, "--rate-limit", "0"));
+        processes.add(
+            CollectorProcess.start(dir.resolve("c" + i + ".log"), url, "--rate-limit", "0"));
       }
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
       List<Thread> clients = new ArrayList<>();
       for (int c = 0; c < 3; c++) {
-        Thread t = new Thread(() -> {
-          for (int round = 0; round < rounds / 3; round++) {
-            List<ObjectNode> batch = new ArrayList<>();
-            for (int e = 0; e < 40; e++) {
-              batch.add(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()));
-            }
-            batch.forEach(e -> sent.add(e.get("event_id").asText()));
-            List<CompletableFuture<Void>> answers = new ArrayList<>();
-            for (int i = 0; i < processes.size(); i++) {
-              List<ObjectNode> order = new ArrayList<>(batch);
-              if (i % 2 == 1) {
-                Collections.reverse(order);
-              }
-              Collections.rotate(order, (i / 2) * order.size() / 2);
-              HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + processes.get(i).port()
-                      + "/v1/events")).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(TestEvents.array(order))).build();
-              answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-                if (error != null) {
-                  transportFailures.incrementAndGet();
-                  return null;
-                }
-                statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
-                if (response.statusCode() == 200) {
-                  try {
-                    accepted.addAndGet(TestEvents.JSON.readTree(response.body()).get("accepted").asLong());
-                  } catch (Exception e) {
-                    transportFailures.incrementAndGet();
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int round = 0; round < rounds / 3; round++) {
+                    List<ObjectNode> batch = new ArrayList<>();
+                    for (int e = 0; e < 40; e++) {
+                      batch.add(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()));
+                    }
+                    batch.forEach(e -> sent.add(e.get("event_id").asText()));
+                    List<CompletableFuture<Void>> answers = new ArrayList<>();
+                    for (int i = 0; i < processes.size(); i++) {
+                      List<ObjectNode> order = new ArrayList<>(batch);
+                      if (i % 2 == 1) {
+                        Collections.reverse(order);
+                      }
+                      Collections.rotate(order, (i / 2) * order.size() / 2);
+                      HttpRequest request =
+                          HttpRequest.newBuilder(
+                                  URI.create(
+                                      "http://127.0.0.1:" + processes.get(i).port() + "/v1/events"))
+                              .timeout(Duration.ofSeconds(60))
+                              .header("Content-Type", "application/json")
+                              .POST(HttpRequest.BodyPublishers.ofString(TestEvents.array(order)))
+                              .build();
+                      answers.add(
+                          http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                              .handle(
+                                  (response, error) -> {
+                                    if (error != null) {
+                                      transportFailures.incrementAndGet();
+                                      return null;
+                                    }
+                                    statuses
+                                        .computeIfAbsent(
+                                            response.statusCode(), s -> new AtomicLong())
+                                        .incrementAndGet();
+                                    if (response.statusCode() == 200) {
+                                      try {
+                                        accepted.addAndGet(
+                                            TestEvents.JSON
+                                                .readTree(response.body())
+                                                .get("accepted")
+                                                .asLong());
+                                      } catch (Exception e) {
+                                        transportFailures.incrementAndGet();
+                                      }
+                                    }
+                                    return null;
+                                  }));
+                    }
+                    CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
                   }
-                }
-                return null;
-              }));
-            }
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
-          }
-        }, "client-" + c);
+                },
+                "client-" + c);
         clients.add(t);
         t.start();
       }
@@ -140,14 +164,21 @@ class SeveralCollectorsOnPostgresTest {
     } finally {
       processes.forEach(CollectorProcess::close);
     }
-    System.out.println(collectors + " collectors, " + rounds + " rounds of 40 events to each: answers " + statuses);
+    System.out.println(
+        collectors
+            + " collectors, "
+            + rounds
+            + " rounds of 40 events to each: answers "
+            + statuses);
     assertThat(statuses.keySet()).as("every answer, by status").containsOnly(200);
     assertThat(transportFailures.get()).isZero();
     try (Database db = Database.open(url)) {
       Set<String> stored = Rows.eventIds(db);
       assertThat(Rows.count(db)).as("no event stored twice").isEqualTo(stored.size());
       assertThat(stored).isEqualTo(sent);
-      assertThat(accepted.get()).as("each accepted by exactly one collector").isEqualTo(stored.size());
+      assertThat(accepted.get())
+          .as("each accepted by exactly one collector")
+          .isEqualTo(stored.size());
     }
   }
 }

@@ -13,13 +13,16 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A bounded slow-client attack on a loopback collector, from 127.0.0.1: {@code connections}
- * connections that each send a request's start and then one byte a second, either of the body
- * (a slow POST) or of the headers (slowloris). Connections the server closes are opened again, at
- * most {@code opensPerSecond} a second, for as long as the attack runs.
+ * connections that each send a request's start and then one byte a second, either of the body (a
+ * slow POST) or of the headers (slowloris). Connections the server closes are opened again, at most
+ * {@code opensPerSecond} a second, for as long as the attack runs.
  */
 final class SlowAttack implements AutoCloseable {
 
-  enum Kind { SLOW_BODY, SLOWLORIS }
+  enum Kind {
+    SLOW_BODY,
+    SLOWLORIS
+  }
 
   final AtomicLong opened = new AtomicLong();
   final AtomicLong closedByServer = new AtomicLong();
@@ -34,9 +37,15 @@ final class SlowAttack implements AutoCloseable {
 
   private void run(Kind kind, int port, int connections, int opensPerSecond) {
     List<Socket> sockets = new ArrayList<>();
-    byte[] start = (kind == Kind.SLOW_BODY
-        ? "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n["
-        : "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] start =
+        (kind == Kind.SLOW_BODY
+                ? "POST /v1/events HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: 4000\r\n\r\n"
+                    + "["
+                : "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte trickle = (byte) (kind == Kind.SLOW_BODY ? ' ' : 'X');
     long nextTick = System.nanoTime();
     long openInterval = 1_000_000_000L / opensPerSecond;
@@ -64,7 +73,8 @@ final class SlowAttack implements AutoCloseable {
             try {
               OutputStream out = s.getOutputStream();
               out.write(trickle);
-              if (s.getInputStream().available() > 0) { // answered (429): the server is done with it
+              if (s.getInputStream().available()
+                  > 0) { // answered (429): the server is done with it
                 throw new IOException("answered");
               }
             } catch (IOException e) {

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slow clients cannot starve the collector: a normal client at another address is served in under
- * a second while one address runs a slow-body attack or a slowloris, and the header and body
- * deadlines close the slow connections. Loopback only, bounded in connections and time; the
- * counts are sized for a 2-core machine with {@code ulimit -n} 20,000 (the attacker's and the
- * server's sockets share this JVM's descriptors); {@code bench/collector/slow-clients.sh} runs larger ones.
+ * Slow clients cannot starve the collector: a normal client at another address is served in under a
+ * second while one address runs a slow-body attack or a slowloris, and the header and body
+ * deadlines close the slow connections. Loopback only, bounded in connections and time; the counts
+ * are sized for a 2-core machine with {@code ulimit -n} 20,000 (the attacker's and the server's
+ * sockets share this JVM's descriptors); {@code bench/collector/slow-clients.sh} runs larger ones.
  */
 @Timeout(180)
 class SlowClientsTest {
@@ -38,9 +38,16 @@ class SlowClientsTest {
   @BeforeEach
   void start() {
     db = Database.open(dir.resolve("slow.db").toString());
-    // No request rate limit: the attacks below open connections faster than the default would admit.
-    server = CollectorServer.builder(db).port(0).rateLimit(0, 1).purgeInterval(Duration.ZERO)
-        .deadlines(HEADER_DEADLINE, BODY_DEADLINE).build().start();
+    // No request rate limit: the attacks below open connections faster than the default would
+    // admit.
+    server =
+        CollectorServer.builder(db)
+            .port(0)
+            .rateLimit(0, 1)
+            .purgeInterval(Duration.ZERO)
+            .deadlines(HEADER_DEADLINE, BODY_DEADLINE)
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -50,7 +57,8 @@ class SlowClientsTest {
   }
 
   @Test
-  void aNormalClientIsServedWithinASecondWhile300ConnectionsSendTheirBodiesAtOneBytePerSecond() throws Exception {
+  void aNormalClientIsServedWithinASecondWhile300ConnectionsSendTheirBodiesAtOneBytePerSecond()
+      throws Exception {
     List<Long> latencies;
     try (SlowAttack attack = new SlowAttack(SlowAttack.Kind.SLOW_BODY, server.port(), 300, 60)) {
       latencies = normalClient(Duration.ofSeconds(12));
@@ -61,12 +69,14 @@ class SlowClientsTest {
   }
 
   @Test
-  void aNormalClientIsServedWithinASecondDuringASlowlorisOfThousandsOfConnections() throws Exception {
+  void aNormalClientIsServedWithinASecondDuringASlowlorisOfThousandsOfConnections()
+      throws Exception {
     List<Long> latencies;
     try (SlowAttack attack = new SlowAttack(SlowAttack.Kind.SLOWLORIS, server.port(), 3_000, 300)) {
       latencies = normalClient(Duration.ofSeconds(12));
       assertThat(attack.opened.get()).as("the attack ran").isGreaterThanOrEqualTo(3_000);
-      assertThat(attack.closedByServer.get()).as("beyond its share, one address's connections are closed")
+      assertThat(attack.closedByServer.get())
+          .as("beyond its share, one address's connections are closed")
           .isGreaterThan(1_000);
     }
     report("slowloris of 3,000", latencies);
@@ -81,16 +91,18 @@ class SlowClientsTest {
       out.write("POST /v1/events HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
       // A byte every 300 ms keeps Jetty's idle timeout (15 s) from ever firing.
-      Thread trickler = new Thread(() -> {
-        try {
-          for (int i = 0; i < 100; i++) {
-            Thread.sleep(300);
-            out.write('X');
-          }
-        } catch (Exception closed) {
-          // the server closed the connection: what we wait for
-        }
-      });
+      Thread trickler =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 100; i++) {
+                    Thread.sleep(300);
+                    out.write('X');
+                  }
+                } catch (Exception closed) {
+                  // the server closed the connection: what we wait for
+                }
+              });
       trickler.setDaemon(true);
       trickler.start();
       InputStream in = socket.getInputStream();
@@ -107,19 +119,26 @@ class SlowClientsTest {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/events HTTP/1.1\r\n"
+                  + "Host: x\r\n"
+                  + "Content-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n"
+                  + "[")
+              .getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
-      Thread trickler = new Thread(() -> {
-        try {
-          for (int i = 0; i < 100; i++) {
-            Thread.sleep(300);
-            out.write(' ');
-          }
-        } catch (Exception closed) {
-          // closed by the server
-        }
-      });
+      Thread trickler =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 100; i++) {
+                    Thread.sleep(300);
+                    out.write(' ');
+                  }
+                } catch (Exception closed) {
+                  // closed by the server
+                }
+              });
       trickler.setDaemon(true);
       trickler.start();
       InputStream in = socket.getInputStream();
@@ -135,23 +154,41 @@ class SlowClientsTest {
   @Test
   void oneAddressSendsAtMostItsShareOfBodiesAtATimeAndOthersAreServed() throws Exception {
     server.close();
-    server = CollectorServer.builder(db).port(0).rateLimit(0, 1).purgeInterval(Duration.ZERO)
-        .deadlines(HEADER_DEADLINE, Duration.ofSeconds(20)).perClientLimits(100, 8).build().start();
+    server =
+        CollectorServer.builder(db)
+            .port(0)
+            .rateLimit(0, 1)
+            .purgeInterval(Duration.ZERO)
+            .deadlines(HEADER_DEADLINE, Duration.ofSeconds(20))
+            .perClientLimits(100, 8)
+            .build()
+            .start();
     List<Socket> slow = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
         Socket s = new Socket("127.0.0.1", server.port());
-        s.getOutputStream().write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 1000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write(
+                ("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n[")
+                    .getBytes(StandardCharsets.US_ASCII));
         slow.add(s);
       }
       Thread.sleep(300); // let the eight reach their body reads
-      RawHttp.Answer ninth = RawHttp.postJson("127.0.0.1", server.port(), "/v1/events",
-          TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
+      RawHttp.Answer ninth =
+          RawHttp.postJson(
+              "127.0.0.1",
+              server.port(),
+              "/v1/events",
+              TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
       assertThat(ninth.status()).as("the ninth body from the same address").isEqualTo(429);
       assertThat(ninth.header("Retry-After")).isNotNull();
-      RawHttp.Answer other = RawHttp.postJson("127.0.0.2", server.port(), "/v1/events",
-          TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
+      RawHttp.Answer other =
+          RawHttp.postJson(
+              "127.0.0.2",
+              server.port(),
+              "/v1/events",
+              TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
       assertThat(other.status()).as("another address").isEqualTo(200);
     } finally {
       for (Socket s : slow) {
@@ -159,18 +196,39 @@ class SlowClientsTest {
       }
     }
     // The slots are given back: the same address is served again once its slow bodies are gone.
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.postJson("127.0.0.1",
-        server.port(), "/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now())))).status() == 200);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                RawHttp.postJson(
+                            "127.0.0.1",
+                            server.port(),
+                            "/v1/events",
+                            TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))))
+                        .status()
+                    == 200);
   }
 
   @Test
-  void theGlobalConnectionLimitHoldsNewConnectionsBackUntilTheDeadlinesFreeSlots() throws Exception {
-    assertThat(CollectorServer.defaultMaxConnections()).as("below this process's descriptor limit")
-        .isLessThan((int) ((com.sun.management.UnixOperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount());
+  void theGlobalConnectionLimitHoldsNewConnectionsBackUntilTheDeadlinesFreeSlots()
+      throws Exception {
+    assertThat(CollectorServer.defaultMaxConnections())
+        .as("below this process's descriptor limit")
+        .isLessThan(
+            (int)
+                ((com.sun.management.UnixOperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getMaxFileDescriptorCount());
     server.close();
-    server = CollectorServer.builder(db).port(0).rateLimit(0, 1).purgeInterval(Duration.ZERO)
-        .deadlines(Duration.ofSeconds(2), BODY_DEADLINE).maxConnections(20).build().start();
+    server =
+        CollectorServer.builder(db)
+            .port(0)
+            .rateLimit(0, 1)
+            .purgeInterval(Duration.ZERO)
+            .deadlines(Duration.ofSeconds(2), BODY_DEADLINE)
+            .maxConnections(20)
+            .build()
+            .start();
     List<Socket> idle = new ArrayList<>();
     try {
       for (int i = 0; i < 20; i++) {
@@ -181,8 +239,12 @@ class SlowClientsTest {
       }
       Thread.sleep(500); // all twenty accepted: the limit is reached
       long start = System.nanoTime();
-      RawHttp.Answer answer = RawHttp.postJson("127.0.0.2", server.port(), "/v1/events",
-          TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
+      RawHttp.Answer answer =
+          RawHttp.postJson(
+              "127.0.0.2",
+              server.port(),
+              "/v1/events",
+              TestEvents.array(List.of(TestEvents.scanCompleted(Instant.now()))));
       Duration waited = Duration.ofNanos(System.nanoTime() - start);
       assertThat(answer.status()).isEqualTo(200);
       // Not accepted until the header deadline closed idle connections: the limit was in force.
@@ -194,15 +256,23 @@ class SlowClientsTest {
     }
   }
 
-  /** A normal client at 127.0.0.2: one event every 200 ms, on a new connection each; the latencies in ms. */
+  /**
+   * A normal client at 127.0.0.2: one event every 200 ms, on a new connection each; the latencies
+   * in ms.
+   */
   private List<Long> normalClient(Duration during) throws InterruptedException {
     List<Long> latencies = new ArrayList<>();
     Thread.sleep(2_000); // let the attack build up
     long end = System.nanoTime() + during.toNanos();
     while (System.nanoTime() < end) {
       long start = System.nanoTime();
-      RawHttp.Answer answer = RawHttp.postJson("127.0.0.2", server.port(), "/v1/events",
-          TestEvents.array(List.of(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()))));
+      RawHttp.Answer answer =
+          RawHttp.postJson(
+              "127.0.0.2",
+              server.port(),
+              "/v1/events",
+              TestEvents.array(
+                  List.of(TestEvents.scanCompleted(UUID.randomUUID(), Instant.now()))));
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertThat(answer.status()).as("normal client's answer").isEqualTo(200);
       latencies.add(ms);
@@ -213,7 +283,15 @@ class SlowClientsTest {
 
   private static void report(String attack, List<Long> latencies) {
     List<Long> sorted = latencies.stream().sorted().toList();
-    System.out.println("during " + attack + ": " + sorted.size() + " normal requests, median "
-        + sorted.get(sorted.size() / 2) + " ms, max " + sorted.get(sorted.size() - 1) + " ms");
+    System.out.println(
+        "during "
+            + attack
+            + ": "
+            + sorted.size()
+            + " normal requests, median "
+            + sorted.get(sorted.size() / 2)
+            + " ms, max "
+            + sorted.get(sorted.size() - 1)
+            + " ms");
   }
 }

@@ -19,15 +19,25 @@ final class TestDatabases {
   /** The server's URL; skips the calling test, saying why, when none is configured. */
   static String postgresUrlOrSkip() {
     String url = System.getProperty(POSTGRES_URL_PROPERTY, "");
-    assumeTrue(!url.isBlank(), "PostgreSQL tests skipped: no server configured (run with -D"
-        + POSTGRES_URL_PROPERTY + "='jdbc:postgresql://127.0.0.1:5432/jmo_telemetry_test?user=postgres')");
+    assumeTrue(
+        !url.isBlank(),
+        "PostgreSQL tests skipped: no server configured (run with -D"
+            + POSTGRES_URL_PROPERTY
+            + "='jdbc:postgresql://127.0.0.1:5432/jmo_telemetry_test?user=postgres')");
     return url;
   }
 
   /** Creates a fresh schema on the server and returns a URL whose connections use it. */
   static String freshPostgresSchema(String url) {
-    String schema = "jmo_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    String schema =
+        "jmo_test_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create a test schema on " + url, e);
@@ -40,7 +50,8 @@ final class TestDatabases {
     int at = schemaUrl.lastIndexOf("currentSchema=");
     String schema = schemaUrl.substring(at + "currentSchema=".length());
     String base = schemaUrl.substring(0, at - 1);
-    try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(base);
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test schema " + schema, e);

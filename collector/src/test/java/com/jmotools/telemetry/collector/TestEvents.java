@@ -44,7 +44,9 @@ final class TestEvents {
         + "    \"version\": \"0.8.0\",\n"
         + "    \"platform\": \"Linux\",\n"
         + "    \"python_version\": \"3.11\",\n"
-        + "    \"anonymous_id\": \"" + anonymousId + "\",\n"
+        + "    \"anonymous_id\": \""
+        + anonymousId
+        + "\",\n"
         + "    \"metadata\": {\"profile\": \"balanced\"},\n"
         + "    \"timestamp\": \"2025-10-19T12:00:00Z\"\n"
         + "  }";

@@ -46,7 +46,8 @@ class WalStartsOverTest {
       assertThat(commits).isGreaterThan(10);
       // Bytes 12-15 of the WAL header count the times SQLite started the WAL over.
       assertThat(checkpointSequence(wal)).isPositive();
-      assertThat(Files.size(wal)).isLessThanOrEqualTo(Database.SQLITE_JOURNAL_SIZE_LIMIT_BYTES + 4L * 1024 * 1024);
+      assertThat(Files.size(wal))
+          .isLessThanOrEqualTo(Database.SQLITE_JOURNAL_SIZE_LIMIT_BYTES + 4L * 1024 * 1024);
     }
   }
 

@@ -15,7 +15,8 @@ public record Cell(String key, long events, long ids) {
   public Cell {
     Objects.requireNonNull(key, "key");
     if (events < 0 || ids < 0 || ids > events) {
-      throw new IllegalArgumentException("inconsistent cell " + key + ": events " + events + ", ids " + ids);
+      throw new IllegalArgumentException(
+          "inconsistent cell " + key + ": events " + events + ", ids " + ids);
     }
   }
 }

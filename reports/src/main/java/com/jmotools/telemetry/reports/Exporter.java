@@ -19,8 +19,8 @@ import javax.sql.DataSource;
 
 /**
  * Streams the stored events of a period, oldest first, as JSONL in the guide's event shape (so the
- * guide's {@code jq} analyses run on it unchanged) or as CSV. Rows are read with a cursor, so memory
- * use does not grow with the number of events.
+ * guide's {@code jq} analyses run on it unchanged) or as CSV. Rows are read with a cursor, so
+ * memory use does not grow with the number of events.
  */
 public final class Exporter {
 
@@ -68,16 +68,25 @@ public final class Exporter {
   }
 
   /**
-   * Writes the events of {@code period} to {@code out} in {@code format}; does not close {@code out}.
+   * Writes the events of {@code period} to {@code out} in {@code format}; does not close {@code
+   * out}.
    *
    * @return how many events were written
    * @throws DatabaseException if the database cannot be read
    * @throws UncheckedIOException if {@code out} cannot be written
    */
   public long export(Period period, Format format, OutputStream out) {
-    String query = "SELECT e.event_id, e.event_type, e.version, e.platform, e.runtime, e.python_version, e.anonymous_id, "
-        + sql.timeText("e") + ", " + sql.metadataText("e") + " FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e")
-        + " ORDER BY e.\"timestamp\", e.id";
+    String query =
+        "SELECT e.event_id, e.event_type, e.version, e.platform, e.runtime, e.python_version,"
+            + " e.anonymous_id, "
+            + sql.timeText("e")
+            + ", "
+            + sql.metadataText("e")
+            + " FROM "
+            + Sql.TABLE
+            + " e WHERE "
+            + sql.inPeriod("e")
+            + " ORDER BY e.\"timestamp\", e.id";
     long n = 0;
     try (Connection c = dataSource.getConnection()) {
       boolean auto = c.getAutoCommit();
@@ -104,7 +113,8 @@ public final class Exporter {
 
   private static long writeJsonl(ResultSet rs, OutputStream out) throws SQLException {
     long n = 0;
-    try (JsonGenerator g = new JsonFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+    try (JsonGenerator g =
+        new JsonFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
       while (rs.next()) {
         g.writeStartObject();
         g.writeStringField("event", rs.getString(2));
@@ -128,7 +138,8 @@ public final class Exporter {
     return n;
   }
 
-  private static void writeIfPresent(JsonGenerator g, String name, String value) throws IOException {
+  private static void writeIfPresent(JsonGenerator g, String name, String value)
+      throws IOException {
     if (value != null) {
       g.writeStringField(name, value);
     }
@@ -137,7 +148,10 @@ public final class Exporter {
   private static long writeCsv(ResultSet rs, OutputStream out) throws SQLException {
     long n = 0;
     try {
-      Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+      Writer w =
+          new java.io.BufferedWriter(
+              new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8),
+              1 << 16);
       w.write(CSV_HEADER);
       w.write("\r\n");
       while (rs.next()) {
@@ -156,12 +170,17 @@ public final class Exporter {
     return n;
   }
 
-  /** One CSV field: quoted when it holds a comma, quote, or line break (RFC 4180); empty for null. */
+  /**
+   * One CSV field: quoted when it holds a comma, quote, or line break (RFC 4180); empty for null.
+   */
   static String csv(String value) {
     if (value == null) {
       return "";
     }
-    if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
       return value;
     }
     return '"' + value.replace("\"", "\"\"") + '"';

@@ -5,9 +5,8 @@ import java.util.List;
 
 /**
  * The minimum-count privacy rule of everything published: a cell backed by fewer than {@code k}
- * distinct installations is not shown, and the number of cells hidden is counted so the
- * publication can say so. One instance counts the cells it hid over its life, so use one per
- * publication.
+ * distinct installations is not shown, and the number of cells hidden is counted so the publication
+ * can say so. One instance counts the cells it hid over its life, so use one per publication.
  *
  * <p>Hiding a cell is not enough when the total or the other shares are published: the hidden
  * cell's size is then the total minus the shown cells. {@link #publish} applies secondary
@@ -63,7 +62,8 @@ public final class MinimumCount {
    *
    * @param shown the cells shown, in their original order
    * @param hiddenValues how many cells were hidden (each below k, plus one complementary cell)
-   * @param hiddenEvents the events of the hidden cells together: what subtraction from a total yields
+   * @param hiddenEvents the events of the hidden cells together: what subtraction from a total
+   *     yields
    */
   public record Published(List<Cell> shown, int hiddenValues, long hiddenEvents) {
     public Published {
@@ -84,8 +84,13 @@ public final class MinimumCount {
       (allows(c.ids()) ? shown : hidden).add(c);
     }
     if (!hidden.isEmpty() && !shown.isEmpty()) {
-      Cell smallest = shown.stream().min(java.util.Comparator.comparingLong(Cell::ids).thenComparingLong(Cell::events)
-          .thenComparing(Cell::key, java.util.Comparator.reverseOrder())).orElseThrow();
+      Cell smallest =
+          shown.stream()
+              .min(
+                  java.util.Comparator.comparingLong(Cell::ids)
+                      .thenComparingLong(Cell::events)
+                      .thenComparing(Cell::key, java.util.Comparator.reverseOrder()))
+              .orElseThrow();
       shown.remove(smallest);
       hidden.add(smallest);
       suppressed++;

@@ -32,7 +32,8 @@ public record Period(Instant from, Instant to) {
     Instant cut = to.truncatedTo(ChronoUnit.HOURS);
     to = cut.equals(to) ? cut : cut.plus(Duration.ofHours(1));
     if (!to.isAfter(from)) {
-      throw new IllegalArgumentException("period is empty: from " + from + " is not before to " + to);
+      throw new IllegalArgumentException(
+          "period is empty: from " + from + " is not before to " + to);
     }
   }
 
@@ -58,7 +59,8 @@ public record Period(Instant from, Instant to) {
     int year = Integer.parseInt(m.group(1));
     int q = Integer.parseInt(m.group(2));
     LocalDate start = LocalDate.of(year, (q - 1) * 3 + 1, 1);
-    return new Period(start.atStartOfDay(ZoneOffset.UTC).toInstant(),
+    return new Period(
+        start.atStartOfDay(ZoneOffset.UTC).toInstant(),
         start.plusMonths(3).atStartOfDay(ZoneOffset.UTC).toInstant());
   }
 
@@ -84,7 +86,10 @@ public record Period(Instant from, Instant to) {
     }
   }
 
-  /** The period of the same length that ends where this one starts; for a quarter, the previous quarter. */
+  /**
+   * The period of the same length that ends where this one starts; for a quarter, the previous
+   * quarter.
+   */
   public Period previous() {
     LocalDate f = LocalDate.ofInstant(from, ZoneOffset.UTC);
     if (isQuarter()) {
@@ -97,7 +102,8 @@ public record Period(Instant from, Instant to) {
   /** Whether this period is exactly one calendar quarter. */
   public boolean isQuarter() {
     LocalDate f = LocalDate.ofInstant(from, ZoneOffset.UTC);
-    return f.getDayOfMonth() == 1 && (f.getMonthValue() - 1) % 3 == 0
+    return f.getDayOfMonth() == 1
+        && (f.getMonthValue() - 1) % 3 == 0
         && from.equals(f.atStartOfDay(ZoneOffset.UTC).toInstant())
         && to.equals(f.plusMonths(3).atStartOfDay(ZoneOffset.UTC).toInstant());
   }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The public metrics' numbers: aggregates only, over whole days (no exact times), with no id of
- * any kind. Every figure is backed by at least {@code k} distinct installations, and no hidden
- * figure can be derived by subtracting shown ones from a total ({@link MinimumCount#publish}).
+ * The public metrics' numbers: aggregates only, over whole days (no exact times), with no id of any
+ * kind. Every figure is backed by at least {@code k} distinct installations, and no hidden figure
+ * can be derived by subtracting shown ones from a total ({@link MinimumCount#publish}).
  *
  * <p>The JSON's shape is versioned by {@value #SCHEMA_VERSION} ({@code schema_version}) and
  * described in {@code docs/ANALYTICS.md}; the data is published under {@value #LICENSE}.
@@ -24,18 +24,25 @@ public final class PublicMetrics {
 
   /** The public page covers this many whole days before today (UTC): {@value}. */
   public static final int DEFAULT_DAYS = 90;
+
   /** The windows of {@code /public/metrics.json}, in days. */
   public static final List<Integer> WINDOWS = List.of(30, 90, 365);
+
   /** The version of the JSON's shape; a change that can break a reader bumps it: {@value}. */
   public static final int SCHEMA_VERSION = 2;
+
   /** The licence the public aggregates are published under: {@value}. */
   public static final String LICENSE = "CC-BY-4.0";
+
   /** Where the licence's text is. */
   public static final String LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/";
 
   private PublicMetrics() {}
 
-  /** The period the public page shows at {@code clock}'s now: the {@value #DEFAULT_DAYS} whole days before today. */
+  /**
+   * The period the public page shows at {@code clock}'s now: the {@value #DEFAULT_DAYS} whole days
+   * before today.
+   */
   public static Period period(Clock clock) {
     return period(clock, DEFAULT_DAYS);
   }
@@ -43,7 +50,8 @@ public final class PublicMetrics {
   /** The {@code days} whole days before today (UTC) at {@code clock}'s now. */
   public static Period period(Clock clock, int days) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-    return new Period(today.minusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant(),
+    return new Period(
+        today.minusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant(),
         today.atStartOfDay(ZoneOffset.UTC).toInstant());
   }
 
@@ -58,9 +66,12 @@ public final class PublicMetrics {
     o.put("license_url", LICENSE_URL);
     o.put("attribution", "JMo Security anonymous usage telemetry");
     o.put("k", k);
-    o.put("description", "Aggregates of JMo Security's opt-out, anonymous usage telemetry. Each figure is backed by at least k "
-        + "installations; smaller ones, and one more where needed so that none can be derived by subtraction, are "
-        + "summed into 'other'. Shares are ratios between 0 and 1.");
+    o.put(
+        "description",
+        "Aggregates of JMo Security's opt-out, anonymous usage telemetry. Each figure is backed by"
+            + " at least k installations; smaller ones, and one more where needed so that none can"
+            + " be derived by subtraction, are summed into 'other'. Shares are ratios between 0 and"
+            + " 1.");
     ObjectNode w = o.putObject("windows");
     new TreeMap<>(windows).forEach((days, stats) -> w.set(days + "d", toJson(stats, k)));
     return o;
@@ -72,14 +83,15 @@ public final class PublicMetrics {
   }
 
   /**
-   * The k-safe figures of {@code stats}, the public page's and the transparency report's;
-   * {@code withCounts} adds event counts to shares (the report's tables and charts).
+   * The k-safe figures of {@code stats}, the public page's and the transparency report's; {@code
+   * withCounts} adds event counts to shares (the report's tables and charts).
    */
   public static ObjectNode window(Stats stats, MinimumCount rule, boolean withCounts) {
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
     ObjectNode period = o.putObject("period");
     period.put("first_day", stats.period().from().toString().substring(0, 10));
-    period.put("last_day", stats.period().to().minus(Duration.ofHours(1)).toString().substring(0, 10));
+    period.put(
+        "last_day", stats.period().to().minus(Duration.ofHours(1)).toString().substring(0, 10));
     o.put("k", rule.k());
     count(o, "unique_installs", stats.uniqueInstalls(), stats.uniqueInstalls(), rule);
     count(o, "scans", stats.scans(), ids(stats, "scan.started"), rule);
@@ -97,7 +109,8 @@ public final class PublicMetrics {
     count(wizard, "completed", stats.wizard().completed(), stats.wizard().ids(), rule);
     long wizards = stats.wizard().completed();
     wizard.set("artifacts", shares(rule, stats.wizard().artifacts(), wizards, withCounts));
-    wizard.set("execution_modes", shares(rule, stats.wizard().executionModes(), wizards, withCounts));
+    wizard.set(
+        "execution_modes", shares(rule, stats.wizard().executionModes(), wizards, withCounts));
     wizard.set("profiles", shares(rule, stats.wizard().profiles(), wizards, withCounts));
     wizard.set("durations", shares(rule, stats.wizard().durations(), wizards, withCounts));
 
@@ -106,10 +119,13 @@ public final class PublicMetrics {
     count(reports, "generated", generated, ids(stats, "report.generated"), rule);
     reports.set("output_formats", shares(rule, stats.outputFormats(), generated, withCounts));
     reports.set("findings", shares(rule, stats.reportFindings(), generated, withCounts));
-    reports.set("suppressions_used", shares(rule, stats.reportSuppressions(), generated, withCounts));
-    reports.set("compliance_enabled", shares(rule, stats.reportCompliance(), generated, withCounts));
+    reports.set(
+        "suppressions_used", shares(rule, stats.reportSuppressions(), generated, withCounts));
+    reports.set(
+        "compliance_enabled", shares(rule, stats.reportCompliance(), generated, withCounts));
 
-    // Distinct installations per month do not add up to any published total: only the minimum count applies.
+    // Distinct installations per month do not add up to any published total: only the minimum count
+    // applies.
     ObjectNode months = o.putObject("installs_by_month");
     rule.keep(stats.installsByMonth()).forEach(c -> months.put(c.key(), c.ids()));
     o.put("suppressed_cells", rule.suppressed());
@@ -158,7 +174,10 @@ public final class PublicMetrics {
     return o;
   }
 
-  /** Failure rates per run, by tool and type, sorted from the highest rate; each backed by k installations. */
+  /**
+   * Failure rates per run, by tool and type, sorted from the highest rate; each backed by k
+   * installations.
+   */
   private static ArrayNode failures(Stats stats, MinimumCount rule, boolean withCounts) {
     List<ObjectNode> rows = new ArrayList<>();
     for (ToolFailures t : stats.toolFailures()) {
@@ -180,8 +199,10 @@ public final class PublicMetrics {
         }
       }
     }
-    rows.sort(Comparator.comparingDouble((ObjectNode x) -> -x.get("rate").asDouble())
-        .thenComparing(x -> x.get("tool").asText()).thenComparing(x -> x.get("failure_type").asText()));
+    rows.sort(
+        Comparator.comparingDouble((ObjectNode x) -> -x.get("rate").asDouble())
+            .thenComparing(x -> x.get("tool").asText())
+            .thenComparing(x -> x.get("failure_type").asText()));
     ArrayNode a = StatsJson.MAPPER.createArrayNode();
     rows.forEach(a::add);
     return a;

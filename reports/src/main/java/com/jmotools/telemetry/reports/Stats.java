@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The maintainers' statistics over one period, as computed by {@link TelemetryStats}. Every list
- * of cells is sorted by events (most first) and then by key, except the weekly and monthly series,
+ * The maintainers' statistics over one period, as computed by {@link TelemetryStats}. Every list of
+ * cells is sorted by events (most first) and then by key, except the weekly and monthly series,
  * which are sorted by time.
  *
  * @param period the period the numbers cover
@@ -26,8 +26,10 @@ import java.util.Optional;
  * @param reportFindings {@code report.generated} events by {@code findings_bucket}
  * @param durations {@code scan.completed} events by {@code duration_bucket}
  * @param tools {@code scan.started} events by each tool they list (tool popularity)
- * @param reportSuppressions {@code report.generated} events by {@code suppressions_used} ({@code true}/{@code false})
- * @param reportCompliance {@code report.generated} events by {@code compliance_enabled} ({@code true}/{@code false})
+ * @param reportSuppressions {@code report.generated} events by {@code suppressions_used} ({@code
+ *     true}/{@code false})
+ * @param reportCompliance {@code report.generated} events by {@code compliance_enabled} ({@code
+ *     true}/{@code false})
  */
 public record Stats(
     Period period,
@@ -103,9 +105,15 @@ public record Stats(
    * @param artifacts by {@code artifact_generated}; {@code none} for null
    * @param executionModes by {@code execution_mode}
    * @param profiles by {@code profile_selected}
-   * @param durations by range of {@code duration_seconds} ({@link #WIZARD_DURATION_RANGES}), lowest first
+   * @param durations by range of {@code duration_seconds} ({@link #WIZARD_DURATION_RANGES}), lowest
+   *     first
    */
-  public record Wizard(long completed, long ids, List<Cell> artifacts, List<Cell> executionModes, List<Cell> profiles,
+  public record Wizard(
+      long completed,
+      long ids,
+      List<Cell> artifacts,
+      List<Cell> executionModes,
+      List<Cell> profiles,
       List<Cell> durations) {
     public Wizard {
       durations = List.copyOf(durations);

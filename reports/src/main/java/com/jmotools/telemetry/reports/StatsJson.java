@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.TreeMap;
 
-/** The JSON form of {@link Stats}, shared by {@code stats --format json} and {@code GET /v1/stats}. */
+/**
+ * The JSON form of {@link Stats}, shared by {@code stats --format json} and {@code GET /v1/stats}.
+ */
 public final class StatsJson {
 
   /** A mapper that writes indented, stable JSON. */
-  public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private StatsJson() {}
 

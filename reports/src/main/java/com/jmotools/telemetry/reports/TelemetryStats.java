@@ -1,6 +1,5 @@
 package com.jmotools.telemetry.reports;
 
-import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.reports.internal.CubeStats;
@@ -23,14 +22,13 @@ import javax.sql.DataSource;
  * Computes {@link Stats} from the collector's {@code events} table.
  *
  * <p>Two paths give the same numbers. {@link #compute} reads a daily rollup that the query layer
- * keeps in its own cache tables ({@code reports_daily}, {@code reports_days}, {@code reports_state};
- * see {@link #refreshRollup()}), plus the current day's events that came since the last refresh and
- * the raw events of partial days, so a
- * quarter of millions of events is answered in a second or two with exact distinct counts.
- * {@link #computeWithSql} runs one SQL query per statistic on the events table, written for each
- * dialect (SQLite's {@code json_extract}/{@code json_each}, PostgreSQL's jsonb operators): the
- * reference the rollup is tested against. Both only read the events table, so they run while a
- * collector writes to it.
+ * keeps in its own cache tables ({@code reports_daily}, {@code reports_days}, {@code
+ * reports_state}; see {@link #refreshRollup()}), plus the current day's events that came since the
+ * last refresh and the raw events of partial days, so a quarter of millions of events is answered
+ * in a second or two with exact distinct counts. {@link #computeWithSql} runs one SQL query per
+ * statistic on the events table, written for each dialect (SQLite's {@code json_extract}/{@code
+ * json_each}, PostgreSQL's jsonb operators): the reference the rollup is tested against. Both only
+ * read the events table, so they run while a collector writes to it.
  */
 public final class TelemetryStats {
 
@@ -49,14 +47,21 @@ public final class TelemetryStats {
   private final java.time.Clock clock;
   private volatile Cached cached;
 
-  private record Cached(Period period, String token, java.time.Instant at, com.jmotools.telemetry.reports.internal.Cube cube) {}
+  private record Cached(
+      Period period,
+      String token,
+      java.time.Instant at,
+      com.jmotools.telemetry.reports.internal.Cube cube) {}
 
   private TelemetryStats(Builder b) {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
     this.clock = b.clock;
-    // A server refreshes in the background and answers the same periods again: it keeps the rolled part.
-    this.rollup = new com.jmotools.telemetry.reports.internal.Rollup(b.dataSource, sql, b.clock, !b.refreshBeforeCompute);
+    // A server refreshes in the background and answers the same periods again: it keeps the rolled
+    // part.
+    this.rollup =
+        new com.jmotools.telemetry.reports.internal.Rollup(
+            b.dataSource, sql, b.clock, !b.refreshBeforeCompute);
     this.refreshBeforeCompute = b.refreshBeforeCompute;
   }
 
@@ -71,8 +76,8 @@ public final class TelemetryStats {
   }
 
   /**
-   * All statistics over {@code period}, from the rollup (brought up to date first unless the builder
-   * said otherwise) and the raw events it does not cover.
+   * All statistics over {@code period}, from the rollup (brought up to date first unless the
+   * builder said otherwise) and the raw events it does not cover.
    *
    * @throws DatabaseException if the database cannot be read
    */
@@ -92,12 +97,15 @@ public final class TelemetryStats {
     return rollup.refresh();
   }
 
-  // Synchronized: the dashboard asks for several charts of one period at once; one computes, the others reuse it.
+  // Synchronized: the dashboard asks for several charts of one period at once; one computes, the
+  // others reuse it.
   private synchronized com.jmotools.telemetry.reports.internal.Cube cube(Period period) {
     String token = changeToken();
     java.time.Instant now = clock.instant();
     Cached c = cached;
-    if (c != null && c.period().equals(period) && c.token().equals(token)
+    if (c != null
+        && c.period().equals(period)
+        && c.token().equals(token)
         && java.time.Duration.between(c.at(), now).compareTo(DEFAULT_CACHE_TIME) < 0) {
       return c.cube();
     }
@@ -212,7 +220,8 @@ public final class TelemetryStats {
   }
 
   /**
-   * Per tool, failures per run of the tool, over {@code period} (see {@link ToolFailures} for runs).
+   * Per tool, failures per run of the tool, over {@code period} (see {@link ToolFailures} for
+   * runs).
    *
    * @throws DatabaseException if the database cannot be read
    */
@@ -251,14 +260,24 @@ public final class TelemetryStats {
   public List<TimePoint> timeline(Period period, boolean hourly) {
     if (!hourly) {
       List<TimePoint> out = new ArrayList<>();
-      cube(period).timeline().forEach((day, types) -> types.forEach((type, n) -> out.add(new TimePoint(day, type, n))));
+      cube(period)
+          .timeline()
+          .forEach(
+              (day, types) -> types.forEach((type, n) -> out.add(new TimePoint(day, type, n))));
       return out;
     }
     String slot = sql.hour("e");
-    String query = "SELECT " + slot + " AS t, e.event_type, count(*) FROM " + EVENTS + " WHERE " + sql.inPeriod("e")
-        + " GROUP BY t, e.event_type ORDER BY t, e.event_type";
+    String query =
+        "SELECT "
+            + slot
+            + " AS t, e.event_type, count(*) FROM "
+            + EVENTS
+            + " WHERE "
+            + sql.inPeriod("e")
+            + " GROUP BY t, e.event_type ORDER BY t, e.event_type";
     List<TimePoint> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(query)) {
       sql.bindPeriod(ps, 1, period);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -278,8 +297,13 @@ public final class TelemetryStats {
    * @throws DatabaseException if the database cannot be read
    */
   public String changeToken() {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT (SELECT max(id) FROM " + Sql.TABLE + "), (SELECT count(*) FROM deleted_ids)")) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT (SELECT max(id) FROM "
+                    + Sql.TABLE
+                    + "), (SELECT count(*) FROM deleted_ids)")) {
       rs.next();
       return rs.getLong(1) + "-" + rs.getLong(2);
     } catch (SQLException e) {
@@ -290,20 +314,29 @@ public final class TelemetryStats {
   private Stats compute(Connection c, Period p) throws SQLException {
     long[] totals = totals(c, p);
     List<Cell> byType = breakdown(c, Breakdown.EVENTS_BY_TYPE, p);
-    Cell wizardCell = Stats.find(byType, "wizard.completed").orElse(new Cell("wizard.completed", 0, 0));
-    Stats.Wizard wizard = new Stats.Wizard(wizardCell.events(), wizardCell.ids(),
-        breakdown(c, Breakdown.WIZARD_ARTIFACTS, p),
-        breakdown(c, Breakdown.WIZARD_EXECUTION_MODES, p),
-        breakdown(c, Breakdown.WIZARD_PROFILES, p),
-        breakdown(c, Breakdown.WIZARD_DURATIONS, p));
-    return new Stats(p, totals[0], totals[1], byType,
+    Cell wizardCell =
+        Stats.find(byType, "wizard.completed").orElse(new Cell("wizard.completed", 0, 0));
+    Stats.Wizard wizard =
+        new Stats.Wizard(
+            wizardCell.events(),
+            wizardCell.ids(),
+            breakdown(c, Breakdown.WIZARD_ARTIFACTS, p),
+            breakdown(c, Breakdown.WIZARD_EXECUTION_MODES, p),
+            breakdown(c, Breakdown.WIZARD_PROFILES, p),
+            breakdown(c, Breakdown.WIZARD_DURATIONS, p));
+    return new Stats(
+        p,
+        totals[0],
+        totals[1],
+        byType,
         breakdown(c, Breakdown.PROFILES, p),
         breakdown(c, Breakdown.MODES, p),
         breakdown(c, Breakdown.PLATFORMS, p),
         breakdown(c, Breakdown.VERSIONS, p),
         breakdown(c, Breakdown.INSTALLS_BY_WEEK, p),
         breakdown(c, Breakdown.INSTALLS_BY_MONTH, p),
-        toolFailures(c, p), wizard,
+        toolFailures(c, p),
+        wizard,
         breakdown(c, Breakdown.OUTPUT_FORMATS, p),
         breakdown(c, Breakdown.SCAN_FINDINGS, p),
         breakdown(c, Breakdown.REPORT_FINDINGS, p),
@@ -324,32 +357,77 @@ public final class TelemetryStats {
       case INSTALLS_BY_DAY -> series(c, p, sql.day("e"));
       case INSTALLS_BY_WEEK -> series(c, p, sql.week("e"));
       case INSTALLS_BY_MONTH -> series(c, p, sql.month("e"));
-      case OUTPUT_FORMATS -> cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-          + sql.eachElement("e", "output_formats") + " WHERE e.event_type = 'report.generated' AND " + in
-          + " GROUP BY j.value", BY_EVENTS);
+      case OUTPUT_FORMATS ->
+          cells(
+              c,
+              p,
+              "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM "
+                  + EVENTS
+                  + sql.eachElement("e", "output_formats")
+                  + " WHERE e.event_type = 'report.generated' AND "
+                  + in
+                  + " GROUP BY j.value",
+              BY_EVENTS);
       case WIZARD_ARTIFACTS -> dimension(c, p, "wizard.completed", "artifact_generated");
       case WIZARD_EXECUTION_MODES -> dimension(c, p, "wizard.completed", "execution_mode");
       case WIZARD_PROFILES -> dimension(c, p, "wizard.completed", "profile_selected");
-      case SCAN_FINDINGS -> CubeStats.inBucketOrder(dimension(c, p, "scan.completed", "total_findings_bucket"), "findings");
-      case REPORT_FINDINGS -> CubeStats.inBucketOrder(dimension(c, p, "report.generated", "findings_bucket"), "findings");
-      case DURATIONS -> CubeStats.inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration");
-      case TOOLS -> cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-          + sql.eachElement("e", "tools") + " WHERE e.event_type = 'scan.started' AND " + in + " GROUP BY j.value", BY_EVENTS);
-      case WIZARD_DURATIONS -> CubeStats.ordered(
-          expression(c, p, "wizard.completed", wizardRange()), List.copyOf(Stats.WIZARD_DURATION_RANGES.keySet()));
-      case REPORT_SUPPRESSIONS -> expression(c, p, "report.generated", sql.booleanText("e", "suppressions_used"));
-      case REPORT_COMPLIANCE -> expression(c, p, "report.generated", sql.booleanText("e", "compliance_enabled"));
+      case SCAN_FINDINGS ->
+          CubeStats.inBucketOrder(
+              dimension(c, p, "scan.completed", "total_findings_bucket"), "findings");
+      case REPORT_FINDINGS ->
+          CubeStats.inBucketOrder(
+              dimension(c, p, "report.generated", "findings_bucket"), "findings");
+      case DURATIONS ->
+          CubeStats.inBucketOrder(dimension(c, p, "scan.completed", "duration_bucket"), "duration");
+      case TOOLS ->
+          cells(
+              c,
+              p,
+              "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM "
+                  + EVENTS
+                  + sql.eachElement("e", "tools")
+                  + " WHERE e.event_type = 'scan.started' AND "
+                  + in
+                  + " GROUP BY j.value",
+              BY_EVENTS);
+      case WIZARD_DURATIONS ->
+          CubeStats.ordered(
+              expression(c, p, "wizard.completed", wizardRange()),
+              List.copyOf(Stats.WIZARD_DURATION_RANGES.keySet()));
+      case REPORT_SUPPRESSIONS ->
+          expression(c, p, "report.generated", sql.booleanText("e", "suppressions_used"));
+      case REPORT_COMPLIANCE ->
+          expression(c, p, "report.generated", sql.booleanText("e", "compliance_enabled"));
     };
   }
 
   private List<Cell> column(Connection c, Period p, String column) throws SQLException {
-    return cells(c, p, "SELECT " + column + ", count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + " WHERE " + sql.inPeriod("e") + " GROUP BY " + column, BY_EVENTS);
+    return cells(
+        c,
+        p,
+        "SELECT "
+            + column
+            + ", count(*), count(DISTINCT e.anonymous_id) FROM "
+            + EVENTS
+            + " WHERE "
+            + sql.inPeriod("e")
+            + " GROUP BY "
+            + column,
+        BY_EVENTS);
   }
 
   private List<Cell> series(Connection c, Period p, String slot) throws SQLException {
-    return cells(c, p, "SELECT " + slot + " AS k, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + " WHERE " + sql.inPeriod("e") + " GROUP BY k", BY_KEY);
+    return cells(
+        c,
+        p,
+        "SELECT "
+            + slot
+            + " AS k, count(*), count(DISTINCT e.anonymous_id) FROM "
+            + EVENTS
+            + " WHERE "
+            + sql.inPeriod("e")
+            + " GROUP BY k",
+        BY_KEY);
   }
 
   /**
@@ -361,15 +439,20 @@ public final class TelemetryStats {
     days.forEach(c -> byDay.put(c.key(), c));
     List<Cell> out = new java.util.ArrayList<>();
     for (java.time.LocalDate d = java.time.LocalDate.ofInstant(p.from(), java.time.ZoneOffset.UTC);
-        d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(p.to()); d = d.plusDays(1)) {
+        d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(p.to());
+        d = d.plusDays(1)) {
       out.add(byDay.getOrDefault(d.toString(), new Cell(d.toString(), 0, 0)));
     }
     return out;
   }
 
   private long[] totals(Connection c, Period p) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + " WHERE " + sql.inPeriod("e"))) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*), count(DISTINCT e.anonymous_id) FROM "
+                + EVENTS
+                + " WHERE "
+                + sql.inPeriod("e"))) {
       sql.bindPeriod(ps, 1, p);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -379,7 +462,8 @@ public final class TelemetryStats {
   }
 
   /** Events of one type by one metadata field; a JSON null counts as {@code none}. */
-  private List<Cell> dimension(Connection c, Period p, String eventType, String field) throws SQLException {
+  private List<Cell> dimension(Connection c, Period p, String eventType, String field)
+      throws SQLException {
     return expression(c, p, eventType, sql.text("e", field));
   }
 
@@ -387,18 +471,38 @@ public final class TelemetryStats {
   private String wizardRange() {
     StringBuilder b = new StringBuilder("CASE");
     String seconds = "CAST(" + sql.text("e", "duration_seconds") + " AS BIGINT)";
-    Stats.WIZARD_DURATION_RANGES.forEach((label, upper) -> b.append(upper == 0 ? " ELSE '" + label + "'"
-        : " WHEN coalesce(" + seconds + ", 0) < " + upper + " THEN '" + label + "'"));
+    Stats.WIZARD_DURATION_RANGES.forEach(
+        (label, upper) ->
+            b.append(
+                upper == 0
+                    ? " ELSE '" + label + "'"
+                    : " WHEN coalesce(" + seconds + ", 0) < " + upper + " THEN '" + label + "'"));
     return b.append(" END").toString();
   }
 
-  /** Events of one type by the value of an SQL expression over {@code e}; NULL counts as {@code none}. */
-  private List<Cell> expression(Connection c, Period p, String eventType, String value) throws SQLException {
-    return cells(c, p, "SELECT coalesce(" + value + ", 'none') AS k, count(*), count(DISTINCT e.anonymous_id) FROM "
-        + EVENTS + " WHERE e.event_type = '" + eventType + "' AND " + sql.inPeriod("e") + " GROUP BY k", BY_EVENTS);
+  /**
+   * Events of one type by the value of an SQL expression over {@code e}; NULL counts as {@code
+   * none}.
+   */
+  private List<Cell> expression(Connection c, Period p, String eventType, String value)
+      throws SQLException {
+    return cells(
+        c,
+        p,
+        "SELECT coalesce("
+            + value
+            + ", 'none') AS k, count(*), count(DISTINCT e.anonymous_id) FROM "
+            + EVENTS
+            + " WHERE e.event_type = '"
+            + eventType
+            + "' AND "
+            + sql.inPeriod("e")
+            + " GROUP BY k",
+        BY_EVENTS);
   }
 
-  private List<Cell> cells(Connection c, Period p, String query, Comparator<Cell> order) throws SQLException {
+  private List<Cell> cells(Connection c, Period p, String query, Comparator<Cell> order)
+      throws SQLException {
     List<Cell> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(query)) {
       sql.bindPeriod(ps, 1, p);
@@ -416,13 +520,27 @@ public final class TelemetryStats {
   private List<ToolFailures> toolFailures(Connection c, Period p) throws SQLException {
     String in = sql.inPeriod("e");
     Map<String, long[]> scans = new TreeMap<>();
-    for (Cell cell : cells(c, p, "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS
-        + sql.eachElement("e", "tools") + " WHERE e.event_type = 'scan.started' AND " + in + " GROUP BY j.value", BY_KEY)) {
+    for (Cell cell :
+        cells(
+            c,
+            p,
+            "SELECT j.value, count(*), count(DISTINCT e.anonymous_id) FROM "
+                + EVENTS
+                + sql.eachElement("e", "tools")
+                + " WHERE e.event_type = 'scan.started' AND "
+                + in
+                + " GROUP BY j.value",
+            BY_KEY)) {
       scans.put(cell.key(), new long[] {cell.events(), cell.ids()});
     }
     Map<String, long[]> reported = new TreeMap<>();
-    String runs = "SELECT j.key, sum(CAST(j.value AS BIGINT)), count(*) FROM " + EVENTS + sql.eachEntry("e", "tool_runs")
-        + " WHERE e.event_type = 'scan.completed' AND " + in + " GROUP BY j.key";
+    String runs =
+        "SELECT j.key, sum(CAST(j.value AS BIGINT)), count(*) FROM "
+            + EVENTS
+            + sql.eachEntry("e", "tool_runs")
+            + " WHERE e.event_type = 'scan.completed' AND "
+            + in
+            + " GROUP BY j.key";
     try (PreparedStatement ps = c.prepareStatement(runs)) {
       sql.bindPeriod(ps, 1, p);
       try (ResultSet rs = ps.executeQuery()) {
@@ -433,9 +551,16 @@ public final class TelemetryStats {
     }
     Map<String, Map<String, Long>> failures = new TreeMap<>();
     Map<String, Map<String, Long>> failureIds = new TreeMap<>();
-    String query = "SELECT " + sql.text("e", "tool") + ", " + sql.text("e", "failure_type")
-        + ", count(*), count(DISTINCT e.anonymous_id) FROM " + EVENTS + " WHERE e.event_type = 'tool.failed' AND " + in
-        + " GROUP BY 1, 2";
+    String query =
+        "SELECT "
+            + sql.text("e", "tool")
+            + ", "
+            + sql.text("e", "failure_type")
+            + ", count(*), count(DISTINCT e.anonymous_id) FROM "
+            + EVENTS
+            + " WHERE e.event_type = 'tool.failed' AND "
+            + in
+            + " GROUP BY 1, 2";
     try (PreparedStatement ps = c.prepareStatement(query)) {
       sql.bindPeriod(ps, 1, p);
       try (ResultSet rs = ps.executeQuery()) {
@@ -455,8 +580,15 @@ public final class TelemetryStats {
     for (String tool : tools.keySet()) {
       long[] s = scans.getOrDefault(tool, new long[2]);
       long[] r = reported.getOrDefault(tool, new long[2]);
-      out.add(new ToolFailures(tool, s[0], s[1], r[0], r[1], failures.getOrDefault(tool, Map.of()),
-          failureIds.getOrDefault(tool, Map.of())));
+      out.add(
+          new ToolFailures(
+              tool,
+              s[0],
+              s[1],
+              r[0],
+              r[1],
+              failures.getOrDefault(tool, Map.of()),
+              failureIds.getOrDefault(tool, Map.of())));
     }
     out.sort(com.jmotools.telemetry.reports.internal.CubeStats.TOOL_ORDER);
     return out;

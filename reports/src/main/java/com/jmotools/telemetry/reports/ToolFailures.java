@@ -17,13 +17,20 @@ import java.util.Objects;
  * @param tool the tool's catalog name
  * @param scans how many {@code scan.started} events list the tool
  * @param scanIds how many distinct installations ran those scans
- * @param reportedRuns the runs of the tool that {@code scan.completed} events reported ({@code tool_runs})
+ * @param reportedRuns the runs of the tool that {@code scan.completed} events reported ({@code
+ *     tool_runs})
  * @param reportingScans how many {@code scan.completed} events reported runs of the tool
  * @param failures {@code tool.failed} events of the tool, by failure type
  * @param failureIds distinct installations that reported each failure type
  */
-public record ToolFailures(String tool, long scans, long scanIds, long reportedRuns, long reportingScans,
-    Map<String, Long> failures, Map<String, Long> failureIds) {
+public record ToolFailures(
+    String tool,
+    long scans,
+    long scanIds,
+    long reportedRuns,
+    long reportingScans,
+    Map<String, Long> failures,
+    Map<String, Long> failureIds) {
 
   public ToolFailures {
     Objects.requireNonNull(tool, "tool");
@@ -36,17 +43,25 @@ public record ToolFailures(String tool, long scans, long scanIds, long reportedR
     return failures.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Scans that listed the tool but reported no run count: each counts as one run (the rule for old events). */
+  /**
+   * Scans that listed the tool but reported no run count: each counts as one run (the rule for old
+   * events).
+   */
   public long legacyScans() {
     return Math.max(0, scans - reportingScans);
   }
 
-  /** Runs of the tool: reported runs, plus one per legacy scan, and never fewer than its failures. */
+  /**
+   * Runs of the tool: reported runs, plus one per legacy scan, and never fewer than its failures.
+   */
   public long runs() {
     return Math.max(reportedRuns + legacyScans(), totalFailures());
   }
 
-  /** Whether {@link #runs()} used the rule for events without {@code tool_runs}, so the rates are estimates. */
+  /**
+   * Whether {@link #runs()} used the rule for events without {@code tool_runs}, so the rates are
+   * estimates.
+   */
   public boolean estimated() {
     return legacyScans() > 0 || reportedRuns + legacyScans() < totalFailures();
   }

@@ -1,11 +1,11 @@
 package com.jmotools.telemetry.reports;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.reports.internal.ReportCharts;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.reports.internal.ReportText;
 import com.jmotools.telemetry.reports.internal.Sql;
 import java.io.IOException;
@@ -18,10 +18,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -33,10 +31,10 @@ import javax.sql.DataSource;
  * compliance and methodology sections, and a sample of events. Written as Markdown, HTML and JSON
  * with PNG charts named after the quarter.
  *
- * <p>Every published number is backed by at least {@code k} distinct installations (default
- * {@value MinimumCount#DEFAULT_K}), with secondary suppression ({@link MinimumCount#publish}) so no
- * hidden figure follows from a published total. Sample events are drawn at random, with a seed,
- * from events whose every value is shared by at least {@code k} installations.
+ * <p>Every published number is backed by at least {@code k} distinct installations (default {@value
+ * MinimumCount#DEFAULT_K}), with secondary suppression ({@link MinimumCount#publish}) so no hidden
+ * figure follows from a published total. Sample events are drawn at random, with a seed, from
+ * events whose every value is shared by at least {@code k} installations.
  */
 public final class TransparencyReport {
 
@@ -45,6 +43,7 @@ public final class TransparencyReport {
 
   /** Sample events per event type: {@value}. */
   public static final int DEFAULT_SAMPLE_PER_TYPE = 1;
+
   /** The seed of the sample's draw when none is given: {@value}, so a report is reproducible. */
   public static final long DEFAULT_SEED = 20_26L;
 
@@ -82,12 +81,19 @@ public final class TransparencyReport {
    * @param suppressed how many cells were hidden by the minimum-count rule
    * @param report the JSON report's content
    */
-  public record Result(Path markdown, Path html, Path json, Path sample, List<Path> charts, int suppressed, ObjectNode report) {}
+  public record Result(
+      Path markdown,
+      Path html,
+      Path json,
+      Path sample,
+      List<Path> charts,
+      int suppressed,
+      ObjectNode report) {}
 
   /**
-   * Computes the report and writes it into {@code dir} (created if needed) as
-   * {@code transparency-<quarter>.md|.html|.json}, {@code sample-events-<quarter>.json} and
-   * {@code charts/<quarter>-*.png}. Only charts with something to show are written and linked.
+   * Computes the report and writes it into {@code dir} (created if needed) as {@code
+   * transparency-<quarter>.md|.html|.json}, {@code sample-events-<quarter>.json} and {@code
+   * charts/<quarter>-*.png}. Only charts with something to show are written and linked.
    *
    * @throws IllegalArgumentException if the quarter has not started yet
    * @throws DatabaseException if the database cannot be read
@@ -95,7 +101,8 @@ public final class TransparencyReport {
    */
   public Result write(Path dir) {
     if (!quarter.from().isBefore(clock.instant())) {
-      throw new IllegalArgumentException(quarter.label() + " has not started yet: there is nothing to report");
+      throw new IllegalArgumentException(
+          quarter.label() + " has not started yet: there is nothing to report");
     }
     Stats now = stats.compute(quarter);
     Stats before = stats.compute(quarter.previous());
@@ -107,19 +114,25 @@ public final class TransparencyReport {
       Files.createDirectories(dir.resolve("charts"));
       ObjectNode chartNames = report.putObject("charts");
       List<Path> charts = ReportCharts.write(report, dir.resolve("charts"), name, quarter.label());
-      charts.forEach(p -> chartNames.put(p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
-          "charts/" + p.getFileName()));
+      charts.forEach(
+          p ->
+              chartNames.put(
+                  p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
+                  "charts/" + p.getFileName()));
       Path md = dir.resolve("transparency-" + name + ".md");
       Path html = dir.resolve("transparency-" + name + ".html");
       Path json = dir.resolve("transparency-" + name + ".json");
       Path sampleFile = dir.resolve("sample-events-" + name + ".json");
       report.put("sample_events_file", sampleFile.getFileName().toString());
       report.put("sample_seed", seed);
-      Files.writeString(json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
       Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
       Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
-      return new Result(md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
+      return new Result(
+          md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report into " + dir, e);
     }
@@ -127,7 +140,8 @@ public final class TransparencyReport {
 
   /** {@code 2026q1} for Q1 2026; the period's dates for other periods. */
   static String quarterId(Period p) {
-    return p.isQuarter() ? p.label().replaceAll("Q(\\d) (\\d{4})", "$2q$1")
+    return p.isQuarter()
+        ? p.label().replaceAll("Q(\\d) (\\d{4})", "$2q$1")
         : p.from().toString().substring(0, 10) + "_" + p.to().toString().substring(0, 10);
   }
 
@@ -150,9 +164,15 @@ public final class TransparencyReport {
       r.putNull("most_popular_profile");
     }
     ObjectNode days = r.putObject("installs_by_day");
-    for (Cell c : TelemetryStats.everyDay(stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
-      if (!quarter.contains(java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
-          || !java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().isBefore(clock.instant())) {
+    for (Cell c :
+        TelemetryStats.everyDay(
+            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
+      if (!quarter.contains(
+              java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
+          || !java.time.LocalDate.parse(c.key())
+              .atStartOfDay(java.time.ZoneOffset.UTC)
+              .toInstant()
+              .isBefore(clock.instant())) {
         continue;
       }
       // A day without events is a true zero; a day of 1 to k-1 installations is hidden.
@@ -178,9 +198,16 @@ public final class TransparencyReport {
     if (!modes.isEmpty()) {
       JsonNode top = modes.get(0);
       String key = top.get("key").asText();
-      out.add(insight(ReportText.label(key) + " is the most used execution mode",
-          ReportText.percent(top.get("share").asDouble()) + " of scans use " + ReportText.label(key) + " mode",
-          top.get("share").asDouble(), share(before.get("modes"), key), prev));
+      out.add(
+          insight(
+              ReportText.label(key) + " is the most used execution mode",
+              ReportText.percent(top.get("share").asDouble())
+                  + " of scans use "
+                  + ReportText.label(key)
+                  + " mode",
+              top.get("share").asDouble(),
+              share(before.get("modes"), key),
+              prev));
     }
     JsonNode failures = now.get("tool_failures");
     if (!failures.isEmpty()) {
@@ -193,10 +220,18 @@ public final class TransparencyReport {
           was = p.get("rate").asDouble();
         }
       }
-      out.add(insight(ReportText.label(tool) + " " + type.replace('_', ' ') + " issues",
-          ReportText.percent(f.get("rate").asDouble()) + " of " + ReportText.label(tool) + " runs end in a " + type.replace('_', ' ')
-              + (f.get("runs_estimated").asBoolean() ? " (runs partly estimated)" : ""),
-          f.get("rate").asDouble(), was, prev));
+      out.add(
+          insight(
+              ReportText.label(tool) + " " + type.replace('_', ' ') + " issues",
+              ReportText.percent(f.get("rate").asDouble())
+                  + " of "
+                  + ReportText.label(tool)
+                  + " runs end in a "
+                  + type.replace('_', ' ')
+                  + (f.get("runs_estimated").asBoolean() ? " (runs partly estimated)" : ""),
+              f.get("rate").asDouble(),
+              was,
+              prev));
     }
     // The execution mode or platform whose published share moved most since the previous quarter.
     String bestKey = null;
@@ -219,8 +254,16 @@ public final class TransparencyReport {
     if (bestKey != null && Math.abs(bestNow - bestWas) >= MIN_CHANGE) {
       boolean mode = bestKind.equals("modes");
       String what = ReportText.label(bestKey) + (mode ? " adoption" : " share");
-      out.add(insight(what + (bestNow >= bestWas ? " growing" : " shrinking"),
-          ReportText.percent(bestNow) + " " + ReportText.label(bestKey) + (mode ? " usage" : " of events"), bestNow, bestWas, prev));
+      out.add(
+          insight(
+              what + (bestNow >= bestWas ? " growing" : " shrinking"),
+              ReportText.percent(bestNow)
+                  + " "
+                  + ReportText.label(bestKey)
+                  + (mode ? " usage" : " of events"),
+              bestNow,
+              bestWas,
+              prev));
     }
     return out;
   }
@@ -235,7 +278,8 @@ public final class TransparencyReport {
     return null;
   }
 
-  private static ObjectNode insight(String title, String text, double now, Double was, String previousLabel) {
+  private static ObjectNode insight(
+      String title, String text, double now, Double was, String previousLabel) {
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
     o.put("title", title);
     o.put("value", StatsJson.round(now));
@@ -246,8 +290,10 @@ public final class TransparencyReport {
       o.put("previous", StatsJson.round(was));
       double delta = now - was;
       // Compared as printed: "up from 40%" next to 40% would read as an error.
-      String change = ReportText.percent(now).equals(ReportText.percent(was)) ? "unchanged from " + ReportText.percent(was)
-          : (delta > 0 ? "up from " : "down from ") + ReportText.percent(was);
+      String change =
+          ReportText.percent(now).equals(ReportText.percent(was))
+              ? "unchanged from " + ReportText.percent(was)
+              : (delta > 0 ? "up from " : "down from ") + ReportText.percent(was);
       o.put("change", StatsJson.round(delta));
       o.put("text", text + " (" + change + " in " + previousLabel + ")");
     }
@@ -261,15 +307,24 @@ public final class TransparencyReport {
    */
   private ArrayNode sample(Stats now) {
     ArrayNode out = StatsJson.MAPPER.createArrayNode();
-    // SplittableRandom mixes its seed: java.util.Random's first draws of nearby seeds are nearly equal.
+    // SplittableRandom mixes its seed: java.util.Random's first draws of nearby seeds are nearly
+    // equal.
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     String meta = sql.metadataText("e");
-    String query = "SELECT e.version, e.platform, e.runtime, e.python_version, " + meta + " AS m, count(*), "
-        + "count(DISTINCT e.anonymous_id) FROM " + Sql.TABLE + " e WHERE e.event_type = ? AND " + sql.inPeriod("e")
-        + " GROUP BY e.version, e.platform, e.runtime, e.python_version, " + meta
-        + " HAVING count(DISTINCT e.anonymous_id) >= ? ORDER BY 1, 2, 3, 4, 5";
+    String query =
+        "SELECT e.version, e.platform, e.runtime, e.python_version, "
+            + meta
+            + " AS m, count(*), "
+            + "count(DISTINCT e.anonymous_id) FROM "
+            + Sql.TABLE
+            + " e WHERE e.event_type = ? AND "
+            + sql.inPeriod("e")
+            + " GROUP BY e.version, e.platform, e.runtime, e.python_version, "
+            + meta
+            + " HAVING count(DISTINCT e.anonymous_id) >= ? ORDER BY 1, 2, 3, 4, 5";
     int n = 0;
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(query)) {
       List<Cell> types = new ArrayList<>(now.eventsByType());
       types.sort(java.util.Comparator.comparing(Cell::key));
       for (Cell type : types) {
@@ -280,7 +335,14 @@ public final class TransparencyReport {
         List<Long> weights = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            groups.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
+            groups.add(
+                new String[] {
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5)
+                });
             weights.add(rs.getLong(6));
           }
         }
@@ -305,7 +367,8 @@ public final class TransparencyReport {
           if (g[3] != null) {
             e.put("python_version", g[3]);
           }
-          // The id and the time are replaced: a sample must not let anyone find an installation's other events.
+          // The id and the time are replaced: a sample must not let anyone find an installation's
+          // other events.
           e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
           e.put("timestamp", quarter.label());
           e.set("metadata", StatsJson.MAPPER.readTree(g[4]));
@@ -346,7 +409,9 @@ public final class TransparencyReport {
       return this;
     }
 
-    /** The seed of the sample events' random draw; default {@value TransparencyReport#DEFAULT_SEED}. */
+    /**
+     * The seed of the sample events' random draw; default {@value TransparencyReport#DEFAULT_SEED}.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;

@@ -27,13 +27,17 @@ class ExporterTest {
 
   /** The guide's "Example analysis" commands, verbatim. */
   static final String COUNT_BY_TYPE = "jq -r '.event' telemetry-events.jsonl | sort | uniq -c";
+
   static final String PROFILES =
-      "jq -r 'select(.event == \"scan.started\") | .metadata.profile' telemetry-events.jsonl | sort | uniq -c | sort -rn";
+      "jq -r 'select(.event == \"scan.started\") | .metadata.profile' telemetry-events.jsonl | sort"
+          + " | uniq -c | sort -rn";
   static final String FAILURES_BY_TOOL =
-      "jq -r 'select(.event == \"tool.failed\") | .metadata.tool' telemetry-events.jsonl | sort | uniq -c | sort -rn";
+      "jq -r 'select(.event == \"tool.failed\") | .metadata.tool' telemetry-events.jsonl | sort |"
+          + " uniq -c | sort -rn";
   static final String PLATFORMS = "jq -r '.platform' telemetry-events.jsonl | sort | uniq -c";
   static final String MODES =
-      "jq -r 'select(.event == \"scan.started\") | .metadata.mode' telemetry-events.jsonl | sort | uniq -c";
+      "jq -r 'select(.event == \"scan.started\") | .metadata.mode' telemetry-events.jsonl | sort |"
+          + " uniq -c";
 
   @TempDir Path dir;
 
@@ -44,15 +48,22 @@ class ExporterTest {
     try (Database db = TestDatabases.open(dialect, dir)) {
       Fixtures.quarter().writeTo(db);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      long n = new Exporter(db.dataSource(), db.dialect()).export(Fixtures.Q1, Exporter.Format.JSONL, out);
+      long n =
+          new Exporter(db.dataSource(), db.dialect())
+              .export(Fixtures.Q1, Exporter.Format.JSONL, out);
       assertThat(n).isEqualTo(14);
-      lines = out.toString(StandardCharsets.UTF_8).lines().map(l -> {
-        try {
-          return Seeder.JSON.readTree(l);
-        } catch (IOException e) {
-          throw new AssertionError(l, e);
-        }
-      }).toList();
+      lines =
+          out.toString(StandardCharsets.UTF_8)
+              .lines()
+              .map(
+                  l -> {
+                    try {
+                      return Seeder.JSON.readTree(l);
+                    } catch (IOException e) {
+                      throw new AssertionError(l, e);
+                    }
+                  })
+              .toList();
     }
     assertThat(lines).hasSize(14);
     JsonNode first = lines.get(0);
@@ -70,21 +81,36 @@ class ExporterTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void theGuidesJqCommandsRunUnchangedAndAgreeWithStats(Dialect dialect) throws Exception {
-    assumeThat(Files.isExecutable(Path.of("/usr/bin/jq"))).as("jq is not installed (Debian package jq)").isTrue();
+    assumeThat(Files.isExecutable(Path.of("/usr/bin/jq")))
+        .as("jq is not installed (Debian package jq)")
+        .isTrue();
     Stats stats;
     try (Database db = TestDatabases.open(dialect, dir)) {
       Fixtures.quarter().writeTo(db);
       try (var out = Files.newOutputStream(dir.resolve("telemetry-events.jsonl"))) {
         new Exporter(db.dataSource(), db.dialect()).export(Fixtures.Q1, Exporter.Format.JSONL, out);
       }
-      stats = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).build().compute(Fixtures.Q1);
+      stats =
+          TelemetryStats.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .build()
+              .compute(Fixtures.Q1);
     }
     assertThat(uniqC(run(COUNT_BY_TYPE))).isEqualTo(events(stats.eventsByType())).hasSize(5);
-    assertThat(uniqC(run(PROFILES))).isEqualTo(events(stats.profiles())).containsEntry("balanced", 3L);
-    assertThat(uniqC(run(PLATFORMS))).isEqualTo(events(stats.platforms())).containsEntry("Linux", 7L);
+    assertThat(uniqC(run(PROFILES)))
+        .isEqualTo(events(stats.profiles()))
+        .containsEntry("balanced", 3L);
+    assertThat(uniqC(run(PLATFORMS)))
+        .isEqualTo(events(stats.platforms()))
+        .containsEntry("Linux", 7L);
     assertThat(uniqC(run(MODES))).isEqualTo(events(stats.modes())).containsEntry("cli", 3L);
-    Map<String, Long> failures = stats.toolFailures().stream().filter(t -> t.totalFailures() > 0)
-        .collect(Collectors.toMap(ToolFailures::tool, ToolFailures::totalFailures, (a, b) -> a, TreeMap::new));
+    Map<String, Long> failures =
+        stats.toolFailures().stream()
+            .filter(t -> t.totalFailures() > 0)
+            .collect(
+                Collectors.toMap(
+                    ToolFailures::tool, ToolFailures::totalFailures, (a, b) -> a, TreeMap::new));
     assertThat(uniqC(run(FAILURES_BY_TOOL))).isEqualTo(failures).containsEntry("trivy", 2L);
     // sort -rn: the most frequent profile comes first.
     assertThat(run(PROFILES).get(0).trim()).isEqualTo("3 balanced");
@@ -102,7 +128,11 @@ class ExporterTest {
     List<String> rows = csv.lines().toList();
     assertThat(rows).hasSize(15);
     assertThat(rows.get(0)).isEqualTo(Exporter.CSV_HEADER);
-    assertThat(rows.get(1)).contains(",scan.started,0.7.0,Linux,java-17,," + Fixtures.A + ",2026-01-05T10:00:00Z,\"{\"\"mode\"\":\"\"cli\"\"");
+    assertThat(rows.get(1))
+        .contains(
+            ",scan.started,0.7.0,Linux,java-17,,"
+                + Fixtures.A
+                + ",2026-01-05T10:00:00Z,\"{\"\"mode\"\":\"\"cli\"\"");
     assertThat(Exporter.csv("a,b")).isEqualTo("\"a,b\"");
     assertThat(Exporter.csv("say \"x\"")).isEqualTo("\"say \"\"x\"\"\"");
     assertThat(Exporter.csv(null)).isEmpty();
@@ -112,18 +142,23 @@ class ExporterTest {
   void formatNamesAreCheckedWithAClearMessage() {
     assertThat(Exporter.Format.parse("JSONL")).isEqualTo(Exporter.Format.JSONL);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Exporter.Format.parse("xml"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jsonl or csv");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jsonl or csv");
   }
 
   private List<String> run(String command) throws Exception {
-    Process p = new ProcessBuilder("bash", "-c", command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("bash", "-c", command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     return out.lines().toList();
   }
 
-  /** Parses {@code uniq -c} output ("      3 balanced") into value to count. */
+  /** Parses {@code uniq -c} output (" 3 balanced") into value to count. */
   private static Map<String, Long> uniqC(List<String> lines) {
     Map<String, Long> m = new TreeMap<>();
     for (String l : lines) {
@@ -135,6 +170,7 @@ class ExporterTest {
   }
 
   private static Map<String, Long> events(List<Cell> cells) {
-    return cells.stream().collect(Collectors.toMap(Cell::key, Cell::events, (a, b) -> a, TreeMap::new));
+    return cells.stream()
+        .collect(Collectors.toMap(Cell::key, Cell::events, (a, b) -> a, TreeMap::new));
   }
 }

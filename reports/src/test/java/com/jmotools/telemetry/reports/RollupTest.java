@@ -28,10 +28,17 @@ class RollupTest {
   @TempDir Path dir;
 
   private static TelemetryStats stats(Database db, Clock clock) {
-    return TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).clock(clock).build();
+    return TelemetryStats.builder()
+        .dataSource(db.dataSource())
+        .dialect(db.dialect())
+        .clock(clock)
+        .build();
   }
 
-  /** Random events of 40 installations over 20 days ending at the fixed clock's now (today included). */
+  /**
+   * Random events of 40 installations over 20 days ending at the fixed clock's now (today
+   * included).
+   */
   static Seeder random(long seed) {
     Random r = new Random(seed);
     Seeder s = new Seeder();
@@ -47,15 +54,64 @@ class RollupTest {
       String platform = platforms[who % 3];
       String version = "0.7." + (who % 4);
       switch (r.nextInt(5)) {
-        case 0 -> s.add("scan.started", id, platform, version, time, Fixtures.started(modes[r.nextInt(3)], profiles[r.nextInt(4)],
-            tools[r.nextInt(2)], tools[2 + r.nextInt(2)]));
-        case 1 -> s.add("tool.failed", id, platform, version, time,
-            Fixtures.failed(tools[r.nextInt(4)], r.nextBoolean() ? "timeout" : "crash", "null", profiles[r.nextInt(4)]));
-        case 2 -> s.add("scan.completed", id, platform, version, time,
-            Fixtures.completed(modes[r.nextInt(3)], "fast", r.nextBoolean() ? "<5min" : ">30min", 2, 1, r.nextBoolean() ? "0" : ">1000"));
-        case 3 -> s.add("wizard.completed", id, platform, version, time,
-            Fixtures.wizard("deep", r.nextBoolean() ? "docker" : "native", r.nextBoolean() ? null : "gha", 30));
-        default -> s.add("report.generated", id, platform, version, time, Fixtures.report("1-10", true, false, "json", "html"));
+        case 0 ->
+            s.add(
+                "scan.started",
+                id,
+                platform,
+                version,
+                time,
+                Fixtures.started(
+                    modes[r.nextInt(3)],
+                    profiles[r.nextInt(4)],
+                    tools[r.nextInt(2)],
+                    tools[2 + r.nextInt(2)]));
+        case 1 ->
+            s.add(
+                "tool.failed",
+                id,
+                platform,
+                version,
+                time,
+                Fixtures.failed(
+                    tools[r.nextInt(4)],
+                    r.nextBoolean() ? "timeout" : "crash",
+                    "null",
+                    profiles[r.nextInt(4)]));
+        case 2 ->
+            s.add(
+                "scan.completed",
+                id,
+                platform,
+                version,
+                time,
+                Fixtures.completed(
+                    modes[r.nextInt(3)],
+                    "fast",
+                    r.nextBoolean() ? "<5min" : ">30min",
+                    2,
+                    1,
+                    r.nextBoolean() ? "0" : ">1000"));
+        case 3 ->
+            s.add(
+                "wizard.completed",
+                id,
+                platform,
+                version,
+                time,
+                Fixtures.wizard(
+                    "deep",
+                    r.nextBoolean() ? "docker" : "native",
+                    r.nextBoolean() ? null : "gha",
+                    30));
+        default ->
+            s.add(
+                "report.generated",
+                id,
+                platform,
+                version,
+                time,
+                Fixtures.report("1-10", true, false, "json", "html"));
       }
     }
     return s;
@@ -68,11 +124,16 @@ class RollupTest {
       random(7).writeTo(db);
       TelemetryStats stats = stats(db, APRIL);
       assertThat(stats.refreshRollup()).isGreaterThan(15);
-      for (Period p : List.of(
-          new Period(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z")),
-          new Period(Instant.parse("2026-03-25T07:00:00Z"), Instant.parse("2026-04-10T16:00:00Z")),
-          new Period(Instant.parse("2026-04-02T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z")),
-          new Period(Instant.parse("2026-04-02T05:00:00Z"), Instant.parse("2026-04-02T09:00:00Z")))) {
+      for (Period p :
+          List.of(
+              new Period(
+                  Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z")),
+              new Period(
+                  Instant.parse("2026-03-25T07:00:00Z"), Instant.parse("2026-04-10T16:00:00Z")),
+              new Period(
+                  Instant.parse("2026-04-02T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z")),
+              new Period(
+                  Instant.parse("2026-04-02T05:00:00Z"), Instant.parse("2026-04-02T09:00:00Z")))) {
         assertThat(stats.compute(p)).as(p.toString()).isEqualTo(stats.computeWithSql(p));
       }
       assertThat(stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, Fixtures.Q1))
@@ -90,18 +151,30 @@ class RollupTest {
       assertThat(stats.refreshRollup()).isZero(); // up to date
 
       // An event of a rolled day arrives late (an outbox replayed days later).
-      new Seeder().add("scan.started", Fixtures.B, "macOS", "0.7.1", "2026-01-12T09:00:00Z",
-          Fixtures.started("cli", "deep", "zap")).writeTo(db);
+      new Seeder()
+          .add(
+              "scan.started",
+              Fixtures.B,
+              "macOS",
+              "0.7.1",
+              "2026-01-12T09:00:00Z",
+              Fixtures.started("cli", "deep", "zap"))
+          .writeTo(db);
       assertThat(stats.refreshRollup()).isEqualTo(1);
       Stats s = stats.compute(Fixtures.Q1);
       assertThat(s.totalEvents()).isEqualTo(15);
       assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
 
       // An erasure: every row of A goes, and the collector records the id.
-      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+      try (Connection c = db.dataSource().getConnection();
+          Statement st = c.createStatement()) {
         st.executeUpdate("DELETE FROM events WHERE anonymous_id = '" + Fixtures.A + "'");
-        st.executeUpdate("INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('" + Fixtures.A + "', "
-            + (dialect == Dialect.SQLITE ? "'2026-04-10T15:00:00Z'" : "now()") + ")");
+        st.executeUpdate(
+            "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('"
+                + Fixtures.A
+                + "', "
+                + (dialect == Dialect.SQLITE ? "'2026-04-10T15:00:00Z'" : "now()")
+                + ")");
       }
       s = stats.compute(Fixtures.Q1);
       assertThat(s.uniqueInstalls()).isEqualTo(3);
@@ -109,9 +182,13 @@ class RollupTest {
       assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
 
       // A retention purge removes the oldest rows.
-      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-        st.executeUpdate("DELETE FROM events WHERE \"timestamp\" < " + (dialect == Dialect.SQLITE
-            ? "'2026-01-12T09:30:00Z'" : "'2026-01-12T09:30:00Z'::timestamptz"));
+      try (Connection c = db.dataSource().getConnection();
+          Statement st = c.createStatement()) {
+        st.executeUpdate(
+            "DELETE FROM events WHERE \"timestamp\" < "
+                + (dialect == Dialect.SQLITE
+                    ? "'2026-01-12T09:30:00Z'"
+                    : "'2026-01-12T09:30:00Z'::timestamptz"));
       }
       s = stats.compute(Fixtures.Q1);
       assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
@@ -126,11 +203,18 @@ class RollupTest {
       // 5000 installations on two days: the profile cell holds more ids than a sketch keeps.
       for (int i = 0; i < 5000; i++) {
         String id = String.format("%08x-3333-4333-8333-%012d", i, i);
-        s.add("scan.started", id, "Linux", "0.7.1", "2026-04-0" + (1 + i % 2) + "T10:00:00Z", Fixtures.started("cli", "balanced", "trivy"));
+        s.add(
+            "scan.started",
+            id,
+            "Linux",
+            "0.7.1",
+            "2026-04-0" + (1 + i % 2) + "T10:00:00Z",
+            Fixtures.started("cli", "balanced", "trivy"));
       }
       s.writeTo(db);
       TelemetryStats stats = stats(db, APRIL);
-      Period p = new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z"));
+      Period p =
+          new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z"));
       Stats rolled = stats.compute(p);
       assertThat(rolled.uniqueInstalls()).isEqualTo(5000);
       assertThat(rolled.installsByWeek().get(0).ids()).isEqualTo(5000);
@@ -145,12 +229,25 @@ class RollupTest {
   void todaysEventsAreReadLiveWithoutARefresh(Dialect dialect) {
     try (Database db = TestDatabases.open(dialect, dir)) {
       Fixtures.quarter().writeTo(db);
-      TelemetryStats stats = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).clock(APRIL)
-          .refreshBeforeCompute(false).build();
-      Period april = new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
+      TelemetryStats stats =
+          TelemetryStats.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .clock(APRIL)
+              .refreshBeforeCompute(false)
+              .build();
+      Period april =
+          new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
       assertThat(stats.compute(april).totalEvents()).isEqualTo(1);
-      new Seeder().add("scan.started", Fixtures.C, "Windows", "0.7.1", "2026-04-10T15:00:00Z",
-          Fixtures.started("cli", "deep", "zap")).writeTo(db);
+      new Seeder()
+          .add(
+              "scan.started",
+              Fixtures.C,
+              "Windows",
+              "0.7.1",
+              "2026-04-10T15:00:00Z",
+              Fixtures.started("cli", "deep", "zap"))
+          .writeTo(db);
       assertThat(stats.compute(april).totalEvents()).isEqualTo(2);
     }
   }
@@ -163,22 +260,44 @@ class RollupTest {
     try (Database db = TestDatabases.open(dialect, dir)) {
       random(11).writeTo(db);
       TelemetryStats refresher = stats(db, APRIL);
-      TelemetryStats reader = TelemetryStats.builder().dataSource(db.dataSource()).dialect(db.dialect()).clock(APRIL)
-          .refreshBeforeCompute(false).build();
-      Period withToday = new Period(Instant.parse("2026-03-20T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
+      TelemetryStats reader =
+          TelemetryStats.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .clock(APRIL)
+              .refreshBeforeCompute(false)
+              .build();
+      Period withToday =
+          new Period(Instant.parse("2026-03-20T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
       refresher.refreshRollup();
       if (dialect == Dialect.SQLITE) {
-        // Today is in the rollup (on PostgreSQL the newest rows are read raw until the look-back passes them).
-        assertThat(rolledEvents(db, "2026-04-10")).isEqualTo(eventsOn(db, "2026-04-10")).isPositive();
+        // Today is in the rollup (on PostgreSQL the newest rows are read raw until the look-back
+        // passes them).
+        assertThat(rolledEvents(db, "2026-04-10"))
+            .isEqualTo(eventsOn(db, "2026-04-10"))
+            .isPositive();
       }
       assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
 
-      // Events of today arrive: read at once (above the rolled id), then added by the next refresh alone.
+      // Events of today arrive: read at once (above the rolled id), then added by the next refresh
+      // alone.
       Seeder more = new Seeder();
       for (int i = 0; i < 5; i++) {
-        more.add("scan.started", Fixtures.C, "Windows", "0.7.1", "2026-04-10T15:00:00Z", Fixtures.started("cli", "deep", "zap"));
+        more.add(
+            "scan.started",
+            Fixtures.C,
+            "Windows",
+            "0.7.1",
+            "2026-04-10T15:00:00Z",
+            Fixtures.started("cli", "deep", "zap"));
       }
-      more.add("scan.started", Fixtures.D, "Linux", "0.7.2", "2026-04-10T14:00:00Z", Fixtures.started("docker", "fast", "trivy"));
+      more.add(
+          "scan.started",
+          Fixtures.D,
+          "Linux",
+          "0.7.2",
+          "2026-04-10T14:00:00Z",
+          Fixtures.started("docker", "fast", "trivy"));
       more.writeTo(db);
       assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
       assertThat(refresher.refreshRollup()).isZero(); // no finished day changed
@@ -188,40 +307,64 @@ class RollupTest {
       assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
 
       // An erasure of an installation with events today: today is rolled again without it.
-      try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+      try (Connection c = db.dataSource().getConnection();
+          Statement st = c.createStatement()) {
         st.executeUpdate("DELETE FROM events WHERE anonymous_id = '" + Fixtures.C + "'");
-        st.executeUpdate("INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('" + Fixtures.C + "', "
-            + (dialect == Dialect.SQLITE ? "'2026-04-10T15:00:00Z'" : "now()") + ")");
+        st.executeUpdate(
+            "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('"
+                + Fixtures.C
+                + "', "
+                + (dialect == Dialect.SQLITE ? "'2026-04-10T15:00:00Z'" : "now()")
+                + ")");
       }
       refresher.refreshRollup();
       assertThat(reader.compute(withToday)).isEqualTo(reader.computeWithSql(withToday));
 
       // More events of the day, then the day ends: the next refresh finishes it with its last rows.
-      new Seeder().add("scan.completed", Fixtures.E, "macOS", "0.7.1", "2026-04-10T15:00:00Z",
-          Fixtures.completed("cli", "fast", "<5min", 2, 1, "0")).add("scan.started", Fixtures.E, "macOS", "0.7.1",
-          "2026-04-11T00:00:00Z", Fixtures.started("cli", "fast", "trivy")).writeTo(db);
+      new Seeder()
+          .add(
+              "scan.completed",
+              Fixtures.E,
+              "macOS",
+              "0.7.1",
+              "2026-04-10T15:00:00Z",
+              Fixtures.completed("cli", "fast", "<5min", 2, 1, "0"))
+          .add(
+              "scan.started",
+              Fixtures.E,
+              "macOS",
+              "0.7.1",
+              "2026-04-11T00:00:00Z",
+              Fixtures.started("cli", "fast", "trivy"))
+          .writeTo(db);
       TelemetryStats tomorrow = stats(db, NEXT_DAY);
       tomorrow.refreshRollup();
       if (dialect == Dialect.SQLITE) {
         assertThat(rolledEvents(db, "2026-04-10")).isEqualTo(eventsOn(db, "2026-04-10"));
         assertThat(rolledEvents(db, "2026-04-11")).isEqualTo(1);
       }
-      Period twoDays = new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-12T00:00:00Z"));
+      Period twoDays =
+          new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-12T00:00:00Z"));
       assertThat(tomorrow.compute(twoDays)).isEqualTo(tomorrow.computeWithSql(twoDays));
       assertThat(tomorrow.compute(withToday)).isEqualTo(tomorrow.computeWithSql(withToday));
     }
   }
 
   private static long rolledEvents(Database db, String day) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
-        java.sql.ResultSet r = st.executeQuery("SELECT events FROM reports_days WHERE day = '" + day + "'")) {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet r =
+            st.executeQuery("SELECT events FROM reports_days WHERE day = '" + day + "'")) {
       return r.next() ? r.getLong(1) : -1;
     }
   }
 
   private static long eventsOn(Database db, String day) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
-        java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM events WHERE substr(\"timestamp\", 1, 10) = '" + day + "'")) {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet r =
+            st.executeQuery(
+                "SELECT count(*) FROM events WHERE substr(\"timestamp\", 1, 10) = '" + day + "'")) {
       r.next();
       return r.getLong(1);
     }

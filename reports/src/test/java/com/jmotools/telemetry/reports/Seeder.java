@@ -19,7 +19,13 @@ public final class Seeder {
   public static final ObjectMapper JSON = new ObjectMapper();
 
   /** One stored row. */
-  public record Row(String type, String version, String platform, String anonymousId, String time, String metadata) {
+  public record Row(
+      String type,
+      String version,
+      String platform,
+      String anonymousId,
+      String time,
+      String metadata) {
     public Instant instant() {
       return Instant.parse(time);
     }
@@ -28,7 +34,8 @@ public final class Seeder {
   private final List<Row> rows = new ArrayList<>();
   private final Random random = new Random(5);
 
-  public Seeder add(String type, String id, String platform, String version, String time, String metadata) {
+  public Seeder add(
+      String type, String id, String platform, String version, String time, String metadata) {
     rows.add(new Row(type, version, platform, id, time, metadata));
     return this;
   }
@@ -43,9 +50,13 @@ public final class Seeder {
 
   public static void insert(Database db, List<Row> rows, Random random) {
     boolean pg = db.dialect() == Dialect.POSTGRESQL;
-    String sql = "INSERT INTO events (event_id, event_type, version, platform, runtime, anonymous_id, metadata, "
-        + "\"timestamp\", received_at) VALUES (" + (pg ? "CAST(? AS uuid)" : "?") + ", ?, ?, ?, 'java-17', ?, "
-        + (pg ? "CAST(? AS jsonb)" : "?") + ", ?, ?)";
+    String sql =
+        "INSERT INTO events (event_id, event_type, version, platform, runtime, anonymous_id,"
+            + " metadata, \"timestamp\", received_at) VALUES ("
+            + (pg ? "CAST(? AS uuid)" : "?")
+            + ", ?, ?, ?, 'java-17', ?, "
+            + (pg ? "CAST(? AS jsonb)" : "?")
+            + ", ?, ?)";
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -29,9 +29,9 @@ public class TransparencyReportTest {
   }
 
   /**
-   * Q1 2026: 30 installations, one scan each (cli 12, wizard 10, docker 8; balanced 18, fast 9, deep 3;
-   * Linux 20, macOS 7, Windows 3), all running trivy and zap; 12 report a trivy timeout, 4 a zap crash.
-   * Q4 2025: 20 Linux installations, cli 12 and wizard 8, balanced.
+   * Q1 2026: 30 installations, one scan each (cli 12, wizard 10, docker 8; balanced 18, fast 9,
+   * deep 3; Linux 20, macOS 7, Windows 3), all running trivy and zap; 12 report a trivy timeout, 4
+   * a zap crash. Q4 2025: 20 Linux installations, cli 12 and wizard 8, balanced.
    */
   public static Seeder twoQuarters() {
     Seeder s = new Seeder();
@@ -39,29 +39,60 @@ public class TransparencyReportTest {
       String mode = i < 12 ? "cli" : i < 22 ? "wizard" : "docker";
       String profile = i % 10 < 6 ? "balanced" : i % 10 < 9 ? "fast" : "deep";
       String platform = i < 20 ? "Linux" : i < 27 ? "macOS" : "Windows";
-      s.add("scan.started", id(1, i), platform, "0.7.1", "2026-01-10T10:00:00Z", Fixtures.started(mode, profile, "trivy", "zap"));
+      s.add(
+          "scan.started",
+          id(1, i),
+          platform,
+          "0.7.1",
+          "2026-01-10T10:00:00Z",
+          Fixtures.started(mode, profile, "trivy", "zap"));
       if (i < 12) {
-        s.add("tool.failed", id(1, i), platform, "0.7.1", "2026-01-10T10:00:00Z", Fixtures.failed("trivy", "timeout", "null", profile));
+        s.add(
+            "tool.failed",
+            id(1, i),
+            platform,
+            "0.7.1",
+            "2026-01-10T10:00:00Z",
+            Fixtures.failed("trivy", "timeout", "null", profile));
       }
       if (i < 4) {
-        s.add("tool.failed", id(1, i), platform, "0.7.1", "2026-01-10T10:00:00Z", Fixtures.failed("zap", "crash", "null", profile));
+        s.add(
+            "tool.failed",
+            id(1, i),
+            platform,
+            "0.7.1",
+            "2026-01-10T10:00:00Z",
+            Fixtures.failed("zap", "crash", "null", profile));
       }
     }
     for (int i = 0; i < 20; i++) {
-      s.add("scan.started", id(4, i), "Linux", "0.7.0", "2025-11-10T10:00:00Z",
+      s.add(
+          "scan.started",
+          id(4, i),
+          "Linux",
+          "0.7.0",
+          "2025-11-10T10:00:00Z",
           Fixtures.started(i < 12 ? "cli" : "wizard", "balanced", "semgrep"));
     }
     return s;
   }
 
   /** A clock in Q3 2026, after the quarters of the fixtures. */
-  public static final java.time.Clock AFTER = java.time.Clock.fixed(java.time.Instant.parse("2026-08-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+  public static final java.time.Clock AFTER =
+      java.time.Clock.fixed(
+          java.time.Instant.parse("2026-08-01T00:00:00Z"), java.time.ZoneOffset.UTC);
 
   private TransparencyReport.Result write(Dialect dialect, int k) {
     try (Database db = TestDatabases.open(dialect, dir)) {
       twoQuarters().writeTo(db);
-      return TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
-          .quarter(Period.quarter("2026Q1")).k(k).clock(AFTER).build().write(dir.resolve("out"));
+      return TransparencyReport.builder()
+          .dataSource(db.dataSource())
+          .dialect(db.dialect())
+          .quarter(Period.quarter("2026Q1"))
+          .k(k)
+          .clock(AFTER)
+          .build()
+          .write(dir.resolve("out"));
     }
   }
 
@@ -76,20 +107,25 @@ public class TransparencyReportTest {
     assertThat(j.has("opt_in")).isFalse();
     assertThat(j.get("total_scans").asLong()).isEqualTo(30);
     assertThat(j.get("unique_users").asLong()).isEqualTo(30);
-    // macOS (7) and Windows (3) are below k; Linux would then be 46 - the rest: all three go to "other".
+    // macOS (7) and Windows (3) are below k; Linux would then be 46 - the rest: all three go to
+    // "other".
     assertThat(keys(f.get("platforms"))).isEmpty();
     assertThat(f.get("platforms").get("other").get("values").asInt()).isEqualTo(3);
     assertThat(f.get("platforms").get("other").get("share").asDouble()).isEqualTo(1.0);
-    // docker (8) is below k; wizard (10), the smallest other mode, is hidden with it: 18 scans of 18 installations.
+    // docker (8) is below k; wizard (10), the smallest other mode, is hidden with it: 18 scans of
+    // 18 installations.
     assertThat(keys(f.get("modes"))).containsExactly("cli");
     assertThat(f.get("modes").get("other").get("values").asInt()).isEqualTo(2);
     assertThat(f.get("modes").get("other").get("events").asLong()).isEqualTo(18);
     assertThat(j.get("most_popular_profile").isNull()).isTrue();
-    // 12 trivy timeouts in 30 scans of catalog-1 clients (no tool_runs): 30 runs by the documented rule, marked estimated.
+    // 12 trivy timeouts in 30 scans of catalog-1 clients (no tool_runs): 30 runs by the documented
+    // rule, marked estimated.
     assertThat(f.get("tool_failures")).hasSize(1);
     assertThat(f.get("tool_failures").get(0).get("rate").asDouble()).isEqualTo(0.4);
     assertThat(f.get("tool_failures").get(0).get("runs_estimated").asBoolean()).isTrue();
-    assertThat(j.get("suppressed_cells").asInt()).isEqualTo(r.suppressed()).isGreaterThanOrEqualTo(9);
+    assertThat(j.get("suppressed_cells").asInt())
+        .isEqualTo(r.suppressed())
+        .isGreaterThanOrEqualTo(9);
   }
 
   @ParameterizedTest
@@ -97,62 +133,93 @@ public class TransparencyReportTest {
   void insightsComeFromPublishedFiguresWithTheChangeFromThePreviousQuarter(Dialect dialect) {
     JsonNode insights = write(dialect, 10).report().get("insights");
     assertThat(insights).hasSize(2);
-    assertThat(insights.get(0).get("title").asText()).isEqualTo("CLI is the most used execution mode");
-    // Q4 2025's cli share (12 of 20) was not published: wizard (8) was below k, so cli was hidden with it.
-    assertThat(insights.get(0).get("text").asText()).isEqualTo("40% of scans use CLI mode (no comparable figure for Q4 2025)");
+    assertThat(insights.get(0).get("title").asText())
+        .isEqualTo("CLI is the most used execution mode");
+    // Q4 2025's cli share (12 of 20) was not published: wizard (8) was below k, so cli was hidden
+    // with it.
+    assertThat(insights.get(0).get("text").asText())
+        .isEqualTo("40% of scans use CLI mode (no comparable figure for Q4 2025)");
     assertThat(insights.get(1).get("title").asText()).isEqualTo("Trivy timeout issues");
     assertThat(insights.get(1).get("text").asText())
-        .isEqualTo("40% of Trivy runs end in a timeout (runs partly estimated) (no comparable figure for Q4 2025)");
+        .isEqualTo(
+            "40% of Trivy runs end in a timeout (runs partly estimated) (no comparable figure for"
+                + " Q4 2025)");
   }
 
   @Test
   void writesMarkdownHtmlJsonChartsNamedByQuarterAndASampleWithoutIdsOrTimes() throws IOException {
     TransparencyReport.Result r = write(Dialect.SQLITE, 10);
     String md = Files.readString(r.markdown());
-    assertThat(md).startsWith("# JMo Security Telemetry Transparency Report — Q1 2026")
+    assertThat(md)
+        .startsWith("# JMo Security Telemetry Transparency Report — Q1 2026")
         .contains("**Reporting Period:** January 1 - March 31, 2026")
-        .doesNotContain("Opt-In").doesNotContain("Cli")
+        .doesNotContain("Opt-In")
+        .doesNotContain("Cli")
         .contains("- **Total Scans:** 30")
         .contains("- **Unique Installations:** 30 (anonymous IDs)")
         .contains("- **Platforms:** 100% other")
         .contains("- **Execution Modes:** 40% CLI, 60% other")
-        .contains("## Top Insights", "## Tools", "## Scans", "## Reports", "## Wizard", "## Installations",
-            "## Privacy Compliance", "## Methodology", "## Raw Data Sample")
+        .contains(
+            "## Top Insights",
+            "## Tools",
+            "## Scans",
+            "## Reports",
+            "## Wizard",
+            "## Installations",
+            "## Privacy Compliance",
+            "## Methodology",
+            "## Raw Data Sample")
         .contains("| Other (2 values not shown individually) | 18 | 60% |")
         .contains("figures were hidden: each value used by fewer than 10 installations");
     String html = Files.readString(r.html());
-    assertThat(html).contains("<h2>Summary Statistics</h2>", "<h2>Methodology</h2>", "<img src=\"charts/2026q1-modes.png\"");
+    assertThat(html)
+        .contains(
+            "<h2>Summary Statistics</h2>",
+            "<h2>Methodology</h2>",
+            "<img src=\"charts/2026q1-modes.png\"");
     // Every chart linked exists, and every chart written is linked.
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("src=\"(charts/[^\"]+)\"").matcher(html);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("src=\"(charts/[^\"]+)\"").matcher(html);
     java.util.List<String> linked = new java.util.ArrayList<>();
     while (m.find()) {
       linked.add(m.group(1));
       assertThat(dir.resolve("out").resolve(m.group(1))).exists();
     }
     assertThat(linked).hasSameSizeAs(r.charts()).isNotEmpty();
-    assertThat(r.charts()).allSatisfy(p -> {
-      assertThat(p.getFileName().toString()).startsWith("2026q1-");
-      byte[] head = Arrays.copyOf(Files.readAllBytes(p), 8);
-      assertThat(head).startsWith(0x89, 'P', 'N', 'G');
-    });
-    // No event of this fixture is shared whole by 10 installations: the sample says so rather than show a rare one.
+    assertThat(r.charts())
+        .allSatisfy(
+            p -> {
+              assertThat(p.getFileName().toString()).startsWith("2026q1-");
+              byte[] head = Arrays.copyOf(Files.readAllBytes(p), 8);
+              assertThat(head).startsWith(0x89, 'P', 'N', 'G');
+            });
+    // No event of this fixture is shared whole by 10 installations: the sample says so rather than
+    // show a rare one.
     JsonNode sample = Seeder.JSON.readTree(r.sample().toFile());
     assertThat(sample).isEmpty();
-    assertThat(md).contains("No event of this quarter is shared by 10 installations in all its values.");
-    assertThat(sample).allSatisfy(e -> {
-      assertThat(e.get("timestamp").asText()).isEqualTo("Q1 2026");
-      assertThat(e.get("anonymous_id").asText()).startsWith("00000000-0000-4000-8000-");
-      assertThat(e.has("event_id")).isFalse();
-    });
+    assertThat(md)
+        .contains("No event of this quarter is shared by 10 installations in all its values.");
+    assertThat(sample)
+        .allSatisfy(
+            e -> {
+              assertThat(e.get("timestamp").asText()).isEqualTo("Q1 2026");
+              assertThat(e.get("anonymous_id").asText()).startsWith("00000000-0000-4000-8000-");
+              assertThat(e.has("event_id")).isFalse();
+            });
     // No stored anonymous id appears in anything published.
     try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
-      files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".png")).forEach(p -> {
-        try {
-          assertThat(Files.readString(p, StandardCharsets.UTF_8)).doesNotContain("-1111-4111-8111-");
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      });
+      files
+          .filter(Files::isRegularFile)
+          .filter(p -> !p.toString().endsWith(".png"))
+          .forEach(
+              p -> {
+                try {
+                  assertThat(Files.readString(p, StandardCharsets.UTF_8))
+                      .doesNotContain("-1111-4111-8111-");
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              });
     }
   }
 
@@ -160,11 +227,22 @@ public class TransparencyReportTest {
   void aSecondQuarterInTheSameFolderLinksOnlyItsOwnCharts() throws IOException {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
       twoQuarters().writeTo(db);
-      TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect()).quarter(Period.quarter("2026Q1"))
-          .clock(AFTER).build().write(dir.resolve("out"));
+      TransparencyReport.builder()
+          .dataSource(db.dataSource())
+          .dialect(db.dialect())
+          .quarter(Period.quarter("2026Q1"))
+          .clock(AFTER)
+          .build()
+          .write(dir.resolve("out"));
       // Q2 2026 has no events: no chart to draw, so none is linked, and Q1's are not borrowed.
-      TransparencyReport.Result q2 = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
-          .quarter(Period.quarter("2026Q2")).clock(AFTER).build().write(dir.resolve("out"));
+      TransparencyReport.Result q2 =
+          TransparencyReport.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .quarter(Period.quarter("2026Q2"))
+              .clock(AFTER)
+              .build()
+              .write(dir.resolve("out"));
       assertThat(q2.charts()).isEmpty();
       assertThat(Files.readString(q2.html())).doesNotContain("<img").doesNotContain("2026q1");
       assertThat(Files.readString(q2.markdown())).doesNotContain("![");
@@ -174,9 +252,15 @@ public class TransparencyReportTest {
   @Test
   void aQuarterThatHasNotStartedIsRefused() {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
-      TransparencyReport report = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
-          .quarter(Period.quarter("2026Q4")).clock(AFTER).build();
-      assertThatThrownBy(() -> report.write(dir.resolve("out"))).isInstanceOf(IllegalArgumentException.class)
+      TransparencyReport report =
+          TransparencyReport.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .quarter(Period.quarter("2026Q4"))
+              .clock(AFTER)
+              .build();
+      assertThatThrownBy(() -> report.write(dir.resolve("out")))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("Q4 2026 has not started");
       assertThat(dir.resolve("out")).doesNotExist();
     }
@@ -187,7 +271,12 @@ public class TransparencyReportTest {
     Seeder s = new Seeder();
     for (int i = 0; i < 40; i++) {
       // Two versions, each sent by 20 installations: both are k-safe, so either may be drawn.
-      s.add("scan.started", id(1, i), "Linux", i % 2 == 0 ? "0.7.0" : "0.7.1", "2026-01-" + (10 + i % 20) + "T10:00:00Z",
+      s.add(
+          "scan.started",
+          id(1, i),
+          "Linux",
+          i % 2 == 0 ? "0.7.0" : "0.7.1",
+          "2026-01-" + (10 + i % 20) + "T10:00:00Z",
           Fixtures.started("cli", "balanced", "trivy"));
     }
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
@@ -203,8 +292,15 @@ public class TransparencyReportTest {
   }
 
   private String sampleOf(Database db, long seed, String out) throws IOException {
-    TransparencyReport.Result r = TransparencyReport.builder().dataSource(db.dataSource()).dialect(db.dialect())
-        .quarter(Period.quarter("2026Q1")).clock(AFTER).seed(seed).build().write(dir.resolve(out));
+    TransparencyReport.Result r =
+        TransparencyReport.builder()
+            .dataSource(db.dataSource())
+            .dialect(db.dialect())
+            .quarter(Period.quarter("2026Q1"))
+            .clock(AFTER)
+            .seed(seed)
+            .build()
+            .write(dir.resolve(out));
     return Files.readString(r.sample());
   }
 
@@ -220,7 +316,8 @@ public class TransparencyReportTest {
   @Test
   void builderChecksItsInputs() {
     assertThatThrownBy(() -> TransparencyReport.builder().k(0)).hasMessageContaining("k < 1");
-    assertThatThrownBy(() -> TransparencyReport.builder().build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> TransparencyReport.builder().build())
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> Period.quarter("2026Q5")).hasMessageContaining("not a quarter");
   }
 

@@ -41,10 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link #mode(Mode)} makes it misbehave: {@link Mode#DOWN} closes the port (connections are
  * refused) until another mode reopens it on the same port; {@link Mode#HANG} accepts and reads
  * requests and never answers; {@link Mode#TOO_MANY_REQUESTS} and {@link Mode#UNAVAILABLE} answer
- * 429 and 503 with {@code Retry-After}; the stranger modes ({@link Mode#PROXY_NOT_FOUND},
- * {@link Mode#PROXY_AUTHENTICATION}, {@link Mode#CAPTIVE_PORTAL}, {@link Mode#EMPTY_OK},
- * {@link Mode#REDIRECT}, {@link Mode#FOREIGN_JSON}) answer as a proxy or portal on the way would,
- * storing nothing. Thread-safe.
+ * 429 and 503 with {@code Retry-After}; the stranger modes ({@link Mode#PROXY_NOT_FOUND}, {@link
+ * Mode#PROXY_AUTHENTICATION}, {@link Mode#CAPTIVE_PORTAL}, {@link Mode#EMPTY_OK}, {@link
+ * Mode#REDIRECT}, {@link Mode#FOREIGN_JSON}) answer as a proxy or portal on the way would, storing
+ * nothing. Thread-safe.
  *
  * <pre>{@code
  * try (RecordingCollector collector = RecordingCollector.start()) {
@@ -58,10 +58,16 @@ public final class RecordingCollector implements AutoCloseable {
 
   /** The most events in one request. */
   public static final int MAX_EVENTS = 100;
+
   /** The largest request body, in bytes. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
-  /** The {@code Retry-After} sent by the 429 and 503 modes unless {@link #retryAfter} says otherwise. */
+
+  /**
+   * The {@code Retry-After} sent by the 429 and 503 modes unless {@link #retryAfter} says
+   * otherwise.
+   */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
+
   /** The reason given for events of an id erased at the user's request. */
   public static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
 
@@ -93,17 +99,20 @@ public final class RecordingCollector implements AutoCloseable {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final EventValidator validator = EventValidator.of(Catalog.standard(), EventValidator.Presence.PARTIAL);
+  private final EventValidator validator =
+      EventValidator.of(Catalog.standard(), EventValidator.Presence.PARTIAL);
   private final Map<String, JsonNode> stored = new LinkedHashMap<>();
   private final Set<String> deletedIds = ConcurrentHashMap.newKeySet();
   private final List<String> rejections = new ArrayList<>();
   private final AtomicInteger duplicates = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "recording-collector");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "recording-collector");
+            t.setDaemon(true);
+            return t;
+          });
   private final int port;
   private HttpServer server;
   private Mode mode = Mode.NORMAL;
@@ -133,7 +142,8 @@ public final class RecordingCollector implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < 50; attempt++) {
       try {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 64);
+        HttpServer s =
+            HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 64);
         s.createContext("/", this::handle);
         s.setExecutor(executor);
         s.start();
@@ -197,7 +207,10 @@ public final class RecordingCollector implements AutoCloseable {
     return mode;
   }
 
-  /** The {@code Retry-After} of the 429 and 503 modes (whole seconds); default {@link #DEFAULT_RETRY_AFTER}. */
+  /**
+   * The {@code Retry-After} of the 429 and 503 modes (whole seconds); default {@link
+   * #DEFAULT_RETRY_AFTER}.
+   */
   public synchronized void retryAfter(Duration wait) {
     if (wait.isNegative()) {
       throw new IllegalArgumentException("negative: " + wait);
@@ -302,43 +315,37 @@ public final class RecordingCollector implements AutoCloseable {
 
   /** Answers as something on the way that is not a collector would, in the stranger modes. */
   private static boolean strangerAnswered(HttpExchange exchange, Mode mode) throws IOException {
-    byte[] page = "<html><body><h1>Please sign in</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+    byte[] page =
+        "<html><body><h1>Please sign in</h1></body></html>".getBytes(StandardCharsets.UTF_8);
     return switch (mode) {
-  case PROXY_NOT_FOUND -> 
-{
-send(exchange, 404, "text/html", page);
+      case PROXY_NOT_FOUND -> {
+        send(exchange, 404, "text/html", page);
         yield true;
-}
-  case PROXY_AUTHENTICATION -> 
-{
-exchange.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"proxy\"");
+      }
+      case PROXY_AUTHENTICATION -> {
+        exchange.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"proxy\"");
         send(exchange, 407, "text/html", page);
         yield true;
-}
-  case CAPTIVE_PORTAL -> 
-{
-send(exchange, 200, "text/html; charset=utf-8", page);
+      }
+      case CAPTIVE_PORTAL -> {
+        send(exchange, 200, "text/html; charset=utf-8", page);
         yield true;
-}
-  case EMPTY_OK -> 
-{
-exchange.sendResponseHeaders(200, -1);
+      }
+      case EMPTY_OK -> {
+        exchange.sendResponseHeaders(200, -1);
         yield true;
-}
-  case REDIRECT -> 
-{
-exchange.getResponseHeaders().set("Location", "http://127.0.0.1:9/login");
+      }
+      case REDIRECT -> {
+        exchange.getResponseHeaders().set("Location", "http://127.0.0.1:9/login");
         send(exchange, 302, "text/html", page);
         yield true;
-}
-  case FOREIGN_JSON -> 
-{
-send(exchange, 200, "application/json", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+      }
+      case FOREIGN_JSON -> {
+        send(exchange, 200, "application/json", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
         yield true;
-}
-  default -> 
-false;
-};
+      }
+      default -> false;
+    };
   }
 
   private void events(HttpExchange exchange, byte[] body) throws IOException {
@@ -456,7 +463,8 @@ false;
     send(exchange, status, "application/json", body);
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -50,16 +50,33 @@ class RecordingCollectorTest {
   }
 
   private static String event(UUID eventId, UUID anonymousId, String profile) {
-    return "{\"event\":\"tool.failed\",\"version\":\"0.7.0\"" + ",\"platform\":\"Linux\",\"runtime\":\"java-17\","
-        + "\"anonymous_id\":\"" + anonymousId + "\",\"event_id\":\"" + eventId + "\",\"timestamp\":\"2026-11-27T10:00:00Z\","
-        + "\"metadata\":{\"tool\":\"semgrep\",\"failure_typ" + "e\":\"timeout\",\"exit_code\":null,\"profile\":\"" + profile + "\"}}";
+    return "{\"event\":\"tool.failed\",\"version\":\"0.7.0\""
+        + ",\"platform\":\"Linux\",\"runtime\":\"java-17\","
+        + "\"anonymous_id\":\""
+        + anonymousId
+        + "\",\"event_id\":\""
+        + eventId
+        + "\",\"timestamp\":\"2026-11-27T10:00:00Z\","
+        + "\"metadata\":{\"tool\":\"semgrep\",\"failure_typ"
+        + "e\":\"timeout\",\"exit_code\":null,\"profile\":\""
+        + profile
+        + "\"}}";
   }
 
   @Test
   void acceptsStoresOnceCountsDuplicatesAndRejectsWithAReason() throws IOException {
     UUID a = UUID.randomUUID();
     UUID e1 = UUID.randomUUID();
-    Answer r = post("/v1/events", "[" + event(e1, a, "fast") + "," + event(e1, a, "fast") + "," + event(UUID.randomUUID(), a, "paranoid") + "]");
+    Answer r =
+        post(
+            "/v1/events",
+            "["
+                + event(e1, a, "fast")
+                + ","
+                + event(e1, a, "fast")
+                + ","
+                + event(UUID.randomUUID(), a, "paranoid")
+                + "]");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().path("accepted").asInt()).isEqualTo(1);
     assertThat(r.body().path("duplicates").asInt()).isEqualTo(1);
@@ -67,7 +84,8 @@ class RecordingCollectorTest {
     assertThat(r.body().path("results").get(0).path("status").asText()).isEqualTo("accepted");
     assertThat(r.body().path("results").get(0).path("event_id").asText()).isEqualTo(e1.toString());
     assertThat(r.body().path("results").get(1).path("status").asText()).isEqualTo("duplicate");
-    assertThat(r.body().path("results").get(2).path("reason").asText()).startsWith("metadata.profile: must be one of");
+    assertThat(r.body().path("results").get(2).path("reason").asText())
+        .startsWith("metadata.profile: must be one of");
     assertThat(collector.count()).isEqualTo(1);
     assertThat(collector.duplicates()).isEqualTo(1);
     assertThat(collector.events().get(0).path("event_id").asText()).isEqualTo(e1.toString());
@@ -80,7 +98,8 @@ class RecordingCollectorTest {
     assertThat(post("/v1/events", "[1]").status()).isEqualTo(400);
     assertThat(post("/v1/events", "not json").status()).isEqualTo(400);
     assertThat(post("/v1/events", "[" + "{},".repeat(100) + "{}]").status()).isEqualTo(400);
-    assertThat(post("/v1/events", "[{\"x\":\"" + "y".repeat(70_000) + "\"}]").status()).isEqualTo(413);
+    assertThat(post("/v1/events", "[{\"x\":\"" + "y".repeat(70_000) + "\"}]").status())
+        .isEqualTo(413);
   }
 
   @Test
@@ -92,7 +111,8 @@ class RecordingCollectorTest {
     assertThat(d.body().path("rows").asInt()).isEqualTo(1);
     assertThat(collector.count()).isZero();
     Answer later = post("/v1/events", "[" + event(UUID.randomUUID(), a, "fast") + "]");
-    assertThat(later.body().path("results").get(0).path("reason").asText()).isEqualTo(RecordingCollector.DELETED_REASON);
+    assertThat(later.body().path("results").get(0).path("reason").asText())
+        .isEqualTo(RecordingCollector.DELETED_REASON);
   }
 
   @Test

@@ -1,18 +1,18 @@
 package com.jmotools.telemetry.web;
 
-import com.jmotools.telemetry.reports.Cell;
-import com.jmotools.telemetry.reports.MinimumCount;
-import com.jmotools.telemetry.reports.Period;
-import com.jmotools.telemetry.reports.PublicMetrics;
-import com.jmotools.telemetry.reports.Stats;
-import com.jmotools.telemetry.reports.TelemetryStats;
-import com.jmotools.telemetry.reports.ToolFailures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.collector.AdminAuth;
 import com.jmotools.telemetry.collector.CollectorExtension;
+import com.jmotools.telemetry.reports.Cell;
+import com.jmotools.telemetry.reports.MinimumCount;
+import com.jmotools.telemetry.reports.Period;
+import com.jmotools.telemetry.reports.PublicMetrics;
 import com.jmotools.telemetry.reports.PublicPage;
+import com.jmotools.telemetry.reports.Stats;
 import com.jmotools.telemetry.reports.StatsJson;
+import com.jmotools.telemetry.reports.TelemetryStats;
+import com.jmotools.telemetry.reports.ToolFailures;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -35,24 +35,27 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@code GET /v1/stats?from=&to=} — the statistics as JSON (admin token);
- *   <li>{@code GET /dashboard} — the maintainers' live dashboard; its data comes from
- *       {@code /dashboard/api/*} (admin token, sent by the page from {@code sessionStorage});
- *   <li>{@code GET /public} — aggregates of the last {@value PublicMetrics#DEFAULT_DAYS} whole days;
- *       {@code GET /public/metrics.json} — the same for 30, 90 and 365 days, versioned, CC-BY-4.0,
- *       readable from any origin (CORS); both k-safe and cacheable.
+ *   <li>{@code GET /dashboard} — the maintainers' live dashboard; its data comes from {@code
+ *       /dashboard/api/*} (admin token, sent by the page from {@code sessionStorage});
+ *   <li>{@code GET /public} — aggregates of the last {@value PublicMetrics#DEFAULT_DAYS} whole
+ *       days; {@code GET /public/metrics.json} — the same for 30, 90 and 365 days, versioned,
+ *       CC-BY-4.0, readable from any origin (CORS); both k-safe and cacheable.
  * </ul>
  */
 public final class AnalyticsExtension implements CollectorExtension {
 
   /** How long browsers and proxies may cache the public page: {@value} seconds. */
   public static final int DEFAULT_PUBLIC_MAX_AGE_SECONDS = 600;
+
   /** Periods up to this long are charted per hour, longer ones per day. */
   public static final Duration DEFAULT_HOURLY_UP_TO = Duration.ofDays(3);
 
-  private static final String CHART_JS_POM = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
+  private static final String CHART_JS_POM =
+      "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
   private static final String RESOURCES = "/com/jmotools/telemetry/web/";
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnalyticsExtension.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(AnalyticsExtension.class);
 
   /** How often the server brings the statistics rollup up to date: every minute. */
   public static final Duration DEFAULT_ROLLUP_REFRESH = Duration.ofMinutes(1);
@@ -61,12 +64,19 @@ public final class AnalyticsExtension implements CollectorExtension {
   private final Duration publicRefresh;
   private final Duration rollupRefresh;
   private volatile Cached publicCache;
-  /** The rollup's refresher, started by {@link #register} and stopped by {@link #stop}; null when off. */
+
+  /**
+   * The rollup's refresher, started by {@link #register} and stopped by {@link #stop}; null when
+   * off.
+   */
   private volatile java.util.concurrent.ScheduledExecutorService rollupRefresher;
 
   private record Cached(Instant computed, String day, ObjectNode json) {}
 
-  /** The routes with the default k ({@value MinimumCount#DEFAULT_K}) and a public refresh of 10 minutes. */
+  /**
+   * The routes with the default k ({@value MinimumCount#DEFAULT_K}) and a public refresh of 10
+   * minutes.
+   */
   public AnalyticsExtension() {
     this(MinimumCount.DEFAULT_K, Duration.ofMinutes(10), DEFAULT_ROLLUP_REFRESH);
   }
@@ -95,8 +105,13 @@ public final class AnalyticsExtension implements CollectorExtension {
   @Override
   public void register(Javalin app, Services services) {
     // Requests never wait for the rollup: a background thread keeps it up to date.
-    TelemetryStats stats = TelemetryStats.builder().dataSource(services.database().dataSource())
-        .dialect(services.database().dialect()).clock(services.clock()).refreshBeforeCompute(false).build();
+    TelemetryStats stats =
+        TelemetryStats.builder()
+            .dataSource(services.database().dataSource())
+            .dialect(services.database().dialect())
+            .clock(services.clock())
+            .refreshBeforeCompute(false)
+            .build();
     startRollupRefresh(stats);
     Routes routes = new Routes(stats, services.admin(), services.clock());
     app.get("/v1/stats", routes::stats);
@@ -121,7 +136,8 @@ public final class AnalyticsExtension implements CollectorExtension {
     private final String page = resource("dashboard.html");
     private final String script = resource("dashboard.js");
     private final String chartJs =
-        resourceFrom("/META-INF/resources/webjars/chart.js/" + chartJsVersion() + "/dist/chart.umd.min.js");
+        resourceFrom(
+            "/META-INF/resources/webjars/chart.js/" + chartJsVersion() + "/dist/chart.umd.min.js");
 
     Routes(TelemetryStats stats, AdminAuth admin, Clock clock) {
       this.stats = stats;
@@ -177,7 +193,12 @@ public final class AnalyticsExtension implements CollectorExtension {
       }
       Period p = period(ctx, clock);
       List<Cell> cells = stats.breakdown(b, p);
-      json(ctx, StatsJson.cells(b == TelemetryStats.Breakdown.INSTALLS_BY_DAY ? TelemetryStats.everyDay(cells, p) : cells));
+      json(
+          ctx,
+          StatsJson.cells(
+              b == TelemetryStats.Breakdown.INSTALLS_BY_DAY
+                  ? TelemetryStats.everyDay(cells, p)
+                  : cells));
     }
 
     void toolFailures(Context ctx) throws IOException {
@@ -192,7 +213,8 @@ public final class AnalyticsExtension implements CollectorExtension {
         o.put("failures", t.totalFailures());
         o.put("rate", StatsJson.round(t.totalRate()));
         ObjectNode types = o.putObject("by_type");
-        new TreeMap<>(t.failures()).forEach((type, n) -> types.put(type, StatsJson.round(t.rate(type))));
+        new TreeMap<>(t.failures())
+            .forEach((type, n) -> types.put(type, StatsJson.round(t.rate(type))));
       }
       json(ctx, a);
     }
@@ -220,7 +242,8 @@ public final class AnalyticsExtension implements CollectorExtension {
     void publicPage(Context ctx) {
       ctx.header("Cache-Control", "public, max-age=" + DEFAULT_PUBLIC_MAX_AGE_SECONDS);
       securityHeaders(ctx);
-      ctx.contentType("text/html; charset=utf-8").result(PublicPage.html(publicMetrics(stats, clock)));
+      ctx.contentType("text/html; charset=utf-8")
+          .result(PublicPage.html(publicMetrics(stats, clock)));
     }
   }
 
@@ -235,27 +258,41 @@ public final class AnalyticsExtension implements CollectorExtension {
     if (rollupRefresh.isZero()) {
       return;
     }
-    java.util.concurrent.ScheduledExecutorService ex = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jmo-telemetry-rollup");
-      t.setDaemon(true);
-      return t;
-    });
+    java.util.concurrent.ScheduledExecutorService ex =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jmo-telemetry-rollup");
+              t.setDaemon(true);
+              return t;
+            });
     rollupRefresher = ex;
-    java.util.concurrent.ScheduledFuture<?> unused = ex.scheduleWithFixedDelay(() -> {
-      try {
-        int days = stats.refreshRollup();
-        if (days > 0) {
-          LOG.info("statistics rollup: {} days rolled", days);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("statistics rollup refresh failed; it runs again in {} s: {}", rollupRefresh.toSeconds(), e.getMessage());
-      } catch (OutOfMemoryError e) {
-        // A day of millions of distinct installations does not fit the heap: the refresh is dropped
-        // (its cells are garbage at once) and the schedule goes on, rather than ending silently.
-        LOG.warn("statistics rollup refresh ran out of heap; it runs again in {} s (give the collector more heap:"
-            + " JMO_TELEMETRY_JAVA_OPTS)", rollupRefresh.toSeconds());
-      }
-    }, 0, rollupRefresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    java.util.concurrent.ScheduledFuture<?> unused =
+        ex.scheduleWithFixedDelay(
+            () -> {
+              try {
+                int days = stats.refreshRollup();
+                if (days > 0) {
+                  LOG.info("statistics rollup: {} days rolled", days);
+                }
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "statistics rollup refresh failed; it runs again in {} s: {}",
+                    rollupRefresh.toSeconds(),
+                    e.getMessage());
+              } catch (OutOfMemoryError e) {
+                // A day of millions of distinct installations does not fit the heap: the refresh is
+                // dropped
+                // (its cells are garbage at once) and the schedule goes on, rather than ending
+                // silently.
+                LOG.warn(
+                    "statistics rollup refresh ran out of heap; it runs again in {} s (give the"
+                        + " collector more heap: JMO_TELEMETRY_JAVA_OPTS)",
+                    rollupRefresh.toSeconds());
+              }
+            },
+            0,
+            rollupRefresh.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -271,7 +308,9 @@ public final class AnalyticsExtension implements CollectorExtension {
     ex.shutdownNow();
     try {
       if (!ex.awaitTermination(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        LOG.warn("the statistics rollup refresh did not end within {} s of the stop", STOP_WAIT.toSeconds());
+        LOG.warn(
+            "the statistics rollup refresh did not end within {} s of the stop",
+            STOP_WAIT.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -286,10 +325,14 @@ public final class AnalyticsExtension implements CollectorExtension {
     Period period = PublicMetrics.period(clock);
     String day = period.to().toString();
     Cached c = publicCache;
-    if (c == null || !c.day().equals(day) || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
+    if (c == null
+        || !c.day().equals(day)
+        || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
       synchronized (this) {
         c = publicCache;
-        if (c == null || !c.day().equals(day) || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
+        if (c == null
+            || !c.day().equals(day)
+            || Duration.between(c.computed(), now).compareTo(publicRefresh) >= 0) {
           Map<Integer, Stats> windows = new TreeMap<>();
           for (int days : PublicMetrics.WINDOWS) {
             windows.put(days, stats.compute(PublicMetrics.period(clock, days)));
@@ -303,7 +346,8 @@ public final class AnalyticsExtension implements CollectorExtension {
   }
 
   private static ObjectNode timeline(TelemetryStats stats, Period p) {
-    boolean hourly = java.time.Duration.between(p.from(), p.to()).compareTo(DEFAULT_HOURLY_UP_TO) <= 0;
+    boolean hourly =
+        java.time.Duration.between(p.from(), p.to()).compareTo(DEFAULT_HOURLY_UP_TO) <= 0;
     List<TelemetryStats.TimePoint> points = stats.timeline(p, hourly);
     Set<String> labels = new LinkedHashSet<>();
     // Every slot of the period is a label, so quiet hours or days show as zero, not as a gap.
@@ -317,7 +361,8 @@ public final class AnalyticsExtension implements CollectorExtension {
     for (TelemetryStats.TimePoint point : points) {
       int i = labelList.indexOf(point.time());
       if (i >= 0) {
-        series.computeIfAbsent(point.eventType(), x -> new long[labelList.size()])[i] += point.events();
+        series.computeIfAbsent(point.eventType(), x -> new long[labelList.size()])[i] +=
+            point.events();
       }
     }
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
@@ -325,18 +370,35 @@ public final class AnalyticsExtension implements CollectorExtension {
     ArrayNode l = o.putArray("labels");
     labelList.forEach(l::add);
     ObjectNode s = o.putObject("series");
-    series.forEach((type, counts) -> {
-      ArrayNode a = s.putArray(type);
-      for (long n : counts) {
-        a.add(n);
-      }
-    });
+    series.forEach(
+        (type, counts) -> {
+          ArrayNode a = s.putArray(type);
+          for (long n : counts) {
+            a.add(n);
+          }
+        });
     return o;
   }
 
-  private static final List<String> BREAKDOWNS = List.of("events", "profiles", "modes", "platforms", "versions", "installs",
-      "tools", "durations", "scan-findings", "report-findings", "output-formats", "report-suppressions", "report-compliance",
-      "wizard-artifacts", "wizard-modes", "wizard-profiles", "wizard-durations");
+  private static final List<String> BREAKDOWNS =
+      List.of(
+          "events",
+          "profiles",
+          "modes",
+          "platforms",
+          "versions",
+          "installs",
+          "tools",
+          "durations",
+          "scan-findings",
+          "report-findings",
+          "output-formats",
+          "report-suppressions",
+          "report-compliance",
+          "wizard-artifacts",
+          "wizard-modes",
+          "wizard-profiles",
+          "wizard-durations");
 
   private static TelemetryStats.Breakdown breakdown(String name) {
     Map<String, TelemetryStats.Breakdown> m = new LinkedHashMap<>();
@@ -371,7 +433,10 @@ public final class AnalyticsExtension implements CollectorExtension {
       String to = ctx.queryParam("to");
       String from = ctx.queryParam("from");
       Instant end = to == null || to.isBlank() ? last.to() : Period.parseBound(to);
-      Instant start = from == null || from.isBlank() ? end.minus(Duration.ofDays(Period.DEFAULT_DAYS)) : Period.parseBound(from);
+      Instant start =
+          from == null || from.isBlank()
+              ? end.minus(Duration.ofDays(Period.DEFAULT_DAYS))
+              : Period.parseBound(from);
       return new Period(start, end);
     } catch (IllegalArgumentException e) {
       throw new io.javalin.http.BadRequestResponse(e.getMessage());
@@ -379,7 +444,11 @@ public final class AnalyticsExtension implements CollectorExtension {
   }
 
   private static void json(Context ctx, Object node) throws IOException {
-    ctx.header("Cache-Control", ctx.res().getHeader("Cache-Control") == null ? "no-store" : ctx.res().getHeader("Cache-Control"));
+    ctx.header(
+        "Cache-Control",
+        ctx.res().getHeader("Cache-Control") == null
+            ? "no-store"
+            : ctx.res().getHeader("Cache-Control"));
     ctx.contentType("application/json").result(StatsJson.MAPPER.writeValueAsString(node));
   }
 
@@ -391,18 +460,24 @@ public final class AnalyticsExtension implements CollectorExtension {
   }
 
   private static void securityHeaders(Context ctx) {
-    ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    ctx.header(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'"
+            + " data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action"
+            + " 'self'");
     ctx.header("Referrer-Policy", "no-referrer");
     ctx.header("X-Content-Type-Options", "nosniff");
   }
 
-  /** The version of the Chart.js WebJar on the classpath, so a version bump needs no code change. */
+  /**
+   * The version of the Chart.js WebJar on the classpath, so a version bump needs no code change.
+   */
   private static String chartJsVersion() {
     java.util.Properties p = new java.util.Properties();
     try (InputStream in = AnalyticsExtension.class.getResourceAsStream(CHART_JS_POM)) {
       if (in == null) {
-        throw new IllegalStateException("the Chart.js WebJar is not on the classpath: " + CHART_JS_POM);
+        throw new IllegalStateException(
+            "the Chart.js WebJar is not on the classpath: " + CHART_JS_POM);
       }
       p.load(in);
     } catch (IOException e) {

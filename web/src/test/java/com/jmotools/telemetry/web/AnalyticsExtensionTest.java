@@ -1,16 +1,16 @@
 package com.jmotools.telemetry.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.jmotools.telemetry.collector.Database;
+import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.reports.Fixtures;
 import com.jmotools.telemetry.reports.MinimumCount;
 import com.jmotools.telemetry.reports.PublicMetrics;
 import com.jmotools.telemetry.reports.Seeder;
 import com.jmotools.telemetry.reports.TestDatabases;
 import com.jmotools.telemetry.reports.TransparencyReportTest;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.jmotools.telemetry.collector.Database;
-import com.jmotools.telemetry.collector.Dialect;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,12 +56,14 @@ class AnalyticsExtensionTest {
     assertThat(s.get("/v1/stats" + Q1, "wrong-token-wrong-token").statusCode()).isEqualTo(401);
     HttpResponse<String> r = s.get("/v1/stats" + Q1, TestServer.TOKEN);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     JsonNode j = Seeder.JSON.readTree(r.body());
     assertThat(j.get("total_events").asLong()).isEqualTo(14);
     assertThat(j.get("unique_installs").asLong()).isEqualTo(4);
     assertThat(j.get("tool_failures").get(0).get("tool").asText()).isEqualTo("trivy");
-    assertThat(j.get("tool_failures").get(0).get("by_type").get("timeout").get("rate").asDouble()).isEqualTo(0.3333);
+    assertThat(j.get("tool_failures").get(0).get("by_type").get("timeout").get("rate").asDouble())
+        .isEqualTo(0.3333);
     assertThat(j.get("wizard").get("share_of_scans").asDouble()).isEqualTo(0.2);
     assertThat(s.get("/v1/stats?from=yesterday", TestServer.TOKEN).statusCode()).isEqualTo(400);
   }
@@ -71,14 +73,22 @@ class AnalyticsExtensionTest {
     TestServer s = start(Fixtures.quarter());
     HttpResponse<String> page = s.get("/dashboard", null);
     assertThat(page.statusCode()).isEqualTo(401);
-    assertThat(page.body()).contains("id=\"login-form\"", "/dashboard/chart.umd.min.js").doesNotContain("http://", "https://");
-    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'"));
+    assertThat(page.body())
+        .contains("id=\"login-form\"", "/dashboard/chart.umd.min.js")
+        .doesNotContain("http://", "https://");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'"));
     assertThat(s.get("/dashboard", TestServer.TOKEN).statusCode()).isEqualTo(200);
     HttpResponse<String> chart = s.get("/dashboard/chart.umd.min.js", null);
     assertThat(chart.statusCode()).isEqualTo(200);
     assertThat(chart.body()).contains("Chart.js v4");
-    for (String api : new String[] {"/dashboard/api/version", "/dashboard/api/timeline", "/dashboard/api/breakdown/modes",
-        "/dashboard/api/tool-failures"}) {
+    for (String api :
+        new String[] {
+          "/dashboard/api/version",
+          "/dashboard/api/timeline",
+          "/dashboard/api/breakdown/modes",
+          "/dashboard/api/tool-failures"
+        }) {
       assertThat(s.get(api, null).statusCode()).as(api).isEqualTo(401);
     }
   }
@@ -86,44 +96,87 @@ class AnalyticsExtensionTest {
   @Test
   void dashboardApiAnswersEachChart() throws Exception {
     TestServer s = start(Fixtures.quarter());
-    JsonNode modes = Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/modes" + Q1, TestServer.TOKEN).body());
+    JsonNode modes =
+        Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/modes" + Q1, TestServer.TOKEN).body());
     assertThat(modes.get(0).get("key").asText()).isEqualTo("cli");
     assertThat(modes.get(0).get("events").asLong()).isEqualTo(3);
-    JsonNode installs = Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/installs" + Q1, TestServer.TOKEN).body());
+    JsonNode installs =
+        Seeder.JSON.readTree(
+            s.get("/dashboard/api/breakdown/installs" + Q1, TestServer.TOKEN).body());
     // Every day of the quarter, days without events as zero.
     assertThat(installs).hasSize(90);
     assertThat(installs.get(0).get("key").asText()).isEqualTo("2026-01-01");
     assertThat(installs.get(0).get("ids").asLong()).isZero();
     java.util.List<String> active = new java.util.ArrayList<>();
-    installs.forEach(n -> {
-      if (n.get("ids").asLong() > 0) {
-        active.add(n.get("key").asText());
-      }
-    });
-    assertThat(active).containsExactly("2026-01-05", "2026-01-12", "2026-02-02", "2026-03-29", "2026-03-30");
-    JsonNode tools = Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/tools" + Q1, TestServer.TOKEN).body());
+    installs.forEach(
+        n -> {
+          if (n.get("ids").asLong() > 0) {
+            active.add(n.get("key").asText());
+          }
+        });
+    assertThat(active)
+        .containsExactly("2026-01-05", "2026-01-12", "2026-02-02", "2026-03-29", "2026-03-30");
+    JsonNode tools =
+        Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/tools" + Q1, TestServer.TOKEN).body());
     assertThat(tools.get(0).get("key").asText()).isEqualTo("trivy");
     assertThat(tools.get(0).get("events").asLong()).isEqualTo(3);
-    for (String b : new String[] {"durations", "scan-findings", "report-findings", "output-formats", "report-suppressions",
-        "report-compliance", "wizard-artifacts", "wizard-modes", "wizard-profiles", "wizard-durations"}) {
-      assertThat(Seeder.JSON.readTree(s.get("/dashboard/api/breakdown/" + b + Q1, TestServer.TOKEN).body())).as(b).isNotEmpty();
+    for (String b :
+        new String[] {
+          "durations",
+          "scan-findings",
+          "report-findings",
+          "output-formats",
+          "report-suppressions",
+          "report-compliance",
+          "wizard-artifacts",
+          "wizard-modes",
+          "wizard-profiles",
+          "wizard-durations"
+        }) {
+      assertThat(
+              Seeder.JSON.readTree(
+                  s.get("/dashboard/api/breakdown/" + b + Q1, TestServer.TOKEN).body()))
+          .as(b)
+          .isNotEmpty();
     }
-    JsonNode day = Seeder.JSON.readTree(s.get("/dashboard/api/timeline?from=2026-01-05&to=2026-01-06", TestServer.TOKEN).body());
+    JsonNode day =
+        Seeder.JSON.readTree(
+            s.get("/dashboard/api/timeline?from=2026-01-05&to=2026-01-06", TestServer.TOKEN)
+                .body());
     assertThat(day.get("hourly").asBoolean()).isTrue();
     assertThat(day.get("labels")).hasSize(24);
     assertThat(day.get("series").get("scan.started").get(10).asLong()).isEqualTo(1);
     assertThat(day.get("series").get("scan.started").get(11).asLong()).isEqualTo(1);
     assertThat(day.get("series").get("report.generated").get(12).asLong()).isEqualTo(1);
-    JsonNode quarter = Seeder.JSON.readTree(s.get("/dashboard/api/timeline" + Q1, TestServer.TOKEN).body());
+    JsonNode quarter =
+        Seeder.JSON.readTree(s.get("/dashboard/api/timeline" + Q1, TestServer.TOKEN).body());
     assertThat(quarter.get("hourly").asBoolean()).isFalse();
     assertThat(quarter.get("labels")).hasSize(90);
-    JsonNode failures = Seeder.JSON.readTree(s.get("/dashboard/api/tool-failures" + Q1, TestServer.TOKEN).body());
+    JsonNode failures =
+        Seeder.JSON.readTree(s.get("/dashboard/api/tool-failures" + Q1, TestServer.TOKEN).body());
     assertThat(failures.get(0).get("rate").asDouble()).isEqualTo(0.6667);
-    assertThat(s.get("/dashboard/api/breakdown/secrets" + Q1, TestServer.TOKEN).statusCode()).isEqualTo(404);
-    String before = Seeder.JSON.readTree(s.get("/dashboard/api/version", TestServer.TOKEN).body()).get("token").asText();
-    new Seeder().add("scan.started", Fixtures.A, "Linux", "0.7.1", "2026-03-01T12:00:00Z", Fixtures.started("cli", "fast", "trivy"))
+    assertThat(s.get("/dashboard/api/breakdown/secrets" + Q1, TestServer.TOKEN).statusCode())
+        .isEqualTo(404);
+    String before =
+        Seeder.JSON
+            .readTree(s.get("/dashboard/api/version", TestServer.TOKEN).body())
+            .get("token")
+            .asText();
+    new Seeder()
+        .add(
+            "scan.started",
+            Fixtures.A,
+            "Linux",
+            "0.7.1",
+            "2026-03-01T12:00:00Z",
+            Fixtures.started("cli", "fast", "trivy"))
         .writeTo(db);
-    assertThat(Seeder.JSON.readTree(s.get("/dashboard/api/version", TestServer.TOKEN).body()).get("token").asText()).isNotEqualTo(before);
+    assertThat(
+            Seeder.JSON
+                .readTree(s.get("/dashboard/api/version", TestServer.TOKEN).body())
+                .get("token")
+                .asText())
+        .isNotEqualTo(before);
   }
 
   @Test
@@ -134,13 +187,22 @@ class AnalyticsExtensionTest {
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=600");
     assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
     String etag = r.headers().firstValue("ETag").orElseThrow();
-    assertThat(s.send(java.net.http.HttpRequest.newBuilder(s.uri("/public/metrics.json")).header("If-None-Match", etag).GET())
-        .statusCode()).isEqualTo(304);
-    HttpResponse<String> preflight = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/public/metrics.json"))
-        .header("Origin", "https://example.org").header("Access-Control-Request-Method", "GET")
-        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(
+            s.send(
+                    java.net.http.HttpRequest.newBuilder(s.uri("/public/metrics.json"))
+                        .header("If-None-Match", etag)
+                        .GET())
+                .statusCode())
+        .isEqualTo(304);
+    HttpResponse<String> preflight =
+        s.send(
+            java.net.http.HttpRequest.newBuilder(s.uri("/public/metrics.json"))
+                .header("Origin", "https://example.org")
+                .header("Access-Control-Request-Method", "GET")
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
     assertThat(preflight.statusCode()).isEqualTo(204);
-    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(v -> assertThat(v).contains("GET"));
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+        .hasValueSatisfying(v -> assertThat(v).contains("GET"));
     JsonNode doc = Seeder.JSON.readTree(r.body());
     assertThat(doc.get("schema_version").asInt()).isEqualTo(PublicMetrics.SCHEMA_VERSION);
     assertThat(doc.get("license").asText()).isEqualTo("CC-BY-4.0");
@@ -153,24 +215,42 @@ class AnalyticsExtensionTest {
     assertThat(j.get("modes").get("values")).hasSize(1);
     assertThat(j.get("modes").get("other").get("values").asInt()).isEqualTo(2);
     assertThat(j.get("tool_failures")).hasSize(1);
-    assertThat(doc.get("windows").get("30d").get("unique_installs").asLong()).as("no event in February: zero reveals no one").isZero();
+    assertThat(doc.get("windows").get("30d").get("unique_installs").asLong())
+        .as("no event in February: zero reveals no one")
+        .isZero();
     assertThat(doc.get("windows").get("365d").get("unique_installs").asLong()).isEqualTo(50);
     assertThat(r.body()).doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-").doesNotContain("T10:00");
     HttpResponse<String> page = s.get("/public", null);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("public, max-age=600");
-    assertThat(page.body()).contains("What JMo Security learns", "CLI", "40%", "Other (2 values not shown individually)",
-        "figures were hidden", "CC-BY-4.0").doesNotContain("macOS").doesNotContain("Opt-In");
+    assertThat(page.body())
+        .contains(
+            "What JMo Security learns",
+            "CLI",
+            "40%",
+            "Other (2 values not shown individually)",
+            "figures were hidden",
+            "CC-BY-4.0")
+        .doesNotContain("macOS")
+        .doesNotContain("Opt-In");
   }
 
   @Test
   void closingTheServerStopsTheRollupRefresher() throws Exception {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
       Fixtures.quarter().writeTo(db);
-      com.jmotools.telemetry.collector.CollectorServer server = com.jmotools.telemetry.collector.CollectorServer
-          .builder(db).host("127.0.0.1").port(0).purgeInterval(java.time.Duration.ZERO)
-          .extension(new AnalyticsExtension(MinimumCount.DEFAULT_K, java.time.Duration.ofMinutes(10),
-              java.time.Duration.ofMillis(20))).build().start();
+      com.jmotools.telemetry.collector.CollectorServer server =
+          com.jmotools.telemetry.collector.CollectorServer.builder(db)
+              .host("127.0.0.1")
+              .port(0)
+              .purgeInterval(java.time.Duration.ZERO)
+              .extension(
+                  new AnalyticsExtension(
+                      MinimumCount.DEFAULT_K,
+                      java.time.Duration.ofMinutes(10),
+                      java.time.Duration.ofMillis(20)))
+              .build()
+              .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (rollupThreads() == 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);
@@ -184,6 +264,7 @@ class AnalyticsExtensionTest {
 
   private static long rollupThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().equals("jmo-telemetry-rollup")).count();
+        .filter(t -> t.isAlive() && t.getName().equals("jmo-telemetry-rollup"))
+        .count();
   }
 }

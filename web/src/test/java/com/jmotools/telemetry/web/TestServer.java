@@ -18,16 +18,26 @@ final class TestServer implements AutoCloseable {
 
   final CollectorServer server;
   final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   TestServer(Database db, Clock clock) {
-    this.server = CollectorServer.builder(db).host("127.0.0.1").port(0).admin(AdminAuth.of(TOKEN)).clock(clock)
-        .purgeInterval(Duration.ZERO).extension(new AnalyticsExtension()).build().start();
+    this.server =
+        CollectorServer.builder(db)
+            .host("127.0.0.1")
+            .port(0)
+            .admin(AdminAuth.of(TOKEN))
+            .clock(clock)
+            .purgeInterval(Duration.ZERO)
+            .extension(new AnalyticsExtension())
+            .build()
+            .start();
     this.base = "http://127.0.0.1:" + server.port();
   }
 
   HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -39,7 +49,8 @@ final class TestServer implements AutoCloseable {
   }
 
   HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

@@ -42,8 +42,15 @@ public final class ExitTimeHarness {
    * @param wallOffMillis median wall time of the whole process with telemetry off
    * @param delivered events the collector stored (2 per "on" process expected)
    */
-  public record Result(int pairs, double closeOnMillis, double closeOffMillis, double exitOnMillis, double exitOffMillis,
-      double wallOnMillis, double wallOffMillis, int delivered) {
+  public record Result(
+      int pairs,
+      double closeOnMillis,
+      double closeOffMillis,
+      double exitOnMillis,
+      double exitOffMillis,
+      double wallOnMillis,
+      double wallOffMillis,
+      int delivered) {
     /** What telemetry adds to the exit: the difference of the medians. */
     public double addedMillis() {
       return exitOnMillis - exitOffMillis;
@@ -51,10 +58,18 @@ public final class ExitTimeHarness {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT,
-          "pairs=%d close() on=%.1f ms off=%.1f ms | close-to-exit on=%.1f ms off=%.1f ms | added=%.1f ms"
-              + " | whole process on=%.0f ms off=%.0f ms | delivered=%d",
-          pairs, closeOnMillis, closeOffMillis, exitOnMillis, exitOffMillis, addedMillis(), wallOnMillis, wallOffMillis,
+      return String.format(
+          Locale.ROOT,
+          "pairs=%d close() on=%.1f ms off=%.1f ms | close-to-exit on=%.1f ms off=%.1f ms |"
+              + " added=%.1f ms | whole process on=%.0f ms off=%.0f ms | delivered=%d",
+          pairs,
+          closeOnMillis,
+          closeOffMillis,
+          exitOnMillis,
+          exitOffMillis,
+          addedMillis(),
+          wallOnMillis,
+          wallOffMillis,
           delivered);
     }
   }
@@ -68,7 +83,8 @@ public final class ExitTimeHarness {
   }
 
   /** Runs {@code pairs} on/off pairs of host processes against a prompt loopback collector. */
-  public static Result measure(int pairs, long scanMillis) throws IOException, InterruptedException {
+  public static Result measure(int pairs, long scanMillis)
+      throws IOException, InterruptedException {
     if (pairs < 1) {
       throw new IllegalArgumentException("pairs < 1: " + pairs);
     }
@@ -80,17 +96,37 @@ public final class ExitTimeHarness {
         on.add(run(state, collector.baseUrl(), "on", scanMillis));
         off.add(run(state, collector.baseUrl(), "off", scanMillis));
       }
-      return new Result(pairs, median(on, Sample::closeMillis), median(off, Sample::closeMillis), median(on, Sample::exitMillis),
-          median(off, Sample::exitMillis), median(on, Sample::wallMillis), median(off, Sample::wallMillis), collector.count());
+      return new Result(
+          pairs,
+          median(on, Sample::closeMillis),
+          median(off, Sample::closeMillis),
+          median(on, Sample::exitMillis),
+          median(off, Sample::exitMillis),
+          median(on, Sample::wallMillis),
+          median(off, Sample::wallMillis),
+          collector.count());
     }
   }
 
-  private static Sample run(Path state, String url, String mode, long scanMillis) throws IOException, InterruptedException {
+  private static Sample run(Path state, String url, String mode, long scanMillis)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long started = System.nanoTime();
-    Process p = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
-        System.getProperty("java.class.path"), HostProcessMain.class.getName(), state.toString(), url, mode,
-        Long.toString(scanMillis)).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HostProcessMain.class.getName(),
+                state.toString(),
+                url,
+                mode,
+                Long.toString(scanMillis))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int code = p.waitFor();
     long exited = System.currentTimeMillis();
@@ -104,8 +140,11 @@ public final class ExitTimeHarness {
   }
 
   private static long value(String out, String prefix) {
-    return out.lines().filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim()))
-        .findFirst().orElseThrow(() -> new IllegalStateException("no " + prefix.trim() + " in: " + out));
+    return out.lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim()))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no " + prefix.trim() + " in: " + out));
   }
 
   private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {

@@ -20,23 +20,36 @@ public final class HostProcessMain {
 
   public static void main(String[] args) throws InterruptedException {
     boolean on = args[2].equals("on");
-    Map<String, String> env = on
-        ? Map.of(Telemetry.ENDPOINT_VARIABLE, args[1])
-        : Map.of(Telemetry.ENDPOINT_VARIABLE, args[1], "JMO_TELEMETRY_DISABLE", "1");
+    Map<String, String> env =
+        on
+            ? Map.of(Telemetry.ENDPOINT_VARIABLE, args[1])
+            : Map.of(Telemetry.ENDPOINT_VARIABLE, args[1], "JMO_TELEMETRY_DISABLE", "1");
     if (on && !java.nio.file.Files.exists(Path.of(args[0]).resolve("telemetry/settings.json"))) {
-      // once per state directory: a user who ran `jmo telemetry enable` (a project's on waits for the notice)
-      try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(Path.of(args[0]))
-          .administration().build()) {
+      // once per state directory: a user who ran `jmo telemetry enable` (a project's on waits for
+      // the notice)
+      try (Telemetry admin =
+          Telemetry.builder()
+              .hostVersion("0.7.0")
+              .environment(env)
+              .stateDirectory(Path.of(args[0]))
+              .administration()
+              .build()) {
         admin.enableForUser();
       }
     }
-    Telemetry t = Telemetry.builder().hostVersion("0.7.0").environment(env)
-        .stateDirectory(Path.of(args[0])).build();
+    Telemetry t =
+        Telemetry.builder()
+            .hostVersion("0.7.0")
+            .environment(env)
+            .stateDirectory(Path.of(args[0]))
+            .build();
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("mode", "cli");
     started.put("profile", "fast");
     started.put("tools", List.of("semgrep", "trivy"));
-    started.put("target_types", Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0));
+    started.put(
+        "target_types",
+        Map.of("repos", 1, "images", 0, "urls", 0, "iac", 0, "gitlab", 0, "k8s", 0));
     t.record("scan.started", started);
 
     Thread.sleep(Duration.ofMillis(Long.parseLong(args[3])).toMillis()); // the scan itself

@@ -48,15 +48,17 @@ public class RecordBenchmark {
     collector = RecordingCollector.start();
     state = Files.createTempDirectory("jmo-bench-record");
     Map<String, String> env = Map.of(Telemetry.ENDPOINT_VARIABLE, collector.baseUrl());
-    try (Telemetry admin = Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(state)
-        .administration().build()) {
+    try (Telemetry admin =
+        Telemetry.builder()
+            .hostVersion("0.7.0")
+            .environment(env)
+            .stateDirectory(state)
+            .administration()
+            .build()) {
       admin.enableForUser(); // the user's own on records at once (a project's waits for the notice)
     }
-    telemetry = Telemetry.builder()
-        .hostVersion("0.7.0")
-        .environment(env)
-        .stateDirectory(state)
-        .build();
+    telemetry =
+        Telemetry.builder().hostVersion("0.7.0").environment(env).stateDirectory(state).build();
     scanCompleted = new LinkedHashMap<>();
     scanCompleted.put("mode", "cli");
     scanCompleted.put("profile", "balanced");
@@ -67,8 +69,13 @@ public class RecordBenchmark {
     scanStarted = new LinkedHashMap<>();
     scanStarted.put("mode", "cli");
     scanStarted.put("profile", "balanced");
-    scanStarted.put("tools", List.of("trufflehog", "semgrep", "trivy", "syft", "checkov", "hadolint", "bandit", "gitleaks"));
-    scanStarted.put("target_types", Map.of("repos", 1, "images", 2, "urls", 0, "iac", 3, "gitlab", 0, "k8s", 0));
+    scanStarted.put(
+        "tools",
+        List.of(
+            "trufflehog", "semgrep", "trivy", "syft", "checkov", "hadolint", "bandit", "gitleaks"));
+    scanStarted.put(
+        "target_types",
+        Map.of("repos", 1, "images", 2, "urls", 0, "iac", 3, "gitlab", 0, "k8s", 0));
   }
 
   @TearDown(Level.Trial)

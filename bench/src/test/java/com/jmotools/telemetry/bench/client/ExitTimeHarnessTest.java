@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A smoke test of the harness (one pair); the measurement itself is run by hand, see bench/README.md. */
+/**
+ * A smoke test of the harness (one pair); the measurement itself is run by hand, see
+ * bench/README.md.
+ */
 class ExitTimeHarnessTest {
 
   @Test

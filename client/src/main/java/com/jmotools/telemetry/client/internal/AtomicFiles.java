@@ -8,7 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes files so that a reader sees the old content or the new, never a part: temp file + rename. */
+/**
+ * Writes files so that a reader sees the old content or the new, never a part: temp file + rename.
+ */
 public final class AtomicFiles {
 
   /** Prefix of temporary files; readers of a directory skip names that start with it. */
@@ -24,11 +26,17 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-" + target.getFileName());
+    Path temp =
+        dir.resolve(
+            TEMP_PREFIX
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + "-"
+                + target.getFileName());
     try {
       Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }

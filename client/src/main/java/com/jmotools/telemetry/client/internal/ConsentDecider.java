@@ -14,15 +14,22 @@ public final class ConsentDecider {
 
   /** The variable of rule 1. */
   public static final String DISABLE_VARIABLE = "JMO_TELEMETRY_DISABLE";
+
   /** The variable of rule 2. */
   public static final String DO_NOT_TRACK = "DO_NOT_TRACK";
+
   /** Where rule 4/5 found the project's setting. */
   public static final String PROJECT_SOURCE = "jmo.yml";
+
   /** Where rule 4/5 found the user's setting. */
   public static final String USER_SOURCE = "user settings";
 
-  /** The values of {@value #DISABLE_VARIABLE} that leave telemetry alone; any other non-blank value turns it off. */
+  /**
+   * The values of {@value #DISABLE_VARIABLE} that leave telemetry alone; any other non-blank value
+   * turns it off.
+   */
   private static final Set<String> NOT_DISABLING = Set.of("0", "false", "no", "off");
+
   private static final int MAX_SHOWN_VALUE = 40;
   private static final Set<String> DNT_VALUES = Set.of("1", "true", "yes");
 
@@ -32,17 +39,26 @@ public final class ConsentDecider {
    * The decision.
    *
    * @param env the environment variables
-   * @param projectSetting {@code telemetry.enabled} of the project's {@code jmo.yml}, or {@code null}
+   * @param projectSetting {@code telemetry.enabled} of the project's {@code jmo.yml}, or {@code
+   *     null}
    * @param user the user's stored settings
    * @param policy the host's default
    */
   public static ConsentStatus decide(
-      Map<String, String> env, Boolean projectSetting, UserSettings.Values user, DefaultPolicy policy) {
+      Map<String, String> env,
+      Boolean projectSetting,
+      UserSettings.Values user,
+      DefaultPolicy policy) {
     int shown = user.noticeShown();
     String disable = env.get(DISABLE_VARIABLE);
     // Whoever sets the variable to anything at all means "off" (a typo must not leave it on).
     if (disable != null && !disable.isBlank() && !isOneOf(disable, NOT_DISABLING)) {
-      return new ConsentStatus(false, ConsentRule.DISABLE_VARIABLE, DISABLE_VARIABLE + "=" + shown(disable), false, shown);
+      return new ConsentStatus(
+          false,
+          ConsentRule.DISABLE_VARIABLE,
+          DISABLE_VARIABLE + "=" + shown(disable),
+          false,
+          shown);
     }
     if (isOneOf(env.get(DO_NOT_TRACK), DNT_VALUES)) {
       return new ConsentStatus(false, ConsentRule.DO_NOT_TRACK, DO_NOT_TRACK, false, shown);
@@ -72,7 +88,10 @@ public final class ConsentDecider {
     return new ConsentStatus(true, ConsentRule.DEFAULT_POLICY, "opt-out", shown > 0, shown);
   }
 
-  /** The variable's value as status prints it: printable ASCII, bounded, so a hostile value cannot forge lines. */
+  /**
+   * The variable's value as status prints it: printable ASCII, bounded, so a hostile value cannot
+   * forge lines.
+   */
   private static String shown(String value) {
     StringBuilder b = new StringBuilder();
     for (char c : value.trim().toCharArray()) {

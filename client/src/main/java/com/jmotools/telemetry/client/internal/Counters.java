@@ -52,6 +52,7 @@ public final class Counters {
   public TelemetryStats snapshot() {
     Map<String, Long> copy = new TreeMap<>();
     dropped.forEach((k, v) -> copy.put(k, v.sum()));
-    return new TelemetryStats(recorded.sum(), delivered.get(), attempts.get(), failures.get(), copy);
+    return new TelemetryStats(
+        recorded.sum(), delivered.get(), attempts.get(), failures.get(), copy);
   }
 }

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
-/** {@code JMO_TELEMETRY_DEBUG=1}: prints each event as one line of JSON to stderr; stores and sends nothing. */
+/**
+ * {@code JMO_TELEMETRY_DEBUG=1}: prints each event as one line of JSON to stderr; stores and sends
+ * nothing.
+ */
 public final class DebugSink implements EventSink {
 
   private final PrintStream err;
@@ -18,7 +21,10 @@ public final class DebugSink implements EventSink {
   @Override
   public void accept(QueuedEvent event) {
     synchronized (err) {
-      String text = event.json() != null ? new String(event.json(), StandardCharsets.UTF_8) : event.unvalidated().toString();
+      String text =
+          event.json() != null
+              ? new String(event.json(), StandardCharsets.UTF_8)
+              : event.unvalidated().toString();
       err.println("[jmo telemetry debug] " + text);
       err.flush();
     }

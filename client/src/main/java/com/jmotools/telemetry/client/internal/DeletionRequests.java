@@ -17,15 +17,19 @@ import java.util.UUID;
  * {@code <state>/telemetry/deletion-requests.json}: the deletion requests the collector has not yet
  * confirmed. A request is written here before it is sent, and leaves only when the collector
  * confirmed it, so a user's "erase my data" survives a network error, a proxy, or the process
- * ending. Written atomically; several processes may update it (last writer wins, and a request
- * sent twice is harmless: the collector's erasure is idempotent).
+ * ending. Written atomically; several processes may update it (last writer wins, and a request sent
+ * twice is harmless: the collector's erasure is idempotent).
  */
 public final class DeletionRequests {
 
   /** The file, relative to the state directory. */
   public static final String FILE = "telemetry/deletion-requests.json";
-  /** The most requests kept: each confirmed or failed delete rotates the id, so this is generous. */
+
+  /**
+   * The most requests kept: each confirmed or failed delete rotates the id, so this is generous.
+   */
   public static final int MAX_REQUESTS = 100;
+
   private static final long MAX_FILE_BYTES = 64 * 1024;
 
   /**
@@ -37,7 +41,8 @@ public final class DeletionRequests {
    * @param notBefore when the next attempt is due
    * @param lastError why the last attempt failed, or {@code null}
    */
-  public record Request(UUID anonymousId, Instant requestedAt, int attempts, Instant notBefore, String lastError) {
+  public record Request(
+      UUID anonymousId, Instant requestedAt, int attempts, Instant notBefore, String lastError) {
     public Request {
       Objects.requireNonNull(anonymousId, "anonymousId");
       Objects.requireNonNull(requestedAt, "requestedAt");
@@ -64,7 +69,10 @@ public final class DeletionRequests {
     return Files.exists(file) && !list().isEmpty();
   }
 
-  /** The waiting requests, oldest first; empty when there are none or the file cannot be read. Never throws. */
+  /**
+   * The waiting requests, oldest first; empty when there are none or the file cannot be read. Never
+   * throws.
+   */
   public synchronized List<Request> list() {
     List<Request> out = new ArrayList<>();
     try {
@@ -77,9 +85,13 @@ public final class DeletionRequests {
       }
       for (JsonNode n : root) {
         try {
-          out.add(new Request(UUID.fromString(n.path("anonymous_id").asText()), Instant.parse(n.path("requested_at").asText()),
-              Math.max(0, n.path("attempts").asInt(0)), Instant.parse(n.path("not_before").asText()),
-              n.hasNonNull("last_error") ? n.get("last_error").asText() : null));
+          out.add(
+              new Request(
+                  UUID.fromString(n.path("anonymous_id").asText()),
+                  Instant.parse(n.path("requested_at").asText()),
+                  Math.max(0, n.path("attempts").asInt(0)),
+                  Instant.parse(n.path("not_before").asText()),
+                  n.hasNonNull("last_error") ? n.get("last_error").asText() : null));
         } catch (IllegalArgumentException | DateTimeParseException skipped) {
           // an entry edited by hand beyond use
         }
@@ -121,7 +133,9 @@ public final class DeletionRequests {
     }
   }
 
-  /** Records a failed attempt for {@code id}: the next is due at {@code notBefore}. Never throws. */
+  /**
+   * Records a failed attempt for {@code id}: the next is due at {@code notBefore}. Never throws.
+   */
   public synchronized void failed(UUID id, Instant notBefore, String error) {
     List<Request> all = list();
     for (int i = 0; i < all.size(); i++) {

@@ -1,9 +1,9 @@
 package com.jmotools.telemetry.client.internal;
 
-import com.jmotools.telemetry.client.DropReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.catalog.EventValidator;
 import com.jmotools.telemetry.catalog.ValidationResult;
+import com.jmotools.telemetry.client.DropReason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>Entries are re-validated before they leave (a corrupt or edited file is removed and counted,
  * never sent). Only the collector's per-event results settle events: accepted and duplicate events
- * are removed and logged in {@code sent.jsonl}; rejected ones are removed, logged with the reason in
- * {@code rejected.jsonl} and counted by the field the collector named. A 429/503 stores its
+ * are removed and logged in {@code sent.jsonl}; rejected ones are removed, logged with the reason
+ * in {@code rejected.jsonl} and counted by the field the collector named. A 429/503 stores its
  * {@code Retry-After} for every process; anything else (a proxy's 404 or 407, a redirect, an HTML
  * 200, a 5xx, a timeout) leaves the whole batch for a later try.
  */
@@ -30,6 +30,7 @@ public final class Delivery {
 
   /** The most events in one request (the wire contract's limit). */
   public static final int MAX_BATCH_EVENTS = 100;
+
   /** The most bytes in one request body (the wire contract's limit). */
   public static final int MAX_BATCH_BYTES = 64 * 1024;
 
@@ -57,9 +58,17 @@ public final class Delivery {
    * @param more whether entries were left out of this pass (false: it went through every entry it
    *     listed, so another pass right away would find only what was added meanwhile)
    */
-  public record Pass(Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error, boolean more) {
+  public record Pass(
+      Kind kind,
+      int delivered,
+      int rejected,
+      int dropped,
+      Instant notBefore,
+      String error,
+      boolean more) {
     /** A pass that may have left entries out. */
-    public Pass(Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error) {
+    public Pass(
+        Kind kind, int delivered, int rejected, int dropped, Instant notBefore, String error) {
       this(kind, delivered, rejected, dropped, notBefore, error, true);
     }
   }
@@ -73,16 +82,31 @@ public final class Delivery {
   private final Counters counters;
   private final int maxBatchBytes;
 
-  public Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
-      Supplier<EventValidator> validator, Counters counters) {
+  public Delivery(
+      Outbox outbox,
+      Uploader uploader,
+      RetryAfterStore retryAfter,
+      SentLog sentLog,
+      Supplier<EventValidator> validator,
+      Counters counters) {
     this(outbox, uploader, retryAfter, sentLog, validator, counters, MAX_BATCH_BYTES);
   }
 
-  /** As above, with a smaller body limit (the catalog's events are too small to reach 64 KiB in tests). */
-  Delivery(Outbox outbox, Uploader uploader, RetryAfterStore retryAfter, SentLog sentLog,
-      Supplier<EventValidator> validator, Counters counters, int maxBatchBytes) {
+  /**
+   * As above, with a smaller body limit (the catalog's events are too small to reach 64 KiB in
+   * tests).
+   */
+  Delivery(
+      Outbox outbox,
+      Uploader uploader,
+      RetryAfterStore retryAfter,
+      SentLog sentLog,
+      Supplier<EventValidator> validator,
+      Counters counters,
+      int maxBatchBytes) {
     if (maxBatchBytes < 1024 || maxBatchBytes > MAX_BATCH_BYTES) {
-      throw new IllegalArgumentException("maxBatchBytes out of 1024.." + MAX_BATCH_BYTES + ": " + maxBatchBytes);
+      throw new IllegalArgumentException(
+          "maxBatchBytes out of 1024.." + MAX_BATCH_BYTES + ": " + maxBatchBytes);
     }
     this.maxBatchBytes = maxBatchBytes;
     this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -185,7 +209,9 @@ public final class Delivery {
     List<byte[]> refused = new ArrayList<>();
     List<Outbox.Entry> unsettled = new ArrayList<>(batch.entries);
     for (UploadResult.Item item : answered.items()) {
-      if (item.index() < 0 || item.index() >= unsettled.size() || unsettled.get(item.index()) == null) {
+      if (item.index() < 0
+          || item.index() >= unsettled.size()
+          || unsettled.get(item.index()) == null) {
         continue;
       }
       outbox.remove(unsettled.set(item.index(), null));
@@ -204,7 +230,8 @@ public final class Delivery {
     rejectedLog.append(refused);
     if (delivered + rejected == 0) {
       counters.failure();
-      return new Pass(Kind.FAILED, 0, 0, batch.dropped, null, "the collector answered for none of the batch");
+      return new Pass(
+          Kind.FAILED, 0, 0, batch.dropped, null, "the collector answered for none of the batch");
     }
     boolean more = batch.more || delivered + rejected < unsettled.size();
     return new Pass(Kind.PROGRESS, delivered, rejected, batch.dropped, null, null, more);

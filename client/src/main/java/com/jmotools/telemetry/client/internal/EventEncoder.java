@@ -63,8 +63,8 @@ public final class EventEncoder {
   }
 
   /**
-   * Validates and serialises an event, counting it as recorded; {@code null}, counted as
-   * {@link DropReason#INVALID} (or {@link DropReason#INTERNAL_ERROR}), when it is refused.
+   * Validates and serialises an event, counting it as recorded; {@code null}, counted as {@link
+   * DropReason#INVALID} (or {@link DropReason#INTERNAL_ERROR}), when it is refused.
    */
   public byte[] encode(ObjectNode node) {
     try {
@@ -72,7 +72,8 @@ public final class EventEncoder {
       if (!result.isValid()) {
         counters.dropped(DropReason.INVALID, result.problem().code().label(), 1);
         if (debugOut != null) {
-          debugOut.println("[jmo telemetry debug] dropped invalid event: " + result.problem().reason());
+          debugOut.println(
+              "[jmo telemetry debug] dropped invalid event: " + result.problem().reason());
         }
         return null;
       }

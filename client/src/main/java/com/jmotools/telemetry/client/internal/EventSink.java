@@ -3,7 +3,10 @@ package com.jmotools.telemetry.client.internal;
 import com.jmotools.telemetry.client.FlushResult;
 import java.time.Duration;
 
-/** Where validated events go: nowhere (telemetry off), stderr (debug), or the outbox and the collector. */
+/**
+ * Where validated events go: nowhere (telemetry off), stderr (debug), or the outbox and the
+ * collector.
+ */
 public interface EventSink {
 
   /** Takes an event; returns at once and never throws. */
@@ -16,16 +19,17 @@ public interface EventSink {
   void close(Duration timeout);
 
   /** The sink of a client that records nothing: writes no file, sends nothing. */
-  EventSink NOOP = new EventSink() {
-    @Override
-    public void accept(QueuedEvent event) {}
+  EventSink NOOP =
+      new EventSink() {
+        @Override
+        public void accept(QueuedEvent event) {}
 
-    @Override
-    public FlushResult flush(Duration timeout) {
-      return new FlushResult(0, 0, 0, 0, null, "telemetry is off");
-    }
+        @Override
+        public FlushResult flush(Duration timeout) {
+          return new FlushResult(0, 0, 0, 0, null, "telemetry is off");
+        }
 
-    @Override
-    public void close(Duration timeout) {}
-  };
+        @Override
+        public void close(Duration timeout) {}
+      };
 }

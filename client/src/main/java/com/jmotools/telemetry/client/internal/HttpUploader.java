@@ -26,10 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Talks to a collector over HTTP(S): {@code POST <base>/v1/events} and
- * {@code POST <base>/v1/deletion-request}. Every call is bounded by the timeout it is given
- * (connecting, and again waiting for the answer), can be cut short by {@link #abort()}, and never
- * throws.
+ * Talks to a collector over HTTP(S): {@code POST <base>/v1/events} and {@code POST
+ * <base>/v1/deletion-request}. Every call is bounded by the timeout it is given (connecting, and
+ * again waiting for the answer), can be cut short by {@link #abort()}, and never throws.
  *
  * <p>It uses the JDK's {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}
  * because of a measurement: on Java 17 the HttpClient keeps a selector thread blocked in native
@@ -84,8 +83,10 @@ public final class HttpUploader implements Uploader {
     try {
       URI uri = new URI(text.trim());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-          || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
         return null;
       }
       return uri;
@@ -133,7 +134,9 @@ public final class HttpUploader implements Uploader {
     if (status == 200) {
       // Only our contract's answer settles events: a captive portal's page or a proxy's empty 200
       // is no answer at all.
-      return isJson(answer.contentType) ? parseAnswer(answer.body) : UploadResult.Failed.of(UploadFailure.NOT_A_COLLECTOR_ANSWER);
+      return isJson(answer.contentType)
+          ? parseAnswer(answer.body)
+          : UploadResult.Failed.of(UploadFailure.NOT_A_COLLECTOR_ANSWER);
     }
     if (status == 429 || status == 503) {
       return new UploadResult.RetryLater(status, retryAfter(answer.retryAfter));
@@ -149,8 +152,12 @@ public final class HttpUploader implements Uploader {
     try {
       Answer answer = post(deletion, body, timeout);
       if (answer.status != 200 || !isJson(answer.contentType)) {
-        return new DeletionAnswer(false, 0, answer.status == 200 ? "the answer was not a collector's (not JSON)"
-            : "the server answered HTTP " + answer.status);
+        return new DeletionAnswer(
+            false,
+            0,
+            answer.status == 200
+                ? "the answer was not a collector's (not JSON)"
+                : "the server answered HTTP " + answer.status);
       }
       JsonNode node = Json.MAPPER.readTree(answer.body);
       if (node == null || !"deleted".equals(node.path("status").asText())) {
@@ -275,7 +282,10 @@ public final class HttpUploader implements Uploader {
     }
   }
 
-  /** One entry of {@code results}, the parser on its START_OBJECT; {@code null} when it is not usable. */
+  /**
+   * One entry of {@code results}, the parser on its START_OBJECT; {@code null} when it is not
+   * usable.
+   */
   private static UploadResult.Item item(JsonParser p) throws IOException {
     Integer index = null;
     String status = null;
@@ -306,18 +316,17 @@ public final class HttpUploader implements Uploader {
       return null;
     }
     return switch (status) {
-  case "accepted" -> 
-new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
-  case "duplicate" -> 
-new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
-  case "rejected" -> 
-new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
-  default -> 
-null;
-};
+      case "accepted" -> new UploadResult.Item(index, UploadResult.Status.ACCEPTED, reason);
+      case "duplicate" -> new UploadResult.Item(index, UploadResult.Status.DUPLICATE, reason);
+      case "rejected" -> new UploadResult.Item(index, UploadResult.Status.REJECTED, reason);
+      default -> null;
+    };
   }
 
-  /** Reads a {@code Retry-After} value: seconds, or an HTTP date; {@link #DEFAULT_RETRY_AFTER} otherwise. */
+  /**
+   * Reads a {@code Retry-After} value: seconds, or an HTTP date; {@link #DEFAULT_RETRY_AFTER}
+   * otherwise.
+   */
   Duration retryAfter(String header) {
     if (header == null || header.isBlank() || header.length() > 64) {
       return DEFAULT_RETRY_AFTER;
@@ -325,7 +334,9 @@ null;
     String h = header.trim();
     try {
       long seconds = Long.parseLong(h);
-      return seconds < 0 ? DEFAULT_RETRY_AFTER : Duration.ofSeconds(Math.min(seconds, RetryAfterStore.MAX_WAIT.toSeconds()));
+      return seconds < 0
+          ? DEFAULT_RETRY_AFTER
+          : Duration.ofSeconds(Math.min(seconds, RetryAfterStore.MAX_WAIT.toSeconds()));
     } catch (NumberFormatException notSeconds) {
       try {
         ZonedDateTime t = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);

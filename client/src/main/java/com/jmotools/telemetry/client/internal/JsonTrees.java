@@ -1,12 +1,12 @@
 package com.jmotools.telemetry.client.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.ValidatedEvent;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Builds JSON trees for {@code record()} directly, without Jackson's data binding (which goes
- * through a token buffer), to keep the caller's cost low (see the record benchmark in bench/README.md).
+ * through a token buffer), to keep the caller's cost low (see the record benchmark in
+ * bench/README.md).
  */
 public final class JsonTrees {
 
@@ -30,7 +31,8 @@ public final class JsonTrees {
    * The tree of a host's metadata map: maps, iterables, arrays of objects, strings, numbers,
    * booleans, enums (by name) and nulls.
    *
-   * @throws IllegalArgumentException for any other value, or nesting deeper than {@value #MAX_DEPTH}
+   * @throws IllegalArgumentException for any other value, or nesting deeper than {@value
+   *     #MAX_DEPTH}
    */
   public static ObjectNode of(Map<?, ?> map) {
     return object(map, 0);

@@ -21,12 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The durable outbox: one file per event in {@code <state>/telemetry/outbox/}, named
- * {@code <epoch-millis>-<sequence>-<event-id>.json} so that names sort oldest first.
+ * The durable outbox: one file per event in {@code <state>/telemetry/outbox/}, named {@code
+ * <epoch-millis>-<sequence>-<event-id>.json} so that names sort oldest first.
  *
  * <p>Each file is written atomically (temp + rename), so a reader sees whole events only, and one
- * file per event lets several processes add at once without a lock. Only the holder of the
- * {@link UploadLock} sends and removes entries, so no event is sent by two processes. The outbox is
+ * file per event lets several processes add at once without a lock. Only the holder of the {@link
+ * UploadLock} sends and removes entries, so no event is sent by two processes. The outbox is
  * bounded by count, bytes and age ({@link Limits}); the oldest entries go first, each counted.
  */
 public final class Outbox {
@@ -77,9 +77,11 @@ public final class Outbox {
   private final Limits limits;
   private final Clock clock;
   private final Counters counters;
+
   /**
    * The bytes of the entries this instance wrote after they were validated, by file name, so that
-   * sending them does not read, parse and validate them again (bounded by {@link Limits#maxEvents()}).
+   * sending them does not read, parse and validate them again (bounded by {@link
+   * Limits#maxEvents()}).
    */
   private final Map<String, byte[]> validated = new ConcurrentHashMap<>();
 
@@ -104,14 +106,16 @@ public final class Outbox {
   }
 
   /**
-   * Adds an event; when {@code validated}, {@code json} is what the validator produced, and
-   * {@link #validated(Entry)} returns it for this entry as long as this instance has not removed it.
+   * Adds an event; when {@code validated}, {@code json} is what the validator produced, and {@link
+   * #validated(Entry)} returns it for this entry as long as this instance has not removed it.
    *
    * @throws IOException if it cannot be written (nothing is left behind then)
    */
-  public void add(String eventId, byte[] json, Instant recordedAt, boolean validated) throws IOException {
+  public void add(String eventId, byte[] json, Instant recordedAt, boolean validated)
+      throws IOException {
     int seq = Math.floorMod(SEQUENCE.getAndIncrement(), 1_000_000);
-    String name = String.format("%013d-%06d-%s.json", Math.max(0, recordedAt.toEpochMilli()), seq, eventId);
+    String name =
+        String.format("%013d-%06d-%s.json", Math.max(0, recordedAt.toEpochMilli()), seq, eventId);
     AtomicFiles.write(directory.resolve(name), json);
     if (validated && this.validated.size() < limits.maxEvents()) {
       this.validated.put(name, json.clone());
@@ -119,8 +123,8 @@ public final class Outbox {
   }
 
   /**
-   * The bytes of an entry this instance wrote after validating them ({@link #add(String, byte[], Instant, boolean)}),
-   * or {@code null} for any other entry.
+   * The bytes of an entry this instance wrote after validating them ({@link #add(String, byte[],
+   * Instant, boolean)}), or {@code null} for any other entry.
    */
   public byte[] validated(Entry entry) {
     byte[] json = validated.get(entry.file().getFileName().toString());
@@ -181,7 +185,10 @@ public final class Outbox {
     return entries;
   }
 
-  /** When the entry {@code file} was recorded (epoch milliseconds, from its name), or -1 if it is no entry. */
+  /**
+   * When the entry {@code file} was recorded (epoch milliseconds, from its name), or -1 if it is no
+   * entry.
+   */
   private static long recordedMillis(Path file) {
     Matcher m = NAME.matcher(file.getFileName().toString());
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
@@ -223,7 +230,8 @@ public final class Outbox {
 
   /**
    * Enforces the limits: drops expired entries, then the oldest while over count or bytes, each
-   * counted ({@code expired}, {@code outbox_count}, {@code outbox_bytes}); removes stale temp files.
+   * counted ({@code expired}, {@code outbox_count}, {@code outbox_bytes}); removes stale temp
+   * files.
    */
   public void trim() {
     List<Entry> entries = list();

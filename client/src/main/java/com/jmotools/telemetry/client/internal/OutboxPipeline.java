@@ -25,10 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The sink of a recording client: a bounded in-memory queue, written to the {@link Outbox} and
  * uploaded by one named daemon worker ({@value #THREAD_NAME}).
  *
- * <p>{@link #accept} only enqueues (when full, the oldest is dropped and counted
- * {@code queue_full}). The worker writes each event to the outbox at once. It sends what the outbox
- * holds, backing off on failures ({@link Backoff}) and honouring {@code Retry-After}, once this run
- * is a sending one: at once when {@code shortRun} is zero or delivery is {@linkplain #deliveryDue()
+ * <p>{@link #accept} only enqueues (when full, the oldest is dropped and counted {@code
+ * queue_full}). The worker writes each event to the outbox at once. It sends what the outbox holds,
+ * backing off on failures ({@link Backoff}) and honouring {@code Retry-After}, once this run is a
+ * sending one: at once when {@code shortRun} is zero or delivery is {@linkplain #deliveryDue()
  * due}, else when the run has lasted {@code shortRun}. {@link #close} writes whatever is still
  * queued to disk first; a sending run then gives the worker until the deadline to deliver, and a
  * run that ended sooner leaves its events in the outbox for a later one without waiting at all.
@@ -78,7 +78,8 @@ public final class OutboxPipeline implements EventSink {
 
   private final ReentrantLock persistLock = new ReentrantLock();
   private int writtenSinceTrim; // guarded by persistLock
-  private final AtomicInteger written = new AtomicInteger(); // events this pipeline wrote to the outbox
+  private final AtomicInteger written =
+      new AtomicInteger(); // events this pipeline wrote to the outbox
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private boolean signalled;
@@ -107,10 +108,18 @@ public final class OutboxPipeline implements EventSink {
     this.networkTimeout = settings.networkTimeout();
     Path state = settings.stateDirectory();
     this.outbox = new Outbox(state, settings.limits(), clock, counters);
-    this.uploader = settings.endpoint() == null ? Uploader.NONE
-        : new HttpUploader(settings.endpoint(), networkTimeout, clock);
-    this.delivery = new Delivery(outbox, uploader, new RetryAfterStore(state, clock),
-        new SentLog(state, settings.maxSentLogBytes()), encoder::validator, counters);
+    this.uploader =
+        settings.endpoint() == null
+            ? Uploader.NONE
+            : new HttpUploader(settings.endpoint(), networkTimeout, clock);
+    this.delivery =
+        new Delivery(
+            outbox,
+            uploader,
+            new RetryAfterStore(state, clock),
+            new SentLog(state, settings.maxSentLogBytes()),
+            encoder::validator,
+            counters);
     this.uploadLock = new UploadLock(state);
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.worker = new Thread(this::runWorker, THREAD_NAME);
@@ -145,14 +154,18 @@ public final class OutboxPipeline implements EventSink {
    * taken from the queue.
    *
    * @param mayWait whether an event recorded before the catalog was loaded may wait for it to be
-   *     validated here; if not (the host is exiting), it is stored as recorded, and validated before
-   *     it is sent (the delivery re-validates every entry, so nothing unchecked leaves the machine)
+   *     validated here; if not (the host is exiting), it is stored as recorded, and validated
+   *     before it is sent (the delivery re-validates every entry, so nothing unchecked leaves the
+   *     machine)
    */
   void persistQueued(boolean mayWait) {
     persistQueued(mayWait, true);
   }
 
-  /** As {@link #persistQueued(boolean)}; {@code trimAtClose} false when the caller trims right after. */
+  /**
+   * As {@link #persistQueued(boolean)}; {@code trimAtClose} false when the caller trims right
+   * after.
+   */
   private void persistQueued(boolean mayWait, boolean trimAtClose) {
     persistLock.lock();
     try {
@@ -341,13 +354,17 @@ public final class OutboxPipeline implements EventSink {
     try {
       Outbox.Backlog backlog = outbox.backlog();
       int earlier = backlog.count() - written.get();
-      return earlier > 0 && (earlier >= dueCount || !backlog.oldest().isAfter(clock.instant().minus(maxWait)));
+      return earlier > 0
+          && (earlier >= dueCount || !backlog.oldest().isAfter(clock.instant().minus(maxWait)));
     } finally {
       persistLock.unlock();
     }
   }
 
-  /** At close: send what is left until the outbox is empty, the deadline passes, or the collector says wait. */
+  /**
+   * At close: send what is left until the outbox is empty, the deadline passes, or the collector
+   * says wait.
+   */
   private void finalFlush() throws InterruptedException {
     // the delivery trims the outbox before it sends: trim here only if it does not get that far
     persistQueued(true, false);
@@ -365,7 +382,9 @@ public final class OutboxPipeline implements EventSink {
       UploadLock.Held lock = held.get();
       try (lock) {
         Duration remaining = Duration.ofNanos(closeDeadlineNanos - System.nanoTime());
-        pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
+        pass =
+            delivery.sendOneBatch(
+                remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
       }
       if (pass.kind() != Delivery.Kind.PROGRESS || !pass.more()) {
         return; // done, or what is left waits for the next run
@@ -400,7 +419,9 @@ public final class OutboxPipeline implements EventSink {
             error = "no time left";
             break;
           }
-          pass = delivery.sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
+          pass =
+              delivery.sendOneBatch(
+                  remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
         }
         delivered += pass.delivered();
         rejected += pass.rejected();
@@ -423,13 +444,23 @@ public final class OutboxPipeline implements EventSink {
       error = "interrupted";
     }
     TelemetryStats after = counters.snapshot();
-    delivered = (int) Math.max(delivered, Math.min(Integer.MAX_VALUE, after.delivered() - before.delivered()));
-    rejected = (int) Math.max(rejected, Math.min(Integer.MAX_VALUE, rejectedCount(after) - rejectedCount(before)));
+    delivered =
+        (int)
+            Math.max(
+                delivered, Math.min(Integer.MAX_VALUE, after.delivered() - before.delivered()));
+    rejected =
+        (int)
+            Math.max(
+                rejected,
+                Math.min(Integer.MAX_VALUE, rejectedCount(after) - rejectedCount(before)));
     return new FlushResult(delivered, rejected, dropped, outbox.size(), notBefore, error);
   }
 
   private static long rejectedCount(TelemetryStats stats) {
-    return stats.dropped().entrySet().stream().filter(e -> e.getKey().startsWith(DropReason.REJECTED.key(""))).mapToLong(Map.Entry::getValue).sum();
+    return stats.dropped().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(DropReason.REJECTED.key("")))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   @Override

@@ -18,11 +18,11 @@ import java.util.Random;
  * @param queueCapacity the most events held in memory before they reach the outbox
  * @param networkTimeout the longest one request may take
  * @param backoff the waits after failed uploads
- * @param shortRun a run that ends within this time of the start sends nothing and does not wait
- *     at {@link OutboxPipeline#close}: its events stay in the outbox for a later run (zero: every
- *     run sends each event as soon as it is written and delivers the rest at close)
- * @param maxWait when the oldest event in the outbox is this old, delivery is due: the run sends
- *     at once, however short it turns out to be
+ * @param shortRun a run that ends within this time of the start sends nothing and does not wait at
+ *     {@link OutboxPipeline#close}: its events stay in the outbox for a later run (zero: every run
+ *     sends each event as soon as it is written and delivers the rest at close)
+ * @param maxWait when the oldest event in the outbox is this old, delivery is due: the run sends at
+ *     once, however short it turns out to be
  * @param clock the time of events and of the outbox
  * @param sleeper how waits are made
  * @param random the backoff's jitter

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * An event on its way to the outbox: either validated and serialised already ({@link #json()}), or
- * recorded while the catalog was still loading and so to be validated by the writer
- * ({@link #unvalidated()}).
+ * recorded while the catalog was still loading and so to be validated by the writer ({@link
+ * #unvalidated()}).
  *
  * @param eventId its event_id
  * @param json the validated event as one line of JSON, or {@code null}

@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Remembers, across processes, until when the collector asked not to be called again
- * ({@code Retry-After} of a 429 or 503), in {@code <state>/telemetry/retry-after}.
+ * Remembers, across processes, until when the collector asked not to be called again ({@code
+ * Retry-After} of a 429 or 503), in {@code <state>/telemetry/retry-after}.
  */
 public final class RetryAfterStore {
 
@@ -35,7 +35,8 @@ public final class RetryAfterStore {
       if (!Files.isRegularFile(file) || Files.size(file) > 100) {
         return Optional.empty();
       }
-      Instant t = Instant.parse(new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim());
+      Instant t =
+          Instant.parse(new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim());
       Instant now = clock.instant();
       if (!t.isAfter(now)) {
         return Optional.empty();

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 /**
  * The default randomness of event ids and backoff jitter: a 64-bit {@link SplittableRandom} seeded
  * from the clocks and the process id. Event ids need to be unique, not secret (the anonymous id,
- * which is created once, comes from {@link SecureRandom} via {@code UUID.randomUUID()}), and
- * {@code SecureRandom} costs a lock and a read of {@code /dev/urandom} per call on
- * {@code record()}'s path, plus tens of milliseconds to seed in a cold JVM. Thread-safe.
+ * which is created once, comes from {@link SecureRandom} via {@code UUID.randomUUID()}), and {@code
+ * SecureRandom} costs a lock and a read of {@code /dev/urandom} per call on {@code record()}'s
+ * path, plus tens of milliseconds to seed in a cold JVM. Thread-safe.
  */
 public final class SeededRandom extends Random {
 
@@ -20,7 +20,9 @@ public final class SeededRandom extends Random {
   public SeededRandom() {
     super(0);
     long pid = ProcessHandle.current().pid();
-    this.random = new SplittableRandom(new SplittableRandom().nextLong() ^ (pid * 0x9E3779B97F4A7C15L) ^ System.nanoTime());
+    this.random =
+        new SplittableRandom(
+            new SplittableRandom().nextLong() ^ (pid * 0x9E3779B97F4A7C15L) ^ System.nanoTime());
   }
 
   @Override

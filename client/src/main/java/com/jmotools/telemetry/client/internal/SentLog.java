@@ -13,13 +13,14 @@ import java.util.List;
 /**
  * A bounded JSON-lines log of settled events, one per line (the oldest lines go first): {@code
  * <state>/telemetry/sent.jsonl} holds exactly what a collector acknowledged (accepted or already
- * stored), {@code <state>/telemetry/rejected.jsonl} what it refused, each line {@code
- * {"reason": ..., "event": {...}}}. Written only by the holder of the {@link UploadLock}.
+ * stored), {@code <state>/telemetry/rejected.jsonl} what it refused, each line {@code {"reason":
+ * ..., "event": {...}}}. Written only by the holder of the {@link UploadLock}.
  */
 public final class SentLog {
 
   /** The log of acknowledged events, relative to the state directory. */
   public static final String FILE = "telemetry/sent.jsonl";
+
   /** The log of events the collector rejected, with its reason, relative to the state directory. */
   public static final String REJECTED_FILE = "telemetry/rejected.jsonl";
 
@@ -32,7 +33,10 @@ public final class SentLog {
     this(stateDirectory, FILE, maxBytes);
   }
 
-  /** The log in {@code relativeFile} of the state directory ({@link #FILE} or {@link #REJECTED_FILE}). */
+  /**
+   * The log in {@code relativeFile} of the state directory ({@link #FILE} or {@link
+   * #REJECTED_FILE}).
+   */
   public SentLog(Path stateDirectory, String relativeFile, long maxBytes) {
     if (maxBytes < 1024) {
       throw new IllegalArgumentException("maxBytes < 1024: " + maxBytes);
@@ -63,7 +67,10 @@ public final class SentLog {
     return file;
   }
 
-  /** Appends events (each one line of JSON), dropping the oldest lines beyond the bound. Never throws. */
+  /**
+   * Appends events (each one line of JSON), dropping the oldest lines beyond the bound. Never
+   * throws.
+   */
   public void append(List<byte[]> events) {
     if (events.isEmpty()) {
       return;

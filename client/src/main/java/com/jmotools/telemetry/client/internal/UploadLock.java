@@ -86,7 +86,10 @@ public final class UploadLock {
       if (lock != null) {
         return Optional.of(new Held(channel, lock, local));
       }
-    } catch (IOException | OverlappingFileLockException | SecurityException | UnsupportedOperationException e) {
+    } catch (IOException
+        | OverlappingFileLockException
+        | SecurityException
+        | UnsupportedOperationException e) {
       // treated as busy
     }
     if (channel != null) {
@@ -101,7 +104,8 @@ public final class UploadLock {
   }
 
   /**
-   * Takes the lock, trying again every {@link #POLL} until {@code deadlineNanos} ({@link System#nanoTime()}).
+   * Takes the lock, trying again every {@link #POLL} until {@code deadlineNanos} ({@link
+   * System#nanoTime()}).
    *
    * @return the held lock, or empty when it was not free before the deadline
    * @throws InterruptedException if interrupted while waiting

@@ -8,7 +8,11 @@ import java.util.Objects;
 public sealed interface UploadResult {
 
   /** How the collector treated one event of the batch. */
-  enum Status { ACCEPTED, DUPLICATE, REJECTED }
+  enum Status {
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED
+  }
 
   /**
    * One item of a 200 answer.
@@ -38,7 +42,8 @@ public sealed interface UploadResult {
 
   /**
    * No definite answer: a network error, a timeout, a redirect, a 4xx or 5xx (a proxy's 404 or 407
-   * as much as the collector's), an HTML, empty or unparsable 200. Every event stays; try again later.
+   * as much as the collector's), an HTML, empty or unparsable 200. Every event stays; try again
+   * later.
    */
   record Failed(UploadFailure failure, int httpStatus) implements UploadResult {
     public Failed {

@@ -6,18 +6,21 @@ import java.util.UUID;
 /** Sends to the collector; the edge of the client towards the network. */
 public interface Uploader {
 
-  /** An uploader for hosts without a usable endpoint: every call fails, nothing leaves the machine. */
-  Uploader NONE = new Uploader() {
-    @Override
-    public UploadResult upload(byte[] jsonArray, Duration timeout) {
-      return UploadResult.Failed.of(UploadFailure.NO_ENDPOINT);
-    }
+  /**
+   * An uploader for hosts without a usable endpoint: every call fails, nothing leaves the machine.
+   */
+  Uploader NONE =
+      new Uploader() {
+        @Override
+        public UploadResult upload(byte[] jsonArray, Duration timeout) {
+          return UploadResult.Failed.of(UploadFailure.NO_ENDPOINT);
+        }
 
-    @Override
-    public DeletionAnswer requestDeletion(UUID anonymousId, Duration timeout) {
-      return new DeletionAnswer(false, 0, "no usable endpoint");
-    }
-  };
+        @Override
+        public DeletionAnswer requestDeletion(UUID anonymousId, Duration timeout) {
+          return new DeletionAnswer(false, 0, "no usable endpoint");
+        }
+      };
 
   /**
    * The answer to a deletion request.
@@ -32,8 +35,8 @@ public interface Uploader {
   default void warmUp() {}
 
   /**
-   * Cuts short a call in flight (closes its connection) and refuses later calls: each then fails
-   * at once with {@link UploadFailure#ABORTED}. Optional.
+   * Cuts short a call in flight (closes its connection) and refuses later calls: each then fails at
+   * once with {@link UploadFailure#ABORTED}. Optional.
    *
    * @return whether a call was in flight (its request may have reached the collector)
    */
@@ -41,7 +44,10 @@ public interface Uploader {
     return false;
   }
 
-  /** POSTs a JSON array of events to {@code /v1/events}, waiting at most {@code timeout}. Never throws. */
+  /**
+   * POSTs a JSON array of events to {@code /v1/events}, waiting at most {@code timeout}. Never
+   * throws.
+   */
   UploadResult upload(byte[] jsonArray, Duration timeout);
 
   /** POSTs to {@code /v1/deletion-request}, waiting at most {@code timeout}. Never throws. */

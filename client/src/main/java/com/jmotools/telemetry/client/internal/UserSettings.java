@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The user's own telemetry choice and the notice counter, in {@code <state>/telemetry/settings.json}.
+ * The user's own telemetry choice and the notice counter, in {@code
+ * <state>/telemetry/settings.json}.
  *
  * <p>Reading never throws: a missing, unreadable or malformed file reads as "no choice, notice
  * never shown". Writes go through {@link AtomicFiles}. Only Jackson's streaming parser is used, so
@@ -100,7 +101,12 @@ public final class UserSettings {
   }
 
   private void write(Values values) throws IOException {
-    String text = "{\n  \"enabled\" : " + values.enabled() + ",\n  \"notice_shown\" : " + values.noticeShown() + "\n}\n";
+    String text =
+        "{\n  \"enabled\" : "
+            + values.enabled()
+            + ",\n  \"notice_shown\" : "
+            + values.noticeShown()
+            + "\n}\n";
     AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -16,7 +16,8 @@ class AnonymousIdStoreTest {
   @TempDir Path state;
 
   private String fileText() throws Exception {
-    return Files.readString(state.resolve(AnonymousIdStore.FILE_NAME), StandardCharsets.UTF_8).trim();
+    return Files.readString(state.resolve(AnonymousIdStore.FILE_NAME), StandardCharsets.UTF_8)
+        .trim();
   }
 
   @Test
@@ -26,12 +27,21 @@ class AnonymousIdStoreTest {
     assertThat(fileText()).isEqualTo(id.toString());
     assertThat(new AnonymousIdStore(state).get()).isEqualTo(id);
     try (var files = Files.list(state)) {
-      assertThat(files).as("no temp file left behind").allMatch(p -> !p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX));
+      assertThat(files)
+          .as("no temp file left behind")
+          .allMatch(p -> !p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX));
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   \n", "test-uuid", "not a uuid at all", "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3"})
+  @ValueSource(
+      strings = {
+        "",
+        "   \n",
+        "test-uuid",
+        "not a uuid at all",
+        "a7f3c8e2-4b1d-4f9e-8c3a-2d5e7f9b1a3"
+      })
   void replacesAnEmptyOrMalformedFile(String content) throws Exception {
     Files.writeString(state.resolve(AnonymousIdStore.FILE_NAME), content);
     UUID id = new AnonymousIdStore(state).get();

@@ -28,7 +28,8 @@ class BackoffTest {
   @Test
   void isBoundedEvenAfterVeryManyFailures() {
     assertThat(backoff.delay(1000, new Random(1))).isLessThanOrEqualTo(Duration.ofSeconds(60));
-    assertThat(backoff.delay(Integer.MAX_VALUE, new Random(1))).isLessThanOrEqualTo(Duration.ofSeconds(60));
+    assertThat(backoff.delay(Integer.MAX_VALUE, new Random(1)))
+        .isLessThanOrEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
@@ -49,9 +50,13 @@ class BackoffTest {
 
   @Test
   void checksItsInputs() {
-    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 1)).hasMessageContaining("base");
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 1)).hasMessageContaining("max < base");
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 0)).hasMessageContaining("maxAttempts < 1: 0");
-    assertThatThrownBy(() -> backoff.delay(0, new Random())).hasMessageContaining("failures < 1: 0");
+    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), 1))
+        .hasMessageContaining("base");
+    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 1))
+        .hasMessageContaining("max < base");
+    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 0))
+        .hasMessageContaining("maxAttempts < 1: 0");
+    assertThatThrownBy(() -> backoff.delay(0, new Random()))
+        .hasMessageContaining("failures < 1: 0");
   }
 }

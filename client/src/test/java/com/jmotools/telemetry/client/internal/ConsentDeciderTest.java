@@ -17,13 +17,18 @@ class ConsentDeciderTest {
   private static final UserSettings.Values USER_ON = new UserSettings.Values(true, 0);
   private static final UserSettings.Values USER_OFF = new UserSettings.Values(false, 0);
 
-  private static ConsentStatus decide(Map<String, String> env, Boolean project, UserSettings.Values user) {
+  private static ConsentStatus decide(
+      Map<String, String> env, Boolean project, UserSettings.Values user) {
     return ConsentDecider.decide(env, project, user, DefaultPolicy.OPT_OUT);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1", "true", "TRUE", "yes", "Yes", "on", "ON", " on ", "maybe", "please", "2", "disable"})
-  void rule1DisableVariableWithAnyValueButANoTurnsOffWhateverElseSaysAndStatusNamesTheValue(String value) {
+  @ValueSource(
+      strings = {
+        "1", "true", "TRUE", "yes", "Yes", "on", "ON", " on ", "maybe", "please", "2", "disable"
+      })
+  void rule1DisableVariableWithAnyValueButANoTurnsOffWhateverElseSaysAndStatusNamesTheValue(
+      String value) {
     ConsentStatus s = decide(Map.of("JMO_TELEMETRY_DISABLE", value), true, USER_ON);
     assertThat(s.enabled()).isFalse();
     assertThat(s.rule()).isEqualTo(ConsentRule.DISABLE_VARIABLE);
@@ -33,16 +38,21 @@ class ConsentDeciderTest {
 
   @Test
   void theDisableValueShownIsSanitisedAndBounded() {
-    ConsentStatus s = decide(Map.of("JMO_TELEMETRY_DISABLE", "x\nrule: forged" + "y".repeat(100)), null, NONE);
+    ConsentStatus s =
+        decide(Map.of("JMO_TELEMETRY_DISABLE", "x\nrule: forged" + "y".repeat(100)), null, NONE);
     assertThat(s.enabled()).isFalse();
-    assertThat(s.detail()).doesNotContain("\n").startsWith("JMO_TELEMETRY_DISABLE=x?rule: forged").endsWith("...");
+    assertThat(s.detail())
+        .doesNotContain("\n")
+        .startsWith("JMO_TELEMETRY_DISABLE=x?rule: forged")
+        .endsWith("...");
     assertThat(s.detail().length()).isLessThan(80);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0", "false", "no", "off", "OFF", " No ", "", "  "})
   void disableValuesThatSayNoDoNotTurnOff(String value) {
-    assertThat(decide(Map.of("JMO_TELEMETRY_DISABLE", value), null, NONE).rule()).isEqualTo(ConsentRule.DEFAULT_POLICY);
+    assertThat(decide(Map.of("JMO_TELEMETRY_DISABLE", value), null, NONE).rule())
+        .isEqualTo(ConsentRule.DEFAULT_POLICY);
   }
 
   @ParameterizedTest
@@ -56,14 +66,21 @@ class ConsentDeciderTest {
   @ParameterizedTest
   @ValueSource(strings = {"0", "false", "on", ""})
   void doNotTrackOtherValuesDoNotCount(String value) {
-    assertThat(decide(Map.of("DO_NOT_TRACK", value), null, NONE).rule()).isEqualTo(ConsentRule.DEFAULT_POLICY);
+    assertThat(decide(Map.of("DO_NOT_TRACK", value), null, NONE).rule())
+        .isEqualTo(ConsentRule.DEFAULT_POLICY);
   }
 
   @Test
   void rule1IsCheckedBeforeRule2AndRule2BeforeCi() {
-    assertThat(decide(Map.of("JMO_TELEMETRY_DISABLE", "1", "DO_NOT_TRACK", "1", "CI", "true"), null, NONE).rule())
+    assertThat(
+            decide(
+                    Map.of("JMO_TELEMETRY_DISABLE", "1", "DO_NOT_TRACK", "1", "CI", "true"),
+                    null,
+                    NONE)
+                .rule())
         .isEqualTo(ConsentRule.DISABLE_VARIABLE);
-    assertThat(decide(Map.of("DO_NOT_TRACK", "1", "CI", "true"), null, NONE).rule()).isEqualTo(ConsentRule.DO_NOT_TRACK);
+    assertThat(decide(Map.of("DO_NOT_TRACK", "1", "CI", "true"), null, NONE).rule())
+        .isEqualTo(ConsentRule.DO_NOT_TRACK);
   }
 
   @Test
@@ -75,17 +92,23 @@ class ConsentDeciderTest {
   }
 
   @ParameterizedTest(name = "project={0} user={1} -> enabled={2} by {3} in {4}")
-  @CsvSource(nullValues = "null", value = {
-      "false, true,  false, EXPLICIT_OFF, jmo.yml",       // a checked-in jmo.yml off beats the user's on
-      "true,  false, false, EXPLICIT_OFF, user settings", // the user's off beats a checked-in jmo.yml on
-      "false, false, false, EXPLICIT_OFF, jmo.yml",
-      "false, null,  false, EXPLICIT_OFF, jmo.yml",
-      "null,  false, false, EXPLICIT_OFF, user settings",
-      "true,  true,  true,  EXPLICIT_ON,  user settings",
-      "true,  null,  true,  EXPLICIT_ON,  jmo.yml",
-      "null,  true,  true,  EXPLICIT_ON,  user settings",
-      "null,  null,  true,  DEFAULT_POLICY, opt-out"})
-  void rules4And5OffDominates(Boolean project, Boolean user, boolean enabled, ConsentRule rule, String detail) {
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "false, true,  false, EXPLICIT_OFF, jmo.yml", // a checked-in jmo.yml off beats the user's
+        // on
+        "true,  false, false, EXPLICIT_OFF, user settings", // the user's off beats a checked-in
+        // jmo.yml on
+        "false, false, false, EXPLICIT_OFF, jmo.yml",
+        "false, null,  false, EXPLICIT_OFF, jmo.yml",
+        "null,  false, false, EXPLICIT_OFF, user settings",
+        "true,  true,  true,  EXPLICIT_ON,  user settings",
+        "true,  null,  true,  EXPLICIT_ON,  jmo.yml",
+        "null,  true,  true,  EXPLICIT_ON,  user settings",
+        "null,  null,  true,  DEFAULT_POLICY, opt-out"
+      })
+  void rules4And5OffDominates(
+      Boolean project, Boolean user, boolean enabled, ConsentRule rule, String detail) {
     ConsentStatus s = decide(Map.of(), project, new UserSettings.Values(user, 0));
     assertThat(s.enabled()).isEqualTo(enabled);
     assertThat(s.rule()).isEqualTo(rule);
@@ -105,11 +128,14 @@ class ConsentDeciderTest {
     assertThat(unseen.enabled()).isTrue();
     assertThat(unseen.recording()).isFalse();
     assertThat(unseen.waitsForNotice()).isTrue();
-    assertThat(unseen.explanation()).contains("jmo.yml").contains("nothing is recorded until you have seen the notice");
+    assertThat(unseen.explanation())
+        .contains("jmo.yml")
+        .contains("nothing is recorded until you have seen the notice");
     ConsentStatus seen = decide(Map.of(), true, new UserSettings.Values(null, 1));
     assertThat(seen.recording()).isTrue();
     // the same holds for a host whose default is opt-in
-    assertThat(ConsentDecider.decide(Map.of(), true, NONE, DefaultPolicy.OPT_IN).recording()).isFalse();
+    assertThat(ConsentDecider.decide(Map.of(), true, NONE, DefaultPolicy.OPT_IN).recording())
+        .isFalse();
   }
 
   @Test
@@ -128,6 +154,7 @@ class ConsentDeciderTest {
     assertThat(s.enabled()).isFalse();
     assertThat(s.rule()).isEqualTo(ConsentRule.DEFAULT_POLICY);
     assertThat(s.detail()).isEqualTo("opt-in");
-    assertThat(ConsentDecider.decide(Map.of(), true, NONE, DefaultPolicy.OPT_IN).enabled()).isTrue();
+    assertThat(ConsentDecider.decide(Map.of(), true, NONE, DefaultPolicy.OPT_IN).enabled())
+        .isTrue();
   }
 }

@@ -13,8 +13,7 @@ class DeletionRequestsTest {
 
   private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
 
-  @TempDir
-  Path state;
+  @TempDir Path state;
 
   @Test
   void aRequestSurvivesUntilConfirmedAndFailuresAreCounted() throws Exception {
@@ -23,12 +22,15 @@ class DeletionRequestsTest {
     DeletionRequests later = new DeletionRequests(state); // another process
     assertThat(later.any()).isTrue();
     later.failed(id, NOW.plusSeconds(30), "the server answered HTTP 407");
-    assertThat(new DeletionRequests(state).list()).singleElement().satisfies(r -> {
-      assertThat(r.anonymousId()).isEqualTo(id);
-      assertThat(r.attempts()).isEqualTo(1);
-      assertThat(r.notBefore()).isEqualTo(NOW.plusSeconds(30));
-      assertThat(r.lastError()).isEqualTo("the server answered HTTP 407");
-    });
+    assertThat(new DeletionRequests(state).list())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.anonymousId()).isEqualTo(id);
+              assertThat(r.attempts()).isEqualTo(1);
+              assertThat(r.notBefore()).isEqualTo(NOW.plusSeconds(30));
+              assertThat(r.lastError()).isEqualTo("the server answered HTTP 407");
+            });
     later.confirmed(id);
     assertThat(later.list()).isEmpty();
     assertThat(later.file()).doesNotExist();
@@ -44,7 +46,8 @@ class DeletionRequestsTest {
     for (int i = 0; i < DeletionRequests.MAX_REQUESTS; i++) {
       requests.add(UUID.randomUUID(), NOW);
     }
-    assertThat(requests.list()).hasSize(DeletionRequests.MAX_REQUESTS)
+    assertThat(requests.list())
+        .hasSize(DeletionRequests.MAX_REQUESTS)
         .noneMatch(r -> r.anonymousId().equals(first));
   }
 
@@ -55,8 +58,14 @@ class DeletionRequestsTest {
     Files.writeString(requests.file(), "{not json");
     assertThat(requests.list()).isEmpty();
     UUID id = UUID.randomUUID();
-    Files.writeString(requests.file(), "[{\"anonymous_id\":\"nope\"},{\"anonymous_id\":\"" + id
-        + "\",\"requested_at\":\"2026-11-30T10:00:00Z\",\"a" + "ttempts\":2,\"not_before\":\"2026-11-30T10:00:00Z\"}]");
-    assertThat(requests.list()).extracting(DeletionRequests.Request::anonymousId).containsExactly(id);
+    Files.writeString(
+        requests.file(),
+        "[{\"anonymous_id\":\"nope\"},{\"anonymous_id\":\""
+            + id
+            + "\",\"requested_at\":\"2026-11-30T10:00:00Z\",\"a"
+            + "ttempts\":2,\"not_before\":\"2026-11-30T10:00:00Z\"}]");
+    assertThat(requests.list())
+        .extracting(DeletionRequests.Request::anonymousId)
+        .containsExactly(id);
   }
 }

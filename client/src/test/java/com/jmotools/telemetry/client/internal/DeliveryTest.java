@@ -34,7 +34,9 @@ class DeliveryTest {
 
   @BeforeEach
   void setUp() {
-    outbox = new Outbox(state, new Outbox.Limits(10_000, 100L << 20, Duration.ofDays(30)), clock, counters);
+    outbox =
+        new Outbox(
+            state, new Outbox.Limits(10_000, 100L << 20, Duration.ofDays(30)), clock, counters);
   }
 
   /** A hand-written fake uploader: answers with the function, records the batches. */
@@ -78,8 +80,14 @@ class DeliveryTest {
   }
 
   private Delivery delivery(Uploader uploader, int maxBytes) {
-    return new Delivery(outbox, uploader, new RetryAfterStore(state, clock), new SentLog(state, 1 << 20),
-        () -> EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE), counters, maxBytes);
+    return new Delivery(
+        outbox,
+        uploader,
+        new RetryAfterStore(state, clock),
+        new SentLog(state, 1 << 20),
+        () -> EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE),
+        counters,
+        maxBytes);
   }
 
   private void add(int n) throws IOException {
@@ -120,7 +128,8 @@ class DeliveryTest {
 
   @Test
   void keepsEachBatchWithinTheByteLimit() throws IOException {
-    // the catalog's events are small (100 of the largest fit in 64 KiB), so the limit is lowered here
+    // the catalog's events are small (100 of the largest fit in 64 KiB), so the limit is lowered
+    // here
     for (int i = 0; i < 100; i++) {
       ObjectNode e = Json.MAPPER.createObjectNode();
       UUID eventId = EventIds.newId(NOW);
@@ -157,8 +166,11 @@ class DeliveryTest {
   void aCorruptOrEditedEntryIsRemovedAndCountedNotSentAndDoesNotBlockTheRest() throws IOException {
     add(1);
     long t = NOW.toEpochMilli();
-    Files.writeString(outbox.directory().resolve(t + "-000000-00000000-0000-0000-0000-000000000000.json"), "{not json");
-    Files.writeString(outbox.directory().resolve(t + "-000000-00000000-0000-0000-0000-000000000001.json"),
+    Files.writeString(
+        outbox.directory().resolve(t + "-000000-00000000-0000-0000-0000-000000000000.json"),
+        "{not json");
+    Files.writeString(
+        outbox.directory().resolve(t + "-000000-00000000-0000-0000-0000-000000000001.json"),
         "{\"event\":\"scan.completed\",\"secret\":\"/home/alice\"}");
     FakeUploader up = new FakeUploader(DeliveryTest::acceptAll);
     Delivery.Pass pass = delivery(up).sendOneBatch(Duration.ofSeconds(1));
@@ -174,30 +186,46 @@ class DeliveryTest {
   void rejectedEventsAreRemovedAndCountedByTheFieldNamed() throws IOException {
     add(1);
     add(2);
-    FakeUploader up = new FakeUploader(batch -> new UploadResult.Answered(List.of(
-        new UploadResult.Item(0, UploadResult.Status.DUPLICATE, null),
-        new UploadResult.Item(1, UploadResult.Status.REJECTED, "metadata.profile: must be one of fast, balanced"))));
+    FakeUploader up =
+        new FakeUploader(
+            batch ->
+                new UploadResult.Answered(
+                    List.of(
+                        new UploadResult.Item(0, UploadResult.Status.DUPLICATE, null),
+                        new UploadResult.Item(
+                            1,
+                            UploadResult.Status.REJECTED,
+                            "metadata.profile: must be one of fast, balanced"))));
     Delivery.Pass pass = delivery(up).sendOneBatch(Duration.ofSeconds(1));
     assertThat(pass.delivered()).isEqualTo(1);
     assertThat(pass.rejected()).isEqualTo(1);
     assertThat(counters.snapshot().dropped()).containsEntry("rejected:metadata.profile", 1L);
     assertThat(outbox.list()).isEmpty();
-    // sent.jsonl holds only what the collector acknowledged; the rejected one is logged apart, with why
+    // sent.jsonl holds only what the collector acknowledged; the rejected one is logged apart, with
+    // why
     List<com.fasterxml.jackson.databind.JsonNode> sent = new SentLog(state, 1 << 20).read();
-    List<com.fasterxml.jackson.databind.JsonNode> refused = new SentLog(state, 1 << 20).rejectedLog().read();
+    List<com.fasterxml.jackson.databind.JsonNode> refused =
+        new SentLog(state, 1 << 20).rejectedLog().read();
     assertThat(sent).hasSize(1);
     assertThat(refused).hasSize(1);
-    assertThat(refused.get(0).path("reason").asText()).isEqualTo("metadata.profile: must be one of fast, balanced");
+    assertThat(refused.get(0).path("reason").asText())
+        .isEqualTo("metadata.profile: must be one of fast, balanced");
     assertThat(refused.get(0).path("event").path("event_id").asText())
-        .isNotEqualTo(sent.get(0).path("event_id").asText()).isNotEmpty();
+        .isNotEqualTo(sent.get(0).path("event_id").asText())
+        .isNotEmpty();
   }
 
   @Test
   void eventsTheAnswerDoesNotMentionStayForALaterTry() throws IOException {
     add(1);
     add(2);
-    FakeUploader up = new FakeUploader(batch -> new UploadResult.Answered(List.of(
-        new UploadResult.Item(1, UploadResult.Status.ACCEPTED, null), new UploadResult.Item(7, UploadResult.Status.ACCEPTED, null))));
+    FakeUploader up =
+        new FakeUploader(
+            batch ->
+                new UploadResult.Answered(
+                    List.of(
+                        new UploadResult.Item(1, UploadResult.Status.ACCEPTED, null),
+                        new UploadResult.Item(7, UploadResult.Status.ACCEPTED, null))));
     delivery(up).sendOneBatch(Duration.ofSeconds(1));
     assertThat(outbox.list()).hasSize(1);
   }
@@ -217,14 +245,16 @@ class DeliveryTest {
   @Test
   void retryLaterIsStoredForEveryProcessAndNothingIsSentUntilThen() throws IOException {
     add(1);
-    FakeUploader up = new FakeUploader(batch -> new UploadResult.RetryLater(429, Duration.ofSeconds(120)));
+    FakeUploader up =
+        new FakeUploader(batch -> new UploadResult.RetryLater(429, Duration.ofSeconds(120)));
     Delivery.Pass pass = delivery(up).sendOneBatch(Duration.ofSeconds(1));
     assertThat(pass.kind()).isEqualTo(Delivery.Kind.RETRY_LATER);
     assertThat(pass.notBefore()).isEqualTo(NOW.plusSeconds(120));
     assertThat(new RetryAfterStore(state, clock).notBefore()).contains(NOW.plusSeconds(120));
 
     FakeUploader other = new FakeUploader(DeliveryTest::acceptAll);
-    assertThat(delivery(other).sendOneBatch(Duration.ofSeconds(1)).kind()).isEqualTo(Delivery.Kind.RETRY_LATER);
+    assertThat(delivery(other).sendOneBatch(Duration.ofSeconds(1)).kind())
+        .isEqualTo(Delivery.Kind.RETRY_LATER);
     assertThat(other.batches).isEmpty();
     assertThat(outbox.list()).hasSize(1);
   }
@@ -232,7 +262,9 @@ class DeliveryTest {
   @Test
   void aFailureKeepsTheBatchAndCountsIt() throws IOException {
     add(1);
-    Delivery.Pass pass = delivery(new FakeUploader(batch -> UploadResult.Failed.of(UploadFailure.NETWORK))).sendOneBatch(Duration.ofSeconds(1));
+    Delivery.Pass pass =
+        delivery(new FakeUploader(batch -> UploadResult.Failed.of(UploadFailure.NETWORK)))
+            .sendOneBatch(Duration.ofSeconds(1));
     assertThat(pass.kind()).isEqualTo(Delivery.Kind.FAILED);
     assertThat(pass.error()).isEqualTo("network");
     assertThat(outbox.list()).hasSize(1);
@@ -241,7 +273,8 @@ class DeliveryTest {
 
   @Test
   void fieldLabelsAreBounded() {
-    assertThat(Delivery.fieldOf("metadata.tools[3]: must be a tool")).isEqualTo("metadata.tools[3]");
+    assertThat(Delivery.fieldOf("metadata.tools[3]: must be a tool"))
+        .isEqualTo("metadata.tools[3]");
     assertThat(Delivery.fieldOf("no colon here")).isEqualTo("unknown");
     assertThat(Delivery.fieldOf(null)).isEqualTo("unknown");
     assertThat(Delivery.fieldOf("x".repeat(100) + ": y")).isEqualTo("unknown");

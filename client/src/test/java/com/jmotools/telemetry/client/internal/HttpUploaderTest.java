@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HttpUploaderTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
   private final RecordingCollector collector = RecordingCollector.start();
 
   @AfterEach
@@ -45,27 +46,45 @@ class HttpUploaderTest {
 
   @Test
   void readsAnAnswerSkippingWhatItDoesNotKnow() {
-    UploadResult r = HttpUploader.parseAnswer(bytes("{\"accepted\":1,\"extra\":{\"results\":[1]},\"results\":["
-        + "{\"index\":0,\"event_id\":\"x\",\"status\":\"acc" + "epted\",\"more\":[{\"a\":[]}]},"
-        + "{\"index\":1,\"status\":\"rejected\",\"reason\":" + "\"metadata.profile: not allowed\"},"
-        + "{\"index\":2,\"status\":\"duplicate\",\"reason\":null},"
-        + "{\"index\":\"3\",\"status\":\"accepted\"},"
-        + "{\"index\":4,\"status\":\"lost\"},"
-        + "{\"index\":99999999999,\"status\":\"accepted\"},"
-        + "7, [\"x\"], null]}"));
+    UploadResult r =
+        HttpUploader.parseAnswer(
+            bytes(
+                "{\"accepted\":1,\"extra\":{\"results\":[1]},\"results\":["
+                    + "{\"index\":0,\"event_id\":\"x\",\"status\":\"acc"
+                    + "epted\",\"more\":[{\"a\":[]}]},"
+                    + "{\"index\":1,\"status\":\"rejected\",\"reason\":"
+                    + "\"metadata.profile: not allowed\"},"
+                    + "{\"index\":2,\"status\":\"duplicate\",\"reason\":null},"
+                    + "{\"index\":\"3\",\"status\":\"accepted\"},"
+                    + "{\"index\":4,\"status\":\"lost\"},"
+                    + "{\"index\":99999999999,\"status\":\"accepted\"},"
+                    + "7, [\"x\"], null]}"));
     assertThat(r).isInstanceOf(UploadResult.Answered.class);
-    assertThat(((UploadResult.Answered) r).items()).containsExactly(
-        new UploadResult.Item(0, UploadResult.Status.ACCEPTED, null),
-        new UploadResult.Item(1, UploadResult.Status.REJECTED, "metadata.profile: not allowed"),
-        new UploadResult.Item(2, UploadResult.Status.DUPLICATE, null));
+    assertThat(((UploadResult.Answered) r).items())
+        .containsExactly(
+            new UploadResult.Item(0, UploadResult.Status.ACCEPTED, null),
+            new UploadResult.Item(1, UploadResult.Status.REJECTED, "metadata.profile: not allowed"),
+            new UploadResult.Item(2, UploadResult.Status.DUPLICATE, null));
   }
 
   @Test
   void anAnswerWithoutAResultsArrayIsBad() {
-    for (String body : new String[] {"", "[]", "{}", "{\"results\":{}}", "{\"results\":[{\"index\":0,", "null", "{\"results\":[]"}) {
-      assertThat(HttpUploader.parseAnswer(bytes(body))).as(body).isEqualTo(UploadResult.Failed.of(UploadFailure.BAD_ANSWER));
+    for (String body :
+        new String[] {
+          "",
+          "[]",
+          "{}",
+          "{\"results\":{}}",
+          "{\"results\":[{\"index\":0,",
+          "null",
+          "{\"results\":[]"
+        }) {
+      assertThat(HttpUploader.parseAnswer(bytes(body)))
+          .as(body)
+          .isEqualTo(UploadResult.Failed.of(UploadFailure.BAD_ANSWER));
     }
-    assertThat(HttpUploader.parseAnswer(bytes("{\"results\":[]}"))).isEqualTo(new UploadResult.Answered(java.util.List.of()));
+    assertThat(HttpUploader.parseAnswer(bytes("{\"results\":[]}")))
+        .isEqualTo(new UploadResult.Answered(java.util.List.of()));
   }
 
   @Test
@@ -78,18 +97,23 @@ class HttpUploaderTest {
 
   @Test
   void evenTheCollectorsOwn400SettlesNoEvent() {
-    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2))).isEqualTo(UploadResult.Failed.httpStatus(400));
+    assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2)))
+        .isEqualTo(UploadResult.Failed.httpStatus(400));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
-      "PROXY_NOT_FOUND, http_404", "PROXY_AUTHENTICATION, http_407", "REDIRECT, http_302",
-      "CAPTIVE_PORTAL, not_a_collector_answer", "EMPTY_OK, not_a_collector_answer", "FOREIGN_JSON, bad_answer"})
+    "PROXY_NOT_FOUND, http_404", "PROXY_AUTHENTICATION, http_407", "REDIRECT, http_302",
+    "CAPTIVE_PORTAL, not_a_collector_answer", "EMPTY_OK, not_a_collector_answer",
+        "FOREIGN_JSON, bad_answer"
+  })
   void anAnswerThatIsNotOurCollectorsIsNoAnswer(RecordingCollector.Mode mode, String reason) {
     collector.mode(mode);
     assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2)))
-        .isInstanceOfSatisfying(UploadResult.Failed.class, f -> assertThat(f.reason()).isEqualTo(reason));
-    assertThat(uploader().requestDeletion(UUID.randomUUID(), Duration.ofSeconds(2)).deleted()).isFalse();
+        .isInstanceOfSatisfying(
+            UploadResult.Failed.class, f -> assertThat(f.reason()).isEqualTo(reason));
+    assertThat(uploader().requestDeletion(UUID.randomUUID(), Duration.ofSeconds(2)).deleted())
+        .isFalse();
     assertThat(collector.count()).isZero();
   }
 
@@ -105,7 +129,8 @@ class HttpUploaderTest {
   @Test
   void aClosedPortIsANetworkFailure() {
     collector.mode(RecordingCollector.Mode.DOWN);
-    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2))).isEqualTo(UploadResult.Failed.of(UploadFailure.NETWORK));
+    assertThat(uploader().upload(bytes("[{}]"), Duration.ofSeconds(2)))
+        .isEqualTo(UploadResult.Failed.of(UploadFailure.NETWORK));
   }
 
   @Test
@@ -121,15 +146,20 @@ class HttpUploaderTest {
   void abortCutsACallInFlightShort() throws Exception {
     collector.mode(RecordingCollector.Mode.HANG);
     HttpUploader up = uploader();
-    CompletableFuture<UploadResult> call = CompletableFuture.supplyAsync(() -> up.upload(bytes("[{}]"), Duration.ofSeconds(20)));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() == 1);
+    CompletableFuture<UploadResult> call =
+        CompletableFuture.supplyAsync(() -> up.upload(bytes("[{}]"), Duration.ofSeconds(20)));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> collector.requests() == 1);
     long start = System.nanoTime();
     assertThat(up.abort()).as("a call was in flight").isTrue();
     UploadResult r = call.get(5, TimeUnit.SECONDS);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertThat(r).isEqualTo(UploadResult.Failed.of(UploadFailure.ABORTED));
     collector.mode(RecordingCollector.Mode.NORMAL);
-    assertThat(up.upload(bytes("[{}]"), Duration.ofSeconds(2))).as("no new call after abort").isEqualTo(UploadResult.Failed.of(UploadFailure.ABORTED));
+    assertThat(up.upload(bytes("[{}]"), Duration.ofSeconds(2)))
+        .as("no new call after abort")
+        .isEqualTo(UploadResult.Failed.of(UploadFailure.ABORTED));
     assertThat(up.abort()).as("nothing in flight").isFalse();
   }
 

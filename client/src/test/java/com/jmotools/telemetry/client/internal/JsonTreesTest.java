@@ -27,8 +27,10 @@ class JsonTreesTest {
     m.put("nested", Map.of("k", 1));
     m.put("d", 1.5);
     assertThat(JsonTrees.of(m)).isEqualTo(Json.MAPPER.valueToTree(m));
-    assertThat(JsonTrees.of(Map.of("e", DayOfWeek.MONDAY)).toString()).isEqualTo("{\"e\":\"MONDAY\"}");
-    assertThat(JsonTrees.of(Map.of("arr", new Object[] {1, "z"})).toString()).isEqualTo("{\"arr\":[1,\"z\"]}");
+    assertThat(JsonTrees.of(Map.of("e", DayOfWeek.MONDAY)).toString())
+        .isEqualTo("{\"e\":\"MONDAY\"}");
+    assertThat(JsonTrees.of(Map.of("arr", new Object[] {1, "z"})).toString())
+        .isEqualTo("{\"arr\":[1,\"z\"]}");
   }
 
   @Test
@@ -42,13 +44,16 @@ class JsonTreesTest {
     m.put("n", null);
     m.put("list", List.of("a", Map.of("k", List.of())));
     var tree = JsonTrees.of(m);
-    assertThat(Json.MAPPER.readTree(JsonTrees.toBytes(tree))).isEqualTo(Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(tree)));
+    assertThat(Json.MAPPER.readTree(JsonTrees.toBytes(tree)))
+        .isEqualTo(Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(tree)));
   }
 
   @Test
   void refusesValuesThatAreNotJson() {
-    assertThatThrownBy(() -> JsonTrees.of(Map.of("x", new Object()))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> JsonTrees.of(Map.of(1, "x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JsonTrees.of(Map.of("x", new Object())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JsonTrees.of(Map.of(1, "x")))
+        .isInstanceOf(IllegalArgumentException.class);
     Object deep = "leaf";
     for (int i = 0; i < 20; i++) {
       deep = Arrays.asList(deep);
@@ -59,10 +64,19 @@ class JsonTreesTest {
 
   @Test
   void wireShapeEqualsTheCatalogsOwn() throws Exception {
-    String json = "{\"event\":\"tool.failed\",\"version\":\"0.7.0\"" + ",\"platform\":\"Darwin\",\"runtime\":\"java-17\","
-        + "\"anonymous_id\":\"A7F3C8E2-4B1D-4F9E-8C3A-2D5E7" + "F9B1A3C\",\"event_id\":\"0196a3b0-0000-7000-8000" + "-000000000001\","
-        + "\"timestamp\":\"2026-11-27T10:00:00\",\"metadata" + "\":{\"tool\":\"semgrep\",\"failure_type\":\"cras" + "h\",\"exit_code\":null,\"profile\":\"fast\"}}";
-    ValidatedEvent e = EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE).validate(Json.MAPPER.readTree(json)).event();
+    String json =
+        "{\"event\":\"tool.failed\",\"version\":\"0.7.0\""
+            + ",\"platform\":\"Darwin\",\"runtime\":\"java-17\","
+            + "\"anonymous_id\":\"A7F3C8E2-4B1D-4F9E-8C3A-2D5E7"
+            + "F9B1A3C\",\"event_id\":\"0196a3b0-0000-7000-8000"
+            + "-000000000001\","
+            + "\"timestamp\":\"2026-11-27T10:00:00\",\"metadata"
+            + "\":{\"tool\":\"semgrep\",\"failure_type\":\"cras"
+            + "h\",\"exit_code\":null,\"profile\":\"fast\"}}";
+    ValidatedEvent e =
+        EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE)
+            .validate(Json.MAPPER.readTree(json))
+            .event();
     assertThat(JsonTrees.wire(e)).isEqualTo(e.toJson());
   }
 }

@@ -23,11 +23,16 @@ class OutboxTest {
   private final Counters counters = new Counters();
 
   private Outbox outbox(int maxEvents, long maxBytes, Duration maxAge) {
-    return new Outbox(state, new Outbox.Limits(maxEvents, maxBytes, maxAge), Clock.fixed(NOW, ZoneOffset.UTC), counters);
+    return new Outbox(
+        state,
+        new Outbox.Limits(maxEvents, maxBytes, maxAge),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        counters);
   }
 
   private static byte[] event(int n, int padding) {
-    return ("{\"n\":" + n + ",\"pad\":\"" + "x".repeat(padding) + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"n\":" + n + ",\"pad\":\"" + "x".repeat(padding) + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static String body(Outbox o, Outbox.Entry e) {
@@ -45,8 +50,12 @@ class OutboxTest {
     o.add(UUID.randomUUID().toString(), event(1, 0), NOW.minusSeconds(5));
     Files.writeString(o.directory().resolve("notes.txt"), "mine");
     Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "123-x.json"), "{");
-    assertThat(o.list()).extracting(e -> body(o, e)).containsExactly(new String(event(1, 0)), new String(event(2, 0)));
-    assertThat(o.list()).extracting(Outbox.Entry::recordedAt).containsExactly(NOW.minusSeconds(5), NOW.minusSeconds(1));
+    assertThat(o.list())
+        .extracting(e -> body(o, e))
+        .containsExactly(new String(event(1, 0)), new String(event(2, 0)));
+    assertThat(o.list())
+        .extracting(Outbox.Entry::recordedAt)
+        .containsExactly(NOW.minusSeconds(5), NOW.minusSeconds(1));
   }
 
   @Test
@@ -101,7 +110,8 @@ class OutboxTest {
   void trimDropsTheOldestBeyondTheBytesCountingThem() throws Exception {
     Outbox o = outbox(100, 2048, Duration.ofDays(30));
     for (int i = 0; i < 5; i++) {
-      o.add(UUID.randomUUID().toString(), event(i, 600), NOW.minusSeconds(10 - i)); // ~611 bytes each
+      o.add(
+          UUID.randomUUID().toString(), event(i, 600), NOW.minusSeconds(10 - i)); // ~611 bytes each
     }
     o.trim();
     assertThat(o.list()).hasSize(3);
@@ -124,9 +134,11 @@ class OutboxTest {
   void trimRemovesTempFilesLeftByAProcessThatDiedWhileWriting() throws Exception {
     Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
     Files.createDirectories(o.directory());
-    Path stale = Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "a-x.json"), "{\"half");
+    Path stale =
+        Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "a-x.json"), "{\"half");
     Files.setLastModifiedTime(stale, FileTime.from(NOW.minus(Duration.ofHours(2))));
-    Path fresh = Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "b-x.json"), "{\"half");
+    Path fresh =
+        Files.writeString(o.directory().resolve(AtomicFiles.TEMP_PREFIX + "b-x.json"), "{\"half");
     Files.setLastModifiedTime(fresh, FileTime.from(NOW.minusSeconds(5)));
     o.trim();
     assertThat(stale).doesNotExist();

@@ -14,7 +14,8 @@ class SentLogTest {
   @TempDir Path state;
 
   private static byte[] event(int n) {
-    return ("{\"n\":" + n + ",\"pad\":\"" + "x".repeat(80) + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"n\":" + n + ",\"pad\":\"" + "x".repeat(80) + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -32,7 +33,10 @@ class SentLogTest {
       log.append(List.of(event(i)));
       assertThat(Files.size(log.file())).isLessThanOrEqualTo(2048);
     }
-    List<Integer> kept = log.read().stream().map(n -> n.path("n").asInt()).collect(java.util.stream.Collectors.toList());
+    List<Integer> kept =
+        log.read().stream()
+            .map(n -> n.path("n").asInt())
+            .collect(java.util.stream.Collectors.toList());
     assertThat(kept).isNotEmpty().endsWith(99);
     for (int i = 1; i < kept.size(); i++) {
       assertThat(kept.get(i)).isEqualTo(kept.get(i - 1) + 1);

@@ -26,7 +26,14 @@ class UserSettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "[]", "{\"enabled\":\"yes\",\"notice_shown\":\"many\"}", "{\"notice_shown\":-4}"})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "[]",
+        "{\"enabled\":\"yes\",\"notice_shown\":\"many\"}",
+        "{\"notice_shown\":-4}"
+      })
   void aMalformedFileReadsAsNoChoiceNeverFails(String content) throws Exception {
     Path file = state.resolve(UserSettings.FILE);
     Files.createDirectories(file.getParent());

@@ -21,18 +21,19 @@ import org.slf4j.LoggerFactory;
  * timeout and global connection limit:
  *
  * <ul>
- *   <li>a <b>header deadline</b>: a connection must deliver a request's headers within
- *       {@code headerTimeout} of opening or of its previous request's end (a slowloris trickling
- *       header bytes never trips an idle timeout);
+ *   <li>a <b>header deadline</b>: a connection must deliver a request's headers within {@code
+ *       headerTimeout} of opening or of its previous request's end (a slowloris trickling header
+ *       bytes never trips an idle timeout);
  *   <li>a <b>body deadline</b>: an ingestion body must arrive whole within {@code bodyTimeout};
- *   <li>a <b>cap on the connections one address holds open</b>: beyond it, new ones are closed at once;
+ *   <li>a <b>cap on the connections one address holds open</b>: beyond it, new ones are closed at
+ *       once;
  *   <li>a <b>cap on the bodies one address sends at a time</b>: a blocking body read holds a
  *       thread, so one address may hold at most that many; beyond it, requests are answered 429
  *       without reading, and the thread goes back to the pool.
  * </ul>
  *
- * <p>A connection past a deadline is closed by a sweeper thread. Addresses are held in memory
- * only, while their connections are open, and never logged.
+ * <p>A connection past a deadline is closed by a sweeper thread. Addresses are held in memory only,
+ * while their connections are open, and never logged.
  */
 public final class ConnectionGuard implements Connection.Listener, AutoCloseable {
 
@@ -61,27 +62,40 @@ public final class ConnectionGuard implements Connection.Listener, AutoCloseable
   private final AtomicInteger refusedConnections = new AtomicInteger();
   private final ScheduledExecutorService sweeper;
 
-  public ConnectionGuard(int maxConnectionsPerAddress, int maxBodiesPerAddress, Duration headerTimeout,
+  public ConnectionGuard(
+      int maxConnectionsPerAddress,
+      int maxBodiesPerAddress,
+      Duration headerTimeout,
       Duration bodyTimeout) {
     if (maxConnectionsPerAddress < 1 || maxBodiesPerAddress < 1) {
-      throw new IllegalArgumentException("per-address limits must be positive: " + maxConnectionsPerAddress
-          + " connections, " + maxBodiesPerAddress + " bodies");
+      throw new IllegalArgumentException(
+          "per-address limits must be positive: "
+              + maxConnectionsPerAddress
+              + " connections, "
+              + maxBodiesPerAddress
+              + " bodies");
     }
     this.maxConnectionsPerAddress = maxConnectionsPerAddress;
     this.maxBodiesPerAddress = maxBodiesPerAddress;
     this.headerTimeoutNanos = headerTimeout.toNanos();
     this.bodyTimeoutNanos = bodyTimeout.toNanos();
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jmo-telemetry-connection-guard");
-      t.setDaemon(true);
-      return t;
-    });
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jmo-telemetry-connection-guard");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts closing connections past their deadlines. */
   public void start() {
-    ScheduledFuture<?> unused = sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
-        TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> unused =
+        sweeper.scheduleWithFixedDelay(
+            this::sweep,
+            SWEEP_INTERVAL.toMillis(),
+            SWEEP_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -132,7 +146,7 @@ public final class ConnectionGuard implements Connection.Listener, AutoCloseable
     Connection connection = request.getHttpChannel().getConnection();
     Tracked tracked = open.get(connection);
     if (tracked == null) {
-      return () -> { };
+      return () -> {};
     }
     if (bodiesByAddress.merge(tracked.address, 1, Integer::sum) > maxBodiesPerAddress) {
       release(bodiesByAddress, tracked.address);

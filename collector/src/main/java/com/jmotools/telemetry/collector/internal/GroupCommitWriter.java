@@ -48,15 +48,23 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
   private volatile long lastWarningNanos;
+
   /** When the latest commit failed (System.nanoTime), or 0 when the latest commit succeeded. */
   private volatile long failingSinceNanos;
+
   private volatile long lastFailureNanos;
 
-  public GroupCommitWriter(EventStore store, Clock clock, int maxQueuedEvents, int maxBatchEvents, IngestMetrics metrics) {
+  public GroupCommitWriter(
+      EventStore store,
+      Clock clock,
+      int maxQueuedEvents,
+      int maxBatchEvents,
+      IngestMetrics metrics) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (maxQueuedEvents < 1 || maxBatchEvents < 1) {
-      throw new IllegalArgumentException("queue and batch limits must be positive: " + maxQueuedEvents + ", " + maxBatchEvents);
+      throw new IllegalArgumentException(
+          "queue and batch limits must be positive: " + maxQueuedEvents + ", " + maxBatchEvents);
     }
     this.maxQueuedEvents = maxQueuedEvents;
     this.maxBatchEvents = maxBatchEvents;
@@ -75,7 +83,8 @@ public final class GroupCommitWriter implements AutoCloseable {
    * Queues {@code events} for the next commit.
    *
    * @return the future of their outcomes (completed after commit, or exceptionally if the commit
-   *     failed), or {@code null} if the queue is full or the writer is closing: the caller answers 503
+   *     failed), or {@code null} if the queue is full or the writer is closing: the caller answers
+   *     503
    */
   public CompletableFuture<List<Outcome>> submit(List<EventRow> events) {
     if (events.isEmpty()) {
@@ -92,7 +101,8 @@ public final class GroupCommitWriter implements AutoCloseable {
       }
     }
     Job job = new Job(events);
-    // Checked after reserving room so that close() either sees this job in the queue or we see it closing.
+    // Checked after reserving room so that close() either sees this job in the queue or we see it
+    // closing.
     if (!accepting.get()) {
       queuedEvents.addAndGet(-size);
       return null;
@@ -108,8 +118,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * Why the writer cannot be trusted with events now, or {@code null}: it is stopped, or its latest
-   * commit failed less than {@code hold} ago. After {@code hold} without a commit the failure is
-   * no longer reported, so that a load balancer sends traffic again and the next commit tells.
+   * commit failed less than {@code hold} ago. After {@code hold} without a commit the failure is no
+   * longer reported, so that a load balancer sends traffic again and the next commit tells.
    */
   public String unhealthyReason(Duration hold) {
     if (!isRunning()) {
@@ -121,7 +131,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     if (since == 0 || now - last > hold.toNanos()) {
       return null;
     }
-    return "commits are failing (for " + Math.max(1, (now - since) / 1_000_000_000L) + " s; the log says why)";
+    return "commits are failing (for "
+        + Math.max(1, (now - since) / 1_000_000_000L)
+        + " s; the log says why)";
   }
 
   private void run() {
@@ -146,7 +158,8 @@ public final class GroupCommitWriter implements AutoCloseable {
       batch.add(first);
       events.addAll(first.events);
       Job next;
-      while (events.size() < maxBatchEvents && (next = queue.peek()) != null
+      while (events.size() < maxBatchEvents
+          && (next = queue.peek()) != null
           && events.size() + next.events.size() <= maxBatchEvents) {
         queue.poll();
         batch.add(next);
@@ -211,12 +224,15 @@ public final class GroupCommitWriter implements AutoCloseable {
       // A request that raced with close() may have queued after the thread's last look: refuse it.
       for (Job job; (job = queue.poll()) != null; ) {
         queuedEvents.addAndGet(-job.events.size());
-        job.result.completeExceptionally(new IllegalStateException("the collector is shutting down"));
+        job.result.completeExceptionally(
+            new IllegalStateException("the collector is shutting down"));
       }
     }
     if (!drained) {
-      LOG.warn("the writer did not drain its queue within {} s; {} events are not committed",
-          timeout.toSeconds(), queuedEvents.get());
+      LOG.warn(
+          "the writer did not drain its queue within {} s; {} events are not committed",
+          timeout.toSeconds(),
+          queuedEvents.get());
     }
     return drained;
   }

@@ -32,7 +32,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -40,13 +39,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion endpoints: {@code POST /} and {@code /e} (the guide's Worker contract, one event,
- * plain-text answers) and {@code POST /v1/events} (batches with per-event results), plus
- * {@code POST /v1/deletion-request}. HTTP answers are sent only after the writer has committed.
+ * plain-text answers) and {@code POST /v1/events} (batches with per-event results), plus {@code
+ * POST /v1/deletion-request}. HTTP answers are sent only after the writer has committed.
  */
 public final class IngestHandlers {
 
@@ -54,15 +54,22 @@ public final class IngestHandlers {
 
   /** Events per batch request, as the wire contract fixes. */
   public static final int MAX_BATCH_EVENTS = 100;
+
   /** How far in the future a timestamp may lie (clock skew), per the contract. */
   public static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
-  /** Timestamps before this are refused: nothing of ours predates it, and text order stays time order. */
+
+  /**
+   * Timestamps before this are refused: nothing of ours predates it, and text order stays time
+   * order.
+   */
   public static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
 
   static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
   private static final int MAX_NESTING = 32;
+
   /** Bytes of an oversized body read and discarded so that the 413 reaches the client: 1 MiB. */
   private static final long DRAIN_LIMIT = 1024 * 1024;
+
   /** How long a request's thread waits for its commit before the request is suspended instead. */
   static final Duration SYNC_WAIT = Duration.ofMillis(100);
 
@@ -82,9 +89,19 @@ public final class IngestHandlers {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  public IngestHandlers(Catalog catalog, GroupCommitWriter writer, EventStore store, RateLimiter rateLimiter,
-      DeletionLimits deletionLimits, ConnectionGuard guard, IngestMetrics metrics, Clock clock, int maxBodyBytes,
-      Duration commitTimeout, Executor answers, BooleanSupplier threadsScarce) {
+  public IngestHandlers(
+      Catalog catalog,
+      GroupCommitWriter writer,
+      EventStore store,
+      RateLimiter rateLimiter,
+      DeletionLimits deletionLimits,
+      ConnectionGuard guard,
+      IngestMetrics metrics,
+      Clock clock,
+      int maxBodyBytes,
+      Duration commitTimeout,
+      Executor answers,
+      BooleanSupplier threadsScarce) {
     this.validator = EventValidator.of(catalog, EventValidator.Presence.PARTIAL);
     this.writer = Objects.requireNonNull(writer, "writer");
     this.store = Objects.requireNonNull(store, "store");
@@ -97,11 +114,16 @@ public final class IngestHandlers {
     this.commitTimeout = Objects.requireNonNull(commitTimeout, "commitTimeout");
     this.answers = Objects.requireNonNull(answers, "answers");
     this.threadsScarce = Objects.requireNonNull(threadsScarce, "threadsScarce");
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING).maxNumberLength(64).maxStringLength(maxBodyBytes).build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxNumberLength(64)
+                    .maxStringLength(maxBodyBytes)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     this.json = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
@@ -193,19 +215,24 @@ public final class IngestHandlers {
       answer(ctx, batch, slots, committed);
       return;
     }
-    ctx.future(() -> bounded(future).handleAsync((outcomes, error) -> {
-      if (error != null) {
-        failed(ctx, batch);
-      } else {
-        answer(ctx, batch, slots, outcomes);
-      }
-      return null;
-    }, answers));
+    ctx.future(
+        () ->
+            bounded(future)
+                .handleAsync(
+                    (outcomes, error) -> {
+                      if (error != null) {
+                        failed(ctx, batch);
+                      } else {
+                        answer(ctx, batch, slots, outcomes);
+                      }
+                      return null;
+                    },
+                    answers));
   }
 
   /**
-   * The events of a parsed body, or null once the request is answered 400: for a batch, an array
-   * of 1 to {@value #MAX_BATCH_EVENTS} objects; for the guide's endpoints, the one value.
+   * The events of a parsed body, or null once the request is answered 400: for a batch, an array of
+   * 1 to {@value #MAX_BATCH_EVENTS} objects; for the guide's endpoints, the one value.
    */
   private List<JsonNode> items(Context ctx, JsonNode root, boolean batch) {
     if (root == null) {
@@ -242,8 +269,8 @@ public final class IngestHandlers {
 
   /**
    * The outcomes when the commit ends within {@link #SYNC_WAIT} and the server has threads to
-   * spare, or null: the request is then suspended and answered when the commit ends. Waiting on
-   * the request's thread saves suspending and resuming it (a third of the CPU of a request, by
+   * spare, or null: the request is then suspended and answered when the commit ends. Waiting on the
+   * request's thread saves suspending and resuming it (a third of the CPU of a request, by
    * profile); the bound keeps a slow disk from holding the server's threads.
    */
   private List<Outcome> awaitBriefly(CompletableFuture<List<Outcome>> future) {
@@ -330,19 +357,29 @@ public final class IngestHandlers {
 
   // ---------------------------------------------------------------- POST /v1/deletion-request
 
-  /** {@code POST /v1/deletion-request}: erases an anonymous id's rows and refuses its later events. */
+  /**
+   * {@code POST /v1/deletion-request}: erases an anonymous id's rows and refuses its later events.
+   */
   public void deletion(Context ctx) {
     if (!admit(ctx, true)) {
       return;
     }
-    // Each request may add a row to deleted_ids and scans the events: bounded per client and in all.
+    // Each request may add a row to deleted_ids and scans the events: bounded per client and in
+    // all.
     DeletionLimits.Verdict verdict = deletionLimits.admit(ctx.req().getRemoteAddr());
     if (verdict.waitSeconds() > 0) {
       metrics.refused(Integer.toString(verdict.status()));
       ctx.header("Retry-After", Long.toString(verdict.waitSeconds()));
-      error(ctx, verdict.status(), verdict.status() == 429
-          ? "too many deletion requests from this client; retry after " + verdict.waitSeconds() + " s"
-          : "too many deletion requests at the moment; retry after " + verdict.waitSeconds() + " s");
+      error(
+          ctx,
+          verdict.status(),
+          verdict.status() == 429
+              ? "too many deletion requests from this client; retry after "
+                  + verdict.waitSeconds()
+                  + " s"
+              : "too many deletion requests at the moment; retry after "
+                  + verdict.waitSeconds()
+                  + " s");
       return;
     }
     byte[] body = readBody(ctx, true);
@@ -417,17 +454,28 @@ public final class IngestHandlers {
     if (closing.get()) {
       metrics.refused("503");
       ctx.header("Retry-After", "5");
-      answer(ctx, jsonAnswers, 503, "the collector is shutting down; retry later", "Service unavailable");
+      answer(
+          ctx,
+          jsonAnswers,
+          503,
+          "the collector is shutting down; retry later",
+          "Service unavailable");
       return false;
     }
     long wait = rateLimiter.acquire(ctx.req().getRemoteAddr());
     if (wait > 0) {
       metrics.refused("429");
       ctx.header("Retry-After", Long.toString(wait));
-      answer(ctx, jsonAnswers, 429, "too many requests from this client; retry after " + wait + " s", "Too many requests");
+      answer(
+          ctx,
+          jsonAnswers,
+          429,
+          "too many requests from this client; retry after " + wait + " s",
+          "Too many requests");
       return false;
     }
-    String unsupported = MediaTypes.refusal(ctx.header("Content-Type"), ctx.header("Content-Encoding"));
+    String unsupported =
+        MediaTypes.refusal(ctx.header("Content-Type"), ctx.header("Content-Encoding"));
     if (unsupported != null) {
       metrics.refused("415");
       answer(ctx, jsonAnswers, 415, unsupported, "Unsupported media type: " + unsupported);
@@ -440,8 +488,8 @@ public final class IngestHandlers {
 
   /**
    * Reads the body within the body deadline, holding one of the client's body slots meanwhile;
-   * answers 429 (without reading) when the client already sends as many bodies as it may, 413 beyond
-   * the size limit, and returns null then.
+   * answers 429 (without reading) when the client already sends as many bodies as it may, 413
+   * beyond the size limit, and returns null then.
    */
   private byte[] readBody(Context ctx, boolean jsonAnswers) {
     ConnectionGuard.BodyRead slot = guard.startBody(ConnectionGuard.jettyRequest(ctx.req()));
@@ -449,7 +497,12 @@ public final class IngestHandlers {
       metrics.refused("429");
       ctx.header("Retry-After", "1");
       ctx.header("Connection", "close");
-      answer(ctx, jsonAnswers, 429, "too many bodies in progress from this client; retry later", "Too many requests");
+      answer(
+          ctx,
+          jsonAnswers,
+          429,
+          "too many bodies in progress from this client; retry later",
+          "Too many requests");
       return null;
     }
     try (slot) {
@@ -464,7 +517,8 @@ public final class IngestHandlers {
         tooLarge(ctx, jsonAnswers, in);
         return null;
       }
-      byte[] buffer = new byte[(int) Math.min(maxBodyBytes + 1L, declared >= 0 ? declared + 1 : 8192)];
+      byte[] buffer =
+          new byte[(int) Math.min(maxBodyBytes + 1L, declared >= 0 ? declared + 1 : 8192)];
       int length = 0;
       while (true) {
         if (length == buffer.length) {
@@ -505,7 +559,12 @@ public final class IngestHandlers {
     if (drained > DRAIN_LIMIT) {
       ctx.header("Connection", "close");
     }
-    answer(ctx, jsonAnswers, 413, "the body is larger than " + maxBodyBytes + " bytes", "Payload too large");
+    answer(
+        ctx,
+        jsonAnswers,
+        413,
+        "the body is larger than " + maxBodyBytes + " bytes",
+        "Payload too large");
   }
 
   private JsonNode parse(byte[] body) {
@@ -547,7 +606,8 @@ public final class IngestHandlers {
     }
   }
 
-  private void answer(Context ctx, boolean jsonAnswers, int status, String jsonMessage, String textMessage) {
+  private void answer(
+      Context ctx, boolean jsonAnswers, int status, String jsonMessage, String textMessage) {
     if (jsonAnswers) {
       error(ctx, status, jsonMessage);
     } else {

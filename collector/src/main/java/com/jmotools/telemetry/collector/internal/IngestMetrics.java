@@ -29,21 +29,39 @@ public final class IngestMetrics {
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    accepted = Counter.builder("jmo_events_accepted").description("Events stored").register(registry);
-    duplicates = Counter.builder("jmo_events_duplicate").description("Events already stored (same event_id)").register(registry);
-    commitFailures = Counter.builder("jmo_commit_failures").description("Batches whose transaction failed").register(registry);
-    batchSize = DistributionSummary.builder("jmo_commit_batch_events").description("Events per committed transaction")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    accepted =
+        Counter.builder("jmo_events_accepted").description("Events stored").register(registry);
+    duplicates =
+        Counter.builder("jmo_events_duplicate")
+            .description("Events already stored (same event_id)")
+            .register(registry);
+    commitFailures =
+        Counter.builder("jmo_commit_failures")
+            .description("Batches whose transaction failed")
+            .register(registry);
+    batchSize =
+        DistributionSummary.builder("jmo_commit_batch_events")
+            .description("Events per committed transaction")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
     // Buckets, not client-side percentiles: this is recorded on every request, and a histogram is
     // a few counter increments (and can be summed across collectors).
-    requestSize = DistributionSummary.builder("jmo_request_events").description("Events per ingest request")
-        .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100).register(registry);
-    commitLatency = Timer.builder("jmo_commit_latency").description("Time to store and commit one batch")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    requestSize =
+        DistributionSummary.builder("jmo_request_events")
+            .description("Events per ingest request")
+            .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100)
+            .register(registry);
+    commitLatency =
+        Timer.builder("jmo_commit_latency")
+            .description("Time to store and commit one batch")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   void queueDepth(Supplier<Number> depth) {
-    Gauge.builder("jmo_ingest_queue_events", depth).description("Events waiting for the writer").register(registry);
+    Gauge.builder("jmo_ingest_queue_events", depth)
+        .description("Events waiting for the writer")
+        .register(registry);
   }
 
   void committed(int events, long nanos) {
@@ -72,13 +90,27 @@ public final class IngestMetrics {
 
   /** Counts one rejected event; {@code reason} is a bounded label such as {@code invalid_value}. */
   public void rejected(String reason) {
-    rejected.computeIfAbsent(reason, r -> Counter.builder("jmo_events_rejected").tag("reason", r)
-        .description("Events refused, by reason").register(registry)).increment();
+    rejected
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("jmo_events_rejected")
+                    .tag("reason", r)
+                    .description("Events refused, by reason")
+                    .register(registry))
+        .increment();
   }
 
   /** Counts a request refused as a whole; {@code status} is a bounded label such as {@code 429}. */
   public void refused(String status) {
-    refusedRequests.computeIfAbsent(status, s -> Counter.builder("jmo_requests_refused").tag("status", s)
-        .description("Requests refused as a whole, by status").register(registry)).increment();
+    refusedRequests
+        .computeIfAbsent(
+            status,
+            s ->
+                Counter.builder("jmo_requests_refused")
+                    .tag("status", s)
+                    .description("Requests refused as a whole, by status")
+                    .register(registry))
+        .increment();
   }
 }

@@ -32,21 +32,25 @@ public final class JdbcEventStore implements EventStore {
 
   /** Rows of the id range scanned per transaction by {@link #erase}. */
   static final long ERASE_SLICE = 200_000;
+
   /** Rows deleted per transaction by {@link #purgeBefore}. */
   static final int PURGE_CHUNK = 5_000;
 
   private static final String COLUMNS =
-      "event_id, event_type, version, platform, python_version, runtime, anonymous_id, metadata, timestamp, received_at";
+      "event_id, event_type, version, platform, python_version, runtime, anonymous_id, metadata,"
+          + " timestamp, received_at";
 
   /** Rows per multi-row INSERT on SQLite (10 parameters each, far below SQLite's limit). */
   static final int SQLITE_ROWS_PER_STATEMENT = 50;
 
   // One statement per batch: arrays in, the ids actually inserted out.
   private static final String POSTGRES_INSERT =
-      "INSERT INTO events (" + COLUMNS + ") SELECT u.e::uuid, u.t, u.v, u.p, u.py, u.rt, u.a, u.m::jsonb,"
-          + " u.ts::timestamptz, ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, t, v, p, py, rt, a, m, ts)"
-          + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+      "INSERT INTO events ("
+          + COLUMNS
+          + ") SELECT u.e::uuid, u.t, u.v, u.p, u.py, u.rt, u.a, u.m::jsonb, u.ts::timestamptz,"
+          + " ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[], ?::text[], ?::text[]) AS u(e, t, v, p, py, rt, a, m, ts) ON"
+          + " CONFLICT (event_id) DO NOTHING RETURNING event_id";
 
   /**
    * How often, at most, the single writer finishes a checkpoint between two transactions on SQLite.
@@ -56,8 +60,10 @@ public final class JdbcEventStore implements EventStore {
    * truncates it to its journal_size_limit.
    */
   static final long WAL_RESTART_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   /** WAL bytes beyond which the writer's checkpoint waits for readers to let the WAL start over. */
   static final long WAL_RESTART_BYTES = 64L * 1024 * 1024;
+
   /** How long the writer's RESTART checkpoint waits for readers, in milliseconds. */
   static final int RESTART_WAIT_MILLIS = 200;
 
@@ -66,8 +72,12 @@ public final class JdbcEventStore implements EventStore {
 
   private record DeletedIds(long count, long maxRowid, Set<String> ids) {}
 
-  /** Attempts of one batch when PostgreSQL aborts it to resolve a deadlock or serialization conflict. */
+  /**
+   * Attempts of one batch when PostgreSQL aborts it to resolve a deadlock or serialization
+   * conflict.
+   */
   static final int MAX_ATTEMPTS = 5;
+
   private static final String SERIALIZATION_FAILURE = "40001";
   private static final String DEADLOCK_DETECTED = "40P01";
   private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
@@ -76,12 +86,15 @@ public final class JdbcEventStore implements EventStore {
   private final DataSource dataSource;
   private final Dialect dialect;
   private volatile DeletedIds deletedCache;
+
   /** On SQLite, which event ids are stored (there is no unique index there); null on PostgreSQL. */
   private final SqliteEventIds knownIds;
 
   private final long eraseSlice;
+
   /** When the writer last checkpointed (System.nanoTime), on SQLite. */
   private long lastWriterCheckpoint = System.nanoTime();
+
   /** The SQLite database's page size, read once; 0 until then. */
   private long pageSize;
 
@@ -106,16 +119,24 @@ public final class JdbcEventStore implements EventStore {
     }
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
-        return dialect == Dialect.SQLITE ? appendSqlite(c, events, receivedAt) : appendPostgres(c, events, receivedAt);
+        return dialect == Dialect.SQLITE
+            ? appendSqlite(c, events, receivedAt)
+            : appendPostgres(c, events, receivedAt);
       } catch (SQLException e) {
         // Several collectors on one PostgreSQL: a transaction PostgreSQL chose to abort (deadlock,
-        // serialization) was rolled back whole and succeeds when run again, so it is not the client's problem.
+        // serialization) was rolled back whole and succeeds when run again, so it is not the
+        // client's problem.
         if (!isTransient(e) || attempt >= MAX_ATTEMPTS) {
-          throw new DatabaseException("cannot store " + events.size() + " events: " + e.getMessage(), e);
+          throw new DatabaseException(
+              "cannot store " + events.size() + " events: " + e.getMessage(), e);
         }
         retries.incrementAndGet();
-        LOG.debug("batch of {} events aborted by the database ({}), attempt {} of {}", events.size(), e.getSQLState(),
-            attempt, MAX_ATTEMPTS);
+        LOG.debug(
+            "batch of {} events aborted by the database ({}), attempt {} of {}",
+            events.size(),
+            e.getSQLState(),
+            attempt,
+            MAX_ATTEMPTS);
         pause(attempt);
       }
     }
@@ -126,11 +147,15 @@ public final class JdbcEventStore implements EventStore {
     return retries.get();
   }
 
-  /** Whether PostgreSQL aborted the transaction to resolve a conflict: deadlock or serialization failure. */
+  /**
+   * Whether PostgreSQL aborted the transaction to resolve a conflict: deadlock or serialization
+   * failure.
+   */
   static boolean isTransient(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && (SERIALIZATION_FAILURE.equals(sql.getSQLState())
-          || DEADLOCK_DETECTED.equals(sql.getSQLState()))) {
+      if (t instanceof SQLException sql
+          && (SERIALIZATION_FAILURE.equals(sql.getSQLState())
+              || DEADLOCK_DETECTED.equals(sql.getSQLState()))) {
         return true;
       }
     }
@@ -148,8 +173,8 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  private synchronized List<Outcome> appendSqlite(Connection c, List<EventRow> events, Instant receivedAt)
-      throws SQLException {
+  private synchronized List<Outcome> appendSqlite(
+      Connection c, List<EventRow> events, Instant receivedAt) throws SQLException {
     c.setAutoCommit(true);
     knownIds.maintain(c, receivedAt);
     // IMMEDIATE: take the write lock first (waiting out another process via busy_timeout) so the
@@ -176,9 +201,15 @@ public final class JdbcEventStore implements EventStore {
       // Multi-row statements: a fiftieth of the statement executions of one row each.
       int full = fresh.size() / SQLITE_ROWS_PER_STATEMENT;
       if (full > 0) {
-        try (PreparedStatement insert = c.prepareStatement(sqliteInsert(SQLITE_ROWS_PER_STATEMENT))) {
+        try (PreparedStatement insert =
+            c.prepareStatement(sqliteInsert(SQLITE_ROWS_PER_STATEMENT))) {
           for (int chunk = 0; chunk < full; chunk++) {
-            insertChunk(insert, fresh, chunk * SQLITE_ROWS_PER_STATEMENT, SQLITE_ROWS_PER_STATEMENT, received);
+            insertChunk(
+                insert,
+                fresh,
+                chunk * SQLITE_ROWS_PER_STATEMENT,
+                SQLITE_ROWS_PER_STATEMENT,
+                received);
           }
         }
       }
@@ -199,7 +230,8 @@ public final class JdbcEventStore implements EventStore {
     } finally {
       if (!committed) {
         rollbackQuietly(c);
-        // What memory learnt in the failed transaction is not stored: read it again from the database.
+        // What memory learnt in the failed transaction is not stored: read it again from the
+        // database.
         knownIds.reset();
       }
     }
@@ -207,9 +239,9 @@ public final class JdbcEventStore implements EventStore {
 
   /**
    * See {@link #WAL_RESTART_INTERVAL_NANOS}; called by the writer with no transaction open. When
-   * readers kept the passive checkpoint from finishing and the WAL holds more than
-   * {@link #WAL_RESTART_BYTES}, the writer waits for them (RESTART): new commits wait a moment,
-   * and the WAL cannot grow past the bound by more than half a second of writes.
+   * readers kept the passive checkpoint from finishing and the WAL holds more than {@link
+   * #WAL_RESTART_BYTES}, the writer waits for them (RESTART): new commits wait a moment, and the
+   * WAL cannot grow past the bound by more than half a second of writes.
    */
   private void checkpointWhenDue(Connection c) throws SQLException {
     long now = System.nanoTime();
@@ -218,13 +250,15 @@ public final class JdbcEventStore implements EventStore {
     }
     lastWriterCheckpoint = now;
     long walFrames;
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
       walFrames = r.next() ? r.getLong(2) : 0;
     }
     if (walFrames * pageSize(c) > WAL_RESTART_BYTES) {
       // Waits for readers at most RESTART_WAIT: a long report must not stall every acknowledgement.
       long busyTimeout;
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA busy_timeout")) {
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("PRAGMA busy_timeout")) {
         busyTimeout = r.next() ? r.getLong(1) : 0;
       }
       try (Statement s = c.createStatement()) {
@@ -242,15 +276,17 @@ public final class JdbcEventStore implements EventStore {
 
   private long pageSize(Connection c) throws SQLException {
     if (pageSize == 0) {
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA page_size")) {
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("PRAGMA page_size")) {
         pageSize = r.next() ? r.getLong(1) : 4096;
       }
     }
     return pageSize;
   }
 
-  private static void insertChunk(PreparedStatement insert, List<EventRow> events, int from, int count,
-      String received) throws SQLException {
+  private static void insertChunk(
+      PreparedStatement insert, List<EventRow> events, int from, int count, String received)
+      throws SQLException {
     int p = 1;
     for (int i = from; i < from + count; i++) {
       EventRow e = events.get(i);
@@ -269,7 +305,8 @@ public final class JdbcEventStore implements EventStore {
   }
 
   private static String sqliteInsert(int rows) {
-    StringBuilder sql = new StringBuilder("INSERT INTO events (").append(COLUMNS).append(") VALUES ");
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO events (").append(COLUMNS).append(") VALUES ");
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
@@ -277,7 +314,8 @@ public final class JdbcEventStore implements EventStore {
   }
 
   /** Outcomes in the order of {@code events}; a second event with the same id is a duplicate. */
-  private static List<Outcome> outcomes(List<EventRow> events, Set<String> deleted, Set<String> inserted) {
+  private static List<Outcome> outcomes(
+      List<EventRow> events, Set<String> deleted, Set<String> inserted) {
     List<Outcome> outcomes = new ArrayList<>(events.size());
     for (EventRow e : events) {
       if (deleted.contains(e.anonymousId())) {
@@ -289,7 +327,8 @@ public final class JdbcEventStore implements EventStore {
     return outcomes;
   }
 
-  private List<Outcome> appendPostgres(Connection c, List<EventRow> events, Instant receivedAt) throws SQLException {
+  private List<Outcome> appendPostgres(Connection c, List<EventRow> events, Instant receivedAt)
+      throws SQLException {
     c.setAutoCommit(false);
     try {
       try (Statement s = c.createStatement()) {
@@ -358,7 +397,8 @@ public final class JdbcEventStore implements EventStore {
     }
     Set<String> deleted = new HashSet<>();
     if (dialect == Dialect.POSTGRESQL) {
-      try (PreparedStatement q = c.prepareStatement("SELECT anonymous_id FROM deleted_ids WHERE anonymous_id = ANY (?)")) {
+      try (PreparedStatement q =
+          c.prepareStatement("SELECT anonymous_id FROM deleted_ids WHERE anonymous_id = ANY (?)")) {
         q.setArray(1, c.createArrayOf("text", ids.toArray(new String[0])));
         try (ResultSet r = q.executeQuery()) {
           while (r.next()) {
@@ -371,7 +411,8 @@ public final class JdbcEventStore implements EventStore {
     // deleted_ids only grows (rows are never removed), so (count, max rowid) names its content.
     long count;
     long maxRowid;
-    try (Statement q = c.createStatement(); ResultSet r = q.executeQuery("SELECT COUNT(*), MAX(rowid) FROM deleted_ids")) {
+    try (Statement q = c.createStatement();
+        ResultSet r = q.executeQuery("SELECT COUNT(*), MAX(rowid) FROM deleted_ids")) {
       r.next();
       count = r.getLong(1);
       maxRowid = r.getLong(2);
@@ -383,7 +424,8 @@ public final class JdbcEventStore implements EventStore {
       DeletedIds cached = deletedCache;
       if (cached == null || cached.count != count || cached.maxRowid != maxRowid) {
         Set<String> all = new HashSet<>();
-        try (Statement q = c.createStatement(); ResultSet r = q.executeQuery("SELECT anonymous_id FROM deleted_ids")) {
+        try (Statement q = c.createStatement();
+            ResultSet r = q.executeQuery("SELECT anonymous_id FROM deleted_ids")) {
           while (r.next()) {
             all.add(r.getString(1));
           }
@@ -398,7 +440,8 @@ public final class JdbcEventStore implements EventStore {
       }
       return deleted;
     }
-    try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM deleted_ids WHERE anonymous_id = ?")) {
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT 1 FROM deleted_ids WHERE anonymous_id = ?")) {
       for (String id : ids) {
         q.setString(1, id);
         try (ResultSet r = q.executeQuery()) {
@@ -420,13 +463,16 @@ public final class JdbcEventStore implements EventStore {
       // rows are visible to the deletion below.
       c.setAutoCommit(true);
       long maxId;
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES (?, ?) ON CONFLICT (anonymous_id) DO NOTHING")) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES (?, ?) ON CONFLICT"
+                  + " (anonymous_id) DO NOTHING")) {
         p.setString(1, id);
         dialect.setTime(p, 2, at);
         p.executeUpdate();
       }
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM events")) {
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM events")) {
         r.next();
         maxId = r.getLong(1);
       }
@@ -434,8 +480,9 @@ public final class JdbcEventStore implements EventStore {
       // that ingestion is not held up by one scan of the whole table (anonymous_id has no index).
       int rows = 0;
       // lower(): rows imported from D1 may carry the id in upper case.
-      try (PreparedStatement p = c.prepareStatement(
-          "DELETE FROM events WHERE id > ? AND id <= ? AND lower(anonymous_id) = ?")) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "DELETE FROM events WHERE id > ? AND id <= ? AND lower(anonymous_id) = ?")) {
         for (long low = 0; low < maxId; low += eraseSlice) {
           p.setLong(1, low);
           p.setLong(2, Math.min(maxId, low + eraseSlice));
@@ -455,7 +502,10 @@ public final class JdbcEventStore implements EventStore {
     long total = 0;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
-      String sql = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE timestamp < ? LIMIT " + PURGE_CHUNK + ")";
+      String sql =
+          "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE timestamp < ? LIMIT "
+              + PURGE_CHUNK
+              + ")";
       try (PreparedStatement p = c.prepareStatement(sql)) {
         int n;
         do {
@@ -466,8 +516,12 @@ public final class JdbcEventStore implements EventStore {
       }
       if (dialect == Dialect.SQLITE) {
         // The ids of purged events go too; their hours are long sealed, so none is held in memory.
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM event_ids WHERE event_id IN"
-            + " (SELECT event_id FROM event_ids WHERE timestamp < ? LIMIT " + PURGE_CHUNK + ")")) {
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "DELETE FROM event_ids WHERE event_id IN"
+                    + " (SELECT event_id FROM event_ids WHERE timestamp < ? LIMIT "
+                    + PURGE_CHUNK
+                    + ")")) {
           p.setString(1, Dialect.formatHour(hour));
           while (p.executeUpdate() == PURGE_CHUNK) {
             // next chunk
@@ -476,7 +530,8 @@ public final class JdbcEventStore implements EventStore {
       }
       return total;
     } catch (SQLException e) {
-      throw new DatabaseException("cannot purge old events (" + total + " deleted so far): " + e.getMessage(), e);
+      throw new DatabaseException(
+          "cannot purge old events (" + total + " deleted so far): " + e.getMessage(), e);
     }
   }
 

@@ -17,7 +17,8 @@ final class MediaTypes {
    * and scripts omit it.
    */
   static String refusal(String contentType, String contentEncoding) {
-    if (contentEncoding != null && !contentEncoding.isBlank()
+    if (contentEncoding != null
+        && !contentEncoding.isBlank()
         && !contentEncoding.strip().equalsIgnoreCase("identity")) {
       return "Content-Encoding must be identity (compressed bodies are not read)";
     }
@@ -25,8 +26,12 @@ final class MediaTypes {
       return null;
     }
     int semicolon = contentType.indexOf(';');
-    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
-    if (type.equals("application/json") || type.equals("text/plain")
+    String type =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .strip()
+            .toLowerCase(Locale.ROOT);
+    if (type.equals("application/json")
+        || type.equals("text/plain")
         || (type.startsWith("application/") && type.endsWith("+json"))) {
       String charset = charset(contentType, semicolon);
       if (charset == null || charset.equals("utf-8") || charset.equals("us-ascii")) {

@@ -41,7 +41,14 @@ public final class RateLimiter {
    */
   public RateLimiter(double perSecond, int burst, int maxClients, LongSupplier nanoTime) {
     if (perSecond < 0 || burst < 1 || maxClients < 1) {
-      throw new IllegalArgumentException("rate limit out of range: " + perSecond + "/s, burst " + burst + ", " + maxClients + " clients");
+      throw new IllegalArgumentException(
+          "rate limit out of range: "
+              + perSecond
+              + "/s, burst "
+              + burst
+              + ", "
+              + maxClients
+              + " clients");
     }
     this.perNano = perSecond / 1e9;
     this.burst = burst;

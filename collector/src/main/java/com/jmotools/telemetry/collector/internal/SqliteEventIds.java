@@ -34,12 +34,12 @@ import org.slf4j.LoggerFactory;
  * open hour W on are held in memory. The table {@code event_ids} holds the ids of older partitions
  * and every id that does not sit in its own event's hour (a UUID other than v7, or a v7 whose hour
  * is not its event's). Once an hour is two hours old, its ids are copied from {@code events} into
- * {@code event_ids} in id order, in the transaction that moves W (stored in
- * {@code event_id_state}), so each page of that table is written about once. Invariant: every
- * stored event id is in {@code event_ids}, or is a UUID v7 whose hour is its row's
- * {@code timestamp} and not before W. A partition is therefore loaded on first use from both
- * places, and a restart loses nothing. If the ids in memory would exceed their budget, the largest
- * partition is spilled: copied to {@code event_ids} and from then on looked up there.
+ * {@code event_ids} in id order, in the transaction that moves W (stored in {@code
+ * event_id_state}), so each page of that table is written about once. Invariant: every stored event
+ * id is in {@code event_ids}, or is a UUID v7 whose hour is its row's {@code timestamp} and not
+ * before W. A partition is therefore loaded on first use from both places, and a restart loses
+ * nothing. If the ids in memory would exceed their budget, the largest partition is spilled: copied
+ * to {@code event_ids} and from then on looked up there.
  *
  * <p>Only one process may write events to a database through this (the collector's server holds a
  * lock for it: {@link WriterLock}), from one thread: the collector's single writer.
@@ -48,8 +48,11 @@ final class SqliteEventIds {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqliteEventIds.class);
 
-  /** Memory per id held, at worst, for the budget: a slot of 16 bytes in a table at most 1/3 full. */
+  /**
+   * Memory per id held, at worst, for the budget: a slot of 16 bytes in a table at most 1/3 full.
+   */
   static final int BYTES_PER_ID = 48;
+
   /** How far behind the current hour W is kept: ids of the previous hour stay in memory. */
   static final Duration OPEN_BEHIND = Duration.ofHours(1);
 
@@ -62,7 +65,9 @@ final class SqliteEventIds {
   private long openFrom = NO_PARTITION;
   private long held;
 
-  /** @param budgetIds the most ids held in memory before the largest partition is spilled */
+  /**
+   * @param budgetIds the most ids held in memory before the largest partition is spilled
+   */
   SqliteEventIds(long budgetIds) {
     if (budgetIds < 1) {
       throw new IllegalArgumentException("id budget < 1: " + budgetIds);
@@ -102,9 +107,14 @@ final class SqliteEventIds {
       long start = System.nanoTime();
       inTransaction(c, () -> copyToTable(c, hour, hour + HOUR_MILLIS));
       spill(hour);
-      LOG.info("the event ids of hour {} ({}) exceed the memory budget of {} ids: moved to event_ids in {} ms;"
-          + " that hour's events are checked there from now on (a larger heap keeps more in memory)",
-          Instant.ofEpochMilli(hour), size, budgetIds, (System.nanoTime() - start) / 1_000_000);
+      LOG.info(
+          "the event ids of hour {} ({}) exceed the memory budget of {} ids: moved to event_ids in"
+              + " {} ms; that hour's events are checked there from now on (a larger heap keeps more"
+              + " in memory)",
+          Instant.ofEpochMilli(hour),
+          size,
+          budgetIds,
+          (System.nanoTime() - start) / 1_000_000);
     }
   }
 
@@ -121,7 +131,9 @@ final class SqliteEventIds {
     return new Batch();
   }
 
-  /** The ids of one transaction: checked against the database and each other, published on commit. */
+  /**
+   * The ids of one transaction: checked against the database and each other, published on commit.
+   */
   final class Batch implements AutoCloseable {
     private final Set<String> claimed = new HashSet<>();
     private final List<String> tableIds = new ArrayList<>();
@@ -145,11 +157,17 @@ final class SqliteEventIds {
       loadOpenFrom(c);
       UUID id = UUID.fromString(eventId);
       long partition = partitionOf(id);
-      boolean inMemory = partition != NO_PARTITION && partition >= openFrom && !spilled.contains(partition)
-          && loaded(c, partition);
-      boolean stored = inMemory
-          ? partitions.get(partition).contains(id.getMostSignificantBits(), id.getLeastSignificantBits())
-          : tableHolds(c, eventId);
+      boolean inMemory =
+          partition != NO_PARTITION
+              && partition >= openFrom
+              && !spilled.contains(partition)
+              && loaded(c, partition);
+      boolean stored =
+          inMemory
+              ? partitions
+                  .get(partition)
+                  .contains(id.getMostSignificantBits(), id.getLeastSignificantBits())
+              : tableHolds(c, eventId);
       if (stored) {
         return false;
       }
@@ -168,8 +186,9 @@ final class SqliteEventIds {
       if (tableIds.isEmpty()) {
         return;
       }
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT OR IGNORE INTO event_ids (event_id, timestamp) VALUES (?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT OR IGNORE INTO event_ids (event_id, timestamp) VALUES (?, ?)")) {
         for (int i = 0; i < tableIds.size(); i++) {
           insert.setString(1, tableIds.get(i));
           insert.setString(2, tableTimes.get(i));
@@ -217,7 +236,9 @@ final class SqliteEventIds {
 
   // ---------------------------------------------------------------- partitions
 
-  /** The hour in a UUID v7's first 48 bits (epoch milliseconds), or NO_PARTITION for another UUID. */
+  /**
+   * The hour in a UUID v7's first 48 bits (epoch milliseconds), or NO_PARTITION for another UUID.
+   */
   static long partitionOf(UUID id) {
     Instant time = EventIds.hourOf(id);
     return time == null ? NO_PARTITION : time.truncatedTo(ChronoUnit.HOURS).toEpochMilli();
@@ -226,14 +247,16 @@ final class SqliteEventIds {
   /**
    * Whether the partition of {@code hour} is in memory, loading it first if need be. An hour with
    * more rows than the budget leaves room for is spilled instead, without being read into memory:
-   * after a restart in a very busy hour, the writer does not read millions of ids only to move them.
+   * after a restart in a very busy hour, the writer does not read millions of ids only to move
+   * them.
    */
   private boolean loaded(Connection c, long hour) throws SQLException {
     if (partitions.containsKey(hour)) {
       return true;
     }
     long rows;
-    try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM events WHERE timestamp = ?")) {
+    try (PreparedStatement count =
+        c.prepareStatement("SELECT COUNT(*) FROM events WHERE timestamp = ?")) {
       count.setString(1, Instant.ofEpochMilli(hour).toString());
       try (ResultSet r = count.executeQuery()) {
         r.next();
@@ -241,10 +264,18 @@ final class SqliteEventIds {
       }
     }
     if (held + rows > budgetIds) {
-      copyToTable(c, hour, hour + HOUR_MILLIS); // in the caller's transaction: undone with it, and reset() forgets the mark
+      copyToTable(
+          c,
+          hour,
+          hour + HOUR_MILLIS); // in the caller's transaction: undone with it, and reset() forgets
+      // the mark
       spill(hour);
-      LOG.info("the event ids of hour {} ({} rows) do not fit the memory budget of {} ids: they are checked"
-          + " in event_ids (a larger heap keeps more in memory)", Instant.ofEpochMilli(hour), rows, budgetIds);
+      LOG.info(
+          "the event ids of hour {} ({} rows) do not fit the memory budget of {} ids: they are"
+              + " checked in event_ids (a larger heap keeps more in memory)",
+          Instant.ofEpochMilli(hour),
+          rows,
+          budgetIds);
       return false;
     }
     load(c, hour);
@@ -255,13 +286,14 @@ final class SqliteEventIds {
     UuidSet set = new UuidSet();
     // The rows of the hour hold its regular ids; event_ids holds the others (and, after a
     // spill, all of them). Text order of lower-case UUIDs is the order of their first 48 bits.
-    try (PreparedStatement rows = c.prepareStatement(
-        "SELECT event_id FROM events WHERE timestamp = ? AND event_id IS NOT NULL")) {
+    try (PreparedStatement rows =
+        c.prepareStatement(
+            "SELECT event_id FROM events WHERE timestamp = ? AND event_id IS NOT NULL")) {
       rows.setString(1, Instant.ofEpochMilli(hour).toString());
       addAll(set, rows, hour);
     }
-    try (PreparedStatement ids = c.prepareStatement(
-        "SELECT event_id FROM event_ids WHERE event_id >= ? AND event_id < ?")) {
+    try (PreparedStatement ids =
+        c.prepareStatement("SELECT event_id FROM event_ids WHERE event_id >= ? AND event_id < ?")) {
       ids.setString(1, prefix(hour));
       ids.setString(2, prefix(hour + HOUR_MILLIS));
       addAll(set, ids, hour);
@@ -308,7 +340,8 @@ final class SqliteEventIds {
     if (openFrom != NO_PARTITION) {
       return;
     }
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT open_from FROM event_id_state")) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT open_from FROM event_id_state")) {
       if (!r.next()) {
         throw new SQLException("event_id_state is empty: the schema was not migrated");
       }
@@ -318,13 +351,16 @@ final class SqliteEventIds {
 
   private void seal(Connection c, long target) throws SQLException {
     long from = openFrom;
-    inTransaction(c, () -> {
-      copyToTable(c, from, target);
-      try (PreparedStatement move = c.prepareStatement("UPDATE event_id_state SET open_from = ?")) {
-        move.setString(1, Instant.ofEpochMilli(target).toString());
-        move.executeUpdate();
-      }
-    });
+    inTransaction(
+        c,
+        () -> {
+          copyToTable(c, from, target);
+          try (PreparedStatement move =
+              c.prepareStatement("UPDATE event_id_state SET open_from = ?")) {
+            move.setString(1, Instant.ofEpochMilli(target).toString());
+            move.executeUpdate();
+          }
+        });
     openFrom = target;
     for (Iterator<Map.Entry<Long, UuidSet>> i = partitions.entrySet().iterator(); i.hasNext(); ) {
       Map.Entry<Long, UuidSet> e = i.next();
@@ -336,11 +372,16 @@ final class SqliteEventIds {
     spilled.removeIf(hour -> hour < target);
   }
 
-  /** Copies the ids of the rows of the hours from {@code from} to before {@code to} into event_ids, in id order. */
+  /**
+   * Copies the ids of the rows of the hours from {@code from} to before {@code to} into event_ids,
+   * in id order.
+   */
   private static void copyToTable(Connection c, long from, long to) throws SQLException {
-    try (PreparedStatement copy = c.prepareStatement("INSERT OR IGNORE INTO event_ids (event_id, timestamp)"
-        + " SELECT event_id, timestamp FROM events WHERE timestamp >= ? AND timestamp < ? AND event_id IS NOT NULL"
-        + " ORDER BY event_id")) {
+    try (PreparedStatement copy =
+        c.prepareStatement(
+            "INSERT OR IGNORE INTO event_ids (event_id, timestamp) SELECT event_id, timestamp FROM"
+                + " events WHERE timestamp >= ? AND timestamp < ? AND event_id IS NOT NULL ORDER BY"
+                + " event_id")) {
       copy.setString(1, Instant.ofEpochMilli(from).toString());
       copy.setString(2, Instant.ofEpochMilli(to).toString());
       copy.executeUpdate();

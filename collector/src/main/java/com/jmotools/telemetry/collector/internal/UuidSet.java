@@ -1,9 +1,9 @@
 package com.jmotools.telemetry.collector.internal;
 
 /**
- * A set of UUIDs kept as pairs of longs in one open-addressing table: 24 to 48 bytes an id,
- * where a {@code HashSet<String>} of the same ids takes about 130. Holds no UUID whose
- * high half is 0 (that pair marks an empty slot); a UUID v7 never has one. Not thread-safe.
+ * A set of UUIDs kept as pairs of longs in one open-addressing table: 24 to 48 bytes an id, where a
+ * {@code HashSet<String>} of the same ids takes about 130. Holds no UUID whose high half is 0 (that
+ * pair marks an empty slot); a UUID v7 never has one. Not thread-safe.
  */
 final class UuidSet {
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Makes one collector at a time the writer of a SQLite database: an operating-system lock on a
- * file beside it ({@code <database>.writer-lock}), released when the collector stops or dies. The
+ * Makes one collector at a time the writer of a SQLite database: an operating-system lock on a file
+ * beside it ({@code <database>.writer-lock}), released when the collector stops or dies. The
  * collector keeps the ids of recent events in memory ({@link SqliteEventIds}), which is only right
  * while no other process adds events. Several collectors share a PostgreSQL database instead.
  */
@@ -50,8 +50,12 @@ public final class WriterLock implements AutoCloseable {
       } catch (IOException ignored) {
         // Nothing was locked.
       }
-      throw new DatabaseException("another collector is already writing to " + database
-          + ": one collector serves a SQLite database (several collectors can share a PostgreSQL one)", failure);
+      throw new DatabaseException(
+          "another collector is already writing to "
+              + database
+              + ": one collector serves a SQLite database (several collectors can share a"
+              + " PostgreSQL one)",
+          failure);
     }
     return new WriterLock(channel, lock);
   }

@@ -40,7 +40,8 @@ class JdbcEventStoreTest {
       }
       assertThat(store.append(rows, NOW)).containsOnly(Outcome.ACCEPTED);
       assertThat(store.erase(erased, NOW)).isEqualTo(34); // rows 0, 3, ..., 99 in 15 slices of 7
-      assertThat(count(db, "SELECT COUNT(*) FROM events WHERE anonymous_id = '" + erased + "'")).isZero();
+      assertThat(count(db, "SELECT COUNT(*) FROM events WHERE anonymous_id = '" + erased + "'"))
+          .isZero();
       assertThat(count(db, "SELECT COUNT(*) FROM events")).isEqualTo(66);
       assertThat(store.append(List.of(row(erased)), NOW)).containsExactly(Outcome.DELETED_ID);
     }
@@ -52,7 +53,8 @@ class JdbcEventStoreTest {
       // A deadlock victim, then a serialization failure: both rolled back whole by PostgreSQL.
       DataSource flaky = failingFirst(db.dataSource(), "40P01", "40001");
       JdbcEventStore store = new JdbcEventStore(flaky, db.dialect(), 7, 1_000_000);
-      assertThat(store.append(List.of(row(UUID.randomUUID())), NOW)).containsExactly(Outcome.ACCEPTED);
+      assertThat(store.append(List.of(row(UUID.randomUUID())), NOW))
+          .containsExactly(Outcome.ACCEPTED);
       assertThat(store.retries()).isEqualTo(2);
       assertThat(count(db, "SELECT COUNT(*) FROM events")).isEqualTo(1);
     }
@@ -61,13 +63,15 @@ class JdbcEventStoreTest {
   @Test
   void otherFailuresAndTooManyAbortsReachTheCaller() throws Exception {
     try (Database db = Database.open(dir.resolve("no-retry.db").toString())) {
-      JdbcEventStore diskFull = new JdbcEventStore(failingFirst(db.dataSource(), "53100"), db.dialect(), 7, 1_000_000);
+      JdbcEventStore diskFull =
+          new JdbcEventStore(failingFirst(db.dataSource(), "53100"), db.dialect(), 7, 1_000_000);
       assertThatThrownBy(() -> diskFull.append(List.of(row(UUID.randomUUID())), NOW))
           .isInstanceOf(DatabaseException.class);
       assertThat(diskFull.retries()).as("not a conflict: not retried").isZero();
       String[] always = new String[JdbcEventStore.MAX_ATTEMPTS];
       java.util.Arrays.fill(always, "40P01");
-      JdbcEventStore deadlocked = new JdbcEventStore(failingFirst(db.dataSource(), always), db.dialect(), 7, 1_000_000);
+      JdbcEventStore deadlocked =
+          new JdbcEventStore(failingFirst(db.dataSource(), always), db.dialect(), 7, 1_000_000);
       assertThatThrownBy(() -> deadlocked.append(List.of(row(UUID.randomUUID())), NOW))
           .isInstanceOf(DatabaseException.class);
       assertThat(deadlocked.retries()).as("bounded").isEqualTo(JdbcEventStore.MAX_ATTEMPTS - 1);
@@ -75,32 +79,49 @@ class JdbcEventStoreTest {
     }
   }
 
-  /** A data source whose first connections fail with these SQL states, one each, then {@code real}'s. */
+  /**
+   * A data source whose first connections fail with these SQL states, one each, then {@code
+   * real}'s.
+   */
   private static DataSource failingFirst(DataSource real, String... states) {
-    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-    return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-          if (method.getName().equals("getConnection")) {
-            int call = calls.getAndIncrement();
-            if (call < states.length) {
-              throw new SQLException("aborted by the database", states[call]);
-            }
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    return (DataSource)
+        java.lang.reflect.Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getConnection")) {
+                int call = calls.getAndIncrement();
+                if (call < states.length) {
+                  throw new SQLException("aborted by the database", states[call]);
+                }
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   static EventRow row(UUID anonymousId) {
-    return new EventRow(EventIds.newId(NOW).toString(), "scan.started", "0.7.0", "Linux", null, "java-17",
-        anonymousId.toString(), "{\"profile\":\"fast\"}", "2026-11-26T14:00:00Z");
+    return new EventRow(
+        EventIds.newId(NOW).toString(),
+        "scan.started",
+        "0.7.0",
+        "Linux",
+        null,
+        "java-17",
+        anonymousId.toString(),
+        "{\"profile\":\"fast\"}",
+        "2026-11-26T14:00:00Z");
   }
 
   static long count(Database db, String sql) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
     }

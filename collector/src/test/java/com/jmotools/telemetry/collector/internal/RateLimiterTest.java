@@ -54,7 +54,9 @@ class RateLimiterTest {
 
   @Test
   void refusesNonsense() {
-    assertThatThrownBy(() -> new RateLimiter(-1, 1, 1, nanos::get)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RateLimiter(1, 0, 1, nanos::get)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RateLimiter(-1, 1, 1, nanos::get))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RateLimiter(1, 0, 1, nanos::get))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

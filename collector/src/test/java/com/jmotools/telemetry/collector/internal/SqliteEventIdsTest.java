@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each event is stored once on SQLite, where recent ids live in memory and older ones in
- * {@code event_ids} ({@link SqliteEventIds}): across restarts, sealed hours, ids outside their
- * hour, a small memory budget and a failed commit.
+ * Each event is stored once on SQLite, where recent ids live in memory and older ones in {@code
+ * event_ids} ({@link SqliteEventIds}): across restarts, sealed hours, ids outside their hour, a
+ * small memory budget and a failed commit.
  */
 @Timeout(120)
 class SqliteEventIdsTest {
@@ -40,6 +40,7 @@ class SqliteEventIdsTest {
 
   @TempDir Path dir;
   private Database db;
+
   /** An hour after the database's open hour (set to the current hour when it was created). */
   private Instant hour;
 
@@ -67,7 +68,9 @@ class SqliteEventIdsTest {
     assertThat(restarted.append(batch, hour)).containsOnly(Outcome.DUPLICATE);
     assertThat(restarted.append(rows(hour, 5), hour)).containsOnly(Outcome.ACCEPTED);
     assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(305);
-    assertThat(count("SELECT COUNT(*) FROM event_ids")).as("regular ids of an open hour stay out of the table").isZero();
+    assertThat(count("SELECT COUNT(*) FROM event_ids"))
+        .as("regular ids of an open hour stay out of the table")
+        .isZero();
   }
 
   @Test
@@ -79,7 +82,8 @@ class SqliteEventIdsTest {
     Instant later = hour.plus(Duration.ofHours(3));
     assertThat(store.append(rows(later, 1), later)).containsOnly(Outcome.ACCEPTED);
     assertThat(count("SELECT COUNT(*) FROM event_ids")).isEqualTo(250);
-    assertThat(text("SELECT open_from FROM event_id_state")).isEqualTo(later.minus(Duration.ofHours(1)).toString());
+    assertThat(text("SELECT open_from FROM event_id_state"))
+        .isEqualTo(later.minus(Duration.ofHours(1)).toString());
     assertThat(store.append(early, later)).containsOnly(Outcome.DUPLICATE);
     // A late event of the sealed hour goes into the table at once; its resend is a duplicate.
     List<EventRow> late = rows(hour, 1);
@@ -110,16 +114,21 @@ class SqliteEventIdsTest {
     assertThat(store.append(List.of(row(v7, otherHour), row(v4, hour)), hour))
         .containsExactly(Outcome.ACCEPTED, Outcome.ACCEPTED);
     // ...then with its own hour, or yet another: the same event, in this store and after a restart.
-    assertThat(store.append(List.of(row(v7, hour), row(v4, otherHour)), hour)).containsOnly(Outcome.DUPLICATE);
-    assertThat(store(BUDGET).append(List.of(row(v7, hour), row(v4, hour)), hour)).containsOnly(Outcome.DUPLICATE);
+    assertThat(store.append(List.of(row(v7, hour), row(v4, otherHour)), hour))
+        .containsOnly(Outcome.DUPLICATE);
+    assertThat(store(BUDGET).append(List.of(row(v7, hour), row(v4, hour)), hour))
+        .containsOnly(Outcome.DUPLICATE);
     // The same once the id's hour is sealed.
     Instant later = otherHour.plus(Duration.ofHours(3));
-    assertThat(store(BUDGET).append(List.of(row(v7, hour), row(v7, otherHour)), later)).containsOnly(Outcome.DUPLICATE);
-    // A v7 id of an hour far ahead, sent with a current timestamp, is found again once its hour is open.
+    assertThat(store(BUDGET).append(List.of(row(v7, hour), row(v7, otherHour)), later))
+        .containsOnly(Outcome.DUPLICATE);
+    // A v7 id of an hour far ahead, sent with a current timestamp, is found again once its hour is
+    // open.
     UUID ahead = EventIds.newId(hour.plus(Duration.ofDays(30)));
     assertThat(store.append(List.of(row(ahead, hour)), hour)).containsExactly(Outcome.ACCEPTED);
     Instant thatDay = hour.plus(Duration.ofDays(30));
-    assertThat(store(BUDGET).append(List.of(row(ahead, thatDay)), thatDay)).containsExactly(Outcome.DUPLICATE);
+    assertThat(store(BUDGET).append(List.of(row(ahead, thatDay)), thatDay))
+        .containsExactly(Outcome.DUPLICATE);
     assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(3);
   }
 
@@ -132,7 +141,9 @@ class SqliteEventIdsTest {
       all.addAll(batch);
       assertThat(store.append(batch, hour)).containsOnly(Outcome.ACCEPTED);
     }
-    assertThat(count("SELECT COUNT(*) FROM event_ids")).as("the hour was spilled").isGreaterThanOrEqualTo(360);
+    assertThat(count("SELECT COUNT(*) FROM event_ids"))
+        .as("the hour was spilled")
+        .isGreaterThanOrEqualTo(360);
     assertThat(store.append(all, hour)).containsOnly(Outcome.DUPLICATE);
     assertThat(store(100).append(all, hour)).containsOnly(Outcome.DUPLICATE);
     assertThat(store.append(rows(hour, 3), hour)).containsOnly(Outcome.ACCEPTED);
@@ -142,8 +153,12 @@ class SqliteEventIdsTest {
   @Test
   void aFailedCommitForgetsWhatItClaimed() throws Exception {
     AtomicBoolean failNextCommit = new AtomicBoolean();
-    JdbcEventStore store = new JdbcEventStore(failingCommits(db.dataSource(), failNextCommit), Dialect.SQLITE,
-        JdbcEventStore.ERASE_SLICE, BUDGET);
+    JdbcEventStore store =
+        new JdbcEventStore(
+            failingCommits(db.dataSource(), failNextCommit),
+            Dialect.SQLITE,
+            JdbcEventStore.ERASE_SLICE,
+            BUDGET);
     store.append(rows(hour, 10), hour); // the hour's partition is in memory now
     List<EventRow> batch = rows(hour, 20);
     failNextCommit.set(true);
@@ -177,8 +192,16 @@ class SqliteEventIdsTest {
   }
 
   private static EventRow row(UUID eventId, Instant time) {
-    return new EventRow(eventId.toString(), "scan.started", "0.7.0", "Linux", null, "java-17",
-        UUID.randomUUID().toString(), "{\"profile\":\"fast\"}", Dialect.formatHour(time));
+    return new EventRow(
+        eventId.toString(),
+        "scan.started",
+        "0.7.0",
+        "Linux",
+        null,
+        "java-17",
+        UUID.randomUUID().toString(),
+        "{\"profile\":\"fast\"}",
+        Dialect.formatHour(time));
   }
 
   private long count(String sql) throws SQLException {
@@ -186,40 +209,57 @@ class SqliteEventIdsTest {
   }
 
   private String text(String sql) throws SQLException {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
         var r = s.executeQuery(sql)) {
       r.next();
       return r.getString(1);
     }
   }
 
-  /** A data source whose connections fail a {@code COMMIT} statement while {@code fail} is set, once. */
+  /**
+   * A data source whose connections fail a {@code COMMIT} statement while {@code fail} is set,
+   * once.
+   */
   private static DataSource failingCommits(DataSource real, AtomicBoolean fail) {
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, args) -> {
-          Object result = invoke(method, real, args);
-          return result instanceof Connection c && method.getName().equals("getConnection") ? connection(c, fail) : result;
-        });
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, real, args);
+              return result instanceof Connection c && method.getName().equals("getConnection")
+                  ? connection(c, fail)
+                  : result;
+            });
   }
 
   private static Connection connection(Connection real, AtomicBoolean fail) {
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-        (proxy, method, args) -> {
-          Object result = invoke(method, real, args);
-          if (result instanceof Statement s && method.getName().equals("createStatement")) {
-            return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
-                (p, m, a) -> {
-                  if (m.getName().equals("execute") && "COMMIT".equals(a[0]) && fail.compareAndSet(true, false)) {
-                    throw new SQLException("disk I/O error (injected)");
-                  }
-                  return invoke(m, s, a);
-                });
-          }
-          return result;
-        });
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, real, args);
+              if (result instanceof Statement s && method.getName().equals("createStatement")) {
+                return Proxy.newProxyInstance(
+                    Statement.class.getClassLoader(),
+                    new Class<?>[] {Statement.class},
+                    (p, m, a) -> {
+                      if (m.getName().equals("execute")
+                          && "COMMIT".equals(a[0])
+                          && fail.compareAndSet(true, false)) {
+                        throw new SQLException("disk I/O error (injected)");
+                      }
+                      return invoke(m, s, a);
+                    });
+              }
+              return result;
+            });
   }
 
-  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args)
+      throws Throwable {
     try {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {

@@ -35,8 +35,10 @@ class UuidSetTest {
     assertThat(set.size()).isEqualTo(distinct.size());
     // Ids that differ from held ones in one bit of either half are not held.
     for (UUID id : ids.subList(0, 1000)) {
-      assertThat(set.contains(id.getMostSignificantBits(), id.getLeastSignificantBits() ^ 1)).isFalse();
-      assertThat(set.contains(id.getMostSignificantBits() ^ 1, id.getLeastSignificantBits())).isFalse();
+      assertThat(set.contains(id.getMostSignificantBits(), id.getLeastSignificantBits() ^ 1))
+          .isFalse();
+      assertThat(set.contains(id.getMostSignificantBits() ^ 1, id.getLeastSignificantBits()))
+          .isFalse();
     }
   }
 

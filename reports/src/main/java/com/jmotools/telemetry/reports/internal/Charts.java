@@ -23,11 +23,15 @@ import org.jfree.data.time.Day;
 import org.jfree.data.time.TimeSeries;
 import org.jfree.data.time.TimeSeriesCollection;
 
-/** Renders the report's charts as PNG images with JFreeChart (headless AWT): titled, both axes labelled, readable fonts. */
+/**
+ * Renders the report's charts as PNG images with JFreeChart (headless AWT): titled, both axes
+ * labelled, readable fonts.
+ */
 public final class Charts {
 
   /** Image width in pixels. */
   public static final int DEFAULT_WIDTH = 800;
+
   /** Image height in pixels. */
   public static final int DEFAULT_HEIGHT = 440;
 
@@ -44,11 +48,24 @@ public final class Charts {
    * @param categoryLabel what the bars are (the vertical axis), such as "Tool"
    * @param valueLabel what the length measures, with its unit, such as "Share of scans (%)"
    */
-  public static void bars(Path file, String title, String categoryLabel, String valueLabel, Map<String, ? extends Number> values) {
+  public static void bars(
+      Path file,
+      String title,
+      String categoryLabel,
+      String valueLabel,
+      Map<String, ? extends Number> values) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     values.forEach((k, v) -> data.addValue(v, valueLabel, k));
-    JFreeChart chart = ChartFactory.createBarChart(title, categoryLabel, valueLabel, data, PlotOrientation.HORIZONTAL,
-        false, false, false);
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title,
+            categoryLabel,
+            valueLabel,
+            data,
+            PlotOrientation.HORIZONTAL,
+            false,
+            false,
+            false);
     CategoryPlot plot = chart.getCategoryPlot();
     BarRenderer r = (BarRenderer) plot.getRenderer();
     r.setBarPainter(new StandardBarPainter());
@@ -68,11 +85,14 @@ public final class Charts {
    *
    * @param valueLabel what the values count, such as "Installations"
    */
-  public static void daily(Path file, String title, String valueLabel, Map<LocalDate, Long> values) {
+  public static void daily(
+      Path file, String title, String valueLabel, Map<LocalDate, Long> values) {
     TimeSeries series = new TimeSeries(valueLabel);
-    values.forEach((d, v) -> series.add(new Day(d.getDayOfMonth(), d.getMonthValue(), d.getYear()), v));
-    JFreeChart chart = ChartFactory.createTimeSeriesChart(title, "Day (UTC)", valueLabel, new TimeSeriesCollection(series),
-        false, false, false);
+    values.forEach(
+        (d, v) -> series.add(new Day(d.getDayOfMonth(), d.getMonthValue(), d.getYear()), v));
+    JFreeChart chart =
+        ChartFactory.createTimeSeriesChart(
+            title, "Day (UTC)", valueLabel, new TimeSeriesCollection(series), false, false, false);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
     r.setSeriesPaint(0, BAR);

@@ -13,18 +13,19 @@ import java.util.TreeMap;
  * Built from raw rows ({@link #addEvent}) or merged from the daily rollup ({@link #merge}).
  *
  * <p>Dimensions: {@code all} (every event of the type; type {@code *} is every event), and for type
- * {@code *}: {@code platform}, {@code version}; {@code scan.started}: {@code profile}, {@code mode},
- * {@code tool}; {@code tool.failed}: {@code failure} ({@code tool|failure_type});
- * {@code wizard.completed}: {@code artifact}, {@code execution_mode}, {@code profile_selected},
- * {@code duration_range}; {@code report.generated}: {@code output_format}, {@code findings},
- * {@code suppressions}, {@code compliance}; {@code scan.completed}: {@code findings},
- * {@code duration}, {@code tool_runs} (events: the runs reported per tool) and {@code tool_reported}
- * (the scans that reported runs of the tool).
+ * {@code *}: {@code platform}, {@code version}; {@code scan.started}: {@code profile}, {@code
+ * mode}, {@code tool}; {@code tool.failed}: {@code failure} ({@code tool|failure_type}); {@code
+ * wizard.completed}: {@code artifact}, {@code execution_mode}, {@code profile_selected}, {@code
+ * duration_range}; {@code report.generated}: {@code output_format}, {@code findings}, {@code
+ * suppressions}, {@code compliance}; {@code scan.completed}: {@code findings}, {@code duration},
+ * {@code tool_runs} (events: the runs reported per tool) and {@code tool_reported} (the scans that
+ * reported runs of the tool).
  */
 public final class Cube {
 
   /** The type that stands for every event. */
   public static final String ANY = "*";
+
   /** The dimension that counts every event of a type. */
   public static final String ALL = "all";
 
@@ -40,8 +41,8 @@ public final class Cube {
   }
 
   /**
-   * Stored cells other than the daily totals keep at most this many id hashes, the smallest ones
-   * (a k-minimum-values sketch): distinct counts below it are exact, above it estimated (about 3 %).
+   * Stored cells other than the daily totals keep at most this many id hashes, the smallest ones (a
+   * k-minimum-values sketch): distinct counts below it are exact, above it estimated (about 3 %).
    */
   public static final int SKETCH_SIZE = 1024;
 
@@ -58,7 +59,10 @@ public final class Cube {
       a.cap = cap;
       return a;
     }
-    /** Whether some of the merged sets were sketches, so {@link #ids} holds only part of the ids. */
+
+    /**
+     * Whether some of the merged sets were sketches, so {@link #ids} holds only part of the ids.
+     */
     public boolean sketched;
 
     /** The distinct ids: exact unless sketched with more than {@value #SKETCH_SIZE} ids. */
@@ -82,13 +86,17 @@ public final class Cube {
       return Math.min(events, Math.max(SKETCH_SIZE, Math.round((SKETCH_SIZE - 1) / u)));
     }
 
-    /** The stored form: all hashes, or for a sketch the smallest {@value #SKETCH_SIZE} and a marker byte. */
+    /**
+     * The stored form: all hashes, or for a sketch the smallest {@value #SKETCH_SIZE} and a marker
+     * byte.
+     */
     public byte[] encode(boolean sketch) {
       long[] sorted = ids.toSortedArray();
       if (!sketch || (sorted.length <= SKETCH_SIZE && !sketched)) {
         return LongSet.encode(sorted, false);
       }
-      return LongSet.encode(java.util.Arrays.copyOf(sorted, Math.min(sorted.length, SKETCH_SIZE)), true);
+      return LongSet.encode(
+          java.util.Arrays.copyOf(sorted, Math.min(sorted.length, SKETCH_SIZE)), true);
     }
 
     void addStored(byte[] stored) {
@@ -100,8 +108,10 @@ public final class Cube {
   }
 
   private final Map<Key, Agg> cells = new HashMap<>();
+
   /** Per day: every event and its ids (for installs per day, week and month). */
   private final Map<String, Agg> days = new TreeMap<>();
+
   /** Per day and type: events (for the daily timeline). */
   private final Map<String, Map<String, Long>> timeline = new TreeMap<>();
 
@@ -128,7 +138,13 @@ public final class Cube {
    *
    * @throws IllegalArgumentException if the metadata is not JSON
    */
-  public void addEvent(String day, String type, String platform, String version, String anonymousId, String metadata) {
+  public void addEvent(
+      String day,
+      String type,
+      String platform,
+      String version,
+      String anonymousId,
+      String metadata) {
     long id = LongSet.hash(anonymousId);
     add(day, id, type, ALL, "");
     add(day, id, ANY, ALL, "");
@@ -148,13 +164,19 @@ public final class Cube {
           add(day, id, type, "tool", t.asText());
         }
       }
-      case "tool.failed" -> add(day, id, type, "failure", text(m, "tool") + "|" + text(m, "failure_type"));
+      case "tool.failed" ->
+          add(day, id, type, "failure", text(m, "tool") + "|" + text(m, "failure_type"));
       case "wizard.completed" -> {
         add(day, id, type, "artifact", text(m, "artifact_generated"));
         add(day, id, type, "execution_mode", text(m, "execution_mode"));
         add(day, id, type, "profile_selected", text(m, "profile_selected"));
-        add(day, id, type, "duration_range", com.jmotools.telemetry.reports.Stats.wizardDurationRange(
-            m.path("duration_seconds").asLong()));
+        add(
+            day,
+            id,
+            type,
+            "duration_range",
+            com.jmotools.telemetry.reports.Stats.wizardDurationRange(
+                m.path("duration_seconds").asLong()));
       }
       case "report.generated" -> {
         for (JsonNode f : m.path("output_formats")) {
@@ -167,13 +189,18 @@ public final class Cube {
       case "scan.completed" -> {
         add(day, id, type, "findings", text(m, "total_findings_bucket"));
         add(day, id, type, "duration", text(m, "duration_bucket"));
-        m.path("tool_runs").properties().forEach(run -> {
-          add(day, id, type, "tool_reported", run.getKey());
-          // A weighted cell: its events are the runs reported; its ids are not used.
-          cells.computeIfAbsent(new Key(type, "tool_runs", run.getKey()), k -> new Agg()).events += run.getValue().asLong();
-        });
+        m.path("tool_runs")
+            .properties()
+            .forEach(
+                run -> {
+                  add(day, id, type, "tool_reported", run.getKey());
+                  // A weighted cell: its events are the runs reported; its ids are not used.
+                  cells.computeIfAbsent(new Key(type, "tool_runs", run.getKey()), k -> new Agg())
+                          .events +=
+                      run.getValue().asLong();
+                });
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -229,17 +256,23 @@ public final class Cube {
 
   /** Adds every cell of another cube. */
   public void mergeAll(Cube other) {
-    other.cells.forEach((k, a) -> {
-      Agg mine = cells.computeIfAbsent(k, x -> new Agg());
-      mine.events += a.events;
-      mine.ids.addAll(a.ids);
-      mine.sketched |= a.sketched;
-    });
-    other.days.forEach((d, a) -> {
-      Agg mine = days.computeIfAbsent(d, x -> new Agg());
-      mine.events += a.events;
-      mine.ids.addAll(a.ids);
-    });
-    other.timeline.forEach((d, m) -> m.forEach((t, n) -> timeline.computeIfAbsent(d, x -> new TreeMap<>()).merge(t, n, Long::sum)));
+    other.cells.forEach(
+        (k, a) -> {
+          Agg mine = cells.computeIfAbsent(k, x -> new Agg());
+          mine.events += a.events;
+          mine.ids.addAll(a.ids);
+          mine.sketched |= a.sketched;
+        });
+    other.days.forEach(
+        (d, a) -> {
+          Agg mine = days.computeIfAbsent(d, x -> new Agg());
+          mine.events += a.events;
+          mine.ids.addAll(a.ids);
+        });
+    other.timeline.forEach(
+        (d, m) ->
+            m.forEach(
+                (t, n) ->
+                    timeline.computeIfAbsent(d, x -> new TreeMap<>()).merge(t, n, Long::sum)));
   }
 }

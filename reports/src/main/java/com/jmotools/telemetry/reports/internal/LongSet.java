@@ -122,9 +122,15 @@ public final class LongSet {
     int n = bytes.length / 8;
     ensure(size + n);
     for (int i = 0; i < n * 8; i += 8) {
-      long h = ((long) bytes[i] << 56) | ((long) (bytes[i + 1] & 0xff) << 48) | ((long) (bytes[i + 2] & 0xff) << 40)
-          | ((long) (bytes[i + 3] & 0xff) << 32) | ((long) (bytes[i + 4] & 0xff) << 24) | ((long) (bytes[i + 5] & 0xff) << 16)
-          | ((long) (bytes[i + 6] & 0xff) << 8) | (bytes[i + 7] & 0xff);
+      long h =
+          ((long) bytes[i] << 56)
+              | ((long) (bytes[i + 1] & 0xff) << 48)
+              | ((long) (bytes[i + 2] & 0xff) << 40)
+              | ((long) (bytes[i + 3] & 0xff) << 32)
+              | ((long) (bytes[i + 4] & 0xff) << 24)
+              | ((long) (bytes[i + 5] & 0xff) << 16)
+              | ((long) (bytes[i + 6] & 0xff) << 8)
+              | (bytes[i + 7] & 0xff);
       add(h);
     }
   }

@@ -38,10 +38,16 @@ public final class Rollup {
 
   /** Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. */
   static final long FORMAT = 4;
-  /** On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear: look back this far. */
+
+  /**
+   * On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear:
+   * look back this far.
+   */
   static final long POSTGRES_ID_LOOKBACK = 200_000;
+
   /** Row ids read per query when the open day's new rows are added. */
   static final long ID_SLICE = 50_000;
+
   /** The {@code open_day} state when no day is open. */
   private static final long NO_OPEN_DAY = Long.MIN_VALUE;
 
@@ -70,10 +76,16 @@ public final class Rollup {
     }
     String blob = sql.dialect() == Dialect.SQLITE ? "BLOB" : "BYTEA";
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS reports_daily (day TEXT NOT NULL, event_type TEXT NOT NULL, dim TEXT NOT NULL, "
-          + "value TEXT NOT NULL, events BIGINT NOT NULL, ids " + blob + " NOT NULL, PRIMARY KEY (day, event_type, dim, value))");
-      s.execute("CREATE TABLE IF NOT EXISTS reports_days (day TEXT PRIMARY KEY, events BIGINT NOT NULL)");
-      s.execute("CREATE TABLE IF NOT EXISTS reports_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS reports_daily (day TEXT NOT NULL, event_type TEXT NOT NULL,"
+              + " dim TEXT NOT NULL, value TEXT NOT NULL, events BIGINT NOT NULL, ids "
+              + blob
+              + " NOT NULL, PRIMARY KEY (day, event_type, dim, value))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS reports_days (day TEXT PRIMARY KEY, events BIGINT NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS reports_state (name TEXT PRIMARY KEY, value BIGINT NOT"
+              + " NULL)");
     }
     tablesReady = true;
   }
@@ -86,7 +98,8 @@ public final class Rollup {
   /**
    * Brings the rollup up to date with the events table.
    *
-   * @return how many finished days were (re)rolled (adding the new rows of the open day is not counted)
+   * @return how many finished days were (re)rolled (adding the new rows of the open day is not
+   *     counted)
    * @throws DatabaseException if the database cannot be read or written
    */
   public synchronized int refresh() {
@@ -100,16 +113,26 @@ public final class Rollup {
   }
 
   /** What the events table and the rollup held when a refresh began. */
-  private record Snapshot(LocalDate today, Map<String, Long> state, long maxId, long deleted, String minDay,
+  private record Snapshot(
+      LocalDate today,
+      Map<String, Long> state,
+      long maxId,
+      long deleted,
+      String minDay,
       Map<String, Long> rolled) {
 
     long state(String name, long absent) {
       return state.getOrDefault(name, absent);
     }
 
-    /** Whether every rolled day's count must be checked: the format, the erasures or the ids went back. */
+    /**
+     * Whether every rolled day's count must be checked: the format, the erasures or the ids went
+     * back.
+     */
     boolean mustVerify() {
-      return state("format", -1L) != FORMAT || state("deleted", -1L) != deleted || state("max_id", 0L) > maxId;
+      return state("format", -1L) != FORMAT
+          || state("deleted", -1L) != deleted
+          || state("max_id", 0L) > maxId;
     }
 
     long minEpochDay() {
@@ -125,7 +148,8 @@ public final class Rollup {
     /** Whether today has been rolled up to the row id {@code upTo}. */
     boolean openDayCurrent(long upTo) {
       String day = today.toString();
-      return minDay == null || (day.equals(openDay()) && rolled.containsKey(day) && state("open_id", -1L) == upTo);
+      return minDay == null
+          || (day.equals(openDay()) && rolled.containsKey(day) && state("open_id", -1L) == upTo);
     }
   }
 
@@ -134,8 +158,14 @@ public final class Rollup {
     long maxId = longOf(c, "SELECT coalesce(max(id), 0) FROM " + Sql.TABLE);
     long deleted = longOf(c, "SELECT count(*) FROM deleted_ids");
     // min("timestamp") is one index lookup; the day is derived from it.
-    String minDay = stringOf(c, "SELECT " + sql.day("e") + " FROM (SELECT min(\"timestamp\") AS \"timestamp\" FROM "
-        + Sql.TABLE + ") e");
+    String minDay =
+        stringOf(
+            c,
+            "SELECT "
+                + sql.day("e")
+                + " FROM (SELECT min(\"timestamp\") AS \"timestamp\" FROM "
+                + Sql.TABLE
+                + ") e");
     return new Snapshot(today(), state, maxId, deleted, minDay, rolledDays(c));
   }
 
@@ -151,8 +181,12 @@ public final class Rollup {
       planFromOldestDay(now, dirty, drop);
     }
     long openUpTo = openDayLimit(now.maxId);
-    if (drop.isEmpty() && dirty.isEmpty() && !verify && now.state("max_id", -1L) == now.maxId
-        && now.state("min_day", Long.MIN_VALUE) == now.minEpochDay() && now.openDayCurrent(openUpTo)) {
+    if (drop.isEmpty()
+        && dirty.isEmpty()
+        && !verify
+        && now.state("max_id", -1L) == now.maxId
+        && now.state("min_day", Long.MIN_VALUE) == now.minEpochDay()
+        && now.openDayCurrent(openUpTo)) {
       return 0; // nothing to write: readers never take the write lock needlessly
     }
     for (String day : drop) {
@@ -219,7 +253,8 @@ public final class Rollup {
     String today = now.today.toString();
     boolean newFormat = now.state("format", -1L) != FORMAT;
     for (Map.Entry<String, Long> day : now.rolled.entrySet()) {
-      if (!day.getKey().equals(today) && (newFormat || day.getValue() != countOf(c, day.getKey()))) {
+      if (!day.getKey().equals(today)
+          && (newFormat || day.getValue() != countOf(c, day.getKey()))) {
         dirty.add(day.getKey());
       }
     }
@@ -233,11 +268,17 @@ public final class Rollup {
   private Set<String> daysWithNewRows(Connection c, Snapshot now) throws SQLException {
     Set<String> dirty = new TreeSet<>();
     String open = now.openDay();
-    long from = now.state("max_id", 0L) - (sql.dialect() == Dialect.POSTGRESQL ? POSTGRES_ID_LOOKBACK : 0);
+    long from =
+        now.state("max_id", 0L) - (sql.dialect() == Dialect.POSTGRESQL ? POSTGRES_ID_LOOKBACK : 0);
     Set<String> touched = new TreeSet<>();
     // In slices of ids, each a short read (see withRows).
-    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + sql.day("e") + " FROM " + Sql.TABLE
-        + " e WHERE e.id > ? AND e.id <= ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT "
+                + sql.day("e")
+                + " FROM "
+                + Sql.TABLE
+                + " e WHERE e.id > ? AND e.id <= ?")) {
       for (long lo = Math.max(0, from); lo < now.maxId; lo += ID_SLICE) {
         ps.setLong(1, lo);
         ps.setLong(2, Math.min(now.maxId, lo + ID_SLICE));
@@ -249,19 +290,25 @@ public final class Rollup {
       }
     }
     for (String day : touched) {
-      // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days already rolled).
-      if (!day.equals(open) && now.rolled.containsKey(day) && now.rolled.get(day) != countOf(c, day)) {
+      // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days
+      // already rolled).
+      if (!day.equals(open)
+          && now.rolled.containsKey(day)
+          && now.rolled.get(day) != countOf(c, day)) {
         dirty.add(day);
       }
     }
     return dirty;
   }
 
-  /** Adds the finished days not rolled yet and the oldest day cut by a purge; drops days before it. */
+  /**
+   * Adds the finished days not rolled yet and the oldest day cut by a purge; drops days before it.
+   */
   private static void planFromOldestDay(Snapshot now, Set<String> dirty, Set<String> drop) {
     LocalDate first = LocalDate.parse(now.minDay);
     // A retention purge cuts the oldest day part way: re-roll it when the oldest day moved.
-    if (now.state("min_day", Long.MIN_VALUE) != first.toEpochDay() && now.rolled.containsKey(now.minDay)
+    if (now.state("min_day", Long.MIN_VALUE) != first.toEpochDay()
+        && now.rolled.containsKey(now.minDay)
         && first.isBefore(now.today)) {
       dirty.add(now.minDay);
     }
@@ -278,7 +325,10 @@ public final class Rollup {
     }
   }
 
-  /** The row id up to which the open day is rolled: on PostgreSQL, rows just below the maximum may still commit. */
+  /**
+   * The row id up to which the open day is rolled: on PostgreSQL, rows just below the maximum may
+   * still commit.
+   */
   private long openDayLimit(long maxId) {
     return sql.dialect() == Dialect.POSTGRESQL ? Math.max(0, maxId - POSTGRES_ID_LOOKBACK) : maxId;
   }
@@ -286,17 +336,23 @@ public final class Rollup {
   /**
    * Finishes the day that was open at the last refresh if it has ended (adding its rows above
    * {@code open_id}), then brings today up to {@code upTo}: from scratch when it was not open (or
-   * after erasures), otherwise by adding the rows above {@code open_id}; and records the state.
-   * If another process moved the open day meanwhile, only the state of finished days is recorded.
+   * after erasures), otherwise by adding the rows above {@code open_id}; and records the state. If
+   * another process moved the open day meanwhile, only the state of finished days is recorded.
    */
-  private void rollOpenDay(Connection c, Snapshot now, boolean verify, Set<String> rolledWhole, long upTo)
+  private void rollOpenDay(
+      Connection c, Snapshot now, boolean verify, Set<String> rolledWhole, long upTo)
       throws SQLException {
     String today = now.today.toString();
     String open = now.openDay();
     long openId = now.state("open_id", 0L);
     DayCells finished = null;
-    if (open != null && !open.equals(today) && !verify && !rolledWhole.contains(open) && now.rolled.containsKey(open)
-        && now.minDay != null && open.compareTo(now.minDay) >= 0) {
+    if (open != null
+        && !open.equals(today)
+        && !verify
+        && !rolledWhole.contains(open)
+        && now.rolled.containsKey(open)
+        && now.minDay != null
+        && open.compareTo(now.minDay) >= 0) {
       finished = withRows(c, open, now.rolled.get(open), openId, now.maxId);
     }
     DayCells current = null;
@@ -304,44 +360,54 @@ public final class Rollup {
     if (now.minDay != null) {
       boolean fresh = verify || !today.equals(open) || !now.rolled.containsKey(today);
       if (fresh || upTo > openId) {
-        current = fresh ? withRows(c, today, 0, 0, upTo) : withRows(c, today, now.rolled.get(today), openId, upTo);
+        current =
+            fresh
+                ? withRows(c, today, 0, 0, upTo)
+                : withRows(c, today, now.rolled.get(today), openId, upTo);
         rolledUpTo = upTo;
       }
     }
     DayCells finishedDay = finished;
     DayCells currentDay = current;
     long openIdAfter = rolledUpTo;
-    inTransaction(c, () -> {
-      Map<String, Long> state = state(c);
-      boolean moved = state.getOrDefault("open_day", NO_OPEN_DAY) != now.state("open_day", NO_OPEN_DAY)
-          || state.getOrDefault("open_id", 0L) != openId;
-      if (!moved) {
-        for (DayCells day : new DayCells[] {finishedDay, currentDay}) {
-          if (day != null && day.changed()) {
-            delete(c, day.day());
-            write(c, day.day(), day.cube(), day.events());
+    inTransaction(
+        c,
+        () -> {
+          Map<String, Long> state = state(c);
+          boolean moved =
+              state.getOrDefault("open_day", NO_OPEN_DAY) != now.state("open_day", NO_OPEN_DAY)
+                  || state.getOrDefault("open_id", 0L) != openId;
+          if (!moved) {
+            for (DayCells day : new DayCells[] {finishedDay, currentDay}) {
+              if (day != null && day.changed()) {
+                delete(c, day.day());
+                write(c, day.day(), day.cube(), day.events());
+              }
+            }
+            putState(c, "open_day", now.minDay == null ? NO_OPEN_DAY : now.today.toEpochDay());
+            putState(c, "open_id", now.minDay == null ? 0 : openIdAfter);
           }
-        }
-        putState(c, "open_day", now.minDay == null ? NO_OPEN_DAY : now.today.toEpochDay());
-        putState(c, "open_id", now.minDay == null ? 0 : openIdAfter);
-      }
-      putState(c, "max_id", now.maxId);
-      putState(c, "deleted", now.deleted);
-      putState(c, "format", FORMAT);
-      putState(c, "min_day", now.minEpochDay());
-    });
+          putState(c, "max_id", now.maxId);
+          putState(c, "deleted", now.deleted);
+          putState(c, "format", FORMAT);
+          putState(c, "min_day", now.minEpochDay());
+        });
   }
 
   /** One day's cells to store, and whether they differ from the stored ones. */
   private record DayCells(String day, Cube cube, long events, boolean changed) {}
 
   /**
-   * The cells of {@code day}: its rolled cells (when {@code afterId > 0}, holding {@code rolledEvents})
-   * plus its rows with {@code afterId < id <= upTo}.
+   * The cells of {@code day}: its rolled cells (when {@code afterId > 0}, holding {@code
+   * rolledEvents}) plus its rows with {@code afterId < id <= upTo}.
    */
-  private DayCells withRows(Connection c, String day, long rolledEvents, long afterId, long upTo) throws SQLException {
+  private DayCells withRows(Connection c, String day, long rolledEvents, long afterId, long upTo)
+      throws SQLException {
     LocalDate d = LocalDate.parse(day);
-    Period whole = new Period(d.atStartOfDay(ZoneOffset.UTC).toInstant(), d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    Period whole =
+        new Period(
+            d.atStartOfDay(ZoneOffset.UTC).toInstant(),
+            d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     Cube cube = afterId > 0 ? readRolled(c, List.of(day)) : new Cube();
     long from = afterId > 0 ? afterId : firstIdOf(c, whole) - 1;
     long added = 0;
@@ -350,12 +416,15 @@ public final class Rollup {
     for (long lo = from; lo < upTo; lo += ID_SLICE) {
       added += aggregate(c, whole, lo, Math.min(upTo, lo + ID_SLICE), cube);
     }
-    return new DayCells(day, cube, (afterId > 0 ? rolledEvents : 0) + added, afterId == 0 || added > 0);
+    return new DayCells(
+        day, cube, (afterId > 0 ? rolledEvents : 0) + added, afterId == 0 || added > 0);
   }
 
   /** The smallest row id of {@code period}, or {@code Long.MAX_VALUE} when it has none. */
   private long firstIdOf(Connection c, Period period) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT min(e.id) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT min(e.id) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
       sql.bindPeriod(ps, 1, period);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -368,32 +437,43 @@ public final class Rollup {
   private void roll(Connection c, String day) throws SQLException {
     LocalDate d = LocalDate.parse(day);
     Cube cube = new Cube();
-    long events = aggregate(c, new Period(d.atStartOfDay(ZoneOffset.UTC).toInstant(),
-        d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()), cube);
-    inTransaction(c, () -> {
-      delete(c, day);
-      write(c, day, cube, events);
-    });
+    long events =
+        aggregate(
+            c,
+            new Period(
+                d.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+            cube);
+    inTransaction(
+        c,
+        () -> {
+          delete(c, day);
+          write(c, day, cube, events);
+        });
   }
 
   /** Stores the cells of one day (whose rows the caller deleted). */
   private static void write(Connection c, String day, Cube cube, long events) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO reports_daily (day, event_type, dim, value, events, ids) VALUES (?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO reports_daily (day, event_type, dim, value, events, ids) VALUES (?, ?, ?,"
+                + " ?, ?, ?)")) {
       for (Map.Entry<Cube.Key, Cube.Agg> e : cube.cells().entrySet()) {
         ps.setString(1, day);
         ps.setString(2, e.getKey().type());
         ps.setString(3, e.getKey().dim());
         ps.setString(4, e.getKey().value());
         ps.setLong(5, e.getValue().events);
-        // The daily totals keep every id (exact installs per day, week, month); other cells a sketch.
+        // The daily totals keep every id (exact installs per day, week, month); other cells a
+        // sketch.
         boolean totals = e.getKey().type().equals(Cube.ANY) && e.getKey().dim().equals(Cube.ALL);
         ps.setBytes(6, e.getValue().encode(!totals));
         ps.addBatch();
       }
       ps.executeBatch();
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO reports_days (day, events) VALUES (?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO reports_days (day, events) VALUES (?, ?)")) {
       ps.setString(1, day);
       ps.setLong(2, events);
       ps.executeUpdate();
@@ -416,16 +496,26 @@ public final class Rollup {
 
   /**
    * Adds the raw events of {@code period} with {@code afterId < id <= upTo} to {@code cube}
-   * (afterId 0 and upTo {@code Long.MAX_VALUE}: every event of the period); returns how many there were.
+   * (afterId 0 and upTo {@code Long.MAX_VALUE}: every event of the period); returns how many there
+   * were.
    */
-  private long aggregate(Connection c, Period period, long afterId, long upTo, Cube cube) throws SQLException {
+  private long aggregate(Connection c, Period period, long afterId, long upTo, Cube cube)
+      throws SQLException {
     long n = 0;
-    StringBuilder query = new StringBuilder("SELECT ").append(sql.day("e"))
-        .append(", e.event_type, e.platform, e.version, e.anonymous_id, ").append(sql.metadataText("e"))
-        .append(" FROM ").append(Sql.TABLE).append(" e WHERE ")
-        // SQLite would rather read a whole day by its time index than a slice of ids: +column is no index term.
-        .append(afterId > 0 && sql.dialect() == Dialect.SQLITE
-            ? "+e.\"timestamp\" >= ? AND +e.\"timestamp\" < ?" : sql.inPeriod("e"));
+    StringBuilder query =
+        new StringBuilder("SELECT ")
+            .append(sql.day("e"))
+            .append(", e.event_type, e.platform, e.version, e.anonymous_id, ")
+            .append(sql.metadataText("e"))
+            .append(" FROM ")
+            .append(Sql.TABLE)
+            .append(" e WHERE ")
+            // SQLite would rather read a whole day by its time index than a slice of ids: +column
+            // is no index term.
+            .append(
+                afterId > 0 && sql.dialect() == Dialect.SQLITE
+                    ? "+e.\"timestamp\" >= ? AND +e.\"timestamp\" < ?"
+                    : sql.inPeriod("e"));
     // With a lower bound the rows are read by id (a slice of the newest); without one by time, the
     // upper bound (+id: not an index term on SQLite) only filtering.
     if (afterId > 0) {
@@ -444,7 +534,13 @@ public final class Rollup {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          cube.addEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+          cube.addEvent(
+              rs.getString(1),
+              rs.getString(2),
+              rs.getString(3),
+              rs.getString(4),
+              rs.getString(5),
+              rs.getString(6));
           n++;
         }
       }
@@ -493,8 +589,16 @@ public final class Rollup {
         // The rolled days of a period change only when the rollup is refreshed: keep the last ones,
         // so the dashboard's live refreshes and shifted periods only read the raw edges again.
         long rolledEvents = fromRollup.stream().mapToLong(rolled::get).sum();
-        String key = fromRollup.get(0) + "/" + fromRollup.get(fromRollup.size() - 1) + "/" + fromRollup.size() + "/"
-            + rolledEvents + "/" + state;
+        String key =
+            fromRollup.get(0)
+                + "/"
+                + fromRollup.get(fromRollup.size() - 1)
+                + "/"
+                + fromRollup.size()
+                + "/"
+                + rolledEvents
+                + "/"
+                + state;
         RolledPart part = lastRolled;
         if (part != null && part.key().equals(key)) {
           cube = part.cube().copy();
@@ -525,8 +629,10 @@ public final class Rollup {
     Cube cube = new Cube();
     {
       {
-        try (PreparedStatement ps = c.prepareStatement("SELECT day, event_type, dim, value, events, ids FROM reports_daily "
-            + "WHERE day >= ? AND day <= ?")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT day, event_type, dim, value, events, ids FROM reports_daily "
+                    + "WHERE day >= ? AND day <= ?")) {
           ps.setFetchSize(5_000);
           ps.setString(1, fromRollup.get(0));
           ps.setString(2, fromRollup.get(fromRollup.size() - 1));
@@ -534,7 +640,13 @@ public final class Rollup {
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               if (wanted.contains(rs.getString(1))) {
-                cube.merge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getBytes(6));
+                cube.merge(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getLong(5),
+                    rs.getBytes(6));
               }
             }
           }
@@ -560,8 +672,14 @@ public final class Rollup {
 
   private long countOf(Connection c, String day) throws SQLException {
     LocalDate d = LocalDate.parse(day);
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
-      sql.bindPeriod(ps, 1, new Period(d.atStartOfDay(ZoneOffset.UTC).toInstant(), d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT count(*) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
+      sql.bindPeriod(
+          ps,
+          1,
+          new Period(
+              d.atStartOfDay(ZoneOffset.UTC).toInstant(),
+              d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -571,7 +689,8 @@ public final class Rollup {
 
   private static Map<String, Long> rolledDays(Connection c) throws SQLException {
     Map<String, Long> m = new HashMap<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT day, events FROM reports_days")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT day, events FROM reports_days")) {
       while (rs.next()) {
         m.put(rs.getString(1), rs.getLong(2));
       }
@@ -581,7 +700,8 @@ public final class Rollup {
 
   private static Map<String, Long> state(Connection c) throws SQLException {
     Map<String, Long> m = new HashMap<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, value FROM reports_state")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name, value FROM reports_state")) {
       while (rs.next()) {
         m.put(rs.getString(1), rs.getLong(2));
       }
@@ -590,8 +710,10 @@ public final class Rollup {
   }
 
   private static void putState(Connection c, String name, long value) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO reports_state (name, value) VALUES (?, ?) "
-        + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO reports_state (name, value) VALUES (?, ?) "
+                + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
       ps.setString(1, name);
       ps.setLong(2, value);
       ps.executeUpdate();
@@ -599,14 +721,16 @@ public final class Rollup {
   }
 
   private static long longOf(Connection c, String query) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private static String stringOf(Connection c, String query) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getString(1);
     }

@@ -19,7 +19,8 @@ public final class Sql {
   public static final String TABLE = "events";
 
   private static final Pattern FIELD = Pattern.compile("[a-z_]{1,40}");
-  private static final DateTimeFormatter SQLITE_HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00:00'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SQLITE_HOUR =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00:00'Z'").withZone(ZoneOffset.UTC);
 
   private final Dialect dialect;
 
@@ -65,20 +66,36 @@ public final class Sql {
     checkField(field);
     return dialect == Dialect.SQLITE
         ? ", json_each(" + alias + ".metadata, '$." + field + "') j"
-        : " CROSS JOIN LATERAL jsonb_array_elements_text(" + alias + ".metadata->'" + field + "') AS j(value)";
+        : " CROSS JOIN LATERAL jsonb_array_elements_text("
+            + alias
+            + ".metadata->'"
+            + field
+            + "') AS j(value)";
   }
 
-  /** A join that yields one row per entry of a metadata object, its name in {@code j.key} and value as text in {@code j.value}. */
+  /**
+   * A join that yields one row per entry of a metadata object, its name in {@code j.key} and value
+   * as text in {@code j.value}.
+   */
   public String eachEntry(String alias, String field) {
     checkField(field);
     return dialect == Dialect.SQLITE
         ? ", json_each(" + alias + ".metadata, '$." + field + "') j"
-        : " CROSS JOIN LATERAL jsonb_each_text(" + alias + ".metadata->'" + field + "') AS j(key, value)";
+        : " CROSS JOIN LATERAL jsonb_each_text("
+            + alias
+            + ".metadata->'"
+            + field
+            + "') AS j(key, value)";
   }
 
-  /** A boolean metadata field as {@code 'true'} or {@code 'false'} (SQLite's JSON functions read it as 1 or 0). */
+  /**
+   * A boolean metadata field as {@code 'true'} or {@code 'false'} (SQLite's JSON functions read it
+   * as 1 or 0).
+   */
   public String booleanText(String alias, String field) {
-    return "CASE CAST(" + text(alias, field) + " AS TEXT) WHEN 'true' THEN 'true' WHEN '1' THEN 'true' "
+    return "CASE CAST("
+        + text(alias, field)
+        + " AS TEXT) WHEN 'true' THEN 'true' WHEN '1' THEN 'true' "
         + "WHEN 'false' THEN 'false' WHEN '0' THEN 'false' END";
   }
 
@@ -86,7 +103,9 @@ public final class Sql {
   public String week(String alias) {
     return dialect == Dialect.SQLITE
         ? "date(substr(" + alias + ".\"timestamp\", 1, 10), 'weekday 0', '-6 days')"
-        : "to_char(date_trunc('week', " + alias + ".\"timestamp\" AT TIME ZONE 'UTC'), 'YYYY-MM-DD')";
+        : "to_char(date_trunc('week', "
+            + alias
+            + ".\"timestamp\" AT TIME ZONE 'UTC'), 'YYYY-MM-DD')";
   }
 
   /** The month ({@code 2026-01}) of the time. */
@@ -107,7 +126,9 @@ public final class Sql {
   public String hour(String alias) {
     return dialect == Dialect.SQLITE
         ? alias + ".\"timestamp\""
-        : "to_char(" + alias + ".\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')";
+        : "to_char("
+            + alias
+            + ".\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')";
   }
 
   /** The stored time as ISO-8601 text in UTC. */
