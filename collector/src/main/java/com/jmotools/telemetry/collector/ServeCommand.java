@@ -252,13 +252,25 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info(
         "jmo-telemetry collector listening on http://{}:{} with {} (retention {} days, admin"
             + " endpoints {})",
-        "0.0.0.0".equals(host) || "::".equals(host) ? "*" : host,
+        displayedHost(),
         server.port(),
         database.description(),
         retentionDays,
         admin.isEnabled() ? "on" : "off");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The bound address as the start-up line shows it: the log pattern masks anything shaped like an
+   * IP address, so loopback is named {@code localhost} and the wildcard {@code *}, or the user
+   * would read {@code [address]} and not know where the collector listens.
+   */
+  private String displayedHost() {
+    if ("0.0.0.0".equals(host) || "::".equals(host)) {
+      return "*";
+    }
+    return CollectorServer.isLoopback(host) ? "localhost" : host;
   }
 
   private AdminAuth adminAuth() {
