@@ -572,26 +572,8 @@ public final class TelemetryStats {
         }
       }
     }
-    List<ToolFailures> out = new ArrayList<>();
-    TreeMap<String, Boolean> tools = new TreeMap<>();
-    scans.keySet().forEach(t -> tools.put(t, true));
-    reported.keySet().forEach(t -> tools.put(t, true));
-    failures.keySet().forEach(t -> tools.put(t, true));
-    for (String tool : tools.keySet()) {
-      long[] s = scans.getOrDefault(tool, new long[2]);
-      long[] r = reported.getOrDefault(tool, new long[2]);
-      out.add(
-          new ToolFailures(
-              tool,
-              s[0],
-              s[1],
-              r[0],
-              r[1],
-              failures.getOrDefault(tool, Map.of()),
-              failureIds.getOrDefault(tool, Map.of())));
-    }
-    out.sort(com.jmotools.telemetry.reports.internal.CubeStats.TOOL_ORDER);
-    return out;
+    return com.jmotools.telemetry.reports.internal.CubeStats.toolFailures(
+        scans, reported, failures, failureIds);
   }
 
   /** Builds {@link TelemetryStats}. */

@@ -151,12 +151,28 @@ public final class CubeStats {
                 failureIds.computeIfAbsent(tool, t -> new LinkedHashMap<>()).put(type, a.count());
               }
             });
-    TreeMap<String, Boolean> tools = new TreeMap<>();
-    scans.keySet().forEach(t -> tools.put(t, true));
-    reported.keySet().forEach(t -> tools.put(t, true));
-    failures.keySet().forEach(t -> tools.put(t, true));
+    return toolFailures(scans, reported, failures, failureIds);
+  }
+
+  /**
+   * One {@link ToolFailures} per tool seen in any of the maps, in {@link #TOOL_ORDER}: the one
+   * assembly of the rollup's and the SQL path's figures.
+   *
+   * @param scans per tool, {events, distinct ids} of {@code scan.started} listing it
+   * @param reported per tool, {runs reported in tool_runs, scans that reported them}
+   * @param failures per tool, failures per failure type
+   * @param failureIds per tool, distinct ids per failure type
+   */
+  public static List<ToolFailures> toolFailures(
+      Map<String, long[]> scans,
+      Map<String, long[]> reported,
+      Map<String, Map<String, Long>> failures,
+      Map<String, Map<String, Long>> failureIds) {
+    java.util.TreeSet<String> tools = new java.util.TreeSet<>(scans.keySet());
+    tools.addAll(reported.keySet());
+    tools.addAll(failures.keySet());
     List<ToolFailures> out = new ArrayList<>();
-    for (String tool : tools.keySet()) {
+    for (String tool : tools) {
       long[] s = scans.getOrDefault(tool, new long[2]);
       long[] r = reported.getOrDefault(tool, new long[2]);
       out.add(
