@@ -110,8 +110,8 @@ public class SlowClients {
       s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + content.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+          + "close\r\nContent-Type: application/json\r\nContent-Length: " + content.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(content);
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       s.getInputStream().transferTo(answer);

@@ -141,8 +141,8 @@ final class CliFixture {
   static String sarif(int n, String level) {
     StringBuilder b =
         new StringBuilder(
-            "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"dr"
-                + "iver\":{\"name\":\"x\",\"rules\":[]}},\"results\":[");
+            "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\","
+                + "\"rules\":[]}},\"results\":[");
     for (int i = 0; i < n; i++) {
       b.append(i == 0 ? "" : ",")
           .append("{\"ruleId\":\"R")

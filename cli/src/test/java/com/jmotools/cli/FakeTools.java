@@ -23,8 +23,8 @@ final class FakeTools {
         "semgrep",
         "sleep "
             + seconds
-            + "\nout=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; shift; done\n"
-            + "cat > \"$out\" <<'JSON'\n"
+            + "\nout=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; shift; "
+            + "done\ncat > \"$out\" <<'JSON'\n"
             + CliFixture.sarif(n, "error")
             + "\nJSON\nexit 1");
   }
@@ -33,9 +33,8 @@ final class FakeTools {
   static void checkovClean(CliFixture f) {
     f.tool(
         "checkov",
-        "dir=''\n"
-            + "while [ $# -gt 0 ]; do [ \"$1\" = --output-file-path ] && dir=\"$2\"; shift; done\n"
-            + "cat > \"$dir/results_sarif.sarif\" <<'JSON'\n"
+        "dir=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output-file-path ] && dir=\"$2\"; shift; "
+            + "done\ncat > \"$dir/results_sarif.sarif\" <<'JSON'\n"
             + CliFixture.sarif(0, "error")
             + "\nJSON\nexit 0");
   }
@@ -52,14 +51,12 @@ final class FakeTools {
   static void trivyFailsOn(CliFixture f, String marker) {
     f.tool(
         "trivy",
-        "out=''\n"
-            + "last=''\n"
-            + "while [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; last=\"$1\"; shift;"
-            + " done\n"
-            + "case \"$last\" in *"
+        "out=''\nlast=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --output ] && out=\"$2\"; "
+            + "last=\"$1\"; shift;"
+            + " done\ncase \"$last\" in *"
             + marker
-            + "*) echo 'fatal: cannot do it' >&2; exit 3;; esac\n"
-            + "echo '{\"Results\":[]}' > \"$out\"\nexit 0");
+            + "*) echo 'fatal: cannot do it' >&2; exit 3;; esac\necho '{\"Results\":[]}' > "
+            + "\"$out\"\nexit 0");
   }
 
   /**

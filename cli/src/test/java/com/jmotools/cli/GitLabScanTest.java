@@ -73,8 +73,7 @@ class GitLabScanTest {
             + gitLog
             + "\necho \"$GIT_CONFIG_VALUE_0\" >> "
             + gitLog
-            + ".env\n"
-            + "for last; do :; done\nmkdir -p \"$last\" && echo"
+            + ".env\nfor last; do :; done\nmkdir -p \"$last\" && echo"
             + " 'print(1)' > \"$last/app.py\"");
     FakeTools.semgrepFinds(f, 1);
     String url = "http://127.0.0.1:" + gitlab.getAddress().getPort();
@@ -94,8 +93,8 @@ class GitLabScanTest {
     assertThat(f.work.resolve("results/acme_platform_web/semgrep/semgrep.sarif")).exists();
     assertThat(run.err())
         .contains(
-            "\"target_types\":{\"repos\":0,\"images\":0,\"url"
-                + "s\":0,\"iac\":0,\"gitlab\":2,\"k8s\":0}")
+            "\"target_types\":{\"repos\":0,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":2,"
+                + "\"k8s\":0}")
         .contains("\"tools_succeeded\":2");
   }
 }

@@ -142,8 +142,8 @@ class RealCollectorEndToEndTest {
             JSON.readTree(
                 "{\"mode\":\"cli\",\"profile\":\"custom\",\"tools"
                     + "\":[\"semgrep\",\"trivy\"],"
-                    + "\"target_types\":{\"repos\":2,\"images\":0,\"url"
-                    + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
+                    + "\"target_types\":{\"repos\":2,\"images\":0,\"urls\":0,\"iac\":0,"
+                    + "\"gitlab\":0,\"k8s\":0}}"));
     assertThat(metadataOf(rows, "tool.failed"))
         .isEqualTo(
             JSON.readTree(
@@ -152,15 +152,15 @@ class RealCollectorEndToEndTest {
     assertThat(metadataOf(rows, "scan.completed"))
         .isEqualTo(
             JSON.readTree(
-                "{\"mode\":\"cli\",\"profile\":\"custom\",\"durat"
-                    + "ion_bucket\":\"<5min\",\"tools_succeeded\":2,\"t"
-                    + "ools_failed\":2,\"tool_runs\":{\"semgrep\":2,\"trivy\":2},"
+                "{\"mode\":\"cli\",\"profile\":\"custom\",\"duration_bucket\":\"<5min\","
+                    + "\"tools_succeeded\":2,\"tools_failed\":2,\"tool_runs\":{\"semgrep\":2,"
+                    + "\"trivy\":2},"
                     + "\"total_findings_bucket\":\"1-10\"}"));
     assertThat(metadataOf(rows, "report.generated"))
         .isEqualTo(
             JSON.readTree(
-                "{\"output_formats\":[\"json\",\"html\"],\"findin"
-                    + "gs_bucket\":\"1-10\",\"suppressions_used\":false,"
+                "{\"output_formats\":[\"json\",\"html\"],\"findings_bucket\":\"1-10\","
+                    + "\"suppressions_used\":false,"
                     + "\"compliance_enabled\":false}"));
     // Nothing of the machine, the repositories or the findings is anywhere in what was stored.
     String everything = rows.toString();

@@ -123,10 +123,9 @@ class ScanEndToEndTest {
         .isEqualTo(
             json(
                 "{\"mode\":\"cli\",\"profile\":\"custom\",\"tools"
-                    + "\":[\"semgrep\",\"checkov\",\"trivy\",\"truffleh"
-                    + "og\",\"syft\",\"custom\"],"
-                    + "\"target_types\":{\"repos\":1,\"images\":0,\"url"
-                    + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
+                    + "\":[\"semgrep\",\"checkov\",\"trivy\",\"trufflehog\",\"syft\",\"custom\"],"
+                    + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,"
+                    + "\"gitlab\":0,\"k8s\":0}}"));
     List<JsonNode> failed = new ArrayList<>();
     events("tool.failed").forEach(e -> failed.add(e.path("metadata")));
     assertThat(failed)
@@ -135,20 +134,18 @@ class ScanEndToEndTest {
                 "{\"tool\":\"trivy\",\"failure_type\":\"non_zero_"
                     + "exit\",\"exit_code\":3,\"profile\":\"custom\"}"),
             json(
-                "{\"tool\":\"trufflehog\",\"failure_type\":\"time"
-                    + "out\",\"exit_code\":null,\"profile\":\"custom\"}"),
+                "{\"tool\":\"trufflehog\",\"failure_type\":\"timeout\",\"exit_code\":null,"
+                    + "\"profile\":\"custom\"}"),
             json(
                 "{\"tool\":\"syft\",\"failure_type\":\"crash\",\""
                     + "exit_code\":null,\"profile\":\"custom\"}"));
     assertThat(events("scan.completed").get(0).path("metadata"))
         .isEqualTo(
             json(
-                "{\"mode\":\"cli\",\"profile\":\"custom\",\"durat"
-                    + "ion_bucket\":\"<5min\",\"tools_succeeded\":3,\"t"
-                    + "ools_failed\":3,"
+                "{\"mode\":\"cli\",\"profile\":\"custom\",\"duration_bucket\":\"<5min\","
+                    + "\"tools_succeeded\":3,\"tools_failed\":3,"
                     + "\"total_findings_bucket\":\"1-10\",\"tool_runs\""
-                    + ":{\"semgrep\":1,\"checkov\":1,\"trivy\":1,\"truf"
-                    + "flehog\":1,"
+                    + ":{\"semgrep\":1,\"checkov\":1,\"trivy\":1,\"trufflehog\":1,"
                     + "\"syft\":1,\"custom\":1}}"));
 
     // Results per target and tool, each with its status.
@@ -166,8 +163,7 @@ class ScanEndToEndTest {
     CliFixture.write(
         f.work.resolve("jmo.yml"),
         "# my settings\nsuppressions:\n  - rule: R0\n    "
-            + "reason: accepted risk\n"
-            + "compliance: true\n");
+            + "reason: accepted risk\ncompliance: true\n");
 
     CliFixture.Run run =
         f.jmo(
@@ -224,14 +220,13 @@ class ScanEndToEndTest {
         .isEqualTo(
             json(
                 "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[],"
-                    + "\"target_types\":{\"repos\":1,\"images\":0,\"url"
-                    + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}"));
+                    + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,"
+                    + "\"gitlab\":0,\"k8s\":0}}"));
     assertThat(events("scan.completed").get(0).path("metadata"))
         .isEqualTo(
             json(
-                "{\"mode\":\"cli\",\"profile\":\"fast\",\"duratio"
-                    + "n_bucket\":\"<5min\",\"tools_succeeded\":0,\"too"
-                    + "ls_failed\":0,"
+                "{\"mode\":\"cli\",\"profile\":\"fast\",\"duration_bucket\":\"<5min\","
+                    + "\"tools_succeeded\":0,\"tools_failed\":0,"
                     + "\"total_findings_bucket\":\"0\",\"tool_runs\":{}}"));
   }
 
@@ -246,8 +241,8 @@ class ScanEndToEndTest {
     assertThat(collector.requests()).as("a scan shorter than 1 s stays off the network").isZero();
     assertThat(f.jmo("telemetry", "status").out())
         .contains(
-            "events waiting to be sent: 2 (they leave with th"
-                + "e next jmo run that lasts 1 s or more");
+            "events waiting to be sent: 2 (they leave with the next jmo run that lasts 1 s or "
+                + "more");
 
     FakeTools.semgrepFindsAfter(f, 1, "1.5");
     CliFixture.Run longer = f.jmo("scan", "--repo", "app", "--tools", "semgrep");

@@ -30,9 +30,8 @@ class WizardTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ORIGINAL_CONFIG =
-      "# Team settings: keep this comment\n"
-          + "default_profile: fast   # we like it quick\n"
-          + "suppressions:\n"
+      "# Team settings: keep this comment\ndefault_profile: fast   # we like it "
+          + "quick\nsuppressions:\n"
           + "  - rule: R9\n"
           + "    reason: known\n";
 
@@ -143,8 +142,7 @@ class WizardTest {
         .isEqualTo(
             JSON.readTree(
                 "{\"profile_selected\":\"deep\",\"execution_mode\""
-                    + ":\"docker\",\"artifact_generated\":\"gha\",\"dur"
-                    + "ation_seconds\":0}"));
+                    + ":\"docker\",\"artifact_generated\":\"gha\",\"duration_seconds\":0}"));
   }
 
   @Test

@@ -40,8 +40,7 @@ class JmoTelemetryTest {
         Connection c = d.dataSource().getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO events (event_id, event_type, versio"
-                    + "n, platform, anonymous_id, "
+                "INSERT INTO events (event_id, event_type, version, platform, anonymous_id, "
                     + "metadata, \"timestamp\", received_at) VALUES (?,"
                     + " ?, '0.7.0', ?, ?, ?, ?, ?)")) {
       String[][] rows = {
@@ -49,8 +48,8 @@ class JmoTelemetryTest {
           "scan.started",
           "Linux",
           "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\""
-              + ":[\"trivy\"],\"target_types\":{\"repos\":1,\"ima"
-              + "ges\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}",
+              + ":[\"trivy\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,"
+              + "\"gitlab\":0,\"k8s\":0}}",
           "2026-02-10T09:00:00Z"
         },
         {
@@ -63,9 +62,8 @@ class JmoTelemetryTest {
         {
           "scan.started",
           "macOS",
-          "{\"mode\":\"wizard\",\"profile\":\"deep\",\"tool"
-              + "s\":[\"trivy\",\"zap\"],\"target_types\":{\"repo"
-              + "s\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab"
+          "{\"mode\":\"wizard\",\"profile\":\"deep\",\"tools\":[\"trivy\",\"zap\"],"
+              + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab"
               + "\":0,\"k8s\":0}}",
           "2026-01-20T09:00:00Z"
         },
@@ -73,8 +71,8 @@ class JmoTelemetryTest {
           "scan.started",
           "macOS",
           "{\"mode\":\"cli\",\"profile\":\"deep\",\"tools\""
-              + ":[\"zap\"],\"target_types\":{\"repos\":1,\"image"
-              + "s\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}",
+              + ":[\"zap\"],\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,"
+              + "\"gitlab\":0,\"k8s\":0}}",
           "2025-12-20T09:00:00Z"
         },
       };

@@ -84,8 +84,7 @@ public final class PrivacyDocument {
           .append(" |\n");
     }
     md.append(
-        "\n"
-            + "The collector stores `timestamp` cut to the hour, and never stores or logs the"
+        "\nThe collector stores `timestamp` cut to the hour, and never stores or logs the"
             + " sender's IP address.\n\n");
 
     for (EventSpec event : catalog.events().values()) {

@@ -51,9 +51,9 @@ public final class ReleaseVersions {
 
   private static final Pattern SHAPE =
       Pattern.compile(
-          "v?([0-9]{1,4}(?:\\.[0-9]{1,4}){1,2})"
-              + "(?:[-._]?(alpha|beta|preview|pre|rc|c|a|b|dev|po"
-              + "st|rev|r)(?:[-._]?([0-9]{1,4}))?)?");
+          "v?([0-9]{1,4}(?:\\.[0-9]{1,4}){1,2})" // 2 or 3 numbers, never 4
+              + "(?:[-._]?(alpha|beta|preview|pre|rc|c|a|b|dev|post|rev|r)" // one label
+              + "(?:[-._]?([0-9]{1,4}))?)?"); // and its number
 
   private ReleaseVersions() {}
 

@@ -99,8 +99,9 @@ class CatalogTest {
             () ->
                 Catalog.parse(
                     json.readTree(
-                        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fie"
-                            + "lds\":{\"f\":{\"type\":\"bucket\",\"bucket\":\"nope\"}}}}}")))
+                        "{\"tools\":[\"custom\"],"
+                            + "\"events\":{\"e\":{\"fields\":{\"f\":"
+                            + "{\"type\":\"bucket\",\"bucket\":\"nope\"}}}}}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown bucket scheme: nope");
     assertThatThrownBy(() -> Catalog.parse(json.readTree("{\"tools\":[\"trivy\"],\"events\":{}}")))
@@ -109,8 +110,8 @@ class CatalogTest {
             () ->
                 Catalog.parse(
                     json.readTree(
-                        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fie"
-                            + "lds\":{\"f\":{\"type\":\"colour\"}}}}}")))
+                        "{\"tools\":[\"custom\"],"
+                            + "\"events\":{\"e\":{\"fields\":{\"f\":{\"type\":\"colour\"}}}}}")))
         .hasMessageContaining("unknown field type in catalog: colour");
   }
 }

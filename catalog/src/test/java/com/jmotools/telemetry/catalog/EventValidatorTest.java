@@ -33,10 +33,10 @@ class EventValidatorTest {
                   + "\",\"event_id\":\""
                   + EventIds.newId(Instant.now())
                   + "\","
-                  + "\"timestamp\":\"2026-11-26T14:32:00Z\",\"metadat"
-                  + "a\":{\"mode\":\"cli\",\"profile\":\"fast\","
-                  + "\"duration_bucket\":\"5-15min\",\"tools_succeede"
-                  + "d\":3,\"tools_failed\":0,\"total_findings_bucket"
+                  + "\"timestamp\":\"2026-11-26T14:32:00Z\",\"metadata\":{\"mode\":\"cli\","
+                  + "\"profile\":\"fast\","
+                  + "\"duration_bucket\":\"5-15min\",\"tools_succeeded\":3,\"tools_failed\":0,"
+                  + "\"total_findings_bucket"
                   + "\":\"10-100\"}}");
     } catch (Exception e) {
       throw new AssertionError(e);
@@ -57,8 +57,8 @@ class EventValidatorTest {
     assertThat(event.timestamp()).isEqualTo(Instant.parse("2026-11-26T14:32:00Z"));
     assertThat(event.metadata().toString())
         .isEqualTo(
-            "{\"mode\":\"cli\",\"profile\":\"fast\",\"duratio"
-                + "n_bucket\":\"5-15min\",\"tools_succeeded\":3,"
+            "{\"mode\":\"cli\",\"profile\":\"fast\",\"duration_bucket\":\"5-15min\","
+                + "\"tools_succeeded\":3,"
                 + "\"tools_failed\":0,\"total_findings_bucket\":\"10-100\"}");
   }
 
@@ -69,8 +69,7 @@ class EventValidatorTest {
           + ",\"platform\":\"Linux\",\"python_version\":\"3.11\","
           + "\"anonymous_id\":\""
           + ID
-          + "\",\"timestamp\":\"2025-10-19T14:32:00Z\",\"meta"
-          + "data\":{\"mode\":\"wizard\","
+          + "\",\"timestamp\":\"2025-10-19T14:32:00Z\",\"metadata\":{\"mode\":\"wizard\","
           + "\"profile\":\"balanced\",\"tools\":[\"trufflehog"
           + "\",\"semgrep\"],\"target_types\":{\"repos\":3,\""
           + "images\":1,"
@@ -79,24 +78,21 @@ class EventValidatorTest {
           + ",\"platform\":\"Linux\",\"python_version\":\"3.10\","
           + "\"anonymous_id\":\""
           + ID
-          + "\",\"timestamp\":\"2025-10-19T15:02:00Z\",\"meta"
-          + "data\":{\"tool\":\"trivy\","
+          + "\",\"timestamp\":\"2025-10-19T15:02:00Z\",\"metadata\":{\"tool\":\"trivy\","
           + "\"failure_type\":\"timeout\",\"exit_code\":null,"
           + "\"profile\":\"balanced\"}}",
       "{\"event\":\"wizard.completed\",\"version\":\"0."
           + "7.0\",\"platform\":\"Linux\",\"python_version\":\"3.11\","
           + "\"anonymous_id\":\""
           + ID
-          + "\",\"timestamp\":\"2025-10-19T16:12:00Z\",\"meta"
-          + "data\":{\"profile_selected\":"
-          + "\"balanced\",\"execution_mode\":\"docker\",\"art"
-          + "ifact_generated\":\"makefile\",\"duration_seconds\":120}}",
+          + "\",\"timestamp\":\"2025-10-19T16:12:00Z\",\"metadata\":{\"profile_selected\":"
+          + "\"balanced\",\"execution_mode\":\"docker\",\"artifact_generated\":\"makefile\","
+          + "\"duration_seconds\":120}}",
       "{\"event\":\"report.generated\",\"version\":\"0."
           + "7.0\",\"platform\":\"macOS\",\"python_version\":\"3.12\","
           + "\"anonymous_id\":\""
           + ID
-          + "\",\"timestamp\":\"2025-10-19T17:00:00Z\",\"meta"
-          + "data\":{\"output_formats\":"
+          + "\",\"timestamp\":\"2025-10-19T17:00:00Z\",\"metadata\":{\"output_formats\":"
           + "[\"json\",\"md\",\"html\",\"sarif\"],\"findings_"
           + "bucket\":\"100-1000\",\"suppressions_used\":true,"
           + "\"compliance_enabled\":true}}",
@@ -202,8 +198,8 @@ class EventValidatorTest {
         .isEqualTo(
             "version: must be a release version such as 0.7.0"
                 + " or 1.0.0-rc.1"
-                + " (numbers plus at most one of alpha, beta, rc, d"
-                + "ev, post with a number; no build metadata)");
+                + " (numbers plus at most one of alpha, beta, rc, dev, post with a number; no "
+                + "build metadata)");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -243,22 +239,21 @@ class EventValidatorTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "anonymous_id | \"test-uuid\" | anonymous_id: mus"
-            + "t be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b",
+        "anonymous_id | \"test-uuid\" | anonymous_id: must be a UUID such as "
+            + "0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b",
         "anonymous_id | 42 | anonymous_id: must be a UUID string",
         "event_id | \"user@example.com\" | event_id: must"
             + " be a UUID such as 0f8e1c52-6d0b-4a4e-9a57-1c2d3e4f5a6b",
         "event | \"scan.deleted\" | event: must be one of"
-            + " scan.started, scan.completed, tool.failed, wiza"
-            + "rd.completed, report.generated",
+            + " scan.started, scan.completed, tool.failed, wizard.completed, report.generated",
         "version | \"0.7.0 /home/alice\" | version: must "
             + "be a release version such as 0.7.0 or 1.0.0-rc.1"
-            + " (numbers plus at most one of alpha, beta, rc, d"
-            + "ev, post with a number; no build metadata)",
+            + " (numbers plus at most one of alpha, beta, rc, dev, post with a number; no build "
+            + "metadata)",
         "version | 42 | version: must be a string",
         "runtime | \"java-17 on alice-laptop\" | runtime:" + " must be at most 16 characters",
-        "timestamp | \"yesterday\" | timestamp: must be a"
-            + "n ISO-8601 date-time such as 2026-01-31T14:00:00Z",
+        "timestamp | \"yesterday\" | timestamp: must be an ISO-8601 date-time such as "
+            + "2026-01-31T14:00:00Z",
         "timestamp | 1764167520 | timestamp: must be an I" + "SO-8601 date-time string",
         "repo_name | \"company-backend\" | repo_name: is " + "not a field of the catalog",
         "metadata | [] | metadata: must be a JSON object",
@@ -278,25 +273,23 @@ class EventValidatorTest {
         "mode | \"ci\" | metadata.mode: must be one of cl" + "i, docker, wizard | invalid_value",
         "profile | \"expert\" | metadata.profile: must be"
             + " one of fast, balanced, deep, custom | invalid_value",
-        "duration_bucket | \"7min\" | metadata.duration_b"
-            + "ucket: must be one of <5min, 5-15min, 15-30min, "
+        "duration_bucket | \"7min\" | metadata.duration_bucket: must be one of <5min, 5-15min, "
+            + "15-30min, "
             + ">30min | invalid_value",
         "duration_bucket | 420 | metadata.duration_bucket" + ": must be a string | wrong_type",
         "tools_succeeded | -1 | metadata.tools_succeeded:"
             + " must be between 0 and 10000 | invalid_value",
         "tools_succeeded | 3.5 | metadata.tools_succeeded" + ": must be an integer | wrong_type",
         "tools_succeeded | \"3\" | metadata.tools_succeed" + "ed: must be an integer | wrong_type",
-        "tools_failed | 99999999999999999999999 | metadat"
-            + "a.tools_failed: must be between 0 and 10000 | in"
-            + "valid_value",
+        "tools_failed | 99999999999999999999999 | metadata.tools_failed: must be between 0 and "
+            + "10000 | invalid_value",
         "total_findings_bucket | \"AKIAIOSFODNN7EXAMPLE\""
-            + " | metadata.total_findings_bucket: must be one o"
-            + "f 0, 1-10, 10-100, 100-1000, >1000 | invalid_value",
-        "total_findings_bucket | null | metadata.total_fi"
-            + "ndings_bucket: must not be null | wrong_type",
+            + " | metadata.total_findings_bucket: must be one of 0, 1-10, 10-100, 100-1000, >1000 "
+            + "| invalid_value",
+        "total_findings_bucket | null | metadata.total_findings_bucket: must not be null | "
+            + "wrong_type",
         "file_path | \"/home/user/projects/api/config.py\""
-            + " | metadata.file_path: is not a field of the cat"
-            + "alog | unknown_field",
+            + " | metadata.file_path: is not a field of the catalog | unknown_field",
       })
   void metadataProblemsNameTheField(String field, String json, String reason, String code)
       throws Exception {
@@ -320,10 +313,10 @@ class EventValidatorTest {
         "{\"event\":\"scan.started\",\"version\":\"0.7.0\""
             + ",\"platform\":\"Linux\",\"anonymous_id\":\""
             + ID
-            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"meta"
-            + "data\":{\"mode\":\"cli\",\"profile\":\"custom\","
-            + "\"target_types\":{\"repos\":1,\"images\":0,\"url"
-            + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0},\"tools\":";
+            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"mode\":\"cli\","
+            + "\"profile\":\"custom\","
+            + "\"target_types\":{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,"
+            + "\"k8s\":0},\"tools\":";
     assertThat(complete.validate(parse(base + "[\"trivy\",\"custom\"]}}")).isValid()).isTrue();
     assertThat(
             complete
@@ -345,8 +338,8 @@ class EventValidatorTest {
         "{\"event\":\"scan.started\",\"version\":\"0.7.0\""
             + ",\"platform\":\"Linux\",\"anonymous_id\":\""
             + ID
-            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"meta"
-            + "data\":{\"mode\":\"cli\",\"profile\":\"fast\",\""
+            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"mode\":\"cli\","
+            + "\"profile\":\"fast\",\""
             + "tools\":[],"
             + "\"target_types\":";
     assertThat(
@@ -379,8 +372,8 @@ class EventValidatorTest {
         "{\"event\":\"tool.failed\",\"version\":\"0.7.0\""
             + ",\"platform\":\"Linux\",\"anonymous_id\":\""
             + ID
-            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"meta"
-            + "data\":{\"tool\":\"trivy\",\"failure_type\":\"timeout\","
+            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"metadata\":{\"tool\":\"trivy\","
+            + "\"failure_type\":\"timeout\","
             + "\"profile\":\"fast\",\"exit_code\":";
     assertThat(complete.validate(parse(base + "null}}")).isValid()).isTrue();
     assertThat(complete.validate(parse(base + "137}}")).isValid()).isTrue();
@@ -394,10 +387,9 @@ class EventValidatorTest {
         "{\"event\":\"wizard.completed\",\"version\":\"0."
             + "7.0\",\"platform\":\"Linux\",\"anonymous_id\":\""
             + ID
-            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\",\"meta"
-            + "data\":{\"profile_selected\":\"fast\","
-            + "\"execution_mode\":\"native\",\"artifact_generat"
-            + "ed\":null,\"duration_seconds\":";
+            + "\",\"timestamp\":\"2026-11-26T14:00:00Z\","
+            + "\"metadata\":{\"profile_selected\":\"fast\","
+            + "\"execution_mode\":\"native\",\"artifact_generated\":null,\"duration_seconds\":";
     assertThat(complete.validate(parse(base + "3600}}")).isValid()).isTrue();
     assertThat(complete.validate(parse(base + "123}}")).problem().reason())
         .isEqualTo("metadata.duration_seconds: must be a multiple of 10");

@@ -142,8 +142,7 @@ public final class ReportWriter {
       b.append(report.suppressed().size()).append(" finding(s) suppressed by jmo.yml.\n\n");
     }
     b.append(
-        "## Tool runs\n\n| Target | Tool | Status | Findi"
-            + "ngs | Time |\n|---|---|---|---:|---:|\n");
+        "## Tool runs\n\n| Target | Tool | Status | Findings | Time |\n|---|---|---|---:|---:|\n");
     for (ScanReport.Run r : report.runs()) {
       String status =
           r.failureType() != null
@@ -204,11 +203,11 @@ public final class ReportWriter {
   private String html(ScanReport report) {
     StringBuilder b = new StringBuilder();
     b.append(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta c"
-                + "harset=\"utf-8\"><title>jmo scan report</title>\n")
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>jmo scan "
+                + "report</title>\n")
         .append(
-            "<style>body{font-family:system-ui,sans-serif;mar"
-                + "gin:2em}table{border-collapse:collapse}")
+            "<style>body{font-family:system-ui,"
+                + "sans-serif;margin:2em}table{border-collapse:collapse}")
         .append(
             "td,th{border:1px solid #ccc;padding:4px 8px;text"
                 + "-align:left}.CRITICAL{color:#8b0000;font-weight:bold}")
@@ -235,8 +234,8 @@ public final class ReportWriter {
         .append(report.findings().size())
         .append("</th></tr></table>\n");
     b.append(
-        "<h2>Tool runs</h2>\n<table><tr><th>Target</th><t"
-            + "h>Tool</th><th>Status</th><th>Findings</th></tr>\n");
+        "<h2>Tool runs</h2>\n<table><tr><th>Target</th><th>Tool</th><th>Status</th><th>"
+            + "Findings</th></tr>\n");
     for (ScanReport.Run r : report.runs()) {
       b.append("<tr><td>")
           .append(esc(r.target()))
@@ -249,9 +248,8 @@ public final class ReportWriter {
           .append("</td></tr>\n");
     }
     b.append(
-        "</table>\n<h2>Findings</h2>\n<table><tr><th>Seve"
-            + "rity</th><th>Tool</th><th>Rule</th><th>Target</t"
-            + "h><th>Location</th><th>Message</th></tr>\n");
+        "</table>\n<h2>Findings</h2>\n<table><tr><th>Severity</th><th>Tool</th><th>Rule</th><th>"
+            + "Target</th><th>Location</th><th>Message</th></tr>\n");
     for (Finding f : report.findings()) {
       b.append("<tr><td class=\"")
           .append(f.severity())

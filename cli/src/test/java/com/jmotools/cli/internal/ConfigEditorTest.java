@@ -23,16 +23,12 @@ class ConfigEditorTest {
   @Test
   void replacesAnExistingValueInPlaceKeepingCommentsAndOtherKeys() {
     String text =
-        "# top comment\n"
-            + "default_profile: fast # inline\n"
-            + "telemetry:\n"
+        "# top comment\ndefault_profile: fast # inline\ntelemetry:\n"
             + "  enabled: false   # why not\n"
             + "  endpoint: https://c.example\n";
     assertThat(set(text, true))
         .isEqualTo(
-            "# top comment\n"
-                + "default_profile: fast # inline\n"
-                + "telemetry:\n"
+            "# top comment\ndefault_profile: fast # inline\ntelemetry:\n"
                 + "  enabled: true   # why not\n"
                 + "  endpoint: https://c.example\n");
   }
@@ -46,8 +42,7 @@ class ConfigEditorTest {
             "telemetry:\n"
                 + "    # the team's collector\n"
                 + "    enabled: false\n"
-                + "    endpoint: https://c.example\n"
-                + "profiles: {}\n");
+                + "    endpoint: https://c.example\nprofiles: {}\n");
   }
 
   @ParameterizedTest

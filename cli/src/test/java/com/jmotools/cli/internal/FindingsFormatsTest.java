@@ -27,12 +27,12 @@ class FindingsFormatsTest {
             "sarif",
             "{\"runs\":[{\"tool\":{\"driver\":{\"rules\":[{\""
                 + "id\":\"r1\",\"properties\":"
-                + "{\"security-severity\":\"9.8\",\"tags\":[\"CWE-8"
-                + "9: SQL injection\"]}}]}},\"results\":["
+                + "{\"security-severity\":\"9.8\",\"tags\":[\"CWE-89: SQL "
+                + "injection\"]}}]}},\"results\":["
                 + "{\"ruleId\":\"r1\",\"message\":{\"text\":\"sqli\\"
                 + "nmore\"},\"locations\":[{\"physicalLocation\":"
-                + "{\"artifactLocation\":{\"uri\":\"file:///repo/sr"
-                + "c/a.py\"},\"region\":{\"startLine\":7}}}]},"
+                + "{\"artifactLocation\":{\"uri\":\"file:///repo/src/a.py\"},"
+                + "\"region\":{\"startLine\":7}}}]},"
                 + "{\"ruleId\":\"r2\",\"level\":\"note\",\"message\""
                 + ":{\"text\":\"n\"}}]}]}");
     assertThat(f)
@@ -46,13 +46,10 @@ class FindingsFormatsTest {
     List<Finding> f =
         parse(
             "trivy-json",
-            "{\"Results\":[{\"Target\":\"/repo/requirements.t"
-                + "xt\",\"Vulnerabilities\":["
-                + "{\"VulnerabilityID\":\"CVE-1\",\"Severity\":\"HI"
-                + "GH\",\"PkgName\":\"x\",\"Title\":\"bad\",\"CweID"
-                + "s\":[\"CWE-502\"]}],"
-                + "\"Misconfigurations\":[{\"ID\":\"DS001\",\"Sever"
-                + "ity\":\"LOW\",\"Title\":\"m\"}],"
+            "{\"Results\":[{\"Target\":\"/repo/requirements.txt\",\"Vulnerabilities\":["
+                + "{\"VulnerabilityID\":\"CVE-1\",\"Severity\":\"HIGH\",\"PkgName\":\"x\","
+                + "\"Title\":\"bad\",\"CweIDs\":[\"CWE-502\"]}],"
+                + "\"Misconfigurations\":[{\"ID\":\"DS001\",\"Severity\":\"LOW\",\"Title\":\"m\"}],"
                 + "\"Secrets\":[{\"RuleID\":\"aws\",\"Severity\":\""
                 + "CRITICAL\",\"Title\":\"key\",\"StartLine\":3}]}]}");
     assertThat(f)
@@ -69,8 +66,8 @@ class FindingsFormatsTest {
         parse(
             "trufflehog-jsonl",
             "{\"level\":\"info\",\"msg\":\"starting\"}\n"
-                + "{\"DetectorName\":\"AWS\",\"Verified\":true,\"So"
-                + "urceMetadata\":{\"Data\":{\"Filesystem\":{\"file"
+                + "{\"DetectorName\":\"AWS\",\"Verified\":true,"
+                + "\"SourceMetadata\":{\"Data\":{\"Filesystem\":{\"file"
                 + "\":\"/repo/k.txt\",\"line\":2}}}}\n");
     assertThat(th)
         .containsExactly(
@@ -96,10 +93,9 @@ class FindingsFormatsTest {
     assertThat(
             parse(
                 "bandit-json",
-                "{\"results\":[{\"test_id\":\"B602\",\"issue_seve"
-                    + "rity\":\"HIGH\",\"filename\":\"/repo/a.py\","
-                    + "\"line_number\":4,\"issue_text\":\"shell\",\"iss"
-                    + "ue_cwe\":{\"id\":78}}]}"))
+                "{\"results\":[{\"test_id\":\"B602\",\"issue_severity\":\"HIGH\","
+                    + "\"filename\":\"/repo/a.py\","
+                    + "\"line_number\":4,\"issue_text\":\"shell\",\"issue_cwe\":{\"id\":78}}]}"))
         .containsExactly(
             new Finding("t", "B602", Severity.HIGH, "", "a.py", 4, "shell", List.of("CWE-78")));
     assertThat(
@@ -123,8 +119,8 @@ class FindingsFormatsTest {
     assertThat(
             parse(
                 "jmo-json",
-                "[{\"rule\":\"R\",\"severity\":\"critical\",\"pat"
-                    + "h\":\"a\",\"line\":1,\"message\":\"m\"}]"))
+                "[{\"rule\":\"R\",\"severity\":\"critical\",\"path\":\"a\",\"line\":1,"
+                    + "\"message\":\"m\"}]"))
         .extracting(Finding::severity)
         .containsExactly(Severity.CRITICAL);
     assertThat(parse("lines", "one\n\ntwo\n")).hasSize(2);

@@ -791,10 +791,8 @@ abstract class CollectorContractTest {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("POST /v1/events HTTP/1.1\r\n"
-                  + "Host: x\r\n"
-                  + "Content-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n\r\n"
+          ("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                  + "application/json\r\nContent-Length: 1000\r\n\r\n"
                   + "[{")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();

@@ -92,10 +92,8 @@ class GuideClientTest {
             + "\"}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     String head =
-        "POST / HTTP/1.1\r\n"
-            + "Accept-Encoding: identity\r\n"
-            + "Content-Type: application/json\r\n"
-            + "Content-Length: "
+        "POST / HTTP/1.1\r\nAccept-Encoding: identity\r\nContent-Type: "
+            + "application/json\r\nContent-Length: "
             + bytes.length
             + "\r\nHost: 127.0.0.1:"
             + port

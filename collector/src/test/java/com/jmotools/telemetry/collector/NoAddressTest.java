@@ -99,10 +99,8 @@ class NoAddressTest {
       try (Socket raw = new Socket("127.0.0.1", collector.port())) {
         OutputStream out = raw.getOutputStream();
         out.write(
-            ("POST /v1/events HTTP/1.1\r\n"
-                    + "Host: x\r\n"
-                    + "X-Forwarded-For: 198.51.100.23\r\n"
-                    + "Content-Length: 500\r\n\r\n"
+            ("POST /v1/events HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: "
+                    + "198.51.100.23\r\nContent-Length: 500\r\n\r\n"
                     + "[")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();

@@ -39,10 +39,8 @@ final class SlowAttack implements AutoCloseable {
     List<Socket> sockets = new ArrayList<>();
     byte[] start =
         (kind == Kind.SLOW_BODY
-                ? "POST /v1/events HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\n"
-                    + "Content-Length: 4000\r\n\r\n"
+                ? "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + "application/json\r\nContent-Length: 4000\r\n\r\n"
                     + "["
                 : "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             .getBytes(StandardCharsets.US_ASCII);

@@ -120,10 +120,8 @@ class SlowClientsTest {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("POST /v1/events HTTP/1.1\r\n"
-                  + "Host: x\r\n"
-                  + "Content-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n\r\n"
+          ("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                  + "application/json\r\nContent-Length: 1000\r\n\r\n"
                   + "[")
               .getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
@@ -169,8 +167,8 @@ class SlowClientsTest {
         Socket s = new Socket("127.0.0.1", server.port());
         s.getOutputStream()
             .write(
-                ("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 1000\r\n\r\n[")
+                ("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                        + "application/json\r\nContent-Length: 1000\r\n\r\n[")
                     .getBytes(StandardCharsets.US_ASCII));
         slow.add(s);
       }

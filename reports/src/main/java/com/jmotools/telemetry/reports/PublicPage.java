@@ -19,22 +19,17 @@ public final class PublicPage {
     String first = m.get("period").get("first_day").asText();
     String last = m.get("period").get("last_day").asText();
     b.append(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta c"
-            + "harset=\"utf-8\">"
-            + "<meta name=\"viewport\" content=\"width=device-w"
-            + "idth, initial-scale=1\">"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             + "<title>What JMo Security learns from telemetry</title>"
             + "<style>body{font-family:system-ui,sans-serif;max"
-            + "-width:52rem;margin:2rem auto;padding:0 1rem;lin"
-            + "e-height:1.5;color:#1f2937}"
+            + "-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1f2937}"
             + "section{display:inline-block;vertical-align:top;"
             + "width:24rem;margin:0 1rem 1rem 0}"
-            + "table{border-collapse:collapse}td,th{padding:.2r"
-            + "em .6rem;border-bottom:1px solid #ddd;text-align:left}"
-            + "td.n{text-align:right}.bar{background:#2563eb;he"
-            + "ight:.8rem;display:inline-block}"
-            + ".other{color:#555;font-style:italic}</style></he"
-            + "ad><body>\n");
+            + "table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid "
+            + "#ddd;text-align:left}"
+            + "td.n{text-align:right}.bar{background:#2563eb;height:.8rem;display:inline-block}"
+            + ".other{color:#555;font-style:italic}</style></head><body>\n");
     b.append("<h1>What JMo Security learns from telemetry</h1>\n");
     b.append("<p>Anonymous usage of JMo Security from ")
         .append(ReportText.esc(first))
@@ -43,11 +38,10 @@ public final class PublicPage {
         .append(" (UTC, ")
         .append(PublicMetrics.DEFAULT_DAYS)
         .append(
-            " days). Telemetry is on by default after a notic"
-                + "e and can be turned off; CI runs and ")
+            " days). Telemetry is on by default after a notice and can be turned off; CI runs and ")
         .append(
-            "<code>DO_NOT_TRACK</code> send nothing. Only agg"
-                + "regates are shown, each backed by at least ")
+            "<code>DO_NOT_TRACK</code> send nothing. Only aggregates are shown, each backed by at "
+                + "least ")
         .append(m.get("k").asInt())
         .append(" installations. ")
         .append(
@@ -112,10 +106,9 @@ public final class PublicPage {
       b.append("</table>\n");
     }
     b.append(
-        "</section>\n<p>How telemetry works and how to tu"
-            + "rn it off: run <code>jmo telemetry status</code>, or set "
-            + "<code>JMO_TELEMETRY_DISABLE=1</code>.</p>\n</bod"
-            + "y></html>\n");
+        "</section>\n<p>How telemetry works and how to turn it off: run <code>jmo telemetry "
+            + "status</code>, or set "
+            + "<code>JMO_TELEMETRY_DISABLE=1</code>.</p>\n</body></html>\n");
     return b.toString();
   }
 

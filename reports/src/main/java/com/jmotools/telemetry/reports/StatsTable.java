@@ -32,8 +32,7 @@ public final class StatsTable {
     series(b, "Unique installs per month", s.installsByMonth());
     section(b, "Tools (scans that list the tool)", s.tools(), s.scans());
     b.append(
-        "\n"
-            + "Tool failures per run of the tool (a run is one tool on one target; * estimated: old"
+        "\nTool failures per run of the tool (a run is one tool on one target; * estimated: old"
             + " events without tool_runs)\n");
     b.append(
         String.format(

@@ -161,8 +161,8 @@ class TelemetryStatsTest {
             day + "T10:00:00Z",
             "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\""
                 + ":[\"semgrep\",\"trivy\"],"
-                + "\"target_types\":{\"repos\":3,\"images\":0,\"url"
-                + "s\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}")
+                + "\"target_types\":{\"repos\":3,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,"
+                + "\"k8s\":0}}")
         .add(
             "tool.failed",
             id,

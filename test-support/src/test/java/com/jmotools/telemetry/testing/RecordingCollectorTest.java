@@ -57,8 +57,8 @@ class RecordingCollectorTest {
         + "\",\"event_id\":\""
         + eventId
         + "\",\"timestamp\":\"2026-11-27T10:00:00Z\","
-        + "\"metadata\":{\"tool\":\"semgrep\",\"failure_typ"
-        + "e\":\"timeout\",\"exit_code\":null,\"profile\":\""
+        + "\"metadata\":{\"tool\":\"semgrep\",\"failure_type\":\"timeout\",\"exit_code\":null,"
+        + "\"profile\":\""
         + profile
         + "\"}}";
   }

@@ -62,8 +62,8 @@ class DeletionRequestsTest {
         requests.file(),
         "[{\"anonymous_id\":\"nope\"},{\"anonymous_id\":\""
             + id
-            + "\",\"requested_at\":\"2026-11-30T10:00:00Z\",\"a"
-            + "ttempts\":2,\"not_before\":\"2026-11-30T10:00:00Z\"}]");
+            + "\",\"requested_at\":\"2026-11-30T10:00:00Z\",\"attempts\":2,"
+            + "\"not_before\":\"2026-11-30T10:00:00Z\"}]");
     assertThat(requests.list())
         .extracting(DeletionRequests.Request::anonymousId)
         .containsExactly(id);

@@ -50,8 +50,8 @@ class HttpUploaderTest {
         HttpUploader.parseAnswer(
             bytes(
                 "{\"accepted\":1,\"extra\":{\"results\":[1]},\"results\":["
-                    + "{\"index\":0,\"event_id\":\"x\",\"status\":\"acc"
-                    + "epted\",\"more\":[{\"a\":[]}]},"
+                    + "{\"index\":0,\"event_id\":\"x\",\"status\":\"accepted\","
+                    + "\"more\":[{\"a\":[]}]},"
                     + "{\"index\":1,\"status\":\"rejected\",\"reason\":"
                     + "\"metadata.profile: not allowed\"},"
                     + "{\"index\":2,\"status\":\"duplicate\",\"reason\":null},"

@@ -67,12 +67,12 @@ class JsonTreesTest {
     String json =
         "{\"event\":\"tool.failed\",\"version\":\"0.7.0\""
             + ",\"platform\":\"Darwin\",\"runtime\":\"java-17\","
-            + "\"anonymous_id\":\"A7F3C8E2-4B1D-4F9E-8C3A-2D5E7"
-            + "F9B1A3C\",\"event_id\":\"0196a3b0-0000-7000-8000"
+            + "\"anonymous_id\":\"A7F3C8E2-4B1D-4F9E-8C3A-2D5E7F9B1A3C\","
+            + "\"event_id\":\"0196a3b0-0000-7000-8000"
             + "-000000000001\","
             + "\"timestamp\":\"2026-11-27T10:00:00\",\"metadata"
-            + "\":{\"tool\":\"semgrep\",\"failure_type\":\"cras"
-            + "h\",\"exit_code\":null,\"profile\":\"fast\"}}";
+            + "\":{\"tool\":\"semgrep\",\"failure_type\":\"crash\",\"exit_code\":null,"
+            + "\"profile\":\"fast\"}}";
     ValidatedEvent e =
         EventValidator.of(Catalog.standard(), EventValidator.Presence.COMPLETE)
             .validate(Json.MAPPER.readTree(json))

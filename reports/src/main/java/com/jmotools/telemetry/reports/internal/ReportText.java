@@ -49,8 +49,7 @@ public final class ReportText {
 
   /** What an asterisk on a failure rate means. */
   public static final String ESTIMATED_RUNS =
-      "Runs estimated for scans by clients older than c"
-          + "atalog version 2, which did "
+      "Runs estimated for scans by clients older than catalog version 2, which did "
           + "not report runs per tool: such a scan counts as "
           + "one run of each tool it listed, and a tool never"
           + " has fewer runs "
@@ -72,8 +71,8 @@ public final class ReportText {
         + k
         + " installations, and in each table where one was "
         + "hidden, the next smallest value too, so that no hidden "
-        + "figure can be worked out by subtracting the show"
-        + "n ones from a total. The hidden values are summed in an "
+        + "figure can be worked out by subtracting the shown ones from a total. The hidden values "
+        + "are summed in an "
         + "\"Other\" row, which always stands for at least "
         + k
         + " installations.";
@@ -193,8 +192,7 @@ public final class ReportText {
     b.add(
         new Text(
             "Each table sorted from the most used; shares of "
-                + "all events (platforms, versions) or of scans (pr"
-                + "ofiles, modes)."));
+                + "all events (platforms, versions) or of scans (profiles, modes)."));
     shares(b, "Platforms", "Platform", "Share of events", f.get("platforms"));
     shares(b, "Versions", "Version", "Share of events", f.get("versions"));
     shares(b, "Scan profiles", "Profile", "Share of scans", f.get("profiles"));
@@ -203,17 +201,16 @@ public final class ReportText {
     b.add(new Heading(2, "Tools"));
     b.add(
         new Text(
-            "Which tools scans run (`scan.started`), as a sha"
-                + "re of scans; a scan runs several tools, so the s"
-                + "hares add up to more than 100%."));
+            "Which tools scans run (`scan.started`), as a share of scans; a scan runs several "
+                + "tools, so the shares add up to more than 100%."));
     shares(b, "Tools run by scans", "Tool", "Share of scans", f.get("tools"));
     chart(b, charts, "tools", "Tools run by scans");
     b.add(
         new Text(
-            "Failure rates (`tool.failed`) are failed runs pe"
-                + "r run of the tool: a run is one tool on one target, so a "
-                + "scan over three repositories runs each tool thre"
-                + "e times. Sorted from the highest rate."));
+            "Failure rates (`tool.failed`) are failed runs per run of the tool: a run is one tool "
+                + "on one target, so a "
+                + "scan over three repositories runs each tool three times. Sorted from the "
+                + "highest rate."));
     List<List<String>> rows = new ArrayList<>();
     boolean estimated = false;
     for (JsonNode x : f.get("tool_failures")) {
@@ -239,8 +236,8 @@ public final class ReportText {
     b.add(new Heading(2, "Scans"));
     b.add(
         new Text(
-            "How long completed scans took and how many findi"
-                + "ngs they produced (`scan.completed`), as coarse ranges."));
+            "How long completed scans took and how many findings they produced "
+                + "(`scan.completed`), as coarse ranges."));
     shares(b, "Scan durations", "Duration", "Share of completed scans", f.get("scan_durations"));
     chart(b, charts, "scan-durations", "Scan durations");
     shares(b, "Findings per scan", "Findings", "Share of completed scans", f.get("scan_findings"));
@@ -298,8 +295,8 @@ public final class ReportText {
     b.add(new Heading(2, "Installations"));
     b.add(
         new Text(
-            "Distinct installations that sent at least one ev"
-                + "ent, per day (UTC). Days with events from fewer than "
+            "Distinct installations that sent at least one event, per day (UTC). Days with events "
+                + "from fewer than "
                 + k
                 + " installations are left out of the chart (a gap)"
                 + "; days without any event are zero."));
@@ -316,16 +313,15 @@ public final class ReportText {
         new Items(
             false,
             List.of(
-                "✅ Zero PII collected: events hold only the catal"
-                    + "og's enumerated values, buckets and counts",
+                "✅ Zero PII collected: events hold only the catalog's enumerated values, buckets "
+                    + "and counts",
                 "✅ No IP addresses stored or logged; times stored" + " only to the hour",
                 "✅ All data anonymized: a random installation id,"
                     + " erasable on request (`jmo telemetry delete`)",
                 "✅ Minimum-count rule with secondary suppression:"
                     + " every published figure is backed by at least "
                     + k
-                    + " installations, and none hidden can be derived f"
-                    + "rom the others",
+                    + " installations, and none hidden can be derived from the others",
                 "✅ Raw events readable by maintainers only (admin"
                     + " token); rows older than 400 days are purged")));
     b.add(new Text(suppressionSentence(hidden, k)));
@@ -335,28 +331,23 @@ public final class ReportText {
         new Items(
             false,
             List.of(
-                "**Installation:** one random anonymous id (a UUI"
-                    + "D created on first use and kept in the user's ho"
-                    + "me directory). "
+                "**Installation:** one random anonymous id (a UUID created on first use and kept "
+                    + "in the user's home directory). "
                     + "\"Unique installations\" counts distinct ids; a "
-                    + "user with two machines, or who resets the id, co"
-                    + "unts twice.",
-                "**Event:** one of the catalog's five events (`sc"
-                    + "an.started`, `scan.completed`, `tool.failed`, `w"
-                    + "izard.completed`, "
+                    + "user with two machines, or who resets the id, counts twice.",
+                "**Event:** one of the catalog's five events (`scan.started`, `scan.completed`, "
+                    + "`tool.failed`, `wizard.completed`, "
                     + "`report.generated`), validated by the collector "
                     + "against the catalog; anything else is refused.",
-                "**Scan:** one `scan.started` event (one `jmo sca"
-                    + "n`, `jmo ci` or `jmotools` run, however many tar"
-                    + "gets). A **run** is "
+                "**Scan:** one `scan.started` event (one `jmo scan`, `jmo ci` or `jmotools` run, "
+                    + "however many targets). A **run** is "
                     + "one tool on one target; failure rates are failed"
                     + " runs per run.",
                 "**Consent:** telemetry is opt-out: on by default"
                     + ", but nothing is recorded before the notice has "
                     + "been shown in an "
-                    + "earlier run; `JMO_TELEMETRY_DISABLE`, `DO_NOT_TR"
-                    + "ACK` and CI environments send nothing, so CI usa"
-                    + "ge is not in these figures.",
+                    + "earlier run; `JMO_TELEMETRY_DISABLE`, `DO_NOT_TRACK` and CI environments "
+                    + "send nothing, so CI usage is not in these figures.",
                 "**Time:** times are stored truncated to the hour"
                     + ", and this report counts whole days in UTC.",
                 "**Suppression (k = "
@@ -364,16 +355,15 @@ public final class ReportText {
                     + "):** a value used by fewer than "
                     + k
                     + " installations is not shown; where one is hidden, "
-                    + "the next smallest value is hidden too and both a"
-                    + "re reported together as \"Other\", so no hidden "
+                    + "the next smallest value is hidden too and both are reported together as "
+                    + "\"Other\", so no hidden "
                     + "figure can be "
-                    + "worked out by subtraction. Sample events show on"
-                    + "ly events whose every value is shared by at least "
+                    + "worked out by subtraction. Sample events show only events whose every "
+                    + "value is shared by at least "
                     + k
                     + " installations.",
-                "**Retention:** stored events are deleted after 4"
-                    + "00 days; a user can have all of their events era"
-                    + "sed at any time.")));
+                "**Retention:** stored events are deleted after 400 days; a user can have all of "
+                    + "their events erased at any time.")));
 
     b.add(new Heading(2, "Raw Data Sample"));
     b.add(
@@ -465,12 +455,10 @@ public final class ReportText {
                 + "-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
                 + "line-height:1.5;color:#1f2937}img{max-width:100%"
                 + ";height:auto;display:block;margin:1rem 0}"
-                + "table{border-collapse:collapse;margin:.5rem 0 1r"
-                + "em}td,th{padding:.2rem .8rem;border-bottom:1px s"
-                + "olid #ddd;text-align:left}"
+                + "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{padding:.2rem "
+                + ".8rem;border-bottom:1px solid #ddd;text-align:left}"
                 + "caption{text-align:left;font-weight:600;padding:"
-                + ".3rem 0}pre{background:#f4f4f4;padding:1rem;over"
-                + "flow:auto}</style>"
+                + ".3rem 0}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>"
                 + "</head><body>\n");
     for (Block block : blocks(r, sample)) {
       if (block instanceof Heading x) {
