@@ -115,7 +115,8 @@ for events in "$EVENTS_SMALL" "$EVENTS_LARGE"; do
     --end "$(date -u +%Y-%m-%dT%H:00:00Z)" >"$OUT/generate-$events.txt" 2>&1
 done
 # The class-data-sharing archive is written by the first command after a build: not by a measured one.
-if [ ! -f "$root/reports/target/jmo-telemetry-$(stat -c %Y "$rjar").jsa" ]; then # the launcher's name for it
+ajar="$(find "$root/app/target" -maxdepth 1 -name 'jmo-telemetry-app-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' | head -n 1)"
+if [ ! -f "$root/app/target/jmo-telemetry-$(stat -c %Y "$ajar").jsa" ]; then # the launcher's name for it
   cp "$OUT/analytics-$EVENTS_SMALL.db" "$OUT/archive.db"
   "$cli" stats --db "$OUT/archive.db" --format json >/dev/null
   rm -f "$OUT"/archive.db*

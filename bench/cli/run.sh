@@ -46,8 +46,8 @@ echo 'print("hello")' > "$tmp/work/repo/a.py"
 
 # The collector.
 port=""
-if [ "${JMO_BENCH_COLLECTOR:-}" != "fake" ] && ls "$root"/reports/target/jmo-telemetry-reports-*.jar >/dev/null 2>&1 \
-    && [ -n "$(ls -A "$root/reports/target/lib" 2>/dev/null)" ]; then
+if [ "${JMO_BENCH_COLLECTOR:-}" != "fake" ] && ls "$root"/app/target/jmo-telemetry-app-*.jar >/dev/null 2>&1 \
+    && [ -n "$(ls -A "$root/app/target/lib" 2>/dev/null)" ]; then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   "$root/bin/jmo-telemetry" serve --host 127.0.0.1 --port "$port" --db "$tmp/collector.db" >"$tmp/collector.log" 2>&1 &
   collector_pid=$!
