@@ -7,6 +7,7 @@ import com.jmotools.telemetry.reports.TransparencyReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,14 +29,7 @@ final class ReportCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
-  @Option(
-      names = "--db",
-      paramLabel = "PATH|JDBC-URL",
-      defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
-      description =
-          "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for"
-              + " serve; default: ${DEFAULT-VALUE}).")
-  String db;
+  @Mixin DatabaseOption database;
 
   @Option(
       names = "--quarter",
@@ -72,13 +66,11 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Period period = Period.quarter(quarter);
-    DatabaseOptions options = new DatabaseOptions();
-    options.db = db;
-    try (Database database = options.open()) {
+    try (Database db = database.open()) {
       TransparencyReport.Builder b =
           TransparencyReport.builder()
-              .dataSource(database.dataSource())
-              .dialect(database.dialect())
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
               .quarter(period)
               .k(k)
               .seed(seed)
