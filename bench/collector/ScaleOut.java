@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  */
 public class ScaleOut {
 
+  /** The collector without the analytics extension (run from the repository's root). */
+  private static final String BARE_COLLECTOR = "bench/collector/BareCollector.java";
   private static final Pattern LISTENING = Pattern.compile("listening on http://\\S+:(\\d+) ");
   private static final int BATCH = 100;
 
@@ -80,7 +82,7 @@ public class ScaleOut {
     try {
       for (int i = 0; i < collectors; i++) {
         Process p = new ProcessBuilder(javaBin(), "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-            "com.jmotools.telemetry.collector.JmoTelemetryCommand", "serve", "--port", "0", "--db", url,
+            BARE_COLLECTOR, "serve", "--port", "0", "--db", url,
             "--rate-limit", "0").redirectErrorStream(true).start();
         processes.add(p);
         ports.add(port(p));

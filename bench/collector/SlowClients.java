@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  */
 public class SlowClients {
 
+  /** The collector without the analytics extension (run from the repository's root). */
+  private static final String BARE_COLLECTOR = "bench/collector/BareCollector.java";
   private static final Pattern LISTENING = Pattern.compile("listening on http://\\S+:(\\d+) ");
 
   public static void main(String[] args) throws Exception {
@@ -52,7 +54,7 @@ public class SlowClients {
     int slowloris = args.length > 1 ? Integer.parseInt(args[1]) : 15_000;
     Path dir = Files.createTempDirectory("jmo-slow");
     Process collector = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), "com.jmotools.telemetry.collector.JmoTelemetryCommand", "serve",
+        "-cp", System.getProperty("java.class.path"), BARE_COLLECTOR, "serve",
         "--port", "0", "--db", dir.resolve("slow.db").toString()).redirectErrorStream(true).start();
     try {
       int port = port(collector);

@@ -79,7 +79,7 @@ start_collector() {
   rm -f "$work"/bench.db*
   # wrk's connections all come from 127.0.0.1 but stand for many clients: lift the per-client limits.
   # shellcheck disable=SC2086
-  java ${JMO_TELEMETRY_JAVA_OPTS:--Xmx1g} -cp "$classpath" com.jmotools.telemetry.collector.JmoTelemetryCommand serve \
+  java ${JMO_TELEMETRY_JAVA_OPTS:--Xmx1g} -cp "$classpath" "$here/BareCollector.java" serve \
     --port "$PORT" --host 127.0.0.1 --db "$work/bench.db" --rate-limit 0 --durability "$DURABILITY" \
     --max-connections-per-client 4096 --max-bodies-per-client 4096 \
     >"$work/collector.log" 2>&1 &

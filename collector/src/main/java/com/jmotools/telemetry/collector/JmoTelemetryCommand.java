@@ -49,15 +49,6 @@ public final class JmoTelemetryCommand implements java.util.concurrent.Callable<
     return line;
   }
 
-  /**
-   * Runs the bare collector, without the dashboard and the analytics commands. The product's
-   * launcher is the app module's main ({@code bin/jmo-telemetry}); this one is kept for the
-   * collector benchmarks (bench/collector), which measure ingestion without the rollup thread.
-   */
-  public static void main(String[] args) {
-    System.exit(commandLine(List.of()).execute(args));
-  }
-
   /** The build's version (the Maven project version), as {@code jmo-telemetry 0.7.0}. */
   static final class BuildVersion implements CommandLine.IVersionProvider {
     @Override

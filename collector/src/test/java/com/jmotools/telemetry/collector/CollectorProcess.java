@@ -49,7 +49,7 @@ final class CollectorProcess implements AutoCloseable {
                 "-Dlogback.configurationFile=" + productionLogbackConfig(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                JmoTelemetryCommand.class.getName(),
+                BareCollectorMain.class.getName(),
                 "serve",
                 "--port",
                 "0",
