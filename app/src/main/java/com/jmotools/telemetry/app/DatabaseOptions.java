@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** The options every maintainer command shares: which database, and which period. */
 final class DatabaseOptions {
 
-  @Mixin DatabaseOption database;
+  @Mixin com.jmotools.telemetry.collector.DatabaseOption database;
 
   @Option(
       names = "--from",
@@ -26,9 +26,9 @@ final class DatabaseOptions {
       description = "End of the period, excluded; default: the end of the current hour.")
   String to;
 
-  /** Opens the database named by {@code --db}; see {@link DatabaseOption#open()}. */
+  /** Opens the database named by {@code --db} for reading; see {@link ReadingDatabase#open}. */
   Database open() {
-    return database.open();
+    return ReadingDatabase.open(database.location());
   }
 
   Period period(Clock clock) {

@@ -29,7 +29,7 @@ final class ReportCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
-  @Mixin DatabaseOption database;
+  @Mixin com.jmotools.telemetry.collector.DatabaseOption database;
 
   @Option(
       names = "--quarter",
@@ -66,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Period period = Period.quarter(quarter);
-    try (Database db = database.open()) {
+    try (Database db = ReadingDatabase.open(database.location())) {
       TransparencyReport.Builder b =
           TransparencyReport.builder()
               .dataSource(db.dataSource())

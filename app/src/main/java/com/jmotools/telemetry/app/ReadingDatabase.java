@@ -1,19 +1,10 @@
 package com.jmotools.telemetry.app;
 
 import com.jmotools.telemetry.collector.Database;
-import picocli.CommandLine.Option;
 
-/** {@code --db}: the collector's database that a maintainer command reads. */
-final class DatabaseOption {
-
-  @Option(
-      names = "--db",
-      paramLabel = "PATH|JDBC-URL",
-      defaultValue = "${env:JMO_TELEMETRY_DB:-" + Database.DEFAULT_LOCATION + "}",
-      description =
-          "The collector's database: a SQLite file or a JDBC URL (env JMO_TELEMETRY_DB, as for"
-              + " serve; default: ${DEFAULT-VALUE}).")
-  String db;
+/** How the maintainer commands open the database named by {@code --db}: for reading only. */
+final class ReadingDatabase {
+  private ReadingDatabase() {}
 
   /**
    * Opens the database. A SQLite file must exist: reading statistics from a mistyped path should
@@ -21,7 +12,7 @@ final class DatabaseOption {
    *
    * @throws IllegalArgumentException if the SQLite file does not exist
    */
-  Database open() {
+  static Database open(String db) {
     if (Database.dialectOf(db) == com.jmotools.telemetry.collector.Dialect.SQLITE) {
       String path = db.regionMatches(true, 0, "jdbc:sqlite:", 0, 12) ? db.substring(12) : db;
       int query = path.indexOf('?');
