@@ -81,6 +81,21 @@ public final class ToolRunner {
     return missing;
   }
 
+  /** A tool that has nothing to do on this target, and why: it ran no command. */
+  private static ToolResult notApplicable(
+      Target target, ToolDefinition tool, Path directory, String reason) {
+    return new ToolResult(
+        target,
+        tool.name(),
+        ToolResult.Status.NOT_APPLICABLE,
+        null,
+        null,
+        Duration.ZERO,
+        0,
+        directory,
+        reason);
+  }
+
   /**
    * Runs {@code tool} on {@code target}, writing into {@code directory} (emptied first).
    *
@@ -91,29 +106,13 @@ public final class ToolRunner {
     long start = System.nanoTime();
     List<List<String>> steps = commandsFor(tool, target.type());
     if (steps == null) {
-      return new ToolResult(
-          target,
-          tool.name(),
-          ToolResult.Status.NOT_APPLICABLE,
-          null,
-          null,
-          Duration.ZERO,
-          0,
-          directory,
-          "no command for " + target.type().key() + " targets");
+      return notApplicable(
+          target, tool, directory, "no command for " + target.type().key() + " targets");
     }
     if (tool.requiredFile() != null
         && (target.root() == null || !Files.exists(target.root().resolve(tool.requiredFile())))) {
-      return new ToolResult(
-          target,
-          tool.name(),
-          ToolResult.Status.NOT_APPLICABLE,
-          null,
-          null,
-          Duration.ZERO,
-          0,
-          directory,
-          "needs " + tool.requiredFile() + " in the target");
+      return notApplicable(
+          target, tool, directory, "needs " + tool.requiredFile() + " in the target");
     }
     try {
       deleteRecursively(directory);
@@ -133,16 +132,7 @@ public final class ToolRunner {
             tool,
             target,
             directory,
-            new ToolResult(
-                target,
-                tool.name(),
-                ToolResult.Status.NOT_APPLICABLE,
-                null,
-                null,
-                Duration.ZERO,
-                0,
-                directory,
-                "no matching files"),
+            notApplicable(target, tool, directory, "no matching files"),
             null);
       }
       commands.add(expanded.get());
