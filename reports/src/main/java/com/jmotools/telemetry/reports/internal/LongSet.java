@@ -75,6 +75,27 @@ public final class LongSet {
     }
   }
 
+  /**
+   * Keeps only the {@code n} smallest hashes (signed order, as {@link #toSortedArray}), in a table
+   * sized for them; returns the largest one kept.
+   *
+   * @throws IllegalArgumentException if {@code n < 1} or the set holds fewer than {@code n}
+   */
+  public long retainSmallest(int n) {
+    if (n < 1 || n > size) {
+      throw new IllegalArgumentException("cannot keep " + n + " of " + size + " hashes");
+    }
+    long[] sorted = toSortedArray();
+    int cap = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;
+    table = new long[cap];
+    size = 0;
+    hasZero = false;
+    for (int i = 0; i < n; i++) {
+      add(sorted[i]);
+    }
+    return sorted[n - 1];
+  }
+
   public int size() {
     return size;
   }
