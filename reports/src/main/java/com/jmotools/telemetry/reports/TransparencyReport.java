@@ -115,8 +115,10 @@ public final class TransparencyReport {
       throw new IllegalArgumentException(
           quarter.label() + " has not started yet: there is nothing to report");
     }
-    Stats now = stats.compute(quarter);
+    // The previous quarter first: the statistics keep the last period computed, and the installs
+    // per day of this quarter (below) then reuse it instead of reading the quarter again.
     Stats before = stats.compute(quarter.previous());
+    Stats now = stats.compute(quarter);
     MinimumCount rule = new MinimumCount(k);
     ObjectNode report = build(now, before, rule);
     ArrayNode sample = sample(now);
@@ -393,20 +395,36 @@ public final class TransparencyReport {
             .thenComparing(Content::metadata);
   }
 
-  /** The key of a content while counting: the event type and the content's values. */
-  private record ContentKey(
-      String type,
-      String version,
-      String platform,
-      String runtime,
-      String pythonVersion,
-      String metadata) {}
-
   /** Events of one content, and its distinct installations until there are k of them. */
   private static final class Tally {
     long events;
     com.jmotools.telemetry.reports.internal.LongSet ids =
         new com.jmotools.telemetry.reports.internal.LongSet(4);
+  }
+
+  /** Separates the values of a content in {@link #contentText}: no stored value holds it. */
+  private static final char SEPARATOR = '\u0001';
+
+  /** Stands for SQL NULL in {@link #contentText}: no stored value is this. */
+  private static final String NULL = "\u0002";
+
+  /**
+   * An event's type and whole content as one text, built by the database: type, version, platform,
+   * runtime, python_version and metadata, separated by {@link #SEPARATOR} (JSON text escapes
+   * control characters; the other columns are validated), NULL as {@link #NULL}. One column to read
+   * and one string to compare, instead of six.
+   */
+  private String contentText() {
+    String sep = sql.dialect() == Dialect.SQLITE ? "char(1)" : "chr(1)";
+    String nul = sql.dialect() == Dialect.SQLITE ? "char(2)" : "chr(2)";
+    return String.join(
+        " || " + sep + " || ",
+        "e.event_type",
+        "e.version",
+        "e.platform",
+        "coalesce(e.runtime, " + nul + ")",
+        "coalesce(e.python_version, " + nul + ")",
+        sql.metadataText("e"));
   }
 
   /**
@@ -416,10 +434,10 @@ public final class TransparencyReport {
    * memory this pass may take.
    */
   private Map<String, List<Content>> sharedContents(Connection c) throws SQLException {
-    Map<ContentKey, Tally> tallies = new HashMap<>();
+    Map<String, Tally> tallies = new HashMap<>();
     String query =
-        "SELECT e.event_type, e.version, e.platform, e.runtime, e.python_version, "
-            + sql.metadataText("e")
+        "SELECT "
+            + contentText()
             + ", e.anonymous_id FROM "
             + Sql.TABLE
             + " e WHERE "
@@ -436,26 +454,19 @@ public final class TransparencyReport {
         sql.bindPeriod(ps, 1, new Period(from, to.isBefore(quarter.to()) ? to : quarter.to()));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            ContentKey key =
-                new ContentKey(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6));
-            Tally t = tallies.get(key);
+            String content = rs.getString(1);
+            Tally t = tallies.get(content);
             if (t == null) {
               if (tallies.size() >= maxSampleGroups) {
                 return null;
               }
               t = new Tally();
-              tallies.put(key, t);
+              tallies.put(content, t);
             }
             t.events++;
-            // Past k installations the content is shared enough: its ids are no longer needed.
+            // Past k installations the content is shared enough: its ids are not read any more.
             if (t.ids != null) {
-              t.ids.add(com.jmotools.telemetry.reports.internal.LongSet.hash(rs.getString(7)));
+              t.ids.add(com.jmotools.telemetry.reports.internal.LongSet.hash(rs.getString(2)));
               if (t.ids.size() >= k) {
                 t.ids = null;
               }
@@ -471,16 +482,17 @@ public final class TransparencyReport {
     }
     Map<String, List<Content>> out = new HashMap<>();
     tallies.forEach(
-        (key, t) -> {
+        (content, t) -> {
           if (t.ids == null) {
-            out.computeIfAbsent(key.type(), x -> new ArrayList<>())
+            String[] v = content.split(String.valueOf(SEPARATOR), 6);
+            out.computeIfAbsent(v[0], x -> new ArrayList<>())
                 .add(
                     new Content(
-                        key.version(),
-                        key.platform(),
-                        key.runtime(),
-                        key.pythonVersion(),
-                        key.metadata(),
+                        v[1],
+                        v[2],
+                        v[3].equals(NULL) ? null : v[3],
+                        v[4].equals(NULL) ? null : v[4],
+                        v[5],
                         t.events));
           }
         });

@@ -115,8 +115,7 @@ public final class Cube {
         sketched = true;
         k = Math.min(k, other.k);
       }
-      ids.addAll(other.ids);
-      bound();
+      other.ids.forEach(this::add);
     }
 
     /** The hashes this cell must keep: all of them, or the smallest of a sketch. */
@@ -176,8 +175,10 @@ public final class Cube {
         sketched = true;
         k = Math.min(k, Math.max(1, stored.length / 8));
       }
-      ids.addEncoded(stored);
-      bound();
+      // One at a time: past the sketch's threshold, hashes are skipped rather than kept and pruned.
+      for (long h : LongSet.decode(stored)) {
+        add(h);
+      }
     }
   }
 
