@@ -37,6 +37,15 @@ public final class TelemetryStats {
       Comparator.comparingLong(Cell::events).reversed().thenComparing(Cell::key);
   private static final Comparator<Cell> BY_KEY = Comparator.comparing(Cell::key);
 
+  /**
+   * The most distinct installations a day's totals in the rollup keep exactly: {@value}. Rolling a
+   * day up holds at most twice as many 64-bit id hashes in memory (about 8 MiB in hash tables at
+   * the default) and stores at most this many (2 MiB); a day with more distinct installations
+   * stores the smallest hashes, a sketch whose estimate of that day's (and its week's, month's and
+   * period's) installations is off by about {@code 1 / sqrt(n)} (0.2 % at the default).
+   */
+  public static final int DEFAULT_ROLLUP_DAY_IDS = 1 << 18;
+
   /** How long a computed period is reused while the database has not changed: {@code 10 s}. */
   public static final java.time.Duration DEFAULT_CACHE_TIME = java.time.Duration.ofSeconds(10);
 
@@ -61,7 +70,7 @@ public final class TelemetryStats {
     // part.
     this.rollup =
         new com.jmotools.telemetry.reports.internal.Rollup(
-            b.dataSource, sql, b.clock, !b.refreshBeforeCompute);
+            b.dataSource, sql, b.clock, !b.refreshBeforeCompute, b.rollupDayIds);
     this.refreshBeforeCompute = b.refreshBeforeCompute;
   }
 
@@ -582,8 +591,27 @@ public final class TelemetryStats {
     private Dialect dialect;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private boolean refreshBeforeCompute = true;
+    private int rollupDayIds = DEFAULT_ROLLUP_DAY_IDS;
 
     private Builder() {}
+
+    /**
+     * The most distinct installations a day of the rollup keeps exactly, and so the bound of its
+     * memory per day; default {@value TelemetryStats#DEFAULT_ROLLUP_DAY_IDS}.
+     *
+     * @throws IllegalArgumentException if {@code ids < 1024} (the sketch size of the other cells)
+     */
+    public Builder rollupDayIds(int ids) {
+      if (ids < com.jmotools.telemetry.reports.internal.Cube.SKETCH_SIZE) {
+        throw new IllegalArgumentException(
+            "rollupDayIds < "
+                + com.jmotools.telemetry.reports.internal.Cube.SKETCH_SIZE
+                + ": "
+                + ids);
+      }
+      this.rollupDayIds = ids;
+      return this;
+    }
 
     /** The clock that says which days are finished; default the system's, in UTC. */
     public Builder clock(java.time.Clock clock) {

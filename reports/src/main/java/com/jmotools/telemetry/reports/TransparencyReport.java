@@ -18,8 +18,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -47,6 +49,13 @@ public final class TransparencyReport {
   /** The seed of the sample's draw when none is given: {@value}, so a report is reproducible. */
   public static final long DEFAULT_SEED = 20_26L;
 
+  /**
+   * The most distinct event contents of a quarter the sample's draw counts in memory: {@value}
+   * (about 250 bytes each beside the content's text, so some 60 MB at most). A quarter with more is
+   * grouped by the database instead, one query per event type: slower, in bounded memory.
+   */
+  static final int DEFAULT_MAX_SAMPLE_GROUPS = 150_000;
+
   private final DataSource dataSource;
   private final Sql sql;
   private final TelemetryStats stats;
@@ -54,6 +63,7 @@ public final class TransparencyReport {
   private final int k;
   private final long seed;
   private final java.time.Clock clock;
+  private final int maxSampleGroups;
 
   private TransparencyReport(Builder b) {
     this.dataSource = b.dataSource;
@@ -63,6 +73,7 @@ public final class TransparencyReport {
     this.k = b.k;
     this.seed = b.seed;
     this.clock = b.clock;
+    this.maxSampleGroups = b.maxSampleGroups;
   }
 
   /** A builder: data source, dialect and quarter are required. */
@@ -104,8 +115,10 @@ public final class TransparencyReport {
       throw new IllegalArgumentException(
           quarter.label() + " has not started yet: there is nothing to report");
     }
-    Stats now = stats.compute(quarter);
+    // The previous quarter first: the statistics keep the last period computed, and the installs
+    // per day of this quarter (below) then reuse it instead of reading the quarter again.
     Stats before = stats.compute(quarter.previous());
+    Stats now = stats.compute(quarter);
     MinimumCount rule = new MinimumCount(k);
     ObjectNode report = build(now, before, rule);
     ArrayNode sample = sample(now);
@@ -310,74 +323,216 @@ public final class TransparencyReport {
     // SplittableRandom mixes its seed: java.util.Random's first draws of nearby seeds are nearly
     // equal.
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    List<String> types = new ArrayList<>();
+    now.eventsByType().forEach(c -> types.add(c.key()));
+    types.sort(null);
+    Map<String, List<Content>> shared;
+    try (Connection c = dataSource.getConnection()) {
+      shared = sharedContents(c);
+      if (shared == null) {
+        shared = new HashMap<>();
+        for (String type : types) {
+          shared.put(type, sharedContentsWithSql(c, type));
+        }
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read sample events of " + quarter.label(), e);
+    }
+    int n = 0;
+    for (String type : types) {
+      List<Content> groups = new ArrayList<>(shared.getOrDefault(type, List.of()));
+      groups.sort(Content.ORDER);
+      for (int drawn = 0; drawn < DEFAULT_SAMPLE_PER_TYPE && !groups.isEmpty(); drawn++) {
+        // Weighted by events: every qualifying event is equally likely.
+        long total = groups.stream().mapToLong(Content::events).sum();
+        long pick = (long) Math.floor(random.nextDouble() * total);
+        int i = 0;
+        while (pick >= groups.get(i).events()) {
+          pick -= groups.get(i++).events();
+        }
+        Content g = groups.remove(i);
+        n++;
+        ObjectNode e = out.addObject();
+        e.put("event", type);
+        e.put("version", g.version());
+        e.put("platform", g.platform());
+        if (g.runtime() != null) {
+          e.put("runtime", g.runtime());
+        }
+        if (g.pythonVersion() != null) {
+          e.put("python_version", g.pythonVersion());
+        }
+        // The id and the time are replaced: a sample must not let anyone find an installation's
+        // other events.
+        e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
+        e.put("timestamp", quarter.label());
+        try {
+          e.set("metadata", StatsJson.MAPPER.readTree(g.metadata()));
+        } catch (IOException x) {
+          throw new UncheckedIOException("stored metadata is not JSON", x);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** An event's whole content but its id and time, and how many events of the quarter have it. */
+  private record Content(
+      String version,
+      String platform,
+      String runtime,
+      String pythonVersion,
+      String metadata,
+      long events) {
+
+    /** The order the draw walks: the same whatever order the rows were read in. */
+    static final java.util.Comparator<Content> ORDER =
+        java.util.Comparator.comparing(Content::version)
+            .thenComparing(Content::platform)
+            .thenComparing(Content::runtime, java.util.Comparator.nullsFirst(String::compareTo))
+            .thenComparing(
+                Content::pythonVersion, java.util.Comparator.nullsFirst(String::compareTo))
+            .thenComparing(Content::metadata);
+  }
+
+  /** Events of one content, and its distinct installations until there are k of them. */
+  private static final class Tally {
+    long events;
+    com.jmotools.telemetry.reports.internal.LongSet ids =
+        new com.jmotools.telemetry.reports.internal.LongSet(4);
+  }
+
+  /** Separates the values of a content in {@link #contentText}: no stored value holds it. */
+  private static final char SEPARATOR = '\u0001';
+
+  /** Stands for SQL NULL in {@link #contentText}: no stored value is this. */
+  private static final String NULL = "\u0002";
+
+  /**
+   * An event's type and whole content as one text, built by the database: type, version, platform,
+   * runtime, python_version and metadata, separated by {@link #SEPARATOR} (JSON text escapes
+   * control characters; the other columns are validated), NULL as {@link #NULL}. One column to read
+   * and one string to compare, instead of six.
+   */
+  private String contentText() {
+    String sep = sql.dialect() == Dialect.SQLITE ? "char(1)" : "chr(1)";
+    String nul = sql.dialect() == Dialect.SQLITE ? "char(2)" : "chr(2)";
+    return String.join(
+        " || " + sep + " || ",
+        "e.event_type",
+        "e.version",
+        "e.platform",
+        "coalesce(e.runtime, " + nul + ")",
+        "coalesce(e.python_version, " + nul + ")",
+        sql.metadataText("e"));
+  }
+
+  /**
+   * Per event type, the contents of the quarter shared by at least k installations, counted in one
+   * pass over the quarter's events, a day at a time (each a short read); or null when the quarter
+   * holds more than {@code maxSampleGroups} distinct contents, whose tallies would not fit the
+   * memory this pass may take.
+   */
+  private Map<String, List<Content>> sharedContents(Connection c) throws SQLException {
+    Map<String, Tally> tallies = new HashMap<>();
+    String query =
+        "SELECT "
+            + contentText()
+            + ", e.anonymous_id FROM "
+            + Sql.TABLE
+            + " e WHERE "
+            + sql.inPeriod("e");
+    boolean postgres = sql.dialect() == Dialect.POSTGRESQL;
+    // PostgreSQL streams a result by the fetch size only inside a transaction.
+    c.setAutoCommit(!postgres);
+    try (PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setFetchSize(5_000);
+      for (java.time.Instant from = quarter.from();
+          from.isBefore(quarter.to());
+          from = from.plus(java.time.Duration.ofDays(1))) {
+        java.time.Instant to = from.plus(java.time.Duration.ofDays(1));
+        sql.bindPeriod(ps, 1, new Period(from, to.isBefore(quarter.to()) ? to : quarter.to()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String content = rs.getString(1);
+            Tally t = tallies.get(content);
+            if (t == null) {
+              if (tallies.size() >= maxSampleGroups) {
+                return null;
+              }
+              t = new Tally();
+              tallies.put(content, t);
+            }
+            t.events++;
+            // Past k installations the content is shared enough: its ids are not read any more.
+            if (t.ids != null) {
+              t.ids.add(com.jmotools.telemetry.reports.internal.LongSet.hash(rs.getString(2)));
+              if (t.ids.size() >= k) {
+                t.ids = null;
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      if (postgres) {
+        c.rollback(); // read only
+        c.setAutoCommit(true);
+      }
+    }
+    Map<String, List<Content>> out = new HashMap<>();
+    tallies.forEach(
+        (content, t) -> {
+          if (t.ids == null) {
+            String[] v = content.split(String.valueOf(SEPARATOR), 6);
+            out.computeIfAbsent(v[0], x -> new ArrayList<>())
+                .add(
+                    new Content(
+                        v[1],
+                        v[2],
+                        v[3].equals(NULL) ? null : v[3],
+                        v[4].equals(NULL) ? null : v[4],
+                        v[5],
+                        t.events));
+          }
+        });
+    return out;
+  }
+
+  /**
+   * The contents of {@code type} shared by at least k installations, grouped by the database (which
+   * sorts on disk when it must): the path of a quarter with too many distinct contents to count in
+   * memory.
+   */
+  private List<Content> sharedContentsWithSql(Connection c, String type) throws SQLException {
     String meta = sql.metadataText("e");
     String query =
         "SELECT e.version, e.platform, e.runtime, e.python_version, "
             + meta
-            + " AS m, count(*), "
-            + "count(DISTINCT e.anonymous_id) FROM "
+            + " AS m, count(*) FROM "
             + Sql.TABLE
             + " e WHERE e.event_type = ? AND "
             + sql.inPeriod("e")
             + " GROUP BY e.version, e.platform, e.runtime, e.python_version, "
             + meta
-            + " HAVING count(DISTINCT e.anonymous_id) >= ? ORDER BY 1, 2, 3, 4, 5";
-    int n = 0;
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(query)) {
-      List<Cell> types = new ArrayList<>(now.eventsByType());
-      types.sort(java.util.Comparator.comparing(Cell::key));
-      for (Cell type : types) {
-        ps.setString(1, type.key());
-        sql.bindPeriod(ps, 2, quarter);
-        ps.setInt(4, k);
-        List<String[]> groups = new ArrayList<>();
-        List<Long> weights = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            groups.add(
-                new String[] {
+            + " HAVING count(DISTINCT e.anonymous_id) >= ?";
+    List<Content> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setString(1, type);
+      sql.bindPeriod(ps, 2, quarter);
+      ps.setInt(4, k);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Content(
                   rs.getString(1),
                   rs.getString(2),
                   rs.getString(3),
                   rs.getString(4),
-                  rs.getString(5)
-                });
-            weights.add(rs.getLong(6));
-          }
-        }
-        for (int drawn = 0; drawn < DEFAULT_SAMPLE_PER_TYPE && !groups.isEmpty(); drawn++) {
-          // Weighted by events: every qualifying event is equally likely.
-          long total = weights.stream().mapToLong(Long::longValue).sum();
-          long pick = (long) Math.floor(random.nextDouble() * total);
-          int i = 0;
-          while (pick >= weights.get(i)) {
-            pick -= weights.get(i++);
-          }
-          String[] g = groups.remove(i);
-          weights.remove(i);
-          n++;
-          ObjectNode e = out.addObject();
-          e.put("event", type.key());
-          e.put("version", g[0]);
-          e.put("platform", g[1]);
-          if (g[2] != null) {
-            e.put("runtime", g[2]);
-          }
-          if (g[3] != null) {
-            e.put("python_version", g[3]);
-          }
-          // The id and the time are replaced: a sample must not let anyone find an installation's
-          // other events.
-          e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
-          e.put("timestamp", quarter.label());
-          e.set("metadata", StatsJson.MAPPER.readTree(g[4]));
+                  rs.getString(5),
+                  rs.getLong(6)));
         }
       }
-    } catch (SQLException e) {
-      throw new DatabaseException("cannot read sample events of " + quarter.label(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("stored metadata is not JSON", e);
     }
     return out;
   }
@@ -390,8 +545,24 @@ public final class TransparencyReport {
     private int k = MinimumCount.DEFAULT_K;
     private long seed = DEFAULT_SEED;
     private java.time.Clock clock = java.time.Clock.systemUTC();
+    private int maxSampleGroups = DEFAULT_MAX_SAMPLE_GROUPS;
 
     private Builder() {}
+
+    /**
+     * The most distinct contents the sample's draw counts in memory before it lets the database
+     * group them; default {@value TransparencyReport#DEFAULT_MAX_SAMPLE_GROUPS}. Visible for
+     * testing.
+     *
+     * @throws IllegalArgumentException if {@code groups < 0}
+     */
+    Builder maxSampleGroups(int groups) {
+      if (groups < 0) {
+        throw new IllegalArgumentException("groups < 0: " + groups);
+      }
+      this.maxSampleGroups = groups;
+      return this;
+    }
 
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");

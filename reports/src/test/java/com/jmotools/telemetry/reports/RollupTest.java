@@ -226,6 +226,69 @@ class RollupTest {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
+  void aDayWithMoreInstallationsThanTheBoundStoresASketchAndIsEstimatedClosely(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      Seeder s = new Seeder();
+      // 6000 installations on April 1st, 5 times the bound; 600 of them again on April 2nd.
+      for (int i = 0; i < 6000; i++) {
+        String id = String.format("%08x-4444-4444-8444-%012d", i, i);
+        s.add(
+            "scan.started",
+            id,
+            "Linux",
+            "0.7.1",
+            "2026-04-01T" + String.format("%02d", i % 24) + ":00:00Z",
+            Fixtures.started("cli", "balanced", "trivy"));
+        if (i % 10 == 0) {
+          s.add(
+              "scan.started",
+              id,
+              "Linux",
+              "0.7.1",
+              "2026-04-02T10:00:00Z",
+              Fixtures.started("cli", "fast", "trivy"));
+        }
+      }
+      s.writeTo(db);
+      int bound = 1024; // the smallest bound allowed: the sketch size of the other cells
+      TelemetryStats stats =
+          TelemetryStats.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .clock(APRIL)
+              .rollupDayIds(bound)
+              .build();
+      stats.refreshRollup();
+      // What a day keeps, and so what rolling it holds in memory, is bounded: not its 6000 ids.
+      try (Connection c = db.dataSource().getConnection();
+          Statement st = c.createStatement();
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT day, length(ids) FROM reports_daily WHERE event_type = '*' AND dim ="
+                      + " 'all' ORDER BY day")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("2026-04-01");
+        assertThat(rs.getLong(2)).isEqualTo(bound * 8L + 1); // a sketch, marked
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(2)).isEqualTo(600 * 8L); // under the bound: every id, exact
+      }
+      Period p =
+          new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-03T00:00:00Z"));
+      Stats rolled = stats.compute(p);
+      assertThat(stats.computeWithSql(p).uniqueInstalls()).isEqualTo(6000);
+      assertThat(rolled.totalEvents()).isEqualTo(6600);
+      // 1 / sqrt(1024): about 3 %; the union with the exact day stays a sketch of the same size.
+      assertThat(rolled.uniqueInstalls()).isBetween(5400L, 6600L);
+      assertThat(rolled.installsByWeek().get(0).ids()).isEqualTo(rolled.uniqueInstalls());
+      List<Cell> days = stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, p);
+      assertThat(days.get(0).ids()).isBetween(5400L, 6600L);
+      assertThat(days.get(1).ids()).isEqualTo(600);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
   void todaysEventsAreReadLiveWithoutARefresh(Dialect dialect) {
     try (Database db = TestDatabases.open(dialect, dir)) {
       Fixtures.quarter().writeTo(db);

@@ -291,6 +291,66 @@ public class TransparencyReportTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void aQuarterOfTooManyContentsToCountInMemoryIsGroupedByTheDatabaseWithTheSameDraw(
+      Dialect dialect) throws IOException {
+    Seeder s = new Seeder();
+    for (int i = 0; i < 60; i++) {
+      // Three contents of scan.started shared by 20 installations each, one rare content per
+      // installation, and tool failures of two contents.
+      s.add(
+          "scan.started",
+          id(1, i),
+          "Linux",
+          "0.7." + (i % 3),
+          "2026-01-" + (10 + i % 20) + "T10:00:00Z",
+          Fixtures.started("cli", "balanced", "trivy"));
+      s.add(
+          "scan.started",
+          id(1, i),
+          "Linux",
+          "0.7.0",
+          "2026-02-" + (10 + i % 15) + "T10:00:00Z",
+          Fixtures.started("cli", "deep", "tool" + i));
+      s.add(
+          "tool.failed",
+          id(1, i),
+          "macOS",
+          "0.7.1",
+          "2026-03-0" + (1 + i % 9) + "T10:00:00Z",
+          Fixtures.failed("trivy", i % 2 == 0 ? "timeout" : "crash", "null", "fast"));
+    }
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      s.writeTo(db);
+      java.util.Set<String> drawn = new java.util.HashSet<>();
+      for (long seed = 1; seed <= 8; seed++) {
+        String inMemory = sampleOf(db, seed, "m" + seed, Integer.MAX_VALUE);
+        assertThat(sampleOf(db, seed, "d" + seed, 1))
+            .as("seed " + seed + ": counted by the database, the same draw")
+            .isEqualTo(inMemory);
+        assertThat(inMemory).as("no content of one installation is drawn").doesNotContain("deep");
+        drawn.add(inMemory);
+      }
+      assertThat(drawn).as("different seeds draw different events").hasSizeGreaterThan(1);
+      assertThat(Seeder.JSON.readTree(drawn.iterator().next())).hasSize(2);
+    }
+  }
+
+  private String sampleOf(Database db, long seed, String out, int maxGroups) throws IOException {
+    TransparencyReport.Result r =
+        TransparencyReport.builder()
+            .dataSource(db.dataSource())
+            .dialect(db.dialect())
+            .quarter(Period.quarter("2026Q1"))
+            .clock(AFTER)
+            .seed(seed)
+            .maxSampleGroups(maxGroups)
+            .build()
+            .write(dir.resolve(out));
+    return Files.readString(r.sample());
+  }
+
   private String sampleOf(Database db, long seed, String out) throws IOException {
     TransparencyReport.Result r =
         TransparencyReport.builder()

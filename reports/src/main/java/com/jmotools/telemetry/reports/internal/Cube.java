@@ -51,23 +51,94 @@ public final class Cube {
     public long events;
     public LongSet ids = new LongSet();
 
+    /**
+     * The most hashes this cell keeps when it must bound its memory ({@code Integer.MAX_VALUE}:
+     * every id, exact): above it, only the {@code limit} smallest are kept, a sketch.
+     */
+    private final int limit;
+
+    /**
+     * Whether some ids are left out ({@link #ids} holds only the {@link #k} smallest hashes of the
+     * set, a k-minimum-values sketch).
+     */
+    public boolean sketched;
+
+    /** When sketched: how many of the smallest hashes the estimate stands on. */
+    private int k = Integer.MAX_VALUE;
+
+    /**
+     * When sketched: no hash above this one is among the {@link #k} smallest; others are skipped.
+     */
+    private long threshold = Long.MAX_VALUE;
+
+    /** A cell that keeps every id (exact), unless it merges a stored sketch. */
+    public Agg() {
+      this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A cell that keeps at most {@code 2 * limit} hashes in memory and stores at most {@code
+     * limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit < 1}
+     */
+    public Agg(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit < 1: " + limit);
+      }
+      this.limit = limit;
+    }
+
     Agg copy() {
-      Agg a = new Agg();
+      Agg a = new Agg(limit);
       a.events = events;
       a.ids = ids.copy();
       a.sketched = sketched;
+      a.k = k;
+      a.threshold = threshold;
       a.cap = cap;
       return a;
     }
 
-    /**
-     * Whether some of the merged sets were sketches, so {@link #ids} holds only part of the ids.
-     */
-    public boolean sketched;
+    /** Adds one id hash. */
+    public void add(long hash) {
+      if (hash > threshold) {
+        return; // not among the smallest this sketch keeps
+      }
+      ids.add(hash);
+      bound();
+    }
 
-    /** The distinct ids: exact unless sketched with more than {@value #SKETCH_SIZE} ids. */
+    /** Adds the ids of another cell (a union; events are not added). */
+    public void addIds(Agg other) {
+      if (other.sketched) {
+        sketched = true;
+        k = Math.min(k, other.k);
+      }
+      other.ids.forEach(this::add);
+    }
+
+    /** The hashes this cell must keep: all of them, or the smallest of a sketch. */
+    private int keep() {
+      return sketched ? Math.min(k, limit) : limit;
+    }
+
+    /**
+     * Keeps memory bounded: past twice the hashes it must keep, only the smallest are kept (the
+     * estimate stands on those alone, so it does not change).
+     */
+    private void bound() {
+      int keep = keep();
+      if (keep < Integer.MAX_VALUE && ids.size() > 2L * keep) {
+        threshold = Math.min(threshold, ids.retainSmallest(keep));
+        sketched = true;
+        k = keep;
+      }
+    }
+
+    /** The distinct ids: exact unless sketched with more than {@code k} ids. */
     public long count() {
-      if (!sketched || ids.size() < SKETCH_SIZE) {
+      if (!sketched || ids.size() < k) {
         return ids.size();
       }
       return Math.min(cap, estimate());
@@ -77,33 +148,37 @@ public final class Cube {
     long cap = Long.MAX_VALUE;
 
     private long estimate() {
-      long kth = ids.toSortedArray()[SKETCH_SIZE - 1];
+      long kth = ids.toSortedArray()[k - 1];
       // Signed order of the hashes is unsigned order of (hash ^ MIN_VALUE): its position in [0, 1).
       double u = ((kth ^ Long.MIN_VALUE) >>> 11) * 0x1p-53;
       if (u <= 0) {
         return ids.size();
       }
-      return Math.min(events, Math.max(SKETCH_SIZE, Math.round((SKETCH_SIZE - 1) / u)));
+      return Math.min(events, Math.max(k, Math.round((k - 1) / u)));
     }
 
     /**
-     * The stored form: all hashes, or for a sketch the smallest {@value #SKETCH_SIZE} and a marker
-     * byte.
+     * The stored form: all hashes, or, past the cell's limit or for a sketch, the smallest {@code
+     * limit} (or the sketch's {@code k}, if fewer) and a marker byte.
      */
-    public byte[] encode(boolean sketch) {
+    public byte[] encode() {
       long[] sorted = ids.toSortedArray();
-      if (!sketch || (sorted.length <= SKETCH_SIZE && !sketched)) {
+      if (!sketched && sorted.length <= limit) {
         return LongSet.encode(sorted, false);
       }
-      return LongSet.encode(
-          java.util.Arrays.copyOf(sorted, Math.min(sorted.length, SKETCH_SIZE)), true);
+      return LongSet.encode(java.util.Arrays.copyOf(sorted, Math.min(sorted.length, keep())), true);
     }
 
+    /** Adds a stored form: a sketch's size is the number of hashes it holds. */
     void addStored(byte[] stored) {
       if (stored.length % 8 == 1) {
         sketched = true;
+        k = Math.min(k, Math.max(1, stored.length / 8));
       }
-      ids.addEncoded(stored);
+      // One at a time: past the sketch's threshold, hashes are skipped rather than kept and pruned.
+      for (long h : LongSet.decode(stored)) {
+        add(h);
+      }
     }
   }
 
@@ -114,6 +189,41 @@ public final class Cube {
 
   /** Per day and type: events (for the daily timeline). */
   private final Map<String, Map<String, Long>> timeline = new TreeMap<>();
+
+  /** The most id hashes a cell keeps ({@code Integer.MAX_VALUE}: all). */
+  private final int cellLimit;
+
+  /** The most id hashes a day's totals keep ({@code Integer.MAX_VALUE}: all). */
+  private final int dayLimit;
+
+  /** A cube that keeps every id it is given, exact (for a reader's period). */
+  public Cube() {
+    this(Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A cube of bounded memory (for rolling days up): each cell keeps at most {@code 2 * cellLimit}
+   * id hashes and stores the {@code cellLimit} smallest, the day's totals (every event of the day)
+   * {@code 2 * dayLimit} and {@code dayLimit}.
+   *
+   * @throws IllegalArgumentException if a limit is below 1
+   */
+  public Cube(int cellLimit, int dayLimit) {
+    if (cellLimit < 1 || dayLimit < 1) {
+      throw new IllegalArgumentException("limits < 1: " + cellLimit + ", " + dayLimit);
+    }
+    this.cellLimit = cellLimit;
+    this.dayLimit = dayLimit;
+  }
+
+  private Agg newAgg(Key key) {
+    return new Agg(isTotal(key) ? dayLimit : cellLimit);
+  }
+
+  /** Whether a key is the totals of every event (type {@code *}, dimension {@code all}). */
+  public static boolean isTotal(Key key) {
+    return key.type().equals(ANY) && key.dim().equals(ALL);
+  }
 
   public Map<Key, Agg> cells() {
     return cells;
@@ -195,7 +305,7 @@ public final class Cube {
                 run -> {
                   add(day, id, type, "tool_reported", run.getKey());
                   // A weighted cell: its events are the runs reported; its ids are not used.
-                  cells.computeIfAbsent(new Key(type, "tool_runs", run.getKey()), k -> new Agg())
+                  cells.computeIfAbsent(new Key(type, "tool_runs", run.getKey()), this::newAgg)
                           .events +=
                       run.getValue().asLong();
                 });
@@ -210,14 +320,14 @@ public final class Cube {
   }
 
   private void add(String day, long id, String type, String dim, String value) {
-    Agg a = cells.computeIfAbsent(new Key(type, dim, value), k -> new Agg());
+    Agg a = cells.computeIfAbsent(new Key(type, dim, value), this::newAgg);
     a.events++;
-    a.ids.add(id);
+    a.add(id);
     if (dim.equals(ALL)) {
       if (type.equals(ANY)) {
-        Agg d = days.computeIfAbsent(day, k -> new Agg());
+        Agg d = days.computeIfAbsent(day, k -> new Agg(dayLimit));
         d.events++;
-        d.ids.add(id);
+        d.add(id);
       } else {
         timeline.computeIfAbsent(day, k -> new TreeMap<>()).merge(type, 1L, Long::sum);
       }
@@ -226,12 +336,12 @@ public final class Cube {
 
   /** Adds a stored rollup row of {@code day}. */
   public void merge(String day, String type, String dim, String value, long events, byte[] ids) {
-    Agg a = cells.computeIfAbsent(new Key(type, dim, value), k -> new Agg());
+    Agg a = cells.computeIfAbsent(new Key(type, dim, value), this::newAgg);
     a.events += events;
     a.addStored(ids);
     if (dim.equals(ALL)) {
       if (type.equals(ANY)) {
-        Agg d = days.computeIfAbsent(day, k -> new Agg());
+        Agg d = days.computeIfAbsent(day, k -> new Agg(dayLimit));
         d.events += events;
         d.addStored(ids);
       } else {
@@ -242,7 +352,7 @@ public final class Cube {
 
   /** An independent copy, so a cached cube can be extended with more events. */
   public Cube copy() {
-    Cube c = new Cube();
+    Cube c = new Cube(cellLimit, dayLimit);
     cells.forEach((k, a) -> c.cells.put(k, a.copy()));
     days.forEach((d, a) -> c.days.put(d, a.copy()));
     timeline.forEach((d, m) -> c.timeline.put(d, new TreeMap<>(m)));
@@ -258,16 +368,15 @@ public final class Cube {
   public void mergeAll(Cube other) {
     other.cells.forEach(
         (k, a) -> {
-          Agg mine = cells.computeIfAbsent(k, x -> new Agg());
+          Agg mine = cells.computeIfAbsent(k, this::newAgg);
           mine.events += a.events;
-          mine.ids.addAll(a.ids);
-          mine.sketched |= a.sketched;
+          mine.addIds(a);
         });
     other.days.forEach(
         (d, a) -> {
-          Agg mine = days.computeIfAbsent(d, x -> new Agg());
+          Agg mine = days.computeIfAbsent(d, x -> new Agg(dayLimit));
           mine.events += a.events;
-          mine.ids.addAll(a.ids);
+          mine.addIds(a);
         });
     other.timeline.forEach(
         (d, m) ->

@@ -100,8 +100,7 @@ public final class CubeStats {
             (day, a) -> {
               Cube.Agg g = groups.computeIfAbsent(slot.apply(day), x -> new Cube.Agg());
               g.events += a.events;
-              g.ids.addAll(a.ids);
-              g.sketched |= a.sketched;
+              g.addIds(a);
             });
     List<Cell> out = new ArrayList<>();
     groups.forEach((k, a) -> out.add(new Cell(k, a.events, a.count())));

@@ -64,6 +64,18 @@ public final class LongSet {
     }
   }
 
+  /** Passes every hash to {@code action}, in no particular order. */
+  public void forEach(java.util.function.LongConsumer action) {
+    if (hasZero) {
+      action.accept(EMPTY);
+    }
+    for (long h : table) {
+      if (h != EMPTY) {
+        action.accept(h);
+      }
+    }
+  }
+
   public void addAll(LongSet other) {
     if (other.hasZero) {
       add(EMPTY);
@@ -73,6 +85,27 @@ public final class LongSet {
         add(h);
       }
     }
+  }
+
+  /**
+   * Keeps only the {@code n} smallest hashes (signed order, as {@link #toSortedArray}), in a table
+   * sized for them; returns the largest one kept.
+   *
+   * @throws IllegalArgumentException if {@code n < 1} or the set holds fewer than {@code n}
+   */
+  public long retainSmallest(int n) {
+    if (n < 1 || n > size) {
+      throw new IllegalArgumentException("cannot keep " + n + " of " + size + " hashes");
+    }
+    long[] sorted = toSortedArray();
+    int cap = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;
+    table = new long[cap];
+    size = 0;
+    hasZero = false;
+    for (int i = 0; i < n; i++) {
+      add(sorted[i]);
+    }
+    return sorted[n - 1];
   }
 
   public int size() {
@@ -117,12 +150,11 @@ public final class LongSet {
     return b.array();
   }
 
-  /** Adds the hashes of an {@link #encode()}d array (a trailing marker byte is ignored). */
-  public void addEncoded(byte[] bytes) {
-    int n = bytes.length / 8;
-    ensure(size + n);
-    for (int i = 0; i < n * 8; i += 8) {
-      long h =
+  /** The hashes of an {@link #encode()}d array (a trailing marker byte is ignored). */
+  public static long[] decode(byte[] bytes) {
+    long[] out = new long[bytes.length / 8];
+    for (int j = 0, i = 0; j < out.length; j++, i += 8) {
+      out[j] =
           ((long) bytes[i] << 56)
               | ((long) (bytes[i + 1] & 0xff) << 48)
               | ((long) (bytes[i + 2] & 0xff) << 40)
@@ -131,15 +163,8 @@ public final class LongSet {
               | ((long) (bytes[i + 5] & 0xff) << 16)
               | ((long) (bytes[i + 6] & 0xff) << 8)
               | (bytes[i + 7] & 0xff);
-      add(h);
     }
-  }
-
-  /** Grows the table once to hold {@code expected} hashes without further rehashing. */
-  private void ensure(int expected) {
-    while ((long) expected * 2 > table.length) {
-      grow();
-    }
+    return out;
   }
 
   /** A 64-bit hash of an anonymous id, as stored (the collector stores ids lower-case). */

@@ -58,16 +58,31 @@ public final class Rollup {
 
   private final boolean reuseRolledPart;
 
+  private final int dayIds;
+
   /**
    * @param reuseRolledPart whether {@link #cube} keeps the rolled part of the last period it read
    *     (a copy as large as it), for a server that answers the same periods again; a one-off
    *     command does not need the second copy
+   * @param dayIds the most id hashes a day's totals keep, in memory while it is rolled and stored:
+   *     a day with more distinct installations stores the {@code dayIds} smallest hashes, a sketch
+   *     that estimates them (relative error about {@code 1 / sqrt(dayIds)})
+   * @throws IllegalArgumentException if {@code dayIds < Cube.SKETCH_SIZE}
    */
-  public Rollup(DataSource dataSource, Sql sql, Clock clock, boolean reuseRolledPart) {
+  public Rollup(DataSource dataSource, Sql sql, Clock clock, boolean reuseRolledPart, int dayIds) {
+    if (dayIds < Cube.SKETCH_SIZE) {
+      throw new IllegalArgumentException("dayIds < " + Cube.SKETCH_SIZE + ": " + dayIds);
+    }
     this.dataSource = dataSource;
     this.sql = sql;
     this.clock = clock;
     this.reuseRolledPart = reuseRolledPart;
+    this.dayIds = dayIds;
+  }
+
+  /** A cube for rolling days up: its memory is bounded whatever a day holds. */
+  private Cube rollingCube() {
+    return new Cube(Cube.SKETCH_SIZE, dayIds);
   }
 
   private void ensureTables(Connection c) throws SQLException {
@@ -408,7 +423,10 @@ public final class Rollup {
         new Period(
             d.atStartOfDay(ZoneOffset.UTC).toInstant(),
             d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    Cube cube = afterId > 0 ? readRolled(c, List.of(day)) : new Cube();
+    Cube cube = rollingCube();
+    if (afterId > 0) {
+      readRolled(c, List.of(day), cube);
+    }
     long from = afterId > 0 ? afterId : firstIdOf(c, whole) - 1;
     long added = 0;
     // In slices of ids, each its own short read: a long one would keep the collector's WAL from
@@ -436,7 +454,7 @@ public final class Rollup {
 
   private void roll(Connection c, String day) throws SQLException {
     LocalDate d = LocalDate.parse(day);
-    Cube cube = new Cube();
+    Cube cube = rollingCube();
     long events =
         aggregate(
             c,
@@ -464,10 +482,9 @@ public final class Rollup {
         ps.setString(3, e.getKey().dim());
         ps.setString(4, e.getKey().value());
         ps.setLong(5, e.getValue().events);
-        // The daily totals keep every id (exact installs per day, week, month); other cells a
-        // sketch.
-        boolean totals = e.getKey().type().equals(Cube.ANY) && e.getKey().dim().equals(Cube.ALL);
-        ps.setBytes(6, e.getValue().encode(!totals));
+        // The daily totals keep every id up to the rollup's bound (exact installs per day, week,
+        // month); other cells a sketch of SKETCH_SIZE.
+        ps.setBytes(6, e.getValue().encode());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -603,7 +620,8 @@ public final class Rollup {
         if (part != null && part.key().equals(key)) {
           cube = part.cube().copy();
         } else {
-          cube = readRolled(c, fromRollup);
+          cube = new Cube();
+          readRolled(c, fromRollup, cube);
           if (reuseRolledPart) {
             lastRolled = new RolledPart(key, cube.copy());
           }
@@ -625,35 +643,31 @@ public final class Rollup {
 
   private volatile RolledPart lastRolled;
 
-  private Cube readRolled(Connection c, List<String> fromRollup) throws SQLException {
-    Cube cube = new Cube();
-    {
-      {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT day, event_type, dim, value, events, ids FROM reports_daily "
-                    + "WHERE day >= ? AND day <= ?")) {
-          ps.setFetchSize(5_000);
-          ps.setString(1, fromRollup.get(0));
-          ps.setString(2, fromRollup.get(fromRollup.size() - 1));
-          Set<String> wanted = new TreeSet<>(fromRollup);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              if (wanted.contains(rs.getString(1))) {
-                cube.merge(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getLong(5),
-                    rs.getBytes(6));
-              }
-            }
+  /** Merges the stored cells of the days {@code fromRollup} into {@code cube}. */
+  private static void readRolled(Connection c, List<String> fromRollup, Cube cube)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT day, event_type, dim, value, events, ids FROM reports_daily "
+                + "WHERE day >= ? AND day <= ?")) {
+      ps.setFetchSize(5_000);
+      ps.setString(1, fromRollup.get(0));
+      ps.setString(2, fromRollup.get(fromRollup.size() - 1));
+      Set<String> wanted = new TreeSet<>(fromRollup);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (wanted.contains(rs.getString(1))) {
+            cube.merge(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                rs.getBytes(6));
           }
         }
       }
     }
-    return cube;
   }
 
   /** Joins adjacent raw ranges so each is read with one query. */
