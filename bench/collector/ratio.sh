@@ -9,15 +9,24 @@
 # and, per connection count, the medians: collector/trivial throughput (same-round ratios) and
 # CPU per request. Ends with the collector's peak resident memory (VmHWM) and WAL size.
 #
+# With BASELINE=<another checkout, built>, that checkout's collector runs too, in the same rounds,
+# and the medians add baseline/trivial and collector/baseline: a change measured against the code
+# before it, under the same load.
+#
 # Usage: bench/collector/ratio.sh      (build first: ./mvnw -q -B package -DskipTests)
-# Env:   CONNECTIONS="1 16 256" ROUNDS=3 DURATION=5s WARMUP=10s PORT=18940 DB=<file> (default: a temp file)
+# Env:   CONNECTIONS="1 16 256" ROUNDS=3 DURATION=5s WARMUP=30s PORT=18940 DB=<file> (default: a temp
+#        file) BASELINE=<path of a built checkout>
+# WARMUP runs each server at 64 connections before the rounds: the collector has far more code for
+# the JIT to compile than the trivial server, and CPU per request is meant in the steady state.
 set -euo pipefail
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 root="$(dirname "$(dirname "$here")")"
 CONNECTIONS="${CONNECTIONS:-1 16 256}"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5s}"
-WARMUP="${WARMUP:-10s}"
+WARMUP="${WARMUP:-30s}"
+BASELINE="${BASELINE:-}"
+BASE_PORT=$((PORT + 2))
 PORT="${PORT:-18940}"
 TRIVIAL_PORT=$((PORT + 1))
 for tool in wrk curl java awk; do
@@ -61,11 +70,20 @@ collector=$!
 java $opts -cp "$jar:$lib/*" "$here/TrivialServer.java" "$TRIVIAL_PORT" >"$work/trivial.log" 2>&1 &
 pids+=($!)
 trivial=$!
+baseline=""
+if [ -n "$BASELINE" ]; then
+  JMO_TELEMETRY_JAVA_OPTS="$opts" JMO_NO_CDS=1 "$BASELINE/bin/jmo-telemetry" serve --port "$BASE_PORT" --host 127.0.0.1 \
+    --db "$work/baseline.db" --rate-limit 0 --durability FULL >"$work/baseline.log" 2>&1 &
+  pids+=($!)
+  baseline=$!
+fi
 wait_ready "$PORT"
 wait_ready "$TRIVIAL_PORT"
+[ -z "$baseline" ] || wait_ready "$BASE_PORT"
 # The collector is bin/jmo-telemetry's JVM: find the java process among the launcher's children.
 jvm="$(pgrep -P "$collector" java || echo "$collector")"
-for port in "$PORT" "$TRIVIAL_PORT"; do # JIT warm-up of both
+[ -z "$baseline" ] || base_jvm="$(pgrep -P "$baseline" java || echo "$baseline")"
+for port in "$PORT" "$TRIVIAL_PORT" ${baseline:+"$BASE_PORT"}; do # JIT warm-up of each
   WRK_BATCH=1 timeout 120 wrk -t1 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$port" >/dev/null 2>&1
 done
 
@@ -91,10 +109,18 @@ for round in $(seq 1 "$ROUNDS"); do
     l1=$(load)
     read -r crate ccpu < <(measure "$PORT" "$jvm" "$c")
     read -r trate tcpu < <(measure "$TRIVIAL_PORT" "$trivial" "$c")
+    base=""
+    if [ -n "$baseline" ]; then
+      read -r brate bcpu < <(measure "$BASE_PORT" "$base_jvm" "$c")
+      echo "$brate" >>"$work/b.$c"; echo "$bcpu" >>"$work/bcpu.$c"
+      awk -v a="$brate" -v b="$trate" 'BEGIN { printf "%.3f\n", (b > 0 ? a / b : 0) }' >>"$work/bratio.$c"
+      awk -v a="$crate" -v b="$brate" 'BEGIN { printf "%.3f\n", (b > 0 ? a / b : 0) }' >>"$work/cb.$c"
+      base=" | baseline $brate req/s $bcpu us/req"
+    fi
     l2=$(load)
     ratio=$(awk -v a="$crate" -v b="$trate" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-    printf 'round %d c=%-4s collector %7s req/s %6s us/req | trivial %7s req/s %6s us/req | ratio %s | load %s-%s\n' \
-      "$round" "$c" "$crate" "$ccpu" "$trate" "$tcpu" "$ratio" "$l1" "$l2"
+    printf 'round %d c=%-4s collector %7s req/s %6s us/req | trivial %7s req/s %6s us/req%s | ratio %s | load %s-%s\n' \
+      "$round" "$c" "$crate" "$ccpu" "$trate" "$tcpu" "$base" "$ratio" "$l1" "$l2"
     echo "$ratio" >>"$work/ratio.$c"; echo "$crate" >>"$work/c.$c"; echo "$trate" >>"$work/t.$c"
     echo "$ccpu" >>"$work/ccpu.$c"; echo "$tcpu" >>"$work/tcpu.$c"; echo "$l1" >>"$work/load.$c"; echo "$l2" >>"$work/load.$c"
   done
@@ -106,6 +132,12 @@ for c in $CONNECTIONS; do
     "$c" "$(median <"$work/c.$c")" "$(median <"$work/t.$c")" "$(median <"$work/ratio.$c")" "$cc" "$tc" \
     "$(awk -v a="$cc" -v b="$tc" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
     "$(sort -g "$work/load.$c" | head -n 1)" "$(sort -g "$work/load.$c" | tail -n 1)"
+  if [ -n "$baseline" ]; then
+    bc=$(median <"$work/bcpu.$c")
+    printf 'BASELINE connections=%s baseline=%s baseline_ratio=%s collector_over_baseline=%s baseline_cpu_us=%s cpu_vs_baseline=%s\n' \
+      "$c" "$(median <"$work/b.$c")" "$(median <"$work/bratio.$c")" "$(median <"$work/cb.$c")" "$bc" \
+      "$(awk -v a="$cc" -v b="$bc" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  fi
 done
 wal="$db-wal"
 printf 'SUMMARY collector_peak_rss_mb=%s rows=%s wal_mb=%s\n' "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm/status")" \

@@ -45,6 +45,16 @@ public record BucketScheme(String name, String unit, boolean upperInclusive, Lis
     return buckets.stream().map(Bucket::label).toList();
   }
 
+  /** Whether {@code label} is one of the labels; allocates nothing (validation asks per event). */
+  public boolean hasLabel(String label) {
+    for (Bucket bucket : buckets) {
+      if (bucket.label().equals(label)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The label of the bucket that holds {@code value}. */
   public String labelFor(double value) {
     for (Bucket bucket : buckets) {

@@ -175,7 +175,7 @@ public final class EventValidator {
       case BUCKET -> {
         String label = text(value, path);
         BucketScheme scheme = catalog.bucket(field.bucket());
-        if (!scheme.labels().contains(label)) {
+        if (!scheme.hasLabel(label)) {
           throw refuse(
               Problem.Code.INVALID_VALUE,
               path,

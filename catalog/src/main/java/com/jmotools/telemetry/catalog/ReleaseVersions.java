@@ -65,6 +65,9 @@ public final class ReleaseVersions {
     if (text == null || text.isEmpty() || text.length() > MAX_LENGTH) {
       return Optional.empty();
     }
+    if (isPlainRelease(text)) {
+      return Optional.of(text); // what our own clients send: already the normal form
+    }
     Matcher m = SHAPE.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       return Optional.empty();
@@ -83,6 +86,32 @@ public final class ReleaseVersions {
           .append(Integer.parseInt(number));
     }
     return Optional.of(normal.toString());
+  }
+
+  /**
+   * Whether {@code text} is 2 or 3 numbers of 1 to 4 digits without leading zeros and nothing else:
+   * the normal form without a label, checked without the regular expression (every event carries a
+   * version).
+   */
+  private static boolean isPlainRelease(String text) {
+    int numbers = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      int start = i;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+      }
+      int digits = i - start;
+      if (digits == 0 || digits > 4 || (digits > 1 && text.charAt(start) == '0')) {
+        return false;
+      }
+      numbers++;
+      if (i < n && (text.charAt(i) != '.' || ++i == n)) {
+        return false; // another character, or a trailing dot
+      }
+    }
+    return numbers >= 2 && numbers <= 3;
   }
 
   /**

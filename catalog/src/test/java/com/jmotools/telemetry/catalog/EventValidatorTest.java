@@ -133,6 +133,9 @@ class EventValidatorTest {
     "0.7, 0.7",
     "0.7.0, 0.7.0",
     "10.20.30, 10.20.30",
+    "0.0.0, 0.0.0",
+    "9999.0.1000, 9999.0.1000",
+    "0.07, 0.7",
     "v0.7.0, 0.7.0",
     "1.2.3-rc.1, 1.2.3-rc.1",
     "1.2.3-rc1, 1.2.3-rc.1",
@@ -186,6 +189,10 @@ class EventValidatorTest {
         "",
         "0.7.0\n",
         "192.168.1.20-rc.1x",
+        "0.7.",
+        ".0.7",
+        "0..7",
+        "0.7.0.",
       })
   void versionsThatCanCarryTextAreRefused(String version) {
     ObjectNode event = scanCompleted();

@@ -70,6 +70,10 @@ public final class JdbcEventStore implements EventStore {
   /** Up to this many erased ids are kept in memory on SQLite; beyond it, each is looked up. */
   static final int DELETED_CACHE_LIMIT = 100_000;
 
+  /**
+   * What the SQLite writer knows of {@code deleted_ids}: its size and highest rowid, and its ids
+   * when there are at most {@link #DELETED_CACHE_LIMIT} (null beyond: each is looked up).
+   */
   private record DeletedIds(long count, long maxRowid, Set<String> ids) {}
 
   /**
@@ -85,7 +89,10 @@ public final class JdbcEventStore implements EventStore {
   private final AtomicLong retries = new AtomicLong();
   private final DataSource dataSource;
   private final Dialect dialect;
-  private volatile DeletedIds deletedCache;
+  private DeletedIds deletedCache;
+
+  /** The SQLite writer's prepared statements; only touched under {@code appendSqlite}'s lock. */
+  private SqliteWriterStatements writerStatements;
 
   /** On SQLite, which event ids are stored (there is no unique index there); null on PostgreSQL. */
   private final SqliteEventIds knownIds;
@@ -176,15 +183,19 @@ public final class JdbcEventStore implements EventStore {
   private synchronized List<Outcome> appendSqlite(
       Connection c, List<EventRow> events, Instant receivedAt) throws SQLException {
     c.setAutoCommit(true);
+    SqliteWriterStatements statements =
+        SqliteWriterStatements.of(
+            c, writerStatements, SQLITE_ROWS_PER_STATEMENT, JdbcEventStore::sqliteInsert);
+    if (statements != writerStatements) {
+      writerStatements = statements;
+    }
     knownIds.maintain(c, receivedAt);
     // IMMEDIATE: take the write lock first (waiting out another process via busy_timeout) so the
     // reads of deleted_ids and event ids and the inserts see one consistent state.
-    try (Statement s = c.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
-    }
+    statements.beginImmediate();
     boolean committed = false;
     try (SqliteEventIds.Batch ids = knownIds.batch()) {
-      Set<String> deleted = deletedAmong(c, events);
+      Set<String> deleted = deletedAmongSqlite(c, statements, events);
       List<Outcome> outcomes = new ArrayList<>(events.size());
       List<EventRow> fresh = new ArrayList<>(events.size());
       for (EventRow e : events) {
@@ -200,29 +211,21 @@ public final class JdbcEventStore implements EventStore {
       String received = Dialect.formatHour(receivedAt);
       // Multi-row statements: a fiftieth of the statement executions of one row each.
       int full = fresh.size() / SQLITE_ROWS_PER_STATEMENT;
-      if (full > 0) {
-        try (PreparedStatement insert =
-            c.prepareStatement(sqliteInsert(SQLITE_ROWS_PER_STATEMENT))) {
-          for (int chunk = 0; chunk < full; chunk++) {
-            insertChunk(
-                insert,
-                fresh,
-                chunk * SQLITE_ROWS_PER_STATEMENT,
-                SQLITE_ROWS_PER_STATEMENT,
-                received);
-          }
-        }
+      for (int chunk = 0; chunk < full; chunk++) {
+        insertChunk(
+            statements.insert(SQLITE_ROWS_PER_STATEMENT),
+            fresh,
+            chunk * SQLITE_ROWS_PER_STATEMENT,
+            SQLITE_ROWS_PER_STATEMENT,
+            received);
       }
       int rest = fresh.size() - full * SQLITE_ROWS_PER_STATEMENT;
       if (rest > 0) {
-        try (PreparedStatement insert = c.prepareStatement(sqliteInsert(rest))) {
-          insertChunk(insert, fresh, full * SQLITE_ROWS_PER_STATEMENT, rest, received);
-        }
+        insertChunk(
+            statements.insert(rest), fresh, full * SQLITE_ROWS_PER_STATEMENT, rest, received);
       }
       ids.writeTable(c);
-      try (Statement s = c.createStatement()) {
-        s.execute("COMMIT");
-      }
+      statements.commit();
       committed = true;
       ids.committed();
       checkpointWhenDue(c);
@@ -233,6 +236,9 @@ public final class JdbcEventStore implements EventStore {
         // What memory learnt in the failed transaction is not stored: read it again from the
         // database.
         knownIds.reset();
+        // And the statements are prepared again, on whichever connection the pool gives next.
+        writerStatements.close();
+        writerStatements = null;
       }
     }
   }
@@ -391,67 +397,73 @@ public final class JdbcEventStore implements EventStore {
   }
 
   private Set<String> deletedAmong(Connection c, List<EventRow> events) throws SQLException {
-    Set<String> ids = new LinkedHashSet<>();
-    for (EventRow e : events) {
-      ids.add(e.anonymousId());
-    }
     Set<String> deleted = new HashSet<>();
-    if (dialect == Dialect.POSTGRESQL) {
-      try (PreparedStatement q =
-          c.prepareStatement("SELECT anonymous_id FROM deleted_ids WHERE anonymous_id = ANY (?)")) {
-        q.setArray(1, c.createArrayOf("text", ids.toArray(new String[0])));
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            deleted.add(r.getString(1));
-          }
-        }
-      }
-      return deleted;
-    }
-    // deleted_ids only grows (rows are never removed), so (count, max rowid) names its content.
-    long count;
-    long maxRowid;
-    try (Statement q = c.createStatement();
-        ResultSet r = q.executeQuery("SELECT COUNT(*), MAX(rowid) FROM deleted_ids")) {
-      r.next();
-      count = r.getLong(1);
-      maxRowid = r.getLong(2);
-    }
-    if (count == 0) {
-      return deleted;
-    }
-    if (count <= DELETED_CACHE_LIMIT) {
-      DeletedIds cached = deletedCache;
-      if (cached == null || cached.count != count || cached.maxRowid != maxRowid) {
-        Set<String> all = new HashSet<>();
-        try (Statement q = c.createStatement();
-            ResultSet r = q.executeQuery("SELECT anonymous_id FROM deleted_ids")) {
-          while (r.next()) {
-            all.add(r.getString(1));
-          }
-        }
-        cached = new DeletedIds(count, maxRowid, all);
-        deletedCache = cached;
-      }
-      for (String id : ids) {
-        if (cached.ids.contains(id)) {
-          deleted.add(id);
-        }
-      }
-      return deleted;
-    }
     try (PreparedStatement q =
-        c.prepareStatement("SELECT 1 FROM deleted_ids WHERE anonymous_id = ?")) {
-      for (String id : ids) {
-        q.setString(1, id);
-        try (ResultSet r = q.executeQuery()) {
-          if (r.next()) {
-            deleted.add(id);
-          }
+        c.prepareStatement("SELECT anonymous_id FROM deleted_ids WHERE anonymous_id = ANY (?)")) {
+      q.setArray(1, c.createArrayOf("text", anonymousIds(events).toArray(new String[0])));
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          deleted.add(r.getString(1));
         }
       }
     }
     return deleted;
+  }
+
+  /**
+   * The erased ids among the events' senders, on SQLite, inside the writer's transaction. {@code
+   * deleted_ids} only grows (rows are never removed, so its rowids have no gaps and its highest
+   * rowid names its content): what the writer knows of it is read again only when that rowid
+   * changed, so a batch costs one seek, not a count of the table.
+   */
+  private Set<String> deletedAmongSqlite(
+      Connection c, SqliteWriterStatements statements, List<EventRow> events) throws SQLException {
+    long maxRowid = statements.deletedMaxRowid();
+    DeletedIds known = deletedCache;
+    if (known == null || known.maxRowid() != maxRowid) {
+      known = readDeletedIds(c);
+      deletedCache = known;
+    }
+    Set<String> deleted = new HashSet<>();
+    if (known.count() == 0) {
+      return deleted;
+    }
+    for (String id : anonymousIds(events)) {
+      if (known.ids() != null ? known.ids().contains(id) : statements.isDeleted(id)) {
+        deleted.add(id);
+      }
+    }
+    return deleted;
+  }
+
+  private static DeletedIds readDeletedIds(Connection c) throws SQLException {
+    long count;
+    long maxRowid;
+    try (Statement q = c.createStatement();
+        ResultSet r = q.executeQuery("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM deleted_ids")) {
+      r.next();
+      count = r.getLong(1);
+      maxRowid = r.getLong(2);
+    }
+    Set<String> all = null;
+    if (count <= DELETED_CACHE_LIMIT) {
+      all = new HashSet<>();
+      try (Statement q = c.createStatement();
+          ResultSet r = q.executeQuery("SELECT anonymous_id FROM deleted_ids")) {
+        while (r.next()) {
+          all.add(r.getString(1));
+        }
+      }
+    }
+    return new DeletedIds(count, maxRowid, all);
+  }
+
+  private static Set<String> anonymousIds(List<EventRow> events) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (EventRow e : events) {
+      ids.add(e.anonymousId());
+    }
+    return ids;
   }
 
   @Override

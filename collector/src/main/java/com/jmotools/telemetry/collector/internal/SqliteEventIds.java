@@ -65,6 +65,11 @@ final class SqliteEventIds {
   private long openFrom = NO_PARTITION;
   private long held;
 
+  /** The last event hour parsed, kept across batches: nearly every event is of the current hour. */
+  private String lastTimestamp;
+
+  private long lastHour;
+
   /**
    * @param budgetIds the most ids held in memory before the largest partition is spilled
    */
@@ -140,8 +145,6 @@ final class SqliteEventIds {
     private final List<String> tableTimes = new ArrayList<>();
     private final List<UUID> memoryIds = new ArrayList<>();
     private PreparedStatement lookup;
-    private String lastTimestamp;
-    private long lastHour;
 
     /**
      * Claims {@code eventId} for a row of hour {@code timestamp}.

@@ -13,6 +13,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -240,7 +241,23 @@ class SqliteEventIdsTest {
             Connection.class.getClassLoader(),
             new Class<?>[] {Connection.class},
             (proxy, method, args) -> {
+              if (method.getName().equals("isWrapperFor")) {
+                return false; // the store's statements go through this proxy, not around it
+              }
               Object result = invoke(method, real, args);
+              if (result instanceof PreparedStatement s
+                  && method.getName().equals("prepareStatement")
+                  && "COMMIT".equals(args[0])) {
+                return Proxy.newProxyInstance(
+                    PreparedStatement.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class},
+                    (p, m, a) -> {
+                      if (m.getName().equals("execute") && fail.compareAndSet(true, false)) {
+                        throw new SQLException("disk I/O error (injected)");
+                      }
+                      return invoke(m, s, a);
+                    });
+              }
               if (result instanceof Statement s && method.getName().equals("createStatement")) {
                 return Proxy.newProxyInstance(
                     Statement.class.getClassLoader(),
