@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the table of bench/README.md ("The table"): every row measured in this one run, each
-# next to its baseline and with the load average it ran under. About 15 minutes on 2 cores.
+# next to its baseline and with the load average it ran under. About 17 minutes on 2 cores.
 #
 #   ./mvnw -q -B package -DskipTests && bench/table.sh            # prints the table
 #   bench/table.sh --write                                       # and replaces it in bench/README.md
@@ -81,6 +81,14 @@ kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 row "collector after $stored events (batches of 100, 16 connections, $(secs "$t0" "$t1") s) then 20 s at 256 connections" \
   "\`bin/jmo-telemetry serve --durability FULL\`, launcher defaults" \
   "peak RSS **$rss MB** (bound 300); WAL **$wal MB** beside a $size MB database (journal_size_limit 64 MiB)" "$l0 → $(load)"
+
+# 2b. Resident memory under hostile input: slow clients, hostile bodies, a flood (about 80 s).
+echo "== hostile input" >&2
+l0=$(load)
+SECONDS_PER_PHASE=10 PORT="$PORT" "$here/collector/hostile.sh" >"$OUT/hostile.txt" 2>&1 || { cat "$OUT/hostile.txt" >&2; exit 1; }
+row "collector under hostile input: 300 slow bodies, a slowloris of 10,000 connections, 1 MiB / nested / invalid / non-UTF-8 bodies, a flood of 1,000 connections" \
+  "\`SECONDS_PER_PHASE=10 bench/collector/hostile.sh\`, launcher defaults" \
+  "peak RSS **$(grep SUMMARY "$OUT/hostile.txt" | field hostile_peak_rss_mb) MB** (bound 300); no 5xx" "$l0 → $(load)"
 
 # 3. Batched ingest against the raw sqlite3 shell (bench/collector/run.sh, one round).
 echo "== batched vs raw sqlite3" >&2

@@ -39,9 +39,12 @@ import java.util.regex.Pattern;
  * <pre>
  * ./mvnw -q -B -o package -DskipTests -pl collector -am
  * java -cp "collector/target/jmo-telemetry-collector-0.7.0.jar:collector/target/lib/*" bench/collector/SlowClients.java \
- *   [seconds-per-phase=30] [slowloris=15000]
+ *   [seconds-per-phase=30] [slowloris=15000] [port]
  * </pre>
- * The slowloris count is bounded by this process's descriptor limit ({@code ulimit -n}).
+ * The slowloris count is bounded by this process's descriptor limit ({@code ulimit -n}). With a
+ * port, the attack goes to a collector already listening there on 127.0.0.1 (as {@code
+ * bench/collector/hostile.sh} runs it, to measure {@code bin/jmo-telemetry serve}'s memory) instead
+ * of one this program starts.
  */
 public class SlowClients {
 
@@ -52,19 +55,26 @@ public class SlowClients {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int slowloris = args.length > 1 ? Integer.parseInt(args[1]) : 15_000;
+    if (args.length > 2) {
+      attack(Integer.parseInt(args[2]), seconds, slowloris);
+      return;
+    }
     Path dir = Files.createTempDirectory("jmo-slow");
     Process collector = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), BARE_COLLECTOR, "serve",
         "--port", "0", "--db", dir.resolve("slow.db").toString()).redirectErrorStream(true).start();
     try {
-      int port = port(collector);
-      phase("baseline (no attack)", port, seconds, null);
-      phase("300 slow bodies at 1 byte/s, opened at 15/s", port, seconds, new Attack(true, port, 300, 15));
-      phase(slowloris + " slowloris connections", port, seconds, new Attack(false, port, slowloris, 1_000));
+      attack(port(collector), seconds, slowloris);
     } finally {
       collector.destroy();
       collector.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static void attack(int port, int seconds, int slowloris) throws Exception {
+    phase("baseline (no attack)", port, seconds, null);
+    phase("300 slow bodies at 1 byte/s, opened at 15/s", port, seconds, new Attack(true, port, 300, 15));
+    phase(slowloris + " slowloris connections", port, seconds, new Attack(false, port, slowloris, 1_000));
   }
 
   private static void phase(String name, int port, int seconds, Attack attack) throws Exception {

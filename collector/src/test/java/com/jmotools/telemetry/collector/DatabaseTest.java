@@ -42,6 +42,11 @@ class DatabaseTest {
           r.next();
           assertThat(r.getInt(1)).isEqualTo(-Database.SQLITE_CACHE_KIB);
         }
+        // No file mapped into memory: mapped pages would grow the resident memory with the file.
+        try (ResultSet r = s.executeQuery("PRAGMA mmap_size")) {
+          r.next();
+          assertThat(r.getLong(1)).isEqualTo(Database.SQLITE_MMAP_BYTES);
+        }
         try (ResultSet r = s.executeQuery("PRAGMA journal_size_limit")) {
           r.next();
           assertThat(r.getInt(1)).isEqualTo(Database.SQLITE_JOURNAL_SIZE_LIMIT_BYTES);
