@@ -14,7 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +26,6 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final Duration WARNING_INTERVAL = Duration.ofSeconds(30);
-
-  /**
-   * How long a commit waits, at most once, for requests that were being read when it was about to
-   * start. A commit costs the same fixed work (transaction, fsync, wake-ups) whatever its size, so
-   * at 16 connections taking the requests a moment away into it, rather than into a commit of their
-   * own, cuts the CPU per request; a commit with nothing announced does not wait, and one that
-   * waits starts as soon as the last announced request is queued.
-   */
-  static final Duration GATHER_WAIT = Duration.ofNanos(200_000);
 
   /** One request's events and the future its HTTP answer waits on. */
   private static final class Job {
@@ -55,12 +45,6 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedEvents = new AtomicInteger();
   private final AtomicBoolean accepting = new AtomicBoolean(true);
-  private final AtomicInteger arriving = new AtomicInteger();
-  private final long gatherWaitNanos;
-
-  /** Whether the writer is waiting for announced requests (then the last one wakes it). */
-  private volatile boolean gathering;
-
   private final Thread thread;
   private volatile boolean stopped;
   private volatile long lastWarningNanos;
@@ -76,17 +60,6 @@ public final class GroupCommitWriter implements AutoCloseable {
       int maxQueuedEvents,
       int maxBatchEvents,
       IngestMetrics metrics) {
-    this(store, clock, maxQueuedEvents, maxBatchEvents, metrics, GATHER_WAIT);
-  }
-
-  GroupCommitWriter(
-      EventStore store,
-      Clock clock,
-      int maxQueuedEvents,
-      int maxBatchEvents,
-      IngestMetrics metrics,
-      Duration gatherWait) {
-    this.gatherWaitNanos = gatherWait.toNanos();
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (maxQueuedEvents < 1 || maxBatchEvents < 1) {
@@ -138,32 +111,6 @@ public final class GroupCommitWriter implements AutoCloseable {
     return job.result;
   }
 
-  /**
-   * Announces a request whose events are being read and checked, until the returned arrival is
-   * closed (after {@link #submit}, or when the request ends without events to submit).
-   */
-  public Arrival arrival() {
-    arriving.incrementAndGet();
-    return new Arrival();
-  }
-
-  /** A request on its way to {@link #submit}; see {@link #arrival}. */
-  public final class Arrival implements AutoCloseable {
-    private boolean closed;
-
-    private Arrival() {}
-
-    @Override
-    public void close() {
-      if (!closed) {
-        closed = true;
-        if (arriving.decrementAndGet() == 0 && gathering) {
-          LockSupport.unpark(thread);
-        }
-      }
-    }
-  }
-
   /** Whether the writer thread is running and accepting work. */
   public boolean isRunning() {
     return accepting.get() && thread.isAlive();
@@ -210,39 +157,15 @@ public final class GroupCommitWriter implements AutoCloseable {
       events.clear();
       batch.add(first);
       events.addAll(first.events);
-      takeWaiting(batch, events);
-      if (events.size() < maxBatchEvents) {
-        gatherArriving();
-        takeWaiting(batch, events);
+      Job next;
+      while (events.size() < maxBatchEvents
+          && (next = queue.peek()) != null
+          && events.size() + next.events.size() <= maxBatchEvents) {
+        queue.poll();
+        batch.add(next);
+        events.addAll(next.events);
       }
       commit(batch, events);
-    }
-  }
-
-  /**
-   * Waits at most {@link #GATHER_WAIT}, once, while announced requests are still on their way; the
-   * last of them to be queued ends the wait.
-   */
-  private void gatherArriving() {
-    gathering = true;
-    long deadline = System.nanoTime() + gatherWaitNanos;
-    for (long left = gatherWaitNanos;
-        arriving.get() > 0 && left > 0;
-        left = deadline - System.nanoTime()) {
-      LockSupport.parkNanos(this, left);
-    }
-    gathering = false;
-  }
-
-  /** Adds the queued jobs that fit the batch. */
-  private void takeWaiting(List<Job> batch, List<EventRow> events) {
-    Job next;
-    while (events.size() < maxBatchEvents
-        && (next = queue.peek()) != null
-        && events.size() + next.events.size() <= maxBatchEvents) {
-      queue.poll();
-      batch.add(next);
-      events.addAll(next.events);
     }
   }
 

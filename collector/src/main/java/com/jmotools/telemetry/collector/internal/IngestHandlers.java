@@ -183,18 +183,33 @@ public final class IngestHandlers {
     if (!admit(ctx, batch)) {
       return;
     }
-    Submission submission;
-    // Announced to the writer while it is read and checked: a commit about to start waits a moment
-    // for it rather than leave it to the next commit.
-    GroupCommitWriter.Arrival arrival = writer.arrival();
-    try (arrival) {
-      submission = submit(ctx, batch);
-    }
-    if (submission == null) {
+    byte[] body = readBody(ctx, batch);
+    if (body == null) {
       return;
     }
-    CompletableFuture<List<Outcome>> future = submission.future();
-    List<Slot> slots = submission.slots();
+    List<JsonNode> items = items(ctx, parse(body), batch);
+    if (items == null) {
+      return;
+    }
+    metrics.request(items.size());
+    List<Slot> slots = new ArrayList<>(items.size());
+    List<EventRow> valid = new ArrayList<>(items.size());
+    for (JsonNode item : items) {
+      Slot slot = check(item);
+      slots.add(slot);
+      if (slot.event != null) {
+        valid.add(slot.event);
+      }
+    }
+    if (!batch && valid.isEmpty()) {
+      text(ctx, 400, "Invalid event: " + slots.get(0).reason);
+      return;
+    }
+    CompletableFuture<List<Outcome>> future = writer.submit(valid);
+    if (future == null) {
+      saturated(ctx, batch);
+      return;
+    }
     List<Outcome> committed = awaitBriefly(future);
     if (committed != null) {
       answer(ctx, batch, slots, committed);
@@ -213,44 +228,6 @@ public final class IngestHandlers {
                       return null;
                     },
                     answers));
-  }
-
-  /** A request's verdicts per event and the future of its valid events' commit. */
-  private record Submission(List<Slot> slots, CompletableFuture<List<Outcome>> future) {}
-
-  /**
-   * Reads, parses and validates the body and queues the valid events for the writer; null once the
-   * request is answered (bad body, nothing valid on the guide's endpoints, writer saturated).
-   */
-  private Submission submit(Context ctx, boolean batch) {
-    byte[] body = readBody(ctx, batch);
-    if (body == null) {
-      return null;
-    }
-    List<JsonNode> items = items(ctx, parse(body), batch);
-    if (items == null) {
-      return null;
-    }
-    metrics.request(items.size());
-    List<Slot> slots = new ArrayList<>(items.size());
-    List<EventRow> valid = new ArrayList<>(items.size());
-    for (JsonNode item : items) {
-      Slot slot = check(item);
-      slots.add(slot);
-      if (slot.event != null) {
-        valid.add(slot.event);
-      }
-    }
-    if (!batch && valid.isEmpty()) {
-      text(ctx, 400, "Invalid event: " + slots.get(0).reason);
-      return null;
-    }
-    CompletableFuture<List<Outcome>> future = writer.submit(valid);
-    if (future == null) {
-      saturated(ctx, batch);
-      return null;
-    }
-    return new Submission(slots, future);
   }
 
   /**
