@@ -124,7 +124,8 @@ for events in "$EVENTS_SMALL" "$EVENTS_LARGE"; do
 done
 # The class-data-sharing archive is written by the first command after a build: not by a measured one.
 ajar="$(find "$root/app/target" -maxdepth 1 -name 'jmo-telemetry-app-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' | head -n 1)"
-if [ ! -f "$root/app/target/jmo-telemetry-$(stat -c %Y "$ajar").jsa" ]; then # the launcher's name for it
+newest="$(stat -c %Y "$ajar" "$root/app/target/lib" "$root"/app/target/lib/*.jar | sort -n | tail -n 1)"
+if [ ! -f "$root/app/target/jmo-telemetry-$newest.jsa" ]; then # the launcher's name for it
   cp "$OUT/analytics-$EVENTS_SMALL.db" "$OUT/archive.db"
   "$cli" stats --db "$OUT/archive.db" --format json >/dev/null
   rm -f "$OUT"/archive.db*
