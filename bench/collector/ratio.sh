@@ -25,10 +25,10 @@ CONNECTIONS="${CONNECTIONS:-1 16 256}"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5s}"
 WARMUP="${WARMUP:-30s}"
-BASELINE="${BASELINE:-}"
-BASE_PORT=$((PORT + 2))
 PORT="${PORT:-18940}"
 TRIVIAL_PORT=$((PORT + 1))
+BASELINE="${BASELINE:-}"
+BASE_PORT=$((PORT + 2))
 for tool in wrk curl java awk; do
   command -v "$tool" >/dev/null || { echo "ratio: $tool is required (apt-get install wrk curl)" >&2; exit 2; }
 done
