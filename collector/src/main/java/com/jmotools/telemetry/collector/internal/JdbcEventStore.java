@@ -192,7 +192,13 @@ public final class JdbcEventStore implements EventStore {
     knownIds.maintain(c, receivedAt);
     // IMMEDIATE: take the write lock first (waiting out another process via busy_timeout) so the
     // reads of deleted_ids and event ids and the inserts see one consistent state.
-    statements.beginImmediate();
+    try {
+      statements.beginImmediate();
+    } catch (SQLException e) {
+      // The driver may have finalised the failed statement: prepare them all again next time.
+      dropWriterStatements();
+      throw e;
+    }
     boolean committed = false;
     try (SqliteEventIds.Batch ids = knownIds.batch()) {
       Set<String> deleted = deletedAmongSqlite(c, statements, events);
@@ -236,10 +242,17 @@ public final class JdbcEventStore implements EventStore {
         // What memory learnt in the failed transaction is not stored: read it again from the
         // database.
         knownIds.reset();
-        // And the statements are prepared again, on whichever connection the pool gives next.
-        writerStatements.close();
-        writerStatements = null;
+        // And the statements are prepared again, on whichever connection the pool gives next (the
+        // driver finalises a statement that failed with an error other than busy).
+        dropWriterStatements();
       }
+    }
+  }
+
+  private void dropWriterStatements() {
+    if (writerStatements != null) {
+      writerStatements.close();
+      writerStatements = null;
     }
   }
 

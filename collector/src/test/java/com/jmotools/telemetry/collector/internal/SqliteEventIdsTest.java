@@ -171,6 +171,25 @@ class SqliteEventIdsTest {
   }
 
   @Test
+  void aStatementTheDriverFinalisedOnFailureIsPreparedAgain() throws Exception {
+    // The driver finalises a statement that fails with an error other than "busy"; the writer
+    // keeps its statements across batches, so it must not use that one again.
+    AtomicBoolean failNextBegin = new AtomicBoolean();
+    JdbcEventStore store =
+        new JdbcEventStore(
+            finalisingBegins(db.dataSource(), failNextBegin),
+            Dialect.SQLITE,
+            JdbcEventStore.ERASE_SLICE,
+            BUDGET);
+    assertThat(store.append(rows(hour, 5), hour)).containsOnly(Outcome.ACCEPTED);
+    failNextBegin.set(true);
+    assertThatThrownBy(() -> store.append(rows(hour, 5), hour))
+        .isInstanceOf(DatabaseException.class);
+    assertThat(store.append(rows(hour, 5), hour)).containsOnly(Outcome.ACCEPTED);
+    assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(10);
+  }
+
+  @Test
   void theRetentionPurgeRemovesOldIdsFromTheTable() throws Exception {
     JdbcEventStore store = store(BUDGET);
     Instant old = Instant.parse("2025-01-01T10:00:00Z");
@@ -267,6 +286,62 @@ class SqliteEventIdsTest {
                           && "COMMIT".equals(a[0])
                           && fail.compareAndSet(true, false)) {
                         throw new SQLException("disk I/O error (injected)");
+                      }
+                      return invoke(m, s, a);
+                    });
+              }
+              return result;
+            });
+  }
+
+  /**
+   * A data source whose connections unwrap to one stable connection per pooled one (as the pool's
+   * do), where a prepared BEGIN fails once when {@code fail} is set and is finalised from then on,
+   * as the SQLite driver does after an I/O error.
+   */
+  private static DataSource finalisingBegins(DataSource real, AtomicBoolean fail) {
+    java.util.Map<Connection, Connection> stable = new java.util.IdentityHashMap<>();
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, real, args);
+              if (!(result instanceof Connection pooled)) {
+                return result;
+              }
+              Connection raw = pooled.unwrap(Connection.class);
+              Connection unwrapped = stable.computeIfAbsent(raw, r -> finalisingBegin(r, fail));
+              return Proxy.newProxyInstance(
+                  Connection.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (p, m, a) -> m.getName().equals("unwrap") ? unwrapped : invoke(m, pooled, a));
+            });
+  }
+
+  private static Connection finalisingBegin(Connection raw, AtomicBoolean fail) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              Object result = invoke(method, raw, args);
+              if (result instanceof PreparedStatement s
+                  && method.getName().equals("prepareStatement")
+                  && "BEGIN IMMEDIATE".equals(args[0])) {
+                AtomicBoolean finalised = new AtomicBoolean();
+                return Proxy.newProxyInstance(
+                    PreparedStatement.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class},
+                    (p, m, a) -> {
+                      if (m.getName().equals("execute")) {
+                        if (finalised.get()) {
+                          throw new SQLException("statement is not executing (finalised)");
+                        }
+                        if (fail.compareAndSet(true, false)) {
+                          finalised.set(true);
+                          throw new SQLException("disk I/O error (injected)");
+                        }
                       }
                       return invoke(m, s, a);
                     });
