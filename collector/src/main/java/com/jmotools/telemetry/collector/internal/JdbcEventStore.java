@@ -186,9 +186,7 @@ public final class JdbcEventStore implements EventStore {
     SqliteWriterStatements statements =
         SqliteWriterStatements.of(
             c, writerStatements, SQLITE_ROWS_PER_STATEMENT, JdbcEventStore::sqliteInsert);
-    if (statements != writerStatements) {
-      writerStatements = statements;
-    }
+    writerStatements = statements;
     knownIds.maintain(c, receivedAt);
     // IMMEDIATE: take the write lock first (waiting out another process via busy_timeout) so the
     // reads of deleted_ids and event ids and the inserts see one consistent state.

@@ -11,10 +11,10 @@ import java.util.function.IntFunction;
  *
  * <p>Why: SQLite parses a statement's text on every prepare, and the writer used to prepare its
  * transaction's statements for every batch; by profile that was a fifth of the writer's CPU at 16
- * connections (bench/README.md). They are prepared on the driver's own connection, under the pool's
- * proxy, so that the pool does not close them each time the connection goes back to it; the pool
- * hands the writer's thread the same connection each time, and on another one they are prepared
- * anew. Only the single writer uses them ({@link JdbcEventStore} appends under its lock).
+ * connections. They are prepared on the driver's own connection, under the pool's proxy, so that
+ * the pool does not close them each time the connection goes back to it; the pool hands the
+ * writer's thread the same connection each time, and on another one they are prepared anew. Only
+ * the single writer uses them ({@link JdbcEventStore} appends under its lock).
  */
 final class SqliteWriterStatements implements AutoCloseable {
 
