@@ -6,7 +6,7 @@
 #   bench/reports/run.sh                     # 10 million events in bench/reports/target/bench.db
 #   EVENTS=1000000 RUNS=3 bench/reports/run.sh
 #
-# Needs the reports module built: ./mvnw -q -B -o -pl reports -am install -DskipTests
+# Needs the project built (the reports jar and bin/jmo-telemetry): ./mvnw -q -B package -DskipTests
 set -euo pipefail
 here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 root="$(dirname "$(dirname "$here")")"
@@ -18,7 +18,7 @@ db="${DB:-$out/bench-$events.db}"
 mkdir -p "$out"
 jar="$(ls "$root"/reports/target/jmo-telemetry-reports-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true)"
 if [ -z "$jar" ] || [ ! -d "$root/reports/target/lib" ]; then
-  echo "build first: (cd '$root' && ./mvnw -q -B -o -pl reports -am install -DskipTests)" >&2
+  echo "build first: (cd '$root' && ./mvnw -q -B package -DskipTests)" >&2
   exit 2
 fi
 cp="$jar:$root/reports/target/lib/*"
