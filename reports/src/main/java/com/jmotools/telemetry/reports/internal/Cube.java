@@ -221,7 +221,7 @@ public final class Cube {
   }
 
   /** Whether a key is the totals of every event (type {@code *}, dimension {@code all}). */
-  public static boolean isTotal(Key key) {
+  private static boolean isTotal(Key key) {
     return key.type().equals(ANY) && key.dim().equals(ALL);
   }
 

@@ -58,12 +58,6 @@ public final class LongSet {
     return true;
   }
 
-  public void addAll(long[] hashes) {
-    for (long h : hashes) {
-      add(h);
-    }
-  }
-
   /** Passes every hash to {@code action}, in no particular order. */
   public void forEach(java.util.function.LongConsumer action) {
     if (hasZero) {
@@ -72,17 +66,6 @@ public final class LongSet {
     for (long h : table) {
       if (h != EMPTY) {
         action.accept(h);
-      }
-    }
-  }
-
-  public void addAll(LongSet other) {
-    if (other.hasZero) {
-      add(EMPTY);
-    }
-    for (long h : other.table) {
-      if (h != EMPTY) {
-        add(h);
       }
     }
   }
@@ -128,16 +111,6 @@ public final class LongSet {
     return out;
   }
 
-  /** The sorted hashes as bytes (8 per hash, big-endian). */
-  public byte[] encode() {
-    long[] sorted = toSortedArray();
-    ByteBuffer b = ByteBuffer.allocate(sorted.length * 8);
-    for (long h : sorted) {
-      b.putLong(h);
-    }
-    return b.array();
-  }
-
   /** Sorted hashes as bytes, with a trailing marker byte when {@code sketch}. */
   public static byte[] encode(long[] sorted, boolean sketch) {
     ByteBuffer b = ByteBuffer.allocate(sorted.length * 8 + (sketch ? 1 : 0));
@@ -150,7 +123,9 @@ public final class LongSet {
     return b.array();
   }
 
-  /** The hashes of an {@link #encode()}d array (a trailing marker byte is ignored). */
+  /**
+   * The hashes of an {@link #encode(long[], boolean)}d array (a trailing marker byte is ignored).
+   */
   public static long[] decode(byte[] bytes) {
     long[] out = new long[bytes.length / 8];
     for (int j = 0, i = 0; j < out.length; j++, i += 8) {
