@@ -71,6 +71,9 @@ public final class AnalyticsExtension implements CollectorExtension {
    */
   private volatile java.util.concurrent.ScheduledExecutorService rollupRefresher;
 
+  /** The refresher's thread, so that {@link #stop} returns only once it has ended. */
+  private volatile Thread rollupThread;
+
   private record Cached(Instant computed, String day, ObjectNode json) {}
 
   /**
@@ -263,6 +266,7 @@ public final class AnalyticsExtension implements CollectorExtension {
             r -> {
               Thread t = new Thread(r, "jmo-telemetry-rollup");
               t.setDaemon(true);
+              rollupThread = t;
               return t;
             });
     rollupRefresher = ex;
@@ -311,6 +315,12 @@ public final class AnalyticsExtension implements CollectorExtension {
         LOG.warn(
             "the statistics rollup refresh did not end within {} s of the stop",
             STOP_WAIT.toSeconds());
+        return;
+      }
+      // The executor counts as terminated a moment before its thread has exited.
+      Thread t = rollupThread;
+      if (t != null) {
+        t.join(STOP_WAIT.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
