@@ -29,6 +29,10 @@ PORT="${PORT:-18940}"
 TRIVIAL_PORT=$((PORT + 1))
 BASELINE="${BASELINE:-}"
 BASE_PORT=$((PORT + 2))
+if [ -n "$BASELINE" ] && ! ls "$BASELINE"/app/target/jmo-telemetry-app-*.jar >/dev/null 2>&1; then
+  echo "ratio: BASELINE=$BASELINE is not a built checkout (no app/target/jmo-telemetry-app-*.jar): build it first" >&2
+  exit 2
+fi
 for tool in wrk curl java awk; do
   command -v "$tool" >/dev/null || { echo "ratio: $tool is required (apt-get install wrk curl)" >&2; exit 2; }
 done
