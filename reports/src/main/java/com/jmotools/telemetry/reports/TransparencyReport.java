@@ -7,6 +7,7 @@ import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.reports.internal.ReportCharts;
 import com.jmotools.telemetry.reports.internal.ReportText;
+import com.jmotools.telemetry.reports.internal.SampleDraw;
 import com.jmotools.telemetry.reports.internal.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,15 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import javax.sql.DataSource;
 
 /**
@@ -56,6 +55,13 @@ public final class TransparencyReport {
    */
   static final int DEFAULT_MAX_SAMPLE_GROUPS = 150_000;
 
+  /**
+   * The most row ids the sample's draw reads to find one event of a type by rejection: {@value}
+   * (some tenths of a second). A type whose events are fewer than one row id in a tenth of this is
+   * counted instead ({@link SampleDraw}).
+   */
+  static final int DEFAULT_MAX_SAMPLE_PROBES = 10_000;
+
   private final DataSource dataSource;
   private final Sql sql;
   private final TelemetryStats stats;
@@ -64,6 +70,7 @@ public final class TransparencyReport {
   private final long seed;
   private final java.time.Clock clock;
   private final int maxSampleGroups;
+  private final int maxSampleProbes;
 
   private TransparencyReport(Builder b) {
     this.dataSource = b.dataSource;
@@ -74,6 +81,7 @@ public final class TransparencyReport {
     this.seed = b.seed;
     this.clock = b.clock;
     this.maxSampleGroups = b.maxSampleGroups;
+    this.maxSampleProbes = b.maxSampleProbes;
   }
 
   /** A builder: data source, dialect and quarter are required. */
@@ -316,223 +324,46 @@ public final class TransparencyReport {
   /**
    * Up to {@value #DEFAULT_SAMPLE_PER_TYPE} events per type, drawn at random (seeded) among the
    * events whose whole content (version, platform, runtime and metadata) is shared by at least k
-   * installations, so a sample shows no value a table hides. Ids and times are replaced.
+   * installations, so a sample shows no value a table hides ({@link SampleDraw}). Ids and times are
+   * replaced.
    */
   private ArrayNode sample(Stats now) {
     ArrayNode out = StatsJson.MAPPER.createArrayNode();
     // SplittableRandom mixes its seed: java.util.Random's first draws of nearby seeds are nearly
     // equal.
-    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-    List<String> types = new ArrayList<>();
-    now.eventsByType().forEach(c -> types.add(c.key()));
-    types.sort(null);
-    Map<String, List<Content>> shared;
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Cell> types = new ArrayList<>(now.eventsByType());
+    types.sort(Comparator.comparing(Cell::key));
+    SampleDraw draw = new SampleDraw(sql, quarter, k, maxSampleGroups, maxSampleProbes);
+    int n = 0;
     try (Connection c = dataSource.getConnection()) {
-      shared = sharedContents(c);
-      if (shared == null) {
-        shared = new HashMap<>();
-        for (String type : types) {
-          shared.put(type, sharedContentsWithSql(c, type));
+      for (Cell type : types) {
+        for (SampleDraw.Content g :
+            draw.draw(c, type.key(), type.events(), DEFAULT_SAMPLE_PER_TYPE, random)) {
+          n++;
+          ObjectNode e = out.addObject();
+          e.put("event", type.key());
+          e.put("version", g.version());
+          e.put("platform", g.platform());
+          if (g.runtime() != null) {
+            e.put("runtime", g.runtime());
+          }
+          if (g.pythonVersion() != null) {
+            e.put("python_version", g.pythonVersion());
+          }
+          // The id and the time are replaced: a sample must not let anyone find an installation's
+          // other events.
+          e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
+          e.put("timestamp", quarter.label());
+          try {
+            e.set("metadata", StatsJson.MAPPER.readTree(g.metadata()));
+          } catch (IOException x) {
+            throw new UncheckedIOException("stored metadata is not JSON", x);
+          }
         }
       }
     } catch (SQLException e) {
       throw new DatabaseException("cannot read sample events of " + quarter.label(), e);
-    }
-    int n = 0;
-    for (String type : types) {
-      List<Content> groups = new ArrayList<>(shared.getOrDefault(type, List.of()));
-      groups.sort(Content.ORDER);
-      for (int drawn = 0; drawn < DEFAULT_SAMPLE_PER_TYPE && !groups.isEmpty(); drawn++) {
-        // Weighted by events: every qualifying event is equally likely.
-        long total = groups.stream().mapToLong(Content::events).sum();
-        long pick = (long) Math.floor(random.nextDouble() * total);
-        int i = 0;
-        while (pick >= groups.get(i).events()) {
-          pick -= groups.get(i++).events();
-        }
-        Content g = groups.remove(i);
-        n++;
-        ObjectNode e = out.addObject();
-        e.put("event", type);
-        e.put("version", g.version());
-        e.put("platform", g.platform());
-        if (g.runtime() != null) {
-          e.put("runtime", g.runtime());
-        }
-        if (g.pythonVersion() != null) {
-          e.put("python_version", g.pythonVersion());
-        }
-        // The id and the time are replaced: a sample must not let anyone find an installation's
-        // other events.
-        e.put("anonymous_id", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", n));
-        e.put("timestamp", quarter.label());
-        try {
-          e.set("metadata", StatsJson.MAPPER.readTree(g.metadata()));
-        } catch (IOException x) {
-          throw new UncheckedIOException("stored metadata is not JSON", x);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** An event's whole content but its id and time, and how many events of the quarter have it. */
-  private record Content(
-      String version,
-      String platform,
-      String runtime,
-      String pythonVersion,
-      String metadata,
-      long events) {
-
-    /** The order the draw walks: the same whatever order the rows were read in. */
-    static final java.util.Comparator<Content> ORDER =
-        java.util.Comparator.comparing(Content::version)
-            .thenComparing(Content::platform)
-            .thenComparing(Content::runtime, java.util.Comparator.nullsFirst(String::compareTo))
-            .thenComparing(
-                Content::pythonVersion, java.util.Comparator.nullsFirst(String::compareTo))
-            .thenComparing(Content::metadata);
-  }
-
-  /** Events of one content, and its distinct installations until there are k of them. */
-  private static final class Tally {
-    long events;
-    com.jmotools.telemetry.reports.internal.LongSet ids =
-        new com.jmotools.telemetry.reports.internal.LongSet(4);
-  }
-
-  /** Separates the values of a content in {@link #contentText}: no stored value holds it. */
-  private static final char SEPARATOR = '\u0001';
-
-  /** Stands for SQL NULL in {@link #contentText}: no stored value is this. */
-  private static final String NULL = "\u0002";
-
-  /**
-   * An event's type and whole content as one text, built by the database: type, version, platform,
-   * runtime, python_version and metadata, separated by {@link #SEPARATOR} (JSON text escapes
-   * control characters; the other columns are validated), NULL as {@link #NULL}. One column to read
-   * and one string to compare, instead of six.
-   */
-  private String contentText() {
-    String sep = sql.dialect() == Dialect.SQLITE ? "char(1)" : "chr(1)";
-    String nul = sql.dialect() == Dialect.SQLITE ? "char(2)" : "chr(2)";
-    return String.join(
-        " || " + sep + " || ",
-        "e.event_type",
-        "e.version",
-        "e.platform",
-        "coalesce(e.runtime, " + nul + ")",
-        "coalesce(e.python_version, " + nul + ")",
-        sql.metadataText("e"));
-  }
-
-  /**
-   * Per event type, the contents of the quarter shared by at least k installations, counted in one
-   * pass over the quarter's events, a day at a time (each a short read); or null when the quarter
-   * holds more than {@code maxSampleGroups} distinct contents, whose tallies would not fit the
-   * memory this pass may take.
-   */
-  private Map<String, List<Content>> sharedContents(Connection c) throws SQLException {
-    Map<String, Tally> tallies = new HashMap<>();
-    String query =
-        "SELECT "
-            + contentText()
-            + ", e.anonymous_id FROM "
-            + Sql.TABLE
-            + " e WHERE "
-            + sql.inPeriod("e");
-    boolean postgres = sql.dialect() == Dialect.POSTGRESQL;
-    // PostgreSQL streams a result by the fetch size only inside a transaction.
-    c.setAutoCommit(!postgres);
-    try (PreparedStatement ps = c.prepareStatement(query)) {
-      ps.setFetchSize(5_000);
-      for (java.time.Instant from = quarter.from();
-          from.isBefore(quarter.to());
-          from = from.plus(java.time.Duration.ofDays(1))) {
-        java.time.Instant to = from.plus(java.time.Duration.ofDays(1));
-        sql.bindPeriod(ps, 1, new Period(from, to.isBefore(quarter.to()) ? to : quarter.to()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String content = rs.getString(1);
-            Tally t = tallies.get(content);
-            if (t == null) {
-              if (tallies.size() >= maxSampleGroups) {
-                return null;
-              }
-              t = new Tally();
-              tallies.put(content, t);
-            }
-            t.events++;
-            // Past k installations the content is shared enough: its ids are not read any more.
-            if (t.ids != null) {
-              t.ids.add(com.jmotools.telemetry.reports.internal.LongSet.hash(rs.getString(2)));
-              if (t.ids.size() >= k) {
-                t.ids = null;
-              }
-            }
-          }
-        }
-      }
-    } finally {
-      if (postgres) {
-        c.rollback(); // read only
-        c.setAutoCommit(true);
-      }
-    }
-    Map<String, List<Content>> out = new HashMap<>();
-    tallies.forEach(
-        (content, t) -> {
-          if (t.ids == null) {
-            String[] v = content.split(String.valueOf(SEPARATOR), 6);
-            out.computeIfAbsent(v[0], x -> new ArrayList<>())
-                .add(
-                    new Content(
-                        v[1],
-                        v[2],
-                        v[3].equals(NULL) ? null : v[3],
-                        v[4].equals(NULL) ? null : v[4],
-                        v[5],
-                        t.events));
-          }
-        });
-    return out;
-  }
-
-  /**
-   * The contents of {@code type} shared by at least k installations, grouped by the database (which
-   * sorts on disk when it must): the path of a quarter with too many distinct contents to count in
-   * memory.
-   */
-  private List<Content> sharedContentsWithSql(Connection c, String type) throws SQLException {
-    String meta = sql.metadataText("e");
-    String query =
-        "SELECT e.version, e.platform, e.runtime, e.python_version, "
-            + meta
-            + " AS m, count(*) FROM "
-            + Sql.TABLE
-            + " e WHERE e.event_type = ? AND "
-            + sql.inPeriod("e")
-            + " GROUP BY e.version, e.platform, e.runtime, e.python_version, "
-            + meta
-            + " HAVING count(DISTINCT e.anonymous_id) >= ?";
-    List<Content> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(query)) {
-      ps.setString(1, type);
-      sql.bindPeriod(ps, 2, quarter);
-      ps.setInt(4, k);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Content(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getLong(6)));
-        }
-      }
     }
     return out;
   }
@@ -546,6 +377,7 @@ public final class TransparencyReport {
     private long seed = DEFAULT_SEED;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private int maxSampleGroups = DEFAULT_MAX_SAMPLE_GROUPS;
+    private int maxSampleProbes = DEFAULT_MAX_SAMPLE_PROBES;
 
     private Builder() {}
 
@@ -561,6 +393,21 @@ public final class TransparencyReport {
         throw new IllegalArgumentException("groups < 0: " + groups);
       }
       this.maxSampleGroups = groups;
+      return this;
+    }
+
+    /**
+     * The most row ids the sample's draw reads to find an event by rejection; default {@value
+     * TransparencyReport#DEFAULT_MAX_SAMPLE_PROBES}; 0 counts every type's contents. Visible for
+     * testing.
+     *
+     * @throws IllegalArgumentException if {@code probes < 0}
+     */
+    Builder maxSampleProbes(int probes) {
+      if (probes < 0) {
+        throw new IllegalArgumentException("probes < 0: " + probes);
+      }
+      this.maxSampleProbes = probes;
       return this;
     }
 

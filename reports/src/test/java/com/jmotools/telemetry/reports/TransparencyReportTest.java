@@ -346,6 +346,7 @@ public class TransparencyReportTest {
             .clock(AFTER)
             .seed(seed)
             .maxSampleGroups(maxGroups)
+            .maxSampleProbes(0) // counted, so that the two ways of counting are compared
             .build()
             .write(dir.resolve(out));
     return Files.readString(r.sample());

@@ -53,6 +53,11 @@ public final class Sql {
     }
   }
 
+  /** The condition that {@code column} equals one bound parameter, NULL equal to NULL. */
+  public String sameAs(String column) {
+    return column + (dialect == Dialect.SQLITE ? " IS ?" : " IS NOT DISTINCT FROM ?");
+  }
+
   /** A metadata field as text (SQL NULL when absent or JSON null). */
   public String text(String alias, String field) {
     checkField(field);
