@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /**
@@ -65,6 +69,7 @@ public final class TransparencyReport {
   private final DataSource dataSource;
   private final Sql sql;
   private final TelemetryStats stats;
+  private final TelemetryStats previousStats;
   private final Period quarter;
   private final int k;
   private final long seed;
@@ -76,6 +81,13 @@ public final class TransparencyReport {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
     this.stats = TelemetryStats.builder().dataSource(b.dataSource).dialect(b.dialect).build();
+    // Reads the previous quarter beside stats, after stats has brought the rollup up to date.
+    this.previousStats =
+        TelemetryStats.builder()
+            .dataSource(b.dataSource)
+            .dialect(b.dialect)
+            .refreshBeforeCompute(false)
+            .build();
     this.quarter = b.quarter;
     this.k = b.k;
     this.seed = b.seed;
@@ -123,18 +135,34 @@ public final class TransparencyReport {
       throw new IllegalArgumentException(
           quarter.label() + " has not started yet: there is nothing to report");
     }
-    // The previous quarter first: the statistics keep the last period computed, and the installs
-    // per day of this quarter (below) then reuse it instead of reading the quarter again.
-    Stats before = stats.compute(quarter.previous());
-    Stats now = stats.compute(quarter);
-    MinimumCount rule = new MinimumCount(k);
-    ObjectNode report = build(now, before, rule);
-    ArrayNode sample = sample(now);
-    String name = quarterId(quarter);
+    // Two threads on the two cores: the previous quarter's statistics beside this quarter's, then
+    // the charts beside the sample's draw. The rollup is brought up to date once, before either
+    // quarter is read.
+    ExecutorService aside =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "jmo-telemetry-report");
+              t.setDaemon(true);
+              return t;
+            });
     try {
+      stats.refreshRollup();
+      Future<Stats> previous = aside.submit(() -> previousStats.compute(quarter.previous()));
+      // This quarter last on this thread: the statistics keep the last period computed, and the
+      // installs per day of this quarter (in build) then reuse it instead of reading it again.
+      Stats now = stats.compute(quarter);
+      Stats before = result(previous);
+      MinimumCount rule = new MinimumCount(k);
+      ObjectNode report = build(now, before, rule);
+      String name = quarterId(quarter);
       Files.createDirectories(dir.resolve("charts"));
+      // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
+      Future<List<Path>> drawing =
+          aside.submit(
+              () -> ReportCharts.write(report, dir.resolve("charts"), name, quarter.label()));
+      ArrayNode sample = sample(now);
+      List<Path> charts = result(drawing);
       ObjectNode chartNames = report.putObject("charts");
-      List<Path> charts = ReportCharts.write(report, dir.resolve("charts"), name, quarter.label());
       charts.forEach(
           p ->
               chartNames.put(
@@ -156,6 +184,26 @@ public final class TransparencyReport {
           md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report into " + dir, e);
+    } finally {
+      aside.shutdownNow();
+    }
+  }
+
+  /** The value of a task of {@link #write}, its failure thrown as it was thrown. */
+  private static <T> T result(Future<T> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the report", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
