@@ -68,6 +68,9 @@ public final class SampleDraw {
 
   private static final Duration ONE_DAY = Duration.ofDays(1);
 
+  /** Rows a stream of a content's events fetches at a time: k of them are often enough. */
+  private static final int STREAMED_ROWS = 100;
+
   private final Sql sql;
   private final Period period;
   private final int k;
@@ -189,14 +192,16 @@ public final class SampleDraw {
 
   /**
    * Whether at least k installations sent events of {@code type} with this content in the period.
-   * The database stops reading once it has seen k distinct ids. It reads from the drawn event's
-   * hour on first, where that content is known to be, and the hours before only if it must: a
-   * content of a version released late in the quarter is not looked for through its first weeks.
+   * The content's events are read as a stream and only until k distinct ids have turned up (no
+   * DISTINCT in the query: PostgreSQL would hash the whole period before the first row). They are
+   * read from the drawn event's hour on first, where that content is known to be, and the hours
+   * before only if they must: a content of a version released late in the quarter is not looked for
+   * through its first weeks.
    */
   private boolean sharedByK(Connection c, String type, Content content, Instant at)
       throws SQLException {
     String query =
-        "SELECT DISTINCT e.anonymous_id FROM "
+        "SELECT e.anonymous_id FROM "
             + Sql.TABLE
             + " e WHERE e.event_type = ? AND "
             + sql.inPeriod("e")
@@ -206,17 +211,20 @@ public final class SampleDraw {
             + sql.sameAs("e.python_version")
             + " AND "
             + sql.metadataText("e")
-            + " = ? LIMIT ?";
+            + " = ?";
     Set<String> installations = new HashSet<>();
+    boolean postgres = sql.dialect() == Dialect.POSTGRESQL;
+    // PostgreSQL streams a result by the fetch size only inside a transaction.
+    c.setAutoCommit(!postgres);
     try (PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setFetchSize(STREAMED_ROWS);
       ps.setString(1, type);
       int i = 4;
       ps.setString(i++, content.version());
       ps.setString(i++, content.platform());
       ps.setString(i++, content.runtime());
       ps.setString(i++, content.pythonVersion());
-      ps.setString(i++, content.metadata());
-      ps.setInt(i, k);
+      ps.setString(i, content.metadata());
       Instant[][] parts = {{at, period.to()}, {period.from(), at}};
       for (Instant[] part : parts) {
         if (part[0].isBefore(part[1])) {
@@ -224,13 +232,17 @@ public final class SampleDraw {
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               installations.add(rs.getString(1));
+              if (installations.size() >= k) {
+                return true;
+              }
             }
           }
         }
-        // Each part yields up to k of its own ids: k in all means k distinct, fewer means all.
-        if (installations.size() >= k) {
-          return true;
-        }
+      }
+    } finally {
+      if (postgres) {
+        c.rollback(); // read only
+        c.setAutoCommit(true);
       }
     }
     return false;
