@@ -26,8 +26,9 @@ import java.util.SplittableRandom;
  * <p>By rejection first: a random row id between the table's first and last, kept when that row
  * exists, is of the type, lies in the period and has a content not drawn yet (so every such event
  * is equally likely, whatever gaps the ids have); then kept when the database finds k installations
- * with its content, reading that content's events only until it has seen k. A few dozen indexed
- * reads instead of a pass over the period, which a quarter of 10 million events makes take seconds.
+ * with its content, reading that content's events only until it has seen k. Some tens to hundreds
+ * of indexed reads (as many as the table has rows per event of the type) instead of a pass over the
+ * period, which a quarter of 10 million events makes take seconds.
  *
  * <p>When the type's events are too rare among the table's ids for this to find one soon, or the
  * drawn event's content is shared by fewer than k installations, the type's contents are counted
