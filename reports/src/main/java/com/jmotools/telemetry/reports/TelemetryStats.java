@@ -66,11 +66,9 @@ public final class TelemetryStats {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
     this.clock = b.clock;
-    // A server refreshes in the background and answers the same periods again: it keeps the rolled
-    // part.
     this.rollup =
         new com.jmotools.telemetry.reports.internal.Rollup(
-            b.dataSource, sql, b.clock, !b.refreshBeforeCompute, b.rollupDayIds);
+            b.dataSource, sql, b.clock, b.reuseRolledPart, b.rollupDayIds);
     this.refreshBeforeCompute = b.refreshBeforeCompute;
   }
 
@@ -591,6 +589,7 @@ public final class TelemetryStats {
     private Dialect dialect;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private boolean refreshBeforeCompute = true;
+    private boolean reuseRolledPart;
     private int rollupDayIds = DEFAULT_ROLLUP_DAY_IDS;
 
     private Builder() {}
@@ -625,6 +624,17 @@ public final class TelemetryStats {
      */
     public Builder refreshBeforeCompute(boolean refresh) {
       this.refreshBeforeCompute = refresh;
+      return this;
+    }
+
+    /**
+     * Whether {@link TelemetryStats#compute} keeps a copy of the rolled part of the last period it
+     * read, so that the same period asked again reads only its raw edges; default false. A server
+     * that answers the same periods again (the dashboard) sets true; a one-off command does not
+     * need the copy.
+     */
+    public Builder reuseRolledPart(boolean reuse) {
+      this.reuseRolledPart = reuse;
       return this;
     }
 

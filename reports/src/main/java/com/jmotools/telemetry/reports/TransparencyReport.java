@@ -80,20 +80,24 @@ public final class TransparencyReport {
   private TransparencyReport(Builder b) {
     this.dataSource = b.dataSource;
     this.sql = new Sql(b.dialect);
-    this.stats = TelemetryStats.builder().dataSource(b.dataSource).dialect(b.dialect).build();
-    // Reads the previous quarter beside stats, after stats has brought the rollup up to date.
-    this.previousStats =
-        TelemetryStats.builder()
-            .dataSource(b.dataSource)
-            .dialect(b.dialect)
-            .refreshBeforeCompute(false)
-            .build();
+    // Two, so that the two quarters are computed side by side (each keeps the last period it
+    // computed); neither refreshes the rollup, which write() brings up to date once.
+    this.stats = quarterStats(b);
+    this.previousStats = quarterStats(b);
     this.quarter = b.quarter;
     this.k = b.k;
     this.seed = b.seed;
     this.clock = b.clock;
     this.maxSampleGroups = b.maxSampleGroups;
     this.maxSampleProbes = b.maxSampleProbes;
+  }
+
+  private static TelemetryStats quarterStats(Builder b) {
+    return TelemetryStats.builder()
+        .dataSource(b.dataSource)
+        .dialect(b.dialect)
+        .refreshBeforeCompute(false)
+        .build();
   }
 
   /** A builder: data source, dialect and quarter are required. */

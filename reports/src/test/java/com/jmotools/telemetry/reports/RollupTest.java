@@ -298,6 +298,7 @@ class RollupTest {
               .dialect(db.dialect())
               .clock(APRIL)
               .refreshBeforeCompute(false)
+              .reuseRolledPart(true)
               .build();
       Period april =
           new Period(Instant.parse("2026-04-01T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));
@@ -329,6 +330,7 @@ class RollupTest {
               .dialect(db.dialect())
               .clock(APRIL)
               .refreshBeforeCompute(false)
+              .reuseRolledPart(true)
               .build();
       Period withToday =
           new Period(Instant.parse("2026-03-20T00:00:00Z"), Instant.parse("2026-04-11T00:00:00Z"));

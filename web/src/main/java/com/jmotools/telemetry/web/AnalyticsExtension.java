@@ -114,6 +114,7 @@ public final class AnalyticsExtension implements CollectorExtension {
             .dialect(services.database().dialect())
             .clock(services.clock())
             .refreshBeforeCompute(false)
+            .reuseRolledPart(true)
             .build();
     startRollupRefresh(stats);
     Routes routes = new Routes(stats, services.admin(), services.clock());
