@@ -106,13 +106,24 @@ public final class SampleDraw {
       Connection c, String type, long typeEvents, int count, SplittableRandom random)
       throws SQLException {
     List<Content> drawn = new ArrayList<>();
-    while (drawn.size() < count) {
-      Content next = byRejection(c, type, typeEvents, drawn, random);
-      if (next == null) {
-        drawFromCounts(c, type, count, drawn, random);
-        break;
+    boolean postgres = sql.dialect() == Dialect.POSTGRESQL;
+    // PostgreSQL streams a result by the fetch size only inside a transaction: the draw's reads
+    // share one, read only.
+    c.setAutoCommit(!postgres);
+    try {
+      while (drawn.size() < count) {
+        Content next = byRejection(c, type, typeEvents, drawn, random);
+        if (next == null) {
+          drawFromCounts(c, type, count, drawn, random);
+          break;
+        }
+        drawn.add(next);
       }
-      drawn.add(next);
+    } finally {
+      if (postgres) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
     }
     return drawn;
   }
@@ -214,9 +225,6 @@ public final class SampleDraw {
             + sql.metadataText("e")
             + " = ?";
     Set<String> installations = new HashSet<>();
-    boolean postgres = sql.dialect() == Dialect.POSTGRESQL;
-    // PostgreSQL streams a result by the fetch size only inside a transaction.
-    c.setAutoCommit(!postgres);
     try (PreparedStatement ps = c.prepareStatement(query)) {
       ps.setFetchSize(STREAMED_ROWS);
       ps.setString(1, type);
@@ -239,11 +247,6 @@ public final class SampleDraw {
             }
           }
         }
-      }
-    } finally {
-      if (postgres) {
-        c.rollback(); // read only
-        c.setAutoCommit(true);
       }
     }
     return false;
@@ -305,9 +308,6 @@ public final class SampleDraw {
             + Sql.TABLE
             + " e WHERE e.event_type = ? AND "
             + sql.inPeriod("e");
-    boolean postgres = sql.dialect() == Dialect.POSTGRESQL;
-    // PostgreSQL streams a result by the fetch size only inside a transaction.
-    c.setAutoCommit(!postgres);
     try (PreparedStatement ps = c.prepareStatement(query)) {
       ps.setFetchSize(5_000);
       ps.setString(1, type);
@@ -335,11 +335,6 @@ public final class SampleDraw {
             }
           }
         }
-      }
-    } finally {
-      if (postgres) {
-        c.rollback(); // read only
-        c.setAutoCommit(true);
       }
     }
     List<Counted> out = new ArrayList<>();
