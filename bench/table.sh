@@ -19,19 +19,15 @@ INGEST_EVENTS="${INGEST_EVENTS:-5000000}"
 OUT="${OUT:-$here/target/table}"
 PORT="${PORT:-18960}"
 mkdir -p "$OUT"
-for tool in wrk sqlite3 curl java awk /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "table: $tool is required" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_need table wrk sqlite3 curl java awk /usr/bin/time
 cli="$root/bin/jmo-telemetry"
-cjar="$(find "$root/collector/target" -maxdepth 1 -name 'jmo-telemetry-collector-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' | head -n 1)"
-rjar="$(find "$root/reports/target" -maxdepth 1 -name 'jmo-telemetry-reports-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' | head -n 1)"
-if [ -z "$cjar" ] || [ -z "$rjar" ]; then
-  echo "table: build first: (cd '$root' && ./mvnw -q -B package -DskipTests)" >&2
-  exit 2
-fi
+cjar="$(bench_jar table "$root" collector)"
+rjar="$(bench_jar table "$root" reports)"
 ccp="$cjar:$root/collector/target/lib/*"
 rcp="$rjar:$root/reports/target/lib/*"
-opts="$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$cli")"
+opts="$(bench_launcher_opts "$root")"
 rows="$OUT/rows.md"
 : >"$rows"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -123,7 +119,7 @@ for events in "$EVENTS_SMALL" "$EVENTS_LARGE"; do
     --end "$(date -u +%Y-%m-%dT%H:00:00Z)" >"$OUT/generate-$events.txt" 2>&1
 done
 # The class-data-sharing archive is written by the first command after a build: not by a measured one.
-ajar="$(find "$root/app/target" -maxdepth 1 -name 'jmo-telemetry-app-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' | head -n 1)"
+ajar="$(bench_jar table "$root" app)"
 newest="$(stat -c %Y "$ajar" "$root/app/target/lib" "$root"/app/target/lib/*.jar | sort -n | tail -n 1)"
 if [ ! -f "$root/app/target/jmo-telemetry-$newest.jsa" ]; then # the launcher's name for it
   cp "$OUT/analytics-$EVENTS_SMALL.db" "$OUT/archive.db"
@@ -158,9 +154,8 @@ done
 l0=$(load)
 "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json >/dev/null # writes the archive if absent
 start() { local t0; t0=$(now); "$@" >/dev/null; secs "$t0" "$(now)"; echo; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-with=$(for _ in 1 2 3 4 5; do start "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json; done | median)
-without=$(for _ in 1 2 3 4 5; do start env JMO_NO_CDS=1 "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json; done | median)
+with=$(for _ in 1 2 3 4 5; do start "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json; done | bench_median)
+without=$(for _ in 1 2 3 4 5; do start env JMO_NO_CDS=1 "$cli" stats --db "$OUT/analytics-$EVENTS_SMALL.db" --format json; done | bench_median)
 row "\`jmo-telemetry stats\` on $EVENTS_SMALL events with / without the CDS archive (median of 5)" \
   "\`bin/jmo-telemetry\`, \`JMO_NO_CDS=1\`" "**$with s** / $without s" "$l0 → $(load)"
 

@@ -22,15 +22,11 @@ SLOWLORIS="${SLOWLORIS:-10000}"
 FLOOD="${FLOOD:-1000}"
 DURATION="${DURATION:-15s}"
 PORT="${PORT:-18980}"
-for tool in wrk curl java awk; do
-  command -v "$tool" >/dev/null || { echo "hostile: $tool is required (apt-get install wrk curl)" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_need hostile wrk curl java awk
+jar="$(bench_jar hostile "$root" collector)"
 lib="$root/collector/target/lib"
-jar="$(find "$root/collector/target" -maxdepth 1 -name 'jmo-telemetry-collector-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' 2>/dev/null | head -n 1)"
-if [ ! -d "$lib" ] || [ -z "$jar" ]; then
-  echo "hostile: build first: (cd '$root' && ./mvnw -q -B package -DskipTests)" >&2
-  exit 2
-fi
 # The slowloris holds one descriptor per connection here and in the collector.
 if [ "$(ulimit -n)" -lt $((SLOWLORIS + 1000)) ]; then
   echo "hostile: ulimit -n is $(ulimit -n), below SLOWLORIS + 1000; lower SLOWLORIS or raise the limit" >&2
@@ -48,11 +44,7 @@ trap cleanup EXIT
 JMO_NO_CDS=1 "$root/bin/jmo-telemetry" serve --port "$PORT" --host 127.0.0.1 --db "$work/hostile.db" \
   --rate-limit 0 >"$work/collector.log" 2>&1 &
 collector=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$collector" 2>/dev/null || { cat "$work/collector.log" >&2; exit 1; }
-  sleep 0.5
-done
+bench_wait_ready hostile "$PORT" "$collector" || { cat "$work/collector.log" >&2; exit 1; }
 mb() { awk -v k="$1" '$1 == k ":" { printf "%.0f", $2 / 1024 }' "/proc/$collector/status"; }
 stage() { printf 'STAGE %-58s peak_rss_mb=%s rss_mb=%s load=%s\n' "$1" "$(mb VmHWM)" "$(mb VmRSS)" "$(cut -d' ' -f1 /proc/loadavg)"; }
 stage "started"

@@ -33,15 +33,11 @@ if [ -n "$BASELINE" ] && ! ls "$BASELINE"/app/target/jmo-telemetry-app-*.jar >/d
   echo "ratio: BASELINE=$BASELINE is not a built checkout (no app/target/jmo-telemetry-app-*.jar): build it first" >&2
   exit 2
 fi
-for tool in wrk curl java awk; do
-  command -v "$tool" >/dev/null || { echo "ratio: $tool is required (apt-get install wrk curl)" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_need ratio wrk curl java awk
+jar="$(bench_jar ratio "$root" collector)"
 lib="$root/collector/target/lib"
-jar="$(find "$root/collector/target" -maxdepth 1 -name 'jmo-telemetry-collector-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' 2>/dev/null | head -n 1)"
-if [ ! -d "$lib" ] || [ -z "$jar" ]; then
-  echo "ratio: build first: (cd '$root' && ./mvnw -q -B package -DskipTests)" >&2
-  exit 2
-fi
 work="$(mktemp -d)"
 db="${DB:-$work/ratio.db}"
 pids=()
@@ -51,18 +47,9 @@ cleanup() {
 }
 trap cleanup EXIT
 # The launcher's defaults, for both servers (JMO_TELEMETRY_JAVA_OPTS overrides both).
-opts="${JMO_TELEMETRY_JAVA_OPTS:-$(sed -n 's/^default_opts="\(.*\)"$/\1/p' "$root/bin/jmo-telemetry")}"
+opts="${JMO_TELEMETRY_JAVA_OPTS:-$(bench_launcher_opts "$root")}"
 
-wait_ready() {
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  echo "ratio: nothing ready on port $1" >&2
-  exit 1
-}
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 
 JMO_TELEMETRY_JAVA_OPTS="$opts" JMO_NO_CDS=1 "$root/bin/jmo-telemetry" serve --port "$PORT" --host 127.0.0.1 \
@@ -81,9 +68,9 @@ if [ -n "$BASELINE" ]; then
   pids+=($!)
   baseline=$!
 fi
-wait_ready "$PORT"
-wait_ready "$TRIVIAL_PORT"
-[ -z "$baseline" ] || wait_ready "$BASE_PORT"
+bench_wait_ready ratio "$PORT" "$collector"
+bench_wait_ready ratio "$TRIVIAL_PORT" "$trivial"
+[ -z "$baseline" ] || bench_wait_ready ratio "$BASE_PORT" "$baseline"
 # The collector is bin/jmo-telemetry's JVM: find the java process among the launcher's children.
 jvm="$(pgrep -P "$collector" java || echo "$collector")"
 [ -z "$baseline" ] || base_jvm="$(pgrep -P "$baseline" java || echo "$baseline")"
@@ -131,15 +118,15 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "== medians"
 for c in $CONNECTIONS; do
-  cc=$(median <"$work/ccpu.$c"); tc=$(median <"$work/tcpu.$c")
+  cc=$(bench_median <"$work/ccpu.$c"); tc=$(bench_median <"$work/tcpu.$c")
   printf 'SUMMARY connections=%s collector=%s trivial=%s ratio=%s collector_cpu_us=%s trivial_cpu_us=%s cpu_ratio=%s load=%s-%s\n' \
-    "$c" "$(median <"$work/c.$c")" "$(median <"$work/t.$c")" "$(median <"$work/ratio.$c")" "$cc" "$tc" \
+    "$c" "$(bench_median <"$work/c.$c")" "$(bench_median <"$work/t.$c")" "$(bench_median <"$work/ratio.$c")" "$cc" "$tc" \
     "$(awk -v a="$cc" -v b="$tc" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
     "$(sort -g "$work/load.$c" | head -n 1)" "$(sort -g "$work/load.$c" | tail -n 1)"
   if [ -n "$baseline" ]; then
-    bc=$(median <"$work/bcpu.$c")
+    bc=$(bench_median <"$work/bcpu.$c")
     printf 'BASELINE connections=%s baseline=%s baseline_ratio=%s collector_over_baseline=%s baseline_cpu_us=%s cpu_vs_baseline=%s\n' \
-      "$c" "$(median <"$work/b.$c")" "$(median <"$work/bratio.$c")" "$(median <"$work/cb.$c")" "$bc" \
+      "$c" "$(bench_median <"$work/b.$c")" "$(bench_median <"$work/bratio.$c")" "$(bench_median <"$work/cb.$c")" "$bc" \
       "$(awk -v a="$cc" -v b="$bc" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   fi
 done

@@ -24,20 +24,14 @@ TRIVIAL_PORT="${TRIVIAL_PORT:-$((PORT + 1))}"
 RAW_ROWS="${RAW_ROWS:-200000}"
 WARMUP="${WARMUP:-5s}"
 
-for tool in wrk sqlite3 curl java awk; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install wrk sqlite3 curl)" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_need bench wrk sqlite3 curl java awk
 # BENCH_CLASSPATH (used by the smoke test) runs the collector from a given class path instead of bin/.
 if [ -n "${BENCH_CLASSPATH:-}" ]; then
   classpath="$BENCH_CLASSPATH"
 else
-  lib="$root/collector/target/lib"
-  jar="$(find "$root/collector/target" -maxdepth 1 -name 'jmo-telemetry-collector-*.jar' 2>/dev/null | head -n 1)"
-  if [ ! -d "$lib" ] || [ -z "$jar" ]; then
-    echo "bench: build first: (cd '$root' && ./mvnw -q -B install -DskipTests)" >&2
-    exit 2
-  fi
-  classpath="$jar:$lib/*"
+  classpath="$(bench_jar bench "$root" collector):$root/collector/target/lib/*"
 fi
 
 work="$(mktemp -d)"
@@ -55,17 +49,8 @@ trap cleanup EXIT
 
 # a / b with three decimals, or nan when b is zero or empty (a run that measured nothing).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "nan"; else printf "%.3f\n", a / b }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | head -n 1; }
 
-wait_ready() {
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  echo "bench: server on port $PORT did not become ready" >&2
-  exit 1
-}
 
 stop_server() {
   if [ -n "$server_pid" ]; then
@@ -84,7 +69,7 @@ start_collector() {
     --max-connections-per-client 4096 --max-bodies-per-client 4096 \
     >"$work/collector.log" 2>&1 &
   server_pid=$!
-  wait_ready
+  bench_wait_ready bench "$PORT" "$server_pid"
 }
 
 rows() { sqlite3 "$work/bench.db" "PRAGMA busy_timeout=10000; SELECT COUNT(*) FROM events;" | tail -n 1; }
@@ -148,7 +133,7 @@ collector_pid="$server_pid"
 java -cp "$classpath" "$here/TrivialServer.java" "$TRIVIAL_PORT" >"$work/trivial.log" 2>&1 &
 trivial_pid=$!
 server_pid="$trivial_pid" # for cleanup on failure
-PORT="$TRIVIAL_PORT" wait_ready
+bench_wait_ready bench "$TRIVIAL_PORT"
 WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1 # JIT warm-up
 WRK_BATCH=100 wrk -t2 -c8 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
 WRK_BATCH=1 wrk -t2 -c64 -d"$WARMUP" -s "$here/single.lua" "http://127.0.0.1:$TRIVIAL_PORT" >/dev/null 2>&1
@@ -166,7 +151,7 @@ for round in $(seq 1 "$RUNS"); do
   ratio "$(tail -n 1 "$work/batched.rate")" "$(tail -n 1 "$work/raw.rate")" >>"$work/batched-vs-raw.ratio"
 done
 
-peak="$(median <"$work/single.rate")"
+peak="$(bench_median <"$work/single.rate")"
 half=$(awk -v p="$peak" 'BEGIN { printf "%.0f", p / 2 }')
 # A fixed offered rate: each of C connections pauses C/rate seconds between requests.
 half_connections=64
@@ -182,16 +167,16 @@ stop_server
 collector_pid=""
 trivial_pid=""
 
-single="$(median <"$work/single.rate")"
-batched="$(median <"$work/batched.rate")"
-raw="$(median <"$work/raw.rate")"
-trivial="$(median <"$work/trivial.rate")"
+single="$(bench_median <"$work/single.rate")"
+batched="$(bench_median <"$work/batched.rate")"
+raw="$(bench_median <"$work/raw.rate")"
+trivial="$(bench_median <"$work/trivial.rate")"
 echo
 echo "== medians of $RUNS runs (durability $DURABILITY)"
 printf '  single-event POSTs      %8s events/s   (target >= 20000; trivial server %s requests/s)\n' "$single" "$trivial"
 printf '  batched (100/request)   %8s events/s   (target >= 100000)\n' "$batched"
 printf '  half-peak latency       p50 %s ms, p99 %s ms at %s events/s offered (target p99 < 20 ms)\n' \
-  "$(median <"$work/half-peak.p50")" "$(median <"$work/half-peak.p99")" "$half"
+  "$(bench_median <"$work/half-peak.p50")" "$(bench_median <"$work/half-peak.p99")" "$half"
 printf '  raw sqlite3 shell       %8s rows/s\n' "$raw"
-printf '  batched / raw sqlite3   %8s   (median of the same-round ratios)\n' "$(median <"$work/batched-vs-raw.ratio")"
-printf '  single / trivial server %8s   (median of the same-round ratios)\n' "$(median <"$work/single-vs-trivial.ratio")"
+printf '  batched / raw sqlite3   %8s   (median of the same-round ratios)\n' "$(bench_median <"$work/batched-vs-raw.ratio")"
+printf '  single / trivial server %8s   (median of the same-round ratios)\n' "$(bench_median <"$work/single-vs-trivial.ratio")"

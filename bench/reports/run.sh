@@ -16,16 +16,13 @@ port="${PORT:-18787}"
 out="${OUT:-$here/target}"
 db="${DB:-$out/bench-$events.db}"
 mkdir -p "$out"
-jar="$(ls "$root"/reports/target/jmo-telemetry-reports-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true)"
-if [ -z "$jar" ] || [ ! -d "$root/reports/target/lib" ]; then
-  echo "build first: (cd '$root' && ./mvnw -q -B package -DskipTests)" >&2
-  exit 2
-fi
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+jar="$(bench_jar reports "$root" reports)"
 cp="$jar:$root/reports/target/lib/*"
 cli="$root/bin/jmo-telemetry"
 
 now() { date +%s.%N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f\n", b-a}'; }
 
 if [ ! -f "$db" ]; then
@@ -50,14 +47,14 @@ echo "first stats (brings the rollup up to date): $(elapsed "$t0" "$(now)") s"
 for _ in $(seq "$runs"); do
   t0=$(now); "$cli" stats --db "$db" --from "$qfrom" --to "$qto" --format json > /dev/null; elapsed "$t0" "$(now)" >> "$out/stats.times"
 done
-echo "stats over $quarter (end to end, JVM start included): median $(median < "$out/stats.times") s of $runs runs"
+echo "stats over $quarter (end to end, JVM start included): median $(bench_median < "$out/stats.times") s of $runs runs"
 
 : > "$out/report.times"
 for _ in $(seq "$runs"); do
   t0=$(now); "$cli" report --db "$db" --quarter "$quarter" --out "$out/report" > /dev/null
   elapsed "$t0" "$(now)" >> "$out/report.times"
 done
-echo "report $quarter (end to end): median $(median < "$out/report.times") s of $runs runs"
+echo "report $quarter (end to end): median $(bench_median < "$out/report.times") s of $runs runs"
 
 token="bench-admin-token-$(date +%s)-0123456789"
 printf '%s' "$token" > "$out/admin-token"
@@ -78,11 +75,11 @@ for api in timeline breakdown/events breakdown/profiles breakdown/modes breakdow
     curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
       "$base/dashboard/api/$api?from=$from&to=$to" >> "$out/api.times"
   done
-  echo "dashboard /dashboard/api/$api (30 days, uncached): median $(median < "$out/api.times") s"
+  echo "dashboard /dashboard/api/$api (30 days, uncached): median $(bench_median < "$out/api.times") s"
 done
 : > "$out/api.times"
 for i in $(seq "$runs"); do
   curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
     "$base/v1/stats?from=${qfrom}T0${i}:00:00Z&to=$qto" >> "$out/api.times"
 done
-echo "GET /v1/stats over $quarter (uncached): median $(median < "$out/api.times") s"
+echo "GET /v1/stats over $quarter (uncached): median $(bench_median < "$out/api.times") s"
