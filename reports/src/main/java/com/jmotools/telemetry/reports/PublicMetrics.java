@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.reports;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
@@ -57,7 +58,7 @@ public final class PublicMetrics {
 
   /**
    * The document of {@code /public/metrics.json}: one k-safe window per entry of {@code windows}
-   * (days to the statistics of that many whole days).
+   * (days to the statistics of that many whole days), rounded ({@link #toJson}).
    */
   public static ObjectNode document(Map<Integer, Stats> windows, int k) {
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
@@ -70,139 +71,204 @@ public final class PublicMetrics {
         "description",
         "Aggregates of JMo Security's opt-out, anonymous usage telemetry. Each figure is backed by"
             + " at least k installations; smaller ones, and one more where needed so that none can"
-            + " be derived by subtraction, are summed into 'other'. Shares are ratios between 0 and"
-            + " 1.");
+            + " be derived by subtraction, are summed into 'other' (published only when that group"
+            + " holds at least k installations). The windows move by a day each day, so counts"
+            + " are rounded down to a multiple of k, and shares and rates (ratios between 0 and 1)"
+            + " to whole percents (tenths of a percent below 1%): comparing two days then shows"
+            + " no single installation's activity.");
     ObjectNode w = o.putObject("windows");
     new TreeMap<>(windows).forEach((days, stats) -> w.set(days + "d", toJson(stats, k)));
     return o;
   }
 
-  /** One window: the public JSON for {@code stats}, k-safe. */
+  /**
+   * One rolling window: the public JSON for {@code stats}, k-safe, its counts rounded down to a
+   * multiple of k and its ratios to whole percents ({@link #publicRatio}), so that two consecutive
+   * days' windows cannot be subtracted to show one installation's activity.
+   */
   public static ObjectNode toJson(Stats stats, int k) {
-    return window(stats, new MinimumCount(k), false);
+    return window(stats, new MinimumCount(k), false, true);
   }
 
   /**
-   * The k-safe figures of {@code stats}, the public page's and the transparency report's; {@code
-   * withCounts} adds event counts to shares (the report's tables and charts).
+   * The k-safe figures of {@code stats}, exact, as the transparency report publishes them; {@code
+   * withCounts} adds event counts to shares (the report's tables and charts) wherever the table's
+   * total is published too.
    */
   public static ObjectNode window(Stats stats, MinimumCount rule, boolean withCounts) {
+    return window(stats, rule, withCounts, false);
+  }
+
+  private static ObjectNode window(
+      Stats stats, MinimumCount rule, boolean withCounts, boolean rounded) {
+    Figures x = new Figures(rule, rounded);
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
     ObjectNode period = o.putObject("period");
     period.put("first_day", stats.period().from().toString().substring(0, 10));
     period.put(
         "last_day", stats.period().to().minus(Duration.ofHours(1)).toString().substring(0, 10));
     o.put("k", rule.k());
-    count(o, "unique_installs", stats.uniqueInstalls(), stats.uniqueInstalls(), rule);
-    count(o, "scans", stats.scans(), ids(stats, "scan.started"), rule);
-    o.set("platforms", shares(rule, stats.platforms(), stats.totalEvents(), withCounts));
-    o.set("versions", shares(rule, stats.versions(), stats.totalEvents(), withCounts));
-    o.set("profiles", shares(rule, stats.profiles(), stats.scans(), withCounts));
-    o.set("modes", shares(rule, stats.modes(), stats.scans(), withCounts));
-    o.set("tools", shares(rule, stats.tools(), stats.scans(), withCounts));
+    boolean installs =
+        x.count(o, "unique_installs", stats.uniqueInstalls(), stats.uniqueInstalls());
+    boolean scans = x.count(o, "scans", stats.scans(), ids(stats, "scan.started"));
+    // The total of all events is not published: with it, the published counts of the event types
+    // (scans, reports, wizard runs, completed scans, failures) would leave a hidden one's count by
+    // subtraction. So the tables of shares of all events carry no counts.
+    o.set("platforms", x.shares(stats.platforms(), stats.totalEvents(), false));
+    o.set("versions", x.shares(stats.versions(), stats.totalEvents(), false));
+    o.set("profiles", x.shares(stats.profiles(), stats.scans(), withCounts && scans));
+    o.set("modes", x.shares(stats.modes(), stats.scans(), withCounts && scans));
+    ObjectNode tools = x.shares(stats.tools(), stats.scans(), withCounts && scans);
+    o.set("tools", tools);
     long completed = stats.events("scan.completed");
-    o.set("scan_durations", shares(rule, stats.durations(), completed, withCounts));
-    o.set("scan_findings", shares(rule, stats.scanFindings(), completed, withCounts));
-    o.set("tool_failures", failures(stats, rule, withCounts));
+    // Not published as a count, but each table of completed scans adds up to it: only when k
+    // installations completed scans.
+    boolean completedCounts = withCounts && ids(stats, "scan.completed") >= rule.k();
+    o.set("scan_durations", x.shares(stats.durations(), completed, completedCounts));
+    o.set("scan_findings", x.shares(stats.scanFindings(), completed, completedCounts));
+    o.set("tool_failures", failures(stats, x, shownKeys(tools), withCounts));
 
     ObjectNode wizard = o.putObject("wizard");
-    count(wizard, "completed", stats.wizard().completed(), stats.wizard().ids(), rule);
-    long wizards = stats.wizard().completed();
-    wizard.set("artifacts", shares(rule, stats.wizard().artifacts(), wizards, withCounts));
-    wizard.set(
-        "execution_modes", shares(rule, stats.wizard().executionModes(), wizards, withCounts));
-    wizard.set("profiles", shares(rule, stats.wizard().profiles(), wizards, withCounts));
-    wizard.set("durations", shares(rule, stats.wizard().durations(), wizards, withCounts));
+    boolean wizards =
+        x.count(wizard, "completed", stats.wizard().completed(), stats.wizard().ids())
+            && withCounts;
+    long runs = stats.wizard().completed();
+    wizard.set("artifacts", x.shares(stats.wizard().artifacts(), runs, wizards));
+    wizard.set("execution_modes", x.shares(stats.wizard().executionModes(), runs, wizards));
+    wizard.set("profiles", x.shares(stats.wizard().profiles(), runs, wizards));
+    wizard.set("durations", x.shares(stats.wizard().durations(), runs, wizards));
 
     ObjectNode reports = o.putObject("reports");
     long generated = stats.events("report.generated");
-    count(reports, "generated", generated, ids(stats, "report.generated"), rule);
-    reports.set("output_formats", shares(rule, stats.outputFormats(), generated, withCounts));
-    reports.set("findings", shares(rule, stats.reportFindings(), generated, withCounts));
-    reports.set(
-        "suppressions_used", shares(rule, stats.reportSuppressions(), generated, withCounts));
-    reports.set(
-        "compliance_enabled", shares(rule, stats.reportCompliance(), generated, withCounts));
+    boolean reportCounts =
+        x.count(reports, "generated", generated, ids(stats, "report.generated")) && withCounts;
+    reports.set("output_formats", x.shares(stats.outputFormats(), generated, reportCounts));
+    reports.set("findings", x.shares(stats.reportFindings(), generated, reportCounts));
+    reports.set("suppressions_used", x.shares(stats.reportSuppressions(), generated, reportCounts));
+    reports.set("compliance_enabled", x.shares(stats.reportCompliance(), generated, reportCounts));
 
-    // Distinct installations per month do not add up to any published total: only the minimum count
-    // applies.
+    // Distinct installations per month overlap, so they add up to no total; but the window's
+    // total minus the shown months is the installations seen only in hidden months.
     ObjectNode months = o.putObject("installs_by_month");
-    rule.keep(stats.installsByMonth()).forEach(c -> months.put(c.key(), c.ids()));
+    List<Cell> shownMonths =
+        installs
+            ? rule.publishDistinct(stats.installsByMonth(), stats.uniqueInstalls())
+            : rule.keep(stats.installsByMonth());
+    shownMonths.forEach(c -> months.put(c.key(), x.count(c.ids())));
     o.put("suppressed_cells", rule.suppressed());
     return o;
+  }
+
+  /** The keys a share table shows individually. */
+  static java.util.Set<String> shownKeys(JsonNode shares) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    shares.get("values").forEach(v -> keys.add(v.get("key").asText()));
+    return keys;
   }
 
   private static long ids(Stats stats, String eventType) {
     return Stats.find(stats.eventsByType(), eventType).map(Cell::ids).orElse(0L);
   }
 
-  private static void count(ObjectNode o, String name, long value, long ids, MinimumCount rule) {
-    // Zero is nobody: publishing it reveals no one.
-    if (ids == 0 || rule.allows(ids)) {
-      o.put(name, value);
-    } else {
+  /** The rule and the rounding of one window's figures. */
+  private record Figures(MinimumCount rule, boolean rounded) {
+
+    /** A count as published: exact, or rounded down to a multiple of k. */
+    long count(long n) {
+      return rounded ? n - n % rule.k() : n;
+    }
+
+    /** A ratio as published: exact to 4 places, or {@link #publicRatio}. */
+    double ratio(double r) {
+      return rounded ? publicRatio(r) : StatsJson.round(r);
+    }
+
+    /** Puts the count, or null when fewer than k installations are behind it; whether it did. */
+    boolean count(ObjectNode o, String name, long value, long ids) {
+      // Zero is nobody: publishing it reveals no one.
+      if (ids == 0 || rule.allows(ids)) {
+        o.put(name, count(value));
+        return true;
+      }
       o.putNull(name);
+      return false;
+    }
+
+    /**
+     * Shares of {@code total}: {@code values} (sorted as the cells are) and {@code other}, the
+     * hidden cells together, which always holds at least k installations ({@code null} when none is
+     * hidden, or when the hidden ones hold no cell of k: then nothing at all may be shown). {@code
+     * withCounts} adds event counts: only where {@code total} is itself published, since the counts
+     * of a table add up to it.
+     */
+    ObjectNode shares(List<Cell> cells, long total, boolean withCounts) {
+      ObjectNode o = StatsJson.MAPPER.createObjectNode();
+      ArrayNode values = o.putArray("values");
+      MinimumCount.Published p = rule.publish(cells);
+      for (Cell c : p.shown()) {
+        ObjectNode x = values.addObject();
+        x.put("key", c.key());
+        if (withCounts) {
+          x.put("events", c.events());
+        }
+        x.put("share", total == 0 ? 0 : ratio(c.events() / (double) total));
+      }
+      if (!p.otherAllowed()) {
+        o.putNull("other");
+      } else {
+        ObjectNode other = o.putObject("other");
+        other.put("values", p.hiddenValues());
+        if (withCounts) {
+          other.put("events", p.hiddenEvents());
+        }
+        other.put("share", total == 0 ? 0 : ratio(p.hiddenEvents() / (double) total));
+      }
+      return o;
     }
   }
 
   /**
-   * Shares of {@code total}: {@code values} (sorted as the cells are) and {@code other}, the hidden
-   * cells together ({@code null} when none is hidden), which always holds at least k installations.
+   * A ratio as the rolling windows publish it: to whole percents ({@code 0.3333} is {@code 0.33}),
+   * to tenths of a percent below 1 % so a used value never reads as 0.
    */
-  static ObjectNode shares(MinimumCount rule, List<Cell> cells, long total, boolean withCounts) {
-    ObjectNode o = StatsJson.MAPPER.createObjectNode();
-    ArrayNode values = o.putArray("values");
-    MinimumCount.Published p = rule.publish(cells);
-    for (Cell c : p.shown()) {
-      ObjectNode x = values.addObject();
-      x.put("key", c.key());
-      if (withCounts) {
-        x.put("events", c.events());
-      }
-      x.put("share", total == 0 ? 0 : StatsJson.round(c.events() / (double) total));
-    }
-    if (p.hiddenValues() == 0) {
-      o.putNull("other");
-    } else {
-      ObjectNode other = o.putObject("other");
-      other.put("values", p.hiddenValues());
-      if (withCounts) {
-        other.put("events", p.hiddenEvents());
-      }
-      other.put("share", total == 0 ? 0 : StatsJson.round(p.hiddenEvents() / (double) total));
-    }
-    return o;
+  static double publicRatio(double ratio) {
+    double whole = Math.round(ratio * 100) / 100.0;
+    return whole == 0 && ratio > 0 ? Math.round(ratio * 1000) / 1000.0 : whole;
   }
 
   /**
    * Failure rates per run, by tool and type, sorted from the highest rate; each backed by k
    * installations.
    */
-  private static ArrayNode failures(Stats stats, MinimumCount rule, boolean withCounts) {
+  private static ArrayNode failures(
+      Stats stats, Figures x, java.util.Set<String> shownTools, boolean withCounts) {
     List<ObjectNode> rows = new ArrayList<>();
+    MinimumCount rule = x.rule();
     for (ToolFailures t : stats.toolFailures()) {
-      if (t.runs() == 0 || !rule.allows(t.scanIds())) {
+      // A tool hidden in the tools table has no row: its runs (for old clients, its scans) would
+      // show its hidden count, and the other hidden tools' by subtraction from "other".
+      if (t.runs() == 0 || !shownTools.contains(t.tool()) || !rule.allows(t.scanIds())) {
         continue;
       }
       for (Map.Entry<String, Long> f : new TreeMap<>(t.failures()).entrySet()) {
         if (rule.allows(t.failureIds().getOrDefault(f.getKey(), 0L))) {
-          ObjectNode x = StatsJson.MAPPER.createObjectNode();
-          x.put("tool", t.tool());
-          x.put("failure_type", f.getKey());
+          ObjectNode row = StatsJson.MAPPER.createObjectNode();
+          row.put("tool", t.tool());
+          row.put("failure_type", f.getKey());
           if (withCounts) {
-            x.put("runs", t.runs());
-            x.put("failures", f.getValue());
+            row.put("runs", t.runs());
+            row.put("failures", f.getValue());
           }
-          x.put("rate", StatsJson.round(t.rate(f.getKey())));
-          x.put("runs_estimated", t.estimated());
-          rows.add(x);
+          row.put("rate", x.ratio(t.rate(f.getKey())));
+          row.put("runs_estimated", t.estimated());
+          rows.add(row);
         }
       }
     }
     rows.sort(
-        Comparator.comparingDouble((ObjectNode x) -> -x.get("rate").asDouble())
-            .thenComparing(x -> x.get("tool").asText())
-            .thenComparing(x -> x.get("failure_type").asText()));
+        Comparator.comparingDouble((ObjectNode r) -> -r.get("rate").asDouble())
+            .thenComparing(r -> r.get("tool").asText())
+            .thenComparing(r -> r.get("failure_type").asText()));
     ArrayNode a = StatsJson.MAPPER.createArrayNode();
     rows.forEach(a::add);
     return a;

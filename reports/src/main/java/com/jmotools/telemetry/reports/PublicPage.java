@@ -46,7 +46,11 @@ public final class PublicPage {
         .append(" installations. ")
         .append(
             ReportText.suppressionSentence(m.get("suppressed_cells").asInt(), m.get("k").asInt()))
-        .append(" No ids and no exact times are published.</p>\n");
+        .append(" The page moves by a day each day, so counts are rounded down to a multiple of ")
+        .append(m.get("k").asInt())
+        .append(
+            " and shares to whole percents: comparing two days does not show what one installation"
+                + " did. No ids and no exact times are published.</p>\n");
     b.append(
             "<p>The same numbers for 30, 90 and 365 days, for"
                 + " your own charts: <a href=\"/public/metrics.json"

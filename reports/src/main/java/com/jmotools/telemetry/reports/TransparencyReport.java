@@ -231,33 +231,71 @@ public final class TransparencyReport {
     r.set("figures", figures);
     r.set("unique_users", figures.get("unique_installs"));
     r.set("total_scans", figures.get("scans"));
-    JsonNode profiles = figures.get("profiles").get("values");
-    r.set("most_popular_profile", profiles.isEmpty() ? null : profiles.get(0));
-    if (profiles.isEmpty()) {
+    JsonNode top = provenTop(figures.get("profiles"));
+    if (top == null) {
       r.putNull("most_popular_profile");
+    } else {
+      r.set("most_popular_profile", top);
     }
-    ObjectNode days = r.putObject("installs_by_day");
-    for (Cell c :
-        TelemetryStats.everyDay(
-            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
-      if (!quarter.contains(
-              java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
-          || !java.time.LocalDate.parse(c.key())
-              .atStartOfDay(java.time.ZoneOffset.UTC)
-              .toInstant()
-              .isBefore(clock.instant())) {
-        continue;
-      }
-      // A day without events is a true zero; a day of 1 to k-1 installations is hidden.
-      if (c.ids() == 0 || rule.allows(c.ids())) {
-        days.put(c.key(), c.ids());
-      } else {
-        days.putNull(c.key());
-      }
-    }
+    r.set("installs_by_day", installsByDay(now, figures, rule));
     r.set("insights", insights(figures, PublicMetrics.window(before, new MinimumCount(k), true)));
     r.put("suppressed_cells", rule.suppressed());
     return r;
+  }
+
+  /**
+   * The most used value of a share table, or null when the table cannot show it: when nothing is
+   * shown, or when the values not shown individually hold at least as many events as the top shown
+   * one, since one of them may then be the most used.
+   */
+  static JsonNode provenTop(JsonNode shares) {
+    JsonNode values = shares.get("values");
+    if (values.isEmpty()) {
+      return null;
+    }
+    JsonNode top = values.get(0);
+    JsonNode other = shares.get("other");
+    return other.isNull() || top.get("events").asLong() > other.get("events").asLong() ? top : null;
+  }
+
+  /**
+   * Distinct installations per day of the quarter up to now: a day without events is a true zero; a
+   * day is null (a gap) when fewer than k installations were active, or when, beside the quarter's
+   * and the months' published installations, showing it would let a group of fewer than k
+   * installations seen only on hidden days be worked out ({@link MinimumCount#publishDistinct}).
+   */
+  private ObjectNode installsByDay(Stats now, JsonNode figures, MinimumCount rule) {
+    List<Cell> days = new ArrayList<>();
+    for (Cell c :
+        TelemetryStats.everyDay(
+            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
+      java.time.Instant start =
+          java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      if (quarter.contains(start) && start.isBefore(clock.instant())) {
+        days.add(c);
+      }
+    }
+    List<Cell> shown =
+        figures.get("unique_installs").isNull()
+            ? rule.keep(days)
+            : rule.publishDistinct(days, now.uniqueInstalls());
+    // Each published month is a total of its days too.
+    for (Cell month : now.installsByMonth()) {
+      if (figures.get("installs_by_month").has(month.key())) {
+        List<Cell> inMonth = shown.stream().filter(d -> d.key().startsWith(month.key())).toList();
+        List<Cell> kept = rule.publishDistinct(inMonth, month.ids());
+        shown.removeIf(d -> inMonth.contains(d) && !kept.contains(d));
+      }
+    }
+    ObjectNode out = StatsJson.MAPPER.createObjectNode();
+    for (Cell d : days) {
+      if (shown.contains(d)) {
+        out.put(d.key(), d.ids());
+      } else {
+        out.putNull(d.key());
+      }
+    }
+    return out;
   }
 
   /**
@@ -269,11 +307,14 @@ public final class TransparencyReport {
     String prev = quarter.previous().label();
     JsonNode modes = now.get("modes").get("values");
     if (!modes.isEmpty()) {
-      JsonNode top = modes.get(0);
+      // "The most used" only when the values not shown individually cannot hold a bigger one.
+      JsonNode proven = provenTop(now.get("modes"));
+      JsonNode top = proven == null ? modes.get(0) : proven;
       String key = top.get("key").asText();
       out.add(
           insight(
-              ReportText.label(key) + " is the most used execution mode",
+              ReportText.label(key)
+                  + (proven == null ? " execution mode" : " is the most used execution mode"),
               ReportText.percent(top.get("share").asDouble())
                   + " of scans use "
                   + ReportText.label(key)

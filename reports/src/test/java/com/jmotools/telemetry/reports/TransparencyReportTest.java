@@ -133,8 +133,9 @@ public class TransparencyReportTest {
   void insightsComeFromPublishedFiguresWithTheChangeFromThePreviousQuarter(Dialect dialect) {
     JsonNode insights = write(dialect, 10).report().get("insights");
     assertThat(insights).hasSize(2);
-    assertThat(insights.get(0).get("title").asText())
-        .isEqualTo("CLI is the most used execution mode");
+    // cli 12, and docker (8) and wizard (10) hidden together as 18: "the most used" cannot be said
+    // of cli, since one of the hidden modes could have more scans.
+    assertThat(insights.get(0).get("title").asText()).isEqualTo("CLI execution mode");
     // Q4 2025's cli share (12 of 20) was not published: wizard (8) was below k, so cli was hidden
     // with it.
     assertThat(insights.get(0).get("text").asText())
@@ -363,6 +364,115 @@ public class TransparencyReportTest {
             .build()
             .write(dir.resolve(out));
     return Files.readString(r.sample());
+  }
+
+  /** A clock in Q4 2026. */
+  private static final java.time.Clock OCTOBER =
+      java.time.Clock.fixed(
+          java.time.Instant.parse("2026-10-15T00:00:00Z"), java.time.ZoneOffset.UTC);
+
+  private TransparencyReport.Result writeQ3(Seeder s) throws IOException {
+    Path own = Files.createDirectories(dir.resolve("q3-" + s.rows().size()));
+    try (Database db = TestDatabases.open(Dialect.SQLITE, own)) {
+      s.writeTo(db);
+      return TransparencyReport.builder()
+          .dataSource(db.dataSource())
+          .dialect(db.dialect())
+          .quarter(Period.quarter("2026Q3"))
+          .clock(OCTOBER)
+          .build()
+          .write(own.resolve("out"));
+    }
+  }
+
+  private static void scans(
+      Seeder s, int group, int installs, int each, String day, String metadata) {
+    for (int i = 0; i < installs; i++) {
+      for (int n = 0; n < each; n++) {
+        s.add("scan.started", id(group, i), "Linux", "0.8.0", day + "T10:00:00Z", metadata);
+      }
+    }
+  }
+
+  @Test
+  void wizardRunsAndReportsOfFewerThanKInstallationsShowInNoTable() throws IOException {
+    Seeder s = new Seeder();
+    scans(s, 1, 30, 1, "2026-07-10", Fixtures.started("cli", "balanced", "trivy"));
+    for (int i = 0; i < 3; i++) {
+      for (int n = 0; n < 2; n++) {
+        s.add(
+            "wizard.completed",
+            id(1, i),
+            "Linux",
+            "0.8.0",
+            "2026-07-11T10:00:00Z",
+            Fixtures.wizard("balanced", "docker", "gha", 120));
+      }
+    }
+    for (int n = 0; n < 4; n++) {
+      s.add(
+          "report.generated",
+          id(1, 5),
+          "Linux",
+          "0.8.0",
+          "2026-07-12T10:00:00Z",
+          Fixtures.report("1-10", false, false, "json"));
+    }
+    String md = Files.readString(writeQ3(s).markdown());
+    assertThat(md)
+        .contains("Wizard runs completed (`wizard.completed`): not published")
+        .contains("Reports generated (`report.generated`): not published")
+        .contains("**Profile chosen**\n\nNot published (fewer than k installations).")
+        .contains("**Report formats (SARIF included)**\n\nNot published")
+        .doesNotContain("| 6 | 100%")
+        .doesNotContain("| 4 | 100%")
+        .doesNotContain("Other (1 value");
+  }
+
+  @Test
+  void theMostPopularProfileIsNeverOneThatAHiddenValueCouldExceed() throws IOException {
+    // Balanced/CLI: 11 installations, 10 scans each; fast/docker: 50 installations, one scan each;
+    // deep/wizard: 3. Deep is hidden, and with it fast (fewest events), not balanced.
+    Seeder s = new Seeder();
+    scans(s, 1, 11, 10, "2026-07-10", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 2, 50, 1, "2026-07-10", Fixtures.started("docker", "fast", "trivy"));
+    scans(s, 3, 3, 1, "2026-07-10", Fixtures.started("wizard", "deep", "trivy"));
+    TransparencyReport.Result r = writeQ3(s);
+    assertThat(r.report().get("most_popular_profile").get("key").asText()).isEqualTo("balanced");
+    assertThat(Files.readString(r.markdown()))
+        .contains("**Most Popular Profile:** Balanced (67% of scans)");
+    assertThat(r.report().get("insights").get(0).get("title").asText())
+        .isEqualTo("CLI is the most used execution mode");
+
+    // Fast: 12 scans shown; balanced (11) hidden with deep (3 installations, 30 scans): deep is in
+    // fact the most used, so no profile is named.
+    Seeder t = new Seeder();
+    scans(t, 1, 11, 1, "2026-07-10", Fixtures.started("cli", "balanced", "trivy"));
+    scans(t, 2, 12, 1, "2026-07-10", Fixtures.started("cli", "fast", "trivy"));
+    scans(t, 3, 3, 10, "2026-07-10", Fixtures.started("cli", "deep", "trivy"));
+    TransparencyReport.Result u = writeQ3(t);
+    assertThat(keys(u.report().get("figures").get("profiles"))).containsExactly("fast");
+    assertThat(u.report().get("most_popular_profile").isNull()).isTrue();
+    assertThat(Files.readString(u.markdown()))
+        .contains(
+            "**Most Popular Profile:** not determinable: the profiles not shown individually (77%"
+                + " of scans together) may include a more popular one");
+  }
+
+  @Test
+  void aDayIsHiddenWhenTheQuartersInstallationsMinusTheShownDaysWouldLeaveFewerThanK()
+      throws IOException {
+    // 10 installations on July 10, 3 others on July 20: 13 in July and in the quarter, so July 10
+    // shown beside them would leave the 3 of the hidden day.
+    Seeder s = new Seeder();
+    scans(s, 1, 10, 1, "2026-07-10", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 2, 3, 1, "2026-07-20", Fixtures.started("cli", "balanced", "trivy"));
+    JsonNode r = writeQ3(s).report();
+    assertThat(r.get("unique_users").asLong()).isEqualTo(13);
+    assertThat(r.get("figures").get("installs_by_month").get("2026-07").asLong()).isEqualTo(13);
+    assertThat(r.get("installs_by_day").get("2026-07-10").isNull()).isTrue();
+    assertThat(r.get("installs_by_day").get("2026-07-20").isNull()).isTrue();
+    assertThat(r.get("installs_by_day").get("2026-07-11").asLong()).isZero();
   }
 
   @Test

@@ -70,10 +70,10 @@ public final class ReportText {
         + " hidden: each value used by fewer than "
         + k
         + " installations, and in each table where one was "
-        + "hidden, the next smallest value too, so that no hidden "
+        + "hidden, the shown value of fewest events too, so that no hidden "
         + "figure can be worked out by subtracting the shown ones from a total. The hidden values "
         + "are summed in an "
-        + "\"Other\" row, which always stands for at least "
+        + "\"Other\" row, shown only when it stands for at least "
         + k
         + " installations.";
   }
@@ -115,6 +115,22 @@ public final class ReportText {
       parts.add(percent(shares.get("other").get("share").asDouble()) + " other");
     }
     return String.join(", ", parts);
+  }
+
+  /** The most popular profile, or why it is not named. */
+  private static String mostPopular(JsonNode top, JsonNode profiles) {
+    if (!top.isNull()) {
+      return label(top.get("key").asText())
+          + " ("
+          + percent(top.get("share").asDouble())
+          + " of scans)";
+    }
+    if (profiles.get("values").isEmpty() || profiles.get("other").isNull()) {
+      return "not published (fewer than k installations)";
+    }
+    return "not determinable: the profiles not shown individually ("
+        + percent(profiles.get("other").get("share").asDouble())
+        + " of scans together) may include a more popular one";
   }
 
   private static String orSuppressed(JsonNode n) {
@@ -164,13 +180,7 @@ public final class ReportText {
                     + orSuppressed(r.get("unique_users"))
                     + (r.get("unique_users").isNull() ? "" : " (anonymous IDs)"),
                 "**Platforms:** " + shareList(f.get("platforms")),
-                "**Most Popular Profile:** "
-                    + (top.isNull()
-                        ? "not published (fewer than k installations)"
-                        : label(top.get("key").asText())
-                            + " ("
-                            + percent(top.get("share").asDouble())
-                            + " of scans)"),
+                "**Most Popular Profile:** " + mostPopular(top, f.get("profiles")),
                 "**Execution Modes:** " + shareList(f.get("modes")))));
     chart(b, charts, "platforms", "Platforms");
     chart(b, charts, "profiles", "Scan profiles");
@@ -355,10 +365,12 @@ public final class ReportText {
                     + "):** a value used by fewer than "
                     + k
                     + " installations is not shown; where one is hidden, "
-                    + "the next smallest value is hidden too and both are reported together as "
-                    + "\"Other\", so no hidden "
-                    + "figure can be "
-                    + "worked out by subtraction. Sample events show only events whose every "
+                    + "the shown value of fewest events is hidden too and both are reported "
+                    + "together as \"Other\" (no Other row when the hidden values hold fewer than "
+                    + k
+                    + " installations), so no hidden figure can be worked out by subtraction; "
+                    + "tables of shares of all events show no counts, since their total is not "
+                    + "published. Sample events show only events whose every "
                     + "value is shared by at least "
                     + k
                     + " installations.",
@@ -391,26 +403,27 @@ public final class ReportText {
     }
   }
 
+  /**
+   * A share table; with an events column when the figures carry counts (they do not where the
+   * table's total is not published).
+   */
   private static void shares(List<Block> b, String title, String what, String of, JsonNode shares) {
     List<List<String>> rows = new ArrayList<>();
-    shares
-        .get("values")
-        .forEach(
-            s ->
-                rows.add(
-                    List.of(
-                        label(s.get("key").asText()),
-                        number(s.get("events").asLong()),
-                        percent(s.get("share").asDouble()))));
     JsonNode other = shares.get("other");
+    boolean counts =
+        shares.get("values").isEmpty()
+            ? !other.isNull() && other.has("events")
+            : shares.get("values").get(0).has("events");
+    shares.get("values").forEach(s -> rows.add(row(label(s.get("key").asText()), s, counts)));
     if (!other.isNull()) {
-      rows.add(
-          List.of(
-              otherLabel(other.get("values").asInt()),
-              number(other.get("events").asLong()),
-              percent(other.get("share").asDouble())));
+      rows.add(row(otherLabel(other.get("values").asInt()), other, counts));
     }
-    b.add(new Table(title, List.of(what, "Events", of), rows));
+    b.add(new Table(title, counts ? List.of(what, "Events", of) : List.of(what, of), rows));
+  }
+
+  private static List<String> row(String label, JsonNode s, boolean counts) {
+    String share = percent(s.get("share").asDouble());
+    return counts ? List.of(label, number(s.get("events").asLong()), share) : List.of(label, share);
   }
 
   public static String markdown(ObjectNode r, ArrayNode sample) {
