@@ -196,6 +196,127 @@ class RollupTest {
     }
   }
 
+  static final Clock DECEMBER = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+  static final String ERASED = "11111111-1111-4111-8111-111111111111";
+  static final String KEPT = "22222222-2222-4222-8222-222222222222";
+  static final String LATE = "33333333-3333-4333-8333-333333333333";
+  static final Period NOVEMBER_30 =
+      new Period(Instant.parse("2026-11-30T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+
+  /** Erases {@code id} as the collector does: the id is recorded first, then its rows go. */
+  private static void recordErasure(Database db, String id) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('"
+              + id
+              + "', "
+              + (db.dialect() == Dialect.SQLITE ? "'2026-12-01T10:00:00Z'" : "now()")
+              + ")");
+    }
+  }
+
+  private static void deleteRows(Database db, String id) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM events WHERE anonymous_id = '" + id + "'");
+    }
+  }
+
+  private static Seeder twoEventsOnNovember30() {
+    return new Seeder()
+        .add(
+            "scan.started",
+            ERASED,
+            "Windows",
+            "9.9.9",
+            "2026-11-30T10:00:00Z",
+            Fixtures.started("cli", "fast", "trivy"))
+        .add(
+            "scan.started",
+            KEPT,
+            "Linux",
+            "0.7.0",
+            "2026-11-30T11:00:00Z",
+            Fixtures.started("cli", "fast", "trivy"));
+  }
+
+  private static Seeder lateEventOnNovember30() {
+    return new Seeder()
+        .add(
+            "scan.started",
+            LATE,
+            "macOS",
+            "0.7.1",
+            "2026-11-30T12:00:00Z",
+            Fixtures.started("docker", "deep", "zap"));
+  }
+
+  /** Whether the rollup still stores the hash of {@code id} in any cell. */
+  private static boolean rollupHoldsId(Database db, String id) throws Exception {
+    long hash = com.jmotools.telemetry.reports.internal.LongSet.hash(id);
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT ids FROM reports_daily")) {
+      while (rs.next()) {
+        for (long h : com.jmotools.telemetry.reports.internal.LongSet.decode(rs.getBytes(1))) {
+          if (h == hash) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void anErasureAndALateEventOfTheSameDayBetweenTwoRefreshesAreBothRolled(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      twoEventsOnNovember30().writeTo(db);
+      TelemetryStats stats = stats(db, DECEMBER);
+      stats.refreshRollup();
+      assertThat(stats.compute(NOVEMBER_30).platforms()).extracting(Cell::key).contains("Windows");
+
+      // One row erased and one late row added: the day's count is the same as before.
+      recordErasure(db, ERASED);
+      deleteRows(db, ERASED);
+      lateEventOnNovember30().writeTo(db);
+      stats.refreshRollup();
+
+      Stats s = stats.compute(NOVEMBER_30);
+      assertThat(s.platforms()).extracting(Cell::key).containsExactly("Linux", "macOS");
+      assertThat(s.versions()).extracting(Cell::key).containsExactly("0.7.0", "0.7.1");
+      assertThat(s.totalEvents()).isEqualTo(2);
+      assertThat(s).isEqualTo(stats.computeWithSql(NOVEMBER_30));
+      assertThat(rollupHoldsId(db, ERASED)).isFalse();
+      assertThat(rollupHoldsId(db, LATE)).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void rowsThatAnErasureDeletesAfterARefreshSawItsIdStillLeaveTheRollup(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      twoEventsOnNovember30().writeTo(db);
+      TelemetryStats stats = stats(db, DECEMBER);
+      stats.refreshRollup();
+
+      // The collector records the id, a refresh runs, and only then are the id's rows deleted.
+      recordErasure(db, ERASED);
+      stats.refreshRollup();
+      deleteRows(db, ERASED);
+      stats.refreshRollup();
+
+      Stats s = stats.compute(NOVEMBER_30);
+      assertThat(s.platforms()).extracting(Cell::key).containsExactly("Linux");
+      assertThat(s).isEqualTo(stats.computeWithSql(NOVEMBER_30));
+      assertThat(rollupHoldsId(db, ERASED)).isFalse();
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void cellsOfManyIdsAreEstimatedWithinAFewPercentAndTotalsStayExact() {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
