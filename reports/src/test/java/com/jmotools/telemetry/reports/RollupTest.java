@@ -317,6 +317,93 @@ class RollupTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void lateEventsOfAFinishedDayCountAtOnceAndTheTokenChangesWhenTheRollupDoes(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      twoEventsOnNovember30().writeTo(db);
+      TelemetryStats refresher = stats(db, DECEMBER);
+      TelemetryStats server =
+          TelemetryStats.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .clock(DECEMBER)
+              .refreshBeforeCompute(false)
+              .reuseRolledPart(true)
+              .build();
+      refresher.refreshRollup();
+      assertThat(server.compute(NOVEMBER_30).totalEvents()).isEqualTo(2);
+      String before = server.changeToken();
+
+      // Late events of the finished, rolled day: counted before any refresh, and the token moved.
+      lateEventOnNovember30().writeTo(db);
+      String added = server.changeToken();
+      assertThat(added).isNotEqualTo(before);
+      assertThat(server.compute(NOVEMBER_30).totalEvents()).isEqualTo(3);
+      assertThat(server.compute(NOVEMBER_30)).isEqualTo(server.computeWithSql(NOVEMBER_30));
+      refresher.refreshRollup();
+      assertThat(server.compute(NOVEMBER_30)).isEqualTo(server.computeWithSql(NOVEMBER_30));
+
+      // An erasure whose rows go after a refresh saw the id: the refresh that removes them from
+      // the rollup changes the token, so a dashboard redraws without them.
+      recordErasure(db, ERASED);
+      refresher.refreshRollup();
+      deleteRows(db, ERASED);
+      String erased = server.changeToken();
+      refresher.refreshRollup();
+      assertThat(server.changeToken()).isNotEqualTo(erased);
+      assertThat(server.compute(NOVEMBER_30).platforms())
+          .extracting(Cell::key)
+          .containsExactly("Linux", "macOS");
+    }
+  }
+
+  /** Bytes the current thread allocates while {@code work} runs. */
+  private static long allocatedBy(Runnable work) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    work.run();
+    return threads.getThreadAllocatedBytes(id) - before;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void aPeriodOfCenturiesCostsNoMoreThanTheDaysThatHoldEvents(Dialect dialect) {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      Fixtures.quarter().writeTo(db);
+      TelemetryStats stats = stats(db, APRIL);
+      stats.refreshRollup();
+      Period centuries =
+          new Period(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("9999-12-31T00:00:00Z"));
+      var all = new java.util.concurrent.atomic.AtomicReference<Stats>();
+      // 2.9 million days would take hundreds of MiB to walk; the stored days take a few.
+      assertThat(allocatedBy(() -> all.set(stats.compute(centuries))))
+          .isLessThan(32L * 1024 * 1024);
+      assertThat(all.get().totalEvents()).isEqualTo(16);
+      assertThat(all.get()).isEqualTo(stats.computeWithSql(centuries));
+
+      // Installations per day, zero days included: from the first event's day through tomorrow.
+      var days = new java.util.concurrent.atomic.AtomicReference<List<Cell>>();
+      assertThat(allocatedBy(() -> days.set(stats.installsByEveryDay(centuries))))
+          .isLessThan(32L * 1024 * 1024);
+      assertThat(days.get()).first().extracting(Cell::key).isEqualTo("2025-12-31");
+      assertThat(days.get()).last().extracting(Cell::key).isEqualTo("2026-04-11");
+      assertThat(days.get()).hasSize(102);
+      assertThat(
+              stats.installsByEveryDay(
+                  new Period(
+                      Instant.parse("2030-01-01T00:00:00Z"),
+                      Instant.parse("9999-01-01T00:00:00Z"))))
+          .isEmpty();
+      assertThat(stats.compute(new Period(Instant.EPOCH, Instant.parse("2001-01-01T00:00:00Z"))))
+          .extracting(Stats::totalEvents)
+          .isEqualTo(0L);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void cellsOfManyIdsAreEstimatedWithinAFewPercentAndTotalsStayExact() {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -118,24 +119,12 @@ public final class Rollup {
               + " NULL)");
     }
     // A rollup of format 4 or older has no fingerprint column: add it (the format change re-rolls
-    // every day, which fills it).
-    if (sql.dialect() == Dialect.POSTGRESQL) {
+    // every day, which fills it). Probed by a read, so that no lock is taken when it is there.
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT id_sum FROM reports_days WHERE 1 = 0").close();
+    } catch (SQLException noColumn) {
       try (Statement s = c.createStatement()) {
-        s.execute(
-            "ALTER TABLE reports_days ADD COLUMN IF NOT EXISTS id_sum BIGINT NOT NULL DEFAULT 0");
-      }
-    } else {
-      boolean hasSum = false;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("PRAGMA table_info(reports_days)")) {
-        while (rs.next()) {
-          hasSum |= "id_sum".equals(rs.getString("name"));
-        }
-      }
-      if (!hasSum) {
-        try (Statement s = c.createStatement()) {
-          s.execute("ALTER TABLE reports_days ADD COLUMN id_sum BIGINT NOT NULL DEFAULT 0");
-        }
+        s.execute("ALTER TABLE reports_days ADD COLUMN id_sum BIGINT NOT NULL DEFAULT 0");
       }
     }
     tablesReady = true;
@@ -221,14 +210,7 @@ public final class Rollup {
     long maxId = longOf(c, "SELECT coalesce(max(id), 0) FROM " + Sql.TABLE);
     long deleted = longOf(c, "SELECT count(*) FROM deleted_ids");
     // min("timestamp") is one index lookup; the day is derived from it.
-    String minDay =
-        stringOf(
-            c,
-            "SELECT "
-                + sql.day("e")
-                + " FROM (SELECT min(\"timestamp\") AS \"timestamp\" FROM "
-                + Sql.TABLE
-                + ") e");
+    String minDay = stringOf(c, daysOfEdge("min"));
     return new Snapshot(today(), state, maxId, deleted, minDay, rolledDays(c));
   }
 
@@ -261,7 +243,7 @@ public final class Rollup {
       inTransaction(c, () -> delete(c, day));
     }
     for (String day : dirty) {
-      roll(c, day);
+      roll(c, day, now.maxId);
     }
     rollOpenDay(c, now, verify || openDayChanged, verify, dirty, openUpTo);
     return dirty.size();
@@ -510,6 +492,8 @@ public final class Rollup {
           putState(c, "max_id", now.maxId);
           putState(c, "deleted", now.deleted);
           putState(c, "format", FORMAT);
+          // Every refresh that wrote anything: readers that keep answers know they are stale.
+          putState(c, "version", now.state("version", 0L) + 1);
           putState(c, "min_day", now.minEpochDay());
         });
   }
@@ -560,7 +544,11 @@ public final class Rollup {
     }
   }
 
-  private void roll(Connection c, String day) throws SQLException {
+  /**
+   * Rolls {@code day} up from its rows with {@code id <= upTo}: rows above it are not in the
+   * rollup, so readers add them (see {@link #cube}) and the next refresh rolls them.
+   */
+  private void roll(Connection c, String day, long upTo) throws SQLException {
     LocalDate d = LocalDate.parse(day);
     Cube cube = rollingCube();
     Fingerprint rows =
@@ -569,6 +557,8 @@ public final class Rollup {
             new Period(
                 d.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+            0,
+            upTo,
             cube);
     inTransaction(
         c,
@@ -679,21 +669,76 @@ public final class Rollup {
   }
 
   /**
+   * {@code period} cut to the days that can hold events: from the first stored event's day to the
+   * end of tomorrow, or of the last stored event's day when that is later (two index lookups). A
+   * period of centuries then costs no more than the stored days.
+   *
+   * @return the cut period, or empty when no stored event can fall inside it
+   * @throws DatabaseException if the database cannot be read
+   */
+  public Optional<Period> withinData(Period period) {
+    try (Connection c = dataSource.getConnection()) {
+      return withinData(c, period);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read the span of the events", e);
+    }
+  }
+
+  private Optional<Period> withinData(Connection c, Period period) throws SQLException {
+    String first = stringOf(c, daysOfEdge("min"));
+    if (first == null) {
+      return Optional.empty();
+    }
+    LocalDate last = LocalDate.parse(stringOf(c, daysOfEdge("max")));
+    LocalDate tomorrow = today().plusDays(1);
+    Instant from = LocalDate.parse(first).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to =
+        (last.isAfter(tomorrow) ? last : tomorrow)
+            .plusDays(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant();
+    Instant start = period.from().isAfter(from) ? period.from() : from;
+    Instant end = period.to().isBefore(to) ? period.to() : to;
+    return start.isBefore(end) ? Optional.of(new Period(start, end)) : Optional.empty();
+  }
+
+  /** The day of the first ({@code min}) or last ({@code max}) event: one index lookup. */
+  private String daysOfEdge(String edge) {
+    return "SELECT "
+        + sql.day("e")
+        + " FROM (SELECT "
+        + edge
+        + "(\"timestamp\") AS \"timestamp\" FROM "
+        + Sql.TABLE
+        + ") e";
+  }
+
+  /**
    * The cube of {@code period}: rolled days from the rollup, the rest (partial days at the edges,
-   * today, days not rolled yet) from the events table.
+   * today, days not rolled yet) from the events table. Only the days that can hold events are
+   * visited (see {@link #withinData}).
    *
    * @throws DatabaseException if the database cannot be read
    */
-  public Cube cube(Period period) {
+  public Cube cube(Period requested) {
     Cube cube = new Cube();
     try (Connection c = dataSource.getConnection()) {
       ensureTables(c);
+      Optional<Period> within = withinData(c, requested);
+      if (within.isEmpty()) {
+        return cube;
+      }
+      Period period = within.get();
       LocalDate today = today();
       Map<String, Fingerprint> rolled = rolledDays(c);
       Map<String, Long> state = state(c);
       boolean todayOpen = state.getOrDefault("open_day", NO_OPEN_DAY) == today.toEpochDay();
       long openId = state.getOrDefault("open_id", 0L);
       Period openTail = null;
+      // Finished rolled days, whose rows above max_id (late events since the last refresh) are
+      // read raw below.
+      Set<String> finishedRolled = new TreeSet<>();
+      long rolledUpTo = state.getOrDefault("max_id", Long.MAX_VALUE);
       // Whole days of the period that are rolled, as one contiguous run from the rollup...
       List<String> fromRollup = new ArrayList<>();
       List<Period> fromRaw = new ArrayList<>();
@@ -706,6 +751,7 @@ public final class Rollup {
         boolean whole = cursor.equals(dayStart) && end.equals(dayEnd);
         if (whole && day.isBefore(today) && rolled.containsKey(day.toString())) {
           fromRollup.add(day.toString());
+          finishedRolled.add(day.toString());
         } else if (whole && day.equals(today) && todayOpen && rolled.containsKey(day.toString())) {
           // The open day: its rolled rows, and below the rows that came after them.
           fromRollup.add(day.toString());
@@ -744,13 +790,73 @@ public final class Rollup {
       for (Period p : merge(fromRaw)) {
         aggregate(c, p, cube);
       }
+      if (!finishedRolled.isEmpty()) {
+        // The day that was open at the last refresh, if it has ended since, is rolled only up to
+        // open_id.
+        long openDay = state.getOrDefault("open_day", NO_OPEN_DAY);
+        String endedOpenDay =
+            openDay == NO_OPEN_DAY ? "" : LocalDate.ofEpochDay(openDay).toString();
+        addRowsAbove(c, rolledUpTo, finishedRolled, endedOpenDay, openId, cube);
+      }
       if (openTail != null) {
         aggregate(c, openTail, openId, Long.MAX_VALUE, cube);
       }
     } catch (SQLException e) {
-      throw new DatabaseException("cannot read statistics for " + period.label(), e);
+      throw new DatabaseException("cannot read statistics for " + requested.label(), e);
     }
     return cube;
+  }
+
+  /**
+   * Adds the rows with {@code id > afterId} of the {@code days} to {@code cube} (of {@code
+   * partDay}, rolled part way: those with {@code id > partAfterId}): the rows that came since the
+   * last refresh (an id range at the end of the table), so that late events of finished days count
+   * at once.
+   */
+  private void addRowsAbove(
+      Connection c, long afterId, Set<String> days, String partDay, long partAfterId, Cube cube)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + sql.day("e")
+                + ", e.event_type, e.platform, e.version, e.anonymous_id, "
+                + sql.metadataText("e")
+                + ", e.id FROM "
+                + Sql.TABLE
+                + " e WHERE e.id > ?")) {
+      ps.setFetchSize(5_000);
+      ps.setLong(1, days.contains(partDay) ? Math.min(afterId, partAfterId) : afterId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String day = rs.getString(1);
+          if (days.contains(day) && rs.getLong(7) > (day.equals(partDay) ? partAfterId : afterId)) {
+            cube.addEvent(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A number that changes whenever a refresh writes the rollup: answers computed before it may be
+   * stale.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public long version() {
+    try (Connection c = dataSource.getConnection()) {
+      ensureTables(c);
+      return state(c).getOrDefault("version", 0L);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read the rollup's version", e);
+    }
   }
 
   private record RolledPart(String key, Cube cube) {}
