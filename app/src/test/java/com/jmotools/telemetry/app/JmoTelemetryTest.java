@@ -209,6 +209,28 @@ class JmoTelemetryTest {
   }
 
   @Test
+  void statsOverCenturiesAnswersAndABoundOutOfRangeIsAOneLineError() throws Exception {
+    assertThat(
+            run(
+                "stats",
+                "--db",
+                db.toString(),
+                "--from",
+                "2000-01-01",
+                "--to",
+                "9999-12-31",
+                "--format",
+                "json"))
+        .isEqualTo(0);
+    assertThat(new ObjectMapper().readTree(stdout()).get("total_events").asLong()).isEqualTo(4);
+    assertThat(run("stats", "--db", db.toString(), "--to", "+12000-01-01T00:00:00Z")).isEqualTo(1);
+    assertThat(err.toString().trim())
+        .isEqualTo(
+            "jmo-telemetry stats: out of range (1970-01-01 to 10000-01-01):"
+                + " +12000-01-01T00:00:00Z");
+  }
+
+  @Test
   void theCollectorsCommandsAreThereToo() {
     assertThat(run("serve", "--help")).isEqualTo(0);
     assertThat(run("purge", "--help")).isEqualTo(0);

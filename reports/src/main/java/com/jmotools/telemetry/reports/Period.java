@@ -64,26 +64,42 @@ public record Period(Instant from, Instant to) {
         start.plusMonths(3).atStartOfDay(ZoneOffset.UTC).toInstant());
   }
 
+  /** The earliest bound {@link #parseBound} accepts: {@code 1970-01-01T00:00:00Z}. */
+  public static final Instant EARLIEST_BOUND = Instant.EPOCH;
+
+  /**
+   * The latest bound {@link #parseBound} accepts: {@code 10000-01-01T00:00:00Z}, the end of the
+   * last year the stored times can spell with four digits.
+   */
+  public static final Instant LATEST_BOUND = Instant.parse("+10000-01-01T00:00:00Z");
+
   /**
    * Reads a period bound: a date ({@code 2026-01-31}, its start of day in UTC) or an ISO-8601
-   * instant ({@code 2026-01-31T10:00:00Z}).
+   * instant ({@code 2026-01-31T10:00:00Z}), from 1970-01-01 to 10000-01-01 (so {@code --to
+   * 9999-12-31} is fine).
    *
-   * @throws IllegalArgumentException if it is neither
+   * @throws IllegalArgumentException if it is neither, or out of that range
    */
   public static Instant parseBound(String text) {
     String t = text.trim();
+    Instant bound;
     try {
-      if (t.length() == 10) {
-        return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      return java.time.OffsetDateTime.parse(t).toInstant();
+      bound =
+          t.length() == 10
+              ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant()
+              : java.time.OffsetDateTime.parse(t).toInstant();
     } catch (DateTimeParseException e) {
       try {
-        return Instant.parse(t);
+        bound = Instant.parse(t);
       } catch (DateTimeParseException e2) {
         throw new IllegalArgumentException("not a date or an ISO-8601 time: " + text, e2);
       }
     }
+    if (bound.isBefore(EARLIEST_BOUND) || bound.isAfter(LATEST_BOUND)) {
+      throw new IllegalArgumentException(
+          "out of range (1970-01-01 to 10000-01-01): " + text.trim());
+    }
+    return bound;
   }
 
   /**

@@ -298,8 +298,9 @@ public final class TelemetryStats {
   }
 
   /**
-   * A value that changes whenever events are added or erased; cheap (index lookups only), for
-   * polling clients such as the dashboard.
+   * A value that changes whenever events are added or erased, and whenever the rollup's refresh
+   * changed what {@link #compute} answers (an erasure's rows leave the rollup there); cheap (index
+   * lookups only), for polling clients such as the dashboard.
    *
    * @throws DatabaseException if the database cannot be read
    */
@@ -312,7 +313,7 @@ public final class TelemetryStats {
                     + Sql.TABLE
                     + "), (SELECT count(*) FROM deleted_ids)")) {
       rs.next();
-      return rs.getLong(1) + "-" + rs.getLong(2);
+      return rs.getLong(1) + "-" + rs.getLong(2) + "-" + rollup.version();
     } catch (SQLException e) {
       throw new DatabaseException("cannot read the change token", e);
     }
@@ -438,8 +439,34 @@ public final class TelemetryStats {
   }
 
   /**
+   * {@code period} cut to the days that can hold events: from the first stored event's day to the
+   * end of tomorrow, or of the last stored event's day when that is later. Statistics of a period
+   * of centuries visit only these days.
+   *
+   * @return the cut period, or empty when no stored event can fall inside it
+   * @throws DatabaseException if the database cannot be read
+   */
+  public java.util.Optional<Period> withinData(Period period) {
+    return rollup.withinData(period);
+  }
+
+  /**
+   * Distinct ids per day for every day of {@code period} that can hold events ({@link
+   * #withinData}), days without events included as zero: as long as the stored days, however long
+   * the period.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public List<Cell> installsByEveryDay(Period period) {
+    return withinData(period)
+        .map(p -> everyDay(breakdown(Breakdown.INSTALLS_BY_DAY, p), p))
+        .orElse(List.of());
+  }
+
+  /**
    * Every day of {@code p}, in order: days without events are days with zero installations, so a
-   * chart shows them as zero, not as a line across a gap.
+   * chart shows them as zero, not as a line across a gap. One cell per day of {@code p}: for a
+   * period that may be long, use {@link #installsByEveryDay}.
    */
   public static List<Cell> everyDay(List<Cell> days, Period p) {
     Map<String, Cell> byDay = new LinkedHashMap<>();

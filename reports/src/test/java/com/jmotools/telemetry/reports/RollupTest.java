@@ -196,6 +196,214 @@ class RollupTest {
     }
   }
 
+  static final Clock DECEMBER = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+  static final String ERASED = "11111111-1111-4111-8111-111111111111";
+  static final String KEPT = "22222222-2222-4222-8222-222222222222";
+  static final String LATE = "33333333-3333-4333-8333-333333333333";
+  static final Period NOVEMBER_30 =
+      new Period(Instant.parse("2026-11-30T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+
+  /** Erases {@code id} as the collector does: the id is recorded first, then its rows go. */
+  private static void recordErasure(Database db, String id) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO deleted_ids (anonymous_id, deleted_at) VALUES ('"
+              + id
+              + "', "
+              + (db.dialect() == Dialect.SQLITE ? "'2026-12-01T10:00:00Z'" : "now()")
+              + ")");
+    }
+  }
+
+  private static void deleteRows(Database db, String id) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM events WHERE anonymous_id = '" + id + "'");
+    }
+  }
+
+  private static Seeder twoEventsOnNovember30() {
+    return new Seeder()
+        .add(
+            "scan.started",
+            ERASED,
+            "Windows",
+            "9.9.9",
+            "2026-11-30T10:00:00Z",
+            Fixtures.started("cli", "fast", "trivy"))
+        .add(
+            "scan.started",
+            KEPT,
+            "Linux",
+            "0.7.0",
+            "2026-11-30T11:00:00Z",
+            Fixtures.started("cli", "fast", "trivy"));
+  }
+
+  private static Seeder lateEventOnNovember30() {
+    return new Seeder()
+        .add(
+            "scan.started",
+            LATE,
+            "macOS",
+            "0.7.1",
+            "2026-11-30T12:00:00Z",
+            Fixtures.started("docker", "deep", "zap"));
+  }
+
+  /** Whether the rollup still stores the hash of {@code id} in any cell. */
+  private static boolean rollupHoldsId(Database db, String id) throws Exception {
+    long hash = com.jmotools.telemetry.reports.internal.LongSet.hash(id);
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT ids FROM reports_daily")) {
+      while (rs.next()) {
+        for (long h : com.jmotools.telemetry.reports.internal.LongSet.decode(rs.getBytes(1))) {
+          if (h == hash) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void anErasureAndALateEventOfTheSameDayBetweenTwoRefreshesAreBothRolled(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      twoEventsOnNovember30().writeTo(db);
+      TelemetryStats stats = stats(db, DECEMBER);
+      stats.refreshRollup();
+      assertThat(stats.compute(NOVEMBER_30).platforms()).extracting(Cell::key).contains("Windows");
+
+      // One row erased and one late row added: the day's count is the same as before.
+      recordErasure(db, ERASED);
+      deleteRows(db, ERASED);
+      lateEventOnNovember30().writeTo(db);
+      stats.refreshRollup();
+
+      Stats s = stats.compute(NOVEMBER_30);
+      assertThat(s.platforms()).extracting(Cell::key).containsExactly("Linux", "macOS");
+      assertThat(s.versions()).extracting(Cell::key).containsExactly("0.7.0", "0.7.1");
+      assertThat(s.totalEvents()).isEqualTo(2);
+      assertThat(s).isEqualTo(stats.computeWithSql(NOVEMBER_30));
+      assertThat(rollupHoldsId(db, ERASED)).isFalse();
+      assertThat(rollupHoldsId(db, LATE)).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void rowsThatAnErasureDeletesAfterARefreshSawItsIdStillLeaveTheRollup(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      twoEventsOnNovember30().writeTo(db);
+      TelemetryStats stats = stats(db, DECEMBER);
+      stats.refreshRollup();
+
+      // The collector records the id, a refresh runs, and only then are the id's rows deleted.
+      recordErasure(db, ERASED);
+      stats.refreshRollup();
+      deleteRows(db, ERASED);
+      stats.refreshRollup();
+
+      Stats s = stats.compute(NOVEMBER_30);
+      assertThat(s.platforms()).extracting(Cell::key).containsExactly("Linux");
+      assertThat(s).isEqualTo(stats.computeWithSql(NOVEMBER_30));
+      assertThat(rollupHoldsId(db, ERASED)).isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void lateEventsOfAFinishedDayCountAtOnceAndTheTokenChangesWhenTheRollupDoes(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      twoEventsOnNovember30().writeTo(db);
+      TelemetryStats refresher = stats(db, DECEMBER);
+      TelemetryStats server =
+          TelemetryStats.builder()
+              .dataSource(db.dataSource())
+              .dialect(db.dialect())
+              .clock(DECEMBER)
+              .refreshBeforeCompute(false)
+              .reuseRolledPart(true)
+              .build();
+      refresher.refreshRollup();
+      assertThat(server.compute(NOVEMBER_30).totalEvents()).isEqualTo(2);
+      String before = server.changeToken();
+
+      // Late events of the finished, rolled day: counted before any refresh, and the token moved.
+      lateEventOnNovember30().writeTo(db);
+      String added = server.changeToken();
+      assertThat(added).isNotEqualTo(before);
+      assertThat(server.compute(NOVEMBER_30).totalEvents()).isEqualTo(3);
+      assertThat(server.compute(NOVEMBER_30)).isEqualTo(server.computeWithSql(NOVEMBER_30));
+      refresher.refreshRollup();
+      assertThat(server.compute(NOVEMBER_30)).isEqualTo(server.computeWithSql(NOVEMBER_30));
+
+      // An erasure whose rows go after a refresh saw the id: the refresh that removes them from
+      // the rollup changes the token, so a dashboard redraws without them.
+      recordErasure(db, ERASED);
+      refresher.refreshRollup();
+      deleteRows(db, ERASED);
+      String erased = server.changeToken();
+      refresher.refreshRollup();
+      assertThat(server.changeToken()).isNotEqualTo(erased);
+      assertThat(server.compute(NOVEMBER_30).platforms())
+          .extracting(Cell::key)
+          .containsExactly("Linux", "macOS");
+    }
+  }
+
+  /** Bytes the current thread allocates while {@code work} runs. */
+  private static long allocatedBy(Runnable work) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    work.run();
+    return threads.getThreadAllocatedBytes(id) - before;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void aPeriodOfCenturiesCostsNoMoreThanTheDaysThatHoldEvents(Dialect dialect) {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      Fixtures.quarter().writeTo(db);
+      TelemetryStats stats = stats(db, APRIL);
+      stats.refreshRollup();
+      Period centuries =
+          new Period(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("9999-12-31T00:00:00Z"));
+      var all = new java.util.concurrent.atomic.AtomicReference<Stats>();
+      // 2.9 million days would take hundreds of MiB to walk; the stored days take a few.
+      assertThat(allocatedBy(() -> all.set(stats.compute(centuries))))
+          .isLessThan(32L * 1024 * 1024);
+      assertThat(all.get().totalEvents()).isEqualTo(16);
+      assertThat(all.get()).isEqualTo(stats.computeWithSql(centuries));
+
+      // Installations per day, zero days included: from the first event's day through tomorrow.
+      var days = new java.util.concurrent.atomic.AtomicReference<List<Cell>>();
+      assertThat(allocatedBy(() -> days.set(stats.installsByEveryDay(centuries))))
+          .isLessThan(32L * 1024 * 1024);
+      assertThat(days.get()).first().extracting(Cell::key).isEqualTo("2025-12-31");
+      assertThat(days.get()).last().extracting(Cell::key).isEqualTo("2026-04-11");
+      assertThat(days.get()).hasSize(102);
+      assertThat(
+              stats.installsByEveryDay(
+                  new Period(
+                      Instant.parse("2030-01-01T00:00:00Z"),
+                      Instant.parse("9999-01-01T00:00:00Z"))))
+          .isEmpty();
+      assertThat(stats.compute(new Period(Instant.EPOCH, Instant.parse("2001-01-01T00:00:00Z"))))
+          .extracting(Stats::totalEvents)
+          .isEqualTo(0L);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void cellsOfManyIdsAreEstimatedWithinAFewPercentAndTotalsStayExact() {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {

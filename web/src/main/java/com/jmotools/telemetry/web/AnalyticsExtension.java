@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.collector.AdminAuth;
 import com.jmotools.telemetry.collector.CollectorExtension;
-import com.jmotools.telemetry.reports.Cell;
 import com.jmotools.telemetry.reports.MinimumCount;
 import com.jmotools.telemetry.reports.Period;
 import com.jmotools.telemetry.reports.PublicMetrics;
@@ -196,13 +195,12 @@ public final class AnalyticsExtension implements CollectorExtension {
         return;
       }
       Period p = period(ctx, clock);
-      List<Cell> cells = stats.breakdown(b, p);
       json(
           ctx,
           StatsJson.cells(
               b == TelemetryStats.Breakdown.INSTALLS_BY_DAY
-                  ? TelemetryStats.everyDay(cells, p)
-                  : cells));
+                  ? stats.installsByEveryDay(p)
+                  : stats.breakdown(b, p)));
     }
 
     void toolFailures(Context ctx) throws IOException {

@@ -94,6 +94,24 @@ class AnalyticsExtensionTest {
   }
 
   @Test
+  void aPeriodOfCenturiesIsAnsweredAndABoundOutOfRangeIs400() throws Exception {
+    TestServer s = start(Fixtures.quarter());
+    String centuries = "?from=2000-01-01&to=9999-12-31";
+    HttpResponse<String> r = s.get("/v1/stats" + centuries, TestServer.TOKEN);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(Seeder.JSON.readTree(r.body()).get("total_events").asLong()).isEqualTo(16);
+    JsonNode installs =
+        Seeder.JSON.readTree(
+            s.get("/dashboard/api/breakdown/installs" + centuries, TestServer.TOKEN).body());
+    // From the first event's day (2025-12-31) to the last one's (2026-04-01).
+    assertThat(installs).hasSize(92);
+    HttpResponse<String> bad = s.get("/v1/stats?to=%2B12000-01-01T00:00:00Z", TestServer.TOKEN);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("out of range");
+    assertThat(s.get("/readyz", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void dashboardApiAnswersEachChart() throws Exception {
     TestServer s = start(Fixtures.quarter());
     JsonNode modes =

@@ -182,7 +182,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         job.result.complete(List.copyOf(outcomes.subList(offset, offset + n)));
         offset += n;
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: the heap running out while another thread's request holds most of it hits
+      // whichever thread allocates next, often this one. The batch fails (its requests answer an
+      // error and their clients retry) and the writer goes on: a stopped writer would refuse every
+      // event until a restart.
       long now = System.nanoTime();
       lastFailureNanos = now;
       if (failingSinceNanos == 0) {
@@ -190,7 +194,7 @@ public final class GroupCommitWriter implements AutoCloseable {
       }
       queuedEvents.addAndGet(-events.size());
       metrics.commitFailed();
-      warnThrottled("cannot commit a batch of " + events.size() + " events: " + e.getMessage());
+      warnThrottled("cannot commit a batch of " + events.size() + " events: " + e);
       for (Job job : batch) {
         job.result.completeExceptionally(e);
       }

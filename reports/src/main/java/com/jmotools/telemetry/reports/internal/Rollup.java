@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -26,18 +27,29 @@ import javax.sql.DataSource;
  * hashes of the distinct anonymous ids, so statistics over a quarter read a few thousand rows
  * instead of millions, and distinct counts stay exact.
  *
- * <p>{@link #refresh()} rolls up every finished day not rolled yet and re-rolls days that changed:
- * late events (found by row id above the last refresh's), erasures (the deleted-ids count changed:
- * every day's count is checked) and purges (days before the oldest event are dropped). The current
- * day is rolled too, as an open day: its rows up to a row id (the {@code open_id} state) are in the
- * rollup, and each refresh adds only the rows above it, so the collector's background refresh keeps
- * it current at the cost of the rows that arrived since. Readers take the open day from the rollup
- * plus its rows above {@code open_id}, so new events still show at once.
+ * <p>{@link #refresh()} rolls up every finished day not rolled yet and re-rolls days that changed.
+ * Each rolled day keeps a fingerprint of the rows it was rolled from, their count and the sum of
+ * their row ids, which no mix of removed and added rows keeps: added rows take ids above every
+ * rolled one, so as many rows added as removed raise the sum. Late events are found by row id above
+ * the last refresh's; erasures by the deleted-ids count, which makes every day's fingerprint be
+ * checked; rows that an erasure deletes after a refresh already saw its id (the collector records
+ * the id first) by a sweep that checks {@value #SWEEP_DAYS} days' fingerprints per refresh, so
+ * every day is checked again within a few refreshes; purges by the oldest day (days before it are
+ * dropped). The current day is rolled too, as an open day: its rows up to a row id (the {@code
+ * open_id} state) are in the rollup, and each refresh adds only the rows above it, so the
+ * collector's background refresh keeps it current at the cost of the rows that arrived since.
+ * Readers take the open day from the rollup plus its rows above {@code open_id}, so new events
+ * still show at once.
  */
 public final class Rollup {
 
   /** Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. */
-  static final long FORMAT = 4;
+  static final long FORMAT = 5;
+
+  /**
+   * Rolled days whose fingerprint each refresh checks, in turn, when nothing else made it check.
+   */
+  static final int SWEEP_DAYS = 16;
 
   /**
    * On PostgreSQL, ids are assigned before commit, so rows below the last max id can still appear:
@@ -59,6 +71,9 @@ public final class Rollup {
   private final boolean reuseRolledPart;
 
   private final int dayIds;
+
+  /** The last day the sweep checked; the next refresh checks the days after it. */
+  private String sweptUpTo = "";
 
   /**
    * @param reuseRolledPart whether {@link #cube} keeps the rolled part of the last period it read
@@ -97,10 +112,20 @@ public final class Rollup {
               + blob
               + " NOT NULL, PRIMARY KEY (day, event_type, dim, value))");
       s.execute(
-          "CREATE TABLE IF NOT EXISTS reports_days (day TEXT PRIMARY KEY, events BIGINT NOT NULL)");
+          "CREATE TABLE IF NOT EXISTS reports_days (day TEXT PRIMARY KEY, events BIGINT NOT NULL,"
+              + " id_sum BIGINT NOT NULL DEFAULT 0)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS reports_state (name TEXT PRIMARY KEY, value BIGINT NOT"
               + " NULL)");
+    }
+    // A rollup of format 4 or older has no fingerprint column: add it (the format change re-rolls
+    // every day, which fills it). Probed by a read, so that no lock is taken when it is there.
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT id_sum FROM reports_days WHERE 1 = 0").close();
+    } catch (SQLException noColumn) {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE reports_days ADD COLUMN id_sum BIGINT NOT NULL DEFAULT 0");
+      }
     }
     tablesReady = true;
   }
@@ -127,6 +152,18 @@ public final class Rollup {
     }
   }
 
+  /**
+   * What a day's rows are: how many, and the sum of their row ids. Rows removed and rows added
+   * (whose ids are above every rolled one) cannot leave both as they were.
+   */
+  record Fingerprint(long events, long idSum) {
+    static final Fingerprint NONE = new Fingerprint(0, 0);
+
+    Fingerprint plus(Fingerprint other) {
+      return new Fingerprint(events + other.events, idSum + other.idSum);
+    }
+  }
+
   /** What the events table and the rollup held when a refresh began. */
   private record Snapshot(
       LocalDate today,
@@ -134,7 +171,7 @@ public final class Rollup {
       long maxId,
       long deleted,
       String minDay,
-      Map<String, Long> rolled) {
+      Map<String, Fingerprint> rolled) {
 
     long state(String name, long absent) {
       return state.getOrDefault(name, absent);
@@ -173,14 +210,7 @@ public final class Rollup {
     long maxId = longOf(c, "SELECT coalesce(max(id), 0) FROM " + Sql.TABLE);
     long deleted = longOf(c, "SELECT count(*) FROM deleted_ids");
     // min("timestamp") is one index lookup; the day is derived from it.
-    String minDay =
-        stringOf(
-            c,
-            "SELECT "
-                + sql.day("e")
-                + " FROM (SELECT min(\"timestamp\") AS \"timestamp\" FROM "
-                + Sql.TABLE
-                + ") e");
+    String minDay = stringOf(c, daysOfEdge("min"));
     return new Snapshot(today(), state, maxId, deleted, minDay, rolledDays(c));
   }
 
@@ -189,16 +219,21 @@ public final class Rollup {
     boolean verify = now.mustVerify();
     Set<String> dirty = new TreeSet<>();
     Set<String> drop = new TreeSet<>();
+    boolean openDayChanged = false;
     if (now.minDay == null) {
       drop.addAll(now.rolled.keySet());
     } else {
-      dirty.addAll(verify ? daysWhoseCountChanged(c, now) : daysWithNewRows(c, now));
+      dirty.addAll(verify ? daysWhoseRowsChanged(c, now) : daysWithNewRows(c, now));
+      if (!verify) {
+        openDayChanged = sweep(c, now, dirty);
+      }
       planFromOldestDay(now, dirty, drop);
     }
     long openUpTo = openDayLimit(now.maxId);
     if (drop.isEmpty()
         && dirty.isEmpty()
         && !verify
+        && !openDayChanged
         && now.state("max_id", -1L) == now.maxId
         && now.state("min_day", Long.MIN_VALUE) == now.minEpochDay()
         && now.openDayCurrent(openUpTo)) {
@@ -208,9 +243,9 @@ public final class Rollup {
       inTransaction(c, () -> delete(c, day));
     }
     for (String day : dirty) {
-      roll(c, day);
+      roll(c, day, now.maxId);
     }
-    rollOpenDay(c, now, verify, dirty, openUpTo);
+    rollOpenDay(c, now, verify || openDayChanged, verify, dirty, openUpTo);
     return dirty.size();
   }
 
@@ -259,17 +294,18 @@ public final class Rollup {
   }
 
   /**
-   * The finished days whose event count differs from the rollup's (after erasures, or a new format:
-   * all). Each day is counted on its own, a range of the time index: one GROUP BY over every event
-   * would sort millions of rows in memory.
+   * The finished days whose rows differ from the rollup's by their fingerprint (after erasures, or
+   * a new format: all). Each day is read on its own, a range of the time index: one GROUP BY over
+   * every event would sort millions of rows in memory.
    */
-  private Set<String> daysWhoseCountChanged(Connection c, Snapshot now) throws SQLException {
+  private Set<String> daysWhoseRowsChanged(Connection c, Snapshot now) throws SQLException {
     Set<String> dirty = new TreeSet<>();
     String today = now.today.toString();
     boolean newFormat = now.state("format", -1L) != FORMAT;
-    for (Map.Entry<String, Long> day : now.rolled.entrySet()) {
+    for (Map.Entry<String, Fingerprint> day : now.rolled.entrySet()) {
       if (!day.getKey().equals(today)
-          && (newFormat || day.getValue() != countOf(c, day.getKey()))) {
+          && (newFormat
+              || !day.getValue().equals(fingerprintOf(c, day.getKey(), Long.MAX_VALUE)))) {
         dirty.add(day.getKey());
       }
     }
@@ -277,8 +313,52 @@ public final class Rollup {
   }
 
   /**
-   * The finished days that received rows since the last refresh (late events) and whose count
-   * changed; the open day is left out: its new rows are added, not re-rolled.
+   * Checks the fingerprints of the next {@value #SWEEP_DAYS} rolled finished days after the last
+   * ones checked (not yet marked dirty), adding those that changed to {@code dirty}; once per round
+   * of every day it checks the open day's rows up to {@code open_id} too. An erasure records its id
+   * before it deletes the rows, so a refresh in between sees the id but not yet the rows' removal:
+   * the sweep finds it within a round.
+   *
+   * @return whether the open day's rolled rows changed (it must be rolled afresh)
+   */
+  private boolean sweep(Connection c, Snapshot now, Set<String> dirty) throws SQLException {
+    String today = now.today.toString();
+    String open = now.openDay();
+    List<String> days = new ArrayList<>();
+    for (String day : new TreeSet<>(now.rolled.keySet())) {
+      if (day.compareTo(today) < 0 && !day.equals(open) && !dirty.contains(day)) {
+        days.add(day);
+      }
+    }
+    int start = 0;
+    while (start < days.size() && days.get(start).compareTo(sweptUpTo) <= 0) {
+      start++;
+    }
+    boolean newRound = start == days.size();
+    if (newRound) {
+      start = 0;
+    }
+    for (int i = start; i < Math.min(days.size(), start + SWEEP_DAYS); i++) {
+      String day = days.get(i);
+      if (!now.rolled.get(day).equals(fingerprintOf(c, day, Long.MAX_VALUE))) {
+        dirty.add(day);
+      }
+      sweptUpTo = day;
+    }
+    if (days.isEmpty()) {
+      sweptUpTo = "";
+    }
+    return (newRound || days.isEmpty())
+        && today.equals(open)
+        && now.rolled.containsKey(today)
+        && !now.rolled.get(today).equals(fingerprintOf(c, today, now.state("open_id", 0L)));
+  }
+
+  /**
+   * The finished days that received rows since the last refresh (late events), whatever their
+   * count: rows added with rows erased can leave it as it was. On PostgreSQL the look-back finds
+   * days already rolled too: those whose fingerprint did not change are left. The open day is left
+   * out: its new rows are added, not re-rolled.
    */
   private Set<String> daysWithNewRows(Connection c, Snapshot now) throws SQLException {
     Set<String> dirty = new TreeSet<>();
@@ -305,11 +385,10 @@ public final class Rollup {
       }
     }
     for (String day : touched) {
-      // A day is re-rolled only if its count changed (the look-back on PostgreSQL finds days
-      // already rolled).
+      // A day that gained rows has a new fingerprint, however many rows it lost meanwhile.
       if (!day.equals(open)
           && now.rolled.containsKey(day)
-          && now.rolled.get(day) != countOf(c, day)) {
+          && !now.rolled.get(day).equals(fingerprintOf(c, day, Long.MAX_VALUE))) {
         dirty.add(day);
       }
     }
@@ -351,11 +430,19 @@ public final class Rollup {
   /**
    * Finishes the day that was open at the last refresh if it has ended (adding its rows above
    * {@code open_id}), then brings today up to {@code upTo}: from scratch when it was not open (or
-   * after erasures), otherwise by adding the rows above {@code open_id}; and records the state. If
-   * another process moved the open day meanwhile, only the state of finished days is recorded.
+   * {@code rollTodayAfresh}: its rolled rows changed), otherwise by adding the rows above {@code
+   * open_id}; and records the state. If another process moved the open day meanwhile, only the
+   * state of finished days is recorded.
+   *
+   * @param verify whether every finished day was checked (the ended open day among them)
    */
   private void rollOpenDay(
-      Connection c, Snapshot now, boolean verify, Set<String> rolledWhole, long upTo)
+      Connection c,
+      Snapshot now,
+      boolean rollTodayAfresh,
+      boolean verify,
+      Set<String> rolledWhole,
+      long upTo)
       throws SQLException {
     String today = now.today.toString();
     String open = now.openDay();
@@ -373,11 +460,11 @@ public final class Rollup {
     DayCells current = null;
     long rolledUpTo = openId;
     if (now.minDay != null) {
-      boolean fresh = verify || !today.equals(open) || !now.rolled.containsKey(today);
+      boolean fresh = rollTodayAfresh || !today.equals(open) || !now.rolled.containsKey(today);
       if (fresh || upTo > openId) {
         current =
             fresh
-                ? withRows(c, today, 0, 0, upTo)
+                ? withRows(c, today, Fingerprint.NONE, 0, upTo)
                 : withRows(c, today, now.rolled.get(today), openId, upTo);
         rolledUpTo = upTo;
       }
@@ -396,7 +483,7 @@ public final class Rollup {
             for (DayCells day : new DayCells[] {finishedDay, currentDay}) {
               if (day != null && day.changed()) {
                 delete(c, day.day());
-                write(c, day.day(), day.cube(), day.events());
+                write(c, day.day(), day.cube(), day.rows());
               }
             }
             putState(c, "open_day", now.minDay == null ? NO_OPEN_DAY : now.today.toEpochDay());
@@ -405,18 +492,20 @@ public final class Rollup {
           putState(c, "max_id", now.maxId);
           putState(c, "deleted", now.deleted);
           putState(c, "format", FORMAT);
+          // Every refresh that wrote anything: readers that keep answers know they are stale.
+          putState(c, "version", now.state("version", 0L) + 1);
           putState(c, "min_day", now.minEpochDay());
         });
   }
 
   /** One day's cells to store, and whether they differ from the stored ones. */
-  private record DayCells(String day, Cube cube, long events, boolean changed) {}
+  private record DayCells(String day, Cube cube, Fingerprint rows, boolean changed) {}
 
   /**
-   * The cells of {@code day}: its rolled cells (when {@code afterId > 0}, holding {@code
-   * rolledEvents}) plus its rows with {@code afterId < id <= upTo}.
+   * The cells of {@code day}: its rolled cells (when {@code afterId > 0}, rolled from the rows
+   * {@code rolled}) plus its rows with {@code afterId < id <= upTo}.
    */
-  private DayCells withRows(Connection c, String day, long rolledEvents, long afterId, long upTo)
+  private DayCells withRows(Connection c, String day, Fingerprint rolled, long afterId, long upTo)
       throws SQLException {
     LocalDate d = LocalDate.parse(day);
     Period whole =
@@ -428,14 +517,17 @@ public final class Rollup {
       readRolled(c, List.of(day), cube);
     }
     long from = afterId > 0 ? afterId : firstIdOf(c, whole) - 1;
-    long added = 0;
+    Fingerprint added = Fingerprint.NONE;
     // In slices of ids, each its own short read: a long one would keep the collector's WAL from
     // starting over for as long as it lasts.
     for (long lo = from; lo < upTo; lo += ID_SLICE) {
-      added += aggregate(c, whole, lo, Math.min(upTo, lo + ID_SLICE), cube);
+      added = added.plus(aggregate(c, whole, lo, Math.min(upTo, lo + ID_SLICE), cube));
     }
     return new DayCells(
-        day, cube, (afterId > 0 ? rolledEvents : 0) + added, afterId == 0 || added > 0);
+        day,
+        cube,
+        (afterId > 0 ? rolled : Fingerprint.NONE).plus(added),
+        afterId == 0 || added.events() > 0);
   }
 
   /** The smallest row id of {@code period}, or {@code Long.MAX_VALUE} when it has none. */
@@ -452,26 +544,33 @@ public final class Rollup {
     }
   }
 
-  private void roll(Connection c, String day) throws SQLException {
+  /**
+   * Rolls {@code day} up from its rows with {@code id <= upTo}: rows above it are not in the
+   * rollup, so readers add them (see {@link #cube}) and the next refresh rolls them.
+   */
+  private void roll(Connection c, String day, long upTo) throws SQLException {
     LocalDate d = LocalDate.parse(day);
     Cube cube = rollingCube();
-    long events =
+    Fingerprint rows =
         aggregate(
             c,
             new Period(
                 d.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+            0,
+            upTo,
             cube);
     inTransaction(
         c,
         () -> {
           delete(c, day);
-          write(c, day, cube, events);
+          write(c, day, cube, rows);
         });
   }
 
   /** Stores the cells of one day (whose rows the caller deleted). */
-  private static void write(Connection c, String day, Cube cube, long events) throws SQLException {
+  private static void write(Connection c, String day, Cube cube, Fingerprint rows)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO reports_daily (day, event_type, dim, value, events, ids) VALUES (?, ?, ?,"
@@ -490,9 +589,10 @@ public final class Rollup {
       ps.executeBatch();
     }
     try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO reports_days (day, events) VALUES (?, ?)")) {
+        c.prepareStatement("INSERT INTO reports_days (day, events, id_sum) VALUES (?, ?, ?)")) {
       ps.setString(1, day);
-      ps.setLong(2, events);
+      ps.setLong(2, rows.events());
+      ps.setLong(3, rows.idSum());
       ps.executeUpdate();
     }
   }
@@ -506,24 +606,26 @@ public final class Rollup {
     }
   }
 
-  /** Adds the raw events of {@code period} to {@code cube}; returns how many there were. */
-  private long aggregate(Connection c, Period period, Cube cube) throws SQLException {
+  /** Adds the raw events of {@code period} to {@code cube}; returns their fingerprint. */
+  private Fingerprint aggregate(Connection c, Period period, Cube cube) throws SQLException {
     return aggregate(c, period, 0, Long.MAX_VALUE, cube);
   }
 
   /**
    * Adds the raw events of {@code period} with {@code afterId < id <= upTo} to {@code cube}
-   * (afterId 0 and upTo {@code Long.MAX_VALUE}: every event of the period); returns how many there
-   * were.
+   * (afterId 0 and upTo {@code Long.MAX_VALUE}: every event of the period); returns their
+   * fingerprint.
    */
-  private long aggregate(Connection c, Period period, long afterId, long upTo, Cube cube)
+  private Fingerprint aggregate(Connection c, Period period, long afterId, long upTo, Cube cube)
       throws SQLException {
     long n = 0;
+    long idSum = 0;
     StringBuilder query =
         new StringBuilder("SELECT ")
             .append(sql.day("e"))
             .append(", e.event_type, e.platform, e.version, e.anonymous_id, ")
             .append(sql.metadataText("e"))
+            .append(", e.id")
             .append(" FROM ")
             .append(Sql.TABLE)
             .append(" e WHERE ")
@@ -559,28 +661,84 @@ public final class Rollup {
               rs.getString(5),
               rs.getString(6));
           n++;
+          idSum += rs.getLong(7);
         }
       }
     }
-    return n;
+    return new Fingerprint(n, idSum);
+  }
+
+  /**
+   * {@code period} cut to the days that can hold events: from the first stored event's day to the
+   * end of tomorrow, or of the last stored event's day when that is later (two index lookups). A
+   * period of centuries then costs no more than the stored days.
+   *
+   * @return the cut period, or empty when no stored event can fall inside it
+   * @throws DatabaseException if the database cannot be read
+   */
+  public Optional<Period> withinData(Period period) {
+    try (Connection c = dataSource.getConnection()) {
+      return withinData(c, period);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read the span of the events", e);
+    }
+  }
+
+  private Optional<Period> withinData(Connection c, Period period) throws SQLException {
+    String first = stringOf(c, daysOfEdge("min"));
+    if (first == null) {
+      return Optional.empty();
+    }
+    LocalDate last = LocalDate.parse(stringOf(c, daysOfEdge("max")));
+    LocalDate tomorrow = today().plusDays(1);
+    Instant from = LocalDate.parse(first).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to =
+        (last.isAfter(tomorrow) ? last : tomorrow)
+            .plusDays(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant();
+    Instant start = period.from().isAfter(from) ? period.from() : from;
+    Instant end = period.to().isBefore(to) ? period.to() : to;
+    return start.isBefore(end) ? Optional.of(new Period(start, end)) : Optional.empty();
+  }
+
+  /** The day of the first ({@code min}) or last ({@code max}) event: one index lookup. */
+  private String daysOfEdge(String edge) {
+    return "SELECT "
+        + sql.day("e")
+        + " FROM (SELECT "
+        + edge
+        + "(\"timestamp\") AS \"timestamp\" FROM "
+        + Sql.TABLE
+        + ") e";
   }
 
   /**
    * The cube of {@code period}: rolled days from the rollup, the rest (partial days at the edges,
-   * today, days not rolled yet) from the events table.
+   * today, days not rolled yet) from the events table. Only the days that can hold events are
+   * visited (see {@link #withinData}).
    *
    * @throws DatabaseException if the database cannot be read
    */
-  public Cube cube(Period period) {
+  public Cube cube(Period requested) {
     Cube cube = new Cube();
     try (Connection c = dataSource.getConnection()) {
       ensureTables(c);
+      Optional<Period> within = withinData(c, requested);
+      if (within.isEmpty()) {
+        return cube;
+      }
+      Period period = within.get();
       LocalDate today = today();
-      Map<String, Long> rolled = rolledDays(c);
+      Map<String, Fingerprint> rolled = rolledDays(c);
       Map<String, Long> state = state(c);
       boolean todayOpen = state.getOrDefault("open_day", NO_OPEN_DAY) == today.toEpochDay();
       long openId = state.getOrDefault("open_id", 0L);
       Period openTail = null;
+      // Finished rolled days, whose rows above max_id (late events since the last refresh) are
+      // read raw below.
+      Set<String> finishedRolled = new TreeSet<>();
+      long rolledUpTo = state.getOrDefault("max_id", Long.MAX_VALUE);
       // Whole days of the period that are rolled, as one contiguous run from the rollup...
       List<String> fromRollup = new ArrayList<>();
       List<Period> fromRaw = new ArrayList<>();
@@ -593,6 +751,7 @@ public final class Rollup {
         boolean whole = cursor.equals(dayStart) && end.equals(dayEnd);
         if (whole && day.isBefore(today) && rolled.containsKey(day.toString())) {
           fromRollup.add(day.toString());
+          finishedRolled.add(day.toString());
         } else if (whole && day.equals(today) && todayOpen && rolled.containsKey(day.toString())) {
           // The open day: its rolled rows, and below the rows that came after them.
           fromRollup.add(day.toString());
@@ -605,7 +764,8 @@ public final class Rollup {
       if (!fromRollup.isEmpty()) {
         // The rolled days of a period change only when the rollup is refreshed: keep the last ones,
         // so the dashboard's live refreshes and shifted periods only read the raw edges again.
-        long rolledEvents = fromRollup.stream().mapToLong(rolled::get).sum();
+        Fingerprint rows =
+            fromRollup.stream().map(rolled::get).reduce(Fingerprint.NONE, Fingerprint::plus);
         String key =
             fromRollup.get(0)
                 + "/"
@@ -613,7 +773,7 @@ public final class Rollup {
                 + "/"
                 + fromRollup.size()
                 + "/"
-                + rolledEvents
+                + rows
                 + "/"
                 + state;
         RolledPart part = lastRolled;
@@ -630,13 +790,73 @@ public final class Rollup {
       for (Period p : merge(fromRaw)) {
         aggregate(c, p, cube);
       }
+      if (!finishedRolled.isEmpty()) {
+        // The day that was open at the last refresh, if it has ended since, is rolled only up to
+        // open_id.
+        long openDay = state.getOrDefault("open_day", NO_OPEN_DAY);
+        String endedOpenDay =
+            openDay == NO_OPEN_DAY ? "" : LocalDate.ofEpochDay(openDay).toString();
+        addRowsAbove(c, rolledUpTo, finishedRolled, endedOpenDay, openId, cube);
+      }
       if (openTail != null) {
         aggregate(c, openTail, openId, Long.MAX_VALUE, cube);
       }
     } catch (SQLException e) {
-      throw new DatabaseException("cannot read statistics for " + period.label(), e);
+      throw new DatabaseException("cannot read statistics for " + requested.label(), e);
     }
     return cube;
+  }
+
+  /**
+   * Adds the rows with {@code id > afterId} of the {@code days} to {@code cube} (of {@code
+   * partDay}, rolled part way: those with {@code id > partAfterId}): the rows that came since the
+   * last refresh (an id range at the end of the table), so that late events of finished days count
+   * at once.
+   */
+  private void addRowsAbove(
+      Connection c, long afterId, Set<String> days, String partDay, long partAfterId, Cube cube)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + sql.day("e")
+                + ", e.event_type, e.platform, e.version, e.anonymous_id, "
+                + sql.metadataText("e")
+                + ", e.id FROM "
+                + Sql.TABLE
+                + " e WHERE e.id > ?")) {
+      ps.setFetchSize(5_000);
+      ps.setLong(1, days.contains(partDay) ? Math.min(afterId, partAfterId) : afterId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String day = rs.getString(1);
+          if (days.contains(day) && rs.getLong(7) > (day.equals(partDay) ? partAfterId : afterId)) {
+            cube.addEvent(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A number that changes whenever a refresh writes the rollup: answers computed before it may be
+   * stale.
+   *
+   * @throws DatabaseException if the database cannot be read
+   */
+  public long version() {
+    try (Connection c = dataSource.getConnection()) {
+      ensureTables(c);
+      return state(c).getOrDefault("version", 0L);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot read the rollup's version", e);
+    }
   }
 
   private record RolledPart(String key, Cube cube) {}
@@ -684,29 +904,42 @@ public final class Rollup {
     return out;
   }
 
-  private long countOf(Connection c, String day) throws SQLException {
+  /**
+   * The fingerprint of the rows of {@code day} with {@code id <= upTo}: a range of the time index,
+   * which on SQLite holds the row id too, so the table itself is not read.
+   */
+  private Fingerprint fingerprintOf(Connection c, String day, long upTo) throws SQLException {
     LocalDate d = LocalDate.parse(day);
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT count(*) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e"))) {
-      sql.bindPeriod(
-          ps,
-          1,
-          new Period(
-              d.atStartOfDay(ZoneOffset.UTC).toInstant(),
-              d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        c.prepareStatement(
+            "SELECT count(*), coalesce(sum(e.id), 0) FROM "
+                + Sql.TABLE
+                + " e WHERE "
+                + sql.inPeriod("e")
+                + (upTo < Long.MAX_VALUE ? " AND +e.id <= ?" : ""))) {
+      int next =
+          sql.bindPeriod(
+              ps,
+              1,
+              new Period(
+                  d.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                  d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+      if (upTo < Long.MAX_VALUE) {
+        ps.setLong(next, upTo);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        return new Fingerprint(rs.getLong(1), rs.getLong(2));
       }
     }
   }
 
-  private static Map<String, Long> rolledDays(Connection c) throws SQLException {
-    Map<String, Long> m = new HashMap<>();
+  private static Map<String, Fingerprint> rolledDays(Connection c) throws SQLException {
+    Map<String, Fingerprint> m = new HashMap<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT day, events FROM reports_days")) {
+        ResultSet rs = s.executeQuery("SELECT day, events, id_sum FROM reports_days")) {
       while (rs.next()) {
-        m.put(rs.getString(1), rs.getLong(2));
+        m.put(rs.getString(1), new Fingerprint(rs.getLong(2), rs.getLong(3)));
       }
     }
     return m;
