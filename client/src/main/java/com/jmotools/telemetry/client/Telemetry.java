@@ -386,16 +386,23 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Stops: delivers what it can within the flush timeout and leaves the rest in the outbox for the
-   * next run. Idempotent; never throws; restores the interrupt flag if interrupted.
+   * Stops: sends the deletion requests that are due and delivers what it can, all within the flush
+   * timeout, and leaves the rest for the next run. Idempotent; never throws; restores the interrupt
+   * flag if interrupted.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      long deadline = System.nanoTime() + settings.flushTimeout.toNanos();
       try {
-        sink.close(settings.flushTimeout);
-        // a user's erasure request outranks the consent of this run: it is sent whatever it says
+        // a user's erasure request outranks the consent of this run and its events: it goes first,
+        // whatever the consent says; the uploader keeps sending meanwhile
         retryPendingDeletions(settings.flushTimeout);
+      } catch (RuntimeException | Error e) {
+        // never into the host
+      }
+      try {
+        sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       } catch (RuntimeException | Error e) {
         // never into the host
       }

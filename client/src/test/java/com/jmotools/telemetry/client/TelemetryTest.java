@@ -10,6 +10,7 @@ import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
 import com.jmotools.telemetry.client.internal.UserSettings;
 import com.jmotools.telemetry.testing.RecordingCollector;
+import com.jmotools.telemetry.testing.TricklingServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -880,6 +881,45 @@ class TelemetryTest {
             });
     assertThat(collector.count()).isZero();
     assertThat(open(builder(env())).pendingDeletions()).isEmpty();
+  }
+
+  @Test
+  void aCollectorThatTricklesItsAnswersHoldsNoRunLongerThanItsBounds() {
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    try (TricklingServer slow = TricklingServer.start(Duration.ofMillis(100))) {
+      Map<String, String> slowEnv = env(Telemetry.ENDPOINT_VARIABLE, slow.baseUrl());
+      Telemetry admin =
+          open(
+              builder(slowEnv)
+                  .networkTimeout(Duration.ofMillis(800))
+                  .backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+      long start = System.nanoTime();
+      assertThat(admin.requestDeletion().outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1800));
+
+      // a later run with telemetry off retries the stored request at close, within the flush
+      // timeout (1 s), however slowly the server answers
+      Telemetry off =
+          open(
+              builder(
+                  Map.of(
+                      Telemetry.ENDPOINT_VARIABLE, slow.baseUrl(), "JMO_TELEMETRY_DISABLE", "1")));
+      int before = slow.requests();
+      start = System.nanoTime();
+      off.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2000));
+      assertThat(slow.requests()).as("the stored request was sent again").isEqualTo(before + 1);
+
+      Telemetry sender = open(userOn(slowEnv));
+      sender.record("scan.completed", scanCompleted(2));
+      start = System.nanoTime();
+      FlushResult flushed = sender.flushNow(Duration.ofMillis(1500));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+      assertThat(flushed.remaining()).isEqualTo(1);
+      assertThat(slow.requests()).isGreaterThanOrEqualTo(3);
+    }
   }
 
   @Test
