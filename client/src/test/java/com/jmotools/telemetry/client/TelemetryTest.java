@@ -884,6 +884,89 @@ class TelemetryTest {
   }
 
   @Test
+  void deletionsAndEventsGoOnlyToTheCollectorTheyWereMadeFor() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = on();
+    UUID id = t.anonymousId().orElseThrow();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    assertThat(t.pending()).hasSize(1);
+    Telemetry admin = open(builder(env()).backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+    admin.requestDeletion();
+    // events of the new id, recorded for this collector
+    Telemetry recorder = open(userOn().backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+    recorder.record("scan.completed", scanCompleted(2));
+    recorder.close();
+
+    try (RecordingCollector foreign = RecordingCollector.start()) {
+      // a directory whose jmo.yml names another server
+      TelemetryBuilder there =
+          builder(new HashMap<>())
+              .projectEndpoint(foreign.baseUrl() + "/")
+              .backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3);
+      Telemetry status = open(there);
+      assertThat(status.pendingDeletions())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.anonymousId()).isEqualTo(id);
+                assertThat(p.collector()).isEqualTo(collector.baseUrl());
+                assertThat(p.forThisCollector()).isFalse();
+              });
+      assertThat(status.pendingForOtherCollectors()).isEqualTo(1);
+      FlushResult flushed = status.flushNow(Duration.ofSeconds(2));
+      assertThat(flushed.delivered()).isZero();
+      assertThat(flushed.remaining()).isZero();
+      status.close();
+      assertThat(foreign.requests()).as("nothing was sent to the foreign server").isZero();
+      assertThat(open(there).pendingDeletions()).hasSize(1);
+    }
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    Telemetry home = open(userOn());
+    assertThat(home.pendingDeletions()).singleElement().matches(PendingDeletion::forThisCollector);
+    assertThat(home.flushNow(Duration.ofSeconds(5)).delivered()).isEqualTo(1);
+    home.close();
+    assertThat(collector.deletedIds()).containsExactly(id.toString());
+    assertThat(home.pendingDeletions()).isEmpty();
+  }
+
+  @Test
+  void aRepeatedDeleteOfAnIdThatRecordedNothingStoresNoRequest() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = on();
+    t.close();
+    Telemetry admin = open(builder(env()).administration()); // as jmo telemetry delete
+    DeletionResult first = admin.requestDeletion();
+    assertThat(first.outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
+    for (int i = 0; i < 3; i++) {
+      DeletionResult again = open(builder(env()).administration()).requestDeletion();
+      assertThat(again.outcome()).isEqualTo(DeletionResult.Outcome.NO_ID);
+      assertThat(again.message()).contains("has recorded nothing since");
+    }
+    assertThat(admin.pendingDeletions()).hasSize(1);
+    assertThat(admin.anonymousId()).contains(first.newId());
+
+    open(userOn()).close(); // a run that records with the new id
+    assertThat(open(builder(env()).administration()).requestDeletion().erasedId())
+        .isEqualTo(first.newId());
+    assertThat(admin.pendingDeletions()).hasSize(2);
+  }
+
+  @Test
+  void aDeletionWithAnInvalidCollectorUrlChangesNothing() {
+    Telemetry t = on();
+    UUID id = t.anonymousId().orElseThrow();
+    t.close();
+    Telemetry admin = open(builder(env(Telemetry.ENDPOINT_VARIABLE, "not a url")));
+    DeletionResult r = admin.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.FAILED);
+    assertThat(r.message()).contains("the collector URL is not valid: not a url");
+    assertThat(admin.pendingDeletions()).isEmpty();
+    assertThat(admin.anonymousId()).contains(id);
+  }
+
+  @Test
   void aCollectorThatTricklesItsAnswersHoldsNoRunLongerThanItsBounds() {
     Telemetry t = on();
     t.record("scan.completed", scanCompleted(1));
