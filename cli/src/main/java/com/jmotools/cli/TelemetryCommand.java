@@ -164,7 +164,19 @@ final class TelemetryCommand implements Callable<Integer> {
                 + d.attempts()
                 + " attempt(s)"
                 + (d.lastError() == null ? "" : " (last: " + d.lastError() + ")")
-                + "; every jmo run sends it again until the collector confirms");
+                + (d.forThisCollector()
+                    ? "; every jmo run sends it again to " + d.collector() + " until it confirms"
+                    : "; it is for "
+                        + d.collector()
+                        + " and waits for a jmo run that uses that collector (no other is"
+                        + " sent it)"));
+      }
+      int elsewhere = t.pendingForOtherCollectors();
+      if (elsewhere > 0) {
+        out.println(
+            "  events recorded for another collector: "
+                + elsewhere
+                + " (sent only by a jmo run that uses their collector)");
       }
       containerNote(t).ifPresent(note -> out.println("  container: " + note));
       out.println(
@@ -467,6 +479,14 @@ final class TelemetryCommand implements Callable<Integer> {
               + r.remaining()
               + (r.error() == null ? "" : " (" + describe(r.error()) + ")")
               + r.retryAfter().map(i -> "; the collector asked to wait until " + i).orElse(""));
+      int elsewhere = t.pendingForOtherCollectors();
+      if (elsewhere > 0) {
+        out.println(
+            elsewhere
+                + " event(s) recorded for another collector than "
+                + t.endpoint()
+                + " wait for a jmo run that uses theirs");
+      }
       return r.error() == null || r.remaining() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
     }
   }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Only our collector's per-event answer may drop an event. The real {@code jmo} first talks to
  * something on the way that is not a collector (a proxy's 404 and 407, a captive portal's HTML 200,
  * an empty 200, a redirect): every event stays queued and {@code show} says so. Then it reaches the
- * real collector: every event arrives exactly once, and {@code show} lists them as delivered.
+ * real collector, which then answers at the same address (events go only to the collector they were
+ * recorded for): every event arrives exactly once, and {@code show} lists them as delivered.
  */
 @Timeout(180)
 class StrangerAnswersEndToEndTest {
@@ -44,13 +45,6 @@ class StrangerAnswersEndToEndTest {
   void setUp() {
     stranger = RecordingCollector.start();
     database = Database.open(tmp.resolve("collector.db").toString());
-    server =
-        CollectorServer.builder(database)
-            .host("127.0.0.1")
-            .port(0)
-            .purgeInterval(Duration.ZERO)
-            .build()
-            .start();
     f = new CliFixture(tmp.resolve("cli")).endpoint(stranger.baseUrl());
     FakeTools.semgrepFinds(f, 1);
     f.repo("app");
@@ -58,7 +52,9 @@ class StrangerAnswersEndToEndTest {
 
   @AfterEach
   void tearDown() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
     database.close();
     stranger.close();
   }
@@ -129,7 +125,16 @@ class StrangerAnswersEndToEndTest {
     // a second scan while the stranger still answers, then the real collector
     CliFixture.Run again = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
     assertThat(again.code()).isZero();
-    f.endpoint("http://127.0.0.1:" + server.port());
+    // the way to the collector is clear now: the real one answers at the same address
+    int port = stranger.port();
+    stranger.close();
+    server =
+        CollectorServer.builder(database)
+            .host("127.0.0.1")
+            .port(port)
+            .purgeInterval(Duration.ZERO)
+            .build()
+            .start();
     CliFixture.Run flush = f.jmo("telemetry", "flush", "--wait", "30");
     assertThat(flush.code()).as(flush.toString()).isZero();
     assertThat(flush.out())

@@ -20,7 +20,10 @@ public record DeletionResult(
   public enum Outcome {
     /** The collector confirmed the erasure; the local id was rotated and pending events removed. */
     DELETED,
-    /** There was no anonymous id on this machine, so nothing can have been sent. */
+    /**
+     * There was no anonymous id on this machine, or only one the last deletion rotated to and that
+     * has recorded nothing since, so nothing can have been sent; nothing was changed.
+     */
     NO_ID,
     /**
      * The collector has not confirmed yet (network error, a proxy's answer): the request is stored

@@ -10,6 +10,7 @@ import com.jmotools.telemetry.client.internal.ConsentDecider;
 import com.jmotools.telemetry.client.internal.Counters;
 import com.jmotools.telemetry.client.internal.DebugSink;
 import com.jmotools.telemetry.client.internal.DeletionRequests;
+import com.jmotools.telemetry.client.internal.EndpointKey;
 import com.jmotools.telemetry.client.internal.EventEncoder;
 import com.jmotools.telemetry.client.internal.EventSink;
 import com.jmotools.telemetry.client.internal.HttpUploader;
@@ -132,6 +133,8 @@ public final class Telemetry implements AutoCloseable {
   private final ConsentStatus status;
   private final boolean debug;
   private final URI endpoint;
+  private final String endpointKey; // what this run's events and deletions are stored for
+  private final String endpointTag;
   private final Counters counters = new Counters();
   private final AnonymousIdStore idStore;
   private final UserSettings userSettings;
@@ -149,16 +152,20 @@ public final class Telemetry implements AutoCloseable {
     this.settings = settings;
     this.idStore = new AnonymousIdStore(settings.stateDirectory);
     this.userSettings = new UserSettings(settings.stateDirectory);
-    this.deletions = new DeletionRequests(settings.stateDirectory);
+    this.deletions =
+        new DeletionRequests(settings.stateDirectory, EndpointKey.of(DEFAULT_ENDPOINT));
     this.status =
         ConsentDecider.decide(
             settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
     this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
     this.endpoint = HttpUploader.parseBase(endpointText(settings));
+    this.endpointKey = EndpointKey.of(endpointText(settings));
+    this.endpointTag = EndpointKey.tag(endpointKey, EndpointKey.of(DEFAULT_ENDPOINT));
     this.encoder = new EventEncoder(settings::catalog, counters, debug ? settings.stderr : null);
     EventSink s = EventSink.NOOP;
     if (status.recording() && !settings.administration) {
       try {
+        deletions.markUsed(); // before the id is taken: a deletion of it must now be stored
         anonymousId = idStore.get();
         s = debug ? new DebugSink(settings.stderr) : newPipeline();
       } catch (RuntimeException | Error e) {
@@ -195,7 +202,8 @@ public final class Telemetry implements AutoCloseable {
   }
 
   private Outbox outbox() {
-    return new Outbox(settings.stateDirectory, settings.limits, settings.clock, counters);
+    return new Outbox(
+        settings.stateDirectory, settings.limits, settings.clock, counters, endpointTag);
   }
 
   private OutboxPipeline newPipeline() {
@@ -203,6 +211,7 @@ public final class Telemetry implements AutoCloseable {
         new PipelineSettings(
             settings.stateDirectory,
             endpoint,
+            endpointTag,
             settings.limits,
             settings.maxSentLogBytes,
             settings.queueCapacity,
@@ -374,7 +383,7 @@ public final class Telemetry implements AutoCloseable {
     }
     // enabled but not recording this run (notice not shown yet): deliver what earlier runs left
     Outbox outbox = outbox();
-    if (outbox.list().isEmpty()) {
+    if (outbox.listToSend().isEmpty()) {
       return new FlushResult(0, 0, 0, 0, null, null);
     }
     OutboxPipeline p = newPipeline();
@@ -386,16 +395,23 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Stops: delivers what it can within the flush timeout and leaves the rest in the outbox for the
-   * next run. Idempotent; never throws; restores the interrupt flag if interrupted.
+   * Stops: sends the deletion requests that are due and delivers what it can, all within the flush
+   * timeout, and leaves the rest for the next run. Idempotent; never throws; restores the interrupt
+   * flag if interrupted.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      long deadline = System.nanoTime() + settings.flushTimeout.toNanos();
       try {
-        sink.close(settings.flushTimeout);
-        // a user's erasure request outranks the consent of this run: it is sent whatever it says
+        // a user's erasure request outranks the consent of this run and its events: it goes first,
+        // whatever the consent says; the uploader keeps sending meanwhile
         retryPendingDeletions(settings.flushTimeout);
+      } catch (RuntimeException | Error e) {
+        // never into the host
+      }
+      try {
+        sink.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       } catch (RuntimeException | Error e) {
         // never into the host
       }
@@ -474,6 +490,15 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
+   * How many waiting events were recorded for another collector than the one this client uses: they
+   * are sent only by a run that uses theirs (or expire with the outbox's age bound). Never throws.
+   */
+  public int pendingForOtherCollectors() {
+    Outbox outbox = outbox();
+    return outbox.list().size() - outbox.listToSend().size();
+  }
+
+  /**
    * What a collector acknowledged (accepted or already stored), oldest first, from the bounded
    * {@code sent.jsonl}. Never throws.
    */
@@ -500,11 +525,14 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Asks the collector to erase every row of this installation's id ({@code POST
-   * /v1/deletion-request}). The request is first stored in the state directory, so it is never
-   * lost: if the collector does not confirm now, every later run sends it again (with backoff)
-   * until it does. The pending events (which carry that id) are removed and the id is rotated at
-   * once. Works whatever the consent decision. Waits at most the network timeout. Never throws.
+   * Asks the collector in use to erase every row of this installation's id ({@code POST
+   * /v1/deletion-request}). The request is first stored in the state directory with that
+   * collector's URL, so it is never lost: if the collector does not confirm now, every later run
+   * that uses the same collector sends it again (with backoff) until it does; no other server is
+   * ever sent it. The pending events (which carry that id) are removed and the id is rotated at
+   * once. An id this method rotated to, which has recorded nothing since, has nothing to erase:
+   * nothing is stored or sent then. Works whatever the consent decision. Waits at most the network
+   * timeout. Never throws.
    */
   public DeletionResult requestDeletion() {
     UUID id = idStore.peek();
@@ -516,8 +544,31 @@ public final class Telemetry implements AutoCloseable {
           null,
           "no anonymous id on this machine, so no event of it can have been sent");
     }
+    if (deletions.unused(id)) {
+      return new DeletionResult(
+          DeletionResult.Outcome.NO_ID,
+          0,
+          null,
+          null,
+          "the anonymous id "
+              + id
+              + " was made by the last jmo telemetry delete and has recorded nothing since, so"
+              + " there is nothing to erase; nothing was changed");
+    }
+    if (endpoint == null) {
+      return new DeletionResult(
+          DeletionResult.Outcome.FAILED,
+          0,
+          id,
+          null,
+          "the collector URL is not valid: "
+              + endpoint()
+              + "; set "
+              + ENDPOINT_VARIABLE
+              + " (or telemetry.endpoint in jmo.yml) to the collector's URL and ask again");
+    }
     try {
-      deletions.add(id, settings.clock.instant());
+      deletions.add(id, endpointKey, settings.clock.instant());
     } catch (IOException e) {
       return new DeletionResult(
           DeletionResult.Outcome.FAILED,
@@ -531,6 +582,7 @@ public final class Telemetry implements AutoCloseable {
     old.close(Duration.ZERO);
     outbox().clear();
     UUID next = idStore.rotate();
+    deletions.markUnused(next);
     Uploader.DeletionAnswer answer = sendDeletion(id, settings.networkTimeout);
     if (answer.deleted()) {
       return new DeletionResult(
@@ -554,8 +606,10 @@ public final class Telemetry implements AutoCloseable {
             + answer.error()
             + "); the request for "
             + id
-            + " is stored and sent again by later jmo runs until it confirms (jmo telemetry status"
-            + " shows it); pending events were removed and the new id is "
+            + " is stored and sent again by later jmo runs that use "
+            + endpointKey
+            + " (to no other server) until it confirms (jmo telemetry status shows it); pending"
+            + " events were removed and the new id is "
             + next);
   }
 
@@ -563,14 +617,23 @@ public final class Telemetry implements AutoCloseable {
   public List<PendingDeletion> pendingDeletions() {
     List<PendingDeletion> out = new ArrayList<>();
     for (DeletionRequests.Request r : deletions.list()) {
-      out.add(new PendingDeletion(r.anonymousId(), r.requestedAt(), r.attempts(), r.lastError()));
+      out.add(
+          new PendingDeletion(
+              r.anonymousId(),
+              r.endpoint(),
+              r.endpoint().equals(endpointKey),
+              r.requestedAt(),
+              r.attempts(),
+              r.lastError()));
     }
     return out;
   }
 
   /**
-   * Sends the stored deletion requests that are due, within {@code timeout} in all; confirmed ones
-   * are removed, others are due again after a backoff. Nothing is sent in debug mode. Never throws.
+   * Sends the stored deletion requests for the collector this client uses that are due, within
+   * {@code timeout} in all; confirmed ones are removed, others are due again after a backoff.
+   * Requests for another collector wait for a run that uses it. Nothing is sent in debug mode.
+   * Never throws.
    *
    * @return how many the collector confirmed
    */
@@ -586,7 +649,7 @@ public final class Telemetry implements AutoCloseable {
       if (left.isNegative() || left.isZero()) {
         break;
       }
-      if (r.notBefore().isAfter(now)) {
+      if (r.notBefore().isAfter(now) || !r.endpoint().equals(endpointKey)) {
         continue;
       }
       if (sendDeletion(r.anonymousId(), left).deleted()) {
@@ -602,16 +665,17 @@ public final class Telemetry implements AutoCloseable {
             ? new Uploader.DeletionAnswer(false, 0, "the collector URL is not valid: " + endpoint())
             : uploader().requestDeletion(id, timeout);
     if (answer.deleted()) {
-      deletions.confirmed(id);
+      deletions.confirmed(id, endpointKey);
     } else {
       int attempts =
           deletions.list().stream()
-              .filter(r -> r.anonymousId().equals(id))
+              .filter(r -> r.anonymousId().equals(id) && r.endpoint().equals(endpointKey))
               .mapToInt(DeletionRequests.Request::attempts)
               .findFirst()
               .orElse(0);
       deletions.failed(
           id,
+          endpointKey,
           settings.clock.instant().plus(settings.backoff.delay(attempts + 1, settings.random())),
           answer.error());
     }

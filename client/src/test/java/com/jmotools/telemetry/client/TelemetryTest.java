@@ -10,6 +10,7 @@ import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
 import com.jmotools.telemetry.client.internal.UserSettings;
 import com.jmotools.telemetry.testing.RecordingCollector;
+import com.jmotools.telemetry.testing.TricklingServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -880,6 +881,128 @@ class TelemetryTest {
             });
     assertThat(collector.count()).isZero();
     assertThat(open(builder(env())).pendingDeletions()).isEmpty();
+  }
+
+  @Test
+  void deletionsAndEventsGoOnlyToTheCollectorTheyWereMadeFor() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = on();
+    UUID id = t.anonymousId().orElseThrow();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    assertThat(t.pending()).hasSize(1);
+    Telemetry admin = open(builder(env()).backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+    admin.requestDeletion();
+    // events of the new id, recorded for this collector
+    Telemetry recorder = open(userOn().backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+    recorder.record("scan.completed", scanCompleted(2));
+    recorder.close();
+
+    try (RecordingCollector foreign = RecordingCollector.start()) {
+      // a directory whose jmo.yml names another server
+      TelemetryBuilder there =
+          builder(new HashMap<>())
+              .projectEndpoint(foreign.baseUrl() + "/")
+              .backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3);
+      Telemetry status = open(there);
+      assertThat(status.pendingDeletions())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.anonymousId()).isEqualTo(id);
+                assertThat(p.collector()).isEqualTo(collector.baseUrl());
+                assertThat(p.forThisCollector()).isFalse();
+              });
+      assertThat(status.pendingForOtherCollectors()).isEqualTo(1);
+      FlushResult flushed = status.flushNow(Duration.ofSeconds(2));
+      assertThat(flushed.delivered()).isZero();
+      assertThat(flushed.remaining()).isZero();
+      status.close();
+      assertThat(foreign.requests()).as("nothing was sent to the foreign server").isZero();
+      assertThat(open(there).pendingDeletions()).hasSize(1);
+    }
+
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    Telemetry home = open(userOn());
+    assertThat(home.pendingDeletions()).singleElement().matches(PendingDeletion::forThisCollector);
+    assertThat(home.flushNow(Duration.ofSeconds(5)).delivered()).isEqualTo(1);
+    home.close();
+    assertThat(collector.deletedIds()).containsExactly(id.toString());
+    assertThat(home.pendingDeletions()).isEmpty();
+  }
+
+  @Test
+  void aRepeatedDeleteOfAnIdThatRecordedNothingStoresNoRequest() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = on();
+    t.close();
+    Telemetry admin = open(builder(env()).administration()); // as jmo telemetry delete
+    DeletionResult first = admin.requestDeletion();
+    assertThat(first.outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
+    for (int i = 0; i < 3; i++) {
+      DeletionResult again = open(builder(env()).administration()).requestDeletion();
+      assertThat(again.outcome()).isEqualTo(DeletionResult.Outcome.NO_ID);
+      assertThat(again.message()).contains("has recorded nothing since");
+    }
+    assertThat(admin.pendingDeletions()).hasSize(1);
+    assertThat(admin.anonymousId()).contains(first.newId());
+
+    open(userOn()).close(); // a run that records with the new id
+    assertThat(open(builder(env()).administration()).requestDeletion().erasedId())
+        .isEqualTo(first.newId());
+    assertThat(admin.pendingDeletions()).hasSize(2);
+  }
+
+  @Test
+  void aDeletionWithAnInvalidCollectorUrlChangesNothing() {
+    Telemetry t = on();
+    UUID id = t.anonymousId().orElseThrow();
+    t.close();
+    Telemetry admin = open(builder(env(Telemetry.ENDPOINT_VARIABLE, "not a url")));
+    DeletionResult r = admin.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.FAILED);
+    assertThat(r.message()).contains("the collector URL is not valid: not a url");
+    assertThat(admin.pendingDeletions()).isEmpty();
+    assertThat(admin.anonymousId()).contains(id);
+  }
+
+  @Test
+  void aCollectorThatTricklesItsAnswersHoldsNoRunLongerThanItsBounds() {
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    try (TricklingServer slow = TricklingServer.start(Duration.ofMillis(100))) {
+      Map<String, String> slowEnv = env(Telemetry.ENDPOINT_VARIABLE, slow.baseUrl());
+      Telemetry admin =
+          open(
+              builder(slowEnv)
+                  .networkTimeout(Duration.ofMillis(800))
+                  .backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3));
+      long start = System.nanoTime();
+      assertThat(admin.requestDeletion().outcome()).isEqualTo(DeletionResult.Outcome.QUEUED);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1800));
+
+      // a later run with telemetry off retries the stored request at close, within the flush
+      // timeout (1 s), however slowly the server answers
+      Telemetry off =
+          open(
+              builder(
+                  Map.of(
+                      Telemetry.ENDPOINT_VARIABLE, slow.baseUrl(), "JMO_TELEMETRY_DISABLE", "1")));
+      int before = slow.requests();
+      start = System.nanoTime();
+      off.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2000));
+      assertThat(slow.requests()).as("the stored request was sent again").isEqualTo(before + 1);
+
+      Telemetry sender = open(userOn(slowEnv));
+      sender.record("scan.completed", scanCompleted(2));
+      start = System.nanoTime();
+      FlushResult flushed = sender.flushNow(Duration.ofMillis(1500));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+      assertThat(flushed.remaining()).isEqualTo(1);
+      assertThat(slow.requests()).isGreaterThanOrEqualTo(3);
+    }
   }
 
   @Test

@@ -125,7 +125,7 @@ public final class Delivery {
     if (wait.isPresent()) {
       return new Pass(Kind.RETRY_LATER, 0, 0, 0, wait.get(), null);
     }
-    List<Outbox.Entry> entries = outbox.list();
+    List<Outbox.Entry> entries = outbox.listToSend(); // only what was recorded for this collector
     if (entries.isEmpty()) {
       return new Pass(Kind.EMPTY, 0, 0, 0, null, null);
     }

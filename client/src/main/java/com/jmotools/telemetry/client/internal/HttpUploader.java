@@ -23,12 +23,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Talks to a collector over HTTP(S): {@code POST <base>/v1/events} and {@code POST
- * <base>/v1/deletion-request}. Every call is bounded by the timeout it is given (connecting, and
- * again waiting for the answer), can be cut short by {@link #abort()}, and never throws.
+ * <base>/v1/deletion-request}. Every call is bounded as a whole by the timeout it is given: a
+ * watchdog ({@value #WATCHDOG_THREAD_NAME}) closes the connection when the time is up, so a server
+ * that trickles its answer a byte at a time cannot hold the caller longer (the JDK's read timeout
+ * alone bounds only each read). A call can also be cut short by {@link #abort()}, and never throws.
+ * Only a host name lookup is beyond the watchdog's reach (the JDK cannot interrupt it).
  *
  * <p>It uses the JDK's {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}
  * because of a measurement: on Java 17 the HttpClient keeps a selector thread blocked in native
@@ -42,7 +50,23 @@ public final class HttpUploader implements Uploader {
   /** The wait asked for when a 429/503 carries no usable {@code Retry-After}. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
 
+  /** The name of the daemon thread that cuts requests at their deadline. */
+  public static final String WATCHDOG_THREAD_NAME = "jmo-telemetry-watchdog";
+
+  /**
+   * After the deadline the watchdog closes the connection again this often while the call has not
+   * returned: a connection the JDK opened after the first cut (a retry) is cut too.
+   */
+  static final Duration WATCHDOG_REPEAT = Duration.ofMillis(50);
+
   private static final int MAX_ANSWER_BYTES = 1 << 20;
+
+  /**
+   * One daemon thread for every uploader; it ends when idle, so a host that makes no request never
+   * keeps it (and a host that exits never waits for it).
+   */
+  private static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private final URL events;
@@ -195,6 +219,21 @@ public final class HttpUploader implements Uploader {
     return type.equals("application/json");
   }
 
+  private static ScheduledThreadPoolExecutor newWatchdog() {
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, WATCHDOG_THREAD_NAME);
+              t.setDaemon(true);
+              return t;
+            });
+    e.setKeepAliveTime(1, TimeUnit.SECONDS);
+    e.allowCoreThreadTimeOut(true);
+    e.setRemoveOnCancelPolicy(true);
+    return e;
+  }
+
   private Answer post(URL url, byte[] body, Duration timeout) throws IOException {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new SocketTimeoutException("no time left");
@@ -206,32 +245,64 @@ public final class HttpUploader implements Uploader {
       inFlight.compareAndSet(c, null);
       throw new IOException(UploadFailure.ABORTED.label());
     }
+    AtomicBoolean expired = new AtomicBoolean();
+    ScheduledFuture<?> cut;
     try {
-      c.setConnectTimeout((int) Math.max(1, Math.min(millis, connectTimeout.toMillis())));
-      c.setReadTimeout(millis);
-      c.setInstanceFollowRedirects(false);
-      c.setUseCaches(false);
-      c.setDoOutput(true);
-      c.setRequestMethod("POST");
-      c.setRequestProperty("Content-Type", "application/json");
-      c.setFixedLengthStreamingMode(body.length);
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(body);
+      cut =
+          WATCHDOG.scheduleWithFixedDelay(
+              () -> {
+                expired.set(true);
+                c.disconnect();
+              },
+              timeout.toNanos(),
+              WATCHDOG_REPEAT.toNanos(),
+              TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      inFlight.compareAndSet(c, null);
+      throw new IOException("cannot bound the request", e);
+    }
+    try {
+      Answer answer = exchange(c, body, millis);
+      if (expired.get()) {
+        // cut while it finished: the answer may be partial, and it came too late anyway
+        throw new SocketTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
       }
-      int status = c.getResponseCode();
-      String retry = c.getHeaderField("Retry-After");
-      String type = c.getContentType();
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      byte[] answer = new byte[0];
-      if (in != null) {
-        try (InputStream stream = in) {
-          answer = stream.readNBytes(MAX_ANSWER_BYTES);
-        }
+      return answer;
+    } catch (IOException e) {
+      if (expired.get()) {
+        throw new SocketTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
       }
-      return new Answer(status, retry, type, answer);
+      throw e;
     } finally {
+      cut.cancel(false);
       inFlight.compareAndSet(c, null);
     }
+  }
+
+  /** Sends {@code body} on {@code c} and reads the answer; the caller bounds it as a whole. */
+  private Answer exchange(HttpURLConnection c, byte[] body, int millis) throws IOException {
+    c.setConnectTimeout((int) Math.max(1, Math.min(millis, connectTimeout.toMillis())));
+    c.setReadTimeout(millis);
+    c.setInstanceFollowRedirects(false);
+    c.setUseCaches(false);
+    c.setDoOutput(true);
+    c.setRequestMethod("POST");
+    c.setRequestProperty("Content-Type", "application/json");
+    c.setFixedLengthStreamingMode(body.length);
+    try (OutputStream out = c.getOutputStream()) {
+      out.write(body);
+    }
+    int status = c.getResponseCode();
+    String retry = c.getHeaderField("Retry-After");
+    String type = c.getContentType();
+    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    byte[] answer = new byte[0];
+    if (in != null) {
+      try (InputStream stream = in) {
+        answer = stream.readNBytes(MAX_ANSWER_BYTES);
+      }
+    }
+    return new Answer(status, retry, type, answer);
   }
 
   /**

@@ -22,7 +22,11 @@ import java.util.regex.Pattern;
 
 /**
  * The durable outbox: one file per event in {@code <state>/telemetry/outbox/}, named {@code
- * <epoch-millis>-<sequence>-<event-id>.json} so that names sort oldest first.
+ * <epoch-millis>-<sequence>-<event-id>.json} so that names sort oldest first; an event recorded for
+ * another collector than the default one carries that collector's {@linkplain EndpointKey#tag tag}
+ * before the extension ({@code ...-<event-id>.<tag>.json}) and is only ever sent to it ({@link
+ * #listToSend()}). Entries without a tag (also those written before tags existed) belong to the
+ * default collector.
  *
  * <p>Each file is written atomically (temp + rename), so a reader sees whole events only, and one
  * file per event lets several processes add at once without a lock. Only the holder of the {@link
@@ -37,7 +41,8 @@ public final class Outbox {
   /** A temp file older than this was left by a process that died while writing; it is removed. */
   static final Duration STALE_TEMP = Duration.ofHours(1);
 
-  private static final Pattern NAME = Pattern.compile("^(\\d{13})-\\d{6}-([0-9a-f-]{36})\\.json$");
+  private static final Pattern NAME =
+      Pattern.compile("^(\\d{13})-\\d{6}-([0-9a-f-]{36})(?:\\.([0-9a-f]{16}))?\\.json$");
 
   /** Orders the events one process records within the same millisecond. */
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -71,12 +76,18 @@ public final class Outbox {
    * @param recordedAt when it was recorded
    * @param size the file's size in bytes
    */
-  public record Entry(Path file, Instant recordedAt, long size) {}
+  public record Entry(Path file, Instant recordedAt, long size) {
+    /** The tag of the collector it was recorded for; empty for the default collector. */
+    public String endpointTag() {
+      return tagOf(file);
+    }
+  }
 
   private final Path directory;
   private final Limits limits;
   private final Clock clock;
   private final Counters counters;
+  private final String endpointTag;
 
   /**
    * The bytes of the entries this instance wrote after they were validated, by file name, so that
@@ -85,7 +96,22 @@ public final class Outbox {
    */
   private final Map<String, byte[]> validated = new ConcurrentHashMap<>();
 
+  /** An outbox whose new entries are for the default collector. */
   public Outbox(Path stateDirectory, Limits limits, Clock clock, Counters counters) {
+    this(stateDirectory, limits, clock, counters, "");
+  }
+
+  /**
+   * An outbox whose new entries are for the collector of {@code endpointTag} ({@link
+   * EndpointKey#tag}; empty for the default collector), and which sends only those.
+   */
+  public Outbox(
+      Path stateDirectory, Limits limits, Clock clock, Counters counters, String endpointTag) {
+    if (!endpointTag.isEmpty()
+        && !endpointTag.matches("[0-9a-f]{" + EndpointKey.TAG_LENGTH + "}")) {
+      throw new IllegalArgumentException("not an endpoint tag: " + endpointTag);
+    }
+    this.endpointTag = endpointTag;
     this.directory = stateDirectory.resolve(DIRECTORY);
     this.limits = Objects.requireNonNull(limits, "limits");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -115,7 +141,12 @@ public final class Outbox {
       throws IOException {
     int seq = Math.floorMod(SEQUENCE.getAndIncrement(), 1_000_000);
     String name =
-        String.format("%013d-%06d-%s.json", Math.max(0, recordedAt.toEpochMilli()), seq, eventId);
+        String.format(
+            "%013d-%06d-%s%s.json",
+            Math.max(0, recordedAt.toEpochMilli()),
+            seq,
+            eventId,
+            endpointTag.isEmpty() ? "" : "." + endpointTag);
     AtomicFiles.write(directory.resolve(name), json);
     if (validated && this.validated.size() < limits.maxEvents()) {
       this.validated.put(name, json.clone());
@@ -140,8 +171,9 @@ public final class Outbox {
   public record Backlog(int count, Instant oldest) {}
 
   /**
-   * How many entries wait and when the oldest was recorded, cheaply: from the file names, no file
-   * is read or sized. Empty when the directory does not exist or cannot be read.
+   * How many entries for this outbox's collector wait and when the oldest was recorded, cheaply:
+   * from the file names, no file is read or sized. Empty when the directory does not exist or
+   * cannot be read.
    */
   public Backlog backlog() {
     int count = 0;
@@ -149,7 +181,7 @@ public final class Outbox {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
       for (Path p : stream) {
         long millis = recordedMillis(p);
-        if (millis >= 0) {
+        if (millis >= 0 && endpointTag.equals(tagOf(p))) {
           count++;
           oldest = Math.min(oldest, millis);
         }
@@ -183,6 +215,22 @@ public final class Outbox {
     }
     entries.sort(Comparator.comparing((Entry e) -> e.file().getFileName().toString()));
     return entries;
+  }
+
+  /**
+   * The entries for this outbox's collector, oldest first: the only ones it sends. The others wait
+   * for a run that uses their collector (the bounds still count them).
+   */
+  public List<Entry> listToSend() {
+    List<Entry> entries = list();
+    entries.removeIf(e -> !endpointTag.equals(e.endpointTag()));
+    return entries;
+  }
+
+  /** The tag in an entry's file name; empty when it has none. */
+  static String tagOf(Path file) {
+    Matcher m = NAME.matcher(file.getFileName().toString());
+    return m.matches() && m.group(3) != null ? m.group(3) : "";
   }
 
   /**

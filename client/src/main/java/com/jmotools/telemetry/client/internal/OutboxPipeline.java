@@ -107,7 +107,7 @@ public final class OutboxPipeline implements EventSink {
     this.backoff = settings.backoff();
     this.networkTimeout = settings.networkTimeout();
     Path state = settings.stateDirectory();
-    this.outbox = new Outbox(state, settings.limits(), clock, counters);
+    this.outbox = new Outbox(state, settings.limits(), clock, counters, settings.endpointTag());
     this.uploader =
         settings.endpoint() == null
             ? Uploader.NONE
@@ -453,7 +453,8 @@ public final class OutboxPipeline implements EventSink {
             Math.max(
                 rejected,
                 Math.min(Integer.MAX_VALUE, rejectedCount(after) - rejectedCount(before)));
-    return new FlushResult(delivered, rejected, dropped, outbox.size(), notBefore, error);
+    return new FlushResult(
+        delivered, rejected, dropped, outbox.listToSend().size(), notBefore, error);
   }
 
   private static long rejectedCount(TelemetryStats stats) {

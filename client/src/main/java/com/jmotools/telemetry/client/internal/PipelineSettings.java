@@ -13,6 +13,8 @@ import java.util.Random;
  *
  * @param stateDirectory where the outbox, the sent log and the locks live
  * @param endpoint the collector's base URL, or {@code null} when none is usable (events wait)
+ * @param endpointTag the {@linkplain EndpointKey#tag tag} of the configured collector (empty for
+ *     the default one): events are written for it, and only those are sent
  * @param limits the outbox's bounds
  * @param maxSentLogBytes the bound of {@code sent.jsonl}
  * @param queueCapacity the most events held in memory before they reach the outbox
@@ -30,6 +32,7 @@ import java.util.Random;
 public record PipelineSettings(
     Path stateDirectory,
     URI endpoint,
+    String endpointTag,
     Outbox.Limits limits,
     long maxSentLogBytes,
     int queueCapacity,
@@ -43,6 +46,7 @@ public record PipelineSettings(
 
   public PipelineSettings {
     Objects.requireNonNull(stateDirectory, "stateDirectory");
+    Objects.requireNonNull(endpointTag, "endpointTag");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(networkTimeout, "networkTimeout");
     Objects.requireNonNull(backoff, "backoff");

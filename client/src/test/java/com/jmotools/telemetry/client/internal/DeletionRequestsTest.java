@@ -1,6 +1,7 @@
 package com.jmotools.telemetry.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,60 +13,135 @@ import org.junit.jupiter.api.io.TempDir;
 class DeletionRequestsTest {
 
   private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
+  private static final String DEFAULT = "https://telemetry.jmotools.com";
+  private static final String A = "http://127.0.0.1:8001";
+  private static final String B = "http://127.0.0.1:8002";
 
   @TempDir Path state;
+
+  private DeletionRequests requests() {
+    return new DeletionRequests(state, DEFAULT);
+  }
 
   @Test
   void aRequestSurvivesUntilConfirmedAndFailuresAreCounted() throws Exception {
     UUID id = UUID.randomUUID();
-    new DeletionRequests(state).add(id, NOW);
-    DeletionRequests later = new DeletionRequests(state); // another process
+    requests().add(id, A, NOW);
+    DeletionRequests later = requests(); // another process
     assertThat(later.any()).isTrue();
-    later.failed(id, NOW.plusSeconds(30), "the server answered HTTP 407");
-    assertThat(new DeletionRequests(state).list())
+    later.failed(id, A, NOW.plusSeconds(30), "the server answered HTTP 407");
+    assertThat(requests().list())
         .singleElement()
         .satisfies(
             r -> {
               assertThat(r.anonymousId()).isEqualTo(id);
+              assertThat(r.endpoint()).isEqualTo(A);
               assertThat(r.attempts()).isEqualTo(1);
               assertThat(r.notBefore()).isEqualTo(NOW.plusSeconds(30));
               assertThat(r.lastError()).isEqualTo("the server answered HTTP 407");
             });
-    later.confirmed(id);
+    later.confirmed(id, A);
     assertThat(later.list()).isEmpty();
     assertThat(later.file()).doesNotExist();
   }
 
   @Test
-  void theSameIdIsKeptOnceAndTheListIsBounded() throws Exception {
-    DeletionRequests requests = new DeletionRequests(state);
-    UUID first = UUID.randomUUID();
-    requests.add(first, NOW);
-    requests.add(first, NOW);
-    assertThat(requests.list()).hasSize(1);
-    for (int i = 0; i < DeletionRequests.MAX_REQUESTS; i++) {
-      requests.add(UUID.randomUUID(), NOW);
-    }
+  void onlyTheCollectorARequestIsForCanConfirmIt() throws Exception {
+    UUID id = UUID.randomUUID();
+    DeletionRequests requests = requests();
+    requests.add(id, A, NOW);
+    requests.confirmed(id, B); // a foreign server's "deleted"
+    requests.failed(id, B, NOW.plusSeconds(30), "x");
     assertThat(requests.list())
-        .hasSize(DeletionRequests.MAX_REQUESTS)
-        .noneMatch(r -> r.anonymousId().equals(first));
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.endpoint()).isEqualTo(A);
+              assertThat(r.attempts()).isZero();
+            });
   }
 
   @Test
-  void aCorruptFileReadsAsNoRequestAndEditedEntriesAreSkipped() throws Exception {
-    DeletionRequests requests = new DeletionRequests(state);
+  void aRequestStoredWithoutItsCollectorIsForTheDefaultOne() throws Exception {
+    UUID id = UUID.randomUUID();
+    Files.createDirectories(requests().file().getParent());
+    Files.writeString(
+        requests().file(),
+        "[{\"anonymous_id\":\""
+            + id
+            + "\",\"requested_at\":\"2026-11-30T10:00:00Z\",\"attempts\":2,"
+            + "\"not_before\":\"2026-11-30T10:00:00Z\"}]");
+    assertThat(requests().list())
+        .singleElement()
+        .satisfies(r -> assertThat(r.endpoint()).isEqualTo(DEFAULT));
+  }
+
+  @Test
+  void noUnconfirmedRequestIsEverDroppedAtTheBound() throws Exception {
+    DeletionRequests requests = requests();
+    UUID first = UUID.randomUUID();
+    requests.add(first, A, NOW);
+    requests.add(first, A, NOW);
+    assertThat(requests.list()).hasSize(1);
+    for (int i = 1; i < DeletionRequests.MAX_REQUESTS; i++) {
+      requests.add(UUID.randomUUID(), "http://127.0.0.1:9/" + "p".repeat(1900), NOW);
+    }
+    assertThat(requests.list()).hasSize(DeletionRequests.MAX_REQUESTS);
+    UUID oneMore = UUID.randomUUID();
+    assertThatThrownBy(() -> requests.add(oneMore, A, NOW))
+        .isInstanceOf(DeletionRequests.FullException.class)
+        .hasMessageContaining("none is dropped unconfirmed");
+    assertThat(requests().list())
+        .hasSize(DeletionRequests.MAX_REQUESTS)
+        .anyMatch(r -> r.anonymousId().equals(first))
+        .noneMatch(r -> r.anonymousId().equals(oneMore));
+    // a long error on each does not push the file over its bound, where it could not be read
+    for (DeletionRequests.Request r : requests.list()) {
+      requests.failed(r.anonymousId(), r.endpoint(), NOW, "e".repeat(10_000));
+    }
+    assertThat(requests().list())
+        .hasSize(DeletionRequests.MAX_REQUESTS)
+        .allMatch(r -> r.attempts() == 1);
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsLeftAsItIsAndRefusesNewRequests() throws Exception {
+    DeletionRequests requests = requests();
     Files.createDirectories(requests.file().getParent());
     Files.writeString(requests.file(), "{not json");
     assertThat(requests.list()).isEmpty();
+    assertThatThrownBy(() -> requests.add(UUID.randomUUID(), A, NOW))
+        .hasMessageContaining("is not JSON: fix or remove it");
+    assertThat(requests.file()).hasContent("{not json");
+  }
+
+  @Test
+  void editedEntriesAreSkipped() throws Exception {
+    DeletionRequests requests = requests();
+    Files.createDirectories(requests.file().getParent());
     UUID id = UUID.randomUUID();
     Files.writeString(
         requests.file(),
         "[{\"anonymous_id\":\"nope\"},{\"anonymous_id\":\""
             + id
+            + "\",\"endpoint\":\""
+            + A
             + "\",\"requested_at\":\"2026-11-30T10:00:00Z\",\"attempts\":2,"
             + "\"not_before\":\"2026-11-30T10:00:00Z\"}]");
     assertThat(requests.list())
         .extracting(DeletionRequests.Request::anonymousId)
         .containsExactly(id);
+  }
+
+  @Test
+  void anIdIsUnusedOnlyUntilARecordingClientStarts() {
+    DeletionRequests requests = requests();
+    UUID id = UUID.randomUUID();
+    assertThat(requests.unused(id)).isFalse();
+    requests.markUnused(id);
+    assertThat(requests().unused(id)).isTrue();
+    assertThat(requests().unused(UUID.randomUUID())).isFalse();
+    requests().markUsed();
+    assertThat(requests.unused(id)).isFalse();
   }
 }

@@ -3,6 +3,7 @@ package com.jmotools.telemetry.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jmotools.telemetry.testing.RecordingCollector;
+import com.jmotools.telemetry.testing.TricklingServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,6 +141,24 @@ class HttpUploaderTest {
     UploadResult r = uploader().upload(bytes("[{}]"), Duration.ofMillis(300));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1300));
     assertThat(r).isEqualTo(UploadResult.Failed.of(UploadFailure.TIMEOUT));
+  }
+
+  @Test
+  void aServerThatTricklesItsAnswerIsCutAtTheDeadline() {
+    try (TricklingServer slow = TricklingServer.start(Duration.ofMillis(100))) {
+      HttpUploader up = new HttpUploader(slow.baseUri(), Duration.ofSeconds(2), CLOCK);
+      long start = System.nanoTime();
+      UploadResult r = up.upload(bytes("[{}]"), Duration.ofMillis(600));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1600));
+      assertThat(r).isEqualTo(UploadResult.Failed.of(UploadFailure.TIMEOUT));
+
+      start = System.nanoTime();
+      Uploader.DeletionAnswer a = up.requestDeletion(UUID.randomUUID(), Duration.ofMillis(600));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1600));
+      assertThat(a.deleted()).isFalse();
+      assertThat(a.error()).isEqualTo("no answer within 600 ms");
+      assertThat(slow.requests()).isEqualTo(2);
+    }
   }
 
   @Test

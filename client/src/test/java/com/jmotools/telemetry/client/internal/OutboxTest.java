@@ -44,6 +44,37 @@ class OutboxTest {
   }
 
   @Test
+  void anEntryIsSentOnlyForTheCollectorItWasRecordedForAndOldEntriesAreTheDefaultOnes()
+      throws Exception {
+    String defaultKey = EndpointKey.of("https://telemetry.jmotools.com");
+    String other = EndpointKey.tag(EndpointKey.of("http://127.0.0.1:8002/"), defaultKey);
+    assertThat(other).hasSize(EndpointKey.TAG_LENGTH);
+    assertThat(EndpointKey.tag(EndpointKey.of("HTTPS://Telemetry.jmotools.com:443/"), defaultKey))
+        .as("the default collector, however it is written")
+        .isEmpty();
+    Outbox.Limits limits = new Outbox.Limits(100, 1 << 20, Duration.ofDays(30));
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Outbox home = new Outbox(state, limits, clock, counters);
+    Outbox elsewhere = new Outbox(state, limits, clock, counters, other);
+    home.add(UUID.randomUUID().toString(), event(1, 0), NOW.minusSeconds(3));
+    elsewhere.add(UUID.randomUUID().toString(), event(2, 0), NOW.minusSeconds(2));
+    // written before entries named their collector: the default one's
+    Files.writeString(
+        home.directory().resolve("0000000000001-000001-" + UUID.randomUUID() + ".json"),
+        new String(event(3, 0), StandardCharsets.UTF_8));
+
+    assertThat(home.list()).hasSize(3);
+    assertThat(home.listToSend())
+        .extracting(e -> body(home, e))
+        .containsExactly(new String(event(3, 0)), new String(event(1, 0)));
+    assertThat(elsewhere.listToSend())
+        .extracting(e -> body(elsewhere, e))
+        .containsExactly(new String(event(2, 0)));
+    assertThat(elsewhere.backlog().count()).isEqualTo(1);
+    assertThat(home.backlog().count()).isEqualTo(2);
+  }
+
+  @Test
   void listsEntriesOldestFirstIgnoringTempAndForeignFiles() throws Exception {
     Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
     o.add(UUID.randomUUID().toString(), event(2, 0), NOW.minusSeconds(1));
