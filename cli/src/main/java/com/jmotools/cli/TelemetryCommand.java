@@ -273,8 +273,10 @@ final class TelemetryCommand implements Callable<Integer> {
 
     @Override
     int run(Telemetry t, PrintWriter out) {
+      // before the outbox is cleared: an id found only among the waiting events may be stored at
+      // the collector (an answer lost on the way back)
+      boolean sentSomething = !t.knownAnonymousIds().isEmpty(); // no id anywhere: nothing sent
       int code = choose(t, out, false, project, config.file(env));
-      boolean sentSomething = t.anonymousId().isPresent(); // no id: nothing can have been sent
       boolean eraseNow =
           erase
               || (sentSomething
@@ -339,15 +341,30 @@ final class TelemetryCommand implements Callable<Integer> {
   }
 
   /**
-   * Asks for the erasure of this machine's id; exits 0 once the collector confirmed or the request
-   * is stored.
+   * Asks for the erasure of this machine's ids; exits 0 once the collector confirmed or the
+   * requests are stored, 5 when they could be neither, or when the id could not be replaced (the
+   * erasure is still asked for: it is what the user wanted most).
    */
   static int deletion(Telemetry t, PrintWriter out) {
     DeletionResult r = t.requestDeletion();
     out.println(r.message());
+    out.flush();
     if (r.outcome() == DeletionResult.Outcome.FAILED) {
       throw new UserError(
-          ExitCodes.ERROR, "deletion failed; nothing was changed locally: " + r.message());
+          ExitCodes.ERROR,
+          "the deletion request could not be stored in the state directory and the collector did"
+              + " not confirm it; make "
+              + t.stateDirectory()
+              + " writable and run jmo telemetry delete again");
+    }
+    if (r.idNotReplaced() != null) {
+      throw new UserError(
+          ExitCodes.ERROR,
+          "the anonymous id could not be replaced ("
+              + r.idNotReplaced()
+              + "); make "
+              + t.stateDirectory()
+              + " writable and run jmo telemetry reset-id");
     }
     return ExitCodes.OK;
   }
@@ -401,7 +418,14 @@ final class TelemetryCommand implements Callable<Integer> {
 
     @Override
     int run(Telemetry t, PrintWriter out) {
-      out.println("new anonymous id: " + t.resetId());
+      try {
+        out.println("new anonymous id: " + t.resetId());
+      } catch (UncheckedIOException e) {
+        throw new UserError(
+            ExitCodes.ERROR,
+            e.getMessage() + t.anonymousId().map(id -> "; the anonymous id stays " + id).orElse(""),
+            e);
+      }
       return ExitCodes.OK;
     }
   }
@@ -410,11 +434,14 @@ final class TelemetryCommand implements Callable<Integer> {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = {
-        "Ask the collector to erase every event of this anonymous id, and rotate the id. The"
-            + " request is",
-        "stored first: if the collector does not confirm now, every later jmo run sends it again"
-            + " until it does",
-        "(jmo telemetry status shows it). Exits 0 once it is confirmed or stored."
+        "Ask the collector to erase every event of this machine's anonymous ids (the id file's,"
+            + " and any",
+        "other in sent.jsonl or among the waiting events), remove the waiting events and rotate"
+            + " the id.",
+        "Each request is stored first: if the collector does not confirm now, every later jmo run"
+            + " sends it",
+        "again until it does (jmo telemetry status shows it). Exits 0 once they are confirmed or"
+            + " stored."
       })
   static final class Delete extends Sub {
     Delete(CliEnvironment env) {

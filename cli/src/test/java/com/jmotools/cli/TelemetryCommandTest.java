@@ -122,7 +122,121 @@ class TelemetryCommandTest {
 
     CliFixture.Run delete = f.jmo("telemetry", "delete");
     assertThat(delete.code()).as(delete.toString()).isZero();
-    assertThat(collector.deletedIds()).containsExactly(newId);
+    // the events delivered above carry the id before the reset: they are erased too
+    assertThat(collector.deletedIds()).hasSize(2).contains(newId);
+    assertThat(collector.count()).isZero();
+  }
+
+  private Path stateDir() {
+    return f.home.resolve(".jmo-security");
+  }
+
+  @Test
+  void aBrokenSettingsFileIsOffNamedByStatusAndNeverRewrittenByScans() throws Exception {
+    Path settings = stateDir().resolve("telemetry/settings.json");
+    String broken = "{\"enabled\": false, \"notice_shown\": 3,}";
+    Files.createDirectories(settings.getParent());
+    CliFixture.write(settings, broken);
+    for (int i = 0; i < 2; i++) {
+      CliFixture.Run scan = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+      assertThat(scan.code()).as(scan.toString()).isZero();
+      assertThat(scan.err()).doesNotContain("collects anonymous usage statistics");
+    }
+    assertThat(Files.readString(settings)).isEqualTo(broken);
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
+    assertThat(collector.requests()).isZero();
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("telemetry: off: your settings file cannot be read")
+        .contains("rule: unreadable_settings (" + settings + ": it is not valid JSON")
+        .contains("jmo telemetry disable or jmo telemetry enable rewrites it");
+    assertThat(f.jmo("telemetry", "disable").code()).isZero();
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: telemetry.enabled is false in user settings");
+  }
+
+  @Test
+  void resetIdThatCannotBeStoredExits5AndAnnouncesNoId() throws Exception {
+    f.jmo("telemetry", "enable");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    String id = Files.readString(stateDir().resolve("telemetry-id")).trim();
+    CliFixture.Run reset;
+    com.jmotools.telemetry.testing.ReadOnlyDirectory readOnly =
+        com.jmotools.telemetry.testing.ReadOnlyDirectory.of(stateDir());
+    try {
+      reset = f.jmo("telemetry", "reset-id");
+    } finally {
+      readOnly.close();
+    }
+    assertThat(reset.code()).as(reset.toString()).isEqualTo(5);
+    assertThat(reset.out()).doesNotContain("new anonymous id");
+    assertThat(reset.err().trim())
+        .startsWith("jmo: cannot store a new id in " + stateDir().resolve("telemetry-id"))
+        .endsWith("the anonymous id stays " + id)
+        .doesNotContain("\n");
+    assertThat(f.jmo("telemetry", "status").out()).contains("anonymous id: " + id);
+  }
+
+  @Test
+  void deleteWhoseNewIdCannotBeStoredStillErasesAndExits5() throws Exception {
+    f.jmo("telemetry", "enable");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    f.awaitDelivered(() -> collector.count() == 2);
+    String id = Files.readString(stateDir().resolve("telemetry-id")).trim();
+    CliFixture.Run delete;
+    com.jmotools.telemetry.testing.ReadOnlyDirectory readOnly =
+        com.jmotools.telemetry.testing.ReadOnlyDirectory.of(stateDir()); // telemetry/ is writable
+    try {
+      delete = f.jmo("telemetry", "delete");
+    } finally {
+      readOnly.close();
+    }
+    assertThat(delete.code()).as(delete.toString()).isEqualTo(5);
+    assertThat(collector.deletedIds()).containsExactly(id);
+    assertThat(collector.count()).isZero();
+    assertThat(delete.out())
+        .contains("the collector erased 2 stored events of " + id)
+        .contains(id + " stays on this machine")
+        .doesNotContain("the new id is");
+    assertThat(delete.err().trim())
+        .startsWith("jmo: the anonymous id could not be replaced")
+        .contains("jmo telemetry reset-id")
+        .doesNotContain("\n");
+    assertThat(f.jmo("telemetry", "status").out()).contains("anonymous id: " + id);
+  }
+
+  @Test
+  void deleteAfterTheIdFileWasRemovedErasesWhatSentJsonlAndTheOutboxShow() throws Exception {
+    f.jmo("telemetry", "enable");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    f.awaitDelivered(() -> collector.count() == 2);
+    collector.mode(RecordingCollector.Mode.DOWN);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (2)");
+    String id = Files.readString(stateDir().resolve("telemetry-id")).trim();
+    Files.delete(stateDir().resolve("telemetry-id")); // the guide's way of "forgetting"
+    collector.mode(RecordingCollector.Mode.NORMAL);
+
+    CliFixture.Run delete = f.jmo("telemetry", "delete");
+    assertThat(delete.code()).as(delete.toString()).isZero();
+    assertThat(delete.out())
+        .contains("the collector erased 2 stored events of " + id)
+        .contains("removed the 2 event(s) waiting to be sent")
+        .doesNotContain("no anonymous id");
+    assertThat(collector.deletedIds()).containsExactly(id);
+    assertThat(collector.count()).isZero();
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
+  }
+
+  @Test
+  void disableAsksToEraseWhenOnlySentJsonlKnowsTheId() throws Exception {
+    f.jmo("telemetry", "enable");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    f.awaitDelivered(() -> collector.count() == 2);
+    Files.delete(stateDir().resolve("telemetry-id"));
+    CliFixture.Run yes = f.run(true, "y\n", true, "telemetry", "disable");
+    assertThat(yes.code()).as(yes.toString()).isZero();
+    assertThat(yes.out()).contains("Also ask the collector to erase").contains("erased 2");
+    assertThat(collector.count()).isZero();
   }
 
   @Test

@@ -40,35 +40,34 @@ public final class PrivacyDocument {
         .append(
             "refuses to send, and the collector refuses to store, any event, field or value not"
                 + " listed here.\n\n");
-    md.append("## Switching it off\n\n")
-        .append("Any one of these switches telemetry off, and nothing is then written or sent:\n\n")
-        .append(
-            "- `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in"
-                + " `jmo.yml`;\n")
-        .append(
-            "- `JMO_TELEMETRY_DISABLE` set to any value but `0`, `false`, `no` or `off` (such as"
-                + " `1`), or\n")
-        .append("  `DO_NOT_TRACK=1`, in the environment;\n")
-        .append("- running in CI (detected automatically).\n\n")
-        .append(
-            "An explicit \"off\" always wins: a `jmo.yml` in someone else's repository cannot"
-                + " switch on what you\n")
-        .append(
-            "switched off, and its `enabled: true` records nothing before you have seen the notice:"
-                + " only your\n")
-        .append(
-            "own `jmo telemetry enable`, or your answer in the wizard, is consent. Nothing is"
-                + " recorded on the\n")
-        .append(
-            "run that first shows you the notice. `jmo telemetry show` prints what is queued,"
-                + " exactly what the\n")
-        .append(
-            "collector acknowledged, and what it rejected; `JMO_TELEMETRY_DEBUG=1` prints events"
-                + " instead of\n")
-        .append(
-            "sending them; `jmo telemetry delete` asks the collector to erase everything sent under"
-                + " your id,\n")
-        .append("and keeps asking on later runs until it confirms.\n\n");
+    md.append(
+        """
+        ## Switching it off
+
+        Any one of these switches telemetry off, and nothing is then written or sent:
+
+        - `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;
+        - `JMO_TELEMETRY_DISABLE` set to any non-empty value but `0`, `false`, `no` or `off` (such as
+          `1`; an empty value counts as not set), or `DO_NOT_TRACK=1`, in the environment;
+        - running in CI (detected automatically);
+        - a settings file (`~/.jmo-security/telemetry/settings.json`) that jmo cannot read: not valid
+          JSON, a value of the wrong type, larger than 4 KiB. It may hold your "off", so it counts as off
+          and is never rewritten by a scan; `jmo telemetry status` says so, and `jmo telemetry disable` or
+          `enable` rewrites it.
+
+        `jmo telemetry disable` also stops a `jmo` that is already running: before it writes an event to
+        disk and before it sends, a running `jmo` looks at your settings again, and drops what it has.
+
+        An explicit "off" always wins: a `jmo.yml` in someone else's repository cannot switch on what you
+        switched off, and its `enabled: true` records nothing before you have seen the notice: only your
+        own `jmo telemetry enable`, or your answer in the wizard, is consent. Nothing is recorded on the
+        run that first shows you the notice. `jmo telemetry show` prints what is queued, exactly what the
+        collector acknowledged, and what it rejected; `JMO_TELEMETRY_DEBUG=1` prints events instead of
+        sending them; `jmo telemetry delete` asks the collector to erase everything sent under your
+        ids (the one in the id file and any other found in `sent.jsonl` or among the waiting events,
+        such as the id of a removed id file), and keeps asking on later runs until it confirms.
+
+        """);
 
     md.append("## What we collect\n\n");
     md.append("Every event carries this envelope:\n\n");

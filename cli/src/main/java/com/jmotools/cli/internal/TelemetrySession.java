@@ -189,7 +189,7 @@ public final class TelemetrySession implements AutoCloseable {
           () -> {
             try {
               Telemetry t = client.get();
-              if (t.status().recording()) { // off: do not even build the metadata
+              if (t.recording()) { // off: do not even build the metadata
                 t.record(event, metadata.get());
               }
             } catch (InterruptedException e) {

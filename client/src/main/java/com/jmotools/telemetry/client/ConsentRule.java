@@ -12,6 +12,13 @@ public enum ConsentRule {
   /** Rule 3: running in continuous integration. Off. */
   CI,
   /**
+   * Rule 4, first: the user's own settings file is there but cannot be read, is not the JSON object
+   * jmo writes, or holds a value of the wrong type. It may hold the user's "off", and an "off" must
+   * always win, so it counts as off until {@code jmo telemetry enable} or {@code disable} rewrites
+   * it. Off.
+   */
+  UNREADABLE_SETTINGS,
+  /**
    * Rule 4: an explicit {@code enabled: false} in the project's {@code jmo.yml} or the user's
    * settings. Off.
    */

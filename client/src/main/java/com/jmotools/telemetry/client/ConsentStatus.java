@@ -9,9 +9,9 @@ import java.util.Objects;
  * @param rule the first rule that applied
  * @param detail what triggered the rule: the variable's name ({@code JMO_TELEMETRY_DISABLE}), the
  *     CI vendor ({@code GitHub Actions}), the setting's source ({@code jmo.yml}, {@code user
- *     settings}), or the default policy ({@code opt-out}); for {@code JMO_TELEMETRY_DISABLE}, the
- *     variable and the value seen ({@code JMO_TELEMETRY_DISABLE=yes}, sanitised); never another
- *     value from the environment
+ *     settings}), the settings file and why it cannot be read, or the default policy ({@code
+ *     opt-out}); for {@code JMO_TELEMETRY_DISABLE}, the variable and the value seen ({@code
+ *     JMO_TELEMETRY_DISABLE=yes}, sanitised); never another value from the environment
  * @param recording whether this run records events: {@code false} when off, and, under the opt-out
  *     default or a project's {@code enabled: true}, until the notice has been shown in an earlier
  *     run
@@ -47,11 +47,16 @@ public record ConsentStatus(
       case DISABLE_VARIABLE:
         return "off: the environment variable "
             + detail
-            + " is set (any value but 0, false, no, off switches off)";
+            + " is set (any non-empty value but 0, false, no, off switches off)";
       case DO_NOT_TRACK:
         return "off: the environment variable " + detail + " is set";
       case CI:
         return "off: running in CI (" + detail + ")";
+      case UNREADABLE_SETTINGS:
+        return "off: your settings file cannot be read, and a choice that cannot be read counts as"
+            + " off ("
+            + detail
+            + "); jmo telemetry disable or jmo telemetry enable rewrites it";
       case EXPLICIT_OFF:
         return "off: telemetry.enabled is false in " + detail;
       case EXPLICIT_ON:

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.client;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -7,31 +8,46 @@ import java.util.UUID;
  * The outcome of asking the collector to erase this installation's data.
  *
  * @param outcome what happened
- * @param rows how many stored rows the collector erased ({@code 0} unless {@link Outcome#DELETED})
- * @param erasedId the anonymous id whose data was to be erased, or {@code null} if there was none
- * @param newId the id used from now on (the id is rotated as soon as the request is queued), or
- *     {@code null} when it was not rotated
+ * @param rows how many stored rows the collector erased (those of the ids it confirmed)
+ * @param erasedIds the anonymous ids whose data was to be erased: the one in the id file, and every
+ *     other found in {@code sent.jsonl} or among the waiting events (an id file removed by hand, an
+ *     earlier id); empty when there was none
+ * @param newId the id used from now on (rotated as soon as the requests are stored), or {@code
+ *     null} when it was not rotated: there was no id file, or {@code idNotReplaced} says why
+ * @param idNotReplaced why the id in the id file could not be replaced by a new one (it stays on
+ *     this machine), or {@code null}
  * @param message a one-line explanation for the user
  */
 public record DeletionResult(
-    Outcome outcome, long rows, UUID erasedId, UUID newId, String message) {
+    Outcome outcome,
+    long rows,
+    List<UUID> erasedIds,
+    UUID newId,
+    String idNotReplaced,
+    String message) {
 
   /** What happened to a deletion request. */
   public enum Outcome {
-    /** The collector confirmed the erasure; the local id was rotated and pending events removed. */
+    /**
+     * The collector confirmed the erasure of every id; the pending events were removed and the id
+     * rotated.
+     */
     DELETED,
     /**
-     * There was no anonymous id on this machine, or only one the last deletion rotated to and that
-     * has recorded nothing since, so nothing can have been sent; nothing was changed.
+     * There was no anonymous id on this machine (no id file, none in {@code sent.jsonl}, none among
+     * the waiting events), or only one the last deletion rotated to and that has recorded nothing
+     * since, so nothing of this machine can be at the collector; nothing was changed.
      */
     NO_ID,
     /**
-     * The collector has not confirmed yet (network error, a proxy's answer): the request is stored
-     * and later runs send it again until it does; the id was rotated and pending events removed.
+     * The collector has not confirmed every id yet (network error, a proxy's answer): the requests
+     * are stored and later runs send them again until it does; pending events were removed and the
+     * id rotated.
      */
     QUEUED,
     /**
-     * The request could not even be stored (an unwritable state directory); nothing was changed.
+     * The requests could not be stored (an unwritable state directory) and the collector did not
+     * confirm them either: nothing will send them again.
      */
     FAILED
   }
@@ -39,6 +55,7 @@ public record DeletionResult(
   public DeletionResult {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
+    erasedIds = List.copyOf(Objects.requireNonNull(erasedIds, "erasedIds"));
     if (rows < 0) {
       throw new IllegalArgumentException("rows < 0: " + rows);
     }

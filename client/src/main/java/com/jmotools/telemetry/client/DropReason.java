@@ -28,6 +28,11 @@ public enum DropReason {
   CORRUPT_ENTRY,
   /** The event alone is larger than a batch may be. */
   TOO_LARGE,
+  /**
+   * The user switched telemetry off while this process ran ({@code jmo telemetry disable} in
+   * another terminal, or a settings file that can no longer be read): not written, not sent.
+   */
+  SWITCHED_OFF,
   /** A bug of the client: the host is never disturbed by it, the event is counted here. */
   INTERNAL_ERROR;
 

@@ -22,6 +22,7 @@ import com.jmotools.telemetry.client.internal.PipelineSettings;
 import com.jmotools.telemetry.client.internal.QueuedEvent;
 import com.jmotools.telemetry.client.internal.SentLog;
 import com.jmotools.telemetry.client.internal.Uploader;
+import com.jmotools.telemetry.client.internal.UserChoiceWatch;
 import com.jmotools.telemetry.client.internal.UserSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,6 +140,7 @@ public final class Telemetry implements AutoCloseable {
   private final Counters counters = new Counters();
   private final AnonymousIdStore idStore;
   private final UserSettings userSettings;
+  private final UserChoiceWatch userChoice;
   private final DeletionRequests deletions;
   private final EventEncoder
       encoder; // loads the catalog when first needed: a disabled client never does
@@ -152,6 +155,7 @@ public final class Telemetry implements AutoCloseable {
     this.settings = settings;
     this.idStore = new AnonymousIdStore(settings.stateDirectory);
     this.userSettings = new UserSettings(settings.stateDirectory);
+    this.userChoice = new UserChoiceWatch(userSettings);
     this.deletions =
         new DeletionRequests(settings.stateDirectory, EndpointKey.of(DEFAULT_ENDPOINT));
     this.status =
@@ -163,14 +167,20 @@ public final class Telemetry implements AutoCloseable {
     this.endpointTag = EndpointKey.tag(endpointKey, EndpointKey.of(DEFAULT_ENDPOINT));
     this.encoder = new EventEncoder(settings::catalog, counters, debug ? settings.stderr : null);
     EventSink s = EventSink.NOOP;
-    if (status.recording() && !settings.administration) {
-      try {
+    try {
+      if (debug && status.enabled() && !settings.administration) {
+        // what a run would send, even before the notice was shown; nothing is stored: no id file
+        // is made (a throw-away id when there is none yet), no notice counted, no outbox
+        UUID stored = idStore.peek();
+        anonymousId = stored != null ? stored : UUID.randomUUID();
+        s = new DebugSink(settings.stderr);
+      } else if (status.recording() && !settings.administration && !debug) {
         deletions.markUsed(); // before the id is taken: a deletion of it must now be stored
         anonymousId = idStore.get();
-        s = debug ? new DebugSink(settings.stderr) : newPipeline();
-      } catch (RuntimeException | Error e) {
-        s = EventSink.NOOP; // never break the host
+        s = newPipeline();
       }
+    } catch (RuntimeException | Error e) {
+      s = EventSink.NOOP; // never break the host
     }
     this.sink = s;
   }
@@ -221,7 +231,8 @@ public final class Telemetry implements AutoCloseable {
             settings.maxWait,
             settings.clock,
             settings.sleeper,
-            settings.random()),
+            settings.random(),
+            userChoice),
         counters,
         encoder);
   }
@@ -231,9 +242,21 @@ public final class Telemetry implements AutoCloseable {
     return status;
   }
 
-  /** Whether {@value #DEBUG_VARIABLE} is set: events go to stderr, nothing is stored or sent. */
+  /**
+   * Whether {@value #DEBUG_VARIABLE} is set: while telemetry is on, the events a run would send go
+   * to stderr (even before the notice was shown); nothing is stored (no id file, no notice count,
+   * no outbox) and nothing is sent.
+   */
   public boolean debug() {
     return debug;
+  }
+
+  /**
+   * Whether {@link #record} does anything on this client: this run records, or debug mode prints. A
+   * host may skip building an event's metadata when it does not.
+   */
+  public boolean recording() {
+    return sink != EventSink.NOOP;
   }
 
   /**
@@ -308,8 +331,8 @@ public final class Telemetry implements AutoCloseable {
    * Tells the client the host printed the notice on this scan (counted once per run). Never throws.
    */
   public void noticeShown() {
-    if (noticeToShow().isEmpty() || !noticeShownThisRun.compareAndSet(false, true)) {
-      return;
+    if (noticeToShow().isEmpty() || !noticeShownThisRun.compareAndSet(false, true) || debug) {
+      return; // debug mode stores nothing, not even the count
     }
     try {
       userSettings.incrementNotice();
@@ -373,6 +396,15 @@ public final class Telemetry implements AutoCloseable {
     if (!status.enabled()) {
       return new FlushResult(
           0, 0, 0, pendingCount(), null, "telemetry is off (" + status.explanation() + ")");
+    }
+    if (!userChoice.allows()) {
+      return new FlushResult(
+          0,
+          0,
+          0,
+          pendingCount(),
+          null,
+          "telemetry is off (switched off in " + userSettings.file() + " since this run started)");
     }
     if (debug) {
       return new FlushResult(0, 0, 0, pendingCount(), null, "debug mode: nothing is sent");
@@ -515,43 +547,58 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Replaces the anonymous id with a new random one (persisted when the state directory is
-   * writable). Events recorded later in this run keep the id this client started with.
+   * Replaces the anonymous id with a new random one and stores it. Events recorded later in this
+   * run keep the id this client started with.
    *
    * @return the new id
+   * @throws UncheckedIOException if it cannot be stored (the old id then stays in use)
    */
   public UUID resetId() {
-    return idStore.rotate();
+    try {
+      return idStore.rotate();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot store a new id in " + idStore.file() + ": " + e.getMessage(), e);
+    }
   }
 
   /**
-   * Asks the collector in use to erase every row of this installation's id ({@code POST
-   * /v1/deletion-request}). The request is first stored in the state directory with that
+   * Asks the collector in use to erase every row of this installation's ids ({@code POST
+   * /v1/deletion-request}, one request per id): the id in the id file, and every other id found in
+   * {@code sent.jsonl} or among the waiting events (the id file may have been removed by hand, or
+   * replaced by {@code reset-id}). Each request is first stored in the state directory with that
    * collector's URL, so it is never lost: if the collector does not confirm now, every later run
    * that uses the same collector sends it again (with backoff) until it does; no other server is
-   * ever sent it. The pending events (which carry that id) are removed and the id is rotated at
-   * once. An id this method rotated to, which has recorded nothing since, has nothing to erase:
-   * nothing is stored or sent then. Works whatever the consent decision. Waits at most the network
-   * timeout. Never throws.
+   * ever sent it. The pending events are removed and the id is rotated at once. An id the last
+   * deletion rotated to, which has recorded nothing since, has nothing to erase: no request is
+   * stored or sent for it. If a request cannot be stored it is still sent now; if the id cannot be
+   * replaced the requests are still sent, and the result says so. Works whatever the consent
+   * decision. Waits at most the network timeout in all. Never throws.
    */
   public DeletionResult requestDeletion() {
-    UUID id = idStore.peek();
-    if (id == null) {
+    UUID current = idStore.peek();
+    List<UUID> ids = knownAnonymousIds();
+    if (ids.isEmpty()) {
       return new DeletionResult(
           DeletionResult.Outcome.NO_ID,
           0,
+          ids,
           null,
           null,
-          "no anonymous id on this machine, so no event of it can have been sent");
+          "no anonymous id on this machine (no id file, none in sent.jsonl or among the waiting"
+              + " events), so no event of it can have been sent");
     }
-    if (deletions.unused(id)) {
+    ids = new ArrayList<>(ids);
+    ids.removeIf(deletions::unused);
+    if (ids.isEmpty()) {
       return new DeletionResult(
           DeletionResult.Outcome.NO_ID,
           0,
+          ids,
           null,
           null,
           "the anonymous id "
-              + id
+              + current
               + " was made by the last jmo telemetry delete and has recorded nothing since, so"
               + " there is nothing to erase; nothing was changed");
     }
@@ -559,7 +606,8 @@ public final class Telemetry implements AutoCloseable {
       return new DeletionResult(
           DeletionResult.Outcome.FAILED,
           0,
-          id,
+          ids,
+          null,
           null,
           "the collector URL is not valid: "
               + endpoint()
@@ -567,50 +615,134 @@ public final class Telemetry implements AutoCloseable {
               + ENDPOINT_VARIABLE
               + " (or telemetry.endpoint in jmo.yml) to the collector's URL and ask again");
     }
-    try {
-      deletions.add(id, endpointKey, settings.clock.instant());
-    } catch (IOException e) {
-      return new DeletionResult(
-          DeletionResult.Outcome.FAILED,
-          0,
-          id,
-          null,
-          "cannot store the deletion request in " + deletions.file() + ": " + e.getMessage());
+    Instant now = settings.clock.instant();
+    String notStored = null;
+    for (UUID id : ids) {
+      try {
+        deletions.add(id, endpointKey, now);
+      } catch (IOException e) {
+        notStored =
+            "cannot store the deletion request in " + deletions.file() + ": " + e.getMessage();
+      }
     }
     EventSink old = sink;
-    sink = EventSink.NOOP; // events of this run carry the id to erase
+    sink = EventSink.NOOP; // events of this run carry an id to erase
     old.close(Duration.ZERO);
-    outbox().clear();
-    UUID next = idStore.rotate();
-    deletions.markUnused(next);
-    Uploader.DeletionAnswer answer = sendDeletion(id, settings.networkTimeout);
-    if (answer.deleted()) {
-      return new DeletionResult(
-          DeletionResult.Outcome.DELETED,
-          answer.rows(),
-          id,
-          next,
-          "the collector erased "
-              + answer.rows()
-              + " stored events of "
-              + id
-              + "; the new id is "
-              + next);
+    int removed = outbox().clear();
+    UUID next = null;
+    String idNotReplaced = null;
+    if (current != null) {
+      try {
+        next = idStore.rotate();
+        deletions.markUnused(next);
+      } catch (IOException e) {
+        idNotReplaced = e.getMessage();
+      }
     }
-    return new DeletionResult(
-        DeletionResult.Outcome.QUEUED,
-        0,
-        id,
-        next,
-        "the collector has not confirmed yet ("
-            + answer.error()
-            + "); the request for "
-            + id
-            + " is stored and sent again by later jmo runs that use "
-            + endpointKey
-            + " (to no other server) until it confirms (jmo telemetry status shows it); pending"
-            + " events were removed and the new id is "
-            + next);
+    long deadline = System.nanoTime() + settings.networkTimeout.toNanos();
+    long rows = 0;
+    List<UUID> unconfirmed = new ArrayList<>();
+    String error = null;
+    for (UUID id : ids) {
+      Duration left = Duration.ofNanos(deadline - System.nanoTime());
+      if (left.isNegative() || left.isZero()) {
+        unconfirmed.add(id); // stored: a later run sends it
+        continue;
+      }
+      Uploader.DeletionAnswer answer = sendDeletion(id, left);
+      if (answer.deleted()) {
+        rows += answer.rows();
+      } else {
+        unconfirmed.add(id);
+        error = answer.error();
+      }
+    }
+    DeletionResult.Outcome outcome =
+        unconfirmed.isEmpty()
+            ? DeletionResult.Outcome.DELETED
+            : notStored != null ? DeletionResult.Outcome.FAILED : DeletionResult.Outcome.QUEUED;
+    StringBuilder m = new StringBuilder();
+    if (outcome == DeletionResult.Outcome.DELETED) {
+      m.append("the collector erased ").append(rows).append(" stored events of ").append(list(ids));
+    } else if (outcome == DeletionResult.Outcome.QUEUED) {
+      List<UUID> confirmed = new ArrayList<>(ids);
+      confirmed.removeAll(unconfirmed);
+      if (!confirmed.isEmpty()) {
+        m.append("the collector erased ")
+            .append(rows)
+            .append(" stored events of ")
+            .append(list(confirmed))
+            .append("; it ");
+      } else {
+        m.append("the collector ");
+      }
+      m.append("has not confirmed yet (")
+          .append(error == null ? "no time left" : error)
+          .append("); the request for ")
+          .append(list(unconfirmed))
+          .append(" is stored and sent again by later jmo runs that use ")
+          .append(endpointKey)
+          .append(" (to no other server) until it confirms")
+          .append(" (jmo telemetry status shows it)");
+    } else {
+      m.append(notStored)
+          .append("; the collector did not confirm the erasure of ")
+          .append(list(unconfirmed))
+          .append(" (")
+          .append(error == null ? "no time left" : error)
+          .append("), and nothing will send it again");
+    }
+    if (removed > 0) {
+      m.append("; removed the ").append(removed).append(" event(s) waiting to be sent");
+    }
+    if (next != null) {
+      m.append("; the new id is ").append(next);
+    } else if (idNotReplaced != null) {
+      m.append("; the id could not be replaced, ")
+          .append(current)
+          .append(" stays on this machine (")
+          .append(idNotReplaced)
+          .append(")");
+    } else {
+      m.append("; there is no id file, so a new id is made only when something is next recorded");
+    }
+    return new DeletionResult(outcome, rows, ids, next, idNotReplaced, m.toString());
+  }
+
+  /**
+   * The anonymous ids of this machine that a collector may hold, without duplicates: the id file's
+   * first, then every other found in {@code sent.jsonl} or among the waiting events (one the
+   * collector stored may have lost its answer). Never creates an id; never throws.
+   */
+  public List<UUID> knownAnonymousIds() {
+    Set<UUID> found = new LinkedHashSet<>();
+    UUID current = idStore.peek();
+    if (current != null) {
+      found.add(current);
+    }
+    found.addAll(anonymousIds(sent()));
+    found.addAll(anonymousIds(pending()));
+    return List.copyOf(found);
+  }
+
+  private static Set<UUID> anonymousIds(List<JsonNode> events) {
+    Set<UUID> ids = new LinkedHashSet<>();
+    for (JsonNode e : events) {
+      try {
+        ids.add(UUID.fromString(e.path("anonymous_id").asText()));
+      } catch (IllegalArgumentException notAnId) {
+        // an edited or corrupt line: nothing to erase for it
+      }
+    }
+    return ids;
+  }
+
+  private static String list(List<UUID> ids) {
+    StringBuilder b = new StringBuilder();
+    for (UUID id : ids) {
+      b.append(b.length() == 0 ? "" : ", ").append(id);
+    }
+    return b.toString();
   }
 
   /** The deletion requests waiting for the collector's confirmation, oldest first. Never throws. */

@@ -9,6 +9,7 @@ import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
 import com.jmotools.telemetry.client.internal.UserSettings;
+import com.jmotools.telemetry.testing.ReadOnlyDirectory;
 import com.jmotools.telemetry.testing.RecordingCollector;
 import com.jmotools.telemetry.testing.TricklingServer;
 import java.io.ByteArrayOutputStream;
@@ -479,6 +480,33 @@ class TelemetryTest {
   }
 
   @Test
+  void debugModeOnAFreshInstallPrintsWhatWouldBeSentAndStoresNothingAtAll() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Telemetry t =
+        open(
+            builder(env(Telemetry.DEBUG_VARIABLE, "1"))
+                .stderr(new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertThat(t.recording()).isTrue();
+    assertThat(t.noticeToShow()).isPresent();
+    t.noticeShown();
+    t.record("scan.completed", scanCompleted(7));
+    t.close();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("\"tools_succeeded\":7");
+    assertThat(state).as("no id file, no notice counter, no outbox").doesNotExist();
+    assertThat(collector.requests()).isZero();
+    // and an existing id is shown as is, never replaced
+    UUID id = on().anonymousId().orElseThrow();
+    ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+    Telemetry again =
+        open(
+            builder(env(Telemetry.DEBUG_VARIABLE, "1"))
+                .stderr(new PrintStream(err2, true, StandardCharsets.UTF_8)));
+    again.record("scan.completed", scanCompleted(8));
+    again.close();
+    assertThat(err2.toString(StandardCharsets.UTF_8)).contains(id.toString());
+  }
+
+  @Test
   void whatAnEarlierRunLeftIsDeliveredFirstByTheNextRun() {
     collector.mode(RecordingCollector.Mode.DOWN);
     Telemetry first = on();
@@ -790,6 +818,70 @@ class TelemetryTest {
     assertThat(collector.count()).isZero();
   }
 
+  static Stream<String> brokenSettings() {
+    return Stream.of(
+        "{\"enabled\": false, \"notice_shown\": 3,}",
+        "{\"enabled\": \"false\", \"notice_shown\": 3}",
+        "{\"enabled\": false, \"notice_shown\": 3, \"pad\": \"" + "x".repeat(4100) + "\"}");
+  }
+
+  @ParameterizedTest
+  @MethodSource("brokenSettings")
+  void anUnreadableSettingsFileIsOffShowsNoNoticeAndIsNeverRewrittenButEnableRewritesIt(
+      String content) throws Exception {
+    Path file = state.resolve(UserSettings.FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    for (int run = 0; run < 2; run++) {
+      Telemetry t = open(builder(env()));
+      assertThat(t.status().enabled()).isFalse();
+      assertThat(t.status().rule()).isEqualTo(ConsentRule.UNREADABLE_SETTINGS);
+      assertThat(t.status().explanation()).contains(file.toString()).contains("rewrites it");
+      assertThat(t.noticeToShow()).isEmpty();
+      t.noticeShown();
+      t.record("scan.completed", scanCompleted(run));
+      t.close();
+      assertThat(Files.readString(file)).as("left exactly as it was").isEqualTo(content);
+    }
+    assertThat(collector.requests()).isZero();
+    assertThat(state.resolve("telemetry-id")).doesNotExist();
+
+    Telemetry admin = open(builder(env()));
+    assertThat(admin.disableForUser().rule()).isEqualTo(ConsentRule.EXPLICIT_OFF);
+    assertThat(new UserSettings(state).read()).isEqualTo(new UserSettings.Values(false, 0));
+    assertThat(admin.enableForUser().rule()).isEqualTo(ConsentRule.EXPLICIT_ON);
+  }
+
+  @Test
+  void disablingFromAnotherProcessStopsARunningClientWritingAndSending() throws Exception {
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    assertThat(t.flushNow(Duration.ofSeconds(10)).delivered()).isEqualTo(1);
+
+    // another process: jmo telemetry disable (writes the settings, clears the outbox)
+    open(builder(env())).disableForUser();
+    t.record("scan.completed", scanCompleted(2));
+    assertThat(t.flushNow(Duration.ofSeconds(2)).error()).startsWith("telemetry is off");
+    t.close();
+    assertThat(numbers(collector.events())).containsExactly(1);
+    assertThat(t.pending()).as("not even written").isEmpty();
+    assertThat(t.stats().dropped()).containsEntry("switched_off", 1L);
+  }
+
+  @Test
+  void aSettingsFileBrokenWhileAClientRunsStopsItSendingWhatWaits() throws Exception {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.flushNow(Duration.ofMillis(500));
+    assertThat(t.pending()).hasSize(1);
+    // an editor leaves the file half-written: it may hold an off, so nothing more leaves
+    Files.writeString(state.resolve(UserSettings.FILE), "{\"enabled\": fal");
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    t.close();
+    assertThat(collector.count()).isZero();
+  }
+
   @Test
   void anUnwritableSettingsFileIsReportedToTheAdminCommand() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
@@ -814,6 +906,82 @@ class TelemetryTest {
   }
 
   @Test
+  void aResetIdThatCannotBeStoredFailsAndKeepsTheOldId() throws Exception {
+    Telemetry t = on();
+    UUID before = t.anonymousId().orElseThrow();
+    ReadOnlyDirectory readOnly = ReadOnlyDirectory.of(state);
+    try {
+      Telemetry admin = open(builder(env()).administration());
+      assertThatThrownBy(admin::resetId)
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot store a new id in " + state.resolve("telemetry-id"));
+      assertThat(admin.anonymousId()).contains(before);
+    } finally {
+      readOnly.close();
+    }
+    assertThat(open(userOn()).anonymousId()).contains(before);
+  }
+
+  @Test
+  void deletionAfterTheIdFileWasRemovedErasesTheIdsOfSentAndWaitingEvents() throws Exception {
+    Telemetry first = on();
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    UUID old = first.anonymousId().orElseThrow();
+    open(builder(env())).resetId();
+    Telemetry second = on();
+    UUID middle = second.anonymousId().orElseThrow();
+    second.record("scan.completed", scanCompleted(2));
+    second.close();
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry third = on();
+    third.record("scan.completed", scanCompleted(3)); // waits in the outbox, with middle's id
+    third.close();
+    assertThat(third.pending()).hasSize(1);
+    Files.delete(state.resolve("telemetry-id")); // the guide's way of "forgetting"
+    collector.mode(RecordingCollector.Mode.NORMAL);
+
+    Telemetry admin = open(builder(env()).administration());
+    assertThat(admin.knownAnonymousIds()).containsExactly(old, middle);
+    DeletionResult r = admin.requestDeletion();
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.DELETED);
+    assertThat(r.erasedIds()).containsExactly(old, middle);
+    assertThat(r.rows()).isEqualTo(2);
+    assertThat(r.newId()).isNull();
+    assertThat(r.message())
+        .contains(old.toString())
+        .contains(middle.toString())
+        .contains("removed the 1 event(s) waiting")
+        .contains("no id file");
+    assertThat(collector.deletedIds()).contains(old.toString(), middle.toString());
+    assertThat(collector.count()).isZero();
+    assertThat(admin.pending()).isEmpty();
+    assertThat(state.resolve("telemetry-id")).as("no id is made by a deletion").doesNotExist();
+  }
+
+  @Test
+  void aDeletionWhoseNewIdCannotBeStoredIsStillSentAndSaysTheOldIdStays() throws Exception {
+    Telemetry t = on();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    UUID id = t.anonymousId().orElseThrow();
+    Files.createDirectories(state.resolve("telemetry"));
+    DeletionResult r;
+    ReadOnlyDirectory readOnly = ReadOnlyDirectory.of(state); // telemetry/ stays writable
+    try {
+      r = open(builder(env()).administration()).requestDeletion();
+    } finally {
+      readOnly.close();
+    }
+    assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.DELETED);
+    assertThat(collector.deletedIds()).contains(id.toString());
+    assertThat(r.newId()).isNull();
+    assertThat(r.idNotReplaced()).isNotBlank();
+    assertThat(r.message()).contains("could not be replaced").contains(id + " stays");
+    assertThat(open(userOn()).anonymousId()).contains(id);
+  }
+
+  @Test
   void deletionErasesTheIdsRowsAtTheCollectorThenRotatesTheId() {
     Telemetry t = on();
     t.record("scan.completed", scanCompleted(1));
@@ -826,7 +994,7 @@ class TelemetryTest {
     DeletionResult r = admin.requestDeletion();
     assertThat(r.outcome()).isEqualTo(DeletionResult.Outcome.DELETED);
     assertThat(r.rows()).isEqualTo(2);
-    assertThat(r.erasedId()).isEqualTo(id);
+    assertThat(r.erasedIds()).containsExactly(id);
     assertThat(r.newId()).isNotEqualTo(id);
     assertThat(collector.count()).isZero();
     assertThat(collector.deletedIds()).contains(id.toString());
@@ -948,8 +1116,8 @@ class TelemetryTest {
     assertThat(admin.anonymousId()).contains(first.newId());
 
     open(userOn()).close(); // a run that records with the new id
-    assertThat(open(builder(env()).administration()).requestDeletion().erasedId())
-        .isEqualTo(first.newId());
+    assertThat(open(builder(env()).administration()).requestDeletion().erasedIds())
+        .containsExactly(first.newId());
     assertThat(admin.pendingDeletions()).hasSize(2);
   }
 
@@ -1011,7 +1179,7 @@ class TelemetryTest {
     UUID id = t.anonymousId().orElseThrow();
     // another process asks for deletion: the collector refuses this id from now on
     DeletionResult deleted = open(builder(env())).requestDeletion();
-    assertThat(deleted.erasedId()).isEqualTo(id);
+    assertThat(deleted.erasedIds()).containsExactly(id);
     t.record("scan.completed", scanCompleted(1));
     t.close();
     assertThat(collector.rejections()).containsExactly(RecordingCollector.DELETED_REASON);

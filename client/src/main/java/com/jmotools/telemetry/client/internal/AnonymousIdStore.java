@@ -66,11 +66,19 @@ public final class AnonymousIdStore {
     return persisted;
   }
 
-  /** Replaces the id with a new random one; persisted if possible. Never throws. */
-  public synchronized UUID rotate() {
-    id = UUID.randomUUID();
-    persisted = tryWrite(id);
-    return id;
+  /**
+   * Replaces the id with a new random one and stores it.
+   *
+   * @return the new id
+   * @throws IOException if it cannot be stored; the id in use and the file are then unchanged, so
+   *     nobody is told of an id that the next run would not use
+   */
+  public synchronized UUID rotate() throws IOException {
+    UUID next = UUID.randomUUID();
+    write(next);
+    id = next;
+    persisted = true;
+    return next;
   }
 
   private UUID readValid() {
@@ -91,14 +99,22 @@ public final class AnonymousIdStore {
 
   private boolean tryWrite(UUID value) {
     try {
+      write(value);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void write(UUID value) throws IOException {
+    try {
       if (Files.exists(file) && !Files.isRegularFile(file)) {
-        // Something else squats the name (a directory, say): leave it alone, keep the id in memory.
-        return false;
+        // Something else squats the name (a directory, say): leave it alone.
+        throw new IOException(file + " is not a regular file");
       }
       AtomicFiles.write(file, (value + "\n").getBytes(StandardCharsets.UTF_8));
-      return true;
-    } catch (IOException | SecurityException | UnsupportedOperationException e) {
-      return false;
+    } catch (SecurityException | UnsupportedOperationException e) {
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

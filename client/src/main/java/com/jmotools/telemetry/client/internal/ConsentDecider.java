@@ -67,6 +67,11 @@ public final class ConsentDecider {
     if (ci.isPresent()) {
       return new ConsentStatus(false, ConsentRule.CI, ci.get(), false, shown);
     }
+    if (user.unreadable()) {
+      // it may hold the user's "off": reading it as "no choice" would switch them back on
+      return new ConsentStatus(
+          false, ConsentRule.UNREADABLE_SETTINGS, user.problem(), false, shown);
+    }
     if (Boolean.FALSE.equals(projectSetting)) {
       return new ConsentStatus(false, ConsentRule.EXPLICIT_OFF, PROJECT_SOURCE, false, shown);
     }

@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * queued to disk first; a sending run then gives the worker until the deadline to deliver, and a
  * run that ended sooner leaves its events in the outbox for a later one without waiting at all.
  * What is not delivered stays in the outbox for the next run. A shutdown hook writes the queue to
- * disk if the host exits without closing.
+ * disk if the host exits without closing. Before each write and each batch it asks the {@link
+ * UserChoiceWatch}: once the user switched telemetry off, even from another process, events are
+ * dropped (counted {@code switched_off}) and nothing is sent.
  */
 public final class OutboxPipeline implements EventSink {
 
@@ -63,6 +65,7 @@ public final class OutboxPipeline implements EventSink {
   private final Delivery delivery;
   private final UploadLock uploadLock;
   private final Uploader uploader;
+  private final UserChoiceWatch userChoice;
   private final Counters counters;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -106,6 +109,7 @@ public final class OutboxPipeline implements EventSink {
     this.random = settings.random();
     this.backoff = settings.backoff();
     this.networkTimeout = settings.networkTimeout();
+    this.userChoice = settings.userChoice();
     Path state = settings.stateDirectory();
     this.outbox = new Outbox(state, settings.limits(), clock, counters, settings.endpointTag());
     this.uploader =
@@ -198,6 +202,10 @@ public final class OutboxPipeline implements EventSink {
   }
 
   private void write(QueuedEvent e, boolean mayWait) {
+    if (!userChoice.allows()) {
+      counters.dropped(DropReason.SWITCHED_OFF, 1);
+      return;
+    }
     try {
       byte[] json;
       boolean validated = true;
@@ -313,7 +321,7 @@ public final class OutboxPipeline implements EventSink {
         Delivery.Pass pass;
         UploadLock.Held lock = held.get();
         try (lock) {
-          pass = delivery.sendOneBatch(networkTimeout);
+          pass = sendOneBatch(networkTimeout);
         }
         switch (pass.kind()) {
           case EMPTY:
@@ -342,6 +350,17 @@ public final class OutboxPipeline implements EventSink {
         await(Duration.ofSeconds(1));
       }
     }
+  }
+
+  /**
+   * One batch, unless the user switched telemetry off meanwhile: then nothing is sent, and the pass
+   * is empty (the worker waits for close, a flush ends).
+   */
+  private Delivery.Pass sendOneBatch(Duration timeout) {
+    if (!userChoice.allows()) {
+      return new Delivery.Pass(Delivery.Kind.EMPTY, 0, 0, 0, null, null, false);
+    }
+    return delivery.sendOneBatch(timeout);
   }
 
   /**
@@ -382,9 +401,7 @@ public final class OutboxPipeline implements EventSink {
       UploadLock.Held lock = held.get();
       try (lock) {
         Duration remaining = Duration.ofNanos(closeDeadlineNanos - System.nanoTime());
-        pass =
-            delivery.sendOneBatch(
-                remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
+        pass = sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
       }
       if (pass.kind() != Delivery.Kind.PROGRESS || !pass.more()) {
         return; // done, or what is left waits for the next run
@@ -419,9 +436,7 @@ public final class OutboxPipeline implements EventSink {
             error = "no time left";
             break;
           }
-          pass =
-              delivery.sendOneBatch(
-                  remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
+          pass = sendOneBatch(remaining.compareTo(networkTimeout) < 0 ? remaining : networkTimeout);
         }
         delivered += pass.delivered();
         rejected += pass.rejected();

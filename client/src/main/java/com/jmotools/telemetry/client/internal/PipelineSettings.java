@@ -28,6 +28,8 @@ import java.util.Random;
  * @param clock the time of events and of the outbox
  * @param sleeper how waits are made
  * @param random the backoff's jitter
+ * @param userChoice asked before each write to the outbox and each batch sent: once the user's own
+ *     settings say off, nothing more is written or sent
  */
 public record PipelineSettings(
     Path stateDirectory,
@@ -42,7 +44,8 @@ public record PipelineSettings(
     Duration maxWait,
     Clock clock,
     Sleeper sleeper,
-    Random random) {
+    Random random,
+    UserChoiceWatch userChoice) {
 
   public PipelineSettings {
     Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -55,6 +58,7 @@ public record PipelineSettings(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(userChoice, "userChoice");
     if (shortRun.isNegative()) {
       throw new IllegalArgumentException("shortRun is negative: " + shortRun);
     }

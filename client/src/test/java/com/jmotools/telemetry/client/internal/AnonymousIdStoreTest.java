@@ -1,7 +1,9 @@
 package com.jmotools.telemetry.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,8 +94,23 @@ class AnonymousIdStoreTest {
     UUID id = store.get();
     assertThat(id).isNotNull();
     assertThat(store.persisted()).isFalse();
-    assertThat(store.rotate()).isNotEqualTo(id);
     assertThat(Files.exists(impossible)).isFalse();
+  }
+
+  @Test
+  void aRotationThatCannotBeStoredFailsAndKeepsTheOldId() throws Exception {
+    AnonymousIdStore store = new AnonymousIdStore(state);
+    UUID id = store.get();
+    Path squatter = state.resolve("elsewhere");
+    AnonymousIdStore unwritable = new AnonymousIdStore(Files.writeString(squatter, "x"));
+    assertThatThrownBy(unwritable::rotate).isInstanceOf(IOException.class);
+    // the same with the real file replaced by a directory the store must not touch
+    Files.delete(state.resolve(AnonymousIdStore.FILE_NAME));
+    Files.createDirectory(state.resolve(AnonymousIdStore.FILE_NAME));
+    assertThatThrownBy(store::rotate)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a regular file");
+    assertThat(store.get()).as("the id in use is not replaced by one nobody stored").isEqualTo(id);
   }
 
   @Test

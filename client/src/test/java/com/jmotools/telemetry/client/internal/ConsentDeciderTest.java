@@ -116,6 +116,27 @@ class ConsentDeciderTest {
   }
 
   @Test
+  void anUnreadableSettingsFileIsOffByItsOwnRuleWhateverTheProjectOrTheDefaultSay() {
+    UserSettings.Values broken =
+        new UserSettings.Values(null, 0, "/h/.jmo-security/telemetry/settings.json: not JSON");
+    for (Boolean project : new Boolean[] {null, true, false}) {
+      for (DefaultPolicy policy : DefaultPolicy.values()) {
+        ConsentStatus s = ConsentDecider.decide(Map.of(), project, broken, policy);
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.rule()).isEqualTo(ConsentRule.UNREADABLE_SETTINGS);
+        assertThat(s.detail()).isEqualTo(broken.problem());
+        assertThat(s.explanation())
+            .startsWith("off: your settings file cannot be read")
+            .contains("not JSON")
+            .contains("jmo telemetry disable or jmo telemetry enable rewrites it");
+      }
+    }
+    // the variables and CI still come first
+    assertThat(decide(Map.of("DO_NOT_TRACK", "1"), null, broken).rule())
+        .isEqualTo(ConsentRule.DO_NOT_TRACK);
+  }
+
+  @Test
   void theUsersOwnOnRecordsAtOnceWithoutANotice() {
     ConsentStatus s = decide(Map.of(), null, USER_ON);
     assertThat(s.recording()).isTrue();

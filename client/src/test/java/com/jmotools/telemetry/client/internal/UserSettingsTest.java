@@ -1,7 +1,9 @@
 package com.jmotools.telemetry.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,15 +33,52 @@ class UserSettingsTest {
         "",
         "{",
         "[]",
-        "{\"enabled\":\"yes\",\"notice_shown\":\"many\"}",
-        "{\"notice_shown\":-4}"
+        "{\"enabled\": false, \"notice_shown\": 3,}",
+        "{\"enabled\": \"false\", \"notice_shown\": 3}",
+        "{\"enabled\": 0}",
+        "{\"enabled\": false, \"notice_shown\": \"many\"}",
+        "{\"enabled\": false} trailing",
       })
-  void aMalformedFileReadsAsNoChoiceNeverFails(String content) throws Exception {
+  void aFileThatIsThereButCannotBeReadIsUnreadableNeverNoChoice(String content) throws Exception {
     Path file = state.resolve(UserSettings.FILE);
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
     UserSettings.Values v = new UserSettings(state).read();
+    assertThat(v.unreadable()).isTrue();
+    assertThat(v.problem()).startsWith(file.toString()).doesNotContain("\n");
     assertThat(v.enabled()).isNull();
-    assertThat(v.noticeShown()).isZero();
+  }
+
+  @Test
+  void aFileOverTheSizeBoundIsUnreadable() throws Exception {
+    Path file = state.resolve(UserSettings.FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "{\"enabled\": false, \"pad\": \"" + "x".repeat(5000) + "\"}");
+    assertThat(new UserSettings(state).read().problem()).contains("larger than 4096 bytes");
+  }
+
+  @Test
+  void aMissingFileIsNoChoiceAndANegativeCounterReadsAsZero() throws Exception {
+    UserSettings s = new UserSettings(state);
+    assertThat(s.read()).isEqualTo(UserSettings.Values.NONE);
+    Path file = state.resolve(UserSettings.FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "{\"notice_shown\":-4, \"future_field\": [1]}");
+    assertThat(s.read()).isEqualTo(new UserSettings.Values(null, 0));
+  }
+
+  @Test
+  void theNoticeCounterNeverRewritesAnUnreadableFileButTheUsersChoiceDoes() throws Exception {
+    Path file = state.resolve(UserSettings.FILE);
+    Files.createDirectories(file.getParent());
+    String broken = "{\"enabled\": false, \"notice_shown\": 3,}";
+    Files.writeString(file, broken);
+    UserSettings s = new UserSettings(state);
+    assertThatThrownBy(s::incrementNotice)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("left unchanged");
+    assertThat(Files.readString(file)).isEqualTo(broken);
+    s.writeChoice(false);
+    assertThat(s.read()).isEqualTo(new UserSettings.Values(false, 0));
   }
 }
