@@ -159,6 +159,33 @@ class JmoTelemetryTest {
   }
 
   @Test
+  void aFailedExportSaysWhyInOneLineAndLeavesNoCopyOfTheEvents() throws Exception {
+    Path target = Files.createDirectory(dir.resolve("exports"));
+    assertThat(
+            run("export", "--db", db.toString(), "--from", "2025-01-01", "-o", target.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().trim())
+        .isEqualTo("jmo-telemetry export: cannot write " + target + ": it is a directory");
+    Path missing = dir.resolve("nonexistent").resolve("e.jsonl");
+    err.getBuffer().setLength(0);
+    assertThat(
+            run("export", "--db", db.toString(), "--from", "2025-01-01", "-o", missing.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().trim())
+        .isEqualTo(
+            "jmo-telemetry export: cannot write "
+                + missing
+                + ": no such directory "
+                + missing.getParent());
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no temporary export left behind")
+          .noneMatch(n -> n.startsWith(".export"));
+    }
+    assertThat(target).isEmptyDirectory();
+  }
+
+  @Test
   void reportWritesItsFiles() {
     Path outDir = dir.resolve("report");
     assertThat(
