@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -65,6 +67,9 @@ public final class TransparencyReport {
    * counted instead ({@link SampleDraw}).
    */
   static final int DEFAULT_MAX_SAMPLE_PROBES = 10_000;
+
+  /** The folder of the charts, inside the report's folder. */
+  private static final String CHARTS = "charts";
 
   private final DataSource dataSource;
   private final Sql sql;
@@ -128,7 +133,10 @@ public final class TransparencyReport {
   /**
    * Computes the report and writes it into {@code dir} (created if needed) as {@code
    * transparency-<quarter>.md|.html|.json}, {@code sample-events-<quarter>.json} and {@code
-   * charts/<quarter>-*.png}. Only charts with something to show are written and linked.
+   * charts/<quarter>-*.png}. Only charts with something to show are written and linked; this
+   * quarter's charts of an earlier run that this one does not draw are deleted, other quarters'
+   * files are left alone. The files are written into a temporary folder inside {@code dir} and
+   * moved into place once all are written, so a failure leaves the earlier report as it was.
    *
    * @throws IllegalArgumentException if the quarter has not started yet
    * @throws DatabaseException if the database cannot be read
@@ -159,37 +167,157 @@ public final class TransparencyReport {
       MinimumCount rule = new MinimumCount(k);
       ObjectNode report = build(now, before, rule);
       String name = quarterId(quarter);
-      Files.createDirectories(dir.resolve("charts"));
-      // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
-      Future<List<Path>> drawing =
-          aside.submit(
-              () -> ReportCharts.write(report, dir.resolve("charts"), name, quarter.label()));
-      ArrayNode sample = sample(now);
-      List<Path> charts = result(drawing);
-      ObjectNode chartNames = report.putObject("charts");
-      charts.forEach(
-          p ->
-              chartNames.put(
-                  p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
-                  "charts/" + p.getFileName()));
-      Path md = dir.resolve("transparency-" + name + ".md");
-      Path html = dir.resolve("transparency-" + name + ".html");
-      Path json = dir.resolve("transparency-" + name + ".json");
-      Path sampleFile = dir.resolve("sample-events-" + name + ".json");
-      report.put("sample_events_file", sampleFile.getFileName().toString());
-      report.put("sample_seed", seed);
-      Files.writeString(
-          json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(
-          sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
-      Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
-      return new Result(
-          md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report into " + dir, e);
+      return publish(dir, name, staged -> writeFiles(report, now, staged, name, aside));
     } finally {
       aside.shutdownNow();
+    }
+  }
+
+  /** The files of one report, written into a folder laid out as the report's. */
+  @FunctionalInterface
+  private interface Writing {
+    Result writeInto(Path folder) throws IOException;
+  }
+
+  /**
+   * Writes the report into a temporary folder next to its files in {@code dir}, then moves each
+   * file into place only once all are written, and deletes this quarter's charts that this run no
+   * longer draws (a figure now hidden must not stay published). A failure before the moves leaves
+   * {@code dir} as it was; a target that is a directory is refused before anything moves.
+   */
+  private static Result publish(Path dir, String name, Writing writing) {
+    boolean created = !Files.exists(dir);
+    boolean placedAll = false;
+    Path staging = null;
+    try {
+      Files.createDirectories(dir);
+      staging = Files.createTempDirectory(dir, ".transparency-" + name + "-");
+      Files.createDirectory(staging.resolve(CHARTS));
+      Result staged = writing.writeInto(staging);
+      List<Path> charts = new ArrayList<>();
+      for (Path c : staged.charts()) {
+        charts.add(dir.resolve(CHARTS).resolve(c.getFileName()));
+      }
+      Result placed =
+          new Result(
+              dir.resolve(staged.markdown().getFileName()),
+              dir.resolve(staged.html().getFileName()),
+              dir.resolve(staged.json().getFileName()),
+              dir.resolve(staged.sample().getFileName()),
+              List.copyOf(charts),
+              staged.suppressed(),
+              staged.report());
+      List<Path> from = new ArrayList<>(staged.charts());
+      from.addAll(List.of(staged.sample(), staged.json(), staged.html(), staged.markdown()));
+      List<Path> to = new ArrayList<>(placed.charts());
+      to.addAll(List.of(placed.sample(), placed.json(), placed.html(), placed.markdown()));
+      for (Path target : to) {
+        if (Files.isDirectory(target)) {
+          throw new IOException(dir.relativize(target) + " is a directory");
+        }
+      }
+      if (Files.exists(dir.resolve(CHARTS)) && !Files.isDirectory(dir.resolve(CHARTS))) {
+        throw new IOException(CHARTS + " is not a directory");
+      }
+      Files.createDirectories(dir.resolve(CHARTS));
+      // Charts first: the pages that link them arrive last.
+      for (int i = 0; i < from.size(); i++) {
+        Files.move(
+            from.get(i),
+            to.get(i),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+      for (Path old : ReportCharts.files(dir.resolve(CHARTS), name)) {
+        if (!placed.charts().contains(old)) {
+          Files.deleteIfExists(old);
+        }
+      }
+      placedAll = true;
+      return placed;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report into " + dir + ": " + reason(e), e);
+    } finally {
+      if (staging != null) {
+        deleteTree(staging);
+      }
+      if (created && !placedAll) {
+        // The folder this run made for a report that failed goes too (when nothing else is in it).
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException notEmpty) {
+          // written into: it stays
+        }
+      }
+    }
+  }
+
+  /** Writes the report's files into {@code folder}; the charts beside the sample's draw. */
+  private Result writeFiles(
+      ObjectNode report, Stats now, Path folder, String name, ExecutorService aside)
+      throws IOException {
+    // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
+    Future<List<Path>> drawing =
+        aside.submit(
+            () -> ReportCharts.write(report, folder.resolve(CHARTS), name, quarter.label()));
+    ArrayNode sample = sample(now);
+    List<Path> charts = result(drawing);
+    ObjectNode chartNames = report.putObject("charts");
+    charts.forEach(
+        p ->
+            chartNames.put(
+                p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
+                CHARTS + "/" + p.getFileName()));
+    Path md = folder.resolve("transparency-" + name + ".md");
+    Path html = folder.resolve("transparency-" + name + ".html");
+    Path json = folder.resolve("transparency-" + name + ".json");
+    Path sampleFile = folder.resolve("sample-events-" + name + ".json");
+    report.put("sample_events_file", sampleFile.getFileName().toString());
+    report.put("sample_seed", seed);
+    Files.writeString(
+        json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
+    Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
+    return new Result(
+        md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
+  }
+
+  /** Why a file operation failed, in words: the JDK's message is often only a path. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      String file = fs.getFile() == null ? "" : fs.getFile() + ": ";
+      if (fs instanceof java.nio.file.AccessDeniedException) {
+        return file + "permission denied";
+      }
+      if (fs instanceof java.nio.file.NoSuchFileException) {
+        return file + "no such file or directory";
+      }
+      if (fs instanceof java.nio.file.FileAlreadyExistsException) {
+        return file + "already exists";
+      }
+      if (fs.getReason() != null) {
+        return file + fs.getReason();
+      }
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Deletes a temporary folder and what it holds, as far as it can. */
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // a leftover temporary folder holds only this report's published figures
+                }
+              });
+    } catch (IOException | UncheckedIOException e) {
+      // as above
     }
   }
 
