@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code jmo-telemetry export}: the events of a period as JSONL or CSV. */
@@ -53,7 +54,12 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Exporter.Format f = Exporter.Format.parse(format);
+    Exporter.Format f;
+    try {
+      f = Exporter.Format.parse(format);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--format: " + e.getMessage(), e);
+    }
     var period = options.period(clock);
     try (Database db = options.open()) {
       Exporter exporter = new Exporter(db.dataSource(), db.dialect());

@@ -3,6 +3,7 @@ package com.jmotools.telemetry.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.collector.CollectorServer;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.reports.internal.ReportCharts;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,6 +70,12 @@ public final class TransparencyReport {
    */
   static final int DEFAULT_MAX_SAMPLE_PROBES = 10_000;
 
+  /**
+   * The retention the report states when none is given: the collector's default, {@link
+   * CollectorServer#DEFAULT_RETENTION} (400 days).
+   */
+  public static final Duration DEFAULT_RETENTION = CollectorServer.DEFAULT_RETENTION;
+
   /** The folder of the charts, inside the report's folder. */
   private static final String CHARTS = "charts";
 
@@ -78,6 +86,7 @@ public final class TransparencyReport {
   private final Period quarter;
   private final int k;
   private final long seed;
+  private final Duration retention;
   private final java.time.Clock clock;
   private final int maxSampleGroups;
   private final int maxSampleProbes;
@@ -92,6 +101,7 @@ public final class TransparencyReport {
     this.quarter = b.quarter;
     this.k = b.k;
     this.seed = b.seed;
+    this.retention = b.retention;
     this.clock = b.clock;
     this.maxSampleGroups = b.maxSampleGroups;
     this.maxSampleProbes = b.maxSampleProbes;
@@ -355,6 +365,7 @@ public final class TransparencyReport {
     r.put("period_text", ReportText.periodText(quarter));
     r.put("partial", quarter.to().isAfter(clock.instant()));
     r.put("k", k);
+    r.put("retention_days", retention.toDays());
     ObjectNode figures = PublicMetrics.window(now, rule, true);
     r.set("figures", figures);
     r.set("unique_users", figures.get("unique_installs"));
@@ -555,6 +566,7 @@ public final class TransparencyReport {
     private Period quarter;
     private int k = MinimumCount.DEFAULT_K;
     private long seed = DEFAULT_SEED;
+    private Duration retention = DEFAULT_RETENTION;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private int maxSampleGroups = DEFAULT_MAX_SAMPLE_GROUPS;
     private int maxSampleProbes = DEFAULT_MAX_SAMPLE_PROBES;
@@ -612,6 +624,21 @@ public final class TransparencyReport {
      */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * How long the collector keeps events, as the report states it (the collector's {@code
+     * --retention-days}); default {@link #DEFAULT_RETENTION}, 400 days.
+     *
+     * @throws IllegalArgumentException if it is shorter than one day
+     */
+    public Builder retention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.toDays() < 1) {
+        throw new IllegalArgumentException("retention < 1 day: " + retention);
+      }
+      this.retention = retention;
       return this;
     }
 
