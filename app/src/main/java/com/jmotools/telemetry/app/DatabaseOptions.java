@@ -4,12 +4,19 @@ import com.jmotools.telemetry.collector.Database;
 import com.jmotools.telemetry.reports.Period;
 import java.time.Clock;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The options every maintainer command shares: which database, and which period. */
 final class DatabaseOptions {
 
   @Mixin com.jmotools.telemetry.collector.DatabaseOption database;
+
+  /** The command these options are mixed into, for its usage errors. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   @Option(
       names = "--from",
@@ -31,13 +38,33 @@ final class DatabaseOptions {
     return ReadingDatabase.open(database.location());
   }
 
+  /**
+   * The period of {@code --from} and {@code --to}.
+   *
+   * @throws ParameterException if a bound is not a date or a time, or the period is empty
+   */
   Period period(Clock clock) {
     Period last = Period.lastDays(clock, Period.DEFAULT_DAYS);
-    java.time.Instant end = to == null ? last.to() : Period.parseBound(to);
+    java.time.Instant end = to == null ? last.to() : bound("--to", to);
     java.time.Instant start =
         from == null
             ? end.minus(java.time.Duration.ofDays(Period.DEFAULT_DAYS))
-            : Period.parseBound(from);
-    return new Period(start, end);
+            : bound("--from", from);
+    try {
+      return new Period(start, end);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private java.time.Instant bound(String option, String text) {
+    try {
+      return Period.parseBound(text);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          command.commandLine(),
+          option + ": " + e.getMessage() + " (expected like 2026-01-31 or 2026-01-31T10:00:00Z)",
+          e);
+    }
   }
 }

@@ -5,11 +5,13 @@ import com.jmotools.telemetry.reports.MinimumCount;
 import com.jmotools.telemetry.reports.Period;
 import com.jmotools.telemetry.reports.TransparencyReport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code jmo-telemetry report}: the quarterly transparency report. */
@@ -35,7 +37,7 @@ final class ReportCommand implements Callable<Integer> {
       names = "--quarter",
       required = true,
       paramLabel = "YYYYQn",
-      description = "The quarter, such as 2026Q1.")
+      description = "The quarter, such as 2026Q1 (a year from 2000 to 9999).")
   String quarter;
 
   @Option(
@@ -55,6 +57,15 @@ final class ReportCommand implements Callable<Integer> {
   int k;
 
   @Option(
+      names = "--retention-days",
+      paramLabel = "DAYS",
+      defaultValue = "${env:JMO_TELEMETRY_RETENTION_DAYS:-400}",
+      description =
+          "How long the collector keeps events, as the report states it: the collector's"
+              + " --retention-days (env JMO_TELEMETRY_RETENTION_DAYS; default: ${DEFAULT-VALUE}).")
+  int retentionDays;
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
       defaultValue = "transparency",
@@ -65,7 +76,19 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Period period = Period.quarter(quarter);
+    Period period;
+    try {
+      period = Period.quarter(quarter);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--quarter: " + e.getMessage(), e);
+    }
+    if (k < 1) {
+      throw new ParameterException(spec.commandLine(), "--k must be at least 1: " + k);
+    }
+    if (retentionDays < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--retention-days must be at least 1: " + retentionDays);
+    }
     try (Database db = ReadingDatabase.open(database.location())) {
       TransparencyReport.Builder b =
           TransparencyReport.builder()
@@ -74,6 +97,7 @@ final class ReportCommand implements Callable<Integer> {
               .quarter(period)
               .k(k)
               .seed(seed)
+              .retention(Duration.ofDays(retentionDays))
               .clock(clock);
       TransparencyReport.Result r = b.build().write(out);
       var w = spec.commandLine().getOut();

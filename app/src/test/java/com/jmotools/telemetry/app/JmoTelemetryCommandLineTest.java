@@ -58,13 +58,25 @@ class JmoTelemetryCommandLineTest {
   }
 
   @Test
-  void aRuntimeErrorIsOneLineWithoutJavaInternals() {
+  void aBadValueIsAUsageErrorWithoutJavaInternals() {
     Run bad = run("stats", "--db", dir.resolve("t.db").toString(), "--from", "2026-13-01");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err().trim().lines()).hasSize(1);
+    assertThat(bad.err())
+        .startsWith("jmo-telemetry stats: --from: ")
+        .contains("2026-13-01")
+        .doesNotContain("index")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void aRuntimeErrorIsOneLineWithoutJavaInternals() {
+    Run bad = run("stats", "--db", dir.resolve("t.db").toString());
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err().trim().lines()).hasSize(1);
     assertThat(bad.err())
-        .contains("2026-13-01")
-        .doesNotContain("index")
+        .startsWith("jmo-telemetry stats: ")
+        .contains("t.db")
         .doesNotContain("Exception");
   }
 

@@ -159,6 +159,33 @@ class JmoTelemetryTest {
   }
 
   @Test
+  void aFailedExportSaysWhyInOneLineAndLeavesNoCopyOfTheEvents() throws Exception {
+    Path target = Files.createDirectory(dir.resolve("exports"));
+    assertThat(
+            run("export", "--db", db.toString(), "--from", "2025-01-01", "-o", target.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().trim())
+        .isEqualTo("jmo-telemetry export: cannot write " + target + ": it is a directory");
+    Path missing = dir.resolve("nonexistent").resolve("e.jsonl");
+    err.getBuffer().setLength(0);
+    assertThat(
+            run("export", "--db", db.toString(), "--from", "2025-01-01", "-o", missing.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().trim())
+        .isEqualTo(
+            "jmo-telemetry export: cannot write "
+                + missing
+                + ": no such directory "
+                + missing.getParent());
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no temporary export left behind")
+          .noneMatch(n -> n.startsWith(".export"));
+    }
+    assertThat(target).isEmptyDirectory();
+  }
+
+  @Test
   void reportWritesItsFiles() {
     Path outDir = dir.resolve("report");
     assertThat(
@@ -200,12 +227,72 @@ class JmoTelemetryTest {
         .startsWith("jmo-telemetry stats: no such database file")
         .doesNotContain("\n", "Exception");
     assertThat(Files.exists(dir.resolve("missing.db"))).isFalse();
-    assertThat(run("report", "--db", db.toString(), "--quarter", "2026Q9")).isEqualTo(1);
-    assertThat(err.toString()).contains("not a quarter");
     assertThat(run("stats", "--db", db.toString(), "--format", "xml")).isEqualTo(2);
-    assertThat(run("stats", "--db", db.toString(), "--from", "2026-03-01", "--to", "2026-02-01"))
-        .isEqualTo(1);
-    assertThat(err.toString()).contains("period is empty");
+  }
+
+  /** The last line of standard error, after a fresh run. */
+  private String errorOf(int expectedExit, String... args) {
+    err.getBuffer().setLength(0);
+    assertThat(run(args)).as(String.join(" ", args)).isEqualTo(expectedExit);
+    String e = err.toString().trim();
+    assertThat(e).as("one line").doesNotContain("\n", "Exception");
+    return e;
+  }
+
+  @Test
+  void aWrongCommandLineExits2WithAClearMessageAndWritesNothing() {
+    String d = db.toString();
+    Path outDir = dir.resolve("report");
+    String o = outDir.toString();
+    assertThat(errorOf(2, "report", "--db", d, "--quarter", "2026Q9", "--out", o))
+        .isEqualTo(
+            "jmo-telemetry report: --quarter: not a quarter (expected like 2026Q1): 2026Q9"
+                + " (see jmo-telemetry report --help)");
+    assertThat(errorOf(2, "report", "--db", d, "--quarter", "0000Q1", "--out", o))
+        .startsWith(
+            "jmo-telemetry report: --quarter: not a quarter (expected like 2026Q1, a year from 2000"
+                + " to 9999): 0000Q1");
+    assertThat(errorOf(2, "report", "--db", d, "--quarter", "2026Q1", "--k", "0", "--out", o))
+        .startsWith("jmo-telemetry report: --k must be at least 1: 0");
+    assertThat(
+            errorOf(
+                2, "report", "--db", d, "--quarter", "2026Q1", "--retention-days", "0", "--out", o))
+        .startsWith("jmo-telemetry report: --retention-days must be at least 1: 0");
+    assertThat(outDir).doesNotExist();
+    assertThat(errorOf(2, "stats", "--db", d, "--from", "2026-13-01"))
+        .startsWith(
+            "jmo-telemetry stats: --from: not a date or an ISO-8601 time: 2026-13-01 (expected"
+                + " like 2026-01-31 or 2026-01-31T10:00:00Z)");
+    assertThat(errorOf(2, "stats", "--db", d, "--from", "2026-03-01", "--to", "2026-02-01"))
+        .startsWith("jmo-telemetry stats: period is empty");
+    assertThat(errorOf(2, "export", "--db", d, "--to", "yesterday"))
+        .startsWith("jmo-telemetry export: --to: not a date");
+    assertThat(errorOf(2, "export", "--db", d, "--format", "xml"))
+        .startsWith(
+            "jmo-telemetry export: --format: unknown export format (use jsonl or csv): xml");
+    assertThat(stdout()).isEmpty();
+  }
+
+  @Test
+  void theReportStatesTheRetentionItIsGiven() throws Exception {
+    Path outDir = dir.resolve("report");
+    String[] args = {
+      "report", "--db", db.toString(), "--quarter", "2026Q1", "--k", "1", "--out", outDir.toString()
+    };
+    assertThat(run(args)).isEqualTo(0);
+    Path md = outDir.resolve("transparency-2026q1.md");
+    assertThat(Files.readString(md))
+        .contains(
+            "rows older than 400 days are purged", "stored events are deleted after 400 days");
+    String[] ninety = java.util.Arrays.copyOf(args, args.length + 2);
+    ninety[args.length] = "--retention-days";
+    ninety[args.length + 1] = "90";
+    assertThat(run(ninety)).isEqualTo(0);
+    assertThat(Files.readString(md))
+        .contains("rows older than 90 days are purged", "stored events are deleted after 90 days")
+        .doesNotContain("400 days");
+    assertThat(Files.readString(outDir.resolve("transparency-2026q1.json")))
+        .contains("\"retention_days\" : 90");
   }
 
   @Test

@@ -23,6 +23,9 @@ public record Period(Instant from, Instant to) {
   /** The length of the default period of the maintainer commands: {@value} days. */
   public static final int DEFAULT_DAYS = 30;
 
+  /** The first year a quarter may be of: {@value} (the last is 9999, four digits). */
+  public static final int MIN_QUARTER_YEAR = 2000;
+
   private static final Pattern QUARTER = Pattern.compile("(\\d{4})-?Q([1-4])");
 
   public Period {
@@ -47,9 +50,10 @@ public record Period(Instant from, Instant to) {
   }
 
   /**
-   * A calendar quarter such as {@code 2026Q1} or {@code 2026-q1} (case does not matter).
+   * A calendar quarter such as {@code 2026Q1} or {@code 2026-q1} (case does not matter), of a year
+   * from {@value #MIN_QUARTER_YEAR} to 9999.
    *
-   * @throws IllegalArgumentException if {@code text} is not a quarter
+   * @throws IllegalArgumentException if {@code text} is not such a quarter
    */
   public static Period quarter(String text) {
     Matcher m = QUARTER.matcher(text.trim().toUpperCase(Locale.ROOT));
@@ -57,6 +61,13 @@ public record Period(Instant from, Instant to) {
       throw new IllegalArgumentException("not a quarter (expected like 2026Q1): " + text);
     }
     int year = Integer.parseInt(m.group(1));
+    if (year < MIN_QUARTER_YEAR) {
+      throw new IllegalArgumentException(
+          "not a quarter (expected like 2026Q1, a year from "
+              + MIN_QUARTER_YEAR
+              + " to 9999): "
+              + text);
+    }
     int q = Integer.parseInt(m.group(2));
     LocalDate start = LocalDate.of(year, (q - 1) * 3 + 1, 1);
     return new Period(

@@ -3,6 +3,7 @@ package com.jmotools.telemetry.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.collector.CollectorServer;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.reports.internal.ReportCharts;
@@ -14,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -66,6 +70,15 @@ public final class TransparencyReport {
    */
   static final int DEFAULT_MAX_SAMPLE_PROBES = 10_000;
 
+  /**
+   * The retention the report states when none is given: the collector's default, {@link
+   * CollectorServer#DEFAULT_RETENTION} (400 days).
+   */
+  public static final Duration DEFAULT_RETENTION = CollectorServer.DEFAULT_RETENTION;
+
+  /** The folder of the charts, inside the report's folder. */
+  private static final String CHARTS = "charts";
+
   private final DataSource dataSource;
   private final Sql sql;
   private final TelemetryStats stats;
@@ -73,6 +86,7 @@ public final class TransparencyReport {
   private final Period quarter;
   private final int k;
   private final long seed;
+  private final Duration retention;
   private final java.time.Clock clock;
   private final int maxSampleGroups;
   private final int maxSampleProbes;
@@ -87,6 +101,7 @@ public final class TransparencyReport {
     this.quarter = b.quarter;
     this.k = b.k;
     this.seed = b.seed;
+    this.retention = b.retention;
     this.clock = b.clock;
     this.maxSampleGroups = b.maxSampleGroups;
     this.maxSampleProbes = b.maxSampleProbes;
@@ -128,7 +143,10 @@ public final class TransparencyReport {
   /**
    * Computes the report and writes it into {@code dir} (created if needed) as {@code
    * transparency-<quarter>.md|.html|.json}, {@code sample-events-<quarter>.json} and {@code
-   * charts/<quarter>-*.png}. Only charts with something to show are written and linked.
+   * charts/<quarter>-*.png}. Only charts with something to show are written and linked; this
+   * quarter's charts of an earlier run that this one does not draw are deleted, other quarters'
+   * files are left alone. The files are written into a temporary folder inside {@code dir} and
+   * moved into place once all are written, so a failure leaves the earlier report as it was.
    *
    * @throws IllegalArgumentException if the quarter has not started yet
    * @throws DatabaseException if the database cannot be read
@@ -159,37 +177,157 @@ public final class TransparencyReport {
       MinimumCount rule = new MinimumCount(k);
       ObjectNode report = build(now, before, rule);
       String name = quarterId(quarter);
-      Files.createDirectories(dir.resolve("charts"));
-      // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
-      Future<List<Path>> drawing =
-          aside.submit(
-              () -> ReportCharts.write(report, dir.resolve("charts"), name, quarter.label()));
-      ArrayNode sample = sample(now);
-      List<Path> charts = result(drawing);
-      ObjectNode chartNames = report.putObject("charts");
-      charts.forEach(
-          p ->
-              chartNames.put(
-                  p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
-                  "charts/" + p.getFileName()));
-      Path md = dir.resolve("transparency-" + name + ".md");
-      Path html = dir.resolve("transparency-" + name + ".html");
-      Path json = dir.resolve("transparency-" + name + ".json");
-      Path sampleFile = dir.resolve("sample-events-" + name + ".json");
-      report.put("sample_events_file", sampleFile.getFileName().toString());
-      report.put("sample_seed", seed);
-      Files.writeString(
-          json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(
-          sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
-      Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
-      Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
-      return new Result(
-          md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report into " + dir, e);
+      return publish(dir, name, staged -> writeFiles(report, now, staged, name, aside));
     } finally {
       aside.shutdownNow();
+    }
+  }
+
+  /** The files of one report, written into a folder laid out as the report's. */
+  @FunctionalInterface
+  private interface Writing {
+    Result writeInto(Path folder) throws IOException;
+  }
+
+  /**
+   * Writes the report into a temporary folder next to its files in {@code dir}, then moves each
+   * file into place only once all are written, and deletes this quarter's charts that this run no
+   * longer draws (a figure now hidden must not stay published). A failure before the moves leaves
+   * {@code dir} as it was; a target that is a directory is refused before anything moves.
+   */
+  private static Result publish(Path dir, String name, Writing writing) {
+    boolean created = !Files.exists(dir);
+    boolean placedAll = false;
+    Path staging = null;
+    try {
+      Files.createDirectories(dir);
+      staging = Files.createTempDirectory(dir, ".transparency-" + name + "-");
+      Files.createDirectory(staging.resolve(CHARTS));
+      Result staged = writing.writeInto(staging);
+      List<Path> charts = new ArrayList<>();
+      for (Path c : staged.charts()) {
+        charts.add(dir.resolve(CHARTS).resolve(c.getFileName()));
+      }
+      Result placed =
+          new Result(
+              dir.resolve(staged.markdown().getFileName()),
+              dir.resolve(staged.html().getFileName()),
+              dir.resolve(staged.json().getFileName()),
+              dir.resolve(staged.sample().getFileName()),
+              List.copyOf(charts),
+              staged.suppressed(),
+              staged.report());
+      List<Path> from = new ArrayList<>(staged.charts());
+      from.addAll(List.of(staged.sample(), staged.json(), staged.html(), staged.markdown()));
+      List<Path> to = new ArrayList<>(placed.charts());
+      to.addAll(List.of(placed.sample(), placed.json(), placed.html(), placed.markdown()));
+      for (Path target : to) {
+        if (Files.isDirectory(target)) {
+          throw new IOException(dir.relativize(target) + " is a directory");
+        }
+      }
+      if (Files.exists(dir.resolve(CHARTS)) && !Files.isDirectory(dir.resolve(CHARTS))) {
+        throw new IOException(CHARTS + " is not a directory");
+      }
+      Files.createDirectories(dir.resolve(CHARTS));
+      // Charts first: the pages that link them arrive last.
+      for (int i = 0; i < from.size(); i++) {
+        Files.move(
+            from.get(i),
+            to.get(i),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+      for (Path old : ReportCharts.files(dir.resolve(CHARTS), name)) {
+        if (!placed.charts().contains(old)) {
+          Files.deleteIfExists(old);
+        }
+      }
+      placedAll = true;
+      return placed;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report into " + dir + ": " + reason(e), e);
+    } finally {
+      if (staging != null) {
+        deleteTree(staging);
+      }
+      if (created && !placedAll) {
+        // The folder this run made for a report that failed goes too (when nothing else is in it).
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException notEmpty) {
+          // written into: it stays
+        }
+      }
+    }
+  }
+
+  /** Writes the report's files into {@code folder}; the charts beside the sample's draw. */
+  private Result writeFiles(
+      ObjectNode report, Stats now, Path folder, String name, ExecutorService aside)
+      throws IOException {
+    // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
+    Future<List<Path>> drawing =
+        aside.submit(
+            () -> ReportCharts.write(report, folder.resolve(CHARTS), name, quarter.label()));
+    ArrayNode sample = sample(now);
+    List<Path> charts = result(drawing);
+    ObjectNode chartNames = report.putObject("charts");
+    charts.forEach(
+        p ->
+            chartNames.put(
+                p.getFileName().toString().substring(name.length() + 1).replace(".png", ""),
+                CHARTS + "/" + p.getFileName()));
+    Path md = folder.resolve("transparency-" + name + ".md");
+    Path html = folder.resolve("transparency-" + name + ".html");
+    Path json = folder.resolve("transparency-" + name + ".json");
+    Path sampleFile = folder.resolve("sample-events-" + name + ".json");
+    report.put("sample_events_file", sampleFile.getFileName().toString());
+    report.put("sample_seed", seed);
+    Files.writeString(
+        json, StatsJson.MAPPER.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
+    Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
+    return new Result(
+        md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
+  }
+
+  /** Why a file operation failed, in words: the JDK's message is often only a path. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      String file = fs.getFile() == null ? "" : fs.getFile() + ": ";
+      if (fs instanceof java.nio.file.AccessDeniedException) {
+        return file + "permission denied";
+      }
+      if (fs instanceof java.nio.file.NoSuchFileException) {
+        return file + "no such file or directory";
+      }
+      if (fs instanceof java.nio.file.FileAlreadyExistsException) {
+        return file + "already exists";
+      }
+      if (fs.getReason() != null) {
+        return file + fs.getReason();
+      }
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Deletes a temporary folder and what it holds, as far as it can. */
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // a leftover temporary folder holds only this report's published figures
+                }
+              });
+    } catch (IOException | UncheckedIOException e) {
+      // as above
     }
   }
 
@@ -227,6 +365,7 @@ public final class TransparencyReport {
     r.put("period_text", ReportText.periodText(quarter));
     r.put("partial", quarter.to().isAfter(clock.instant()));
     r.put("k", k);
+    r.put("retention_days", retention.toDays());
     ObjectNode figures = PublicMetrics.window(now, rule, true);
     r.set("figures", figures);
     r.set("unique_users", figures.get("unique_installs"));
@@ -468,6 +607,7 @@ public final class TransparencyReport {
     private Period quarter;
     private int k = MinimumCount.DEFAULT_K;
     private long seed = DEFAULT_SEED;
+    private Duration retention = DEFAULT_RETENTION;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private int maxSampleGroups = DEFAULT_MAX_SAMPLE_GROUPS;
     private int maxSampleProbes = DEFAULT_MAX_SAMPLE_PROBES;
@@ -525,6 +665,21 @@ public final class TransparencyReport {
      */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * How long the collector keeps events, as the report states it (the collector's {@code
+     * --retention-days}); default {@link #DEFAULT_RETENTION}, 400 days.
+     *
+     * @throws IllegalArgumentException if it is shorter than one day
+     */
+    public Builder retention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.toDays() < 1) {
+        throw new IllegalArgumentException("retention < 1 day: " + retention);
+      }
+      this.retention = retention;
       return this;
     }
 

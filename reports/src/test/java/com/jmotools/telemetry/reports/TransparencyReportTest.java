@@ -250,6 +250,70 @@ public class TransparencyReportTest {
     }
   }
 
+  private static TransparencyReport q1(Database db, int k) {
+    return TransparencyReport.builder()
+        .dataSource(db.dataSource())
+        .dialect(db.dialect())
+        .quarter(Period.quarter("2026Q1"))
+        .k(k)
+        .clock(AFTER)
+        .build();
+  }
+
+  private static java.util.List<String> filesUnder(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(p -> !p.equals(root))
+          .map(p -> root.relativize(p).toString())
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
+  void aReportThatCannotBeWrittenChangesNothing() throws IOException {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out.resolve("transparency-2026q1.html"));
+    Files.writeString(out.resolve("transparency-2026q1.md"), "the report of last week\n");
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      twoQuarters().writeTo(db);
+      assertThatThrownBy(() -> q1(db, 10).write(out))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessage(
+              "cannot write the report into " + out + ": transparency-2026q1.html is a directory");
+    }
+    assertThat(filesUnder(out))
+        .as("no chart, JSON, sample or temporary folder; the old Markdown untouched")
+        .containsExactly("transparency-2026q1.html", "transparency-2026q1.md");
+    assertThat(Files.readString(out.resolve("transparency-2026q1.md")))
+        .isEqualTo("the report of last week\n");
+  }
+
+  @Test
+  void aReRunDeletesTheQuartersChartsItNoLongerDrawsAndNoOtherQuartersFiles() throws IOException {
+    Path out = dir.resolve("out");
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      twoQuarters().writeTo(db);
+      TransparencyReport.Result first = q1(db, 1).write(out);
+      assertThat(first.charts()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
+      // Another quarter's chart and a file of the maintainer's share the folder.
+      Files.writeString(out.resolve("charts/2025q4-modes.png"), "another quarter");
+      Files.writeString(out.resolve("charts/2026q1-notes.txt"), "the maintainer's");
+      // Now every figure is hidden: no chart is drawn, and none of the old ones may stay.
+      TransparencyReport.Result second = q1(db, 1000).write(out);
+      assertThat(second.charts()).isEmpty();
+      assertThat(filesUnder(out))
+          .containsExactly(
+              "charts",
+              "charts/2025q4-modes.png",
+              "charts/2026q1-notes.txt",
+              "sample-events-2026q1.json",
+              "transparency-2026q1.html",
+              "transparency-2026q1.json",
+              "transparency-2026q1.md");
+      assertThat(Files.readString(second.html())).doesNotContain("<img");
+    }
+  }
+
   @Test
   void aQuarterThatHasNotStartedIsRefused() {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {

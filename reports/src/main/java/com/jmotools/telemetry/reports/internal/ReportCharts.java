@@ -2,6 +2,7 @@ package com.jmotools.telemetry.reports.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -62,7 +63,28 @@ public final class ReportCharts {
               "wizard",
               "durations"));
 
+  /** The charts that are not shares: tool failures and installations per day. */
+  private static final List<String> OTHER_CHARTS = List.of("tool-failures", "installs");
+
   private ReportCharts() {}
+
+  /**
+   * The chart files of {@code quarterId} that exist in {@code dir}: every chart this class may
+   * write for that quarter, and no other file (another quarter's charts share the folder).
+   */
+  public static List<Path> files(Path dir, String quarterId) {
+    List<String> names = new ArrayList<>();
+    SHARE_CHARTS.forEach(c -> names.add(c.name()));
+    names.addAll(OTHER_CHARTS);
+    List<Path> out = new ArrayList<>();
+    for (String n : names) {
+      Path file = dir.resolve(quarterId + "-" + n + ".png");
+      if (Files.isRegularFile(file)) {
+        out.add(file);
+      }
+    }
+    return out;
+  }
 
   /**
    * Writes the charts that have something to show into {@code dir}; returns their files in report
@@ -115,7 +137,7 @@ public final class ReportCharts {
               }
             });
     if (!failures.isEmpty()) {
-      Path file = dir.resolve(quarterId + "-tool-failures.png");
+      Path file = dir.resolve(quarterId + "-" + OTHER_CHARTS.get(0) + ".png");
       Charts.bars(
           file,
           "Tool failures per run, " + quarterLabel,
@@ -134,7 +156,7 @@ public final class ReportCharts {
                     LocalDate.parse(e.getKey()),
                     e.getValue().isNull() ? null : e.getValue().asLong()));
     if (days.values().stream().anyMatch(v -> v != null && v > 0)) {
-      Path file = dir.resolve(quarterId + "-installs.png");
+      Path file = dir.resolve(quarterId + "-" + OTHER_CHARTS.get(1) + ".png");
       Charts.daily(
           file, "Installations sending telemetry per day, " + quarterLabel, "Installations", days);
       out.add(file);

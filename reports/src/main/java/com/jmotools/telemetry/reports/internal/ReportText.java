@@ -160,6 +160,7 @@ public final class ReportText {
     JsonNode f = r.get("figures");
     JsonNode charts = r.path("charts");
     int k = r.get("k").asInt();
+    long retentionDays = r.get("retention_days").asLong();
     b.add(new Heading(1, r.get("title").asText()));
     b.add(
         new Text(
@@ -333,7 +334,9 @@ public final class ReportText {
                     + k
                     + " installations, and none hidden can be derived from the others",
                 "✅ Raw events readable by maintainers only (admin"
-                    + " token); rows older than 400 days are purged")));
+                    + " token); rows older than "
+                    + retentionDays
+                    + " days are purged")));
     b.add(new Text(suppressionSentence(hidden, k)));
 
     b.add(new Heading(2, "Methodology"));
@@ -374,8 +377,9 @@ public final class ReportText {
                     + "value is shared by at least "
                     + k
                     + " installations.",
-                "**Retention:** stored events are deleted after 400 days; a user can have all of "
-                    + "their events erased at any time.")));
+                "**Retention:** stored events are deleted after "
+                    + retentionDays
+                    + " days; a user can have all of their events erased at any time.")));
 
     b.add(new Heading(2, "Raw Data Sample"));
     b.add(

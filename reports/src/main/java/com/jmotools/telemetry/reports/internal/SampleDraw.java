@@ -23,12 +23,14 @@ import java.util.SplittableRandom;
  * python_version and metadata) at random, every event of the period equally likely among those
  * whose whole content is shared by at least k installations, each content at most once.
  *
- * <p>By rejection first: a random row id between the table's first and last, kept when that row
- * exists, is of the type, lies in the period and has a content not drawn yet (so every such event
- * is equally likely, whatever gaps the ids have); then kept when the database finds k installations
- * with its content, reading that content's events only until it has seen k. Some tens to hundreds
- * of indexed reads (as many as the table has rows per event of the type) instead of a pass over the
- * period, which a quarter of 10 million events makes take seconds.
+ * <p>By rejection first: a random row id between the period's first and last (the lowest and
+ * highest id of its events), kept when that row exists, is of the type, lies in the period and has
+ * a content not drawn yet (so every such event is equally likely, whatever gaps the ids have); then
+ * kept when the database finds k installations with its content, reading that content's events only
+ * until it has seen k. Some tens to hundreds of indexed reads (as many as the id range has rows per
+ * event of the type) instead of a pass over the period, which a quarter of 10 million events makes
+ * take seconds. The range and every read's outcome depend on the period's events only, so events of
+ * other periods, arriving or purged, leave the draw of a seed unchanged.
  *
  * <p>When the type's events are too rare among the table's ids for this to find one soon, or the
  * drawn event's content is shared by fewer than k installations, the type's contents are counted
@@ -78,7 +80,10 @@ public final class SampleDraw {
   private final int maxGroups;
   private final int maxProbes;
 
-  /** The table's lowest and highest row id, read once; null until read, empty if no rows. */
+  /**
+   * The lowest and highest row id of the period's events, read once; null until read, empty if the
+   * period has none.
+   */
   private long[] ids;
 
   /**
@@ -136,7 +141,7 @@ public final class SampleDraw {
   private Content byRejection(
       Connection c, String type, long typeEvents, List<Content> drawn, SplittableRandom random)
       throws SQLException {
-    long[] range = idRange(c);
+    long[] range = periodIds(c);
     if (range.length == 0 || typeEvents <= 0) {
       return null;
     }
@@ -182,21 +187,55 @@ public final class SampleDraw {
     return null;
   }
 
-  private long[] idRange(Connection c) throws SQLException {
+  /**
+   * The lowest and highest row id of the period's events. On SQLite, without a pass over the
+   * period: the timestamp index keeps each hour's rows in id order, so the period's distinct hours
+   * are walked one index seek apart and each gives its lowest and highest id at once (three seeks
+   * an hour: some thousands for a quarter). PostgreSQL's index does not keep ids in order: it reads
+   * the period's ids from the index and the rows.
+   */
+  private long[] periodIds(Connection c) throws SQLException {
     if (ids == null) {
-      // Two subqueries: SQLite answers a lone min() or max() from the index, both at once by a
-      // scan.
-      try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT (SELECT min(id) FROM "
-                      + Sql.TABLE
-                      + "), (SELECT max(id) FROM "
-                      + Sql.TABLE
-                      + ")");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        long low = rs.getLong(1);
-        ids = rs.wasNull() ? new long[0] : new long[] {low, rs.getLong(2)};
+      String t = "\"timestamp\"";
+      String query =
+          sql.dialect() == Dialect.SQLITE
+              ? "WITH RECURSIVE hours(t) AS (SELECT (SELECT min("
+                  + t
+                  + ") FROM "
+                  + Sql.TABLE
+                  + " WHERE "
+                  + t
+                  + " >= ? AND "
+                  + t
+                  + " < ?) UNION ALL SELECT (SELECT min("
+                  + t
+                  + ") FROM "
+                  + Sql.TABLE
+                  + " WHERE "
+                  + t
+                  + " > hours.t AND "
+                  + t
+                  + " < ?) FROM hours WHERE hours.t IS NOT NULL)"
+                  + " SELECT min((SELECT min(id) FROM "
+                  + Sql.TABLE
+                  + " WHERE "
+                  + t
+                  + " = hours.t)), max((SELECT max(id) FROM "
+                  + Sql.TABLE
+                  + " WHERE "
+                  + t
+                  + " = hours.t)) FROM hours WHERE hours.t IS NOT NULL"
+              : "SELECT min(e.id), max(e.id) FROM " + Sql.TABLE + " e WHERE " + sql.inPeriod("e");
+      try (PreparedStatement ps = c.prepareStatement(query)) {
+        int next = sql.bindPeriod(ps, 1, period);
+        if (sql.dialect() == Dialect.SQLITE) {
+          sql.bindTime(ps, next, period.to());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          long low = rs.getLong(1);
+          ids = rs.wasNull() ? new long[0] : new long[] {low, rs.getLong(2)};
+        }
       }
     }
     return ids;

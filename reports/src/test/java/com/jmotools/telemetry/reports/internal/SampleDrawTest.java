@@ -150,4 +150,47 @@ class SampleDrawTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void eventsOutsideThePeriodDoNotChangeTheDraw(Dialect dialect) throws SQLException {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      quarter().writeTo(db);
+      SampleDraw before = new SampleDraw(new Sql(dialect), Q1, K, 150_000, 10_000);
+      List<List<SampleDraw.Content>> drawn = new java.util.ArrayList<>();
+      try (Connection c = db.dataSource().getConnection()) {
+        for (long seed = 1; seed <= 20; seed++) {
+          drawn.add(before.draw(c, "scan.started", 120, 1, new SplittableRandom(seed)));
+        }
+      }
+      // Events of the same type and content after the quarter (rows with higher ids) and before
+      // it, as a collector receives them: none of them is in the period.
+      Seeder later = new Seeder();
+      for (int i = 0; i < 300; i++) {
+        later.add(
+            "scan.started",
+            id(400 + i % 30),
+            "Linux",
+            "0.7.0",
+            "2026-0" + (4 + i % 3) + "-1" + (i % 9) + "T10:00:00Z",
+            SHARED_META);
+        later.add(
+            "scan.started",
+            id(500 + i % 30),
+            "Linux",
+            "0.7.1",
+            "2025-11-20T10:00:00Z",
+            SHARED_META);
+      }
+      later.writeTo(db);
+      SampleDraw after = new SampleDraw(new Sql(dialect), Q1, K, 150_000, 10_000);
+      try (Connection c = db.dataSource().getConnection()) {
+        for (long seed = 1; seed <= 20; seed++) {
+          assertThat(after.draw(c, "scan.started", 120, 1, new SplittableRandom(seed)))
+              .as("seed %d", seed)
+              .isEqualTo(drawn.get((int) seed - 1));
+        }
+      }
+    }
+  }
 }
