@@ -26,6 +26,39 @@ final class Commands {
     cl.getSubcommands().values().forEach(sub -> inheritVersion(sub, provider));
   }
 
+  /**
+   * Runs {@code cl} with {@code args}. What picocli's handlers do not catch (an {@link Error} such
+   * as running out of memory, or an exception thrown by a handler) ends as one line on stderr and
+   * {@link ExitCodes#ERROR}, never a stack trace.
+   */
+  static int execute(CommandLine cl, String... args) {
+    try {
+      return cl.execute(args);
+    } catch (RuntimeException | Error e) {
+      PrintWriter err = cl.getErr();
+      err.println(cl.getCommandSpec().name() + ": unexpected error: " + describe(e));
+      err.flush();
+      return ExitCodes.ERROR;
+    }
+  }
+
+  /** A throwable in words for a person: its message, or what kind of failure it is. */
+  private static String describe(Throwable e) {
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (" + oneLine(e.getMessage()) + ")";
+    }
+    if (e instanceof StackOverflowError) {
+      return "stack overflow";
+    }
+    return e.getMessage() == null || e.getMessage().isBlank()
+        ? "no detail available"
+        : oneLine(e.getMessage());
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+  }
+
   static CommandLine commandLine(Object root, CliEnvironment env) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory =

@@ -35,7 +35,7 @@ public final class Jmo implements Callable<Integer> {
    * --help}).
    */
   public static int run(CliEnvironment env, String... args) {
-    return Commands.commandLine(new Jmo(), env).execute(args);
+    return Commands.execute(Commands.commandLine(new Jmo(), env), args);
   }
 
   @Override

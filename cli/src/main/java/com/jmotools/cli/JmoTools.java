@@ -49,7 +49,7 @@ public final class JmoTools implements Callable<Integer> {
 
   /** Runs jmotools with {@code args} in {@code env} and returns the exit code. */
   public static int run(CliEnvironment env, String... args) {
-    return Commands.commandLine(new JmoTools(), env).execute(args);
+    return Commands.execute(Commands.commandLine(new JmoTools(), env), args);
   }
 
   @Override

@@ -11,6 +11,7 @@ import com.jmotools.telemetry.client.ConsentStatus;
 import com.jmotools.telemetry.client.DeletionResult;
 import com.jmotools.telemetry.client.FlushResult;
 import com.jmotools.telemetry.client.PendingDeletion;
+import com.jmotools.telemetry.client.PendingEvent;
 import com.jmotools.telemetry.client.Telemetry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -57,6 +58,13 @@ final class TelemetryCommand implements Callable<Integer> {
   static final String WHEN_WAITING_ARE_SENT =
       "they leave with the next jmo run that lasts 1 s or more, with any run once"
           + " the oldest is an hour old, or now with jmo telemetry flush";
+
+  /**
+   * What happens to queued events while telemetry is off where jmo runs (not by the user's act).
+   */
+  static final String WHILE_OFF_WAITING_ARE_KEPT =
+      "recorded earlier; no run sends them while telemetry is off here: they leave with a run where"
+          + " it is on; jmo telemetry disable removes them";
 
   @Spec CommandSpec spec;
 
@@ -149,11 +157,15 @@ final class TelemetryCommand implements Callable<Integer> {
                   .map(Object::toString)
                   .orElse("none yet (made when something is first recorded)"));
       out.println("  state directory: " + t.stateDirectory());
-      int waiting = t.pending().size();
+      int waiting = t.pendingCount(); // names only: a huge or corrupt entry is never read here
       out.println(
           "  events waiting to be sent: "
               + waiting
-              + (waiting == 0 ? "" : " (" + WHEN_WAITING_ARE_SENT + ")"));
+              + (waiting == 0
+                  ? ""
+                  : " ("
+                      + (s.enabled() ? WHEN_WAITING_ARE_SENT : WHILE_OFF_WAITING_ARE_KEPT)
+                      + ")"));
       for (PendingDeletion d : t.pendingDeletions()) {
         out.println(
             "  pending deletion: the events of "
@@ -249,15 +261,19 @@ final class TelemetryCommand implements Callable<Integer> {
       name = "disable",
       mixinStandardHelpOptions = true,
       description = {
-        "Switch telemetry off for this user (or, with --project, in jmo.yml); pending events are"
-            + " removed.",
+        "Switch telemetry off for this user and remove the events waiting to be sent.",
+        "With --project, only this project's later runs record and send nothing: it writes"
+            + " telemetry.enabled: false into jmo.yml, and the events already waiting (recorded"
+            + " with your consent) are kept, to leave with a run where telemetry is on.",
         "On a terminal it asks whether to also erase what was already sent; --erase does so without"
             + " asking."
       })
   static final class Disable extends Sub {
     @Option(
         names = "--project",
-        description = "Write telemetry.enabled: false into jmo.yml instead of the user's settings.")
+        description =
+            "Write telemetry.enabled: false into jmo.yml instead of the user's settings; the"
+                + " events already waiting are kept.")
     boolean project;
 
     @Option(
@@ -313,6 +329,8 @@ final class TelemetryCommand implements Callable<Integer> {
 
   static int choose(Telemetry t, PrintWriter out, boolean on, boolean project, Path configFile) {
     if (project) {
+      // the project's own setting: its later runs record nothing; what the user's consent recorded
+      // earlier (from any project: events carry no path) is theirs to remove, with plain disable
       ConfigEditor.setTelemetryEnabled(configFile, on);
       out.println("wrote telemetry.enabled: " + on + " into " + configFile);
       if (on) {
@@ -320,11 +338,21 @@ final class TelemetryCommand implements Callable<Integer> {
             "note: an explicit off (your own setting, JMO_TELEMETRY_DISABLE, DO_NOT_TRACK, CI)"
                 + " still wins, and a project's on records for a user only once they have seen the"
                 + " notice");
+      } else {
+        int waiting = t.pendingCount();
+        if (waiting > 0) {
+          out.println(
+              "note: the "
+                  + waiting
+                  + " event(s) recorded earlier still wait; runs here no longer send them, a run"
+                  + " where telemetry is on does; to remove them: jmo telemetry disable");
+        }
       }
       return ExitCodes.OK;
     }
     ConsentStatus now;
-    int dropped = on ? 0 : t.pending().size();
+    // names only, never a file's content: counting cannot fail before the choice is stored
+    int dropped = on ? 0 : t.pendingCount();
     try {
       now = on ? t.enableForUser() : t.disableForUser();
     } catch (UncheckedIOException e) {
@@ -373,9 +401,11 @@ final class TelemetryCommand implements Callable<Integer> {
       name = "show",
       mixinStandardHelpOptions = true,
       description = {
-        "Print the events waiting to be sent, those the collector acknowledged (exactly as they"
-            + " left the",
-        "machine) and those it rejected (with its reason)."
+        "Print the events waiting to be sent, those the collector acknowledged, and those it"
+            + " rejected.",
+        "Acknowledged events are shown exactly as they left the machine, rejected ones with the"
+            + " collector's reason; expired or unreadable entries of the outbox, which the next"
+            + " delivery drops unsent, are listed apart."
       })
   static final class Show extends Sub {
     Show(CliEnvironment env) {
@@ -384,13 +414,34 @@ final class TelemetryCommand implements Callable<Integer> {
 
     @Override
     int run(Telemetry t, PrintWriter out) {
-      List<JsonNode> pending = t.pending();
+      List<PendingEvent> entries = t.pendingEvents();
+      List<JsonNode> pending = events(entries, PendingEvent.State.WAITING);
       out.println(
           "# waiting to be sent ("
               + pending.size()
               + ")"
               + (pending.isEmpty() ? "" : "; " + WHEN_WAITING_ARE_SENT));
       pending.forEach(out::println);
+      List<JsonNode> expired = events(entries, PendingEvent.State.EXPIRED);
+      if (!expired.isEmpty()) {
+        out.println(
+            "# expired ("
+                + expired.size()
+                + ", recorded more than "
+                + Telemetry.DEFAULT_MAX_OUTBOX_AGE_DAYS
+                + " days ago; the next delivery drops them unsent)");
+        expired.forEach(out::println);
+      }
+      List<PendingEvent> unreadable =
+          entries.stream().filter(e -> e.state() == PendingEvent.State.UNREADABLE).toList();
+      if (!unreadable.isEmpty()) {
+        out.println(
+            "# unreadable ("
+                + unreadable.size()
+                + ", corrupt or larger than an event can be; the next delivery drops them unsent)");
+        unreadable.forEach(
+            e -> out.println("recorded " + e.recordedAt() + ", " + e.bytes() + " bytes"));
+      }
       List<JsonNode> delivered = t.sent();
       out.println(
           "# delivered ("
@@ -405,6 +456,10 @@ final class TelemetryCommand implements Callable<Integer> {
       rejected.forEach(out::println);
       return ExitCodes.OK;
     }
+  }
+
+  private static List<JsonNode> events(List<PendingEvent> entries, PendingEvent.State state) {
+    return entries.stream().filter(e -> e.state() == state).map(PendingEvent::event).toList();
   }
 
   @Command(
@@ -434,14 +489,12 @@ final class TelemetryCommand implements Callable<Integer> {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = {
-        "Ask the collector to erase every event of this machine's anonymous ids (the id file's,"
-            + " and any",
-        "other in sent.jsonl or among the waiting events), remove the waiting events and rotate"
-            + " the id.",
-        "Each request is stored first: if the collector does not confirm now, every later jmo run"
-            + " sends it",
-        "again until it does (jmo telemetry status shows it). Exits 0 once they are confirmed or"
-            + " stored."
+        "Ask the collector to erase every event of this machine's anonymous ids, and rotate the"
+            + " id.",
+        "The ids are the id file's and any other in sent.jsonl or among the waiting events; the"
+            + " waiting events are removed. Each request is stored first: if the collector does not"
+            + " confirm now, every later jmo run that uses the same collector sends it again until"
+            + " it does (jmo telemetry status shows it). Exits 0 once they are confirmed or stored."
       })
   static final class Delete extends Sub {
     Delete(CliEnvironment env) {
@@ -504,8 +557,10 @@ final class TelemetryCommand implements Callable<Integer> {
               + r.dropped()
               + ", still waiting "
               + r.remaining()
-              + (r.error() == null ? "" : " (" + describe(r.error()) + ")")
-              + r.retryAfter().map(i -> "; the collector asked to wait until " + i).orElse(""));
+              + r.retryAfter()
+                  .map(
+                      i -> " (the collector asked to wait until " + i + "; the events stay queued)")
+                  .orElse(r.error() == null ? "" : " (" + describe(r.error()) + ")"));
       int elsewhere = t.pendingForOtherCollectors();
       if (elsewhere > 0) {
         out.println(

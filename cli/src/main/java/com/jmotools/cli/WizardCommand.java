@@ -75,8 +75,8 @@ final class WizardCommand implements Callable<Integer> {
           "   - Finding details or secrets",
           "   - IP addresses or user info",
           "",
-          "Privacy: docs/PRIVACY.md. You can change this later in jmo.yml or with jmo telemetry"
-              + " enable|disable.",
+          "Privacy: docs/PRIVACY.md. You can change your answer any time with jmo telemetry"
+              + " enable|disable (your own choice wins over jmo.yml).",
           "");
 
   private final CliEnvironment env;
@@ -237,7 +237,7 @@ final class WizardCommand implements Callable<Integer> {
       }
       out.println(TELEMETRY_QUESTION);
       boolean enabled = ask.yesNo("Enable anonymous telemetry?", false);
-      int waiting = probe.pending().size();
+      int waiting = probe.pendingCount(); // names only: no entry is read
       try {
         if (enabled) {
           probe.enableForUser();

@@ -155,6 +155,25 @@ class CommandLineTest {
     assertThat(f.jmo().code()).isEqualTo(2);
   }
 
+  @picocli.CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new OutOfMemoryError("Java heap space");
+    }
+  }
+
+  @Test
+  void anErrorNoHandlerCatchesIsOneLineAndExitCode5() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new Boom());
+    cl.setErr(new java.io.PrintWriter(err, true));
+    assertThat(Commands.execute(cl)).isEqualTo(5);
+    assertThat(err.toString())
+        .isEqualTo(
+            "boom: unexpected error: out of memory (Java heap space)" + System.lineSeparator());
+  }
+
   private static void assertOneLine(CliFixture.Run run, int code, String start) {
     assertThat(run.code()).as(run.toString()).isEqualTo(code);
     String firstLine = run.err().lines().findFirst().orElse("");

@@ -363,4 +363,133 @@ class TelemetryCommandTest {
     assertThat(f.jmo("telemetry", "status").out())
         .contains("container: the JMo image (DOCKER_CONTAINER is set");
   }
+
+  private Path outbox() {
+    return f.home.resolve(".jmo-security/telemetry/outbox");
+  }
+
+  private static long count(String text, String part) {
+    return (text.length() - text.replace(part, "").length()) / part.length();
+  }
+
+  @Test
+  void aHugeOutboxEntryNeverCrashesStatusShowOrDisable() throws Exception {
+    Files.createDirectories(outbox());
+    Path huge =
+        outbox()
+            .resolve(
+                String.format(
+                    "%013d-000000-%s.json",
+                    System.currentTimeMillis(), java.util.UUID.randomUUID()));
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(3L << 30); // sparse; reading it whole is an OutOfMemoryError
+    }
+    for (String sub : new String[] {"status", "show", "disable"}) {
+      CliFixture.Run run = f.jmo("telemetry", sub);
+      assertThat(run.code()).as(sub + ": " + run).isZero();
+      assertThat(run.err()).as(sub).doesNotContain("Error").doesNotContain("\tat ");
+    }
+    assertThat(f.home.resolve(".jmo-security/telemetry/settings.json")).content().contains("false");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: telemetry.enabled is false in user settings");
+    assertThat(huge).doesNotExist();
+  }
+
+  @Test
+  void showListsAnUnreadableEntryApart() throws Exception {
+    Files.createDirectories(outbox());
+    Files.writeString(
+        outbox()
+            .resolve(
+                String.format(
+                    "%013d-000000-%s.json",
+                    System.currentTimeMillis(), java.util.UUID.randomUUID())),
+        "{not json");
+    assertThat(f.jmo("telemetry", "show").out())
+        .contains("# waiting to be sent (0)")
+        .contains("# unreadable (1, corrupt or larger than an event can be")
+        .contains(", 9 bytes");
+  }
+
+  @Test
+  void disableProjectStopsThisProjectsRunsAndKeepsWhatWaitsSayingSo() throws Exception {
+    f.jmo("telemetry", "enable");
+    collector.mode(RecordingCollector.Mode.DOWN);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    collector.mode(RecordingCollector.Mode.NORMAL);
+
+    CliFixture.Run off = f.jmo("telemetry", "disable", "--project");
+    assertThat(off.code()).as(off.toString()).isZero();
+    assertThat(off.out())
+        .contains("note: the 2 event(s) recorded earlier still wait")
+        .contains("to remove them: jmo telemetry disable");
+    assertThat(f.jmo("telemetry", "disable", "--help").out())
+        .contains("events already waiting")
+        .contains("are kept")
+        .doesNotContain("pending events are removed");
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (2)");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("off: telemetry.enabled is false in jmo.yml")
+        .contains("events waiting to be sent: 2 (" + TelemetryCommand.WHILE_OFF_WAITING_ARE_KEPT);
+    // this project's runs send nothing, not even what waits
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    assertThat(f.jmo("telemetry", "flush").out()).contains("telemetry is off");
+    assertThat(collector.requests()).isZero();
+  }
+
+  @Test
+  void disableProjectIsNotStoppedByAnotherBrokenKeyOfJmoYml() throws Exception {
+    CliFixture.write(f.work.resolve("jmo.yml"), "default_profile: nosuch\n");
+    CliFixture.Run off = f.jmo("telemetry", "disable", "--project");
+    assertThat(off.code()).as(off.toString()).isZero();
+    assertThat(Files.readString(f.work.resolve("jmo.yml")))
+        .startsWith("default_profile: nosuch\ntelemetry:\n  enabled: false");
+  }
+
+  @Test
+  void flushCountsTheExpiredEventsItDroppedAndShowMarksThem() throws Exception {
+    f.jmo("telemetry", "enable");
+    collector.mode(RecordingCollector.Mode.DOWN);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    try (java.util.stream.Stream<Path> files = Files.list(outbox())) {
+      for (Path p : files.toList()) {
+        // recorded in 2020: long past the 30 days an event may wait
+        Files.move(p, p.resolveSibling("1580000000000" + p.getFileName().toString().substring(13)));
+      }
+    }
+    assertThat(f.jmo("telemetry", "show").out())
+        .contains("# waiting to be sent (0)")
+        .contains("# expired (2, recorded more than 30 days ago; the next delivery drops them");
+    CliFixture.Run flush = f.jmo("telemetry", "flush");
+    assertThat(flush.code()).as(flush.toString()).isZero();
+    assertThat(flush.out()).contains("delivered 0, rejected 0, dropped 2, still waiting 0");
+    assertThat(collector.requests()).isZero();
+  }
+
+  @Test
+  void aRetryAfterIsSaidOnce() {
+    f.jmo("telemetry", "enable");
+    collector.mode(RecordingCollector.Mode.TOO_MANY_REQUESTS);
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").code()).isZero();
+    CliFixture.Run flush = f.jmo("telemetry", "flush", "--wait", "5");
+    assertThat(flush.out()).contains("the collector asked to wait until ");
+    assertThat(count(flush.out(), "asked to wait")).as(flush.out()).isEqualTo(1);
+  }
+
+  @Test
+  void eachCommandSummaryInTheHelpIsAWholeSentence() {
+    String help = f.jmo("telemetry", "--help").out();
+    String commands = help.substring(help.indexOf("Commands:"), help.indexOf("Exit codes:"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "\\n  ([a-z-]+) +(.*?)(?=\\n  [a-z]|\\n\\n|$)", java.util.regex.Pattern.DOTALL)
+            .matcher(commands);
+    int n = 0;
+    while (m.find()) {
+      n++;
+      assertThat(m.group(2).replaceAll("\\s+", " ").trim()).as(m.group(1)).endsWith(".");
+    }
+    assertThat(n).isEqualTo(7);
+  }
 }

@@ -209,6 +209,15 @@ class WizardTest {
   }
 
   @Test
+  void theQuestionSaysWhereTheAnswerCanBeChanged() {
+    // after a "no", enabled: true in jmo.yml stays off (the user's own off wins): only the command
+    // changes the answer
+    assertThat(WizardCommand.TELEMETRY_QUESTION)
+        .doesNotContain("change this later in jmo.yml")
+        .contains("jmo telemetry enable|disable (your own choice wins over jmo.yml)");
+  }
+
+  @Test
   void aNoInTheWizardIsTheUsersOffAndDropsWhatWasWaiting() throws Exception {
     // a cloned repository says on; this user saw the notice once, then a scan queued events offline
     CliFixture.write(f.work.resolve("jmo.yml"), "telemetry:\n  enabled: true\n");

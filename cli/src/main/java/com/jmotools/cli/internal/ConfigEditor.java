@@ -6,7 +6,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -30,26 +32,70 @@ public final class ConfigEditor {
   private ConfigEditor() {}
 
   /**
-   * Sets {@code telemetry.enabled} in {@code file}, creating the file if it does not exist.
+   * Sets {@code telemetry.enabled} in {@code file}, creating the file if it does not exist. Only
+   * the telemetry block must be valid: an error elsewhere in the file (which scans still refuse)
+   * does not stop switching telemetry off. A symbolic link is written through: the file it points
+   * to is edited, and the link stays.
    *
    * @throws UserError ({@link ExitCodes#CONFIG}) if the file is not a YAML mapping that can be
-   *     edited; the file is then left untouched
+   *     edited, or is a link to a missing file; the file is then left untouched
    */
   public static void setTelemetryEnabled(Path file, boolean enabled) {
+    Path target = writableTarget(file);
     String text;
     try {
-      text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+      text = Files.exists(target) ? Files.readString(target, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       throw new UserError(ExitCodes.CONFIG, file + ": cannot read (" + e.getMessage() + ")", e);
     }
     String edited = withTelemetryEnabled(text, enabled, file.toString());
-    JmoConfig check = ConfigLoader.parse(edited, file);
-    if (check.telemetryEnabled() == null || check.telemetryEnabled() != enabled) {
+    if (!Boolean.valueOf(enabled).equals(telemetryEnabled(edited, file.toString()))) {
       throw new UserError(
           ExitCodes.CONFIG,
           file + ": could not set telemetry.enabled without rewriting the file; edit it by hand");
     }
-    writeAtomically(file, edited);
+    writeAtomically(target, edited);
+  }
+
+  /**
+   * The file to write for {@code file}: itself, or for a symbolic link, the file it points to (a
+   * rename onto the link would replace the link and leave the user's real file unchanged).
+   */
+  private static Path writableTarget(Path file) {
+    if (!Files.isSymbolicLink(file)) {
+      return file;
+    }
+    try {
+      return file.toRealPath();
+    } catch (IOException e) {
+      throw new UserError(
+          ExitCodes.CONFIG,
+          file
+              + ": a symbolic link to a file that does not exist ("
+              + e.getMessage()
+              + "); not"
+              + " changed",
+          e);
+    }
+  }
+
+  /**
+   * The value of {@code telemetry.enabled} in {@code text} ({@code null} when it is not a boolean
+   * there), reading nothing else of the file.
+   */
+  private static Boolean telemetryEnabled(String text, String label) {
+    Object root;
+    try {
+      root = new Load(LoadSettings.builder().setLabel(label).build()).loadFromString(text);
+    } catch (YamlEngineException e) {
+      return null;
+    }
+    if (root instanceof Map<?, ?> top
+        && top.get("telemetry") instanceof Map<?, ?> telemetry
+        && telemetry.get("enabled") instanceof Boolean value) {
+      return value;
+    }
+    return null;
   }
 
   /** The text with {@code telemetry.enabled} set; {@code label} names the file in errors. */
@@ -193,6 +239,21 @@ public final class ConfigEditor {
     return text.offsetByCodePoints(i, mark.getColumn());
   }
 
+  /**
+   * Gives {@code tmp} the permissions of the file it replaces, if there is one (a temporary file is
+   * created readable by its owner only; a jmo.yml others could read stays so).
+   */
+  private static void keepPermissions(Path file, Path tmp) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+    } catch (UnsupportedOperationException notPosix) {
+      // not a POSIX file system: the new file has the directory's default access
+    }
+  }
+
   /** Writes {@code text} to {@code file} through a temporary file and a rename. */
   public static void writeAtomically(Path file, String text) {
     Path dir = file.toAbsolutePath().getParent();
@@ -201,6 +262,7 @@ public final class ConfigEditor {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      keepPermissions(file, tmp);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -90,4 +90,40 @@ class ConfigEditorTest {
     }
     assertThat(tmp.toFile().list()).containsExactly("jmo.yml"); // no temporary file left behind
   }
+
+  @Test
+  void aSymbolicLinkIsWrittenThroughAndKeepsTheFilesPermissions() throws Exception {
+    Path real = Files.writeString(tmp.resolve("shared.yml"), "default_profile: fast\n");
+    Files.setPosixFilePermissions(
+        real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(tmp.resolve("jmo.yml"), real.getFileName());
+    ConfigEditor.setTelemetryEnabled(link, false);
+    assertThat(Files.isSymbolicLink(link)).as("the link stays a link").isTrue();
+    assertThat(Files.readString(real))
+        .isEqualTo(
+            "default_profile: fast\ntelemetry:\n  enabled: false"
+                + "  # anonymous usage statistics; see docs/USER_GUIDE.md\n");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(real)))
+        .isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void aLinkToAMissingFileIsRefusedAndLeftAsIs() throws Exception {
+    Path link = Files.createSymbolicLink(tmp.resolve("jmo.yml"), tmp.resolve("gone.yml"));
+    assertThatThrownBy(() -> ConfigEditor.setTelemetryEnabled(link, false))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("a symbolic link to a file that does not exist");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(tmp.resolve("gone.yml")).doesNotExist();
+  }
+
+  @Test
+  void anErrorInAnotherKeyDoesNotStopSettingTelemetry() throws Exception {
+    Path file = Files.writeString(tmp.resolve("jmo.yml"), "default_profile: nosuch\n");
+    ConfigEditor.setTelemetryEnabled(file, false);
+    assertThat(Files.readString(file))
+        .startsWith("default_profile: nosuch\ntelemetry:\n  enabled: false");
+  }
 }

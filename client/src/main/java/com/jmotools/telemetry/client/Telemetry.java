@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -418,12 +419,16 @@ public final class Telemetry implements AutoCloseable {
     if (outbox.listToSend().isEmpty()) {
       return new FlushResult(0, 0, 0, 0, null, null);
     }
+    // the pipeline's worker starts at once and may deliver or trim before the flush begins
+    TelemetryStats before = counters.snapshot();
     OutboxPipeline p = newPipeline();
+    FlushResult r;
     try {
-      return p.flush(timeout);
+      r = p.flush(timeout);
     } finally {
       p.close(Duration.ZERO);
     }
+    return OutboxPipeline.countingSince(r, before, counters.snapshot());
   }
 
   /**
@@ -498,27 +503,52 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * The events waiting in the outbox, oldest first, as stored (corrupt entries skipped). Never
-   * throws.
+   * The events waiting to be sent, oldest first, as stored; expired, corrupt and oversized entries
+   * (which the next delivery drops unsent) are left out. Never throws.
    */
   public List<JsonNode> pending() {
     List<JsonNode> events = new ArrayList<>();
-    Outbox outbox = outbox();
-    for (Outbox.Entry e : outbox.list()) {
-      try {
-        JsonNode node = Json.MAPPER.readTree(outbox.read(e));
-        if (node != null && node.isObject()) {
-          events.add(node);
-        }
-      } catch (IOException | RuntimeException skipped) {
-        // sent meanwhile, or corrupt
+    for (PendingEvent e : pendingEvents()) {
+      if (e.state() == PendingEvent.State.WAITING) {
+        events.add(e.event());
       }
     }
     return events;
   }
 
-  private int pendingCount() {
-    return outbox().list().size();
+  /**
+   * Every entry of the outbox, oldest first, with whether it still waits to be sent. No file larger
+   * than an event can be is read. Never throws.
+   */
+  public List<PendingEvent> pendingEvents() {
+    List<PendingEvent> events = new ArrayList<>();
+    Outbox outbox = outbox();
+    for (Outbox.Entry e : outbox.list()) {
+      JsonNode node = null;
+      try {
+        node = Json.MAPPER.readTree(outbox.read(e));
+      } catch (NoSuchFileException sent) {
+        continue; // sent meanwhile
+      } catch (IOException | RuntimeException corrupt) {
+        // unreadable, or too large to be read: listed as such
+      }
+      if (node == null || !node.isObject()) {
+        events.add(new PendingEvent(e.recordedAt(), e.size(), PendingEvent.State.UNREADABLE, null));
+      } else {
+        PendingEvent.State state =
+            outbox.expired(e) ? PendingEvent.State.EXPIRED : PendingEvent.State.WAITING;
+        events.add(new PendingEvent(e.recordedAt(), e.size(), state, node));
+      }
+    }
+    return events;
+  }
+
+  /**
+   * How many entries the outbox holds, from the file names alone: no file is read, so it is cheap
+   * and cannot fail on a huge or corrupt entry. Never throws.
+   */
+  public int pendingCount() {
+    return outbox().backlog().count();
   }
 
   /**

@@ -688,6 +688,51 @@ class TelemetryTest {
   }
 
   @Test
+  void expiredEventsAreListedApartAndTheFlushCountsThemAsDropped() {
+    collector.mode(RecordingCollector.Mode.DOWN);
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    Telemetry old = open(userOn().clock(clock));
+    old.record("scan.completed", scanCompleted(1));
+    old.record("scan.completed", scanCompleted(2));
+    old.close();
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    clock.advance(Duration.ofDays(Telemetry.DEFAULT_MAX_OUTBOX_AGE_DAYS).plusMinutes(1));
+    Telemetry admin = open(userOn().clock(clock).administration()); // as jmo telemetry flush
+    assertThat(admin.pending()).as("not waiting: they will never be sent").isEmpty();
+    assertThat(admin.pendingEvents())
+        .extracting(PendingEvent::state)
+        .containsExactly(PendingEvent.State.EXPIRED, PendingEvent.State.EXPIRED);
+    FlushResult r = admin.flushNow(Duration.ofSeconds(5));
+    assertThat(r.dropped()).isEqualTo(2);
+    assertThat(r.remaining()).isZero();
+    assertThat(collector.count()).isZero();
+  }
+
+  @Test
+  void aHugeOutboxEntryIsNeverReadAndIsDroppedAsTooLarge() throws Exception {
+    Path outbox = state.resolve("telemetry/outbox");
+    Files.createDirectories(outbox);
+    Path huge =
+        outbox.resolve(
+            String.format("%013d-000000-%s.json", System.currentTimeMillis(), UUID.randomUUID()));
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse; Files.readAllBytes would throw OutOfMemoryError
+    }
+    Telemetry admin = open(userOn().administration());
+    assertThat(admin.pendingCount()).isEqualTo(1);
+    assertThat(admin.pending()).isEmpty();
+    assertThat(admin.pendingEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo(PendingEvent.State.UNREADABLE))
+        .satisfies(e -> assertThat(e.bytes()).isEqualTo(3L << 30));
+    FlushResult r = admin.flushNow(Duration.ofSeconds(5));
+    assertThat(r.dropped()).isEqualTo(1);
+    assertThat(r.remaining()).isZero();
+    assertThat(huge).doesNotExist();
+    assertThat(collector.count()).isZero();
+  }
+
+  @Test
   void anUnwritableHomeNeverRecordsAndNeverCrashes() throws Exception {
     // the notice cannot be remembered there, so even a project's "on" never gets to record
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");

@@ -118,18 +118,22 @@ public final class Delivery {
     this.counters = Objects.requireNonNull(counters, "counters");
   }
 
-  /** Sends at most one batch, waiting at most {@code timeout} for the answer. Never throws. */
+  /**
+   * Sends at most one batch, waiting at most {@code timeout} for the answer; the pass counts as
+   * dropped what trimming the outbox ({@link Outbox#trim()}) dropped first. Never throws.
+   */
   public Pass sendOneBatch(Duration timeout) {
-    outbox.trim();
+    int trimmed = outbox.trim();
     Optional<Instant> wait = retryAfter.notBefore();
     if (wait.isPresent()) {
-      return new Pass(Kind.RETRY_LATER, 0, 0, 0, wait.get(), null);
+      return new Pass(Kind.RETRY_LATER, 0, 0, trimmed, wait.get(), null);
     }
     List<Outbox.Entry> entries = outbox.listToSend(); // only what was recorded for this collector
     if (entries.isEmpty()) {
-      return new Pass(Kind.EMPTY, 0, 0, 0, null, null);
+      return new Pass(Kind.EMPTY, 0, 0, trimmed, null, null);
     }
     Batch batch = nextBatch(entries);
+    batch.dropped += trimmed;
     if (batch.entries.isEmpty()) {
       return new Pass(Kind.PROGRESS, 0, 0, batch.dropped, null, null, batch.more);
     }
@@ -169,6 +173,13 @@ public final class Delivery {
       if (batch.entries.size() == MAX_BATCH_EVENTS) {
         batch.more = true;
         break;
+      }
+      if (Outbox.tooLarge(entry)) {
+        // never read: it could not be sent, and reading it whole could exhaust the memory
+        outbox.remove(entry);
+        counters.dropped(DropReason.TOO_LARGE, 1);
+        batch.dropped++;
+        continue;
       }
       byte[] json = readValid(entry);
       if (json == null) {

@@ -2,6 +2,7 @@ package com.jmotools.telemetry.client.internal;
 
 import com.jmotools.telemetry.client.DropReason;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,6 +38,13 @@ public final class Outbox {
 
   /** The outbox directory, relative to the state directory. */
   public static final String DIRECTORY = "telemetry/outbox";
+
+  /**
+   * The largest entry ever read: {@value} bytes, the wire's limit of one request body. Our events
+   * are a few hundred bytes; a larger file (a corrupt or planted one) could never be sent, and
+   * reading it whole could exhaust the host's memory.
+   */
+  public static final int MAX_ENTRY_BYTES = Delivery.MAX_BATCH_BYTES;
 
   /** A temp file older than this was left by a process that died while writing; it is removed. */
   static final Duration STALE_TEMP = Duration.ofHours(1);
@@ -248,12 +256,33 @@ public final class Outbox {
   }
 
   /**
-   * Reads an entry.
+   * Reads an entry, at most {@link #MAX_ENTRY_BYTES} of it.
    *
-   * @throws IOException if it cannot be read (removed meanwhile, unreadable)
+   * @throws IOException if it cannot be read (removed meanwhile, unreadable) or is larger than
+   *     {@link #MAX_ENTRY_BYTES}: it is never read whole then
    */
   public byte[] read(Entry entry) throws IOException {
-    return Files.readAllBytes(entry.file());
+    if (tooLarge(entry)) {
+      throw new IOException(entry.file() + ": larger than " + MAX_ENTRY_BYTES + " bytes");
+    }
+    try (InputStream in = Files.newInputStream(entry.file())) {
+      // the size listed may be stale: never read past the bound, whatever the file holds now
+      byte[] bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
+      if (bytes.length > MAX_ENTRY_BYTES) {
+        throw new IOException(entry.file() + ": larger than " + MAX_ENTRY_BYTES + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  /** Whether the entry is larger than any event can be ({@link #MAX_ENTRY_BYTES}). */
+  public static boolean tooLarge(Entry entry) {
+    return entry.size() > MAX_ENTRY_BYTES;
+  }
+
+  /** Whether the entry is older than the age bound: the next {@link #trim()} drops it unsent. */
+  public boolean expired(Entry entry) {
+    return entry.recordedAt().isBefore(clock.instant().minus(limits.maxAge()));
   }
 
   /** Removes an entry; quiet when it is already gone. */
@@ -280,15 +309,19 @@ public final class Outbox {
    * Enforces the limits: drops expired entries, then the oldest while over count or bytes, each
    * counted ({@code expired}, {@code outbox_count}, {@code outbox_bytes}); removes stale temp
    * files.
+   *
+   * @return how many entries it dropped
    */
-  public void trim() {
+  public int trim() {
     List<Entry> entries = list();
     Instant now = clock.instant();
     Instant oldestAllowed = now.minus(limits.maxAge());
     List<Entry> kept = new ArrayList<>();
+    int dropped = 0;
     for (Entry e : entries) {
       if (e.recordedAt().isBefore(oldestAllowed)) {
         remove(e);
+        dropped++;
         counters.dropped(DropReason.EXPIRED, 1);
       } else {
         kept.add(e);
@@ -303,15 +336,18 @@ public final class Outbox {
       Entry e = kept.get(i++);
       remove(e);
       bytes -= e.size();
+      dropped++;
       counters.dropped(DropReason.OUTBOX_COUNT, 1);
     }
     while (bytes > limits.maxBytes() && i < kept.size()) {
       Entry e = kept.get(i++);
       remove(e);
       bytes -= e.size();
+      dropped++;
       counters.dropped(DropReason.OUTBOX_BYTES, 1);
     }
     removeStaleTemps(now);
+    return dropped;
   }
 
   private void removeStaleTemps(Instant now) {

@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -458,19 +460,48 @@ public final class OutboxPipeline implements EventSink {
       Thread.currentThread().interrupt();
       error = "interrupted";
     }
-    TelemetryStats after = counters.snapshot();
-    delivered =
-        (int)
-            Math.max(
-                delivered, Math.min(Integer.MAX_VALUE, after.delivered() - before.delivered()));
-    rejected =
-        (int)
-            Math.max(
-                rejected,
-                Math.min(Integer.MAX_VALUE, rejectedCount(after) - rejectedCount(before)));
-    return new FlushResult(
-        delivered, rejected, dropped, outbox.listToSend().size(), notBefore, error);
+    return countingSince(
+        new FlushResult(delivered, rejected, dropped, outbox.listToSend().size(), notBefore, error),
+        before,
+        counters.snapshot());
   }
+
+  /**
+   * {@code result}, its counts raised to what the counters saw between {@code before} and {@code
+   * after}: the worker thread may deliver, or trim expired entries, before or while a flush holds
+   * the upload lock, and the flush reports all of it.
+   */
+  public static FlushResult countingSince(
+      FlushResult result, TelemetryStats before, TelemetryStats after) {
+    return new FlushResult(
+        atLeast(result.delivered(), after.delivered() - before.delivered()),
+        atLeast(result.rejected(), rejectedCount(after) - rejectedCount(before)),
+        atLeast(result.dropped(), outboxDrops(after) - outboxDrops(before)),
+        result.remaining(),
+        result.retryNotBefore(),
+        result.error());
+  }
+
+  private static int atLeast(int counted, long seen) {
+    return (int) Math.max(counted, Math.min(Integer.MAX_VALUE, seen));
+  }
+
+  /** What the outbox dropped unsent: expired, over its bounds, corrupt or too large. */
+  private static long outboxDrops(TelemetryStats stats) {
+    long n = 0;
+    for (DropReason r : OUTBOX_DROPS) {
+      n += stats.dropped().getOrDefault(r.label(), 0L);
+    }
+    return n;
+  }
+
+  private static final Set<DropReason> OUTBOX_DROPS =
+      EnumSet.of(
+          DropReason.EXPIRED,
+          DropReason.OUTBOX_COUNT,
+          DropReason.OUTBOX_BYTES,
+          DropReason.CORRUPT_ENTRY,
+          DropReason.TOO_LARGE);
 
   private static long rejectedCount(TelemetryStats stats) {
     return stats.dropped().entrySet().stream()

@@ -1,6 +1,7 @@
 package com.jmotools.telemetry.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,7 +132,7 @@ class OutboxTest {
     for (int i = 0; i < 5; i++) {
       o.add(UUID.randomUUID().toString(), event(i, 0), NOW.minusSeconds(10 - i));
     }
-    o.trim();
+    assertThat(o.trim()).isEqualTo(2);
     assertThat(o.list().stream().map(e -> body(o, e)).collect(Collectors.toList()))
         .containsExactly(new String(event(2, 0)), new String(event(3, 0)), new String(event(4, 0)));
     assertThat(counters.snapshot().dropped()).containsEntry("outbox_count", 2L);
@@ -156,7 +157,8 @@ class OutboxTest {
     Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
     o.add(UUID.randomUUID().toString(), event(1, 0), NOW.minus(Duration.ofDays(31)));
     o.add(UUID.randomUUID().toString(), event(2, 0), NOW.minus(Duration.ofDays(29)));
-    o.trim();
+    assertThat(o.list()).extracting(o::expired).containsExactly(true, false);
+    assertThat(o.trim()).as("what it dropped, for the flush's result").isEqualTo(1);
     assertThat(o.list()).hasSize(1);
     assertThat(counters.snapshot().dropped()).containsEntry("expired", 1L);
   }
@@ -174,6 +176,24 @@ class OutboxTest {
     o.trim();
     assertThat(stale).doesNotExist();
     assertThat(fresh).as("may still be being written").exists();
+  }
+
+  @Test
+  void anEntryLargerThanTheWireBoundIsNeverReadWhole() throws Exception {
+    Outbox o = outbox(100, 1 << 20, Duration.ofDays(30));
+    o.add(UUID.randomUUID().toString(), event(1, 0), NOW);
+    Path file = o.list().get(0).file();
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: 3 GiB that take no disk; reading it whole is an Error
+    }
+    Outbox.Entry huge = o.list().get(0);
+    assertThat(Outbox.tooLarge(huge)).isTrue();
+    assertThatThrownBy(() -> o.read(huge))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("larger than " + Outbox.MAX_ENTRY_BYTES + " bytes");
+    // the listed size may be stale: a file that grew after listing is not read past the bound
+    Outbox.Entry stale = new Outbox.Entry(huge.file(), huge.recordedAt(), 10);
+    assertThatThrownBy(() -> o.read(stale)).isInstanceOf(java.io.IOException.class);
   }
 
   @Test
