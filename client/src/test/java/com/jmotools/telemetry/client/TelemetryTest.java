@@ -920,7 +920,19 @@ class TelemetryTest {
     t.close();
     assertThat(collector.events())
         .singleElement()
-        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("1.0.0-rc.1"));
+        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("1.0.0-rc"));
+  }
+
+  @Test
+  void aHostVersionShapedLikeAnAddressIsSentWithThreeNumbersAtMost() {
+    Telemetry t = open(userOn().hostVersion("192.168.100.post77"));
+    t.record("scan.completed", scanCompleted(8));
+    t.close();
+    assertThat(collector.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("192.168.100-post"));
+    assertThatThrownBy(() -> Telemetry.builder().hostVersion("192.168.100.77"))
+        .hasMessageContaining("release version");
   }
 
   @Test
