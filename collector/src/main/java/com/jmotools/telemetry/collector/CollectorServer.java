@@ -8,6 +8,7 @@ import com.jmotools.telemetry.collector.internal.IngestHandlers;
 import com.jmotools.telemetry.collector.internal.IngestMetrics;
 import com.jmotools.telemetry.collector.internal.JdbcEventStore;
 import com.jmotools.telemetry.collector.internal.RateLimiter;
+import com.jmotools.telemetry.collector.internal.StoredEventIds;
 import com.jmotools.telemetry.collector.internal.WriterLock;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -173,6 +174,7 @@ public final class CollectorServer implements AutoCloseable {
     this.handlers =
         new IngestHandlers(
             Catalog.standard(),
+            StoredEventIds.of(database),
             writer,
             store,
             limiter,

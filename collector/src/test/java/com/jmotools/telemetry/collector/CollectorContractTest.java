@@ -237,7 +237,15 @@ abstract class CollectorContractTest {
   void versionsAreStoredNormalisedAndVersionsCarryingTextAreRefusedOnEveryEndpoint() {
     Http http = start();
     for (String path : List.of("/", "/e", "/v1/events")) {
-      for (String pep440 : List.of("1.0.0rc1", "0.7.0.dev0", "0.7.1.post1", "1.0.0a2")) {
+      for (String pep440 :
+          List.of(
+              "1.0.0rc1",
+              "0.7.0.dev0",
+              "0.7.1.post1",
+              "1.0.0a2",
+              "1.2rc1",
+              "192.168.100.post77",
+              "192.168.100rc77")) {
         UUID id = UUID.randomUUID();
         ObjectNode event = TestEvents.scanCompleted(id, NOW);
         event.put("version", pep440);
@@ -253,7 +261,9 @@ abstract class CollectorContractTest {
                     assertThat(row.version())
                         .isEqualTo(
                             com.jmotools.telemetry.catalog.ReleaseVersions.normalise(pep440)
-                                .orElseThrow()));
+                                .orElseThrow())
+                        .doesNotContain("192.168.100.77")
+                        .doesNotMatch(".*[0-9]+[^0-9]+[0-9]+[^0-9]+[0-9]+[^0-9]+[0-9]+.*"));
       }
       for (String leaky :
           List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp")) {
@@ -357,15 +367,51 @@ abstract class CollectorContractTest {
     JsonNode results = answer.get("results");
     assertThat(results.get(0).get("index").asInt()).isZero();
     assertThat(results.get(0).get("status").asText()).isEqualTo("accepted");
-    assertThat(results.get(0).get("event_id").asText()).isEqualTo(first.get("event_id").asText());
     assertThat(results.get(1).get("status").asText()).isEqualTo("rejected");
     assertThat(results.get(1).get("reason").asText())
         .startsWith("metadata.profile: must be one of");
     assertThat(results.get(1).has("event_id")).isFalse();
     assertThat(results.get(2).get("status").asText()).isEqualTo("accepted");
+    // Each result names the id the event is stored under (derived from the one sent).
     assertThat(rowsOf(id))
         .extracting(Rows.Row::eventId)
-        .containsExactlyInAnyOrder(first.get("event_id").asText(), third.get("event_id").asText());
+        .containsExactlyInAnyOrder(
+            results.get(0).get("event_id").asText(), results.get(2).get("event_id").asText())
+        .doesNotContain(first.get("event_id").asText(), third.get("event_id").asText());
+  }
+
+  @Test
+  void eventIdsThatCouldCarryDataAreNeverStored() {
+    Http http = start();
+    UUID id = UUID.randomUUID();
+    // A v7 id holding the exact millisecond, and one spelling 192.168.1.100 and "alice@exampl".
+    UUID exactTime = new UUID((NOW.toEpochMilli() << 16) | 0x7ABCL, 0x8123_4567_89AB_CDEFL);
+    UUID spelled = UUID.fromString("c0a80164-616c-6963-6540-6578616d706c");
+    ObjectNode first = TestEvents.scanCompleted(id, NOW);
+    first.put("event_id", exactTime.toString());
+    ObjectNode second = TestEvents.scanCompleted(id, NOW);
+    second.put("event_id", spelled.toString());
+    String body = TestEvents.array(List.of(first, second));
+    assertThat(json(http.post("/v1/events", body)).get("accepted").asInt()).isEqualTo(2);
+    List<String> stored = rowsOf(id).stream().map(Rows.Row::eventId).toList();
+    assertThat(stored).hasSize(2);
+    for (String text : stored) {
+      UUID storedId = UUID.fromString(text);
+      assertThat(storedId.version()).isEqualTo(7);
+      assertThat(EventIds.hourOf(storedId)).isEqualTo(NOW.truncatedTo(ChronoUnit.HOURS));
+      String hex = text.replace("-", "");
+      assertThat(hex)
+          .doesNotContain("c0a80164", "616c6963", "6578616d", "abc8123", "456789abcdef")
+          .doesNotContain(Long.toHexString(NOW.toEpochMilli()));
+    }
+    // A retry maps to the same stored ids: duplicates, nothing stored twice.
+    JsonNode again = json(http.post("/v1/events", body));
+    assertThat(again.get("duplicates").asInt()).isEqualTo(2);
+    assertThat(again.get("results").findValuesAsText("event_id"))
+        .containsExactlyInAnyOrderElementsOf(stored);
+    // The guide's endpoint derives the same id for the same event.
+    assertThat(http.post("/", first.toString()).body()).isEqualTo("OK");
+    assertThat(rowsOf(id)).hasSize(2);
   }
 
   @Test

@@ -74,6 +74,7 @@ public final class IngestHandlers {
   static final Duration SYNC_WAIT = Duration.ofMillis(100);
 
   private final EventValidator validator;
+  private final StoredEventIds eventIds;
   private final GroupCommitWriter writer;
   private final EventStore store;
   private final RateLimiter rateLimiter;
@@ -91,6 +92,7 @@ public final class IngestHandlers {
 
   public IngestHandlers(
       Catalog catalog,
+      StoredEventIds eventIds,
       GroupCommitWriter writer,
       EventStore store,
       RateLimiter rateLimiter,
@@ -103,6 +105,7 @@ public final class IngestHandlers {
       Executor answers,
       BooleanSupplier threadsScarce) {
     this.validator = EventValidator.of(catalog, EventValidator.Presence.PARTIAL);
+    this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
     this.writer = Objects.requireNonNull(writer, "writer");
     this.store = Objects.requireNonNull(store, "store");
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
@@ -442,10 +445,14 @@ public final class IngestHandlers {
     }
     Instant hour = event.timestamp().truncatedTo(ChronoUnit.HOURS);
     event = event.withTimestamp(hour);
-    if (event.eventId() == null) {
-      // The guide's clients send no id; ours do. Cut to the hour like our client's ids.
-      event = event.withEventId(EventIds.newId(hour));
-    }
+    // The client's id is never stored: any of its bits could carry data (the exact time, an
+    // address). The stored id is a keyed hash of it laid out as a UUID v7 of the stored hour, so a
+    // retry maps to the same id. The guide's clients may send none: a random one of the hour then.
+    event =
+        event.withEventId(
+            event.eventId() == null
+                ? EventIds.newId(hour)
+                : eventIds.derive(event.eventId(), hour));
     // Serialised here, on the request's thread, so the single writer only binds text.
     return new Slot(EventRow.of(event), null);
   }
