@@ -7,18 +7,20 @@ import java.util.UUID;
  * The outcome of asking the collector to erase this installation's data.
  *
  * @param outcome what happened
- * @param rows how many stored rows the collector erased ({@code 0} unless {@link Outcome#DELETED})
  * @param erasedId the anonymous id whose data was to be erased, or {@code null} if there was none
  * @param newId the id used from now on (the id is rotated as soon as the request is queued), or
  *     {@code null} when it was not rotated
  * @param message a one-line explanation for the user
  */
-public record DeletionResult(
-    Outcome outcome, long rows, UUID erasedId, UUID newId, String message) {
+public record DeletionResult(Outcome outcome, UUID erasedId, UUID newId, String message) {
 
   /** What happened to a deletion request. */
   public enum Outcome {
-    /** The collector confirmed the erasure; the local id was rotated and pending events removed. */
+    /**
+     * The collector confirmed the erasure (it does not say how many rows it held: that would tell
+     * anyone holding the id how active it was); the local id was rotated and pending events
+     * removed.
+     */
     DELETED,
     /** There was no anonymous id on this machine, so nothing can have been sent. */
     NO_ID,
@@ -36,8 +38,5 @@ public record DeletionResult(
   public DeletionResult {
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows < 0: " + rows);
-    }
   }
 }

@@ -511,7 +511,6 @@ public final class Telemetry implements AutoCloseable {
     if (id == null) {
       return new DeletionResult(
           DeletionResult.Outcome.NO_ID,
-          0,
           null,
           null,
           "no anonymous id on this machine, so no event of it can have been sent");
@@ -521,7 +520,6 @@ public final class Telemetry implements AutoCloseable {
     } catch (IOException e) {
       return new DeletionResult(
           DeletionResult.Outcome.FAILED,
-          0,
           id,
           null,
           "cannot store the deletion request in " + deletions.file() + ": " + e.getMessage());
@@ -535,19 +533,12 @@ public final class Telemetry implements AutoCloseable {
     if (answer.deleted()) {
       return new DeletionResult(
           DeletionResult.Outcome.DELETED,
-          answer.rows(),
           id,
           next,
-          "the collector erased "
-              + answer.rows()
-              + " stored events of "
-              + id
-              + "; the new id is "
-              + next);
+          "the collector erased every stored event of " + id + "; the new id is " + next);
     }
     return new DeletionResult(
         DeletionResult.Outcome.QUEUED,
-        0,
         id,
         next,
         "the collector has not confirmed yet ("
@@ -599,7 +590,7 @@ public final class Telemetry implements AutoCloseable {
   private Uploader.DeletionAnswer sendDeletion(UUID id, Duration timeout) {
     Uploader.DeletionAnswer answer =
         endpoint == null
-            ? new Uploader.DeletionAnswer(false, 0, "the collector URL is not valid: " + endpoint())
+            ? new Uploader.DeletionAnswer(false, "the collector URL is not valid: " + endpoint())
             : uploader().requestDeletion(id, timeout);
     if (answer.deleted()) {
       deletions.confirmed(id);

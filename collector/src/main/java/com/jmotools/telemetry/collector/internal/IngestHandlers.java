@@ -64,7 +64,12 @@ public final class IngestHandlers {
    */
   public static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
 
-  static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
+  /**
+   * The reason given for the events of an id erased at its holder's request. It does not name the
+   * erasure: whoever holds an id would otherwise learn that it existed and was erased.
+   */
+  static final String DELETED_REASON = "anonymous_id: is not accepted by this collector";
+
   private static final int MAX_NESTING = 32;
 
   /** Bytes of an oversized body read and discarded so that the 413 reaches the client: 1 MiB. */
@@ -408,9 +413,10 @@ public final class IngestHandlers {
     }
     int rows = store.erase(anonymousId, clock.instant());
     LOG.info("erased an anonymous id at its holder's request ({} rows)", rows);
+    // The same answer whether the id had rows or not: a count would tell anyone holding an id
+    // whether it existed and how active it was.
     ObjectNode answer = json.createObjectNode();
     answer.put("status", "deleted");
-    answer.put("rows", rows);
     jsonAnswer(ctx, 200, answer);
   }
 
