@@ -272,15 +272,6 @@ public final class CollectorServer implements AutoCloseable {
     for (String path : List.of("/", "/e")) {
       app.post(path, handlers::single);
       app.options(path, handlers::preflight);
-      for (HandlerType type :
-          List.of(
-              HandlerType.GET,
-              HandlerType.PUT,
-              HandlerType.PATCH,
-              HandlerType.DELETE,
-              HandlerType.HEAD)) {
-        app.addHttpHandler(type, path, handlers::methodNotAllowed);
-      }
     }
     app.post("/v1/events", handlers::batch);
     app.post("/v1/deletion-request", handlers::deletion);
@@ -297,6 +288,18 @@ public final class CollectorServer implements AutoCloseable {
         "/metrics",
         ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
     app.before(ctx -> guard.requestStarted(ConnectionGuard.jettyRequest(ctx.req())));
+    // Every other method on the guide's endpoints, including those Javalin has no route type for
+    // (TRACE, PROPFIND, ...), is answered 405 as the guide's Worker does, not 404.
+    for (String path : List.of("/", "/e")) {
+      app.before(
+          path,
+          ctx -> {
+            if (ctx.method() != HandlerType.POST && ctx.method() != HandlerType.OPTIONS) {
+              handlers.methodNotAllowed(ctx);
+              ctx.skipRemainingHandlers();
+            }
+          });
+    }
     app.after(handlers::finished);
     app.after(ctx -> guard.requestFinished(ConnectionGuard.jettyRequest(ctx.req())));
     // One place maps failures to answers. The guide's endpoints answer in text, the rest in JSON.

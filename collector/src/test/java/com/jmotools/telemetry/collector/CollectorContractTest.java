@@ -187,6 +187,17 @@ abstract class CollectorContractTest {
                         .PUT(HttpRequest.BodyPublishers.ofString("{}")))
                 .statusCode())
         .isEqualTo(405);
+    for (String path : List.of("/", "/e")) {
+      for (String method :
+          List.of("TRACE", "PROPFIND", "MKCOL", "LOCK", "HEAD", "DELETE", "PATCH", "GET")) {
+        HttpResponse<String> refused =
+            http.send(
+                HttpRequest.newBuilder(URI.create(http.base() + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()));
+        assertThat(refused.statusCode()).as(method + " " + path).isEqualTo(405);
+        assertThat(refused.headers().firstValue("Allow")).contains("POST, OPTIONS");
+      }
+    }
     HttpResponse<String> options =
         http.send(
             HttpRequest.newBuilder(URI.create(http.base() + "/"))
