@@ -11,6 +11,7 @@ import com.jmotools.telemetry.collector.internal.RateLimiter;
 import com.jmotools.telemetry.collector.internal.StoredEventIds;
 import com.jmotools.telemetry.collector.internal.WriterLock;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -251,6 +252,10 @@ public final class CollectorServer implements AutoCloseable {
                             ctx.statusCode(),
                             Math.round(ms)));
               }
+              // Javalin answers HEAD on a GET route 200 without running the GET handler, so a
+              // HEAD would pass by the admin token check; a HEAD route runs the same handler
+              // instead (Jetty sends no body for HEAD).
+              config.events(events -> events.handlerAdded(this::headAsGet));
               for (CollectorExtension e : extensions) {
                 e.configure(config);
               }
@@ -333,6 +338,13 @@ public final class CollectorServer implements AutoCloseable {
             ctx.status(500).json(Map.of("error", "internal error"));
           }
         });
+  }
+
+  /** Registers {@code HEAD} with the handler of each {@code GET} route as it is added. */
+  private void headAsGet(HandlerMetaInfo route) {
+    if (route.getHttpMethod() == HandlerType.GET) {
+      this.app.addHttpHandler(HandlerType.HEAD, route.getPath(), route.getHandler());
+    }
   }
 
   private static boolean isGuidePath(String path) {

@@ -914,6 +914,26 @@ abstract class CollectorContractTest {
                 });
     Http http = start(b -> b.extension(extension).admin(AdminAuth.of(token)));
     assertThat(http.get("/admin/count").statusCode()).isEqualTo(401);
+    // HEAD is refused as GET is: it runs the same handler, without the body.
+    HttpResponse<String> head =
+        http.send(
+            HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertThat(head.statusCode()).isEqualTo(401);
+    assertThat(head.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", "Bearer " + token))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/healthz"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                .statusCode())
+        .isEqualTo(200);
     assertThat(
             http.send(
                     HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
