@@ -339,7 +339,38 @@ abstract class CollectorContractTest {
       assertThat(response.statusCode()).as(encoding).isEqualTo(415);
       assertThat(json(response).get("error").asText()).contains("Content-Encoding");
     }
+    // Bodies are read as UTF-8 whatever they declare: UTF-16 and UTF-32 are not read as JSON.
+    for (java.nio.charset.Charset charset :
+        List.of(
+            StandardCharsets.UTF_16LE,
+            StandardCharsets.UTF_16BE,
+            StandardCharsets.UTF_16,
+            java.nio.charset.Charset.forName("UTF-32LE"))) {
+      HttpResponse<String> single =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/"))
+                  .header("Content-Type", "application/json; charset=utf-8")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(one.getBytes(charset))));
+      assertThat(single.statusCode()).as(charset.name()).isEqualTo(400);
+      assertThat(single.body()).isEqualTo("Invalid event: the body is not valid JSON");
+      HttpResponse<String> many =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+                  .header("Content-Type", "application/json; charset=utf-8")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(batch.getBytes(charset))));
+      assertThat(many.statusCode()).as(charset.name()).isEqualTo(400);
+    }
+    byte[] latin1 =
+        one.replace("\"Linux\"", "\"Lin\u00fcx\"").getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(http.post("/", latin1).statusCode()).as("not UTF-8").isEqualTo(400);
     assertThat(rowsOf(id)).isEmpty();
+    // A UTF-8 byte order mark is ignored.
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] withBom = new byte[3 + one.length()];
+    System.arraycopy(bom, 0, withBom, 0, 3);
+    System.arraycopy(one.getBytes(StandardCharsets.UTF_8), 0, withBom, 3, one.length());
+    assertThat(http.post("/", withBom).body()).isEqualTo("OK");
+    assertThat(rowsOf(id)).hasSize(1);
     // What is read: JSON with or without charset, a browser beacon's text/plain, identity encoding.
     for (String type :
         List.of(

@@ -21,6 +21,9 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -580,11 +583,24 @@ public final class IngestHandlers {
         "Payload too large");
   }
 
+  /**
+   * The body read strictly as UTF-8, or null if it is not UTF-8 or not JSON. Jackson alone would
+   * detect UTF-16 and UTF-32 from the bytes and read them too, whatever charset was declared.
+   */
   private JsonNode parse(byte[] body) {
     try {
-      return json.readTree(body);
+      CharBuffer text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body));
+      if (text.length() > 0 && text.charAt(0) == '\uFEFF') {
+        text.position(1); // a UTF-8 byte order mark, which JSON parsers may ignore
+      }
+      return json.readTree(text.toString());
     } catch (IOException | RuntimeException e) {
-      return null;
+      return null; // CharacterCodingException is an IOException
     }
   }
 
