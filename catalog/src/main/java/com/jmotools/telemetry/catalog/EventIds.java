@@ -33,10 +33,18 @@ public final class EventIds {
 
   /** As {@link #newId(Instant)}, with the given source of randomness. */
   public static UUID newId(Instant time, Random random) {
+    return of(time, random.nextInt(1 << 12), random.nextLong());
+  }
+
+  /**
+   * The version-7 id of the hour of {@code time} whose other 74 bits are taken from {@code bitsA}
+   * (its low 12 bits) and {@code bitsB} (its low 62 bits): the layout of {@link #newId}, for bits
+   * that come from elsewhere (the collector derives them from a keyed hash).
+   */
+  public static UUID of(Instant time, long bitsA, long bitsB) {
     long hourMillis = time.truncatedTo(ChronoUnit.HOURS).toEpochMilli();
-    long randA = random.nextInt(1 << 12);
-    long msb = (hourMillis << 16) | (0x7L << 12) | randA;
-    long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    long msb = (hourMillis << 16) | (0x7L << 12) | (bitsA & 0xFFFL);
+    long lsb = (bitsB & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new UUID(msb, lsb);
   }
 

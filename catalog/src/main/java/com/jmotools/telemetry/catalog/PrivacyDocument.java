@@ -174,7 +174,8 @@ public final class PrivacyDocument {
             + ReleaseVersions.LABELS.stream()
                 .map(v -> "`" + v + "`")
                 .collect(Collectors.joining(", "))
-            + " with a number; no build metadata, no other text";
+            + " (with a number only after a release of two numbers); no build metadata, no other"
+            + " text";
       }
       case BUCKET -> {
         return catalog.bucket(field.bucket()).labels().stream()

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * The only shape a {@code version} may have: a numeric release plus at most one pre- or
- * post-release label from a fixed vocabulary, so that the field cannot carry text (an address, a
- * user or repository name, a key).
+ * post-release label from a fixed vocabulary, so that the field cannot carry words (a user or
+ * repository name, a key) nor a whole IPv4 address.
  *
  * <p>Accepted, case-insensitively: 2 or 3 numeric parts of at most 4 digits ({@code 0.7}, {@code
  * 0.7.0}; never 4, which is the shape of an IPv4 address), an optional leading {@code v}, then
@@ -20,16 +20,23 @@ import java.util.regex.Pattern;
  * post} ({@code r}, {@code rev}); PEP 440's implicit number ({@code 1.0rc}) is 0. Build metadata
  * ({@code +...}) and any other identifier are refused.
  *
- * <p>The normal form, the one stored and sent, is {@code <release>} or {@code
- * <release>-<label>.<number>} with the long label and numbers without leading zeros: {@code
- * 1.0.0rc1} → {@code 1.0.0-rc.1}, {@code 1.0.0a2} → {@code 1.0.0-alpha.2}, {@code 0.7.0.dev0} →
- * {@code 0.7.0-dev.0}, {@code 0.7.1.post1} → {@code 0.7.1-post.1}, {@code v0.7.0} → {@code 0.7.0}.
+ * <p>The normal form, the one stored and sent, holds at most three numbers: {@code <release>}, or
+ * {@code <release>-<label>.<number>} after a release of two numbers, or {@code <release>-<label>}
+ * after a release of three, whose label number is dropped (with it, {@code 192.168.100.post77}
+ * would be stored as the four numbers of an address). Long labels, numbers without leading zeros:
+ * {@code 1.0.0rc1} → {@code 1.0.0-rc}, {@code 1.0.0a2} → {@code 1.0.0-alpha}, {@code 0.7.0.dev0} →
+ * {@code 0.7.0-dev}, {@code 0.7.1.post1} → {@code 0.7.1-post}, {@code 1.2rc1} → {@code 1.2-rc.1},
+ * {@code v0.7.0} → {@code 0.7.0}. Three numbers of up to 4 digits can still hold three of an
+ * address's four parts, or any other 40 bits of the sender's choice; no more.
  */
 public final class ReleaseVersions {
 
   /** The labels of the normal form, in the order a reader expects them. */
   public static final java.util.List<String> LABELS =
       java.util.List.of("alpha", "beta", "rc", "dev", "post");
+
+  /** Numbers a normal form holds at most, label number included: one fewer than an IPv4 address. */
+  static final int MAX_NUMBERS = 3;
 
   /** Longest text read at all; anything longer is refused before matching. */
   static final int MAX_LENGTH = 32;
@@ -78,12 +85,11 @@ public final class ReleaseVersions {
       normal.append(i == 0 ? "" : ".").append(Integer.parseInt(parts[i]));
     }
     if (m.group(2) != null) {
-      String number = m.group(3) == null ? "0" : m.group(3);
-      normal
-          .append('-')
-          .append(SPELLINGS.get(m.group(2)))
-          .append('.')
-          .append(Integer.parseInt(number));
+      normal.append('-').append(SPELLINGS.get(m.group(2)));
+      if (parts.length < MAX_NUMBERS) {
+        String number = m.group(3) == null ? "0" : m.group(3);
+        normal.append('.').append(Integer.parseInt(number));
+      }
     }
     return Optional.of(normal.toString());
   }

@@ -137,20 +137,33 @@ class EventValidatorTest {
     "9999.0.1000, 9999.0.1000",
     "0.07, 0.7",
     "v0.7.0, 0.7.0",
-    "1.2.3-rc.1, 1.2.3-rc.1",
-    "1.2.3-rc1, 1.2.3-rc.1",
-    "1.0.0-beta.2, 1.0.0-beta.2",
+    // After three numbers the label keeps no number: a fourth would make an address's shape.
+    "1.2.3-rc.1, 1.2.3-rc",
+    "1.2.3-rc1, 1.2.3-rc",
+    "1.2.3-rc, 1.2.3-rc",
+    "1.0.0-beta.2, 1.0.0-beta",
+    "1.2.3-beta.2, 1.2.3-beta",
+    // After two numbers it keeps its number.
+    "1.2-rc.1, 1.2-rc.1",
+    "1.2rc1, 1.2-rc.1",
+    "1.2, 1.2",
     // PEP 440, as the guide's Python client sends it
-    "1.0.0rc1, 1.0.0-rc.1",
-    "0.7.0.dev0, 0.7.0-dev.0",
-    "0.7.1.post1, 0.7.1-post.1",
-    "1.0.0a2, 1.0.0-alpha.2",
-    "1.0.0b1, 1.0.0-beta.1",
-    "1.0.0RC1, 1.0.0-rc.1",
+    "1.0.0rc1, 1.0.0-rc",
+    "1.2.3rc1, 1.2.3-rc",
+    "0.7.0.dev0, 0.7.0-dev",
+    "0.7.0.post1, 0.7.0-post",
+    "0.7.1.post1, 0.7.1-post",
+    "1.0.0a2, 1.0.0-alpha",
+    "1.0.0b1, 1.0.0-beta",
+    "1.0.0RC1, 1.0.0-rc",
     "1.0rc, 1.0-rc.0",
-    "1.0.0c3, 1.0.0-rc.3",
-    "1.0.0.preview2, 1.0.0-rc.2",
+    "1.0.0c3, 1.0.0-rc",
+    "1.0.0.preview2, 1.0.0-rc",
     "01.002.0, 1.2.0",
+    // What an address smuggled as release plus label number becomes: three numbers, no address.
+    "192.168.100.post77, 192.168.100-post",
+    "192.168.100rc77, 192.168.100-rc",
+    "192.168.100-rc.77, 192.168.100-rc",
   })
   void releaseVersionsAreStoredInOneNormalForm(String sent, String stored) {
     ObjectNode event = scanCompleted();
@@ -158,6 +171,8 @@ class EventValidatorTest {
     ValidationResult result = complete.validate(event);
     assertThat(result.isValid()).as(sent).isTrue();
     assertThat(result.event().version()).isEqualTo(stored);
+    assertThat(ReleaseVersions.isNormal(stored)).as("the stored form is normal").isTrue();
+    assertThat(stored.split("[^0-9]+")).as("numbers in " + stored).hasSizeLessThanOrEqualTo(3);
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\"")

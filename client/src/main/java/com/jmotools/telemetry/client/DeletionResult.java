@@ -8,7 +8,6 @@ import java.util.UUID;
  * The outcome of asking the collector to erase this installation's data.
  *
  * @param outcome what happened
- * @param rows how many stored rows the collector erased (those of the ids it confirmed)
  * @param erasedIds the anonymous ids whose data was to be erased: the one in the id file, and every
  *     other found in {@code sent.jsonl} or among the waiting events (an id file removed by hand, an
  *     earlier id); empty when there was none
@@ -19,18 +18,14 @@ import java.util.UUID;
  * @param message a one-line explanation for the user
  */
 public record DeletionResult(
-    Outcome outcome,
-    long rows,
-    List<UUID> erasedIds,
-    UUID newId,
-    String idNotReplaced,
-    String message) {
+    Outcome outcome, List<UUID> erasedIds, UUID newId, String idNotReplaced, String message) {
 
   /** What happened to a deletion request. */
   public enum Outcome {
     /**
-     * The collector confirmed the erasure of every id; the pending events were removed and the id
-     * rotated.
+     * The collector confirmed the erasure of every id (it does not say how many rows it held: that
+     * would tell anyone holding an id how active it was); the pending events were removed and the
+     * id rotated.
      */
     DELETED,
     /**
@@ -56,8 +51,5 @@ public record DeletionResult(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(message, "message");
     erasedIds = List.copyOf(Objects.requireNonNull(erasedIds, "erasedIds"));
-    if (rows < 0) {
-      throw new IllegalArgumentException("rows < 0: " + rows);
-    }
   }
 }

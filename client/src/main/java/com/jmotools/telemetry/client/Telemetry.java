@@ -611,7 +611,6 @@ public final class Telemetry implements AutoCloseable {
     if (ids.isEmpty()) {
       return new DeletionResult(
           DeletionResult.Outcome.NO_ID,
-          0,
           ids,
           null,
           null,
@@ -623,7 +622,6 @@ public final class Telemetry implements AutoCloseable {
     if (ids.isEmpty()) {
       return new DeletionResult(
           DeletionResult.Outcome.NO_ID,
-          0,
           ids,
           null,
           null,
@@ -635,7 +633,6 @@ public final class Telemetry implements AutoCloseable {
     if (endpoint == null) {
       return new DeletionResult(
           DeletionResult.Outcome.FAILED,
-          0,
           ids,
           null,
           null,
@@ -670,7 +667,6 @@ public final class Telemetry implements AutoCloseable {
       }
     }
     long deadline = System.nanoTime() + settings.networkTimeout.toNanos();
-    long rows = 0;
     List<UUID> unconfirmed = new ArrayList<>();
     String error = null;
     for (UUID id : ids) {
@@ -680,9 +676,7 @@ public final class Telemetry implements AutoCloseable {
         continue;
       }
       Uploader.DeletionAnswer answer = sendDeletion(id, left);
-      if (answer.deleted()) {
-        rows += answer.rows();
-      } else {
+      if (!answer.deleted()) {
         unconfirmed.add(id);
         error = answer.error();
       }
@@ -693,14 +687,12 @@ public final class Telemetry implements AutoCloseable {
             : notStored != null ? DeletionResult.Outcome.FAILED : DeletionResult.Outcome.QUEUED;
     StringBuilder m = new StringBuilder();
     if (outcome == DeletionResult.Outcome.DELETED) {
-      m.append("the collector erased ").append(rows).append(" stored events of ").append(list(ids));
+      m.append("the collector erased every stored event of ").append(list(ids));
     } else if (outcome == DeletionResult.Outcome.QUEUED) {
       List<UUID> confirmed = new ArrayList<>(ids);
       confirmed.removeAll(unconfirmed);
       if (!confirmed.isEmpty()) {
-        m.append("the collector erased ")
-            .append(rows)
-            .append(" stored events of ")
+        m.append("the collector erased every stored event of ")
             .append(list(confirmed))
             .append("; it ");
       } else {
@@ -736,7 +728,7 @@ public final class Telemetry implements AutoCloseable {
     } else {
       m.append("; there is no id file, so a new id is made only when something is next recorded");
     }
-    return new DeletionResult(outcome, rows, ids, next, idNotReplaced, m.toString());
+    return new DeletionResult(outcome, ids, next, idNotReplaced, m.toString());
   }
 
   /**
@@ -824,7 +816,7 @@ public final class Telemetry implements AutoCloseable {
   private Uploader.DeletionAnswer sendDeletion(UUID id, Duration timeout) {
     Uploader.DeletionAnswer answer =
         endpoint == null
-            ? new Uploader.DeletionAnswer(false, 0, "the collector URL is not valid: " + endpoint())
+            ? new Uploader.DeletionAnswer(false, "the collector URL is not valid: " + endpoint())
             : uploader().requestDeletion(id, timeout);
     if (answer.deleted()) {
       deletions.confirmed(id, endpointKey);

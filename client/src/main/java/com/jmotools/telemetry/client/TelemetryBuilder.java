@@ -58,9 +58,9 @@ public final class TelemetryBuilder {
 
   /**
    * The host's release version, sent in every event in the catalog's normal form (required; such as
-   * {@code 0.7.0} or {@code 1.0.0-rc.1}; {@code 1.0.0rc1} is sent as {@code 1.0.0-rc.1}). See
-   * {@link ReleaseVersions} for the shape: no build metadata or other words, which could carry
-   * text.
+   * {@code 0.7.0} or {@code 1.0.0-rc}; {@code 1.0.0rc1} is sent as {@code 1.0.0-rc}, {@code 1.2rc1}
+   * as {@code 1.2-rc.1}). See {@link ReleaseVersions} for the shape: no build metadata or other
+   * words, which could carry text, and never more than three numbers.
    *
    * @throws IllegalArgumentException if {@code version} is not of that shape
    */

@@ -8,8 +8,10 @@ import com.jmotools.telemetry.collector.internal.IngestHandlers;
 import com.jmotools.telemetry.collector.internal.IngestMetrics;
 import com.jmotools.telemetry.collector.internal.JdbcEventStore;
 import com.jmotools.telemetry.collector.internal.RateLimiter;
+import com.jmotools.telemetry.collector.internal.StoredEventIds;
 import com.jmotools.telemetry.collector.internal.WriterLock;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -173,6 +175,7 @@ public final class CollectorServer implements AutoCloseable {
     this.handlers =
         new IngestHandlers(
             Catalog.standard(),
+            StoredEventIds.of(database),
             writer,
             store,
             limiter,
@@ -249,6 +252,10 @@ public final class CollectorServer implements AutoCloseable {
                             ctx.statusCode(),
                             Math.round(ms)));
               }
+              // Javalin answers HEAD on a GET route 200 without running the GET handler, so a
+              // HEAD would pass by the admin token check; a HEAD route runs the same handler
+              // instead (Jetty sends no body for HEAD).
+              config.events(events -> events.handlerAdded(this::headAsGet));
               for (CollectorExtension e : extensions) {
                 e.configure(config);
               }
@@ -270,15 +277,6 @@ public final class CollectorServer implements AutoCloseable {
     for (String path : List.of("/", "/e")) {
       app.post(path, handlers::single);
       app.options(path, handlers::preflight);
-      for (HandlerType type :
-          List.of(
-              HandlerType.GET,
-              HandlerType.PUT,
-              HandlerType.PATCH,
-              HandlerType.DELETE,
-              HandlerType.HEAD)) {
-        app.addHttpHandler(type, path, handlers::methodNotAllowed);
-      }
     }
     app.post("/v1/events", handlers::batch);
     app.post("/v1/deletion-request", handlers::deletion);
@@ -295,6 +293,18 @@ public final class CollectorServer implements AutoCloseable {
         "/metrics",
         ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
     app.before(ctx -> guard.requestStarted(ConnectionGuard.jettyRequest(ctx.req())));
+    // Every other method on the guide's endpoints, including those Javalin has no route type for
+    // (TRACE, PROPFIND, ...), is answered 405 as the guide's Worker does, not 404.
+    for (String path : List.of("/", "/e")) {
+      app.before(
+          path,
+          ctx -> {
+            if (ctx.method() != HandlerType.POST && ctx.method() != HandlerType.OPTIONS) {
+              handlers.methodNotAllowed(ctx);
+              ctx.skipRemainingHandlers();
+            }
+          });
+    }
     app.after(handlers::finished);
     app.after(ctx -> guard.requestFinished(ConnectionGuard.jettyRequest(ctx.req())));
     // One place maps failures to answers. The guide's endpoints answer in text, the rest in JSON.
@@ -328,6 +338,13 @@ public final class CollectorServer implements AutoCloseable {
             ctx.status(500).json(Map.of("error", "internal error"));
           }
         });
+  }
+
+  /** Registers {@code HEAD} with the handler of each {@code GET} route as it is added. */
+  private void headAsGet(HandlerMetaInfo route) {
+    if (route.getHttpMethod() == HandlerType.GET) {
+      this.app.addHttpHandler(HandlerType.HEAD, route.getPath(), route.getHandler());
+    }
   }
 
   private static boolean isGuidePath(String path) {

@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +32,12 @@ import picocli.CommandLine.Spec;
 public final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  /**
+   * Marks the start-up line, which holds the operator's own bind address: the log configuration
+   * does not mask addresses in it (it masks them in every other line, as a guard for clients').
+   */
+  static final Marker OPERATOR_ADDRESS = MarkerFactory.getMarker("OPERATOR_ADDRESS");
 
   @Spec CommandSpec spec;
 
@@ -55,8 +63,9 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--admin-token-file",
       paramLabel = "<file>",
       description =
-          "File holding the maintainer token for admin endpoints; else env"
-              + " JMO_TELEMETRY_ADMIN_TOKEN; without either, admin endpoints are disabled.")
+          "File holding the maintainer token for admin endpoints (an empty or missing file is an"
+              + " error); else env JMO_TELEMETRY_ADMIN_TOKEN; without either, admin endpoints are"
+              + " disabled.")
   Path adminTokenFile;
 
   @Option(
@@ -250,9 +259,10 @@ public final class ServeCommand implements Callable<Integer> {
                 },
                 "jmo-telemetry-shutdown"));
     LOG.info(
+        OPERATOR_ADDRESS,
         "jmo-telemetry collector listening on http://{}:{} with {} (retention {} days, admin"
             + " endpoints {})",
-        displayedHost(),
+        displayedHost(host),
         server.port(),
         database.description(),
         retentionDays,
@@ -262,15 +272,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * The bound address as the start-up line shows it: the log pattern masks anything shaped like an
-   * IP address, so loopback is named {@code localhost} and the wildcard {@code *}, or the user
-   * would read {@code [address]} and not know where the collector listens.
+   * The bound address as the start-up line shows it: as the operator gave it, an IPv6 address in
+   * brackets as in a URL ({@code 127.0.0.2}, {@code 0.0.0.0}, {@code [::1]}).
    */
-  private String displayedHost() {
-    if ("0.0.0.0".equals(host) || "::".equals(host)) {
-      return "*";
-    }
-    return CollectorServer.isLoopback(host) ? "localhost" : host;
+  static String displayedHost(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   private AdminAuth adminAuth() {
@@ -282,6 +288,15 @@ public final class ServeCommand implements Callable<Integer> {
         throw new ParameterException(
             spec.commandLine(),
             "cannot read --admin-token-file " + adminTokenFile + ": " + e.getMessage());
+      }
+      if (token.isBlank()) {
+        // Asked for admin endpoints: a blank file must not silently turn them off.
+        throw new ParameterException(
+            spec.commandLine(),
+            "--admin-token-file "
+                + adminTokenFile
+                + " is empty: write the token into it, or leave the option out to run without"
+                + " admin endpoints");
       }
     } else {
       token = System.getenv("JMO_TELEMETRY_ADMIN_TOKEN");

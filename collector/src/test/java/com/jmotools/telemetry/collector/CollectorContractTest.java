@@ -187,6 +187,17 @@ abstract class CollectorContractTest {
                         .PUT(HttpRequest.BodyPublishers.ofString("{}")))
                 .statusCode())
         .isEqualTo(405);
+    for (String path : List.of("/", "/e")) {
+      for (String method :
+          List.of("TRACE", "PROPFIND", "MKCOL", "LOCK", "HEAD", "DELETE", "PATCH", "GET")) {
+        HttpResponse<String> refused =
+            http.send(
+                HttpRequest.newBuilder(URI.create(http.base() + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()));
+        assertThat(refused.statusCode()).as(method + " " + path).isEqualTo(405);
+        assertThat(refused.headers().firstValue("Allow")).contains("POST, OPTIONS");
+      }
+    }
     HttpResponse<String> options =
         http.send(
             HttpRequest.newBuilder(URI.create(http.base() + "/"))
@@ -237,7 +248,15 @@ abstract class CollectorContractTest {
   void versionsAreStoredNormalisedAndVersionsCarryingTextAreRefusedOnEveryEndpoint() {
     Http http = start();
     for (String path : List.of("/", "/e", "/v1/events")) {
-      for (String pep440 : List.of("1.0.0rc1", "0.7.0.dev0", "0.7.1.post1", "1.0.0a2")) {
+      for (String pep440 :
+          List.of(
+              "1.0.0rc1",
+              "0.7.0.dev0",
+              "0.7.1.post1",
+              "1.0.0a2",
+              "1.2rc1",
+              "192.168.100.post77",
+              "192.168.100rc77")) {
         UUID id = UUID.randomUUID();
         ObjectNode event = TestEvents.scanCompleted(id, NOW);
         event.put("version", pep440);
@@ -253,7 +272,9 @@ abstract class CollectorContractTest {
                     assertThat(row.version())
                         .isEqualTo(
                             com.jmotools.telemetry.catalog.ReleaseVersions.normalise(pep440)
-                                .orElseThrow()));
+                                .orElseThrow())
+                        .doesNotContain("192.168.100.77")
+                        .doesNotMatch(".*[0-9]+[^0-9]+[0-9]+[^0-9]+[0-9]+[^0-9]+[0-9]+.*"));
       }
       for (String leaky :
           List.of("0.7.0+198.51.100.77", "0.7.0-alice", "1.2.3-secret-repo", "0.7.0-acme.corp")) {
@@ -318,7 +339,38 @@ abstract class CollectorContractTest {
       assertThat(response.statusCode()).as(encoding).isEqualTo(415);
       assertThat(json(response).get("error").asText()).contains("Content-Encoding");
     }
+    // Bodies are read as UTF-8 whatever they declare: UTF-16 and UTF-32 are not read as JSON.
+    for (java.nio.charset.Charset charset :
+        List.of(
+            StandardCharsets.UTF_16LE,
+            StandardCharsets.UTF_16BE,
+            StandardCharsets.UTF_16,
+            java.nio.charset.Charset.forName("UTF-32LE"))) {
+      HttpResponse<String> single =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/"))
+                  .header("Content-Type", "application/json; charset=utf-8")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(one.getBytes(charset))));
+      assertThat(single.statusCode()).as(charset.name()).isEqualTo(400);
+      assertThat(single.body()).isEqualTo("Invalid event: the body is not valid JSON");
+      HttpResponse<String> many =
+          http.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/v1/events"))
+                  .header("Content-Type", "application/json; charset=utf-8")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(batch.getBytes(charset))));
+      assertThat(many.statusCode()).as(charset.name()).isEqualTo(400);
+    }
+    byte[] latin1 =
+        one.replace("\"Linux\"", "\"Lin\u00fcx\"").getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(http.post("/", latin1).statusCode()).as("not UTF-8").isEqualTo(400);
     assertThat(rowsOf(id)).isEmpty();
+    // A UTF-8 byte order mark is ignored.
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] withBom = new byte[3 + one.length()];
+    System.arraycopy(bom, 0, withBom, 0, 3);
+    System.arraycopy(one.getBytes(StandardCharsets.UTF_8), 0, withBom, 3, one.length());
+    assertThat(http.post("/", withBom).body()).isEqualTo("OK");
+    assertThat(rowsOf(id)).hasSize(1);
     // What is read: JSON with or without charset, a browser beacon's text/plain, identity encoding.
     for (String type :
         List.of(
@@ -357,15 +409,51 @@ abstract class CollectorContractTest {
     JsonNode results = answer.get("results");
     assertThat(results.get(0).get("index").asInt()).isZero();
     assertThat(results.get(0).get("status").asText()).isEqualTo("accepted");
-    assertThat(results.get(0).get("event_id").asText()).isEqualTo(first.get("event_id").asText());
     assertThat(results.get(1).get("status").asText()).isEqualTo("rejected");
     assertThat(results.get(1).get("reason").asText())
         .startsWith("metadata.profile: must be one of");
     assertThat(results.get(1).has("event_id")).isFalse();
     assertThat(results.get(2).get("status").asText()).isEqualTo("accepted");
+    // Each result names the id the event is stored under (derived from the one sent).
     assertThat(rowsOf(id))
         .extracting(Rows.Row::eventId)
-        .containsExactlyInAnyOrder(first.get("event_id").asText(), third.get("event_id").asText());
+        .containsExactlyInAnyOrder(
+            results.get(0).get("event_id").asText(), results.get(2).get("event_id").asText())
+        .doesNotContain(first.get("event_id").asText(), third.get("event_id").asText());
+  }
+
+  @Test
+  void eventIdsThatCouldCarryDataAreNeverStored() {
+    Http http = start();
+    UUID id = UUID.randomUUID();
+    // A v7 id holding the exact millisecond, and one spelling 192.168.1.100 and "alice@exampl".
+    UUID exactTime = new UUID((NOW.toEpochMilli() << 16) | 0x7ABCL, 0x8123_4567_89AB_CDEFL);
+    UUID spelled = UUID.fromString("c0a80164-616c-6963-6540-6578616d706c");
+    ObjectNode first = TestEvents.scanCompleted(id, NOW);
+    first.put("event_id", exactTime.toString());
+    ObjectNode second = TestEvents.scanCompleted(id, NOW);
+    second.put("event_id", spelled.toString());
+    String body = TestEvents.array(List.of(first, second));
+    assertThat(json(http.post("/v1/events", body)).get("accepted").asInt()).isEqualTo(2);
+    List<String> stored = rowsOf(id).stream().map(Rows.Row::eventId).toList();
+    assertThat(stored).hasSize(2);
+    for (String text : stored) {
+      UUID storedId = UUID.fromString(text);
+      assertThat(storedId.version()).isEqualTo(7);
+      assertThat(EventIds.hourOf(storedId)).isEqualTo(NOW.truncatedTo(ChronoUnit.HOURS));
+      String hex = text.replace("-", "");
+      assertThat(hex)
+          .doesNotContain("c0a80164", "616c6963", "6578616d", "abc8123", "456789abcdef")
+          .doesNotContain(Long.toHexString(NOW.toEpochMilli()));
+    }
+    // A retry maps to the same stored ids: duplicates, nothing stored twice.
+    JsonNode again = json(http.post("/v1/events", body));
+    assertThat(again.get("duplicates").asInt()).isEqualTo(2);
+    assertThat(again.get("results").findValuesAsText("event_id"))
+        .containsExactlyInAnyOrderElementsOf(stored);
+    // The guide's endpoint derives the same id for the same event.
+    assertThat(http.post("/", first.toString()).body()).isEqualTo("OK");
+    assertThat(rowsOf(id)).hasSize(2);
   }
 
   @Test
@@ -507,26 +595,32 @@ abstract class CollectorContractTest {
     HttpResponse<String> deleted =
         http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}");
     assertThat(deleted.statusCode()).isEqualTo(200);
-    assertThat(json(deleted).get("status").asText()).isEqualTo("deleted");
-    assertThat(json(deleted).get("rows").asInt()).isEqualTo(2);
     assertThat(rowsOf(id)).isEmpty();
     assertThat(rowsOf(other)).hasSize(1);
+    // No oracle: the answer is the same for an id with rows, the same id again, and an id never
+    // seen, so holding an id tells nothing about whether it existed or how active it was.
+    String again = http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}").body();
+    String unknown =
+        http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + UUID.randomUUID() + "\"}")
+            .body();
+    assertThat(deleted.body())
+        .isEqualTo(again)
+        .isEqualTo(unknown)
+        .isEqualTo("{\"status\":\"deleted\"}");
 
+    // Its later events are refused with a reason that does not name the erasure, and counted.
     JsonNode later =
         json(http.post("/v1/events", TestEvents.array(List.of(TestEvents.scanCompleted(id, NOW)))));
     assertThat(later.get("rejected").asInt()).isEqualTo(1);
-    assertThat(later.get("results").get(0).get("reason").asText())
-        .isEqualTo("anonymous_id: was deleted at the user's request");
+    String reason = later.get("results").get(0).get("reason").asText();
+    assertThat(reason).startsWith("anonymous_id: ").doesNotContainIgnoringCase("delet");
+    assertThat(reason).doesNotContainIgnoringCase("erase").doesNotContainIgnoringCase("request");
     HttpResponse<String> guide = http.post("/", TestEvents.scanCompleted(id, NOW).toString());
     assertThat(guide.statusCode()).isEqualTo(400);
-    assertThat(guide.body())
-        .isEqualTo("Invalid event: anonymous_id: was deleted at the user's request");
+    assertThat(guide.body()).isEqualTo("Invalid event: " + reason);
     assertThat(rowsOf(id)).isEmpty();
-    assertThat(
-            json(http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}"))
-                .get("rows")
-                .asInt())
-        .isZero();
+    assertThat(http.get("/metrics").body())
+        .contains("jmo_events_rejected_total{reason=\"deleted_id\"} 2.0");
   }
 
   @Test
@@ -851,6 +945,26 @@ abstract class CollectorContractTest {
                 });
     Http http = start(b -> b.extension(extension).admin(AdminAuth.of(token)));
     assertThat(http.get("/admin/count").statusCode()).isEqualTo(401);
+    // HEAD is refused as GET is: it runs the same handler, without the body.
+    HttpResponse<String> head =
+        http.send(
+            HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertThat(head.statusCode()).isEqualTo(401);
+    assertThat(head.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", "Bearer " + token))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(http.base() + "/healthz"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                .statusCode())
+        .isEqualTo(200);
     assertThat(
             http.send(
                     HttpRequest.newBuilder(URI.create(http.base() + "/admin/count"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,42 @@ class JmoTelemetryCommandTest {
     assertThat(line.execute("serve", "--help")).isZero();
     assertThat(out.toString()).contains("default: 127.0.0.1");
     assertThat(CollectorServer.DEFAULT_HOST).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void serveShowsTheBindAddressAsGiven() {
+    assertThat(ServeCommand.displayedHost("127.0.0.2")).isEqualTo("127.0.0.2");
+    assertThat(ServeCommand.displayedHost("192.0.2.2")).isEqualTo("192.0.2.2");
+    assertThat(ServeCommand.displayedHost("0.0.0.0")).isEqualTo("0.0.0.0");
+    assertThat(ServeCommand.displayedHost("::1")).isEqualTo("[::1]");
+    assertThat(ServeCommand.displayedHost("collector.internal")).isEqualTo("collector.internal");
+  }
+
+  @Test
+  void serveRefusesAnEmptyOrMissingAdminTokenFileInsteadOfTurningAdminOff() throws Exception {
+    Path blank = dir.resolve("blank-token");
+    java.nio.file.Files.writeString(blank, " \n");
+    for (Path token : List.of(blank, dir.resolve("no-such-token"))) {
+      StringWriter err = new StringWriter();
+      CommandLine line = JmoTelemetryCommand.commandLine(List.of());
+      line.getSubcommands().get("serve").setErr(new PrintWriter(err));
+      assertThat(
+              line.execute(
+                  "serve",
+                  "--port",
+                  "0",
+                  "--db",
+                  dir.resolve("blank.db").toString(),
+                  "--admin-token-file",
+                  token.toString()))
+          .as(token.toString())
+          .isEqualTo(2);
+      assertThat(err.toString())
+          .contains("--admin-token-file " + token)
+          .doesNotContain("\tat ")
+          .doesNotContain("listening");
+    }
+    assertThat(Files.readString(blank)).isBlank();
   }
 
   @Test

@@ -68,8 +68,11 @@ public final class RecordingCollector implements AutoCloseable {
    */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
 
-  /** The reason given for events of an id erased at the user's request. */
-  public static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
+  /**
+   * The reason given for events of an id erased at the user's request: as the collector's, it does
+   * not name the erasure.
+   */
+  public static final String DELETED_REASON = "anonymous_id: is not accepted by this collector";
 
   /** How the server behaves. */
   public enum Mode {
@@ -430,20 +433,14 @@ public final class RecordingCollector implements AutoCloseable {
       send(exchange, 400, error("anonymous_id: must be a UUID"));
       return;
     }
-    int rows = 0;
+    String erased = id;
     synchronized (this) {
-      deletedIds.add(id);
-      var it = stored.values().iterator();
-      while (it.hasNext()) {
-        if (id.equalsIgnoreCase(it.next().path("anonymous_id").asText())) {
-          it.remove();
-          rows++;
-        }
-      }
+      deletedIds.add(erased);
+      stored.values().removeIf(e -> erased.equalsIgnoreCase(e.path("anonymous_id").asText()));
     }
+    // As the collector: no row count, which would tell whether the id existed.
     ObjectNode answer = MAPPER.createObjectNode();
     answer.put("status", "deleted");
-    answer.put("rows", rows);
     send(exchange, 200, MAPPER.writeValueAsBytes(answer));
   }
 

@@ -108,7 +108,7 @@ class RecordingCollectorTest {
     post("/v1/events", "[" + event(UUID.randomUUID(), a, "fast") + "]");
     Answer d = post("/v1/deletion-request", "{\"anonymous_id\":\"" + a + "\"}");
     assertThat(d.body().path("status").asText()).isEqualTo("deleted");
-    assertThat(d.body().path("rows").asInt()).isEqualTo(1);
+    assertThat(d.body().has("rows")).isFalse();
     assertThat(collector.count()).isZero();
     Answer later = post("/v1/events", "[" + event(UUID.randomUUID(), a, "fast") + "]");
     assertThat(later.body().path("results").get(0).path("reason").asText())

@@ -178,20 +178,19 @@ public final class HttpUploader implements Uploader {
       if (answer.status != 200 || !isJson(answer.contentType)) {
         return new DeletionAnswer(
             false,
-            0,
             answer.status == 200
                 ? "the answer was not a collector's (not JSON)"
                 : "the server answered HTTP " + answer.status);
       }
       JsonNode node = Json.MAPPER.readTree(answer.body);
       if (node == null || !"deleted".equals(node.path("status").asText())) {
-        return new DeletionAnswer(false, 0, "the collector did not confirm the deletion");
+        return new DeletionAnswer(false, "the collector did not confirm the deletion");
       }
-      return new DeletionAnswer(true, Math.max(0, node.path("rows").asLong(0)), null);
+      return new DeletionAnswer(true, null);
     } catch (SocketTimeoutException e) {
-      return new DeletionAnswer(false, 0, "no answer within " + timeout.toMillis() + " ms");
+      return new DeletionAnswer(false, "no answer within " + timeout.toMillis() + " ms");
     } catch (IOException | RuntimeException e) {
-      return new DeletionAnswer(false, 0, "cannot reach the collector");
+      return new DeletionAnswer(false, "cannot reach the collector");
     }
   }
 

@@ -18,18 +18,18 @@ public interface Uploader {
 
         @Override
         public DeletionAnswer requestDeletion(UUID anonymousId, Duration timeout) {
-          return new DeletionAnswer(false, 0, "no usable endpoint");
+          return new DeletionAnswer(false, "no usable endpoint");
         }
       };
 
   /**
    * The answer to a deletion request.
    *
-   * @param deleted whether the collector confirmed
-   * @param rows rows it erased
+   * @param deleted whether the collector confirmed (it does not say how many rows it erased: a
+   *     count would tell anyone holding an id whether it existed and how active it was)
    * @param error why not, when not
    */
-  record DeletionAnswer(boolean deleted, long rows, String error) {}
+  record DeletionAnswer(boolean deleted, String error) {}
 
   /** Prepares for the first call (connection machinery, class loading); optional. */
   default void warmUp() {}

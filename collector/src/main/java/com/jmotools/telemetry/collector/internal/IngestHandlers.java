@@ -21,6 +21,9 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +67,12 @@ public final class IngestHandlers {
    */
   public static final Instant EARLIEST_TIMESTAMP = Instant.parse("2000-01-01T00:00:00Z");
 
-  static final String DELETED_REASON = "anonymous_id: was deleted at the user's request";
+  /**
+   * The reason given for the events of an id erased at its holder's request. It does not name the
+   * erasure: whoever holds an id would otherwise learn that it existed and was erased.
+   */
+  static final String DELETED_REASON = "anonymous_id: is not accepted by this collector";
+
   private static final int MAX_NESTING = 32;
 
   /** Bytes of an oversized body read and discarded so that the 413 reaches the client: 1 MiB. */
@@ -74,6 +82,7 @@ public final class IngestHandlers {
   static final Duration SYNC_WAIT = Duration.ofMillis(100);
 
   private final EventValidator validator;
+  private final StoredEventIds eventIds;
   private final GroupCommitWriter writer;
   private final EventStore store;
   private final RateLimiter rateLimiter;
@@ -91,6 +100,7 @@ public final class IngestHandlers {
 
   public IngestHandlers(
       Catalog catalog,
+      StoredEventIds eventIds,
       GroupCommitWriter writer,
       EventStore store,
       RateLimiter rateLimiter,
@@ -103,6 +113,7 @@ public final class IngestHandlers {
       Executor answers,
       BooleanSupplier threadsScarce) {
     this.validator = EventValidator.of(catalog, EventValidator.Presence.PARTIAL);
+    this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
     this.writer = Objects.requireNonNull(writer, "writer");
     this.store = Objects.requireNonNull(store, "store");
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
@@ -405,9 +416,10 @@ public final class IngestHandlers {
     }
     int rows = store.erase(anonymousId, clock.instant());
     LOG.info("erased an anonymous id at its holder's request ({} rows)", rows);
+    // The same answer whether the id had rows or not: a count would tell anyone holding an id
+    // whether it existed and how active it was.
     ObjectNode answer = json.createObjectNode();
     answer.put("status", "deleted");
-    answer.put("rows", rows);
     jsonAnswer(ctx, 200, answer);
   }
 
@@ -442,10 +454,14 @@ public final class IngestHandlers {
     }
     Instant hour = event.timestamp().truncatedTo(ChronoUnit.HOURS);
     event = event.withTimestamp(hour);
-    if (event.eventId() == null) {
-      // The guide's clients send no id; ours do. Cut to the hour like our client's ids.
-      event = event.withEventId(EventIds.newId(hour));
-    }
+    // The client's id is never stored: any of its bits could carry data (the exact time, an
+    // address). The stored id is a keyed hash of it laid out as a UUID v7 of the stored hour, so a
+    // retry maps to the same id. The guide's clients may send none: a random one of the hour then.
+    event =
+        event.withEventId(
+            event.eventId() == null
+                ? EventIds.newId(hour)
+                : eventIds.derive(event.eventId(), hour));
     // Serialised here, on the request's thread, so the single writer only binds text.
     return new Slot(EventRow.of(event), null);
   }
@@ -567,11 +583,24 @@ public final class IngestHandlers {
         "Payload too large");
   }
 
+  /**
+   * The body read strictly as UTF-8, or null if it is not UTF-8 or not JSON. Jackson alone would
+   * detect UTF-16 and UTF-32 from the bytes and read them too, whatever charset was declared.
+   */
   private JsonNode parse(byte[] body) {
     try {
-      return json.readTree(body);
+      CharBuffer text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body));
+      if (text.length() > 0 && text.charAt(0) == '\uFEFF') {
+        text.position(1); // a UTF-8 byte order mark, which JSON parsers may ignore
+      }
+      return json.readTree(text.toString());
     } catch (IOException | RuntimeException e) {
-      return null;
+      return null; // CharacterCodingException is an IOException
     }
   }
 
