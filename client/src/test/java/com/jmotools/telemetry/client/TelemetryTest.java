@@ -712,9 +712,15 @@ class TelemetryTest {
   void aHugeOutboxEntryIsNeverReadAndIsDroppedAsTooLarge() throws Exception {
     Path outbox = state.resolve("telemetry/outbox");
     Files.createDirectories(outbox);
+    // named as this client's entries are: tagged with the collector it was recorded for
+    String tag =
+        com.jmotools.telemetry.client.internal.EndpointKey.tag(
+            com.jmotools.telemetry.client.internal.EndpointKey.of(collector.baseUrl()),
+            com.jmotools.telemetry.client.internal.EndpointKey.of(Telemetry.DEFAULT_ENDPOINT));
     Path huge =
         outbox.resolve(
-            String.format("%013d-000000-%s.json", System.currentTimeMillis(), UUID.randomUUID()));
+            String.format(
+                "%013d-000000-%s.%s.json", System.currentTimeMillis(), UUID.randomUUID(), tag));
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
       f.setLength(3L << 30); // sparse; Files.readAllBytes would throw OutOfMemoryError
     }
@@ -1254,7 +1260,19 @@ class TelemetryTest {
     t.close();
     assertThat(collector.events())
         .singleElement()
-        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("1.0.0-rc.1"));
+        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("1.0.0-rc"));
+  }
+
+  @Test
+  void aHostVersionShapedLikeAnAddressIsSentWithThreeNumbersAtMost() {
+    Telemetry t = open(userOn().hostVersion("192.168.100.post77"));
+    t.record("scan.completed", scanCompleted(8));
+    t.close();
+    assertThat(collector.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("version").asText()).isEqualTo("192.168.100-post"));
+    assertThatThrownBy(() -> Telemetry.builder().hostVersion("192.168.100.77"))
+        .hasMessageContaining("release version");
   }
 
   @Test
