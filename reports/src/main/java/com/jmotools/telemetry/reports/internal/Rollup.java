@@ -653,13 +653,7 @@ public final class Rollup {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          cube.addEvent(
-              rs.getString(1),
-              rs.getString(2),
-              rs.getString(3),
-              rs.getString(4),
-              rs.getString(5),
-              rs.getString(6));
+          addEvent(cube, rs);
           n++;
           idSum += rs.getLong(7);
         }
@@ -831,13 +825,7 @@ public final class Rollup {
         while (rs.next()) {
           String day = rs.getString(1);
           if (days.contains(day) && rs.getLong(7) > (day.equals(partDay) ? partAfterId : afterId)) {
-            cube.addEvent(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6));
+            addEvent(cube, rs);
           }
         }
       }
@@ -981,5 +969,16 @@ public final class Rollup {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  /** Adds the event of the current row: columns 1 to 6 as {@link Cube#addEvent} takes them. */
+  private static void addEvent(Cube cube, ResultSet rs) throws SQLException {
+    cube.addEvent(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6));
   }
 }
