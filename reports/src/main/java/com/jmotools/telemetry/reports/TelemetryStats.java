@@ -451,16 +451,26 @@ public final class TelemetryStats {
   }
 
   /**
-   * Distinct ids per day for every day of {@code period} that can hold events ({@link
-   * #withinData}), days without events included as zero: as long as the stored days, however long
-   * the period.
+   * The most days {@link #installsByEveryDay} shows one by one even where no event can be: about
+   * ten years, far more than any chart of the dashboard asks for.
+   */
+  public static final int MAX_DAYS_SHOWN_WHOLE = 3_700;
+
+  /**
+   * Distinct ids per day, days without events included as zero: every day of {@code period} when it
+   * has at most {@value #MAX_DAYS_SHOWN_WHOLE} days (a chart of the last 90 days has 90 bars, even
+   * before the first event), else only the days that can hold events ({@link #withinData}), so that
+   * a period of centuries costs no more than the stored days.
    *
    * @throws DatabaseException if the database cannot be read
    */
   public List<Cell> installsByEveryDay(Period period) {
-    return withinData(period)
-        .map(p -> everyDay(breakdown(Breakdown.INSTALLS_BY_DAY, p), p))
-        .orElse(List.of());
+    java.util.Optional<Period> data = withinData(period);
+    List<Cell> days = data.map(p -> breakdown(Breakdown.INSTALLS_BY_DAY, p)).orElse(List.of());
+    if (java.time.Duration.between(period.from(), period.to()).toDays() <= MAX_DAYS_SHOWN_WHOLE) {
+      return everyDay(days, period);
+    }
+    return data.map(p -> everyDay(days, p)).orElse(List.of());
   }
 
   /**

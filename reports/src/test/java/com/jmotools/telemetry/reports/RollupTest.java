@@ -392,6 +392,17 @@ class RollupTest {
       assertThat(days.get()).first().extracting(Cell::key).isEqualTo("2025-12-31");
       assertThat(days.get()).last().extracting(Cell::key).isEqualTo("2026-04-11");
       assertThat(days.get()).hasSize(102);
+      // A chart's period (here 31 days, 30 of them before the first event) shows every one of its
+      // days, so the dashboard's "last 90 days" has 90 bars even before the data begins.
+      assertThat(
+              stats.installsByEveryDay(
+                  new Period(
+                      Instant.parse("2025-12-01T00:00:00Z"),
+                      Instant.parse("2026-01-01T00:00:00Z"))))
+          .hasSize(31)
+          .first()
+          .extracting(Cell::key)
+          .isEqualTo("2025-12-01");
       assertThat(
               stats.installsByEveryDay(
                   new Period(
