@@ -222,4 +222,52 @@ public final class Fixtures {
             "2026-04-01T00:00:00Z",
             started("cli", "fast", "trivy"));
   }
+
+  /** The anonymous id of installation {@code i} of group {@code group} (a quarter, or a cohort). */
+  public static String id(int group, int i) {
+    return String.format("%08d-1111-4111-8111-%012d", group, i);
+  }
+
+  /**
+   * {@code installs} installations of {@code group} each sending {@code each} scans on {@code day}.
+   */
+  public static void scans(
+      Seeder s, int group, int installs, int each, String day, String metadata) {
+    for (int i = 0; i < installs; i++) {
+      for (int n = 0; n < each; n++) {
+        s.add("scan.started", id(group, i), "Linux", "0.8.0", day + "T10:00:00Z", metadata);
+      }
+    }
+  }
+
+  /**
+   * An auditor's scenario of Q3 2026: 30 installations scan once; 3 of them complete the wizard
+   * twice and one generates 4 reports, so wizard runs and reports come from fewer than k
+   * installations and must show in no published table, not even as "Other".
+   */
+  public static Seeder rareWizardAndReports() {
+    Seeder s = new Seeder();
+    scans(s, 1, 30, 1, "2026-07-10", started("cli", "balanced", "trivy"));
+    for (int i = 0; i < 3; i++) {
+      for (int n = 0; n < 2; n++) {
+        s.add(
+            "wizard.completed",
+            id(1, i),
+            "Linux",
+            "0.8.0",
+            "2026-07-11T10:00:00Z",
+            wizard("balanced", "docker", "gha", 120));
+      }
+    }
+    for (int n = 0; n < 4; n++) {
+      s.add(
+          "report.generated",
+          id(1, 5),
+          "Linux",
+          "0.8.0",
+          "2026-07-12T10:00:00Z",
+          report("1-10", false, false, "json"));
+    }
+    return s;
+  }
 }

@@ -1,5 +1,7 @@
 package com.jmotools.telemetry.reports;
 
+import static com.jmotools.telemetry.reports.Fixtures.id;
+import static com.jmotools.telemetry.reports.Fixtures.scans;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,10 +26,6 @@ class PublicMetricsTest {
 
   private static final Period Q3 = Period.quarter("2026Q3");
 
-  private static String id(int group, int i) {
-    return TransparencyReportTest.id(group, i);
-  }
-
   private Stats compute(Seeder s, Period p) {
     try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
       s.writeTo(db);
@@ -39,38 +37,9 @@ class PublicMetricsTest {
     }
   }
 
-  private static void scans(Seeder s, int group, int installs, int each, String day, String meta) {
-    for (int i = 0; i < installs; i++) {
-      for (int n = 0; n < each; n++) {
-        s.add("scan.started", id(group, i), "Linux", "0.8.0", day + "T10:00:00Z", meta);
-      }
-    }
-  }
-
   @Test
   void aTableWhoseValuesAllHaveFewerThanKInstallationsPublishesNothingNotEvenOther() {
-    Seeder s = new Seeder();
-    scans(s, 1, 30, 1, "2026-07-10", Fixtures.started("cli", "balanced", "trivy"));
-    for (int i = 0; i < 3; i++) {
-      for (int n = 0; n < 2; n++) {
-        s.add(
-            "wizard.completed",
-            id(1, i),
-            "Linux",
-            "0.8.0",
-            "2026-07-11T10:00:00Z",
-            Fixtures.wizard("balanced", "docker", "gha", 120));
-      }
-    }
-    for (int n = 0; n < 4; n++) {
-      s.add(
-          "report.generated",
-          id(1, 5),
-          "Linux",
-          "0.8.0",
-          "2026-07-12T10:00:00Z",
-          Fixtures.report("1-10", false, false, "json"));
-    }
+    Seeder s = Fixtures.rareWizardAndReports();
     Stats stats = compute(s, Q3);
     for (JsonNode w :
         List.of(

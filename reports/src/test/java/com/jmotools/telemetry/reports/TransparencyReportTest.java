@@ -1,5 +1,7 @@
 package com.jmotools.telemetry.reports;
 
+import static com.jmotools.telemetry.reports.Fixtures.id;
+import static com.jmotools.telemetry.reports.Fixtures.scans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,10 +25,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 public class TransparencyReportTest {
 
   @TempDir Path dir;
-
-  public static String id(int quarter, int i) {
-    return String.format("%08d-1111-4111-8111-%012d", quarter, i);
-  }
 
   /**
    * Q1 2026: 30 installations, one scan each (cli 12, wizard 10, docker 8; balanced 18, fast 9,
@@ -449,39 +447,9 @@ public class TransparencyReportTest {
     }
   }
 
-  private static void scans(
-      Seeder s, int group, int installs, int each, String day, String metadata) {
-    for (int i = 0; i < installs; i++) {
-      for (int n = 0; n < each; n++) {
-        s.add("scan.started", id(group, i), "Linux", "0.8.0", day + "T10:00:00Z", metadata);
-      }
-    }
-  }
-
   @Test
   void wizardRunsAndReportsOfFewerThanKInstallationsShowInNoTable() throws IOException {
-    Seeder s = new Seeder();
-    scans(s, 1, 30, 1, "2026-07-10", Fixtures.started("cli", "balanced", "trivy"));
-    for (int i = 0; i < 3; i++) {
-      for (int n = 0; n < 2; n++) {
-        s.add(
-            "wizard.completed",
-            id(1, i),
-            "Linux",
-            "0.8.0",
-            "2026-07-11T10:00:00Z",
-            Fixtures.wizard("balanced", "docker", "gha", 120));
-      }
-    }
-    for (int n = 0; n < 4; n++) {
-      s.add(
-          "report.generated",
-          id(1, 5),
-          "Linux",
-          "0.8.0",
-          "2026-07-12T10:00:00Z",
-          Fixtures.report("1-10", false, false, "json"));
-    }
+    Seeder s = Fixtures.rareWizardAndReports();
     String md = Files.readString(writeQ3(s).markdown());
     assertThat(md)
         .contains("Wizard runs completed (`wizard.completed`): not published")

@@ -68,7 +68,7 @@ class PublicationPrivacyTest {
     Seeder s = new Seeder();
     for (int i = 0; i < 40; i++) {
       int g = i < 25 ? 0 : i < 37 ? 1 : 2;
-      String id = TransparencyReportTest.id(7, i);
+      String id = Fixtures.id(7, i);
       String platform = new String[] {"Linux", "Windows", "macOS"}[g];
       String version = new String[] {"0.7.1", "0.7.0", "0.6.9"}[g];
       String mode = new String[] {"cli", "wizard", "docker"}[g];
