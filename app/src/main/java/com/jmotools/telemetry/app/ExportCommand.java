@@ -3,6 +3,7 @@ package com.jmotools.telemetry.app;
 import com.jmotools.telemetry.collector.Database;
 import com.jmotools.telemetry.reports.Exporter;
 import com.jmotools.telemetry.reports.Period;
+import com.jmotools.telemetry.reports.TemporaryFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +84,8 @@ final class ExportCommand implements Callable<Integer> {
   /**
    * Writes the export next to {@code out} and moves it into place, so a failed export leaves
    * neither a half file nor a hidden copy of the events: the target is checked first, and the
-   * temporary file is deleted on any failure, the move's included.
+   * temporary file is deleted on any failure, the move's included, and when the run is interrupted;
+   * one that a killed export to the same file left is deleted by the next.
    *
    * @throws UncheckedIOException if the file cannot be written, with the reason in one line
    */
@@ -96,13 +98,17 @@ final class ExportCommand implements Callable<Integer> {
     if (parent == null || !Files.isDirectory(parent)) {
       throw failure("cannot write " + out, "no such directory " + parent, null);
     }
+    // Named after its target, so that the next export to it finds what a killed one left.
+    String prefix = "." + target.getFileName() + ".export-";
+    TemporaryFiles.removeLeftovers(parent, prefix, ".tmp", clock.instant());
     Path tmp;
     try {
-      tmp = Files.createTempFile(parent, ".export", ".tmp");
+      tmp = Files.createTempFile(parent, prefix, ".tmp");
     } catch (IOException e) {
       throw failure("cannot write into " + parent, reason(e), e);
     }
     boolean moved = false;
+    TemporaryFiles.Guard interrupted = TemporaryFiles.deleteOnExit(tmp);
     try {
       long n;
       try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
@@ -121,6 +127,7 @@ final class ExportCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("jmo-telemetry export: cannot delete " + tmp);
         }
       }
+      interrupted.close();
     }
   }
 

@@ -180,9 +180,30 @@ class JmoTelemetryTest {
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("no temporary export left behind")
-          .noneMatch(n -> n.startsWith(".export"));
+          .noneMatch(n -> n.contains(".export-"));
     }
     assertThat(target).isEmptyDirectory();
+  }
+
+  @Test
+  void anExportDeletesTheTemporaryFileAKilledExportToTheSameFileLeft() throws Exception {
+    Path target = dir.resolve("e.jsonl");
+    Path killed = Files.writeString(dir.resolve(".e.jsonl.export-123.tmp"), "{\"event\":1}\n");
+    Path running = Files.writeString(dir.resolve(".e.jsonl.export-456.tmp"), "");
+    Path otherTarget = Files.writeString(dir.resolve(".f.jsonl.export-789.tmp"), "");
+    Files.setLastModifiedTime(
+        killed, java.nio.file.attribute.FileTime.from(CLOCK.instant().minusSeconds(7200)));
+    Files.setLastModifiedTime(
+        otherTarget, java.nio.file.attribute.FileTime.from(CLOCK.instant().minusSeconds(7200)));
+    Files.setLastModifiedTime(
+        running, java.nio.file.attribute.FileTime.from(CLOCK.instant().minusSeconds(60)));
+    assertThat(
+            run("export", "--db", db.toString(), "--from", "2025-01-01", "-o", target.toString()))
+        .isEqualTo(0);
+    assertThat(killed).as("a killed export's copy of the events, hours old").doesNotExist();
+    assertThat(running).as("an export in progress to the same file keeps its own").exists();
+    assertThat(otherTarget).as("another file's export is not this one's to judge").exists();
+    assertThat(Files.readAllLines(target)).hasSize(4);
   }
 
   @Test

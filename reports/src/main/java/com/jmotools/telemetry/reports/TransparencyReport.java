@@ -19,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -177,7 +177,8 @@ public final class TransparencyReport {
       MinimumCount rule = new MinimumCount(k);
       ObjectNode report = build(now, before, rule);
       String name = quarterId(quarter);
-      return publish(dir, name, staged -> writeFiles(report, now, staged, name, aside));
+      return publish(
+          dir, name, clock.instant(), staged -> writeFiles(report, now, staged, name, aside));
     } finally {
       aside.shutdownNow();
     }
@@ -193,15 +194,21 @@ public final class TransparencyReport {
    * Writes the report into a temporary folder next to its files in {@code dir}, then moves each
    * file into place only once all are written, and deletes this quarter's charts that this run no
    * longer draws (a figure now hidden must not stay published). A failure before the moves leaves
-   * {@code dir} as it was; a target that is a directory is refused before anything moves.
+   * {@code dir} as it was; a target that is a directory is refused before anything moves. The
+   * temporary folder goes when the run is interrupted too, and one a killed run of this quarter
+   * left behind goes with this run.
    */
-  private static Result publish(Path dir, String name, Writing writing) {
+  private static Result publish(Path dir, String name, Instant now, Writing writing) {
     boolean created = !Files.exists(dir);
     boolean placedAll = false;
     Path staging = null;
+    TemporaryFiles.Guard interrupted = null;
     try {
       Files.createDirectories(dir);
-      staging = Files.createTempDirectory(dir, ".transparency-" + name + "-");
+      String prefix = ".transparency-" + name + "-";
+      TemporaryFiles.removeLeftovers(dir, prefix, "", now);
+      staging = Files.createTempDirectory(dir, prefix);
+      interrupted = TemporaryFiles.deleteOnExit(staging);
       Files.createDirectory(staging.resolve(CHARTS));
       Result staged = writing.writeInto(staging);
       List<Path> charts = new ArrayList<>();
@@ -249,7 +256,10 @@ public final class TransparencyReport {
       throw new UncheckedIOException("cannot write the report into " + dir + ": " + reason(e), e);
     } finally {
       if (staging != null) {
-        deleteTree(staging);
+        TemporaryFiles.deleteTree(staging);
+      }
+      if (interrupted != null) {
+        interrupted.close();
       }
       if (created && !placedAll) {
         // The folder this run made for a report that failed goes too (when nothing else is in it).
@@ -312,23 +322,6 @@ public final class TransparencyReport {
       }
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  /** Deletes a temporary folder and what it holds, as far as it can. */
-  private static void deleteTree(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // a leftover temporary folder holds only this report's published figures
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      // as above
-    }
   }
 
   /** The value of a task of {@link #write}, its failure thrown as it was thrown. */

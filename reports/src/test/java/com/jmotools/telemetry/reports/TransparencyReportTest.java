@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -284,6 +286,31 @@ public class TransparencyReportTest {
         .containsExactly("transparency-2026q1.html", "transparency-2026q1.md");
     assertThat(Files.readString(out.resolve("transparency-2026q1.md")))
         .isEqualTo("the report of last week\n");
+  }
+
+  @Test
+  void aReportDeletesTheTemporaryFolderAKilledRunOfItsQuarterLeftAndNoOther() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Path killed =
+        Files.createDirectories(out.resolve(".transparency-2026q1-123").resolve("charts"));
+    Files.writeString(killed.getParent().resolve("transparency-2026q1.json"), "{}");
+    Path running = Files.createDirectories(out.resolve(".transparency-2026q1-456"));
+    Path otherQuarter = Files.createDirectories(out.resolve(".transparency-2025q4-789"));
+    java.time.Instant now = AFTER.instant();
+    for (Path p : List.of(killed, killed.getParent(), otherQuarter)) {
+      Files.setLastModifiedTime(
+          p, java.nio.file.attribute.FileTime.from(now.minus(Duration.ofHours(2))));
+    }
+    Files.setLastModifiedTime(
+        running, java.nio.file.attribute.FileTime.from(now.minus(Duration.ofMinutes(5))));
+    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+      twoQuarters().writeTo(db);
+      q1(db, 1).write(out);
+    }
+    assertThat(killed.getParent()).as("a killed run's leftover, hours old").doesNotExist();
+    assertThat(running).as("a run in progress beside this one keeps its folder").exists();
+    assertThat(otherQuarter).as("another quarter's folder is not this run's to judge").exists();
+    assertThat(out.resolve("transparency-2026q1.md")).exists();
   }
 
   @Test
