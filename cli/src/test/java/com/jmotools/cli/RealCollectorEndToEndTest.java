@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jmotools.telemetry.collector.CollectorServer;
 import com.jmotools.telemetry.collector.Database;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -129,9 +130,13 @@ class RealCollectorEndToEndTest {
         .extracting(r -> r.get("event_type"))
         .containsExactlyInAnyOrder(
             "scan.started", "tool.failed", "tool.failed", "scan.completed", "report.generated");
-    String id = (String) rows.get(0).get("anonymous_id");
+    // The collector stores a keyed form of the installation's id: one for all its events, and
+    // never the id in the user's file, so the rows cannot be matched to this machine.
+    String id = Files.readString(f.home.resolve(".jmo-security").resolve("telemetry-id")).trim();
+    String stored = (String) rows.get(0).get("anonymous_id");
+    assertThat(stored).isNotEqualToIgnoringCase(id);
     for (Map<String, Object> r : rows) {
-      assertThat(r.get("anonymous_id")).isEqualTo(id);
+      assertThat(r.get("anonymous_id")).isEqualTo(stored);
       assertThat(r.get("version")).isEqualTo(Jmo.version());
       assertThat(r.get("runtime")).isEqualTo("java-17");
       assertThat(r.get("python_version")).isNull();
@@ -165,6 +170,7 @@ class RealCollectorEndToEndTest {
     // Nothing of the machine, the repositories or the findings is anywhere in what was stored.
     String everything = rows.toString();
     assertThat(everything)
+        .doesNotContain(id)
         .doesNotContain(f.work.toString())
         .doesNotContain("acme")
         .doesNotContain("a.py")

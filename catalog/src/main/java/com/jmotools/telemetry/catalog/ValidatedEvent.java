@@ -47,6 +47,12 @@ public record ValidatedEvent(
         event, version, platform, runtime, pythonVersion, anonymousId, id, timestamp, metadata);
   }
 
+  /** The same event with another anonymous id, such as the keyed one a collector stores. */
+  public ValidatedEvent withAnonymousId(UUID id) {
+    return new ValidatedEvent(
+        event, version, platform, runtime, pythonVersion, id, eventId, timestamp, metadata);
+  }
+
   /** The same event with another timestamp, such as the hour it falls in. */
   public ValidatedEvent withTimestamp(Instant time) {
     return new ValidatedEvent(

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.collector;
 
+import com.jmotools.telemetry.collector.internal.KeyAnonymousIdsMigration;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
@@ -310,6 +311,7 @@ public final class Database implements AutoCloseable {
               "classpath:com/jmotools/telemetry/collector/db/"
                   + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
           .failOnMissingLocations(true)
+          .javaMigrations(new KeyAnonymousIdsMigration(dialect))
           .load()
           .migrate();
     } catch (FlywayException e) {

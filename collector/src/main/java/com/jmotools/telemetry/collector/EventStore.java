@@ -46,8 +46,9 @@ public interface EventStore {
 
   /**
    * Erases every row of {@code anonymousId} and records it so its later events are refused. The id
-   * is recorded first (one short transaction), then its rows are deleted in slices so that
-   * ingestion goes on meanwhile.
+   * is compared as stored: the collector passes the keyed form of the id a client sent, the form
+   * every row holds. The id is recorded first (one short transaction), then its rows are deleted in
+   * slices so that ingestion goes on meanwhile.
    *
    * @return the number of rows erased now (0 when there were none, or none left from an earlier
    *     erasure)

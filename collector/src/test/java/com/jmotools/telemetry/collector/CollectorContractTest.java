@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.ValidatedEvent;
+import com.jmotools.telemetry.collector.internal.StoredEventIds;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,10 +110,18 @@ abstract class CollectorContractTest {
     return start(b -> {});
   }
 
+  /** The rows of the installation that sent {@code anonymousId}: they hold its keyed form. */
   List<Rows.Row> rowsOf(UUID anonymousId) {
-    return Rows.all(db).stream()
-        .filter(r -> r.anonymousId().equals(anonymousId.toString()))
-        .toList();
+    return rowsStoredAs(storedAnonymousId(anonymousId));
+  }
+
+  /** The rows holding {@code anonymousId} as it is. */
+  List<Rows.Row> rowsStoredAs(String anonymousId) {
+    return Rows.all(db).stream().filter(r -> r.anonymousId().equals(anonymousId)).toList();
+  }
+
+  String storedAnonymousId(UUID sent) {
+    return StoredEventIds.of(db).anonymousId(sent).toString();
   }
 
   static JsonNode json(HttpResponse<String> response) {
@@ -457,6 +466,38 @@ abstract class CollectorContractTest {
   }
 
   @Test
+  void theSentAnonymousIdIsNeverStoredOnAnyEndpoint() {
+    Http http = start();
+    // An id a modified client filled with data: 192.168.1.100 and "alice@exampl" spelled in hex.
+    UUID id = UUID.fromString("c0a80164-616c-4963-a540-6578616d706c");
+    ObjectNode batched = TestEvents.scanCompleted(id, NOW);
+    assertThat(json(http.post("/v1/events", TestEvents.array(List.of(batched)))).get("accepted"))
+        .hasToString("1");
+    assertThat(http.post("/", TestEvents.scanCompleted(id, NOW).toString()).body()).isEqualTo("OK");
+    assertThat(http.post("/e", TestEvents.guideCurlBody(id)).body()).isEqualTo("OK");
+
+    String sentHex = id.toString().replace("-", "");
+    List<Rows.Row> all = Rows.all(db);
+    assertThat(all)
+        .extracting(r -> r.anonymousId().replace("-", "").toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain(sentHex)
+        .allSatisfy(hex -> assertThat(hex).doesNotContain("c0a80164", "6578616d706c"));
+    // One installation, one stored id, shaped as the random UUID the schema and readers expect.
+    List<Rows.Row> mine = rowsOf(id);
+    assertThat(mine)
+        .hasSize(3)
+        .extracting(Rows.Row::anonymousId)
+        .containsOnly(mine.get(0).anonymousId());
+    UUID stored = UUID.fromString(mine.get(0).anonymousId());
+    assertThat(stored.version()).isEqualTo(4);
+    assertThat(stored.variant()).isEqualTo(2);
+    // A retry of the same event is still a duplicate.
+    JsonNode again = json(http.post("/v1/events", TestEvents.array(List.of(batched))));
+    assertThat(again.get("duplicates").asInt()).isEqualTo(1);
+    assertThat(rowsOf(id)).hasSize(3);
+  }
+
+  @Test
   void resendingABatchStoresNothingTwice() {
     Http http = start();
     UUID id = UUID.randomUUID();
@@ -502,7 +543,7 @@ abstract class CollectorContractTest {
               Rows.query(
                   db,
                   "SELECT DISTINCT timestamp FROM events WHERE anonymous_id = '"
-                      + id
+                      + storedAnonymousId(id)
                       + "' ORDER BY 1",
                   r -> r.getString(1)))
           .containsExactly("2026-11-26T09:00:00Z", "2026-11-27T10:00:00Z");
@@ -592,11 +633,16 @@ abstract class CollectorContractTest {
                 TestEvents.scanCompleted(id, NOW),
                 TestEvents.scanCompleted(id, NOW),
                 TestEvents.scanCompleted(other, NOW))));
+    assertThat(rowsOf(id)).hasSize(2);
     HttpResponse<String> deleted =
         http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}");
     assertThat(deleted.statusCode()).isEqualTo(200);
     assertThat(rowsOf(id)).isEmpty();
     assertThat(rowsOf(other)).hasSize(1);
+    // The erased id is recorded keyed, as the rows held it: deleted_ids names no machine either.
+    assertThat(Rows.query(db, "SELECT anonymous_id FROM deleted_ids", r -> r.getString(1)))
+        .contains(storedAnonymousId(id))
+        .doesNotContain(id.toString());
     // No oracle: the answer is the same for an id with rows, the same id again, and an id never
     // seen, so holding an id tells nothing about whether it existed or how active it was.
     String again = http.post("/v1/deletion-request", "{\"anonymous_id\":\"" + id + "\"}").body();
@@ -925,11 +971,11 @@ abstract class CollectorContractTest {
     EventStore store = EventStore.of(db);
     ValidatedEvent old = event(id, NOW.minus(Duration.ofDays(401)));
     ValidatedEvent recent = event(id, NOW.minus(Duration.ofDays(399)));
-    store.appendEvents(List.of(old, recent), NOW);
-    assertThat(rowsOf(id)).hasSize(2);
+    store.appendEvents(List.of(old, recent), NOW); // the store keeps the ids it is given
+    assertThat(rowsStoredAs(id.toString())).hasSize(2);
     start(b -> b.purgeInterval(Duration.ofDays(1)));
-    await().atMost(Duration.ofSeconds(30)).until(() -> rowsOf(id).size() == 1);
-    assertThat(rowsOf(id).get(0).eventId()).isEqualTo(recent.eventId().toString());
+    await().atMost(Duration.ofSeconds(30)).until(() -> rowsStoredAs(id.toString()).size() == 1);
+    assertThat(rowsStoredAs(id.toString()).get(0).eventId()).isEqualTo(recent.eventId().toString());
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -193,6 +195,71 @@ class RollupTest {
       s = stats.compute(Fixtures.Q1);
       assertThat(s).isEqualTo(stats.computeWithSql(Fixtures.Q1));
       assertThat(s.events("scan.started")).isEqualTo(2);
+    }
+  }
+
+  /**
+   * The upgrade that keys stored anonymous ids rewrites the ids of rows the rollup already holds
+   * hashes of, without changing any row's count or id: the rollup must start over, or an
+   * installation seen before the upgrade and again after it would count twice.
+   */
+  @Test
+  void installationsCountTheSameAfterTheUpgradeThatKeysStoredIds() throws Exception {
+    String location = dir.resolve("upgrade.db").toString();
+    Stats before;
+    long rowOfB;
+    try (Database db = Database.builder(location).migrate(false).open()) {
+      // The schema of the version before keyed anonymous ids, its rows holding the ids as sent.
+      Flyway.configure(Database.class.getClassLoader())
+          .dataSource(db.dataSource())
+          .locations("classpath:com/jmotools/telemetry/collector/db/sqlite")
+          .target("3")
+          .load()
+          .migrate();
+      Fixtures.quarter().writeTo(db);
+      before = stats(db, APRIL).compute(Fixtures.Q1); // rolls the quarter up
+      rowOfB =
+          stats(db, APRIL).equals(null)
+              ? 0
+              : longOf(db, "SELECT min(id) FROM events WHERE anonymous_id = '" + Fixtures.B + "'");
+    }
+    try (Database db = Database.open(location)) { // the upgrade
+      String keyedB = stringOf(db, "SELECT anonymous_id FROM events WHERE id = " + rowOfB);
+      assertThat(keyedB).isNotEqualTo(Fixtures.B);
+      TelemetryStats stats = stats(db, APRIL);
+      assertThat(stats.compute(Fixtures.Q1)).isEqualTo(before);
+      // B's next event, stored as the collector now stores it, on a day of its own.
+      new Seeder()
+          .add(
+              "scan.started",
+              keyedB,
+              "macOS",
+              "0.7.1",
+              "2026-03-30T09:00:00Z",
+              Fixtures.started("cli", "deep", "zap"))
+          .writeTo(db);
+      Stats after = stats.compute(Fixtures.Q1);
+      assertThat(after.uniqueInstalls()).isEqualTo(before.uniqueInstalls());
+      assertThat(after.totalEvents()).isEqualTo(before.totalEvents() + 1);
+      assertThat(after).isEqualTo(stats.computeWithSql(Fixtures.Q1));
+    }
+  }
+
+  private static long longOf(Database db, String sql) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet r = st.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static String stringOf(Database db, String sql) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet r = st.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
     }
   }
 

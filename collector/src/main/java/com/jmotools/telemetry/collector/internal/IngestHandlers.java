@@ -414,7 +414,8 @@ public final class IngestHandlers {
       error(ctx, 400, "anonymous_id: must be a UUID");
       return;
     }
-    int rows = store.erase(anonymousId, clock.instant());
+    // The rows and the deleted_ids entry carry the keyed id, as every stored id.
+    int rows = store.erase(eventIds.anonymousId(anonymousId), clock.instant());
     LOG.info("erased an anonymous id at its holder's request ({} rows)", rows);
     // The same answer whether the id had rows or not: a count would tell anyone holding an id
     // whether it existed and how active it was.
@@ -462,6 +463,11 @@ public final class IngestHandlers {
             event.eventId() == null
                 ? EventIds.newId(hour)
                 : eventIds.derive(event.eventId(), hour));
+    // The anonymous id is keyed too (with a distinct input), so that a stored row cannot be matched
+    // to the id file on the user's machine and holds none of the bits the client chose; the same
+    // sent id always gives the same stored one, so ids still count installations and deleted ids
+    // still match.
+    event = event.withAnonymousId(eventIds.anonymousId(event.anonymousId()));
     // Serialised here, on the request's thread, so the single writer only binds text.
     return new Slot(EventRow.of(event), null);
   }

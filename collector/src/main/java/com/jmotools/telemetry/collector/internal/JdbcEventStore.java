@@ -502,10 +502,8 @@ public final class JdbcEventStore implements EventStore {
       // Then delete the rows in slices of the id range, each its own short transaction, so
       // that ingestion is not held up by one scan of the whole table (anonymous_id has no index).
       int rows = 0;
-      // lower(): rows imported from D1 may carry the id in upper case.
       try (PreparedStatement p =
-          c.prepareStatement(
-              "DELETE FROM events WHERE id > ? AND id <= ? AND lower(anonymous_id) = ?")) {
+          c.prepareStatement("DELETE FROM events WHERE id > ? AND id <= ? AND anonymous_id = ?")) {
         for (long low = 0; low < maxId; low += eraseSlice) {
           p.setLong(1, low);
           p.setLong(2, Math.min(maxId, low + eraseSlice));

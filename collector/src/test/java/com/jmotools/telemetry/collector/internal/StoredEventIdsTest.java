@@ -31,6 +31,24 @@ class StoredEventIdsTest {
   }
 
   @Test
+  void theStoredAnonymousIdIsAVersion4IdOfTheKeyedHashAndTheSameForTheSameSentId() {
+    StoredEventIds ids = new StoredEventIds(new byte[32]);
+    UUID sent = UUID.fromString("c0a80164-616c-4963-a540-6578616d706c");
+    UUID stored = ids.anonymousId(sent);
+    assertThat(stored).isNotEqualTo(sent).isEqualTo(ids.anonymousId(sent));
+    assertThat(stored.version()).isEqualTo(4);
+    assertThat(stored.variant()).isEqualTo(2);
+    assertThat(stored.toString().replace("-", "")).doesNotContain("c0a80164", "6578616d706c");
+    assertThat(ids.anonymousId(sent.toString().toUpperCase(java.util.Locale.ROOT)))
+        .as("an id in upper case, as a D1 export may hold it")
+        .isEqualTo(stored);
+    assertThat(ids.anonymousId(UUID.randomUUID())).isNotEqualTo(stored);
+    byte[] other = new byte[32];
+    other[0] = 1;
+    assertThat(new StoredEventIds(other).anonymousId(sent)).isNotEqualTo(stored);
+  }
+
+  @Test
   void anotherKeyGivesAnotherId() {
     UUID sent = UUID.randomUUID();
     byte[] other = new byte[32];
