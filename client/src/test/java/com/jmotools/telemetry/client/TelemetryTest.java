@@ -414,7 +414,8 @@ class TelemetryTest {
     first.close();
     assertThat(collector.requests()).isZero();
     assertThat(state.resolve(UserSettings.FILE)).exists();
-    assertThat(filesUnder(state)).as("only the notice counter").isEqualTo(1);
+    assertThat(state.resolve(StateLock.FILE)).as("the lock that guards its update").isEmptyFile();
+    assertThat(filesUnder(state)).as("only the notice counter and its lock").isEqualTo(2);
 
     Telemetry second = open(builder(env()));
     assertThat(second.status().recording()).isTrue();
