@@ -21,6 +21,7 @@ import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.PipelineSettings;
 import com.jmotools.telemetry.client.internal.QueuedEvent;
 import com.jmotools.telemetry.client.internal.SentLog;
+import com.jmotools.telemetry.client.internal.StateLock;
 import com.jmotools.telemetry.client.internal.Uploader;
 import com.jmotools.telemetry.client.internal.UserChoiceWatch;
 import com.jmotools.telemetry.client.internal.UserSettings;
@@ -143,6 +144,7 @@ public final class Telemetry implements AutoCloseable {
   private final UserSettings userSettings;
   private final UserChoiceWatch userChoice;
   private final DeletionRequests deletions;
+  private final StateLock stateLock;
   private final EventEncoder
       encoder; // loads the catalog when first needed: a disabled client never does
   private final String platform = Platforms.current();
@@ -159,6 +161,7 @@ public final class Telemetry implements AutoCloseable {
     this.userChoice = new UserChoiceWatch(userSettings);
     this.deletions =
         new DeletionRequests(settings.stateDirectory, EndpointKey.of(DEFAULT_ENDPOINT));
+    this.stateLock = new StateLock(settings.stateDirectory);
     this.status =
         ConsentDecider.decide(
             settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
@@ -176,14 +179,32 @@ public final class Telemetry implements AutoCloseable {
         anonymousId = stored != null ? stored : UUID.randomUUID();
         s = new DebugSink(settings.stderr);
       } else if (status.recording() && !settings.administration && !debug) {
-        deletions.markUsed(); // before the id is taken: a deletion of it must now be stored
-        anonymousId = idStore.get();
+        anonymousId = takeIdToRecord();
         s = newPipeline();
       }
     } catch (RuntimeException | Error e) {
       s = EventSink.NOOP; // never break the host
     }
     this.sink = s;
+  }
+
+  /**
+   * The id this recording client uses, with the unused-id marker removed first (a deletion of it
+   * must now be stored). Under the state lock, so that a {@code delete} in another process cannot
+   * rotate the id and mark the new one unused between the two: its new id would then record while
+   * marked unused, and a later delete would skip it. Never throws.
+   */
+  private UUID takeIdToRecord() {
+    try {
+      return stateLock.locked(
+          () -> {
+            deletions.markUsed();
+            return idStore.get();
+          });
+    } catch (IOException busy) {
+      deletions.markUsed(); // an id is needed now: taken as before the lock existed
+      return idStore.get();
+    }
   }
 
   /** A builder; {@link TelemetryBuilder#hostVersion} is required. */
@@ -660,8 +681,15 @@ public final class Telemetry implements AutoCloseable {
     String idNotReplaced = null;
     if (current != null) {
       try {
-        next = idStore.rotate();
-        deletions.markUnused(next);
+        // with its marker under one lock: a client starting meanwhile takes the old id or the
+        // new one marked used, never the new one still marked unused
+        next =
+            stateLock.locked(
+                () -> {
+                  UUID rotated = idStore.rotate();
+                  deletions.markUnused(rotated);
+                  return rotated;
+                });
       } catch (IOException e) {
         idNotReplaced = e.getMessage();
       }
