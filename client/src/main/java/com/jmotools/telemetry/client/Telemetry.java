@@ -21,6 +21,7 @@ import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.PipelineSettings;
 import com.jmotools.telemetry.client.internal.QueuedEvent;
 import com.jmotools.telemetry.client.internal.SentLog;
+import com.jmotools.telemetry.client.internal.StateLock;
 import com.jmotools.telemetry.client.internal.Uploader;
 import com.jmotools.telemetry.client.internal.UserChoiceWatch;
 import com.jmotools.telemetry.client.internal.UserSettings;
@@ -143,6 +144,7 @@ public final class Telemetry implements AutoCloseable {
   private final UserSettings userSettings;
   private final UserChoiceWatch userChoice;
   private final DeletionRequests deletions;
+  private final StateLock stateLock;
   private final EventEncoder
       encoder; // loads the catalog when first needed: a disabled client never does
   private final String platform = Platforms.current();
@@ -159,6 +161,7 @@ public final class Telemetry implements AutoCloseable {
     this.userChoice = new UserChoiceWatch(userSettings);
     this.deletions =
         new DeletionRequests(settings.stateDirectory, EndpointKey.of(DEFAULT_ENDPOINT));
+    this.stateLock = new StateLock(settings.stateDirectory);
     this.status =
         ConsentDecider.decide(
             settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
@@ -176,14 +179,32 @@ public final class Telemetry implements AutoCloseable {
         anonymousId = stored != null ? stored : UUID.randomUUID();
         s = new DebugSink(settings.stderr);
       } else if (status.recording() && !settings.administration && !debug) {
-        deletions.markUsed(); // before the id is taken: a deletion of it must now be stored
-        anonymousId = idStore.get();
+        anonymousId = takeIdToRecord();
         s = newPipeline();
       }
     } catch (RuntimeException | Error e) {
       s = EventSink.NOOP; // never break the host
     }
     this.sink = s;
+  }
+
+  /**
+   * The id this recording client uses, with the unused-id marker removed first (a deletion of it
+   * must now be stored). Under the state lock, so that a {@code delete} in another process cannot
+   * rotate the id and mark the new one unused between the two: its new id would then record while
+   * marked unused, and a later delete would skip it. Never throws.
+   */
+  private UUID takeIdToRecord() {
+    try {
+      return stateLock.locked(
+          () -> {
+            deletions.markUsed();
+            return idStore.get();
+          });
+    } catch (IOException busy) {
+      deletions.markUsed(); // an id is needed now: taken as before the lock existed
+      return idStore.get();
+    }
   }
 
   /** A builder; {@link TelemetryBuilder#hostVersion} is required. */
@@ -607,28 +628,11 @@ public final class Telemetry implements AutoCloseable {
    */
   public DeletionResult requestDeletion() {
     UUID current = idStore.peek();
-    List<UUID> ids = knownAnonymousIds();
-    if (ids.isEmpty()) {
-      return new DeletionResult(
-          DeletionResult.Outcome.NO_ID,
-          ids,
-          null,
-          null,
-          "no anonymous id on this machine (no id file, none in sent.jsonl or among the waiting"
-              + " events), so no event of it can have been sent");
-    }
-    ids = new ArrayList<>(ids);
+    List<UUID> ids = new ArrayList<>(knownAnonymousIds());
+    boolean anyKnown = !ids.isEmpty();
     ids.removeIf(deletions::unused);
     if (ids.isEmpty()) {
-      return new DeletionResult(
-          DeletionResult.Outcome.NO_ID,
-          ids,
-          null,
-          null,
-          "the anonymous id "
-              + current
-              + " was made by the last jmo telemetry delete and has recorded nothing since, so"
-              + " there is nothing to erase; nothing was changed");
+      return DeletionReport.nothingToErase(current, anyKnown);
     }
     if (endpoint == null) {
       return new DeletionResult(
@@ -660,8 +664,15 @@ public final class Telemetry implements AutoCloseable {
     String idNotReplaced = null;
     if (current != null) {
       try {
-        next = idStore.rotate();
-        deletions.markUnused(next);
+        // with its marker under one lock: a client starting meanwhile takes the old id or the
+        // new one marked used, never the new one still marked unused
+        next =
+            stateLock.locked(
+                () -> {
+                  UUID rotated = idStore.rotate();
+                  deletions.markUnused(rotated);
+                  return rotated;
+                });
       } catch (IOException e) {
         idNotReplaced = e.getMessage();
       }
@@ -681,54 +692,9 @@ public final class Telemetry implements AutoCloseable {
         error = answer.error();
       }
     }
-    DeletionResult.Outcome outcome =
-        unconfirmed.isEmpty()
-            ? DeletionResult.Outcome.DELETED
-            : notStored != null ? DeletionResult.Outcome.FAILED : DeletionResult.Outcome.QUEUED;
-    StringBuilder m = new StringBuilder();
-    if (outcome == DeletionResult.Outcome.DELETED) {
-      m.append("the collector erased every stored event of ").append(list(ids));
-    } else if (outcome == DeletionResult.Outcome.QUEUED) {
-      List<UUID> confirmed = new ArrayList<>(ids);
-      confirmed.removeAll(unconfirmed);
-      if (!confirmed.isEmpty()) {
-        m.append("the collector erased every stored event of ")
-            .append(list(confirmed))
-            .append("; it ");
-      } else {
-        m.append("the collector ");
-      }
-      m.append("has not confirmed yet (")
-          .append(error == null ? "no time left" : error)
-          .append("); the request for ")
-          .append(list(unconfirmed))
-          .append(" is stored and sent again by later jmo runs that use ")
-          .append(endpointKey)
-          .append(" (to no other server) until it confirms")
-          .append(" (jmo telemetry status shows it)");
-    } else {
-      m.append(notStored)
-          .append("; the collector did not confirm the erasure of ")
-          .append(list(unconfirmed))
-          .append(" (")
-          .append(error == null ? "no time left" : error)
-          .append("), and nothing will send it again");
-    }
-    if (removed > 0) {
-      m.append("; removed the ").append(removed).append(" event(s) waiting to be sent");
-    }
-    if (next != null) {
-      m.append("; the new id is ").append(next);
-    } else if (idNotReplaced != null) {
-      m.append("; the id could not be replaced, ")
-          .append(current)
-          .append(" stays on this machine (")
-          .append(idNotReplaced)
-          .append(")");
-    } else {
-      m.append("; there is no id file, so a new id is made only when something is next recorded");
-    }
-    return new DeletionResult(outcome, ids, next, idNotReplaced, m.toString());
+    return new DeletionReport(
+            ids, unconfirmed, error, notStored, endpointKey, removed, current, next, idNotReplaced)
+        .result();
   }
 
   /**
@@ -757,14 +723,6 @@ public final class Telemetry implements AutoCloseable {
       }
     }
     return ids;
-  }
-
-  private static String list(List<UUID> ids) {
-    StringBuilder b = new StringBuilder();
-    for (UUID id : ids) {
-      b.append(b.length() == 0 ? "" : ", ").append(id);
-    }
-    return b.toString();
   }
 
   /** The deletion requests waiting for the collector's confirmation, oldest first. Never throws. */

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jmotools.telemetry.catalog.EventIds;
+import com.jmotools.telemetry.client.internal.AnonymousIdStore;
+import com.jmotools.telemetry.client.internal.DeletionRequests;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
+import com.jmotools.telemetry.client.internal.StateLock;
 import com.jmotools.telemetry.client.internal.UserSettings;
 import com.jmotools.telemetry.testing.ReadOnlyDirectory;
 import com.jmotools.telemetry.testing.RecordingCollector;
@@ -26,10 +29,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -414,7 +420,8 @@ class TelemetryTest {
     first.close();
     assertThat(collector.requests()).isZero();
     assertThat(state.resolve(UserSettings.FILE)).exists();
-    assertThat(filesUnder(state)).as("only the notice counter").isEqualTo(1);
+    assertThat(state.resolve(StateLock.FILE)).as("the lock that guards its update").isEmptyFile();
+    assertThat(filesUnder(state)).as("only the notice counter and its lock").isEqualTo(2);
 
     Telemetry second = open(builder(env()));
     assertThat(second.status().recording()).isTrue();
@@ -1098,6 +1105,52 @@ class TelemetryTest {
             });
     assertThat(collector.count()).isZero();
     assertThat(open(builder(env())).pendingDeletions()).isEmpty();
+  }
+
+  /**
+   * A {@code jmo telemetry delete} in another process rotates the id and then marks the new one
+   * unused (it has recorded nothing), both under the state lock. A scan that starts between the two
+   * steps waits for the delete, then takes the new id and removes the mark. Were it to take the new
+   * id before the mark is written, it would record under an id marked unused, and the next delete
+   * would skip that id and leave its events at the collector.
+   */
+  @Test
+  void aScanStartingWhileADeleteRotatesTheIdNeverRecordsUnderAnIdMarkedUnused() throws Exception {
+    on().close(); // an id file, no mark
+    DeletionRequests deletions = new DeletionRequests(state, Telemetry.DEFAULT_ENDPOINT);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    AtomicReference<Future<Telemetry>> starting = new AtomicReference<>();
+    try {
+      UUID next =
+          new StateLock(state)
+              .locked(
+                  () -> {
+                    UUID rotated = new AnonymousIdStore(state).rotate();
+                    starting.set(pool.submit(() -> builder(env()).build()));
+                    try {
+                      starting.get().get(300, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException waits) {
+                      // the scan waits for the delete's lock
+                    } catch (InterruptedException | ExecutionException e) {
+                      throw new java.io.IOException(e);
+                    }
+                    deletions.markUnused(rotated);
+                    return rotated;
+                  });
+      Telemetry scan = starting.get().get();
+      try {
+        assertThat(scan.recording()).isTrue();
+        UUID used = scan.anonymousId().orElseThrow();
+        assertThat(used).isEqualTo(next);
+        assertThat(deletions.unused(used))
+            .as("the id the scan records under is marked unused")
+            .isFalse();
+      } finally {
+        scan.close();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>A missing, empty, malformed or unreadable file is replaced, never sent as is. The file is
  * written atomically (temp file + rename), so an interrupted write cannot leave an empty id. When
- * the state directory cannot be written, the id lives in memory for this process only.
+ * the state directory cannot be written, the id lives in memory for this process only. Making an id
+ * and rotating it happen under the {@link StateLock}, so two processes that start at once without
+ * an id agree on one: the id in use is always the one the file holds.
  */
 public final class AnonymousIdStore {
 
@@ -25,11 +27,13 @@ public final class AnonymousIdStore {
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
   private final Path file;
+  private final StateLock lock;
   private UUID id;
   private boolean persisted;
 
   public AnonymousIdStore(Path stateDirectory) {
     this.file = Objects.requireNonNull(stateDirectory, "stateDirectory").resolve(FILE_NAME);
+    this.lock = new StateLock(stateDirectory);
   }
 
   /** The id file. */
@@ -46,9 +50,30 @@ public final class AnonymousIdStore {
   }
 
   /** The id, created (and persisted if possible) when there is no valid one. Never throws. */
-  public synchronized UUID get() {
-    if (id == null) {
+  public UUID get() {
+    synchronized (this) {
+      if (id != null) {
+        return id;
+      }
       UUID stored = readValid();
+      if (stored != null) {
+        id = stored;
+        persisted = true;
+        return id;
+      }
+    }
+    // The state lock is taken before this object's monitor, never while holding it (as rotate
+    // does), so the two cannot wait for each other.
+    try {
+      return lock.locked(this::readOrCreate);
+    } catch (IOException busy) {
+      return readOrCreate(); // an id is needed now: made as before the lock existed
+    }
+  }
+
+  private synchronized UUID readOrCreate() {
+    if (id == null) {
+      UUID stored = readValid(); // another process may have made it meanwhile
       if (stored != null) {
         id = stored;
         persisted = true;
@@ -61,9 +86,11 @@ public final class AnonymousIdStore {
   }
 
   /** Whether the id in use is stored on disk (false: in memory only). */
-  public synchronized boolean persisted() {
-    get();
-    return persisted;
+  public boolean persisted() {
+    get(); // outside the monitor: it may take the state lock
+    synchronized (this) {
+      return persisted;
+    }
   }
 
   /**
@@ -73,7 +100,11 @@ public final class AnonymousIdStore {
    * @throws IOException if it cannot be stored; the id in use and the file are then unchanged, so
    *     nobody is told of an id that the next run would not use
    */
-  public synchronized UUID rotate() throws IOException {
+  public UUID rotate() throws IOException {
+    return lock.locked(this::rotateLocked);
+  }
+
+  private synchronized UUID rotateLocked() throws IOException {
     UUID next = UUID.randomUUID();
     write(next);
     id = next;

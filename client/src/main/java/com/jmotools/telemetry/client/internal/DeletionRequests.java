@@ -21,8 +21,9 @@ import java.util.UUID;
  * process ending. Each request names its collector ({@link EndpointKey#of}; one stored before
  * requests named it belongs to the default collector): it is sent to that one only, and another
  * server's "deleted" never removes it. None is ever dropped unconfirmed: when {@value
- * #MAX_REQUESTS} wait, a new one is refused instead. Written atomically; several processes may
- * update it (last writer wins, and a request sent twice is harmless: the collector's erasure is
+ * #MAX_REQUESTS} wait, a new one is refused instead. Written atomically, and changed only under the
+ * {@link StateLock}: several processes and threads may add, confirm and fail requests at once
+ * without losing one (a request sent twice meanwhile is harmless: the collector's erasure is
  * idempotent).
  *
  * <p>{@code <state>/telemetry/unused-id} names the id the last deletion rotated to until a
@@ -93,6 +94,7 @@ public final class DeletionRequests {
   private final Path file;
   private final Path unusedId;
   private final String defaultEndpoint;
+  private final StateLock lock;
 
   /**
    * @param defaultEndpoint the default collector ({@link EndpointKey#of}): the one of requests
@@ -103,6 +105,7 @@ public final class DeletionRequests {
     this.file = stateDirectory.resolve(FILE);
     this.unusedId = stateDirectory.resolve(UNUSED_ID_FILE);
     this.defaultEndpoint = Objects.requireNonNull(defaultEndpoint, "defaultEndpoint");
+    this.lock = new StateLock(stateDirectory);
   }
 
   /** The file. */
@@ -119,7 +122,7 @@ public final class DeletionRequests {
    * The waiting requests, oldest first; empty when there are none or the file cannot be read. Never
    * throws.
    */
-  public synchronized List<Request> list() {
+  public List<Request> list() {
     try {
       return read();
     } catch (IOException | RuntimeException e) {
@@ -171,9 +174,18 @@ public final class DeletionRequests {
    * Adds a request for {@code id} at the collector {@code endpoint} (kept once), due at once.
    *
    * @throws FullException if {@value #MAX_REQUESTS} requests wait already: none is dropped
+   * @throws StateLock.BusyException if another process kept the file locked too long
    * @throws IOException if it cannot be stored, or the file cannot be read (it is left as it is)
    */
-  public synchronized void add(UUID id, String endpoint, Instant now) throws IOException {
+  public void add(UUID id, String endpoint, Instant now) throws IOException {
+    lock.locked(
+        () -> {
+          addLocked(id, endpoint, now);
+          return null;
+        });
+  }
+
+  private void addLocked(UUID id, String endpoint, Instant now) throws IOException {
     List<Request> all = read();
     all.removeIf(r -> r.is(id, endpoint));
     if (all.size() >= MAX_REQUESTS) {
@@ -196,16 +208,20 @@ public final class DeletionRequests {
    * Removes the request for {@code id} once {@code endpoint}, the collector it is for, confirmed
    * it. Never throws.
    */
-  public synchronized void confirmed(UUID id, String endpoint) {
+  public void confirmed(UUID id, String endpoint) {
     try {
-      List<Request> all = read();
-      if (all.removeIf(r -> r.is(id, endpoint))) {
-        if (all.isEmpty()) {
-          Files.deleteIfExists(file);
-        } else {
-          AtomicFiles.write(file, bytes(all));
-        }
-      }
+      lock.locked(
+          () -> {
+            List<Request> all = read();
+            if (all.removeIf(r -> r.is(id, endpoint))) {
+              if (all.isEmpty()) {
+                Files.deleteIfExists(file);
+              } else {
+                AtomicFiles.write(file, bytes(all));
+              }
+            }
+            return null;
+          });
     } catch (IOException | RuntimeException e) {
       // sent again later: the collector's erasure is idempotent
     }
@@ -215,23 +231,31 @@ public final class DeletionRequests {
    * Records a failed attempt for {@code id} at {@code endpoint}: the next is due at {@code
    * notBefore}. Never throws.
    */
-  public synchronized void failed(UUID id, String endpoint, Instant notBefore, String error) {
+  public void failed(UUID id, String endpoint, Instant notBefore, String error) {
+    String kept =
+        error == null || error.length() <= MAX_ERROR_CHARS
+            ? error
+            : error.substring(0, MAX_ERROR_CHARS);
     try {
-      List<Request> all = read();
-      String kept =
-          error == null || error.length() <= MAX_ERROR_CHARS
-              ? error
-              : error.substring(0, MAX_ERROR_CHARS);
-      for (int i = 0; i < all.size(); i++) {
-        Request r = all.get(i);
-        if (r.is(id, endpoint)) {
-          all.set(i, new Request(id, endpoint, r.requestedAt(), r.attempts() + 1, notBefore, kept));
-        }
-      }
-      byte[] bytes = bytes(all);
-      if (bytes.length <= MAX_FILE_BYTES) {
-        AtomicFiles.write(file, bytes);
-      }
+      lock.locked(
+          () -> {
+            List<Request> all = read();
+            boolean changed = false;
+            for (int i = 0; i < all.size(); i++) {
+              Request r = all.get(i);
+              if (r.is(id, endpoint)) {
+                all.set(
+                    i,
+                    new Request(id, endpoint, r.requestedAt(), r.attempts() + 1, notBefore, kept));
+                changed = true;
+              }
+            }
+            byte[] bytes = bytes(all);
+            if (changed && bytes.length <= MAX_FILE_BYTES) {
+              AtomicFiles.write(file, bytes);
+            }
+            return null;
+          });
     } catch (IOException | RuntimeException e) {
       // retried as soon as possible instead
     }

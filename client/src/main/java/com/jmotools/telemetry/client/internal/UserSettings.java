@@ -19,9 +19,10 @@ import java.util.Objects;
  * there but cannot be read, is not the JSON object this class writes, or holds a value of the wrong
  * type reads as {@linkplain Values#problem() unreadable}: it may hold the user's "off", so consent
  * counts it as off, and only the user's explicit {@link #writeChoice} replaces it (the notice
- * counter never does). Writes go through {@link AtomicFiles}. Only Jackson's streaming parser is
- * used, so deciding consent does not pay for initialising data binding (a disabled client stays
- * cheap).
+ * counter never does). Writes go through {@link AtomicFiles}, each with the read it depends on
+ * under the {@link StateLock}, so that a scan counting the notice and {@code jmo telemetry disable}
+ * in another process cannot undo each other's change. Only Jackson's streaming parser is used, so
+ * deciding consent does not pay for initialising data binding (a disabled client stays cheap).
  */
 public final class UserSettings {
 
@@ -59,9 +60,11 @@ public final class UserSettings {
   }
 
   private final Path file;
+  private final StateLock lock;
 
   public UserSettings(Path stateDirectory) {
     this.file = Objects.requireNonNull(stateDirectory, "stateDirectory").resolve(FILE);
+    this.lock = new StateLock(stateDirectory);
   }
 
   /** The file. */
@@ -153,10 +156,15 @@ public final class UserSettings {
    * Stores the user's choice, keeping the notice counter; the user's explicit act, so it also
    * replaces a file that could not be read (its counter then starts again from 0).
    *
+   * @throws StateLock.BusyException if another process kept the state locked too long
    * @throws IOException if the file cannot be written
    */
-  public synchronized void writeChoice(Boolean enabled) throws IOException {
-    write(new Values(enabled, read().noticeShown()));
+  public void writeChoice(Boolean enabled) throws IOException {
+    lock.locked(
+        () -> {
+          write(new Values(enabled, read().noticeShown()));
+          return null;
+        });
   }
 
   /**
@@ -165,15 +173,19 @@ public final class UserSettings {
    * @return the new count
    * @throws IOException if the file cannot be written, or it is there but cannot be read: it may
    *     hold the user's "off", so it is left exactly as it is
+   * @throws StateLock.BusyException if another process kept the state locked too long
    */
-  public synchronized int incrementNotice() throws IOException {
-    Values old = read();
-    if (old.unreadable()) {
-      throw new IOException("left unchanged: " + old.problem());
-    }
-    int next = Math.min(MAX_COUNT, old.noticeShown() + 1);
-    write(new Values(old.enabled(), next));
-    return next;
+  public int incrementNotice() throws IOException {
+    return lock.locked(
+        () -> {
+          Values old = read();
+          if (old.unreadable()) {
+            throw new IOException("left unchanged: " + old.problem());
+          }
+          int next = Math.min(MAX_COUNT, old.noticeShown() + 1);
+          write(new Values(old.enabled(), next));
+          return next;
+        });
   }
 
   private void write(Values values) throws IOException {

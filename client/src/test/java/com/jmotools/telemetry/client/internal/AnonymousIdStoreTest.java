@@ -7,8 +7,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -117,5 +125,42 @@ class AnonymousIdStoreTest {
   void peekNeverCreatesAFile() {
     assertThat(new AnonymousIdStore(state).peek()).isNull();
     assertThat(state.resolve(AnonymousIdStore.FILE_NAME)).doesNotExist();
+  }
+
+  /**
+   * Two first runs at once (each its own store, as two processes) agree on one id: the one in the
+   * file. Otherwise one would send events under an id that no file holds, which a later {@code jmo
+   * telemetry delete} finds only while {@code sent.jsonl} still lists it.
+   */
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void twoFirstRunsAtOnceAgreeOnTheStoredId() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<String> split = new ArrayList<>();
+    try {
+      for (int round = 0; round < 200; round++) {
+        Path home = state.resolve("home-" + round);
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        List<Future<UUID>> ids = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          ids.add(
+              pool.submit(
+                  () -> {
+                    AnonymousIdStore store = new AnonymousIdStore(home);
+                    barrier.await();
+                    return store.get();
+                  }));
+        }
+        UUID first = ids.get(0).get();
+        UUID second = ids.get(1).get();
+        UUID stored = new AnonymousIdStore(home).peek();
+        if (!first.equals(stored) || !second.equals(stored)) {
+          split.add("round " + round + ": " + first + " and " + second + ", file " + stored);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(split).as("first runs that used an id the file does not hold").isEmpty();
   }
 }

@@ -3,11 +3,22 @@ package com.jmotools.telemetry.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeletionRequestsTest {
@@ -143,5 +154,108 @@ class DeletionRequestsTest {
     assertThat(requests().unused(UUID.randomUUID())).isFalse();
     requests().markUsed();
     assertThat(requests.unused(id)).isFalse();
+  }
+
+  /**
+   * Three {@code jmo} processes add requests at the same moment (each add is followed by a failed
+   * attempt, so the file is rewritten twice per request): every request a process was told is
+   * stored is still there, with its attempt counted. Without the cross-process lock the processes
+   * read the same old file and the last writer wins.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void requestsAddedByThreeProcessesAtOnceAllSurvive() throws Exception {
+    int processes = 3;
+    int each = DeletionRequests.MAX_REQUESTS / processes;
+    Path start = state.resolve("start");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> children = new ArrayList<>();
+    List<BufferedReader> outputs = new ArrayList<>();
+    try {
+      for (int p = 0; p < processes; p++) {
+        Process child =
+            new ProcessBuilder(
+                    java,
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-Xmx64m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ChangeStateFilesMain.class.getName(),
+                    state.toString(),
+                    start.toString(),
+                    Integer.toString(each))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        children.add(child);
+        outputs.add(
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)));
+      }
+      for (BufferedReader out : outputs) {
+        assertThat(out.readLine()).isEqualTo("ready");
+      }
+      Files.createFile(start);
+      List<UUID> acknowledged = new ArrayList<>();
+      for (int p = 0; p < processes; p++) {
+        String line;
+        while ((line = outputs.get(p).readLine()) != null) {
+          acknowledged.add(UUID.fromString(line));
+        }
+        assertThat(children.get(p).waitFor()).isZero();
+      }
+      assertThat(acknowledged).hasSize(processes * each);
+      List<DeletionRequests.Request> stored = requests().list();
+      assertThat(stored)
+          .extracting(DeletionRequests.Request::anonymousId)
+          .as("every acknowledged request is stored")
+          .containsExactlyInAnyOrderElementsOf(acknowledged);
+      assertThat(stored)
+          .allSatisfy(r -> assertThat(r.attempts()).as("failed attempts counted").isEqualTo(1));
+    } finally {
+      children.forEach(Process::destroyForcibly);
+    }
+  }
+
+  /** The same within one JVM: threads, each with its own instance, as two clients of one host. */
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void requestsAddedByThreadsWithTheirOwnInstancesAtOnceAllSurvive() throws Exception {
+    int threads = 4;
+    int each = DeletionRequests.MAX_REQUESTS / threads;
+    CyclicBarrier barrier = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<UUID>>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  DeletionRequests mine = requests();
+                  List<UUID> added = new ArrayList<>();
+                  barrier.await();
+                  for (int i = 0; i < each; i++) {
+                    UUID id = UUID.randomUUID();
+                    mine.add(id, A, NOW);
+                    added.add(id);
+                    mine.failed(id, A, NOW.plusSeconds(30), "offline");
+                  }
+                  return added;
+                }));
+      }
+      List<UUID> acknowledged = new ArrayList<>();
+      for (Future<List<UUID>> f : futures) {
+        acknowledged.addAll(f.get());
+      }
+      List<DeletionRequests.Request> stored = requests().list();
+      assertThat(stored)
+          .extracting(DeletionRequests.Request::anonymousId)
+          .as("every acknowledged request is stored")
+          .containsExactlyInAnyOrderElementsOf(acknowledged);
+      assertThat(stored)
+          .allSatisfy(r -> assertThat(r.attempts()).as("failed attempts counted").isEqualTo(1));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -6,7 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,5 +90,56 @@ class UserSettingsTest {
     assertThat(Files.readString(file)).isEqualTo(broken);
     s.writeChoice(false);
     assertThat(s.read()).isEqualTo(new UserSettings.Values(false, 0));
+  }
+
+  /**
+   * A scan counting the notice while the user runs {@code jmo telemetry enable} and {@code disable}
+   * (each its own instance, as two processes): every choice stands until the user's next one, and
+   * no count is lost.
+   */
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void theUsersChoiceAndTheNoticeCountWrittenAtOnceAreBothKept() throws Exception {
+    int rounds = 200;
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger counted = new AtomicInteger();
+    CyclicBarrier barrier = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<String> lost = new ArrayList<>();
+    try {
+      Future<?> scans =
+          pool.submit(
+              () -> {
+                UserSettings scan = new UserSettings(state);
+                barrier.await();
+                while (!done.get()) {
+                  scan.incrementNotice();
+                  counted.incrementAndGet();
+                }
+                return null;
+              });
+      UserSettings command = new UserSettings(state);
+      barrier.await();
+      for (int i = 1; i <= rounds; i++) {
+        boolean choice = i % 2 == 0;
+        command.writeChoice(choice);
+        int seen = counted.get();
+        while (counted.get() < seen + 2 && !scans.isDone()) {
+          Thread.onSpinWait(); // any count that straddled the choice has now been written
+        }
+        Boolean now = command.read().enabled();
+        if (!Boolean.valueOf(choice).equals(now)) {
+          lost.add("round " + i + ": chose " + choice + ", file says " + now);
+        }
+      }
+      command.writeChoice(false);
+      done.set(true);
+      scans.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(lost).as("choices overwritten by a notice count").isEmpty();
+    assertThat(new UserSettings(state).read())
+        .isEqualTo(new UserSettings.Values(false, counted.get()));
   }
 }
