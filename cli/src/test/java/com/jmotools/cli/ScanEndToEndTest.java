@@ -331,4 +331,25 @@ class ScanEndToEndTest {
     assertThat(completed.path("tools_failed").asInt()).isEqualTo(1);
     assertThat(completed.path("tools_succeeded").asInt()).isEqualTo(5);
   }
+
+  /**
+   * The auditors' case: {@code --image} with the fast profile. semgrep is listed in scan.started
+   * but does not apply to an image: scan.completed reports it with 0 runs, so the analytics count
+   * no run for it (an absent tool would be counted as one estimated run).
+   */
+  @Test
+  void aListedToolThatDidNotApplyToTheTargetsIsReportedWithZeroRuns() throws Exception {
+    userEnabled();
+    FakeTools.semgrepFinds(f, 1);
+    FakeTools.trivyFailsOn(f, "never-matches");
+
+    CliFixture.Run run = f.jmo("scan", "--image", "alpine:3", "--tools", "semgrep,trivy");
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    f.awaitDelivered(() -> !events("scan.completed").isEmpty());
+    assertThat(events("scan.started").get(0).path("metadata").path("tools"))
+        .isEqualTo(json("[\"semgrep\",\"trivy\"]"));
+    assertThat(events("scan.completed").get(0).path("metadata").path("tool_runs"))
+        .isEqualTo(json("{\"semgrep\":0,\"trivy\":1}"));
+  }
 }

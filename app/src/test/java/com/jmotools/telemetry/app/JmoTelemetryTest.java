@@ -114,6 +114,83 @@ class JmoTelemetryTest {
     assertThat(j.get("tool_failures").get(0).get("failure_rate").asDouble()).isEqualTo(0.5);
   }
 
+  /**
+   * Rows loaded from a D1 export as OPERATIONS says (its own ids, no event_id, the guide client's
+   * exact offset-less times, an exact created_at, Darwin): statistics and export read them by the
+   * hour at once, and {@code purge} rewrites them in the collector's form.
+   */
+  @Test
+  void aLoadedD1ExportIsReadByTheHourAndPurgeStoresItAsTheCollectorWould() throws Exception {
+    try (Database d = Database.open(db.toString());
+        Connection c = d.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO events (id, event_type, version, platform, python_version,"
+                    + " anonymous_id, metadata, \"timestamp\", created_at) VALUES (?,"
+                    + " 'scan.started', '0.7.0', ?, '3.11', 'cccccccc-0000-4000-8000-000000000003',"
+                    + " ?, ?, ?)")) {
+      String[][] d1 = {
+        {"1000", "Darwin", "2026-02-11T14:32:07.123456", "2026-02-11 14:32:07"},
+        {"1001", "FreeBSD", "2026-02-11 15:05:59", "2026-02-11 15:06:00"},
+      };
+      for (String[] r : d1) {
+        ps.setLong(1, Long.parseLong(r[0]));
+        ps.setString(2, r[1]);
+        ps.setString(
+            3,
+            "{\"mode\":\"cli\",\"profile\":\"fast\",\"tools\":[\"trivy\"],\"target_types\":"
+                + "{\"repos\":1,\"images\":0,\"urls\":0,\"iac\":0,\"gitlab\":0,\"k8s\":0}}");
+        ps.setString(4, r[2]);
+        ps.setString(5, r[3]);
+        ps.executeUpdate();
+      }
+    }
+    String[] feb11 = {"--db", db.toString(), "--from", "2026-02-11", "--to", "2026-02-12"};
+    // Read by the hour before any cleaning: export shows no exact time. (The row with a space
+    // before the hour sorts before the day's first hour as text: only purge puts it in its day.)
+    assertThat(run(concat("export", feb11))).isEqualTo(0);
+    assertThat(stdout()).contains("\"timestamp\":\"2026-02-11T14:00:00Z\"").doesNotContain("14:32");
+    out.reset();
+    assertThat(run(concat("stats", feb11))).isEqualTo(0); // rolls 2026-02-11 up with Darwin
+    assertThat(stdout()).contains("Darwin");
+    out.reset();
+
+    assertThat(run("purge", "--db", db.toString(), "--retention-days", "400")).isEqualTo(0);
+    assertThat(stdout()).contains("cleaned 2 imported rows");
+    try (Database d = Database.open(db.toString());
+        Connection c = d.dataSource().getConnection();
+        var st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT id, platform, \"timestamp\", created_at FROM events"
+                    + " WHERE anonymous_id = 'cccccccc-0000-4000-8000-000000000003' ORDER BY id")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isGreaterThan(1001); // new ids: the rollup sees the day change
+      assertThat(rs.getString(2)).isEqualTo("macOS");
+      assertThat(rs.getString(3)).isEqualTo("2026-02-11T14:00:00Z");
+      assertThat(rs.getString(4)).isNull();
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(2)).isEqualTo("Other");
+      assertThat(rs.getString(3)).isEqualTo("2026-02-11T15:00:00Z");
+      assertThat(rs.getString(4)).isNull();
+      assertThat(rs.next()).isFalse();
+    }
+    out.reset();
+    assertThat(run(concat("stats", feb11))).isEqualTo(0);
+    assertThat(stdout()).contains("macOS", "Other").doesNotContain("Darwin", "FreeBSD");
+    // A second purge has nothing left to clean.
+    out.reset();
+    assertThat(run("purge", "--db", db.toString(), "--retention-days", "400")).isEqualTo(0);
+    assertThat(stdout()).contains("cleaned 0 imported rows");
+  }
+
+  private static String[] concat(String first, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
   @Test
   void statsPrintsTablesForAGivenPeriod() {
     assertThat(run("stats", "--db", db.toString(), "--from", "2025-12-01", "--to", "2026-03-01"))

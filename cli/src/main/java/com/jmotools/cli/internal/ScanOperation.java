@@ -81,7 +81,7 @@ public final class ScanOperation {
         outcome.succeeded(),
         outcome.failed(),
         outcome.findings(),
-        runsPerTool(results, selected));
+        runsPerTool(results, runnable, selected));
     err.println(
         String.format(
             Locale.ROOT,
@@ -249,10 +249,17 @@ public final class ScanOperation {
     return new Outcome(results, findings, succeeded, failed, resultsDir);
   }
 
-  /** Runs per tool (one per target it applied to): the denominator of a tool's failure rate. */
+  /**
+   * Runs per tool (one per target it applied to): the denominator of a tool's failure rate. Every
+   * tool that scan.started listed is in it, with 0 when it applied to none of the targets: a tool
+   * missing from the report would be counted as one estimated run (the rule for old clients).
+   */
   private static Map<ToolDefinition, Integer> runsPerTool(
-      List<ToolResult> results, Map<String, ToolDefinition> selected) {
+      List<ToolResult> results, List<ToolDefinition> listed, Map<String, ToolDefinition> selected) {
     Map<ToolDefinition, Integer> runs = new LinkedHashMap<>();
+    for (ToolDefinition d : listed) {
+      runs.put(d, 0);
+    }
     for (ToolResult r : results) {
       if (r.status() != ToolResult.Status.NOT_APPLICABLE) {
         runs.merge(selected.get(r.tool()), 1, Integer::sum);

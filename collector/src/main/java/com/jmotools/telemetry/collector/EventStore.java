@@ -66,6 +66,28 @@ public interface EventStore {
    */
   long purgeBefore(Instant cutoff);
 
+  /**
+   * What {@link #cleanImported} did.
+   *
+   * @param cleaned rows rewritten in the collector's own form
+   * @param unreadable rows left as they were because their {@code timestamp} is not a time
+   */
+  record Cleaning(long cleaned, long unreadable) {}
+
+  /**
+   * Rewrites rows that were not written by a collector (a loaded D1 export) in the form the
+   * collector stores: {@code timestamp} and {@code received_at} cut to the hour (a time without an
+   * offset read as UTC), {@code created_at} emptied, {@code platform} one of {@code Linux}, {@code
+   * macOS}, {@code Windows}, {@code Other} ({@code Darwin} is {@code macOS}). Each such row is
+   * replaced by a new row with a new id, so that the statistics rollup sees its day change. Works
+   * in slices of the id range, each its own short transaction, so ingestion continues meanwhile;
+   * rows already in the collector's form are only read.
+   *
+   * @throws DatabaseException if a slice failed (slices before it stay cleaned; running it again
+   *     completes the work)
+   */
+  Cleaning cleanImported();
+
   /** The store of {@code database}'s tables. */
   static EventStore of(Database database) {
     return new JdbcEventStore(database.dataSource(), database.dialect());

@@ -11,12 +11,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code jmo-telemetry purge}: deletes events older than the retention, now. */
+/**
+ * {@code jmo-telemetry purge}: deletes events older than the retention, now, and rewrites rows
+ * loaded from a D1 export in the collector's form (times cut to the hour, no {@code created_at},
+ * catalog platform names).
+ */
 @Command(
     name = "purge",
     mixinStandardHelpOptions = true,
-    description =
-        "Delete events older than the retention (a running collector also does this daily).")
+    description = {
+      "Delete events older than the retention (a running collector also does this daily).",
+      "Then rewrite rows the collector did not write (a loaded D1 export) as it stores them:"
+          + " timestamp and received_at cut to the hour, created_at emptied, Darwin stored as"
+          + " macOS and other unknown platforms as Other."
+    })
 public final class PurgeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -56,6 +64,21 @@ public final class PurgeCommand implements Callable<Integer> {
           .printf(
               "purged %d events older than %d days (before %s) from %s%n",
               rows, retentionDays, Dialect.formatHour(cutoff), database.description());
+      EventStore.Cleaning cleaning = EventStore.of(database).cleanImported();
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "cleaned %d imported rows (times cut to the hour, exact created_at removed, platform"
+                  + " names normalised)%n",
+              cleaning.cleaned());
+      if (cleaning.unreadable() > 0) {
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "%d rows have a timestamp that is not a time and were left as they were; fix or"
+                    + " delete them by hand%n",
+                cleaning.unreadable());
+      }
     }
     return 0;
   }

@@ -734,6 +734,11 @@ abstract class CollectorContractTest {
           public long purgeBefore(Instant cutoff) {
             return real.purgeBefore(cutoff);
           }
+
+          @Override
+          public Cleaning cleanImported() {
+            return real.cleanImported();
+          }
         };
     Http http = start(b -> b.store(slow).maxQueuedEvents(150));
     UUID id = UUID.randomUUID();
@@ -797,6 +802,11 @@ abstract class CollectorContractTest {
           public long purgeBefore(Instant cutoff) {
             return 0;
           }
+
+          @Override
+          public Cleaning cleanImported() {
+            return new Cleaning(0, 0);
+          }
         };
     Http http = start(b -> b.store(broken));
     HttpResponse<String> batch =
@@ -835,6 +845,11 @@ abstract class CollectorContractTest {
           @Override
           public long purgeBefore(Instant cutoff) {
             return 0;
+          }
+
+          @Override
+          public Cleaning cleanImported() {
+            return new Cleaning(0, 0);
           }
         };
     Http http = start(b -> b.store(flaky));

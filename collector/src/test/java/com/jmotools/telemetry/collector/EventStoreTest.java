@@ -36,6 +36,88 @@ class EventStoreTest {
     }
   }
 
+  @Test
+  void sqliteImportedRowsAreCleaned() throws Exception {
+    clean(dir.resolve("clean.db").toString());
+  }
+
+  @Test
+  void postgresImportedRowsAreCleaned() throws Exception {
+    String url = TestDatabases.freshPostgresSchema(TestDatabases.postgresUrlOrSkip());
+    try {
+      clean(url);
+    } finally {
+      TestDatabases.dropPostgresSchema(url);
+    }
+  }
+
+  /**
+   * Rows loaded from a D1 export (exact times, created_at, Darwin; one even with an event_id) are
+   * rewritten in the collector's form under new ids; the collector's own rows are not touched.
+   */
+  private void clean(String location) throws Exception {
+    try (Database db = Database.open(location)) {
+      EventStore store = EventStore.of(db);
+      UUID own = UUID.randomUUID();
+      store.appendEvents(List.of(CollectorContractTest.event(own, NOW)), NOW);
+      boolean pg = db.dialect() == Dialect.POSTGRESQL;
+      String time = pg ? "CAST(? AS timestamptz)" : "?";
+      try (java.sql.Connection c = db.dataSource().getConnection();
+          java.sql.PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO events (event_id, event_type, version, platform, anonymous_id,"
+                      + " metadata, \"timestamp\", created_at) VALUES ("
+                      + (pg ? "CAST(? AS uuid)" : "?")
+                      + ", 'report.generated', '0.7.0', ?, 'dddddddd-0000-4000-8000-000000000004', "
+                      + (pg ? "CAST(? AS jsonb)" : "?")
+                      + ", "
+                      + time
+                      + ", "
+                      + time
+                      + ")")) {
+        String[][] d1 = {
+          {null, "Darwin", "2026-11-20T14:32:07.123456", "2026-11-20 14:32:08"},
+          {"0190a000-0000-7000-8000-000000000001", "Linux", "2026-11-20T15:59:59", null},
+        };
+        for (String[] r : d1) {
+          ps.setString(1, r[0]);
+          ps.setString(2, r[1]);
+          ps.setString(3, "{\"output_formats\":[\"json\"]}");
+          ps.setString(4, r[2]);
+          ps.setString(5, r[3]);
+          ps.executeUpdate();
+        }
+      }
+      assertThat(store.cleanImported()).isEqualTo(new EventStore.Cleaning(2, 0));
+      try (java.sql.Connection c = db.dataSource().getConnection();
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT id, platform, created_at, anonymous_id, \"timestamp\" FROM events ORDER"
+                      + " BY id")) {
+        List<String> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(
+              rs.getLong(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getString(3)
+                  + " "
+                  + rs.getString(4).substring(0, 4)
+                  + " "
+                  + db.dialect().getTime(rs, "timestamp"));
+        }
+        assertThat(rows)
+            .containsExactly(
+                "1 Linux null " + own.toString().substring(0, 4) + " " + NOW,
+                "4 macOS null dddd 2026-11-20T14:00:00Z",
+                "5 Linux null dddd 2026-11-20T15:00:00Z");
+      }
+      assertThat(store.cleanImported()).isEqualTo(new EventStore.Cleaning(0, 0));
+    }
+  }
+
   private void check(String location) {
     try (Database one = Database.open(location);
         Database two = Database.open(location)) {

@@ -88,6 +88,11 @@ class NoAddressTest {
                         .GET())
                 .statusCode());
       }
+      // An address in the path, right after a letter (the request log prints the path).
+      statuses.add(
+          http.send(
+                  HttpRequest.newBuilder(URI.create(http.base() + "/a%3A%3Affff%3A10.0.0.1")).GET())
+              .statusCode());
       // A malformed request line and a stalled body.
       try (Socket raw = new Socket("127.0.0.1", collector.port())) {
         OutputStream out = raw.getOutputStream();
@@ -119,7 +124,7 @@ class NoAddressTest {
         all.lines().filter(l -> !l.contains("listening on")).collect(Collectors.joining("\n"));
     assertThat(all).contains("listening on").contains("POST /v1/events 200").contains("POST / 429");
     List<String> addresses = new ArrayList<>(FORWARDED);
-    addresses.addAll(List.of("127.0.0.1", "192.0.2.1", "0:0:0:0:0:0:0:1", "::1"));
+    addresses.addAll(List.of("127.0.0.1", "192.0.2.1", "0:0:0:0:0:0:0:1", "::1", "10.0.0.1"));
     for (String address : addresses) {
       assertThat(output).as("log output").doesNotContain(address);
     }

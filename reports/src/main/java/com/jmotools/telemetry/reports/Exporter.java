@@ -114,7 +114,11 @@ public final class Exporter {
   private static long writeJsonl(ResultSet rs, OutputStream out) throws SQLException {
     long n = 0;
     try (JsonGenerator g =
-        new JsonFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+        new JsonFactory()
+            // Each object ends its own line: no root separator (Jackson's default is a space).
+            .setRootValueSeparator(null)
+            .createGenerator(out)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
       while (rs.next()) {
         g.writeStartObject();
         g.writeStringField("event", rs.getString(2));

@@ -52,6 +52,11 @@ class ExporterTest {
           new Exporter(db.dataSource(), db.dialect())
               .export(Fixtures.Q1, Exporter.Format.JSONL, out);
       assertThat(n).isEqualTo(14);
+      // One JSON object per line, from the first column: line-oriented tools (grep '^{', split,
+      // a loader that reads a line as a record) see no leading space.
+      assertThat(out.toString(StandardCharsets.UTF_8).lines())
+          .hasSize(14)
+          .allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
       lines =
           out.toString(StandardCharsets.UTF_8)
               .lines()

@@ -2,8 +2,11 @@ package com.jmotools.telemetry.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.collector.Database;
 import com.jmotools.telemetry.collector.Dialect;
+import com.jmotools.telemetry.collector.EventRow;
+import com.jmotools.telemetry.collector.EventStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -11,8 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -359,6 +364,88 @@ class RollupTest {
       assertThat(s).isEqualTo(stats.computeWithSql(NOVEMBER_30));
       assertThat(rollupHoldsId(db, ERASED)).isFalse();
       assertThat(rollupHoldsId(db, LATE)).isTrue();
+    }
+  }
+
+  /** {@code count} scan.started events of {@code id} with {@code profile}, in {@code hour}. */
+  private static List<EventRow> scans(String id, String profile, int count, Instant hour) {
+    Random random = new Random(id.hashCode());
+    List<EventRow> rows = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rows.add(
+          new EventRow(
+              EventIds.newId(hour, random).toString(),
+              "scan.started",
+              "0.7.0",
+              "Linux",
+              null,
+              "java-17",
+              id,
+              Fixtures.started("cli", profile, "trivy"),
+              hour.toString()));
+    }
+    return rows;
+  }
+
+  /**
+   * The auditors' repro: the newest rows are erased and as many new rows of the same day arrive.
+   * Had the new rows taken the erased rows' ids again (SQLite's rowid without AUTOINCREMENT), the
+   * day's fingerprint (count and id sum) would be unchanged and the rollup would keep the erased
+   * rows' figures for good.
+   */
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void rowsAfterAnErasureOfTheNewestRowsTakeNewIdsAndTheRollupSeesThem(Dialect dialect)
+      throws Exception {
+    try (Database db = TestDatabases.open(dialect, dir)) {
+      EventStore store = EventStore.of(db);
+      Instant hour = Instant.parse("2026-11-30T09:00:00Z");
+      store.append(scans(LATE, "balanced", 5, hour), hour);
+      store.append(scans(ERASED, "deep", 5, hour), hour);
+      TelemetryStats stats = stats(db, DECEMBER);
+      stats.refreshRollup();
+      assertThat(stats.compute(NOVEMBER_30).profiles())
+          .containsExactlyInAnyOrder(new Cell("balanced", 5, 1), new Cell("deep", 5, 1));
+      long highest = maxId(db);
+
+      store.erase(UUID.fromString(ERASED), DECEMBER.instant());
+      store.append(scans(KEPT, "fast", 5, hour), hour);
+      assertThat(minIdOf(db, KEPT)).isGreaterThan(highest);
+      stats.refreshRollup();
+
+      Stats s = stats.compute(NOVEMBER_30);
+      assertThat(s.profiles())
+          .containsExactlyInAnyOrder(new Cell("balanced", 5, 1), new Cell("fast", 5, 1));
+      assertThat(s).isEqualTo(stats.computeWithSql(NOVEMBER_30));
+      assertThat(rollupHoldsId(db, ERASED)).isFalse();
+
+      // And when a purge or erasures empty the table, ids still go on from the highest ever given.
+      store.erase(UUID.fromString(LATE), DECEMBER.instant());
+      store.erase(UUID.fromString(KEPT), DECEMBER.instant());
+      assertThat(maxId(db)).isZero();
+      store.append(scans(Fixtures.A, "custom", 1, hour), hour);
+      assertThat(minIdOf(db, Fixtures.A)).isGreaterThan(highest + 5);
+      stats.refreshRollup();
+      assertThat(stats.compute(NOVEMBER_30).profiles()).containsExactly(new Cell("custom", 1, 1));
+    }
+  }
+
+  private static long maxId(Database db) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM events")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long minIdOf(Database db, String id) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery("SELECT min(id) FROM events WHERE anonymous_id = '" + id + "'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -1,5 +1,6 @@
 package com.jmotools.telemetry.collector.internal;
 
+import com.jmotools.telemetry.catalog.Platforms;
 import com.jmotools.telemetry.collector.DatabaseException;
 import com.jmotools.telemetry.collector.Dialect;
 import com.jmotools.telemetry.collector.EventRow;
@@ -553,6 +554,124 @@ public final class JdbcEventStore implements EventStore {
     } catch (SQLException e) {
       throw new DatabaseException(
           "cannot purge old events (" + total + " deleted so far): " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows of the id range read per transaction by {@link #cleanImported}. */
+  static final long CLEAN_SLICE = 20_000;
+
+  private static final String SQLITE_HOUR_GLOB =
+      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:00:00Z'";
+
+  /** The rows of an id slice that are not in the collector's form (see {@link #cleanImported}). */
+  private String notCleanRows() {
+    String platforms = "platform NOT IN ('Linux', 'macOS', 'Windows', 'Other')";
+    String time =
+        dialect == Dialect.SQLITE
+            ? "\"timestamp\" NOT GLOB "
+                + SQLITE_HOUR_GLOB
+                + " OR received_at NOT GLOB "
+                + SQLITE_HOUR_GLOB
+            : "date_trunc('hour', \"timestamp\" AT TIME ZONE 'UTC')"
+                + " <> \"timestamp\" AT TIME ZONE 'UTC'"
+                + " OR date_trunc('hour', received_at AT TIME ZONE 'UTC')"
+                + " <> received_at AT TIME ZONE 'UTC'";
+    return "SELECT id, event_id, event_type, version, platform, python_version, runtime,"
+        + " anonymous_id, "
+        + (dialect == Dialect.SQLITE ? "metadata" : "metadata::text")
+        + ", \"timestamp\", received_at FROM events WHERE id > ? AND id <= ? AND (created_at IS"
+        + " NOT NULL OR "
+        + platforms
+        + " OR "
+        + time
+        + ") ORDER BY id";
+  }
+
+  @Override
+  public Cleaning cleanImported() {
+    long cleaned = 0;
+    long unreadable = 0;
+    String cast = dialect == Dialect.SQLITE ? "?" : "CAST(? AS uuid)";
+    String json = dialect == Dialect.SQLITE ? "?" : "CAST(? AS jsonb)";
+    String insert =
+        "INSERT INTO events ("
+            + COLUMNS
+            + ") VALUES ("
+            + cast
+            + ", ?, ?, ?, ?, ?, ?, "
+            + json
+            + ", ?, ?)";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      long maxId;
+      try (Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM events")) {
+        r.next();
+        maxId = r.getLong(1);
+      }
+      try (PreparedStatement select = c.prepareStatement(notCleanRows());
+          PreparedStatement delete = c.prepareStatement("DELETE FROM events WHERE id = ?");
+          PreparedStatement add = c.prepareStatement(insert)) {
+        // Up to the highest id at the start: the rows written here take ids above it.
+        for (long low = 0; low < maxId; low += CLEAN_SLICE) {
+          select.setLong(1, low);
+          select.setLong(2, Math.min(maxId, low + CLEAN_SLICE));
+          List<Object[]> rows = new ArrayList<>();
+          try (ResultSet r = select.executeQuery()) {
+            while (r.next()) {
+              Instant time = dialect.getTime(r, "timestamp");
+              if (time == null) {
+                unreadable++;
+                continue;
+              }
+              rows.add(
+                  new Object[] {
+                    r.getLong("id"),
+                    r.getString("event_id"),
+                    r.getString("event_type"),
+                    r.getString("version"),
+                    Platforms.of(r.getString("platform")),
+                    r.getString("python_version"),
+                    r.getString("runtime"),
+                    r.getString("anonymous_id"),
+                    r.getString(9),
+                    time,
+                    dialect.getTime(r, "received_at")
+                  });
+            }
+          }
+          if (rows.isEmpty()) {
+            continue;
+          }
+          // Delete first: on PostgreSQL the new row carries the same unique event_id.
+          c.setAutoCommit(false);
+          try {
+            for (Object[] row : rows) {
+              delete.setLong(1, (Long) row[0]);
+              delete.addBatch();
+              for (int i = 1; i <= 8; i++) {
+                add.setString(i, (String) row[i]);
+              }
+              dialect.setTime(add, 9, (Instant) row[9]);
+              dialect.setTime(add, 10, (Instant) row[10]);
+              add.addBatch();
+            }
+            delete.executeBatch();
+            add.executeBatch();
+            c.commit();
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+          cleaned += rows.size();
+        }
+      }
+      return new Cleaning(cleaned, unreadable);
+    } catch (SQLException e) {
+      throw new DatabaseException(
+          "cannot clean imported rows (" + cleaned + " cleaned so far): " + e.getMessage(), e);
     }
   }
 

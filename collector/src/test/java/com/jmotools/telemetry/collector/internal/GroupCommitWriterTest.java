@@ -46,6 +46,11 @@ class GroupCommitWriterTest {
     public long purgeBefore(Instant cutoff) {
       return 0;
     }
+
+    @Override
+    public Cleaning cleanImported() {
+      return new Cleaning(0, 0);
+    }
   }
 
   private static EventRow row() {

@@ -30,21 +30,24 @@ import javax.sql.DataSource;
  * <p>{@link #refresh()} rolls up every finished day not rolled yet and re-rolls days that changed.
  * Each rolled day keeps a fingerprint of the rows it was rolled from, their count and the sum of
  * their row ids, which no mix of removed and added rows keeps: added rows take ids above every
- * rolled one, so as many rows added as removed raise the sum. Late events are found by row id above
- * the last refresh's; erasures by the deleted-ids count, which makes every day's fingerprint be
- * checked; rows that an erasure deletes after a refresh already saw its id (the collector records
- * the id first) by a sweep that checks {@value #SWEEP_DAYS} days' fingerprints per refresh, so
- * every day is checked again within a few refreshes; purges by the oldest day (days before it are
- * dropped). The current day is rolled too, as an open day: its rows up to a row id (the {@code
- * open_id} state) are in the rollup, and each refresh adds only the rows above it, so the
- * collector's background refresh keeps it current at the cost of the rows that arrived since.
- * Readers take the open day from the rollup plus its rows above {@code open_id}, so new events
- * still show at once.
+ * rolled one (the collector never gives a row id twice, not even one whose row was erased), so as
+ * many rows added as removed raise the sum. Late events are found by row id above the last
+ * refresh's; erasures by the deleted-ids count, which makes every day's fingerprint be checked;
+ * rows that an erasure deletes after a refresh already saw its id (the collector records the id
+ * first) by a sweep that checks {@value #SWEEP_DAYS} days' fingerprints per refresh, so every day
+ * is checked again within a few refreshes; purges by the oldest day (days before it are dropped).
+ * The current day is rolled too, as an open day: its rows up to a row id (the {@code open_id}
+ * state) are in the rollup, and each refresh adds only the rows above it, so the collector's
+ * background refresh keeps it current at the cost of the rows that arrived since. Readers take the
+ * open day from the rollup plus its rows above {@code open_id}, so new events still show at once.
  */
 public final class Rollup {
 
-  /** Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. */
-  static final long FORMAT = 5;
+  /**
+   * Bumped when the rollup's content changes meaning; a mismatch re-rolls everything. 6: days that
+   * SQLite's reused row ids (before collector migration 5) may have left wrong are rolled again.
+   */
+  static final long FORMAT = 6;
 
   /**
    * Rolled days whose fingerprint each refresh checks, in turn, when nothing else made it check.

@@ -127,10 +127,16 @@ public final class Sql {
         : "to_char(" + alias + ".\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
   }
 
-  /** The hour ({@code 2026-01-31T10:00:00Z}) of the time. */
+  /**
+   * The hour ({@code 2026-01-31T10:00:00Z}) of the time. On SQLite it is cut from the text, not
+   * read as stored: rows loaded from a D1 export hold the guide client's exact times ({@code
+   * 2026-01-31T10:32:07.123456}, or with a space before the hour) until {@code jmo-telemetry purge}
+   * rewrites them.
+   */
   public String hour(String alias) {
+    String t = alias + ".\"timestamp\"";
     return dialect == Dialect.SQLITE
-        ? alias + ".\"timestamp\""
+        ? "substr(" + t + ", 1, 10) || 'T' || substr(" + t + ", 12, 2) || ':00:00Z'"
         : "to_char("
             + alias
             + ".\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')";
