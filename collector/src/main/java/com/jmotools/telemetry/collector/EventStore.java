@@ -71,17 +71,20 @@ public interface EventStore {
    *
    * @param cleaned rows rewritten in the collector's own form
    * @param unreadable rows left as they were because their {@code timestamp} is not a time
+   * @param erased rows loaded from D1 of an installation whose data was erased: deleted
    */
-  record Cleaning(long cleaned, long unreadable) {}
+  record Cleaning(long cleaned, long unreadable, long erased) {}
 
   /**
    * Rewrites rows that were not written by a collector (a loaded D1 export) in the form the
    * collector stores: {@code timestamp} and {@code received_at} cut to the hour (a time without an
    * offset read as UTC), {@code created_at} emptied, {@code platform} one of {@code Linux}, {@code
-   * macOS}, {@code Windows}, {@code Other} ({@code Darwin} is {@code macOS}). Each such row is
-   * replaced by a new row with a new id, so that the statistics rollup sees its day change. Works
-   * in slices of the id range, each its own short transaction, so ingestion continues meanwhile;
-   * rows already in the collector's form are only read.
+   * macOS}, {@code Windows}, {@code Other} ({@code Darwin} is {@code macOS}), and the {@code
+   * anonymous_id} of a row loaded after the ids were keyed (it has a {@code created_at}) keyed; a
+   * loaded row of an erased id is deleted instead. Each such row is replaced by a new row with a
+   * new id, so that the statistics rollup sees its day change. Works in slices of the id range,
+   * each its own short transaction, so ingestion continues meanwhile; rows already in the
+   * collector's form are only read.
    *
    * @throws DatabaseException if a slice failed (slices before it stay cleaned; running it again
    *     completes the work)

@@ -69,8 +69,15 @@ public final class PurgeCommand implements Callable<Integer> {
           .getOut()
           .printf(
               "cleaned %d imported rows (times cut to the hour, exact created_at removed, platform"
-                  + " names normalised)%n",
+                  + " names normalised, ids keyed)%n",
               cleaning.cleaned());
+      if (cleaning.erased() > 0) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "deleted %d imported rows of installations whose data was erased%n",
+                cleaning.erased());
+      }
       if (cleaning.unreadable() > 0) {
         spec.commandLine()
             .getErr()

@@ -805,7 +805,7 @@ abstract class CollectorContractTest {
 
           @Override
           public Cleaning cleanImported() {
-            return new Cleaning(0, 0);
+            return new Cleaning(0, 0, 0);
           }
         };
     Http http = start(b -> b.store(broken));
@@ -849,7 +849,7 @@ abstract class CollectorContractTest {
 
           @Override
           public Cleaning cleanImported() {
-            return new Cleaning(0, 0);
+            return new Cleaning(0, 0, 0);
           }
         };
     Http http = start(b -> b.store(flaky));

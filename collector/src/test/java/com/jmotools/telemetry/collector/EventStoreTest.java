@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.jmotools.telemetry.catalog.ValidatedEvent;
 import com.jmotools.telemetry.collector.EventStore.Outcome;
+import com.jmotools.telemetry.collector.internal.StoredEventIds;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EventStoreTest {
 
   static final Instant NOW = Instant.parse("2026-11-26T14:00:00Z");
+  private static final String D1_ID = "dddddddd-0000-4000-8000-000000000004";
+  private static final String ERASED_ID = "eeeeeeee-0000-4000-8000-000000000005";
 
   @TempDir Path dir;
 
@@ -68,7 +71,7 @@ class EventStoreTest {
                   "INSERT INTO events (event_id, event_type, version, platform, anonymous_id,"
                       + " metadata, \"timestamp\", created_at) VALUES ("
                       + (pg ? "CAST(? AS uuid)" : "?")
-                      + ", 'report.generated', '0.7.0', ?, 'dddddddd-0000-4000-8000-000000000004', "
+                      + ", 'report.generated', '0.7.0', ?, ?, "
                       + (pg ? "CAST(? AS jsonb)" : "?")
                       + ", "
                       + time
@@ -76,19 +79,31 @@ class EventStoreTest {
                       + time
                       + ")")) {
         String[][] d1 = {
-          {null, "Darwin", "2026-11-20T14:32:07.123456", "2026-11-20 14:32:08"},
-          {"0190a000-0000-7000-8000-000000000001", "Linux", "2026-11-20T15:59:59", null},
+          {null, "Darwin", D1_ID, "2026-11-20T14:32:07.123456", "2026-11-20 14:32:08"},
+          {"0190a000-0000-7000-8000-000000000001", "Linux", D1_ID, "2026-11-20T15:59:59", null},
+          {
+            null,
+            "Linux",
+            ERASED_ID.toUpperCase(java.util.Locale.ROOT),
+            "2026-11-20T16:01:00",
+            "2026-11-20 16:01:01"
+          },
         };
         for (String[] r : d1) {
           ps.setString(1, r[0]);
           ps.setString(2, r[1]);
-          ps.setString(3, "{\"output_formats\":[\"json\"]}");
-          ps.setString(4, r[2]);
+          ps.setString(3, r[2]);
+          ps.setString(4, "{\"output_formats\":[\"json\"]}");
           ps.setString(5, r[3]);
+          ps.setString(6, r[4]);
           ps.executeUpdate();
         }
       }
-      assertThat(store.cleanImported()).isEqualTo(new EventStore.Cleaning(2, 0));
+      // An installation erased before its D1 rows were loaded: the deletion endpoint stores the
+      // keyed id in deleted_ids.
+      StoredEventIds keys = StoredEventIds.of(db);
+      store.erase(keys.anonymousId(UUID.fromString(ERASED_ID)), NOW);
+      assertThat(store.cleanImported()).isEqualTo(new EventStore.Cleaning(2, 0, 1));
       try (java.sql.Connection c = db.dataSource().getConnection();
           java.sql.Statement st = c.createStatement();
           java.sql.ResultSet rs =
@@ -108,13 +123,17 @@ class EventStoreTest {
                   + " "
                   + db.dialect().getTime(rs, "timestamp"));
         }
+        String keyed = keys.anonymousId(UUID.fromString(D1_ID)).toString().substring(0, 4);
         assertThat(rows)
+            .as(
+                "a loaded row (created_at set) is stored with the keyed id, as the collector"
+                    + " stores")
             .containsExactly(
                 "1 Linux null " + own.toString().substring(0, 4) + " " + NOW,
-                "4 macOS null dddd 2026-11-20T14:00:00Z",
-                "5 Linux null dddd 2026-11-20T15:00:00Z");
+                "5 macOS null " + keyed + " 2026-11-20T14:00:00Z",
+                "6 Linux null dddd 2026-11-20T15:00:00Z");
       }
-      assertThat(store.cleanImported()).isEqualTo(new EventStore.Cleaning(0, 0));
+      assertThat(store.cleanImported()).isEqualTo(new EventStore.Cleaning(0, 0, 0));
     }
   }
 

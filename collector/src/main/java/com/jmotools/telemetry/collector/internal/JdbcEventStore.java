@@ -579,7 +579,8 @@ public final class JdbcEventStore implements EventStore {
     return "SELECT id, event_id, event_type, version, platform, python_version, runtime,"
         + " anonymous_id, "
         + (dialect == Dialect.SQLITE ? "metadata" : "metadata::text")
-        + ", \"timestamp\", received_at FROM events WHERE id > ? AND id <= ? AND (created_at IS"
+        + ", \"timestamp\", received_at, created_at IS NOT NULL AS loaded"
+        + " FROM events WHERE id > ? AND id <= ? AND (created_at IS"
         + " NOT NULL OR "
         + platforms
         + " OR "
@@ -601,6 +602,7 @@ public final class JdbcEventStore implements EventStore {
             + ", ?, ?, ?, ?, ?, ?, "
             + json
             + ", ?, ?)";
+    long erased = 0;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
       long maxId;
@@ -609,7 +611,10 @@ public final class JdbcEventStore implements EventStore {
         r.next();
         maxId = r.getLong(1);
       }
+      StoredEventIds keys = StoredEventIds.of(c);
       try (PreparedStatement select = c.prepareStatement(notCleanRows());
+          PreparedStatement wasErased =
+              c.prepareStatement("SELECT 1 FROM deleted_ids WHERE anonymous_id = ?");
           PreparedStatement delete = c.prepareStatement("DELETE FROM events WHERE id = ?");
           PreparedStatement add = c.prepareStatement(insert)) {
         // Up to the highest id at the start: the rows written here take ids above it.
@@ -624,6 +629,14 @@ public final class JdbcEventStore implements EventStore {
                 unreadable++;
                 continue;
               }
+              // A row loaded from D1 after the ids were keyed carries the client's id: key it,
+              // as the collector stores every id; one of an erased id is deleted, not kept.
+              String anonymousId = r.getString("anonymous_id");
+              boolean erasedId = false;
+              if (r.getBoolean("loaded")) {
+                anonymousId = keys.anonymousId(anonymousId).toString();
+                erasedId = isErased(wasErased, anonymousId);
+              }
               rows.add(
                   new Object[] {
                     r.getLong("id"),
@@ -633,7 +646,7 @@ public final class JdbcEventStore implements EventStore {
                     Platforms.of(r.getString("platform")),
                     r.getString("python_version"),
                     r.getString("runtime"),
-                    r.getString("anonymous_id"),
+                    erasedId ? null : anonymousId,
                     r.getString(9),
                     time,
                     dialect.getTime(r, "received_at")
@@ -649,6 +662,10 @@ public final class JdbcEventStore implements EventStore {
             for (Object[] row : rows) {
               delete.setLong(1, (Long) row[0]);
               delete.addBatch();
+              if (row[7] == null) {
+                erased++;
+                continue;
+              }
               for (int i = 1; i <= 8; i++) {
                 add.setString(i, (String) row[i]);
               }
@@ -668,10 +685,17 @@ public final class JdbcEventStore implements EventStore {
           cleaned += rows.size();
         }
       }
-      return new Cleaning(cleaned, unreadable);
+      return new Cleaning(cleaned - erased, unreadable, erased);
     } catch (SQLException e) {
       throw new DatabaseException(
           "cannot clean imported rows (" + cleaned + " cleaned so far): " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isErased(PreparedStatement wasErased, String keyedId) throws SQLException {
+    wasErased.setString(1, keyedId);
+    try (ResultSet r = wasErased.executeQuery()) {
+      return r.next();
     }
   }
 

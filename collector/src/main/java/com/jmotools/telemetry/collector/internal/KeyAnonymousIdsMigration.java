@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * also records in {@code collector_state} that the ids are keyed, and the migration does nothing
  * where that is recorded: it keys each value once, even if Flyway were to run it again.
  *
+ * <p>It empties {@code created_at} too (only rows loaded from a D1 export have one, an exact time):
+ * from then on a row with a {@code created_at} is one loaded after the upgrade, whose id is not
+ * keyed yet, and {@code jmo-telemetry purge} keys it ({@link JdbcEventStore#cleanImported}).
+ *
  * <p>It also makes the analytics' daily rollup (the reports module's cache tables) start over, by
  * removing the format it was built in: the rollup holds hashes of the ids it was built from, and
  * hashes of unkeyed ids must not be merged with those of keyed ones.
@@ -113,8 +117,10 @@ public final class KeyAnonymousIdsMigration implements JavaMigration {
     String update =
         sqlite
             ? "UPDATE events SET anonymous_id = (SELECT k.keyed FROM temp.anonymous_id_keys k"
-                + " WHERE k.raw = lower(events.anonymous_id)) WHERE id > ? AND id <= ?"
-            : "UPDATE events e SET anonymous_id = k.keyed FROM anonymous_id_keys k"
+                + " WHERE k.raw = lower(events.anonymous_id)), created_at = NULL"
+                + " WHERE id > ? AND id <= ?"
+            : "UPDATE events e SET anonymous_id = k.keyed, created_at = NULL"
+                + " FROM anonymous_id_keys k"
                 + " WHERE k.raw = lower(e.anonymous_id) AND e.id > ? AND e.id <= ?";
     try (PreparedStatement p = c.prepareStatement(update)) {
       for (long low = 0; low < maxId; low += ROW_SLICE) {

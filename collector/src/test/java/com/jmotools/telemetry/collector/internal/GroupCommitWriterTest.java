@@ -49,7 +49,7 @@ class GroupCommitWriterTest {
 
     @Override
     public Cleaning cleanImported() {
-      return new Cleaning(0, 0);
+      return new Cleaning(0, 0, 0);
     }
   }
 
