@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,5 +81,47 @@ class UserSettingsTest {
     assertThat(Files.readString(file)).isEqualTo(broken);
     s.writeChoice(false);
     assertThat(s.read()).isEqualTo(new UserSettings.Values(false, 0));
+  }
+
+  @Test
+  void acceptedCollectorsSurviveTheChoiceAndTheNoticeAndAreBounded() throws Exception {
+    UserSettings s = new UserSettings(state);
+    assertThat(s.acceptCollector("http://127.0.0.1:19418")).isTrue();
+    assertThat(s.acceptCollector("http://127.0.0.1:19418")).as("already accepted").isFalse();
+    s.writeChoice(true);
+    s.incrementNotice();
+    assertThat(new UserSettings(state).read())
+        .isEqualTo(new UserSettings.Values(true, 1, null, List.of("http://127.0.0.1:19418")));
+    for (int i = 0; i < UserSettings.MAX_ACCEPTED_COLLECTORS; i++) {
+      s.acceptCollector("https://c" + i + ".example");
+    }
+    List<String> kept = s.read().acceptedCollectors();
+    assertThat(kept)
+        .hasSize(UserSettings.MAX_ACCEPTED_COLLECTORS)
+        .doesNotContain("http://127.0.0.1:19418")
+        .endsWith("https://c9.example");
+    assertThat(Files.size(state.resolve(UserSettings.FILE)))
+        .isLessThan(UserSettings.MAX_FILE_BYTES);
+    assertThatThrownBy(() -> s.acceptCollector("https://" + "x".repeat(300)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"enabled\": false, \"accepted_collectors\": \"http://x\"}",
+        "{\"enabled\": false, \"accepted_collectors\": [1]}",
+      })
+  void anIllTypedAcceptedListIsUnreadableAndAcceptingLeavesTheFileAlone(String content)
+      throws Exception {
+    Path file = state.resolve(UserSettings.FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    UserSettings s = new UserSettings(state);
+    assertThat(s.read().unreadable()).isTrue();
+    assertThatThrownBy(() -> s.acceptCollector("http://127.0.0.1:1"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("left unchanged");
+    assertThat(Files.readString(file)).isEqualTo(content);
   }
 }
