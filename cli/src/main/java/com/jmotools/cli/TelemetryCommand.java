@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       TelemetryCommand.Status.class,
       TelemetryCommand.Enable.class,
       TelemetryCommand.Disable.class,
+      TelemetryCommand.AcceptCollector.class,
       TelemetryCommand.Show.class,
       TelemetryCommand.ResetId.class,
       TelemetryCommand.Delete.class,
@@ -136,7 +137,13 @@ final class TelemetryCommand implements Callable<Integer> {
       ConsentStatus s = t.status();
       out.println("telemetry: " + s.explanation());
       out.println("  rule: " + s.rule().name().toLowerCase(Locale.ROOT) + " (" + s.detail() + ")");
-      out.println("  recording on this run: " + (s.recording() ? "yes" : "no"));
+      out.println(
+          "  recording on this run: "
+              + (!s.recording()
+                  ? "no"
+                  : t.unacceptedProjectCollector().isPresent()
+                      ? "no (this project's collector is not accepted, see below)"
+                      : "yes"));
       out.println(
           "  notice: shown on "
               + s.noticeShownCount()
@@ -150,7 +157,20 @@ final class TelemetryCommand implements Callable<Integer> {
       out.println(
           "  collector: "
               + t.endpoint()
+              + " ("
+              + collectorWhy(t)
+              + ")"
               + (t.endpointValid() ? "" : " (not a valid URL: events wait in the outbox)"));
+      t.unacceptedProjectCollector()
+          .ifPresent(
+              other ->
+                  out.println(
+                      "  not accepted: "
+                          + t.projectFile()
+                          + " names the collector "
+                          + other
+                          + ", which you have not accepted, so runs here record nothing and send"
+                          + " nothing; to send there: jmo telemetry accept-collector"));
       out.println(
           "  anonymous id: "
               + t.anonymousId()
@@ -195,6 +215,17 @@ final class TelemetryCommand implements Callable<Integer> {
           "Switch off: jmo telemetry disable (or JMO_TELEMETRY_DISABLE=1). See what is sent: jmo"
               + " telemetry show.");
       return ExitCodes.OK;
+    }
+
+    private static String collectorWhy(Telemetry t) {
+      return switch (t.collectorSource()) {
+        case VARIABLE -> "from " + Telemetry.ENDPOINT_VARIABLE;
+        case PROJECT -> "from " + t.projectFile() + ", a collector you accepted";
+        case DEFAULT ->
+            "the default: neither "
+                + Telemetry.ENDPOINT_VARIABLE
+                + " nor an accepted jmo.yml names another";
+      };
     }
 
     private static String noticeRole(ConsentStatus s) {
@@ -254,6 +285,46 @@ final class TelemetryCommand implements Callable<Integer> {
     @Override
     int run(Telemetry t, PrintWriter out) {
       return choose(t, out, true, project, config.file(env));
+    }
+  }
+
+  @Command(
+      name = "accept-collector",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Let the collector that this project's jmo.yml names (telemetry.endpoint) receive your"
+            + " events.",
+        "A jmo.yml is someone else's file: until you accept the collector it names, runs there"
+            + " record nothing and send nothing (jmo telemetry status says so). Your acceptance is"
+            + " kept in your own settings, never in the project, and covers that collector only;"
+            + " JMO_TELEMETRY_ENDPOINT, your own, needs none and wins over jmo.yml. The consent"
+            + " rules still decide whether anything is recorded at all."
+      })
+  static final class AcceptCollector extends Sub {
+    AcceptCollector(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    int run(Telemetry t, PrintWriter out) {
+      String accepted;
+      try {
+        accepted = t.acceptProjectCollector();
+      } catch (IllegalStateException e) {
+        throw new UserError(ExitCodes.USAGE, e.getMessage(), e);
+      } catch (UncheckedIOException e) {
+        throw new UserError(ExitCodes.ERROR, e.getMessage(), e);
+      }
+      out.println(
+          "accepted the collector "
+              + accepted
+              + " (kept in "
+              + t.userSettingsFile()
+              + "): from the next run, runs whose jmo.yml names it send your events there"
+              + (t.collectorSource() == com.jmotools.telemetry.client.CollectorSource.VARIABLE
+                  ? "; here " + Telemetry.ENDPOINT_VARIABLE + " still wins"
+                  : ""));
+      return ExitCodes.OK;
     }
   }
 

@@ -50,6 +50,58 @@ class TelemetryCommandTest {
   }
 
   @Test
+  void aClonedProjectsCollectorGetsNothingUntilTheUserAcceptsItAndStatusSaysWhy() {
+    f.env.remove("JMO_TELEMETRY_ENDPOINT"); // the auditor's case: the user named no collector
+    CliFixture.write(
+        f.work.resolve("jmo.yml"), "telemetry: {endpoint: " + collector.baseUrl() + "}\n");
+    assertThat(f.jmo("telemetry", "enable").code()).isZero();
+
+    CliFixture.Run scan = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    assertThat(scan.code()).isZero();
+    assertThat(scan.err().lines().filter(l -> l.contains(collector.baseUrl())))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains(f.work.resolve("jmo.yml").toString())
+        .contains("jmo telemetry accept-collector");
+    assertThat(f.jmo("telemetry", "show").out()).contains("# waiting to be sent (0)");
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("recording on this run: no (this project's collector is not accepted")
+        .contains("collector: https://telemetry.jmotools.com (the default")
+        .contains("not accepted: " + f.work.resolve("jmo.yml") + " names the collector");
+    assertThat(collector.requests()).isZero();
+
+    CliFixture.Run accept = f.jmo("telemetry", "accept-collector");
+    assertThat(accept.code()).isZero();
+    assertThat(accept.out()).contains("accepted the collector " + collector.baseUrl());
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("recording on this run: yes")
+        .contains(
+            "collector: "
+                + collector.baseUrl()
+                + " (from "
+                + f.work.resolve("jmo.yml")
+                + ", a collector you accepted)")
+        .doesNotContain("not accepted:");
+    CliFixture.Run sending = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    assertThat(sending.err()).doesNotContain("accept-collector");
+    f.awaitDelivered(() -> collector.count() == 2);
+  }
+
+  @Test
+  void acceptCollectorRefusesWhenTheProjectNamesNoneAndChangesNothing() {
+    f.env.remove("JMO_TELEMETRY_ENDPOINT");
+    CliFixture.Run none = f.jmo("telemetry", "accept-collector");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("names no collector");
+    assertThat(f.home.resolve(".jmo-security/telemetry/settings.json")).doesNotExist();
+  }
+
+  @Test
+  void statusNamesTheUsersOwnVariableAsTheCollectorsSource() {
+    assertThat(f.jmo("telemetry", "status").out())
+        .contains("collector: " + collector.baseUrl() + " (from JMO_TELEMETRY_ENDPOINT)");
+  }
+
+  @Test
   void disableIsOneStepAndWinsOverAProjectThatEnables() throws Exception {
     CliFixture.write(f.work.resolve("jmo.yml"), "telemetry:\n  enabled: true\n");
     assertThat(f.jmo("telemetry", "disable").code()).isZero();
@@ -492,6 +544,6 @@ class TelemetryCommandTest {
       n++;
       assertThat(m.group(2).replaceAll("\\s+", " ").trim()).as(m.group(1)).endsWith(".");
     }
-    assertThat(n).isEqualTo(7);
+    assertThat(n).isEqualTo(8);
   }
 }

@@ -48,7 +48,8 @@ public final class PrivacyDocument {
 
         - `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;
         - `JMO_TELEMETRY_DISABLE` set to any non-empty value but `0`, `false`, `no` or `off` (such as
-          `1`; an empty value counts as not set), or `DO_NOT_TRACK=1`, in the environment;
+          `1`, or even a value of spaces; only an empty value counts as not set), or `DO_NOT_TRACK=1`,
+          in the environment;
         - running in CI (detected automatically);
         - a settings file (`~/.jmo-security/telemetry/settings.json`) that jmo cannot read: not valid
           JSON, a value of the wrong type, larger than 4 KiB. It may hold your "off", so it counts as off
@@ -69,6 +70,27 @@ public final class PrivacyDocument {
 
         """);
 
+    md.append(
+        """
+        ## Where events go, and what a request says besides them
+
+        Events go to one collector: the one `JMO_TELEMETRY_ENDPOINT` names (your own environment), else
+        the public one, `https://telemetry.jmotools.com`. A `jmo.yml` may name another
+        (`telemetry.endpoint`), but it is the project's file, not yours: until you accept that collector
+        with `jmo telemetry accept-collector` (kept in your own settings, never in the project), runs
+        there record nothing and send nothing, to it or to any other, and say so once on stderr.
+        `jmo telemetry status` names the collector in use and why. Events and deletion requests go only
+        to the collector they were recorded for.
+
+        Each request is a `POST` of JSON with these headers, and no others: `Host` (the collector's
+        name), `User-Agent: jmo-telemetry` (the same for every version, platform and Java),
+        `Accept: application/json`, `Content-Type: application/json`, `Content-Length`,
+        `Cache-Control: no-cache` and `Pragma: no-cache` (nothing may be cached on the way), and
+        `Connection: keep-alive`. No cookie, no version, no id outside the events themselves. After a
+        `429` or `503` a client waits what `Retry-After` says and at least as long as its backoff (never
+        under a second), and a process gives up after 6 failed tries; the next run tries again.
+
+        """);
     md.append("## What we collect\n\n");
     md.append("Every event carries this envelope:\n\n");
     md.append("| field | required | what it holds |\n|---|---|---|\n");

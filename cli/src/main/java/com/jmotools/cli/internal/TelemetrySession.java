@@ -115,6 +115,7 @@ public final class TelemetrySession implements AutoCloseable {
         .environment(env.variables())
         .projectSetting(config.telemetryEnabled())
         .projectEndpoint(config.telemetryEndpoint())
+        .projectFile(config.source() == null ? "jmo.yml" : config.source().toString())
         .dockerMarker(env.dockerMarker())
         .stderr(env.err());
   }

@@ -3,8 +3,8 @@ package com.jmotools.telemetry.client;
 /** The consent rules, in the order they are tried; the first that applies decides. */
 public enum ConsentRule {
   /**
-   * Rule 1: {@code JMO_TELEMETRY_DISABLE} has any non-blank value but {@code 0}, {@code false},
-   * {@code no}, {@code off} (any case). Off.
+   * Rule 1: {@code JMO_TELEMETRY_DISABLE} has any non-empty value but {@code 0}, {@code false},
+   * {@code no}, {@code off} (any case); a value of spaces is set, so it switches off too. Off.
    */
   DISABLE_VARIABLE,
   /** Rule 2: {@code DO_NOT_TRACK} is {@code 1}, {@code true} or {@code yes}. Off. */

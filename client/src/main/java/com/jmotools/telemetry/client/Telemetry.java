@@ -66,7 +66,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Telemetry implements AutoCloseable {
 
-  /** The public collector, used when neither the environment nor jmo.yml names one. */
+  /**
+   * The public collector, used when neither the environment nor jmo.yml names one (or jmo.yml names
+   * one the user has not accepted).
+   */
   public static final String DEFAULT_ENDPOINT = "https://telemetry.jmotools.com";
 
   /** The variable that names the collector's base URL; it wins over jmo.yml. */
@@ -137,6 +140,9 @@ public final class Telemetry implements AutoCloseable {
   private final ConsentStatus status;
   private final boolean debug;
   private final URI endpoint;
+  private final String endpointText; // as configured
+  private final CollectorSource collectorSource;
+  private final String unacceptedProject; // jmo.yml's collector, not accepted by the user, or null
   private final String endpointKey; // what this run's events and deletions are stored for
   private final String endpointTag;
   private final Counters counters = new Counters();
@@ -162,12 +168,31 @@ public final class Telemetry implements AutoCloseable {
     this.deletions =
         new DeletionRequests(settings.stateDirectory, EndpointKey.of(DEFAULT_ENDPOINT));
     this.stateLock = new StateLock(settings.stateDirectory);
+    UserSettings.Values user = userSettings.read();
     this.status =
-        ConsentDecider.decide(
-            settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
+        ConsentDecider.decide(settings.environment, settings.projectSetting, user, settings.policy);
     this.debug = isTrue(settings.environment.get(DEBUG_VARIABLE));
-    this.endpoint = HttpUploader.parseBase(endpointText(settings));
-    this.endpointKey = EndpointKey.of(endpointText(settings));
+    String env = settings.environment.get(ENDPOINT_VARIABLE);
+    String project = settings.projectEndpoint;
+    if (env != null && !env.isBlank()) {
+      endpointText = env.trim();
+      collectorSource = CollectorSource.VARIABLE;
+      unacceptedProject = null;
+    } else if (project != null
+        && !project.isBlank()
+        && !EndpointKey.of(project).equals(EndpointKey.of(DEFAULT_ENDPOINT))) {
+      // someone else's file: it may name any server, and the events carry the user's lasting id
+      boolean accepted = user.acceptedCollectors().contains(EndpointKey.of(project));
+      endpointText = accepted ? project.trim() : DEFAULT_ENDPOINT;
+      collectorSource = accepted ? CollectorSource.PROJECT : CollectorSource.DEFAULT;
+      unacceptedProject = accepted ? null : project.trim();
+    } else {
+      endpointText = DEFAULT_ENDPOINT;
+      collectorSource = CollectorSource.DEFAULT;
+      unacceptedProject = null;
+    }
+    this.endpoint = HttpUploader.parseBase(endpointText);
+    this.endpointKey = EndpointKey.of(endpointText);
     this.endpointTag = EndpointKey.tag(endpointKey, EndpointKey.of(DEFAULT_ENDPOINT));
     this.encoder = new EventEncoder(settings::catalog, counters, debug ? settings.stderr : null);
     EventSink s = EventSink.NOOP;
@@ -178,6 +203,12 @@ public final class Telemetry implements AutoCloseable {
         UUID stored = idStore.peek();
         anonymousId = stored != null ? stored : UUID.randomUUID();
         s = new DebugSink(settings.stderr);
+      } else if (unacceptedProject != null && status.enabled() && !settings.administration) {
+        // Nothing is recorded: sending to the project's collector needs the user's word, and
+        // sending to the user's own instead would override the project, which named another
+        // collector on purpose (a company that keeps its tools' usage in-house). Recording
+        // nothing goes against neither; it costs this run's statistics only.
+        warnUnacceptedCollector();
       } else if (status.recording() && !settings.administration && !debug) {
         anonymousId = takeIdToRecord();
         s = newPipeline();
@@ -212,15 +243,37 @@ public final class Telemetry implements AutoCloseable {
     return new TelemetryBuilder();
   }
 
-  private static String endpointText(TelemetrySettings s) {
-    String env = s.environment.get(ENDPOINT_VARIABLE);
-    if (env != null && !env.isBlank()) {
-      return env.trim();
+  /** Once per client that would record: names the project's collector and how to accept it. */
+  private void warnUnacceptedCollector() {
+    try {
+      settings.stderr.println(
+          "telemetry: "
+              + printable(settings.projectFile)
+              + " names the collector "
+              + printable(unacceptedProject)
+              + ", which you have not accepted: this run records nothing, and sends nothing to it"
+              + " or to any other collector. To send your anonymous usage statistics there from"
+              + " now on: jmo telemetry accept-collector (to keep this project's runs off instead:"
+              + " jmo telemetry disable --project)");
+      settings.stderr.flush();
+    } catch (RuntimeException e) {
+      // never into the host
     }
-    if (s.projectEndpoint != null && !s.projectEndpoint.isBlank()) {
-      return s.projectEndpoint.trim();
+  }
+
+  /**
+   * Text from a file or the environment as messages show it: printable ASCII, bounded, one line.
+   */
+  private static String printable(String value) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (b.length() == 200) {
+        return b + "...";
+      }
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
     }
-    return DEFAULT_ENDPOINT;
+    return b.toString();
   }
 
   private static boolean isTrue(String value) {
@@ -307,11 +360,82 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * The collector's base URL in use, as configured ({@value #ENDPOINT_VARIABLE}, jmo.yml, or the
-   * default).
+   * The collector's base URL in use, as configured: {@value #ENDPOINT_VARIABLE}, else a jmo.yml's
+   * collector the user accepted, else the default ({@link #collectorSource()} says which).
    */
   public String endpoint() {
-    return endpointText(settings);
+    return endpointText;
+  }
+
+  /** Where {@link #endpoint()} was named. */
+  public CollectorSource collectorSource() {
+    return collectorSource;
+  }
+
+  /**
+   * The collector the project's {@code jmo.yml} names when the user has not accepted it (and
+   * {@value #ENDPOINT_VARIABLE} does not override it): while there is one, no run of this project
+   * records anything. Printable, bounded.
+   */
+  public Optional<String> unacceptedProjectCollector() {
+    return Optional.ofNullable(unacceptedProject).map(Telemetry::printable);
+  }
+
+  /** The project's file as messages name it ({@link TelemetryBuilder#projectFile}). */
+  public String projectFile() {
+    return printable(settings.projectFile);
+  }
+
+  /**
+   * Stores, in the user's own settings (never in the project), that the collector the project's
+   * {@code jmo.yml} names may receive this user's events: later runs of any project naming it send
+   * there. The consent rules still decide whether anything is recorded at all.
+   *
+   * @return the collector accepted, in normal form
+   * @throws IllegalStateException if the project names no collector, or the default one (nothing to
+   *     accept), or one that is not an http(s) URL, or an overlong one; nothing is stored
+   * @throws UncheckedIOException if the settings file cannot be written, or cannot be read (it is
+   *     then left as it is)
+   */
+  public String acceptProjectCollector() {
+    String project = settings.projectEndpoint;
+    if (project == null || project.isBlank()) {
+      throw new IllegalStateException(
+          printable(settings.projectFile)
+              + " names no collector (telemetry.endpoint): nothing to"
+              + " accept");
+    }
+    String key = EndpointKey.of(project);
+    if (key.equals(EndpointKey.of(DEFAULT_ENDPOINT))) {
+      throw new IllegalStateException(
+          printable(settings.projectFile)
+              + " names the default collector "
+              + DEFAULT_ENDPOINT
+              + ", which needs no accepting");
+    }
+    if (HttpUploader.parseBase(project) == null) {
+      throw new IllegalStateException(
+          "the collector "
+              + printable(project)
+              + " in "
+              + printable(settings.projectFile)
+              + " is not an http(s) URL with a host; nothing was accepted");
+    }
+    if (key.length() > UserSettings.MAX_COLLECTOR_CHARS) {
+      throw new IllegalStateException(
+          "the collector URL in "
+              + printable(settings.projectFile)
+              + " is longer than "
+              + UserSettings.MAX_COLLECTOR_CHARS
+              + " characters; nothing was accepted");
+    }
+    try {
+      userSettings.acceptCollector(key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+    }
+    return key;
   }
 
   /** Whether {@link #endpoint()} is a usable http(s) URL (if not, events wait in the outbox). */

@@ -5,12 +5,14 @@ import com.jmotools.telemetry.catalog.ReleaseVersions;
 import com.jmotools.telemetry.client.internal.Backoff;
 import com.jmotools.telemetry.client.internal.Outbox;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * Builds a {@link Telemetry}; every setter checks its input and fails fast on a programmer error.
@@ -21,6 +23,7 @@ public final class TelemetryBuilder {
   private Map<String, String> environment;
   private Boolean projectSetting;
   private String projectEndpoint;
+  private String projectFile = "jmo.yml";
   private Path stateDirectory;
   private Duration flushTimeout = Duration.ofMillis(Telemetry.DEFAULT_FLUSH_TIMEOUT_MILLIS);
   private Duration networkTimeout = Duration.ofMillis(Telemetry.DEFAULT_NETWORK_TIMEOUT_MILLIS);
@@ -100,7 +103,10 @@ public final class TelemetryBuilder {
 
   /**
    * {@code telemetry.endpoint} from the project's {@code jmo.yml}, or {@code null}; {@value
-   * #ENDPOINT_VARIABLE} wins.
+   * Telemetry#ENDPOINT_VARIABLE} wins. A project's file is someone else's: a collector it names
+   * (other than the default) is used only once the user accepted it ({@link
+   * Telemetry#acceptProjectCollector()}); until then a run records nothing, and the client says so
+   * once on {@link #stderr}.
    */
   public TelemetryBuilder projectEndpoint(String endpoint) {
     this.projectEndpoint = endpoint;
@@ -108,8 +114,20 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * The state directory; default {@code $JMO_HOME}, else {@code $HOME/.jmo-security} (from the
-   * environment).
+   * The project's file as messages name it, such as {@code /home/me/proj/jmo.yml}; default {@code
+   * jmo.yml}.
+   */
+  public TelemetryBuilder projectFile(String name) {
+    this.projectFile = Objects.requireNonNull(name, "name");
+    return this;
+  }
+
+  /**
+   * The state directory (a relative one is taken from the working directory now); default {@code
+   * $JMO_HOME}, else {@code $HOME/.jmo-security} (from the environment). A relative {@code
+   * JMO_HOME} or {@code HOME} is not used (XDG's rule): it would give each working directory its
+   * own state, so a {@code disable} in one would not stop scans in another. The client then warns
+   * once on {@link #stderr} and falls back to the next one.
    */
   public TelemetryBuilder stateDirectory(Path directory) {
     this.stateDirectory = Objects.requireNonNull(directory, "directory");
@@ -260,8 +278,13 @@ public final class TelemetryBuilder {
     s.environment = environment != null ? environment : Map.copyOf(System.getenv());
     s.projectSetting = projectSetting;
     s.projectEndpoint = projectEndpoint;
+    s.projectFile = projectFile;
     s.stateDirectory =
-        stateDirectory != null ? stateDirectory : defaultStateDirectory(s.environment);
+        (stateDirectory != null
+                ? stateDirectory
+                : defaultStateDirectory(s.environment, warning -> warn(stderr, warning)))
+            .toAbsolutePath()
+            .normalize();
     s.flushTimeout = flushTimeout;
     s.networkTimeout = networkTimeout;
     s.shortRun = shortRun;
@@ -280,17 +303,74 @@ public final class TelemetryBuilder {
     return new Telemetry(s);
   }
 
-  /** {@code $JMO_HOME}, else {@code $HOME/.jmo-security}, else {@code user.home}/.jmo-security. */
-  static Path defaultStateDirectory(Map<String, String> env) {
-    String home = env.get(Telemetry.HOME_VARIABLE);
-    if (home != null && !home.isBlank()) {
-      return Path.of(home);
+  /**
+   * {@code $JMO_HOME}, else {@code $HOME/.jmo-security}, else {@code user.home}/.jmo-security. A
+   * variable that holds a relative path (or no usable path) is skipped, and {@code warnings} is
+   * told why; {@code user.home} is made absolute if it is not.
+   */
+  static Path defaultStateDirectory(Map<String, String> env, Consumer<String> warnings) {
+    String jmoHome = env.get(Telemetry.HOME_VARIABLE);
+    String skipped = null;
+    if (jmoHome != null && !jmoHome.isBlank()) {
+      Path p = absoluteOrNull(jmoHome);
+      if (p != null) {
+        return p;
+      }
+      skipped = Telemetry.HOME_VARIABLE + "=" + printable(jmoHome);
     }
     String userHome = env.get("HOME");
-    if (userHome == null || userHome.isBlank()) {
-      userHome = System.getProperty("user.home", ".");
+    Path home = null;
+    if (userHome != null && !userHome.isBlank()) {
+      home = absoluteOrNull(userHome);
+      if (home == null) {
+        skipped = (skipped == null ? "" : skipped + " and ") + "HOME=" + printable(userHome);
+      }
     }
-    return Path.of(userHome, ".jmo-security");
+    if (home == null) {
+      home = Path.of(System.getProperty("user.home", ".")).toAbsolutePath();
+    }
+    Path dir = home.resolve(".jmo-security");
+    if (skipped != null) {
+      warnings.accept(
+          "telemetry: warning: "
+              + skipped
+              + " is not an absolute path, so it is ignored (a relative one would give each"
+              + " working directory its own telemetry state and choice); using "
+              + dir
+              + " instead");
+    }
+    return dir;
+  }
+
+  private static Path absoluteOrNull(String text) {
+    try {
+      Path p = Path.of(text);
+      return p.isAbsolute() ? p : null;
+    } catch (InvalidPathException e) {
+      return null;
+    }
+  }
+
+  /** A variable's value as a warning shows it: printable ASCII, bounded, one line. */
+  private static String printable(String value) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (b.length() == 80) {
+        return b + "...";
+      }
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
+  }
+
+  private static void warn(PrintStream err, String warning) {
+    try {
+      err.println(warning);
+      err.flush();
+    } catch (RuntimeException e) {
+      // never into the host
+    }
   }
 
   private static Duration checkPositiveOrZero(Duration d, String name) {

@@ -18,6 +18,7 @@ final class TelemetrySettings {
   Map<String, String> environment;
   Boolean projectSetting;
   String projectEndpoint;
+  String projectFile;
   Path stateDirectory;
   Duration flushTimeout;
   Duration networkTimeout;

@@ -557,6 +557,32 @@ class TelemetryTest {
     assertThat(numbers(collector.events())).containsExactly(1, 2);
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = RecordingCollector.Mode.class,
+      names = {"TOO_MANY_REQUESTS", "UNAVAILABLE"})
+  void aRetryAfterOfZeroNeitherHammersTheCollectorNorEscapesTheAttemptsLimit(
+      RecordingCollector.Mode mode) {
+    collector.retryAfter(Duration.ZERO); // "Retry-After: 0"
+    collector.mode(mode);
+    // a backoff far below the floor: the floor alone must keep the pace
+    Telemetry t = open(userOn().backoff(Duration.ofMillis(5), Duration.ofMillis(10), 3));
+    t.record("scan.completed", scanCompleted(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() >= 1);
+    // at least a second between two calls, whatever Retry-After says
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> collector.requests() == 1);
+    // each "later" is a failed attempt: the third ends this run's tries
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.requests() == 3);
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> collector.requests() == 3);
+    assertThat(t.pending()).as("kept for a later run").hasSize(1);
+  }
+
   @Test
   void aServiceUnavailableAnswerIsAlsoARetryAfter() {
     collector.retryAfter(Duration.ofSeconds(5));
@@ -566,6 +592,162 @@ class TelemetryTest {
     FlushResult r = t.flushNow(Duration.ofSeconds(2));
     assertThat(r.retryAfter()).isPresent();
     assertThat(r.remaining()).isEqualTo(1);
+  }
+
+  private TelemetryBuilder fromEnvironment(Map<String, String> env, ByteArrayOutputStream err) {
+    return Telemetry.builder()
+        .hostVersion("0.7.0")
+        .environment(env)
+        .stderr(new PrintStream(err, true, StandardCharsets.UTF_8))
+        .dockerMarker(tmp.resolve("no-dockerenv"));
+  }
+
+  @Test
+  void aRelativeJmoHomeIsIgnoredWithOneWarningSoEveryDirectorySharesOneStateAndChoice()
+      throws Exception {
+    Path home = tmp.resolve("user");
+    Path expected = home.resolve(".jmo-security");
+    String relative = "jmo-state-" + UUID.randomUUID(); // would land in the working directory
+    Map<String, String> env = env("JMO_HOME", relative, "HOME", home.toString());
+    try {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Telemetry admin = open(fromEnvironment(env, err).administration());
+      assertThat(admin.stateDirectory()).isEqualTo(expected).isAbsolute();
+      assertThat(admin.userSettingsFile().startsWith(expected)).isTrue();
+      String warning = err.toString(StandardCharsets.UTF_8);
+      assertThat(warning.lines())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains("JMO_HOME=" + relative)
+          .contains("not an absolute path")
+          .contains(expected.toString());
+
+      admin.disableForUser(); // "jmo telemetry disable" in ~
+      Telemetry scan = open(fromEnvironment(env, new ByteArrayOutputStream())); // a scan in proj/
+      assertThat(scan.status().enabled()).isFalse();
+      assertThat(Path.of(relative)).doesNotExist();
+    } finally {
+      if (Files.exists(Path.of(relative))) {
+        try (Stream<Path> s = Files.walk(Path.of(relative))) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aRelativeHomeIsIgnoredTooAndAnAbsoluteJmoHomeIsUsedWithoutAWord() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Telemetry t = open(fromEnvironment(env("HOME", "relative-home"), err).administration());
+    assertThat(t.stateDirectory())
+        .isAbsolute()
+        .isEqualTo(
+            Path.of(System.getProperty("user.home")).toAbsolutePath().resolve(".jmo-security"));
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("HOME=relative-home");
+
+    ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+    Path absolute = tmp.resolve("absolute-state");
+    Telemetry u =
+        open(
+            fromEnvironment(env("JMO_HOME", absolute.toString(), "HOME", "x"), quiet)
+                .administration());
+    assertThat(u.stateDirectory()).isEqualTo(absolute);
+    assertThat(quiet.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  private Map<String, String> envWithoutEndpoint() {
+    Map<String, String> env = env();
+    env.remove(Telemetry.ENDPOINT_VARIABLE);
+    return env;
+  }
+
+  private static PrintStream into(ByteArrayOutputStream out) {
+    return new PrintStream(out, true, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aCollectorNamedOnlyByAProjectFileReceivesNothingUntilTheUserAcceptsIt() throws Exception {
+    Map<String, String> env = envWithoutEndpoint();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Telemetry t =
+        open(
+            userOn(env)
+                .projectEndpoint(collector.baseUrl())
+                .projectFile("/src/cloned/jmo.yml")
+                .stderr(into(err)));
+    assertThat(t.status().recording()).as("the user's own on").isTrue();
+    assertThat(t.recording()).as("but not for a collector they never accepted").isFalse();
+    t.record("scan.completed", scanCompleted(1));
+    t.close();
+    assertThat(collector.requests()).isZero();
+    assertThat(filesUnder(state.resolve("telemetry/outbox"))).as("nothing recorded").isZero();
+    assertThat(t.endpoint()).isEqualTo(Telemetry.DEFAULT_ENDPOINT);
+    assertThat(t.collectorSource()).isEqualTo(CollectorSource.DEFAULT);
+    assertThat(t.unacceptedProjectCollector()).contains(collector.baseUrl());
+    assertThat(err.toString(StandardCharsets.UTF_8).lines())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("/src/cloned/jmo.yml")
+        .contains(collector.baseUrl())
+        .contains("records nothing")
+        .contains("jmo telemetry accept-collector");
+
+    // the user's own act, kept in their settings (the project's file is not theirs)
+    Telemetry admin = open(builder(env).projectEndpoint(collector.baseUrl()).administration());
+    assertThat(admin.acceptProjectCollector()).isEqualTo(collector.baseUrl());
+    assertThat(Files.readString(state.resolve(UserSettings.FILE))).contains(collector.baseUrl());
+
+    ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+    Telemetry accepted =
+        open(builder(env).projectEndpoint(collector.baseUrl() + "/").stderr(into(quiet)));
+    assertThat(accepted.collectorSource()).isEqualTo(CollectorSource.PROJECT);
+    assertThat(accepted.endpoint()).isEqualTo(collector.baseUrl() + "/");
+    accepted.record("scan.completed", scanCompleted(2));
+    accepted.close();
+    assertThat(numbers(collector.events())).containsExactly(2);
+    assertThat(quiet.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void acceptingOneProjectCollectorAcceptsNoOtherAndTheUsersVariableNeedsNoAccepting() {
+    Map<String, String> env = envWithoutEndpoint();
+    open(userOn(env).projectEndpoint("http://127.0.0.1:9/a").administration())
+        .acceptProjectCollector();
+    Telemetry other =
+        open(
+            builder(env)
+                .projectEndpoint(collector.baseUrl())
+                .stderr(into(new ByteArrayOutputStream())));
+    assertThat(other.unacceptedProjectCollector()).contains(collector.baseUrl());
+    assertThat(other.recording()).isFalse();
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Telemetry mine =
+        open(builder(env()).projectEndpoint("http://127.0.0.1:9/elsewhere").stderr(into(err)));
+    assertThat(mine.collectorSource()).isEqualTo(CollectorSource.VARIABLE);
+    assertThat(mine.unacceptedProjectCollector()).isEmpty();
+    mine.record("scan.completed", scanCompleted(1));
+    mine.close();
+    assertThat(collector.count()).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      value = {
+        "NULL, names no collector",
+        "https://Telemetry.jmotools.com:443/, needs no accepting",
+        "ftp://127.0.0.1/x, is not an http(s) URL",
+        "not a url, is not an http(s) URL"
+      },
+      nullValues = "NULL")
+  void acceptingRefusesWhatIsNoOtherCollectorAndChangesNothing(String named, String why) {
+    Telemetry admin = open(builder(envWithoutEndpoint()).projectEndpoint(named).administration());
+    assertThatThrownBy(admin::acceptProjectCollector)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(why);
+    assertThat(state.resolve(UserSettings.FILE)).doesNotExist();
+    assertThat(admin.unacceptedProjectCollector().isPresent())
+        .as("the default and nothing need no accepting; an unusable URL records nothing")
+        .isEqualTo(named != null && !named.startsWith("https://Telemetry"));
   }
 
   @Test
@@ -798,9 +980,14 @@ class TelemetryTest {
   }
 
   @Test
-  void theEndpointComesFromTheVariableElseJmoYmlElseTheDefault() {
+  void theEndpointComesFromTheVariableElseAnAcceptedJmoYmlElseTheDefault() {
     Map<String, String> none = Map.of("JMO_TELEMETRY_DISABLE", "1");
     assertThat(open(builder(none)).endpoint()).isEqualTo(Telemetry.DEFAULT_ENDPOINT);
+    Telemetry unaccepted = open(builder(none).projectEndpoint("https://mine.example"));
+    assertThat(unaccepted.endpoint()).isEqualTo(Telemetry.DEFAULT_ENDPOINT);
+    assertThat(unaccepted.unacceptedProjectCollector()).contains("https://mine.example");
+    open(builder(none).projectEndpoint("https://mine.example").administration())
+        .acceptProjectCollector();
     assertThat(open(builder(none).projectEndpoint("https://mine.example")).endpoint())
         .isEqualTo("https://mine.example");
     Map<String, String> both =
@@ -1169,11 +1356,13 @@ class TelemetryTest {
     recorder.close();
 
     try (RecordingCollector foreign = RecordingCollector.start()) {
-      // a directory whose jmo.yml names another server
+      // a directory whose jmo.yml names another server, even one the user accepted
       TelemetryBuilder there =
           builder(new HashMap<>())
               .projectEndpoint(foreign.baseUrl() + "/")
               .backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3);
+      open(builder(new HashMap<>()).projectEndpoint(foreign.baseUrl()).administration())
+          .acceptProjectCollector();
       Telemetry status = open(there);
       assertThat(status.pendingDeletions())
           .singleElement()

@@ -109,6 +109,7 @@ public final class RecordingCollector implements AutoCloseable {
   private final List<String> rejections = new ArrayList<>();
   private final AtomicInteger duplicates = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private volatile Map<String, List<String>> lastHeaders = Map.of();
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
           r -> {
@@ -241,6 +242,14 @@ public final class RecordingCollector implements AutoCloseable {
     return requests.get();
   }
 
+  /**
+   * The headers of the last request that reached it, names in lower case, as the client sent them
+   * (empty before the first).
+   */
+  public Map<String, List<String>> lastRequestHeaders() {
+    return lastHeaders;
+  }
+
   /** The reasons of the events it rejected, in order. */
   public synchronized List<String> rejections() {
     return List.copyOf(rejections);
@@ -274,6 +283,13 @@ public final class RecordingCollector implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    Map<String, List<String>> headers = new java.util.TreeMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) ->
+                headers.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
+    lastHeaders = java.util.Collections.unmodifiableMap(headers);
     requests.incrementAndGet();
     try (exchange) {
       Mode current;

@@ -25,12 +25,16 @@ public final class ConsentDecider {
   public static final String USER_SOURCE = "user settings";
 
   /**
-   * The values of {@value #DISABLE_VARIABLE} that leave telemetry alone; any other non-blank value
-   * turns it off.
+   * The values of {@value #DISABLE_VARIABLE} that leave telemetry alone (any case, spaces around
+   * ignored); any other value, a blank one too, turns it off. Only the empty value counts as unset.
    */
   private static final Set<String> NOT_DISABLING = Set.of("0", "false", "no", "off");
 
   private static final int MAX_SHOWN_VALUE = 40;
+
+  /** How status shows a value made of spaces only, which would otherwise print as nothing. */
+  static final String BLANK_SHOWN = "<blank>";
+
   private static final Set<String> DNT_VALUES = Set.of("1", "true", "yes");
 
   private ConsentDecider() {}
@@ -51,8 +55,9 @@ public final class ConsentDecider {
       DefaultPolicy policy) {
     int shown = user.noticeShown();
     String disable = env.get(DISABLE_VARIABLE);
-    // Whoever sets the variable to anything at all means "off" (a typo must not leave it on).
-    if (disable != null && !disable.isBlank() && !isOneOf(disable, NOT_DISABLING)) {
+    // Whoever sets the variable to anything at all means "off" (a typo must not leave it on): a
+    // value of spaces was set by someone too, so only the empty value counts as unset.
+    if (disable != null && !disable.isEmpty() && !isOneOf(disable, NOT_DISABLING)) {
       return new ConsentStatus(
           false,
           ConsentRule.DISABLE_VARIABLE,
@@ -98,6 +103,9 @@ public final class ConsentDecider {
    * forge lines.
    */
   private static String shown(String value) {
+    if (value.isBlank()) {
+      return BLANK_SHOWN;
+    }
     StringBuilder b = new StringBuilder();
     for (char c : value.trim().toCharArray()) {
       if (b.length() == MAX_SHOWN_VALUE) {

@@ -50,6 +50,18 @@ public final class HttpUploader implements Uploader {
   /** The wait asked for when a 429/503 carries no usable {@code Retry-After}. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
 
+  /**
+   * The {@code User-Agent} of every request: the same for every version, platform and JVM (the
+   * JDK's default names the exact Java patch level). PRIVACY.md lists every header sent.
+   */
+  public static final String USER_AGENT = "jmo-telemetry";
+
+  /** The {@code Accept} of every request: the collector answers JSON. */
+  public static final String ACCEPT = "application/json";
+
+  /** The shortest wait a 429/503 leads to, whatever its {@code Retry-After} says: 1 s. */
+  public static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
+
   /** The name of the daemon thread that cuts requests at their deadline. */
   public static final String WATCHDOG_THREAD_NAME = "jmo-telemetry-watchdog";
 
@@ -287,6 +299,10 @@ public final class HttpUploader implements Uploader {
     c.setDoOutput(true);
     c.setRequestMethod("POST");
     c.setRequestProperty("Content-Type", "application/json");
+    // the JDK's defaults would say more than the events do: "Java/17.0.15" is the exact patch level
+    // (the events say only java-17), and its Accept asks for HTML and images
+    c.setRequestProperty("User-Agent", USER_AGENT);
+    c.setRequestProperty("Accept", ACCEPT);
     c.setFixedLengthStreamingMode(body.length);
     try (OutputStream out = c.getOutputStream()) {
       out.write(body);
@@ -395,26 +411,29 @@ public final class HttpUploader implements Uploader {
 
   /**
    * Reads a {@code Retry-After} value: seconds, or an HTTP date; {@link #DEFAULT_RETRY_AFTER}
-   * otherwise.
+   * otherwise. Never less than {@link #MIN_RETRY_AFTER}: {@code 0} or a date in the past would
+   * otherwise have every process call again at once, as fast as the collector answers.
    */
   Duration retryAfter(String header) {
     if (header == null || header.isBlank() || header.length() > 64) {
       return DEFAULT_RETRY_AFTER;
     }
     String h = header.trim();
+    Duration d;
     try {
       long seconds = Long.parseLong(h);
-      return seconds < 0
-          ? DEFAULT_RETRY_AFTER
-          : Duration.ofSeconds(Math.min(seconds, RetryAfterStore.MAX_WAIT.toSeconds()));
+      if (seconds < 0) {
+        return DEFAULT_RETRY_AFTER;
+      }
+      d = Duration.ofSeconds(Math.min(seconds, RetryAfterStore.MAX_WAIT.toSeconds()));
     } catch (NumberFormatException notSeconds) {
       try {
         ZonedDateTime t = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(clock.instant(), t.toInstant());
-        return d.isNegative() ? Duration.ZERO : d;
+        d = Duration.between(clock.instant(), t.toInstant());
       } catch (DateTimeParseException e) {
         return DEFAULT_RETRY_AFTER;
       }
     }
+    return d.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : d;
   }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #accept} only enqueues (when full, the oldest is dropped and counted {@code
  * queue_full}). The worker writes each event to the outbox at once. It sends what the outbox holds,
- * backing off on failures ({@link Backoff}) and honouring {@code Retry-After}, once this run is a
+ * backing off on failures ({@link Backoff}) and honouring {@code Retry-After} (waiting the longer
+ * of it and the backoff, at least 1 s, and counting it as a failed attempt), once this run is a
  * sending one: at once when {@code shortRun} is zero or delivery is {@linkplain #deliveryDue()
  * due}, else when the run has lasted {@code shortRun}. {@link #close} writes whatever is still
  * queued to disk first; a sending run then gives the worker until the deadline to deliver, and a
@@ -53,6 +54,12 @@ public final class OutboxPipeline implements EventSink {
    * busy machine.
    */
   static final Duration CLOSE_MARGIN = Duration.ofMillis(50);
+
+  /**
+   * The shortest wait after a 429/503, whatever its {@code Retry-After} and the backoff say: a
+   * {@code Retry-After: 0} must not have the worker call again as fast as the collector answers.
+   */
+  static final Duration MIN_RETRY_WAIT = HttpUploader.MIN_RETRY_AFTER;
 
   /** How many events are written between two trims of the outbox by the writer itself. */
   static final int TRIM_EVERY = 64;
@@ -334,7 +341,18 @@ public final class OutboxPipeline implements EventSink {
             failures = 0;
             break;
           case RETRY_LATER:
-            notBefore = pass.notBefore();
+            // counts as a failure: a collector that keeps saying "later" (even "in 0 s") gets no
+            // more tries in this run than one that is down, and never sooner than the backoff
+            failures++;
+            if (backoff.mayRetry(failures)) {
+              Duration d = backoff.delay(failures, random);
+              notBefore =
+                  later(
+                      pass.notBefore(),
+                      clock.instant().plus(d.compareTo(MIN_RETRY_WAIT) < 0 ? MIN_RETRY_WAIT : d));
+            } else {
+              gaveUp = true;
+            }
             break;
           case FAILED:
           default:
@@ -352,6 +370,10 @@ public final class OutboxPipeline implements EventSink {
         await(Duration.ofSeconds(1));
       }
     }
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null || b.isAfter(a) ? b : a;
   }
 
   /**

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The user's own telemetry choice and the notice counter, in {@code
- * <state>/telemetry/settings.json}.
+ * The user's own telemetry choice, the notice counter and the collectors named by a project's
+ * {@code jmo.yml} that the user accepted, in {@code <state>/telemetry/settings.json}.
  *
  * <p>Reading never throws. A missing file reads as "no choice, notice never shown". A file that is
  * there but cannot be read, is not the JSON object this class writes, or holds a value of the wrong
@@ -32,6 +35,18 @@ public final class UserSettings {
   /** The largest settings file read: {@value} bytes; a larger one is unreadable. */
   public static final long MAX_FILE_BYTES = 4096;
 
+  /**
+   * The most accepted collectors kept: {@value}; accepting one more forgets the one accepted
+   * longest ago (it then needs accepting again: the safe direction).
+   */
+  public static final int MAX_ACCEPTED_COLLECTORS = 10;
+
+  /**
+   * The longest accepted collector URL: {@value} characters (so that the file stays well within
+   * {@link #MAX_FILE_BYTES}).
+   */
+  public static final int MAX_COLLECTOR_CHARS = 256;
+
   private static final int MAX_REASON_CHARS = 120;
   private static final int MAX_COUNT = 1_000_000;
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -44,13 +59,25 @@ public final class UserSettings {
    * @param noticeShown how many scans have shown the notice
    * @param problem why the file that is there cannot be read (one line naming the file), or {@code
    *     null} when it was read or is absent
+   * @param acceptedCollectors the collectors ({@link EndpointKey#of} form) that a project's {@code
+   *     jmo.yml} named and the user accepted, oldest first
    */
-  public record Values(Boolean enabled, int noticeShown, String problem) {
+  public record Values(
+      Boolean enabled, int noticeShown, String problem, List<String> acceptedCollectors) {
     public static final Values NONE = new Values(null, 0);
 
-    /** Values read from a readable file (or none). */
+    public Values {
+      acceptedCollectors = acceptedCollectors == null ? List.of() : List.copyOf(acceptedCollectors);
+    }
+
+    /** Values read from a readable file (or none), no collector accepted. */
     public Values(Boolean enabled, int noticeShown) {
-      this(enabled, noticeShown, null);
+      this(enabled, noticeShown, null, List.of());
+    }
+
+    /** Values without accepted collectors. */
+    public Values(Boolean enabled, int noticeShown, String problem) {
+      this(enabled, noticeShown, problem, List.of());
     }
 
     /** Whether the file is there but could not be read: consent counts it as the user's off. */
@@ -108,6 +135,7 @@ public final class UserSettings {
       }
       Boolean choice = null;
       int count = 0;
+      List<String> accepted = new ArrayList<>();
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -130,13 +158,29 @@ public final class UserSettings {
           }
           long n = p.getLongValue();
           count = (int) Math.max(0, Math.min(MAX_COUNT, n));
+        } else if (name.equals("accepted_collectors")) {
+          if (v != JsonToken.START_ARRAY) {
+            return unreadable("\"accepted_collectors\" is not a list");
+          }
+          accepted.clear();
+          while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (v != JsonToken.VALUE_STRING) {
+              return unreadable("\"accepted_collectors\" holds something that is not a text");
+            }
+            String key = p.getText();
+            if (key.length() <= MAX_COLLECTOR_CHARS && !accepted.contains(key)) {
+              accepted.add(key);
+            }
+          }
+          continue; // the array is consumed
         }
         p.skipChildren();
       }
       if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
         return unreadable("it is not one JSON object");
       }
-      return new Values(choice, count);
+      int from = Math.max(0, accepted.size() - MAX_ACCEPTED_COLLECTORS);
+      return new Values(choice, count, null, accepted.subList(from, accepted.size()));
     }
   }
 
@@ -162,8 +206,45 @@ public final class UserSettings {
   public void writeChoice(Boolean enabled) throws IOException {
     lock.locked(
         () -> {
-          write(new Values(enabled, read().noticeShown()));
+          Values old = read();
+          write(new Values(enabled, old.noticeShown(), null, old.acceptedCollectors()));
           return null;
+        });
+  }
+
+  /**
+   * Adds a collector a project's {@code jmo.yml} names to those the user accepted, keeping the
+   * rest; the most recent {@value #MAX_ACCEPTED_COLLECTORS} are kept.
+   *
+   * @param key the collector in {@link EndpointKey#of} form, at most {@value #MAX_COLLECTOR_CHARS}
+   *     characters
+   * @return whether it was not accepted before
+   * @throws IllegalArgumentException if {@code key} is empty or too long
+   * @throws StateLock.BusyException if another process kept the state locked too long
+   * @throws IOException if the file cannot be written, or it is there but cannot be read: it may
+   *     hold the user's "off", so it is left exactly as it is
+   */
+  public boolean acceptCollector(String key) throws IOException {
+    if (key == null || key.isBlank() || key.length() > MAX_COLLECTOR_CHARS) {
+      throw new IllegalArgumentException(
+          "a collector URL of 1 to " + MAX_COLLECTOR_CHARS + " characters is needed: " + key);
+    }
+    return lock.locked(
+        () -> {
+          Values old = read();
+          if (old.unreadable()) {
+            throw new IOException("left unchanged: " + old.problem());
+          }
+          if (old.acceptedCollectors().contains(key)) {
+            return false;
+          }
+          List<String> accepted = new ArrayList<>(old.acceptedCollectors());
+          accepted.add(key);
+          while (accepted.size() > MAX_ACCEPTED_COLLECTORS) {
+            accepted.remove(0);
+          }
+          write(new Values(old.enabled(), old.noticeShown(), null, accepted));
+          return true;
         });
   }
 
@@ -183,17 +264,28 @@ public final class UserSettings {
             throw new IOException("left unchanged: " + old.problem());
           }
           int next = Math.min(MAX_COUNT, old.noticeShown() + 1);
-          write(new Values(old.enabled(), next));
+          write(new Values(old.enabled(), next, null, old.acceptedCollectors()));
           return next;
         });
   }
 
   private void write(Values values) throws IOException {
+    StringBuilder collectors = new StringBuilder();
+    for (String key : values.acceptedCollectors()) {
+      collectors
+          .append(collectors.length() == 0 ? "" : ", ")
+          .append('"')
+          .append(JsonStringEncoder.getInstance().quoteAsString(key))
+          .append('"');
+    }
     String text =
         "{\n  \"enabled\" : "
             + values.enabled()
             + ",\n  \"notice_shown\" : "
             + values.noticeShown()
+            + (values.acceptedCollectors().isEmpty()
+                ? ""
+                : ",\n  \"accepted_collectors\" : [ " + collectors + " ]")
             + "\n}\n";
     AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -49,10 +49,23 @@ class ConsentDeciderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "false", "no", "off", "OFF", " No ", "", "  "})
+  @ValueSource(strings = {"0", "false", "no", "off", "OFF", " No ", ""})
   void disableValuesThatSayNoDoNotTurnOff(String value) {
     assertThat(decide(Map.of("JMO_TELEMETRY_DISABLE", value), null, NONE).rule())
         .isEqualTo(ConsentRule.DEFAULT_POLICY);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {" ", "   ", "\t"})
+  void aDisableValueOfSpacesWasSetSoItTurnsOffAndStatusShowsIt(String value) {
+    ConsentStatus s = decide(Map.of("JMO_TELEMETRY_DISABLE", value), true, USER_ON);
+    assertThat(s.enabled()).isFalse();
+    assertThat(s.recording()).isFalse();
+    assertThat(s.rule()).isEqualTo(ConsentRule.DISABLE_VARIABLE);
+    assertThat(s.detail()).isEqualTo("JMO_TELEMETRY_DISABLE=<blank>");
+    assertThat(s.explanation())
+        .contains("JMO_TELEMETRY_DISABLE=<blank>")
+        .contains("any non-empty value but 0, false, no, off switches off");
   }
 
   @ParameterizedTest

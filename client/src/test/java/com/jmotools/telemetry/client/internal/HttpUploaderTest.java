@@ -97,6 +97,34 @@ class HttpUploaderTest {
   }
 
   @Test
+  void everyRequestCarriesOnlyTheDocumentedHeaders() {
+    uploader().upload(bytes("[{\"event\":\"nope\"}]"), Duration.ofSeconds(2));
+    java.util.Map<String, java.util.List<String>> events = collector.lastRequestHeaders();
+    uploader().requestDeletion(UUID.randomUUID(), Duration.ofSeconds(2));
+    java.util.Map<String, java.util.List<String>> deletion = collector.lastRequestHeaders();
+    for (java.util.Map<String, java.util.List<String>> headers :
+        java.util.List.of(events, deletion)) {
+      // as PRIVACY.md lists them: no JDK version, no browser-like Accept, nothing else
+      assertThat(headers.get("user-agent")).containsExactly("jmo-telemetry");
+      assertThat(headers.get("accept")).containsExactly("application/json");
+      assertThat(headers.get("content-type")).containsExactly("application/json");
+      // the JDK's, as nothing may be cached on the way
+      assertThat(headers.get("cache-control")).containsExactly("no-cache");
+      assertThat(headers.get("pragma")).containsExactly("no-cache");
+      assertThat(headers.keySet())
+          .isSubsetOf(
+              "host",
+              "user-agent",
+              "accept",
+              "content-type",
+              "content-length",
+              "connection",
+              "cache-control",
+              "pragma");
+    }
+  }
+
+  @Test
   void evenTheCollectorsOwn400SettlesNoEvent() {
     assertThat(uploader().upload(bytes("{}"), Duration.ofSeconds(2)))
         .isEqualTo(UploadResult.Failed.httpStatus(400));
@@ -196,7 +224,10 @@ class HttpUploaderTest {
     HttpUploader up = uploader();
     assertThat(up.retryAfter("120")).isEqualTo(Duration.ofSeconds(120));
     assertThat(up.retryAfter("Fri, 27 Nov 2026 10:01:30 GMT")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(up.retryAfter("Fri, 27 Nov 2026 09:00:00 GMT")).isEqualTo(Duration.ZERO);
+    // never sooner than a second: "0" or a past date would have every client call right back
+    assertThat(up.retryAfter("Fri, 27 Nov 2026 09:00:00 GMT")).isEqualTo(Duration.ofSeconds(1));
+    assertThat(up.retryAfter("0")).isEqualTo(HttpUploader.MIN_RETRY_AFTER);
+    assertThat(up.retryAfter("Fri, 27 Nov 2026 10:00:00 GMT")).isEqualTo(Duration.ofSeconds(1));
     assertThat(up.retryAfter(null)).isEqualTo(HttpUploader.DEFAULT_RETRY_AFTER);
     assertThat(up.retryAfter("soon")).isEqualTo(HttpUploader.DEFAULT_RETRY_AFTER);
     assertThat(up.retryAfter("-5")).isEqualTo(HttpUploader.DEFAULT_RETRY_AFTER);

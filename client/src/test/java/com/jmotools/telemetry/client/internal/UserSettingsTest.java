@@ -142,4 +142,46 @@ class UserSettingsTest {
     assertThat(new UserSettings(state).read())
         .isEqualTo(new UserSettings.Values(false, counted.get()));
   }
+
+  @Test
+  void acceptedCollectorsSurviveTheChoiceAndTheNoticeAndAreBounded() throws Exception {
+    UserSettings s = new UserSettings(state);
+    assertThat(s.acceptCollector("http://127.0.0.1:19418")).isTrue();
+    assertThat(s.acceptCollector("http://127.0.0.1:19418")).as("already accepted").isFalse();
+    s.writeChoice(true);
+    s.incrementNotice();
+    assertThat(new UserSettings(state).read())
+        .isEqualTo(new UserSettings.Values(true, 1, null, List.of("http://127.0.0.1:19418")));
+    for (int i = 0; i < UserSettings.MAX_ACCEPTED_COLLECTORS; i++) {
+      s.acceptCollector("https://c" + i + ".example");
+    }
+    List<String> kept = s.read().acceptedCollectors();
+    assertThat(kept)
+        .hasSize(UserSettings.MAX_ACCEPTED_COLLECTORS)
+        .doesNotContain("http://127.0.0.1:19418")
+        .endsWith("https://c9.example");
+    assertThat(Files.size(state.resolve(UserSettings.FILE)))
+        .isLessThan(UserSettings.MAX_FILE_BYTES);
+    assertThatThrownBy(() -> s.acceptCollector("https://" + "x".repeat(300)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"enabled\": false, \"accepted_collectors\": \"http://x\"}",
+        "{\"enabled\": false, \"accepted_collectors\": [1]}",
+      })
+  void anIllTypedAcceptedListIsUnreadableAndAcceptingLeavesTheFileAlone(String content)
+      throws Exception {
+    Path file = state.resolve(UserSettings.FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    UserSettings s = new UserSettings(state);
+    assertThat(s.read().unreadable()).isTrue();
+    assertThatThrownBy(() -> s.acceptCollector("http://127.0.0.1:1"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("left unchanged");
+    assertThat(Files.readString(file)).isEqualTo(content);
+  }
 }
