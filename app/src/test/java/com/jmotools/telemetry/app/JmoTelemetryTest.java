@@ -162,14 +162,19 @@ class JmoTelemetryTest {
         var st = c.createStatement();
         var rs =
             st.executeQuery(
-                "SELECT id, platform, \"timestamp\", created_at FROM events"
-                    + " WHERE anonymous_id = 'cccccccc-0000-4000-8000-000000000003' ORDER BY id")) {
+                "SELECT id, platform, \"timestamp\", created_at, anonymous_id FROM events"
+                    + " WHERE id >= 1000 ORDER BY id")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getLong(1)).isGreaterThan(1001); // new ids: the rollup sees the day change
       assertThat(rs.getString(2)).isEqualTo("macOS");
       assertThat(rs.getString(3)).isEqualTo("2026-02-11T14:00:00Z");
       assertThat(rs.getString(4)).isNull();
+      String keyed = rs.getString(5);
+      assertThat(keyed)
+          .as("stored keyed, as the collector stores every id")
+          .isNotEqualTo("cccccccc-0000-4000-8000-000000000003");
       assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(5)).as("one installation, one keyed id").isEqualTo(keyed);
       assertThat(rs.getString(2)).isEqualTo("Other");
       assertThat(rs.getString(3)).isEqualTo("2026-02-11T15:00:00Z");
       assertThat(rs.getString(4)).isNull();
