@@ -407,16 +407,25 @@ public final class TransparencyReport {
         days.add(c);
       }
     }
+    boolean quarterShown = !figures.get("unique_installs").isNull();
     List<Cell> shown =
-        figures.get("unique_installs").isNull()
-            ? rule.keep(days)
-            : rule.publishDistinct(days, now.uniqueInstalls());
-    // Each published month is a total of its days too.
-    for (Cell month : now.installsByMonth()) {
-      if (figures.get("installs_by_month").has(month.key())) {
-        List<Cell> inMonth = shown.stream().filter(d -> d.key().startsWith(month.key())).toList();
-        List<Cell> kept = rule.publishDistinct(inMonth, month.ids());
-        shown.removeIf(d -> inMonth.contains(d) && !kept.contains(d));
+        new ArrayList<>(
+            quarterShown ? rule.publishDistinct(days, now.uniqueInstalls()) : rule.keep(days));
+    // Each published month is a total of its days too, hidden days included: a month of 26 beside
+    // shown days of 13 and 10 leaves the 3 of its hidden day. A day hidden for one total changes
+    // the remainder of the others, so the checks repeat until none hides another day.
+    boolean hidMore = true;
+    while (hidMore) {
+      hidMore = false;
+      for (Cell month : now.installsByMonth()) {
+        if (figures.get("installs_by_month").has(month.key())) {
+          List<Cell> inMonth = days.stream().filter(d -> d.key().startsWith(month.key())).toList();
+          List<Cell> kept = rule.narrowDistinct(inMonth, shown, month.ids());
+          hidMore |= shown.removeIf(d -> inMonth.contains(d) && !kept.contains(d));
+        }
+      }
+      if (quarterShown) {
+        hidMore |= shown.retainAll(rule.narrowDistinct(days, shown, now.uniqueInstalls()));
       }
     }
     ObjectNode out = StatsJson.MAPPER.createObjectNode();

@@ -535,6 +535,53 @@ public class TransparencyReportTest {
   }
 
   @Test
+  void aDayIsHiddenWhenAMonthsInstallationsMinusItsShownDaysWouldLeaveFewerThanK()
+      throws IOException {
+    // The auditor's numbers: August has 26 installations, 13 on the 10th, 3 on the 11th and 10 on
+    // the 12th. With the 10th and the 12th shown, 26 - 23 = 3 were seen only on the hidden 11th.
+    Seeder s = new Seeder();
+    scans(s, 1, 10, 1, "2026-07-15", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 2, 13, 1, "2026-08-10", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 3, 3, 1, "2026-08-11", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 4, 10, 1, "2026-08-12", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 5, 5, 1, "2026-09-01", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 6, 5, 1, "2026-09-02", Fixtures.started("cli", "balanced", "trivy"));
+    JsonNode r = writeQ3(s).report();
+    JsonNode months = r.get("figures").get("installs_by_month");
+    assertThat(months.get("2026-08").asLong()).isEqualTo(26);
+    JsonNode days = r.get("installs_by_day");
+    assertThat(days.get("2026-08-11").isNull()).isTrue();
+    assertThat(days.get("2026-08-12").isNull())
+        .as("the smallest shown day of August goes with the hidden one")
+        .isTrue();
+    assertThat(days.get("2026-08-10").asLong()).isEqualTo(13);
+    assertThat(days.get("2026-07-15").asLong()).isEqualTo(10);
+    // No published total, month or quarter, minus its shown days leaves 1 to k - 1 installations.
+    java.util.Map<String, Long> shownSums = new java.util.TreeMap<>();
+    days.properties()
+        .forEach(
+            d ->
+                shownSums.merge(
+                    d.getKey().substring(0, 7),
+                    d.getValue().isNull() ? 0 : d.getValue().asLong(),
+                    Long::sum));
+    months
+        .properties()
+        .forEach(
+            m ->
+                assertThat(m.getValue().asLong() - shownSums.getOrDefault(m.getKey(), 0L))
+                    .as(m.getKey() + " minus its shown days")
+                    .satisfiesAnyOf(
+                        x -> assertThat(x).isLessThanOrEqualTo(0),
+                        x -> assertThat(x).isGreaterThanOrEqualTo(10)));
+    long allShown = shownSums.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(r.get("unique_users").asLong() - allShown)
+        .satisfiesAnyOf(
+            x -> assertThat(x).isLessThanOrEqualTo(0),
+            x -> assertThat(x).isGreaterThanOrEqualTo(10));
+  }
+
+  @Test
   void aHigherKHidesEverything() {
     TransparencyReport.Result r = write(Dialect.SQLITE, 1000);
     assertThat(r.report().get("unique_users").isNull()).isTrue();
