@@ -55,8 +55,15 @@ public final class ReportText {
           + " has fewer runs "
           + "than failures, so no rate exceeds 100%.";
 
-  /** The row of a share table that sums the hidden values. */
-  public static String otherLabel(int values) {
+  /**
+   * The row of a share table that sums the hidden values: how many when {@code other} says it (the
+   * rounded figures do not).
+   */
+  public static String otherLabel(JsonNode other) {
+    if (!other.has("values")) {
+      return "Other (values not shown individually)";
+    }
+    int values = other.get("values").asInt();
     return "Other (" + values + (values == 1 ? " value" : " values") + " not shown individually)";
   }
 
@@ -420,7 +427,7 @@ public final class ReportText {
             : shares.get("values").get(0).has("events");
     shares.get("values").forEach(s -> rows.add(row(label(s.get("key").asText()), s, counts)));
     if (!other.isNull()) {
-      rows.add(row(otherLabel(other.get("values").asInt()), other, counts));
+      rows.add(row(otherLabel(other), other, counts));
     }
     b.add(new Table(title, counts ? List.of(what, "Events", of) : List.of(what, of), rows));
   }
