@@ -146,17 +146,20 @@ public final class TransparencyReport {
    * charts/<quarter>-*.png}. Only charts with something to show are written and linked; this
    * quarter's charts of an earlier run that this one does not draw are deleted, other quarters'
    * files are left alone. The files are written into a temporary folder inside {@code dir} and
-   * moved into place once all are written, so a failure leaves the earlier report as it was.
+   * moved into place once all are written, so a failure leaves the earlier report as it was. A
+   * quarter in progress is counted up to the end of the current hour, and its header says so.
    *
    * @throws IllegalArgumentException if the quarter has not started yet
    * @throws DatabaseException if the database cannot be read
    * @throws UncheckedIOException if a file cannot be written
    */
   public Result write(Path dir) {
-    if (!quarter.from().isBefore(clock.instant())) {
+    Instant at = clock.instant();
+    if (!quarter.from().isBefore(at)) {
       throw new IllegalArgumentException(
           quarter.label() + " has not started yet: there is nothing to report");
     }
+    Period counted = counted(quarter, at);
     // Two threads on the two cores: the previous quarter's statistics beside this quarter's, then
     // the charts beside the sample's draw. The rollup is brought up to date once, before either
     // quarter is read.
@@ -172,16 +175,27 @@ public final class TransparencyReport {
       Future<Stats> previous = aside.submit(() -> previousStats.compute(quarter.previous()));
       // This quarter last on this thread: the statistics keep the last period computed, and the
       // installs per day of this quarter (in build) then reuse it instead of reading it again.
-      Stats now = stats.compute(quarter);
+      Stats now = stats.compute(counted);
       Stats before = result(previous);
       MinimumCount rule = new MinimumCount(k);
       ObjectNode report = build(now, before, rule);
       String name = quarterId(quarter);
-      return publish(
-          dir, name, clock.instant(), staged -> writeFiles(report, now, staged, name, aside));
+      return publish(dir, name, at, staged -> writeFiles(report, now, staged, name, aside));
     } finally {
       aside.shutdownNow();
     }
+  }
+
+  /**
+   * The part of {@code quarter} a report written at {@code at} counts: the whole quarter once it is
+   * over, else the quarter up to the end of the current hour (the cut of {@code stats}), so that
+   * events dated ahead (the collector accepts up to a day) count in no figure, and the totals, the
+   * months and the days cover the same time.
+   */
+  static Period counted(Period quarter, Instant at) {
+    Instant endOfHour =
+        at.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    return endOfHour.isBefore(quarter.to()) ? new Period(quarter.from(), endOfHour) : quarter;
   }
 
   /** The files of one report, written into a folder laid out as the report's. */
@@ -356,7 +370,11 @@ public final class TransparencyReport {
     r.put("previous_quarter", quarter.previous().label());
     r.set("period", StatsJson.period(quarter));
     r.put("period_text", ReportText.periodText(quarter));
-    r.put("partial", quarter.to().isAfter(clock.instant()));
+    boolean partial = now.period().to().isBefore(quarter.to());
+    r.put("partial", partial);
+    // The end of what the figures count: the quarter's end, or for a quarter in progress the end
+    // of the hour the report was written in.
+    r.put("figures_up_to", now.period().to().toString());
     r.put("k", k);
     r.put("retention_days", retention.toDays());
     ObjectNode figures = PublicMetrics.window(now, rule, true);
@@ -398,12 +416,14 @@ public final class TransparencyReport {
    */
   private ObjectNode installsByDay(Stats now, JsonNode figures, MinimumCount rule) {
     List<Cell> days = new ArrayList<>();
+    // The days of the period counted: up to the day of the cut-off for a quarter in progress.
+    Period counted = now.period();
     for (Cell c :
         TelemetryStats.everyDay(
-            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
+            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, counted), counted)) {
       java.time.Instant start =
           java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-      if (quarter.contains(start) && start.isBefore(clock.instant())) {
+      if (counted.contains(start)) {
         days.add(c);
       }
     }
@@ -568,7 +588,7 @@ public final class TransparencyReport {
     SplittableRandom random = new SplittableRandom(seed);
     List<Cell> types = new ArrayList<>(now.eventsByType());
     types.sort(Comparator.comparing(Cell::key));
-    SampleDraw draw = new SampleDraw(sql, quarter, k, maxSampleGroups, maxSampleProbes);
+    SampleDraw draw = new SampleDraw(sql, now.period(), k, maxSampleGroups, maxSampleProbes);
     int n = 0;
     try (Connection c = dataSource.getConnection()) {
       for (Cell type : types) {
@@ -685,7 +705,10 @@ public final class TransparencyReport {
       return this;
     }
 
-    /** The clock that says which quarters have started; default the system's. */
+    /**
+     * The clock that says which quarters have started, and where a quarter in progress is cut (the
+     * end of the current hour); default the system's.
+     */
     public Builder clock(java.time.Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -581,6 +581,76 @@ public class TransparencyReportTest {
             x -> assertThat(x).isGreaterThanOrEqualTo(10));
   }
 
+  /** Writes the report of {@code quarter} of {@code s} at {@code clock}, in a folder of its own. */
+  private TransparencyReport.Result writeAt(Seeder s, String quarter, java.time.Clock clock)
+      throws IOException {
+    Path own = Files.createTempDirectory(dir, "report");
+    try (Database db = TestDatabases.open(Dialect.SQLITE, own)) {
+      s.writeTo(db);
+      return TransparencyReport.builder()
+          .dataSource(db.dataSource())
+          .dialect(db.dialect())
+          .quarter(Period.quarter(quarter))
+          .clock(clock)
+          .build()
+          .write(own.resolve("out"));
+    }
+  }
+
+  /** 2026-12-01 at 10:30 UTC: Q4 2026 is in progress. */
+  private static final java.time.Clock DECEMBER_FIRST =
+      java.time.Clock.fixed(
+          java.time.Instant.parse("2026-12-01T10:30:00Z"), java.time.ZoneOffset.UTC);
+
+  @Test
+  void aQuarterInProgressCountsEveryFigureUpToTheEndOfTheCurrentHourAndSaysSo() throws IOException {
+    // 20 installations in November and 10 in the current hour count; 10 later today and 10
+    // tomorrow (the collector accepts times up to a day ahead) count in no figure.
+    Seeder s = new Seeder();
+    scans(s, 1, 20, 1, "2026-11-20", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 2, 10, 1, "2026-12-01", Fixtures.started("cli", "balanced", "trivy"));
+    for (int i = 0; i < 10; i++) {
+      s.add(
+          "scan.started",
+          id(3, i),
+          "Linux",
+          "0.8.0",
+          "2026-12-01T11:00:00Z",
+          Fixtures.started("cli", "balanced", "trivy"));
+      s.add(
+          "scan.started",
+          id(4, i),
+          "Linux",
+          "0.8.0",
+          "2026-12-02T09:00:00Z",
+          Fixtures.started("cli", "balanced", "trivy"));
+    }
+    TransparencyReport.Result result = writeAt(s, "2026Q4", DECEMBER_FIRST);
+    JsonNode r = result.report();
+    assertThat(r.get("unique_users").asLong()).isEqualTo(30);
+    assertThat(r.get("total_scans").asLong()).isEqualTo(30);
+    assertThat(r.get("figures").get("installs_by_month").get("2026-12").asLong())
+        .as("the month counts what its days count")
+        .isEqualTo(10);
+    JsonNode days = r.get("installs_by_day");
+    assertThat(days.get("2026-12-01").asLong()).isEqualTo(10);
+    assertThat(days.has("2026-12-02")).isFalse();
+    assertThat(r.get("partial").asBoolean()).isTrue();
+    assertThat(r.path("figures_up_to").asText()).isEqualTo("2026-12-01T11:00:00Z");
+    assertThat(Files.readString(result.markdown()))
+        .contains(
+            "**Reporting Period:** October 1 - December 31, 2026 (the quarter is not over: figures"
+                + " up to 2026-12-01 11:00 UTC");
+    assertThat(Files.readString(result.html())).contains("figures up to 2026-12-01 11:00 UTC");
+
+    // Once the quarter is over, it counts whole.
+    JsonNode over =
+        writeAt(s, "2026Q4", java.time.Clock.offset(DECEMBER_FIRST, Duration.ofDays(31))).report();
+    assertThat(over.get("partial").asBoolean()).isFalse();
+    assertThat(over.get("figures_up_to").asText()).isEqualTo("2027-01-01T00:00:00Z");
+    assertThat(over.get("unique_users").asLong()).isEqualTo(50);
+  }
+
   @Test
   void aHigherKHidesEverything() {
     TransparencyReport.Result r = write(Dialect.SQLITE, 1000);

@@ -34,6 +34,14 @@ public final class ReportText {
         + last.getYear();
   }
 
+  /** {@code 2026-12-01T11:00:00Z} as {@code 2026-12-01 11:00 UTC}. */
+  static String cutOff(String instant) {
+    return CUT_OFF.format(java.time.Instant.parse(instant)) + " UTC";
+  }
+
+  private static final DateTimeFormatter CUT_OFF =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   /** A ratio as a whole percentage ({@code 0.354} is {@code 35%}); below 1 % with one decimal. */
   public static String percent(double ratio) {
     double p = ratio * 100;
@@ -174,7 +182,9 @@ public final class ReportText {
             "**Reporting Period:** "
                 + r.get("period_text").asText()
                 + (r.get("partial").asBoolean()
-                    ? " (the quarter is not over: figures so far)"
+                    ? " (the quarter is not over: figures up to "
+                        + cutOff(r.get("figures_up_to").asText())
+                        + ")"
                     : "")));
 
     b.add(new Heading(2, "Summary Statistics"));
