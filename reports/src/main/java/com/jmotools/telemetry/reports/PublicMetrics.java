@@ -101,8 +101,11 @@ public final class PublicMetrics {
     return window(stats, rule, withCounts, false);
   }
 
-  private static ObjectNode window(
-      Stats stats, MinimumCount rule, boolean withCounts, boolean rounded) {
+  /**
+   * The k-safe figures of {@code stats}: exact, or {@code rounded} as the rolling windows publish
+   * them ({@link #toJson}), for a period published again as it grows (a quarter in progress).
+   */
+  static ObjectNode window(Stats stats, MinimumCount rule, boolean withCounts, boolean rounded) {
     Figures x = new Figures(rule, rounded);
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
     ObjectNode period = o.putObject("period");

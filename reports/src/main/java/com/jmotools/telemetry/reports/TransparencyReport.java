@@ -375,9 +375,12 @@ public final class TransparencyReport {
     // The end of what the figures count: the quarter's end, or for a quarter in progress the end
     // of the hour the report was written in.
     r.put("figures_up_to", now.period().to().toString());
+    // A quarter in progress may be reported again a day later: exact figures of the two runs
+    // would differ by one installation's activity. It is published as the rolling windows are.
+    r.put("rounded", partial);
     r.put("k", k);
     r.put("retention_days", retention.toDays());
-    ObjectNode figures = PublicMetrics.window(now, rule, true);
+    ObjectNode figures = PublicMetrics.window(now, rule, true, partial);
     r.set("figures", figures);
     r.set("unique_users", figures.get("unique_installs"));
     r.set("total_scans", figures.get("scans"));
@@ -387,7 +390,7 @@ public final class TransparencyReport {
     } else {
       r.set("most_popular_profile", top);
     }
-    r.set("installs_by_day", installsByDay(now, figures, rule));
+    r.set("installs_by_day", installsByDay(now, figures, rule, partial));
     r.set("insights", insights(figures, PublicMetrics.window(before, new MinimumCount(k), true)));
     r.put("suppressed_cells", rule.suppressed());
     return r;
@@ -414,7 +417,8 @@ public final class TransparencyReport {
    * and the months' published installations, showing it would let a group of fewer than k
    * installations seen only on hidden days be worked out ({@link MinimumCount#publishDistinct}).
    */
-  private ObjectNode installsByDay(Stats now, JsonNode figures, MinimumCount rule) {
+  private ObjectNode installsByDay(
+      Stats now, JsonNode figures, MinimumCount rule, boolean rounded) {
     List<Cell> days = new ArrayList<>();
     // The days of the period counted: up to the day of the cut-off for a quarter in progress.
     Period counted = now.period();
@@ -451,7 +455,7 @@ public final class TransparencyReport {
     ObjectNode out = StatsJson.MAPPER.createObjectNode();
     for (Cell d : days) {
       if (shown.contains(d)) {
-        out.put(d.key(), d.ids());
+        out.put(d.key(), rounded ? d.ids() - d.ids() % k : d.ids());
       } else {
         out.putNull(d.key());
       }

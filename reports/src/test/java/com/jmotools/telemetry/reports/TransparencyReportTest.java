@@ -651,6 +651,43 @@ public class TransparencyReportTest {
     assertThat(over.get("unique_users").asLong()).isEqualTo(50);
   }
 
+  /**
+   * The auditor's two runs of a report of the quarter in progress: one new installation's scan
+   * between them moved the exact scans 41 to 42, installations 40 to 41 and trivy 32 to 33, which
+   * pinned that installation's scan. Rounded like the rolling windows, the two runs publish the
+   * same figures. (The new scan is on a day with others: a new day of fewer than k installations
+   * shows as a gap, which says only that someone was active that day.)
+   */
+  @Test
+  void twoReportsOfAQuarterInProgressDoNotShowOneInstallationsScan() throws IOException {
+    java.time.Clock august =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-08-10T12:00:00Z"), java.time.ZoneOffset.UTC);
+    Seeder s = new Seeder();
+    scans(s, 1, 1, 2, "2026-08-10", Fixtures.started("cli", "balanced", "trivy", "semgrep"));
+    scans(s, 2, 24, 1, "2026-08-10", Fixtures.started("cli", "balanced", "trivy", "semgrep"));
+    scans(s, 3, 7, 1, "2026-08-10", Fixtures.started("docker", "fast", "trivy"));
+    scans(s, 4, 8, 1, "2026-08-10", Fixtures.started("wizard", "fast", "semgrep"));
+    TransparencyReport.Result first = writeAt(s, "2026Q3", august);
+    scans(s, 5, 1, 1, "2026-08-10", Fixtures.started("docker", "fast", "trivy"));
+    TransparencyReport.Result second = writeAt(s, "2026Q3", august);
+
+    for (String figure : List.of("total_scans", "unique_users", "figures", "installs_by_day")) {
+      assertThat(second.report().get(figure)).as(figure).isEqualTo(first.report().get(figure));
+    }
+    assertThat(second.report().get("total_scans").asLong()).isEqualTo(40);
+    assertThat(second.report().get("rounded").asBoolean()).isTrue();
+    assertThat(Files.readString(second.markdown()))
+        .contains("its counts are rounded down to a multiple of 10");
+
+    // Once the quarter is over, its report is exact.
+    JsonNode over =
+        writeAt(s, "2026Q3", java.time.Clock.offset(august, Duration.ofDays(60))).report();
+    assertThat(over.get("rounded").asBoolean()).isFalse();
+    assertThat(over.get("total_scans").asLong()).isEqualTo(42);
+    assertThat(over.get("unique_users").asLong()).isEqualTo(41);
+  }
+
   @Test
   void aHigherKHidesEverything() {
     TransparencyReport.Result r = write(Dialect.SQLITE, 1000);

@@ -186,6 +186,16 @@ public final class ReportText {
                         + cutOff(r.get("figures_up_to").asText())
                         + ")"
                     : "")));
+    if (r.path("rounded").asBoolean()) {
+      b.add(
+          new Text(
+              "A report of a quarter in progress may be written again as the quarter goes on, and"
+                  + " two exact reports would differ by one installation's activity. So, as on"
+                  + " the public metrics page, its counts are rounded down to a multiple of "
+                  + k
+                  + ", and its shares and rates are computed from those rounded counts, as whole"
+                  + " percents. The report of the finished quarter is exact."));
+    }
 
     b.add(new Heading(2, "Summary Statistics"));
     JsonNode top = r.get("most_popular_profile");
