@@ -160,7 +160,10 @@ public final class PublicMetrics {
             ? rule.publishDistinct(stats.installsByMonth(), stats.uniqueInstalls())
             : rule.keep(stats.installsByMonth());
     shownMonths.forEach(c -> months.put(c.key(), x.count(c.ids())));
-    o.put("suppressed_cells", rule.suppressed());
+    // How many cells were hidden moves by one when one installation uses a new rare value.
+    if (!rounded) {
+      o.put("suppressed_cells", rule.suppressed());
+    }
     return o;
   }
 

@@ -44,8 +44,7 @@ public final class PublicPage {
                 + "least ")
         .append(m.get("k").asInt())
         .append(" installations. ")
-        .append(
-            ReportText.suppressionSentence(m.get("suppressed_cells").asInt(), m.get("k").asInt()))
+        .append(ReportText.suppressionSentence(m.get("suppressed_cells"), m.get("k").asInt()))
         .append(" The page moves by a day each day, so counts are rounded down to a multiple of ")
         .append(m.get("k").asInt())
         .append(

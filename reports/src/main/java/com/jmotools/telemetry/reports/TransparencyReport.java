@@ -179,8 +179,10 @@ public final class TransparencyReport {
       Stats before = result(previous);
       MinimumCount rule = new MinimumCount(k);
       ObjectNode report = build(now, before, rule);
+      int suppressed = rule.suppressed();
       String name = quarterId(quarter);
-      return publish(dir, name, at, staged -> writeFiles(report, now, staged, name, aside));
+      return publish(
+          dir, name, at, staged -> writeFiles(report, suppressed, now, staged, name, aside));
     } finally {
       aside.shutdownNow();
     }
@@ -288,7 +290,7 @@ public final class TransparencyReport {
 
   /** Writes the report's files into {@code folder}; the charts beside the sample's draw. */
   private Result writeFiles(
-      ObjectNode report, Stats now, Path folder, String name, ExecutorService aside)
+      ObjectNode report, int suppressed, Stats now, Path folder, String name, ExecutorService aside)
       throws IOException {
     // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
     Future<List<Path>> drawing =
@@ -314,8 +316,7 @@ public final class TransparencyReport {
         sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
     Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
     Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
-    return new Result(
-        md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
+    return new Result(md, html, json, sampleFile, charts, suppressed, report);
   }
 
   /** Why a file operation failed, in words: the JDK's message is often only a path. */
@@ -392,7 +393,10 @@ public final class TransparencyReport {
     }
     r.set("installs_by_day", installsByDay(now, figures, rule, partial));
     r.set("insights", insights(figures, PublicMetrics.window(before, new MinimumCount(k), true)));
-    r.put("suppressed_cells", rule.suppressed());
+    // Rounded figures do not say how many cells were hidden: it moves with one installation.
+    if (!partial) {
+      r.put("suppressed_cells", rule.suppressed());
+    }
     return r;
   }
 

@@ -677,6 +677,9 @@ public class TransparencyReportTest {
     }
     assertThat(second.report().get("total_scans").asLong()).isEqualTo(40);
     assertThat(second.report().get("rounded").asBoolean()).isTrue();
+    assertThat(second.report().has("suppressed_cells"))
+        .as("how many cells were hidden moves with one installation's new rare value")
+        .isFalse();
     assertThat(Files.readString(second.markdown()))
         .contains("its counts are rounded down to a multiple of 10");
 

@@ -75,6 +75,18 @@ public final class ReportText {
     return "Other (" + values + (values == 1 ? " value" : " values") + " not shown individually)";
   }
 
+  /**
+   * The sentence that says, in words, what suppression hid: how many figures when {@code hidden} is
+   * a number (rounded figures do not say it: it moves by one when one installation uses a new rare
+   * value).
+   */
+  public static String suppressionSentence(JsonNode hidden, int k) {
+    if (hidden == null || !hidden.isNumber()) {
+      return "Where needed, figures were hidden" + suppressionReason(k);
+    }
+    return suppressionSentence(hidden.asInt(), k);
+  }
+
   /** The sentence that says, in words, what suppression hid. */
   public static String suppressionSentence(int hidden, int k) {
     if (hidden == 0) {
@@ -82,7 +94,12 @@ public final class ReportText {
     }
     return hidden
         + (hidden == 1 ? " figure was" : " figures were")
-        + " hidden: each value used by fewer than "
+        + " hidden"
+        + suppressionReason(k);
+  }
+
+  private static String suppressionReason(int k) {
+    return ": each value used by fewer than "
         + k
         + " installations, and in each table where one was "
         + "hidden, the shown value of fewest events too, so that no hidden "
@@ -346,7 +363,6 @@ public final class ReportText {
     b.add(new Table("Installations per month", List.of("Month", "Installations"), months));
 
     b.add(new Heading(2, "Privacy Compliance"));
-    int hidden = r.get("suppressed_cells").asInt();
     b.add(
         new Items(
             false,
@@ -364,7 +380,7 @@ public final class ReportText {
                     + " token); rows older than "
                     + retentionDays
                     + " days are purged")));
-    b.add(new Text(suppressionSentence(hidden, k)));
+    b.add(new Text(suppressionSentence(r.get("suppressed_cells"), k)));
 
     b.add(new Heading(2, "Methodology"));
     b.add(
