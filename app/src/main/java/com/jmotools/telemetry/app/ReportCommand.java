@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Write the quarterly public transparency report (Markdown, HTML, JSON and PNG charts named"
           + " after the quarter, so several quarters can share a folder).",
-      "A quarter that has not started is refused; a quarter in progress is reported as partial."
+      "A quarter that has not started is refused. A quarter in progress is reported up to the"
+          + " end of the current hour, rounded like /public (counts down to a multiple of k,"
+          + " shares of those counts as whole percents), since it may be written again; a"
+          + " finished quarter is exact."
     })
 final class ReportCommand implements Callable<Integer> {
 

@@ -128,18 +128,41 @@ public final class MinimumCount {
    */
   public List<Cell> publishDistinct(List<Cell> cells, long totalIds) {
     List<Cell> shown = new ArrayList<>();
-    boolean anyHidden = false;
     for (Cell c : cells) {
       if (c.ids() == 0 || allows(c.ids())) {
         shown.add(c);
+      }
+    }
+    return narrowDistinct(cells, shown, totalIds);
+  }
+
+  /**
+   * What stays shown of a breakdown of distinct installations beside one more published total of
+   * them, when some of its cells are already hidden (for another total, or below k): while the
+   * total minus the shown cells is between 1 and k - 1, the smallest shown cell is hidden too, and
+   * counted. The hidden cells must be passed in {@code cells}: they are what the remainder stands
+   * for (a month of 26 installations, of which 23 on the days shown, leaves the 3 of a hidden day).
+   *
+   * @param cells all the cells that make up {@code totalIds}, shown or not, in their order
+   * @param shown those of {@code cells} shown so far
+   * @param totalIds the distinct installations of all {@code cells} together
+   * @return the cells of {@code shown} that may stay shown, in the order of {@code cells}
+   */
+  public List<Cell> narrowDistinct(
+      List<Cell> cells, java.util.Collection<Cell> shown, long totalIds) {
+    List<Cell> out = new ArrayList<>();
+    boolean anyHidden = false;
+    for (Cell c : cells) {
+      if (shown.contains(c)) {
+        out.add(c);
       } else {
         anyHidden = true;
       }
     }
     while (anyHidden) {
-      long remainder = totalIds - shown.stream().mapToLong(Cell::ids).sum();
+      long remainder = totalIds - out.stream().mapToLong(Cell::ids).sum();
       Optional<Cell> smallest =
-          shown.stream()
+          out.stream()
               .filter(c -> c.ids() > 0)
               .min(
                   Comparator.comparingLong(Cell::ids)
@@ -147,10 +170,10 @@ public final class MinimumCount {
       if (remainder <= 0 || remainder >= k || smallest.isEmpty()) {
         break;
       }
-      shown.remove(smallest.get());
+      out.remove(smallest.get());
       suppressed++;
     }
-    return shown;
+    return out;
   }
 
   /** How many cells were hidden so far. */

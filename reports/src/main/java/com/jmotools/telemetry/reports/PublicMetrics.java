@@ -30,7 +30,7 @@ public final class PublicMetrics {
   public static final List<Integer> WINDOWS = List.of(30, 90, 365);
 
   /** The version of the JSON's shape; a change that can break a reader bumps it: {@value}. */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
 
   /** The licence the public aggregates are published under: {@value}. */
   public static final String LICENSE = "CC-BY-4.0";
@@ -73,9 +73,10 @@ public final class PublicMetrics {
             + " at least k installations; smaller ones, and one more where needed so that none can"
             + " be derived by subtraction, are summed into 'other' (published only when that group"
             + " holds at least k installations). The windows move by a day each day, so counts"
-            + " are rounded down to a multiple of k, and shares and rates (ratios between 0 and 1)"
-            + " to whole percents (tenths of a percent below 1%): comparing two days then shows"
-            + " no single installation's activity.");
+            + " are rounded down to a multiple of k, shares and rates (ratios between 0 and 1) are"
+            + " computed from those rounded counts, to whole percents (tenths of a percent below"
+            + " 1%), and 'other' does not say how many values it sums: comparing two days then"
+            + " shows no single installation's activity.");
     ObjectNode w = o.putObject("windows");
     new TreeMap<>(windows).forEach((days, stats) -> w.set(days + "d", toJson(stats, k)));
     return o;
@@ -83,8 +84,9 @@ public final class PublicMetrics {
 
   /**
    * One rolling window: the public JSON for {@code stats}, k-safe, its counts rounded down to a
-   * multiple of k and its ratios to whole percents ({@link #publicRatio}), so that two consecutive
-   * days' windows cannot be subtracted to show one installation's activity.
+   * multiple of k, its ratios computed from the rounded counts, to whole percents ({@link
+   * #publicRatio}), and its "other" rows without the number of values they sum, so that two
+   * consecutive days' windows cannot be subtracted to show one installation's activity.
    */
   public static ObjectNode toJson(Stats stats, int k) {
     return window(stats, new MinimumCount(k), false, true);
@@ -99,8 +101,11 @@ public final class PublicMetrics {
     return window(stats, rule, withCounts, false);
   }
 
-  private static ObjectNode window(
-      Stats stats, MinimumCount rule, boolean withCounts, boolean rounded) {
+  /**
+   * The k-safe figures of {@code stats}: exact, or {@code rounded} as the rolling windows publish
+   * them ({@link #toJson}), for a period published again as it grows (a quarter in progress).
+   */
+  static ObjectNode window(Stats stats, MinimumCount rule, boolean withCounts, boolean rounded) {
     Figures x = new Figures(rule, rounded);
     ObjectNode o = StatsJson.MAPPER.createObjectNode();
     ObjectNode period = o.putObject("period");
@@ -155,7 +160,10 @@ public final class PublicMetrics {
             ? rule.publishDistinct(stats.installsByMonth(), stats.uniqueInstalls())
             : rule.keep(stats.installsByMonth());
     shownMonths.forEach(c -> months.put(c.key(), x.count(c.ids())));
-    o.put("suppressed_cells", rule.suppressed());
+    // How many cells were hidden moves by one when one installation uses a new rare value.
+    if (!rounded) {
+      o.put("suppressed_cells", rule.suppressed());
+    }
     return o;
   }
 
@@ -178,8 +186,18 @@ public final class PublicMetrics {
       return rounded ? n - n % rule.k() : n;
     }
 
-    /** A ratio as published: exact to 4 places, or {@link #publicRatio}. */
-    double ratio(double r) {
+    /**
+     * {@code part} of {@code total} as published: exact to 4 places, or, rounded, the rounded count
+     * over the rounded total as a {@link #publicRatio}. A share of the exact counts would give back
+     * what the rounding hides: beside 20 scans (rounded), shares of .50, .62, .38 and .88 fit only
+     * 26 scans, and one more scan moves them.
+     */
+    double share(long part, long total) {
+      long of = count(total);
+      if (of == 0) {
+        return 0;
+      }
+      double r = count(part) / (double) of;
       return rounded ? publicRatio(r) : StatsJson.round(r);
     }
 
@@ -197,9 +215,9 @@ public final class PublicMetrics {
     /**
      * Shares of {@code total}: {@code values} (sorted as the cells are) and {@code other}, the
      * hidden cells together, which always holds at least k installations ({@code null} when none is
-     * hidden, or when the hidden ones hold no cell of k: then nothing at all may be shown). {@code
-     * withCounts} adds event counts: only where {@code total} is itself published, since the counts
-     * of a table add up to it.
+     * hidden, or when the hidden ones hold no cell of k: then nothing at all may be shown), with
+     * the number of values it sums in exact figures only. {@code withCounts} adds event counts:
+     * only where {@code total} is itself published, since the counts of a table add up to it.
      */
     ObjectNode shares(List<Cell> cells, long total, boolean withCounts) {
       ObjectNode o = StatsJson.MAPPER.createObjectNode();
@@ -209,19 +227,23 @@ public final class PublicMetrics {
         ObjectNode x = values.addObject();
         x.put("key", c.key());
         if (withCounts) {
-          x.put("events", c.events());
+          x.put("events", count(c.events()));
         }
-        x.put("share", total == 0 ? 0 : ratio(c.events() / (double) total));
+        x.put("share", share(c.events(), total));
       }
       if (!p.otherAllowed()) {
         o.putNull("other");
       } else {
         ObjectNode other = o.putObject("other");
-        other.put("values", p.hiddenValues());
-        if (withCounts) {
-          other.put("events", p.hiddenEvents());
+        // How many values are hidden moves by one when one installation uses a new rare value:
+        // the rounded figures do not say it.
+        if (!rounded) {
+          other.put("values", p.hiddenValues());
         }
-        other.put("share", total == 0 ? 0 : ratio(p.hiddenEvents() / (double) total));
+        if (withCounts) {
+          other.put("events", count(p.hiddenEvents()));
+        }
+        other.put("share", share(p.hiddenEvents(), total));
       }
       return o;
     }
@@ -256,10 +278,11 @@ public final class PublicMetrics {
           row.put("tool", t.tool());
           row.put("failure_type", f.getKey());
           if (withCounts) {
-            row.put("runs", t.runs());
-            row.put("failures", f.getValue());
+            row.put("runs", x.count(t.runs()));
+            row.put("failures", x.count(f.getValue()));
           }
-          row.put("rate", x.ratio(t.rate(f.getKey())));
+          // t.rate's ratio, of the counts as published.
+          row.put("rate", x.share(f.getValue(), t.runs()));
           row.put("runs_estimated", t.estimated());
           rows.add(row);
         }

@@ -44,13 +44,14 @@ public final class PublicPage {
                 + "least ")
         .append(m.get("k").asInt())
         .append(" installations. ")
-        .append(
-            ReportText.suppressionSentence(m.get("suppressed_cells").asInt(), m.get("k").asInt()))
+        .append(ReportText.suppressionSentence(m.get("suppressed_cells"), m.get("k").asInt()))
         .append(" The page moves by a day each day, so counts are rounded down to a multiple of ")
         .append(m.get("k").asInt())
         .append(
-            " and shares to whole percents: comparing two days does not show what one installation"
-                + " did. No ids and no exact times are published.</p>\n");
+            ", shares and failure rates are computed from those rounded counts, to whole percents,"
+                + " and \"Other\" rows do not say how many values they sum: comparing two days"
+                + " does not show what one installation did. No ids and no exact times are"
+                + " published.</p>\n");
     b.append(
             "<p>The same numbers for 30, 90 and 365 days, for"
                 + " your own charts: <a href=\"/public/metrics.json"
@@ -160,11 +161,7 @@ public final class PublicPage {
     }
     JsonNode other = shares.get("other");
     if (!other.isNull()) {
-      row(
-          b,
-          ReportText.otherLabel(other.get("values").asInt()),
-          other.get("share").asDouble(),
-          " class=\"other\"");
+      row(b, ReportText.otherLabel(other), other.get("share").asDouble(), " class=\"other\"");
     }
     b.append("</table></section>\n");
   }

@@ -146,17 +146,20 @@ public final class TransparencyReport {
    * charts/<quarter>-*.png}. Only charts with something to show are written and linked; this
    * quarter's charts of an earlier run that this one does not draw are deleted, other quarters'
    * files are left alone. The files are written into a temporary folder inside {@code dir} and
-   * moved into place once all are written, so a failure leaves the earlier report as it was.
+   * moved into place once all are written, so a failure leaves the earlier report as it was. A
+   * quarter in progress is counted up to the end of the current hour, and its header says so.
    *
    * @throws IllegalArgumentException if the quarter has not started yet
    * @throws DatabaseException if the database cannot be read
    * @throws UncheckedIOException if a file cannot be written
    */
   public Result write(Path dir) {
-    if (!quarter.from().isBefore(clock.instant())) {
+    Instant at = clock.instant();
+    if (!quarter.from().isBefore(at)) {
       throw new IllegalArgumentException(
           quarter.label() + " has not started yet: there is nothing to report");
     }
+    Period counted = counted(quarter, at);
     // Two threads on the two cores: the previous quarter's statistics beside this quarter's, then
     // the charts beside the sample's draw. The rollup is brought up to date once, before either
     // quarter is read.
@@ -172,16 +175,29 @@ public final class TransparencyReport {
       Future<Stats> previous = aside.submit(() -> previousStats.compute(quarter.previous()));
       // This quarter last on this thread: the statistics keep the last period computed, and the
       // installs per day of this quarter (in build) then reuse it instead of reading it again.
-      Stats now = stats.compute(quarter);
+      Stats now = stats.compute(counted);
       Stats before = result(previous);
       MinimumCount rule = new MinimumCount(k);
       ObjectNode report = build(now, before, rule);
+      int suppressed = rule.suppressed();
       String name = quarterId(quarter);
       return publish(
-          dir, name, clock.instant(), staged -> writeFiles(report, now, staged, name, aside));
+          dir, name, at, staged -> writeFiles(report, suppressed, now, staged, name, aside));
     } finally {
       aside.shutdownNow();
     }
+  }
+
+  /**
+   * The part of {@code quarter} a report written at {@code at} counts: the whole quarter once it is
+   * over, else the quarter up to the end of the current hour (the cut of {@code stats}), so that
+   * events dated ahead (the collector accepts up to a day) count in no figure, and the totals, the
+   * months and the days cover the same time.
+   */
+  static Period counted(Period quarter, Instant at) {
+    Instant endOfHour =
+        at.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    return endOfHour.isBefore(quarter.to()) ? new Period(quarter.from(), endOfHour) : quarter;
   }
 
   /** The files of one report, written into a folder laid out as the report's. */
@@ -274,7 +290,7 @@ public final class TransparencyReport {
 
   /** Writes the report's files into {@code folder}; the charts beside the sample's draw. */
   private Result writeFiles(
-      ObjectNode report, Stats now, Path folder, String name, ExecutorService aside)
+      ObjectNode report, int suppressed, Stats now, Path folder, String name, ExecutorService aside)
       throws IOException {
     // The charts read the report while the sample is drawn; nothing writes to it meanwhile.
     Future<List<Path>> drawing =
@@ -300,8 +316,7 @@ public final class TransparencyReport {
         sampleFile, StatsJson.MAPPER.writeValueAsString(sample) + "\n", StandardCharsets.UTF_8);
     Files.writeString(md, ReportText.markdown(report, sample), StandardCharsets.UTF_8);
     Files.writeString(html, ReportText.html(report, sample), StandardCharsets.UTF_8);
-    return new Result(
-        md, html, json, sampleFile, charts, report.get("suppressed_cells").asInt(), report);
+    return new Result(md, html, json, sampleFile, charts, suppressed, report);
   }
 
   /** Why a file operation failed, in words: the JDK's message is often only a path. */
@@ -356,10 +371,17 @@ public final class TransparencyReport {
     r.put("previous_quarter", quarter.previous().label());
     r.set("period", StatsJson.period(quarter));
     r.put("period_text", ReportText.periodText(quarter));
-    r.put("partial", quarter.to().isAfter(clock.instant()));
+    boolean partial = now.period().to().isBefore(quarter.to());
+    r.put("partial", partial);
+    // The end of what the figures count: the quarter's end, or for a quarter in progress the end
+    // of the hour the report was written in.
+    r.put("figures_up_to", now.period().to().toString());
+    // A quarter in progress may be reported again a day later: exact figures of the two runs
+    // would differ by one installation's activity. It is published as the rolling windows are.
+    r.put("rounded", partial);
     r.put("k", k);
     r.put("retention_days", retention.toDays());
-    ObjectNode figures = PublicMetrics.window(now, rule, true);
+    ObjectNode figures = PublicMetrics.window(now, rule, true, partial);
     r.set("figures", figures);
     r.set("unique_users", figures.get("unique_installs"));
     r.set("total_scans", figures.get("scans"));
@@ -369,9 +391,12 @@ public final class TransparencyReport {
     } else {
       r.set("most_popular_profile", top);
     }
-    r.set("installs_by_day", installsByDay(now, figures, rule));
+    r.set("installs_by_day", installsByDay(now, figures, rule, partial));
     r.set("insights", insights(figures, PublicMetrics.window(before, new MinimumCount(k), true)));
-    r.put("suppressed_cells", rule.suppressed());
+    // Rounded figures do not say how many cells were hidden: it moves with one installation.
+    if (!partial) {
+      r.put("suppressed_cells", rule.suppressed());
+    }
     return r;
   }
 
@@ -396,33 +421,45 @@ public final class TransparencyReport {
    * and the months' published installations, showing it would let a group of fewer than k
    * installations seen only on hidden days be worked out ({@link MinimumCount#publishDistinct}).
    */
-  private ObjectNode installsByDay(Stats now, JsonNode figures, MinimumCount rule) {
+  private ObjectNode installsByDay(
+      Stats now, JsonNode figures, MinimumCount rule, boolean rounded) {
     List<Cell> days = new ArrayList<>();
+    // The days of the period counted: up to the day of the cut-off for a quarter in progress.
+    Period counted = now.period();
     for (Cell c :
         TelemetryStats.everyDay(
-            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, quarter), quarter)) {
+            stats.breakdown(TelemetryStats.Breakdown.INSTALLS_BY_DAY, counted), counted)) {
       java.time.Instant start =
           java.time.LocalDate.parse(c.key()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-      if (quarter.contains(start) && start.isBefore(clock.instant())) {
+      if (counted.contains(start)) {
         days.add(c);
       }
     }
+    boolean quarterShown = !figures.get("unique_installs").isNull();
     List<Cell> shown =
-        figures.get("unique_installs").isNull()
-            ? rule.keep(days)
-            : rule.publishDistinct(days, now.uniqueInstalls());
-    // Each published month is a total of its days too.
-    for (Cell month : now.installsByMonth()) {
-      if (figures.get("installs_by_month").has(month.key())) {
-        List<Cell> inMonth = shown.stream().filter(d -> d.key().startsWith(month.key())).toList();
-        List<Cell> kept = rule.publishDistinct(inMonth, month.ids());
-        shown.removeIf(d -> inMonth.contains(d) && !kept.contains(d));
+        new ArrayList<>(
+            quarterShown ? rule.publishDistinct(days, now.uniqueInstalls()) : rule.keep(days));
+    // Each published month is a total of its days too, hidden days included: a month of 26 beside
+    // shown days of 13 and 10 leaves the 3 of its hidden day. A day hidden for one total changes
+    // the remainder of the others, so the checks repeat until none hides another day.
+    boolean hidMore = true;
+    while (hidMore) {
+      hidMore = false;
+      for (Cell month : now.installsByMonth()) {
+        if (figures.get("installs_by_month").has(month.key())) {
+          List<Cell> inMonth = days.stream().filter(d -> d.key().startsWith(month.key())).toList();
+          List<Cell> kept = rule.narrowDistinct(inMonth, shown, month.ids());
+          hidMore |= shown.removeIf(d -> inMonth.contains(d) && !kept.contains(d));
+        }
+      }
+      if (quarterShown) {
+        hidMore |= shown.retainAll(rule.narrowDistinct(days, shown, now.uniqueInstalls()));
       }
     }
     ObjectNode out = StatsJson.MAPPER.createObjectNode();
     for (Cell d : days) {
       if (shown.contains(d)) {
-        out.put(d.key(), d.ids());
+        out.put(d.key(), rounded ? d.ids() - d.ids() % k : d.ids());
       } else {
         out.putNull(d.key());
       }
@@ -559,7 +596,7 @@ public final class TransparencyReport {
     SplittableRandom random = new SplittableRandom(seed);
     List<Cell> types = new ArrayList<>(now.eventsByType());
     types.sort(Comparator.comparing(Cell::key));
-    SampleDraw draw = new SampleDraw(sql, quarter, k, maxSampleGroups, maxSampleProbes);
+    SampleDraw draw = new SampleDraw(sql, now.period(), k, maxSampleGroups, maxSampleProbes);
     int n = 0;
     try (Connection c = dataSource.getConnection()) {
       for (Cell type : types) {
@@ -676,7 +713,10 @@ public final class TransparencyReport {
       return this;
     }
 
-    /** The clock that says which quarters have started; default the system's. */
+    /**
+     * The clock that says which quarters have started, and where a quarter in progress is cut (the
+     * end of the current hour); default the system's.
+     */
     public Builder clock(java.time.Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

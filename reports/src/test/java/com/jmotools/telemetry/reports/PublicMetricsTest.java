@@ -26,8 +26,15 @@ class PublicMetricsTest {
 
   private static final Period Q3 = Period.quarter("2026Q3");
 
+  /** The statistics of {@code s} over {@code p}, in a database of their own. */
   private Stats compute(Seeder s, Period p) {
-    try (Database db = TestDatabases.open(Dialect.SQLITE, dir)) {
+    Path own;
+    try {
+      own = java.nio.file.Files.createTempDirectory(dir, "db");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try (Database db = TestDatabases.open(Dialect.SQLITE, own)) {
       s.writeTo(db);
       return TelemetryStats.builder()
           .dataSource(db.dataSource())
@@ -118,9 +125,9 @@ class PublicMetricsTest {
     JsonNode w = PublicMetrics.document(Map.of(90, stats), 10).get("windows").get("90d");
     assertThat(w.get("unique_installs").asLong()).isEqualTo(40);
     assertThat(w.get("scans").asLong()).isEqualTo(40);
-    // balanced 30 of 44 scans: 0.6818 exactly; fast 14 of 44.
-    assertThat(w.get("profiles").get("values").get(0).get("share").asDouble()).isEqualTo(0.68);
-    assertThat(w.get("profiles").get("values").get(1).get("share").asDouble()).isEqualTo(0.32);
+    // balanced 30 of 44 scans, fast 14: shares of the rounded counts, 30 and 10 of 40.
+    assertThat(w.get("profiles").get("values").get(0).get("share").asDouble()).isEqualTo(0.75);
+    assertThat(w.get("profiles").get("values").get(1).get("share").asDouble()).isEqualTo(0.25);
     assertThat(w.get("installs_by_month").get("2026-07").asLong()).isEqualTo(40);
     // The quarterly report publishes exact figures.
     JsonNode exact = PublicMetrics.window(stats, new MinimumCount(10), true);
@@ -128,6 +135,48 @@ class PublicMetricsTest {
     assertThat(exact.get("scans").asLong()).isEqualTo(44);
     assertThat(exact.get("profiles").get("values").get(0).get("share").asDouble())
         .isEqualTo(0.6818);
+  }
+
+  /**
+   * The auditor's window: 26 scans of 26 installations, published as 20. Shares of the exact counts
+   * (balanced .50, trivy .62) fit 26 scans only, and one more installation's scan of a new rare
+   * profile moved them, the number of values in "other" from 2 to 3 and the hidden cells by one,
+   * while the scans stayed 20. Now the whole window stays as it was.
+   */
+  @Test
+  void aRollingWindowsSharesAndOtherRowsDoNotMoveWithOneInstallationWhileItsCountsStay() {
+    Seeder s = new Seeder();
+    scans(s, 1, 13, 1, "2026-07-10", Fixtures.started("cli", "balanced", "trivy", "semgrep"));
+    scans(s, 2, 10, 1, "2026-07-10", Fixtures.started("cli", "fast", "semgrep"));
+    scans(s, 3, 3, 1, "2026-07-10", Fixtures.started("cli", "deep", "trivy", "semgrep"));
+    JsonNode before = PublicMetrics.toJson(compute(s, Q3), 10);
+    scans(s, 4, 1, 1, "2026-07-11", Fixtures.started("cli", "custom", "semgrep"));
+    JsonNode after = PublicMetrics.toJson(compute(s, Q3), 10);
+
+    assertThat(after.get("scans").asLong()).isEqualTo(before.get("scans").asLong()).isEqualTo(20);
+    for (String table : List.of("profiles", "modes", "tools", "platforms", "versions")) {
+      assertThat(after.get(table)).as(table).isEqualTo(before.get(table));
+    }
+    assertThat(after).isEqualTo(before);
+    assertThat(after.has("suppressed_cells")).isFalse();
+    // Balanced: 13 scans, 10 rounded, of 20; trivy 16, 10 rounded, of 20.
+    assertThat(after.get("profiles").get("values").get(0).get("share").asDouble()).isEqualTo(0.5);
+    assertThat(after.get("profiles").get("other").has("values")).isFalse();
+    assertThat(share(after.get("tools"), "trivy")).isEqualTo(0.5);
+    // The quarterly report of a finished quarter keeps exact shares and says how many values
+    // "other" sums.
+    JsonNode exact = PublicMetrics.window(compute(s, Q3), new MinimumCount(10), true);
+    assertThat(exact.get("profiles").get("other").get("values").asInt()).isEqualTo(3);
+    assertThat(share(exact.get("tools"), "trivy")).isEqualTo(0.5926);
+  }
+
+  private static double share(JsonNode shares, String key) {
+    for (JsonNode v : shares.get("values")) {
+      if (v.get("key").asText().equals(key)) {
+        return v.get("share").asDouble();
+      }
+    }
+    throw new AssertionError(key + " not shown in " + shares);
   }
 
   @Test

@@ -535,6 +535,163 @@ public class TransparencyReportTest {
   }
 
   @Test
+  void aDayIsHiddenWhenAMonthsInstallationsMinusItsShownDaysWouldLeaveFewerThanK()
+      throws IOException {
+    // The auditor's numbers: August has 26 installations, 13 on the 10th, 3 on the 11th and 10 on
+    // the 12th. With the 10th and the 12th shown, 26 - 23 = 3 were seen only on the hidden 11th.
+    Seeder s = new Seeder();
+    scans(s, 1, 10, 1, "2026-07-15", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 2, 13, 1, "2026-08-10", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 3, 3, 1, "2026-08-11", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 4, 10, 1, "2026-08-12", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 5, 5, 1, "2026-09-01", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 6, 5, 1, "2026-09-02", Fixtures.started("cli", "balanced", "trivy"));
+    JsonNode r = writeQ3(s).report();
+    JsonNode months = r.get("figures").get("installs_by_month");
+    assertThat(months.get("2026-08").asLong()).isEqualTo(26);
+    JsonNode days = r.get("installs_by_day");
+    assertThat(days.get("2026-08-11").isNull()).isTrue();
+    assertThat(days.get("2026-08-12").isNull())
+        .as("the smallest shown day of August goes with the hidden one")
+        .isTrue();
+    assertThat(days.get("2026-08-10").asLong()).isEqualTo(13);
+    assertThat(days.get("2026-07-15").asLong()).isEqualTo(10);
+    // No published total, month or quarter, minus its shown days leaves 1 to k - 1 installations.
+    java.util.Map<String, Long> shownSums = new java.util.TreeMap<>();
+    days.properties()
+        .forEach(
+            d ->
+                shownSums.merge(
+                    d.getKey().substring(0, 7),
+                    d.getValue().isNull() ? 0 : d.getValue().asLong(),
+                    Long::sum));
+    months
+        .properties()
+        .forEach(
+            m ->
+                assertThat(m.getValue().asLong() - shownSums.getOrDefault(m.getKey(), 0L))
+                    .as(m.getKey() + " minus its shown days")
+                    .satisfiesAnyOf(
+                        x -> assertThat(x).isLessThanOrEqualTo(0),
+                        x -> assertThat(x).isGreaterThanOrEqualTo(10)));
+    long allShown = shownSums.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(r.get("unique_users").asLong() - allShown)
+        .satisfiesAnyOf(
+            x -> assertThat(x).isLessThanOrEqualTo(0),
+            x -> assertThat(x).isGreaterThanOrEqualTo(10));
+  }
+
+  /** Writes the report of {@code quarter} of {@code s} at {@code clock}, in a folder of its own. */
+  private TransparencyReport.Result writeAt(Seeder s, String quarter, java.time.Clock clock)
+      throws IOException {
+    Path own = Files.createTempDirectory(dir, "report");
+    try (Database db = TestDatabases.open(Dialect.SQLITE, own)) {
+      s.writeTo(db);
+      return TransparencyReport.builder()
+          .dataSource(db.dataSource())
+          .dialect(db.dialect())
+          .quarter(Period.quarter(quarter))
+          .clock(clock)
+          .build()
+          .write(own.resolve("out"));
+    }
+  }
+
+  /** 2026-12-01 at 10:30 UTC: Q4 2026 is in progress. */
+  private static final java.time.Clock DECEMBER_FIRST =
+      java.time.Clock.fixed(
+          java.time.Instant.parse("2026-12-01T10:30:00Z"), java.time.ZoneOffset.UTC);
+
+  @Test
+  void aQuarterInProgressCountsEveryFigureUpToTheEndOfTheCurrentHourAndSaysSo() throws IOException {
+    // 20 installations in November and 10 in the current hour count; 10 later today and 10
+    // tomorrow (the collector accepts times up to a day ahead) count in no figure.
+    Seeder s = new Seeder();
+    scans(s, 1, 20, 1, "2026-11-20", Fixtures.started("cli", "balanced", "trivy"));
+    scans(s, 2, 10, 1, "2026-12-01", Fixtures.started("cli", "balanced", "trivy"));
+    for (int i = 0; i < 10; i++) {
+      s.add(
+          "scan.started",
+          id(3, i),
+          "Linux",
+          "0.8.0",
+          "2026-12-01T11:00:00Z",
+          Fixtures.started("cli", "balanced", "trivy"));
+      s.add(
+          "scan.started",
+          id(4, i),
+          "Linux",
+          "0.8.0",
+          "2026-12-02T09:00:00Z",
+          Fixtures.started("cli", "balanced", "trivy"));
+    }
+    TransparencyReport.Result result = writeAt(s, "2026Q4", DECEMBER_FIRST);
+    JsonNode r = result.report();
+    assertThat(r.get("unique_users").asLong()).isEqualTo(30);
+    assertThat(r.get("total_scans").asLong()).isEqualTo(30);
+    assertThat(r.get("figures").get("installs_by_month").get("2026-12").asLong())
+        .as("the month counts what its days count")
+        .isEqualTo(10);
+    JsonNode days = r.get("installs_by_day");
+    assertThat(days.get("2026-12-01").asLong()).isEqualTo(10);
+    assertThat(days.has("2026-12-02")).isFalse();
+    assertThat(r.get("partial").asBoolean()).isTrue();
+    assertThat(r.path("figures_up_to").asText()).isEqualTo("2026-12-01T11:00:00Z");
+    assertThat(Files.readString(result.markdown()))
+        .contains(
+            "**Reporting Period:** October 1 - December 31, 2026 (the quarter is not over: figures"
+                + " up to 2026-12-01 11:00 UTC");
+    assertThat(Files.readString(result.html())).contains("figures up to 2026-12-01 11:00 UTC");
+
+    // Once the quarter is over, it counts whole.
+    JsonNode over =
+        writeAt(s, "2026Q4", java.time.Clock.offset(DECEMBER_FIRST, Duration.ofDays(31))).report();
+    assertThat(over.get("partial").asBoolean()).isFalse();
+    assertThat(over.get("figures_up_to").asText()).isEqualTo("2027-01-01T00:00:00Z");
+    assertThat(over.get("unique_users").asLong()).isEqualTo(50);
+  }
+
+  /**
+   * The auditor's two runs of a report of the quarter in progress: one new installation's scan
+   * between them moved the exact scans 41 to 42, installations 40 to 41 and trivy 32 to 33, which
+   * pinned that installation's scan. Rounded like the rolling windows, the two runs publish the
+   * same figures. (The new scan is on a day with others: a new day of fewer than k installations
+   * shows as a gap, which says only that someone was active that day.)
+   */
+  @Test
+  void twoReportsOfAQuarterInProgressDoNotShowOneInstallationsScan() throws IOException {
+    java.time.Clock august =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-08-10T12:00:00Z"), java.time.ZoneOffset.UTC);
+    Seeder s = new Seeder();
+    scans(s, 1, 1, 2, "2026-08-10", Fixtures.started("cli", "balanced", "trivy", "semgrep"));
+    scans(s, 2, 24, 1, "2026-08-10", Fixtures.started("cli", "balanced", "trivy", "semgrep"));
+    scans(s, 3, 7, 1, "2026-08-10", Fixtures.started("docker", "fast", "trivy"));
+    scans(s, 4, 8, 1, "2026-08-10", Fixtures.started("wizard", "fast", "semgrep"));
+    TransparencyReport.Result first = writeAt(s, "2026Q3", august);
+    scans(s, 5, 1, 1, "2026-08-10", Fixtures.started("docker", "fast", "trivy"));
+    TransparencyReport.Result second = writeAt(s, "2026Q3", august);
+
+    for (String figure : List.of("total_scans", "unique_users", "figures", "installs_by_day")) {
+      assertThat(second.report().get(figure)).as(figure).isEqualTo(first.report().get(figure));
+    }
+    assertThat(second.report().get("total_scans").asLong()).isEqualTo(40);
+    assertThat(second.report().get("rounded").asBoolean()).isTrue();
+    assertThat(second.report().has("suppressed_cells"))
+        .as("how many cells were hidden moves with one installation's new rare value")
+        .isFalse();
+    assertThat(Files.readString(second.markdown()))
+        .contains("its counts are rounded down to a multiple of 10");
+
+    // Once the quarter is over, its report is exact.
+    JsonNode over =
+        writeAt(s, "2026Q3", java.time.Clock.offset(august, Duration.ofDays(60))).report();
+    assertThat(over.get("rounded").asBoolean()).isFalse();
+    assertThat(over.get("total_scans").asLong()).isEqualTo(42);
+    assertThat(over.get("unique_users").asLong()).isEqualTo(41);
+  }
+
+  @Test
   void aHigherKHidesEverything() {
     TransparencyReport.Result r = write(Dialect.SQLITE, 1000);
     assertThat(r.report().get("unique_users").isNull()).isTrue();

@@ -231,7 +231,9 @@ class AnalyticsExtensionTest {
     assertThat(j.get("period").get("last_day").asText()).isEqualTo("2026-02-28");
     assertThat(j.get("unique_installs").asLong()).isEqualTo(30);
     assertThat(j.get("modes").get("values")).hasSize(1);
-    assertThat(j.get("modes").get("other").get("values").asInt()).isEqualTo(2);
+    assertThat(j.get("modes").get("other").has("values"))
+        .as("how many values 'other' sums moves with one installation")
+        .isFalse();
     assertThat(j.get("tool_failures")).hasSize(1);
     assertThat(doc.get("windows").get("30d").get("unique_installs").asLong())
         .as("no event in February: zero reveals no one")
@@ -245,8 +247,9 @@ class AnalyticsExtensionTest {
         .contains(
             "What JMo Security learns",
             "CLI",
-            "40%",
-            "Other (2 values not shown individually)",
+            // 12 cli scans of 30, as published: 10 (rounded) of 30.
+            "33%",
+            "Other (values not shown individually)",
             "figures were hidden",
             "CC-BY-4.0")
         .doesNotContain("macOS")

@@ -157,7 +157,7 @@ class PublicationPrivacyTest {
           assertThat(page.body()).as("/public shows " + rare).doesNotContain(rare);
         }
         JsonNode w = Seeder.JSON.readTree(json.body()).get("windows").get("90d");
-        assertNoRemainderBelowK(w, raw, 10);
+        assertNoRemainderBelowK(w, raw, 10, false);
         assertFailuresOnlyOfShownTools(w);
         // Failures per run: 40 failures in 120 runs of trivy, as a whole percent.
         assertThat(w.get("tool_failures").get(0).get("rate").asDouble()).isEqualTo(0.33);
@@ -181,7 +181,7 @@ class PublicationPrivacyTest {
         assertThat(sample).as("a sample event shows " + rare).doesNotContain("\"" + rare + "\"");
       }
       assertNoRemainderBelowK(
-          r.report().get("figures"), stats.compute(Period.quarter("2026Q1")), 10);
+          r.report().get("figures"), stats.compute(Period.quarter("2026Q1")), 10, true);
       assertFailuresOnlyOfShownTools(r.report().get("figures"));
       // The common events are shared by 25 installations whole: the sample has them, and nothing
       // rare.
@@ -203,9 +203,11 @@ class PublicationPrivacyTest {
   /**
    * For every share table: the rare value is not shown, the hidden values are summed into "other",
    * and that sum includes a value of at least k installations, so subtracting the shown figures
-   * from the total yields a group of at least k installations, never the rare group alone.
+   * from the total yields a group of at least k installations, never the rare group alone. Only
+   * {@code exact} figures say how many values "other" sums: in the rolling windows that number
+   * would move with one installation's new rare value.
    */
-  private static void assertNoRemainderBelowK(JsonNode w, Stats raw, int k) {
+  private static void assertNoRemainderBelowK(JsonNode w, Stats raw, int k, boolean exact) {
     Map<String, Function<Stats, List<Cell>>> tables = new java.util.LinkedHashMap<>();
     tables.put("platforms", Stats::platforms);
     tables.put("versions", Stats::versions);
@@ -232,10 +234,12 @@ class PublicationPrivacyTest {
           assertThat(table.get("other").isNull())
               .as(path + ": hidden values are summed as other")
               .isFalse();
-          assertThat(table.get("other").get("values").asInt())
-              .as(path)
-              .isEqualTo(hidden.size())
-              .isGreaterThanOrEqualTo(2);
+          assertThat(hidden).as(path).hasSizeGreaterThanOrEqualTo(2);
+          if (exact) {
+            assertThat(table.get("other").get("values").asInt()).as(path).isEqualTo(hidden.size());
+          } else {
+            assertThat(table.get("other").has("values")).as(path).isFalse();
+          }
           assertThat(hidden)
               .as(path + ": what subtraction yields includes a value of at least k installations")
               .anyMatch(c -> c.ids() >= k);

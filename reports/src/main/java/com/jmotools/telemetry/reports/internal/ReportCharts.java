@@ -108,7 +108,9 @@ public final class ReportCharts {
                       ReportText.label(s.get("key").asText()), s.get("share").asDouble() * 100));
       if (!shares.get("other").isNull()) {
         values.put(
-            "Other (" + shares.get("other").get("values").asInt() + " hidden)",
+            shares.get("other").has("values")
+                ? "Other (" + shares.get("other").get("values").asInt() + " hidden)"
+                : "Other (hidden)",
             shares.get("other").get("share").asDouble() * 100);
       }
       if (!shares.get("values").isEmpty()) {

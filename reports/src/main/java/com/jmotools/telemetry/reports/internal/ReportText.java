@@ -34,6 +34,14 @@ public final class ReportText {
         + last.getYear();
   }
 
+  /** {@code 2026-12-01T11:00:00Z} as {@code 2026-12-01 11:00 UTC}. */
+  static String cutOff(String instant) {
+    return CUT_OFF.format(java.time.Instant.parse(instant)) + " UTC";
+  }
+
+  private static final DateTimeFormatter CUT_OFF =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   /** A ratio as a whole percentage ({@code 0.354} is {@code 35%}); below 1 % with one decimal. */
   public static String percent(double ratio) {
     double p = ratio * 100;
@@ -55,9 +63,28 @@ public final class ReportText {
           + " has fewer runs "
           + "than failures, so no rate exceeds 100%.";
 
-  /** The row of a share table that sums the hidden values. */
-  public static String otherLabel(int values) {
+  /**
+   * The row of a share table that sums the hidden values: how many when {@code other} says it (the
+   * rounded figures do not).
+   */
+  public static String otherLabel(JsonNode other) {
+    if (!other.has("values")) {
+      return "Other (values not shown individually)";
+    }
+    int values = other.get("values").asInt();
     return "Other (" + values + (values == 1 ? " value" : " values") + " not shown individually)";
+  }
+
+  /**
+   * The sentence that says, in words, what suppression hid: how many figures when {@code hidden} is
+   * a number (rounded figures do not say it: it moves by one when one installation uses a new rare
+   * value).
+   */
+  public static String suppressionSentence(JsonNode hidden, int k) {
+    if (hidden == null || !hidden.isNumber()) {
+      return "Where needed, figures were hidden" + suppressionReason(k);
+    }
+    return suppressionSentence(hidden.asInt(), k);
   }
 
   /** The sentence that says, in words, what suppression hid. */
@@ -67,7 +94,12 @@ public final class ReportText {
     }
     return hidden
         + (hidden == 1 ? " figure was" : " figures were")
-        + " hidden: each value used by fewer than "
+        + " hidden"
+        + suppressionReason(k);
+  }
+
+  private static String suppressionReason(int k) {
+    return ": each value used by fewer than "
         + k
         + " installations, and in each table where one was "
         + "hidden, the shown value of fewest events too, so that no hidden "
@@ -167,8 +199,20 @@ public final class ReportText {
             "**Reporting Period:** "
                 + r.get("period_text").asText()
                 + (r.get("partial").asBoolean()
-                    ? " (the quarter is not over: figures so far)"
+                    ? " (the quarter is not over: figures up to "
+                        + cutOff(r.get("figures_up_to").asText())
+                        + ")"
                     : "")));
+    if (r.path("rounded").asBoolean()) {
+      b.add(
+          new Text(
+              "A report of a quarter in progress may be written again as the quarter goes on, and"
+                  + " two exact reports would differ by one installation's activity. So, as on"
+                  + " the public metrics page, its counts are rounded down to a multiple of "
+                  + k
+                  + ", and its shares and rates are computed from those rounded counts, as whole"
+                  + " percents. The report of the finished quarter is exact."));
+    }
 
     b.add(new Heading(2, "Summary Statistics"));
     JsonNode top = r.get("most_popular_profile");
@@ -319,7 +363,6 @@ public final class ReportText {
     b.add(new Table("Installations per month", List.of("Month", "Installations"), months));
 
     b.add(new Heading(2, "Privacy Compliance"));
-    int hidden = r.get("suppressed_cells").asInt();
     b.add(
         new Items(
             false,
@@ -337,7 +380,7 @@ public final class ReportText {
                     + " token); rows older than "
                     + retentionDays
                     + " days are purged")));
-    b.add(new Text(suppressionSentence(hidden, k)));
+    b.add(new Text(suppressionSentence(r.get("suppressed_cells"), k)));
 
     b.add(new Heading(2, "Methodology"));
     b.add(
@@ -420,7 +463,7 @@ public final class ReportText {
             : shares.get("values").get(0).has("events");
     shares.get("values").forEach(s -> rows.add(row(label(s.get("key").asText()), s, counts)));
     if (!other.isNull()) {
-      rows.add(row(otherLabel(other.get("values").asInt()), other, counts));
+      rows.add(row(otherLabel(other), other, counts));
     }
     b.add(new Table(title, counts ? List.of(what, "Events", of) : List.of(what, of), rows));
   }
