@@ -44,7 +44,8 @@ public final class PrivacyDocument {
         """
         ## Switching it off
 
-        Any one of these switches telemetry off, and nothing is then written or sent:
+        Any one of these switches telemetry off, and no event is then recorded or sent (the one
+        exception, an erasure you asked for, is below):
 
         - `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;
         - `JMO_TELEMETRY_DISABLE` set to any non-empty value but `0`, `false`, `no` or `off` (such as
@@ -58,6 +59,13 @@ public final class PrivacyDocument {
         `jmo telemetry disable` also stops a `jmo` that is already running: before it writes an event to
         disk and before it sends, a running `jmo` looks at your settings again, and drops what it has.
 
+        The exception: a deletion request queued by `jmo telemetry delete` that the collector has not
+        confirmed yet is still sent by later `jmo` runs even while telemetry is off (by any of the
+        switches above), and its file (`~/.jmo-security/telemetry/deletion-requests.json`) is updated
+        with each attempt, until the collector confirms the erasure. It carries only the anonymous id
+        to erase. Switching off never cancels an erasure you asked for; `jmo telemetry status` shows
+        what still waits.
+
         An explicit "off" always wins: a `jmo.yml` in someone else's repository cannot switch on what you
         switched off, and its `enabled: true` records nothing before you have seen the notice: only your
         own `jmo telemetry enable`, or your answer in the wizard, is consent. Nothing is recorded on the
@@ -70,7 +78,11 @@ public final class PrivacyDocument {
         """);
 
     md.append("## What we collect\n\n");
-    md.append("Every event carries this envelope:\n\n");
+    md.append("In brief (the words of the notice and of the wizard's question):\n\n");
+    for (BriefItem item : catalog.inBrief()) {
+      md.append("- ").append(item.text()).append('\n');
+    }
+    md.append("\nIn detail, every event carries this envelope:\n\n");
     md.append("| field | required | what it holds |\n|---|---|---|\n");
     for (FieldSpec field : catalog.envelope().values()) {
       md.append("| `")
