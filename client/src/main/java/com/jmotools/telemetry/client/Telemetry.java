@@ -3,6 +3,8 @@ package com.jmotools.telemetry.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.catalog.BriefItem;
+import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.Platforms;
 import com.jmotools.telemetry.client.internal.AnonymousIdStore;
@@ -116,19 +118,39 @@ public final class Telemetry implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_ATTEMPTS = 6;
 
-  /** The opt-out notice, shown on stderr by the host on the first {@value #NOTICE_SCANS} scans. */
-  public static final String NOTICE =
-      String.join(
-          "\n",
-          "JMo Security collects anonymous usage statistics to decide what to improve:",
-          "  which tools ran, how long a scan took (in coarse buckets), the profile, mode and"
-              + " platform.",
-          "  Never: repository names, paths, findings, secrets, IP addresses or anything about"
-              + " you.",
-          "  Nothing was sent on a run before this notice was first shown.",
-          "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or"
-              + " DO_NOT_TRACK=1)",
-          "  Details:      jmo telemetry status, and docs/PRIVACY.md");
+  /**
+   * The opt-out notice, shown on stderr by the host on the first {@value #NOTICE_SCANS} scans. What
+   * it says is sent comes from the catalog's summary ({@link Catalog#inBrief()}), so it names every
+   * kind of field the catalog lets a client send and cannot drift from it.
+   */
+  public static String notice() {
+    return NoticeHolder.NOTICE;
+  }
+
+  /** Built when first shown: a client that shows no notice never loads the catalog for it. */
+  private static final class NoticeHolder {
+    static final String NOTICE = buildNotice(Catalog.standard());
+  }
+
+  private static String buildNotice(Catalog catalog) {
+    StringBuilder n =
+        new StringBuilder(
+            "JMo Security collects anonymous usage statistics to decide what to improve; it sends"
+                + " only:\n");
+    for (BriefItem item : catalog.inBrief()) {
+      n.append("  - ").append(item.text()).append('\n');
+    }
+    return n.append(
+            String.join(
+                "\n",
+                "  Never: repository names, paths, finding details, secrets, IP addresses or"
+                    + " anything about you.",
+                "  Nothing was sent on a run before this notice was first shown.",
+                "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or"
+                    + " DO_NOT_TRACK=1)",
+                "  Details:      jmo telemetry status, and docs/PRIVACY.md"))
+        .toString();
+  }
 
   private static final Set<String> TRUE_VALUES = Set.of("1", "true", "yes", "on");
 
@@ -323,7 +345,7 @@ public final class Telemetry implements AutoCloseable {
     if (status.waitsForNotice()
         && status.noticeShownCount() < NOTICE_SCANS
         && !noticeShownThisRun.get()) {
-      return Optional.of(NOTICE);
+      return Optional.of(notice());
     }
     return Optional.empty();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.RetryAfterStore;
@@ -406,7 +407,7 @@ class TelemetryTest {
     Telemetry first = open(builder(env()));
     assertThat(first.status().enabled()).isTrue();
     assertThat(first.status().recording()).isFalse();
-    assertThat(first.noticeToShow()).contains(Telemetry.NOTICE);
+    assertThat(first.noticeToShow()).contains(Telemetry.notice());
     first.record("scan.completed", scanCompleted(1));
     first.noticeShown();
     first.noticeShown(); // once per run
@@ -433,6 +434,19 @@ class TelemetryTest {
     assertThat(fourth.status().noticeShownCount()).isEqualTo(3);
     assertThat(fourth.noticeToShow()).as("shown on the first three scans only").isEmpty();
     assertThat(fourth.status().recording()).isTrue();
+  }
+
+  @Test
+  void theNoticeSaysWhatIsSentInTheCatalogsWordsAndNeverDeniesIt() {
+    String notice = open(builder(env())).noticeToShow().orElseThrow();
+    Catalog catalog = Catalog.standard();
+    assertThat(catalog.fieldsNotInBrief()).as("every field has words in the notice").isEmpty();
+    catalog.inBrief().forEach(item -> assertThat(notice).contains("  - " + item.text() + "\n"));
+    String never =
+        notice.lines().filter(l -> l.trim().startsWith("Never:")).findFirst().orElseThrow();
+    // finding counts (as ranges) and a failed tool's exit code are sent: "Never" may not deny them
+    assertThat(never).contains("finding details").doesNotContain("findings,");
+    assertThat(notice).contains("finding counts, only as coarse ranges").contains("exit code");
   }
 
   @Test
