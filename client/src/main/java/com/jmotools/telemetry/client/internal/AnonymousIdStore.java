@@ -12,8 +12,13 @@ import java.util.regex.Pattern;
  * Keeps the installation's anonymous id in {@code <state>/telemetry-id}: a random UUID (v4).
  *
  * <p>A missing, empty, malformed or unreadable file is replaced, never sent as is. The file is
- * written atomically (temp file + rename), so an interrupted write cannot leave an empty id. When
- * the state directory cannot be written, the id lives in memory for this process only.
+ * written atomically (temp file + rename), so an interrupted write cannot leave an empty id, and is
+ * this user's only ({@link StateFiles}). When the state directory cannot be written, the id lives
+ * in memory for this process only.
+ *
+ * <p>Another process may replace the id while this one runs ({@code jmo telemetry reset-id} or
+ * {@code delete}): {@link #current()} follows it, looking at the file as {@link UserChoiceWatch}
+ * looks at the settings (one {@code stat}; the file is read again only when it changed).
  */
 public final class AnonymousIdStore {
 
@@ -27,6 +32,7 @@ public final class AnonymousIdStore {
   private final Path file;
   private UUID id;
   private boolean persisted;
+  private Object seen = FileStamp.NEVER; // the file's stamp when the id in use was taken
 
   public AnonymousIdStore(Path stateDirectory) {
     this.file = Objects.requireNonNull(stateDirectory, "stateDirectory").resolve(FILE_NAME);
@@ -48,16 +54,36 @@ public final class AnonymousIdStore {
   /** The id, created (and persisted if possible) when there is no valid one. Never throws. */
   public synchronized UUID get() {
     if (id == null) {
-      UUID stored = readValid();
-      if (stored != null) {
-        id = stored;
-        persisted = true;
-      } else {
-        id = UUID.randomUUID();
-        persisted = tryWrite(id);
-      }
+      take();
     }
     return id;
+  }
+
+  /**
+   * The id in the file now, as {@link #get()} but following a change another process made since
+   * this one took its id: a rotated id is taken; a file that was removed or broken is replaced by a
+   * new id, as a new run would. Costs one {@code stat} when nothing changed. Never throws.
+   */
+  public synchronized UUID current() {
+    if (id == null || !FileStamp.of(file).equals(seen)) {
+      take();
+    }
+    return id;
+  }
+
+  private void take() {
+    seen = FileStamp.of(file);
+    UUID stored = readValid();
+    if (stored != null) {
+      id = stored;
+      persisted = true;
+      StateFiles.restrict(file); // an earlier version left it readable by every local user
+    } else if (id == null || persisted) {
+      id = UUID.randomUUID();
+      persisted = tryWrite(id);
+      seen = FileStamp.of(file);
+    }
+    // else: an id that lives in memory only (the file cannot be written) stays for this process
   }
 
   /** Whether the id in use is stored on disk (false: in memory only). */
@@ -78,6 +104,7 @@ public final class AnonymousIdStore {
     write(next);
     id = next;
     persisted = true;
+    seen = FileStamp.of(file);
     return next;
   }
 
