@@ -260,7 +260,7 @@ final class WizardCommand implements Callable<Integer> {
           probe.disableForUser();
         }
       } catch (java.io.UncheckedIOException e) {
-        throw new UserError(ExitCodes.ERROR, e.getMessage(), e);
+        throw TelemetryCommand.choiceNotStored(probe, e, enabled);
       }
       Path file = config.file(env);
       ConfigEditor.setTelemetryEnabled(file, enabled);

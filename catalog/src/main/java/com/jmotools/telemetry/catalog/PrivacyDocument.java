@@ -140,11 +140,13 @@ public final class PrivacyDocument {
             "A random UUID (version 4) created once and kept in `$JMO_HOME/telemetry-id`"
                 + " (default\n")
         .append(
-            "`~/.jmo-security/telemetry-id`). It only tells repeated scans of one installation from"
-                + " those of many.\n")
+            "`~/.jmo-security/telemetry-id`), readable by you only (on Linux and macOS). It only"
+                + " tells\n")
+        .append("repeated scans of one installation from those of many.\n")
         .append(
-            "`jmo telemetry reset-id` replaces it; `jmo telemetry delete` also has the collector"
-                + " erase its rows.\n")
+            "`jmo telemetry reset-id` replaces it (a scan already running uses the new one from"
+                + " then on);\n")
+        .append("`jmo telemetry delete` also has the collector erase its rows.\n")
         .append("The collector keeps rows for 400 days, then deletes them.\n");
     return md.toString();
   }
