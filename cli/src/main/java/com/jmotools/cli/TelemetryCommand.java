@@ -67,6 +67,27 @@ final class TelemetryCommand implements Callable<Integer> {
       "recorded earlier; no run sends them while telemetry is off here: they leave with a run where"
           + " it is on; jmo telemetry disable removes them";
 
+  /** How to make a state directory this user cannot write theirs again (%s: the directory). */
+  static final String MAKE_WRITABLE =
+      "make it writable again (if sudo jmo made it root's: sudo chown -R \"$USER\" %s)";
+
+  /** The same, or switch off without it (%s: the directory). */
+  static final String WAY_OUT_OF_UNWRITABLE_STATE =
+      MAKE_WRITABLE + ", or set JMO_TELEMETRY_DISABLE=1";
+
+  /**
+   * The user's choice could not be stored: the reason, and the way out (for an off, the variable
+   * works whatever the state directory).
+   */
+  static UserError choiceNotStored(Telemetry t, UncheckedIOException e, boolean on) {
+    return new UserError(
+        ExitCodes.ERROR,
+        e.getMessage()
+            + "; "
+            + (on ? MAKE_WRITABLE : WAY_OUT_OF_UNWRITABLE_STATE).formatted(t.stateDirectory()),
+        e);
+  }
+
   @Spec CommandSpec spec;
 
   @Override
@@ -137,13 +158,22 @@ final class TelemetryCommand implements Callable<Integer> {
       ConsentStatus s = t.status();
       out.println("telemetry: " + s.explanation());
       out.println("  rule: " + s.rule().name().toLowerCase(Locale.ROOT) + " (" + s.detail() + ")");
-      out.println(
-          "  recording on this run: "
-              + (!s.recording()
-                  ? "no"
-                  : t.unacceptedProjectCollector().isPresent()
-                      ? "no (this project's collector is not accepted, see below)"
-                      : "yes"));
+      Optional<String> unwritable = t.stateProblem();
+      if (s.enabled() && unwritable.isPresent()) {
+        out.println(
+            "  recording on this run: no: "
+                + unwritable.get()
+                + ", so nothing is recorded and the notice cannot be counted; "
+                + WAY_OUT_OF_UNWRITABLE_STATE.formatted(t.stateDirectory()));
+      } else {
+        out.println(
+            "  recording on this run: "
+                + (!s.recording()
+                    ? "no"
+                    : t.unacceptedProjectCollector().isPresent()
+                        ? "no (this project's collector is not accepted, see below)"
+                        : "yes"));
+      }
       out.println(
           "  notice: shown on "
               + s.noticeShownCount()
@@ -176,7 +206,10 @@ final class TelemetryCommand implements Callable<Integer> {
               + t.anonymousId()
                   .map(Object::toString)
                   .orElse("none yet (made when something is first recorded)"));
-      out.println("  state directory: " + t.stateDirectory());
+      out.println(
+          "  state directory: "
+              + t.stateDirectory()
+              + unwritable.map(p -> " (not writable: " + p + ")").orElse(""));
       int waiting = t.pendingCount(); // names only: a huge or corrupt entry is never read here
       out.println(
           "  events waiting to be sent: "
@@ -427,7 +460,7 @@ final class TelemetryCommand implements Callable<Integer> {
     try {
       now = on ? t.enableForUser() : t.disableForUser();
     } catch (UncheckedIOException e) {
-      throw new UserError(ExitCodes.ERROR, e.getMessage(), e);
+      throw choiceNotStored(t, e, on);
     }
     out.println(
         "telemetry "
@@ -549,7 +582,11 @@ final class TelemetryCommand implements Callable<Integer> {
       } catch (UncheckedIOException e) {
         throw new UserError(
             ExitCodes.ERROR,
-            e.getMessage() + t.anonymousId().map(id -> "; the anonymous id stays " + id).orElse(""),
+            e.getMessage()
+                + t.anonymousId().map(id -> "; the anonymous id stays " + id).orElse("")
+                + "; make "
+                + t.stateDirectory()
+                + " writable to replace it",
             e);
       }
       return ExitCodes.OK;

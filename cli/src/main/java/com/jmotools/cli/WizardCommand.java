@@ -11,6 +11,8 @@ import com.jmotools.cli.internal.ScanRequest;
 import com.jmotools.cli.internal.TargetOptions;
 import com.jmotools.cli.internal.TelemetrySession;
 import com.jmotools.cli.internal.UserError;
+import com.jmotools.telemetry.catalog.BriefItem;
+import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.client.ConsentRule;
 import com.jmotools.telemetry.client.ConsentStatus;
 import com.jmotools.telemetry.client.Telemetry;
@@ -54,30 +56,43 @@ import picocli.CommandLine.Spec;
     })
 final class WizardCommand implements Callable<Integer> {
 
-  /** The telemetry question of the guide, asked only on a terminal while no choice is recorded. */
-  static final String TELEMETRY_QUESTION =
-      String.join(
-          "\n",
-          "",
-          "============================================================",
-          "Help improve JMo Security",
-          "============================================================",
-          "We'd like to collect anonymous usage stats to prioritize features.",
-          "",
-          "What we collect:",
-          "   - Tool usage (which tools ran)",
-          "   - Scan duration (in coarse ranges)",
-          "   - Execution mode (CLI/Docker/Wizard)",
-          "   - Platform (Linux/macOS/Windows)",
-          "",
-          "What we DON'T collect:",
-          "   - Repository names or paths",
-          "   - Finding details or secrets",
-          "   - IP addresses or user info",
-          "",
-          "Privacy: docs/PRIVACY.md. You can change your answer any time with jmo telemetry"
-              + " enable|disable (your own choice wins over jmo.yml).",
-          "");
+  /**
+   * The telemetry question of the guide, asked only on a terminal while no choice is recorded. What
+   * it says is collected is the catalog's summary ({@link Catalog#inBrief()}): every kind of field
+   * that can be sent, in the words of the notice.
+   */
+  static final String TELEMETRY_QUESTION = telemetryQuestion(Catalog.standard());
+
+  private static String telemetryQuestion(Catalog catalog) {
+    StringBuilder q =
+        new StringBuilder(
+            String.join(
+                "\n",
+                "",
+                "============================================================",
+                "Help improve JMo Security",
+                "============================================================",
+                "We'd like to collect anonymous usage stats to prioritize features.",
+                "",
+                "What we collect (nothing else):",
+                ""));
+    for (BriefItem item : catalog.inBrief()) {
+      q.append("   - ").append(item.text()).append('\n');
+    }
+    return q.append(
+            String.join(
+                "\n",
+                "",
+                "What we DON'T collect:",
+                "   - Repository names or paths",
+                "   - Finding details or secrets",
+                "   - IP addresses or user info",
+                "",
+                "Privacy: docs/PRIVACY.md. You can change your answer any time with jmo telemetry"
+                    + " enable|disable (your own choice wins over jmo.yml).",
+                ""))
+        .toString();
+  }
 
   private final CliEnvironment env;
 
@@ -245,7 +260,7 @@ final class WizardCommand implements Callable<Integer> {
           probe.disableForUser();
         }
       } catch (java.io.UncheckedIOException e) {
-        throw new UserError(ExitCodes.ERROR, e.getMessage(), e);
+        throw TelemetryCommand.choiceNotStored(probe, e, enabled);
       }
       Path file = config.file(env);
       ConfigEditor.setTelemetryEnabled(file, enabled);

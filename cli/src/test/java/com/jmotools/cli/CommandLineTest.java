@@ -21,6 +21,31 @@ class CommandLineTest {
   }
 
   @Test
+  void everyHelpThatListsExitCodesListsInterrupted() {
+    // Ctrl-C ends any command with 130 (USER_GUIDE lists it): every list of exit codes says so
+    String[][] jmo = {
+      {"--help"},
+      {"scan", "--help"},
+      {"report", "--help"},
+      {"ci", "--help"},
+      {"telemetry", "--help"}
+    };
+    for (String[] args : jmo) {
+      assertThat(f.jmo(args).out())
+          .as(String.join(" ", args))
+          .contains("Exit codes:")
+          .contains("130  interrupted (Ctrl-C)");
+    }
+    for (String sub : new String[] {"", "fast", "balanced", "full", "wizard"}) {
+      String[] args = sub.isEmpty() ? new String[] {"--help"} : new String[] {sub, "--help"};
+      assertThat(f.jmotools("", false, args).out())
+          .as("jmotools " + sub)
+          .contains("Exit codes:")
+          .contains("130  interrupted (Ctrl-C)");
+    }
+  }
+
+  @Test
   void everyCommandHasHelpWithTheExitCodes() {
     for (String[] args :
         new String[][] {

@@ -222,10 +222,57 @@ class TelemetryCommandTest {
     assertThat(reset.code()).as(reset.toString()).isEqualTo(5);
     assertThat(reset.out()).doesNotContain("new anonymous id");
     assertThat(reset.err().trim())
-        .startsWith("jmo: cannot store a new id in " + stateDir().resolve("telemetry-id"))
-        .endsWith("the anonymous id stays " + id)
+        .startsWith("jmo: cannot store a new id in " + stateDir().resolve("telemetry-id") + ": ")
+        .contains("not writable")
+        .contains("the anonymous id stays " + id)
+        .endsWith("make " + stateDir() + " writable to replace it")
+        .doesNotContain(".tmp-")
         .doesNotContain("\n");
     assertThat(f.jmo("telemetry", "status").out()).contains("anonymous id: " + id);
+  }
+
+  @Test
+  void aStateFolderThisUserCannotWriteIsNamedWithTheWayOut() throws Exception {
+    // as after sudo jmo scan: the folder that holds settings.json is not this user's to write
+    Path telemetry = Files.createDirectories(stateDir().resolve("telemetry"));
+    CliFixture.Run disable;
+    CliFixture.Run status;
+    CliFixture.Run scan;
+    com.jmotools.telemetry.testing.ReadOnlyDirectory readOnly =
+        com.jmotools.telemetry.testing.ReadOnlyDirectory.of(telemetry);
+    try {
+      disable = f.jmo("telemetry", "disable");
+      status = f.jmo("telemetry", "status");
+      scan = f.jmo("scan", "--repo", "app", "--tools", "semgrep");
+    } finally {
+      readOnly.close();
+    }
+    assertThat(disable.code()).as(disable.toString()).isEqualTo(5);
+    assertThat(disable.err().trim())
+        .startsWith("jmo: cannot write " + telemetry.resolve("settings.json") + ": ")
+        .contains("(" + telemetry + " is not writable by this user)")
+        .contains("sudo chown -R \"$USER\" " + stateDir())
+        .endsWith("or set JMO_TELEMETRY_DISABLE=1")
+        .doesNotContain(".tmp-")
+        .doesNotContain("\n");
+    assertThat(status.out())
+        .contains(
+            "recording on this run: no: "
+                + telemetry
+                + " is not writable by this user, so nothing is recorded")
+        .contains("state directory: " + stateDir() + " (not writable: ")
+        .doesNotContain("recording on this run: yes");
+    // the notice could never be counted, and "jmo telemetry disable" fails: the scan says why
+    assertThat(scan.code()).isZero();
+    assertThat(scan.err())
+        .contains("record nothing here: " + telemetry + " is not writable by this user")
+        .contains("JMO_TELEMETRY_DISABLE=1")
+        .doesNotContain("Turn it off:  jmo telemetry disable");
+    assertThat(collector.requests()).isZero();
+    // the way out that needs no writable folder
+    f.env.put("JMO_TELEMETRY_DISABLE", "1");
+    assertThat(f.jmo("scan", "--repo", "app", "--tools", "semgrep").err())
+        .doesNotContain("record nothing here");
   }
 
   @Test

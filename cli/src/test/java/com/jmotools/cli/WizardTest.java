@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.testing.RecordingCollector;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -206,6 +207,23 @@ class WizardTest {
     assertThat(second.code).as(second.output).isZero();
     assertThat(second.output).doesNotContain("Enable anonymous telemetry");
     assertThat(Files.readString(f.work.resolve("jmo.yml"))).isEqualTo(config);
+  }
+
+  @Test
+  void theQuestionListsWhatIsSentInTheCatalogsWords() {
+    // profile, finding ranges, target counts and the version are sent: the list must say so
+    Catalog catalog = Catalog.standard();
+    assertThat(catalog.fieldsNotInBrief()).isEmpty();
+    String collected =
+        WizardCommand.TELEMETRY_QUESTION.substring(
+            WizardCommand.TELEMETRY_QUESTION.indexOf("What we collect"),
+            WizardCommand.TELEMETRY_QUESTION.indexOf("What we DON'T collect"));
+    catalog.inBrief().forEach(item -> assertThat(collected).contains("   - " + item.text() + "\n"));
+    assertThat(collected)
+        .contains("profile")
+        .contains("finding counts, only as coarse ranges")
+        .contains("targets of each kind")
+        .contains("jmo's version");
   }
 
   @Test

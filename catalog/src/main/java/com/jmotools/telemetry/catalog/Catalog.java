@@ -38,6 +38,7 @@ public final class Catalog {
   private final Set<String> tools;
   private final Map<String, EventSpec> events;
   private final List<String> neverCollected;
+  private final List<BriefItem> inBrief;
 
   private Catalog(
       int version,
@@ -45,13 +46,15 @@ public final class Catalog {
       Map<String, BucketScheme> buckets,
       Set<String> tools,
       Map<String, EventSpec> events,
-      List<String> neverCollected) {
+      List<String> neverCollected,
+      List<BriefItem> inBrief) {
     this.version = version;
     this.envelope = java.util.Collections.unmodifiableMap(envelope);
     this.buckets = java.util.Collections.unmodifiableMap(buckets);
     this.tools = java.util.Collections.unmodifiableSet(tools);
     this.events = java.util.Collections.unmodifiableMap(events);
     this.neverCollected = List.copyOf(neverCollected);
+    this.inBrief = List.copyOf(inBrief);
   }
 
   /** The catalog shipped in this jar, parsed once. */
@@ -104,8 +107,44 @@ public final class Catalog {
 
     List<String> never = new ArrayList<>();
     root.path("never_collected").forEach(n -> never.add(n.asText()));
+    List<BriefItem> brief = new ArrayList<>();
+    for (JsonNode item : root.path("in_brief")) {
+      brief.add(parseBriefItem(item, envelope, events));
+    }
     return new Catalog(
-        root.path("catalog_version").asInt(0), envelope, buckets, tools, events, never);
+        root.path("catalog_version").asInt(0), envelope, buckets, tools, events, never, brief);
+  }
+
+  private static BriefItem parseBriefItem(
+      JsonNode item, Map<String, FieldSpec> envelope, Map<String, EventSpec> events) {
+    String text = item.path("text").asText("");
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : item.path("fields").properties()) {
+      Map<String, FieldSpec> known =
+          e.getKey().equals(BriefItem.ENVELOPE)
+              ? envelope
+              : Optional.ofNullable(events.get(e.getKey()))
+                  .map(EventSpec::fields)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "in_brief \"" + text + "\" names an unknown event: " + e.getKey()));
+      List<String> names = new ArrayList<>();
+      for (JsonNode n : e.getValue()) {
+        if (!known.containsKey(n.asText())) {
+          throw new IllegalArgumentException(
+              "in_brief \""
+                  + text
+                  + "\" names an unknown field of "
+                  + e.getKey()
+                  + ": "
+                  + n.asText());
+        }
+        names.add(n.asText());
+      }
+      fields.put(e.getKey(), names);
+    }
+    return new BriefItem(text, fields);
   }
 
   private static void checkBucketsExist(FieldSpec field, Map<String, BucketScheme> buckets) {
@@ -221,6 +260,40 @@ public final class Catalog {
       throw new IllegalArgumentException("no bucket scheme named " + name);
     }
     return scheme;
+  }
+
+  /**
+   * What is sent, in a few lines a person reads at a glance (the opt-out notice, the wizard's
+   * question, the top of the privacy documentation); each line names the fields it stands for.
+   */
+  public List<BriefItem> inBrief() {
+    return inBrief;
+  }
+
+  /**
+   * The fields no {@link #inBrief()} line stands for, as {@code event.field} (or {@code
+   * envelope.field}); empty when the summary covers everything that can be sent.
+   */
+  public List<String> fieldsNotInBrief() {
+    List<String> missing = new ArrayList<>();
+    Map<String, Map<String, FieldSpec>> all = new LinkedHashMap<>();
+    all.put(BriefItem.ENVELOPE, envelope);
+    events.forEach((name, spec) -> all.put(name, spec.fields()));
+    all.forEach(
+        (owner, fields) ->
+            fields
+                .keySet()
+                .forEach(
+                    field -> {
+                      boolean covered =
+                          inBrief.stream()
+                              .anyMatch(
+                                  b -> b.fields().getOrDefault(owner, List.of()).contains(field));
+                      if (!covered) {
+                        missing.add(owner + "." + field);
+                      }
+                    }));
+    return missing;
   }
 
   /** What is never collected, for the privacy documentation. */

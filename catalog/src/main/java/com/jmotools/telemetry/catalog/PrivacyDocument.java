@@ -44,7 +44,8 @@ public final class PrivacyDocument {
         """
         ## Switching it off
 
-        Any one of these switches telemetry off, and nothing is then written or sent:
+        Any one of these switches telemetry off, and no event is then recorded or sent (the one
+        exception, an erasure you asked for, is below):
 
         - `jmo telemetry disable` (for you, on this machine), or `telemetry.enabled: false` in `jmo.yml`;
         - `JMO_TELEMETRY_DISABLE` set to any non-empty value but `0`, `false`, `no` or `off` (such as
@@ -58,6 +59,13 @@ public final class PrivacyDocument {
 
         `jmo telemetry disable` also stops a `jmo` that is already running: before it writes an event to
         disk and before it sends, a running `jmo` looks at your settings again, and drops what it has.
+
+        The exception: a deletion request queued by `jmo telemetry delete` that the collector has not
+        confirmed yet is still sent by later `jmo` runs even while telemetry is off (by any of the
+        switches above), and its file (`~/.jmo-security/telemetry/deletion-requests.json`) is updated
+        with each attempt, until the collector confirms the erasure. It carries only the anonymous id
+        to erase. Switching off never cancels an erasure you asked for; `jmo telemetry status` shows
+        what still waits.
 
         An explicit "off" always wins: a `jmo.yml` in someone else's repository cannot switch on what you
         switched off, and its `enabled: true` records nothing before you have seen the notice: only your
@@ -92,7 +100,11 @@ public final class PrivacyDocument {
 
         """);
     md.append("## What we collect\n\n");
-    md.append("Every event carries this envelope:\n\n");
+    md.append("In brief (the words of the notice and of the wizard's question):\n\n");
+    for (BriefItem item : catalog.inBrief()) {
+      md.append("- ").append(item.text()).append('\n');
+    }
+    md.append("\nIn detail, every event carries this envelope:\n\n");
     md.append("| field | required | what it holds |\n|---|---|---|\n");
     for (FieldSpec field : catalog.envelope().values()) {
       md.append("| `")
@@ -150,11 +162,13 @@ public final class PrivacyDocument {
             "A random UUID (version 4) created once and kept in `$JMO_HOME/telemetry-id`"
                 + " (default\n")
         .append(
-            "`~/.jmo-security/telemetry-id`). It only tells repeated scans of one installation from"
-                + " those of many.\n")
+            "`~/.jmo-security/telemetry-id`), readable by you only (on Linux and macOS). It only"
+                + " tells\n")
+        .append("repeated scans of one installation from those of many.\n")
         .append(
-            "`jmo telemetry reset-id` replaces it; `jmo telemetry delete` also has the collector"
-                + " erase its rows.\n")
+            "`jmo telemetry reset-id` replaces it (a scan already running uses the new one from"
+                + " then on);\n")
+        .append("`jmo telemetry delete` also has the collector erase its rows.\n")
         .append("The collector keeps rows for 400 days, then deletes them.\n");
     return md.toString();
   }

@@ -114,4 +114,41 @@ class CatalogTest {
                             + "\"events\":{\"e\":{\"fields\":{\"f\":{\"type\":\"colour\"}}}}}")))
         .hasMessageContaining("unknown field type in catalog: colour");
   }
+
+  @Test
+  void theSummaryInBriefStandsForEveryFieldThatCanBeSent() {
+    // the notice and the wizard print these lines: a field added without words there fails here
+    assertThat(catalog.inBrief()).isNotEmpty();
+    assertThat(catalog.fieldsNotInBrief()).isEmpty();
+    assertThat(catalog.inBrief())
+        .extracting(BriefItem::text)
+        .anySatisfy(t -> assertThat(t).contains("exit code"))
+        .anySatisfy(t -> assertThat(t).contains("finding counts, only as coarse ranges"))
+        .anySatisfy(t -> assertThat(t).contains("targets of each kind"))
+        .anySatisfy(t -> assertThat(t).contains("jmo's version"));
+  }
+
+  @Test
+  void aSummaryLineNamingAFieldTheCatalogDoesNotHaveIsRefusedAtLoad() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String events =
+        "{\"tools\":[\"custom\"],\"events\":{\"e\":{\"fields\":{\"f\":{\"type\":\"boolean\"}}}},";
+    assertThatThrownBy(
+            () ->
+                Catalog.parse(
+                    json.readTree(
+                        events + "\"in_brief\":[{\"text\":\"t\",\"fields\":{\"e\":[\"g\"]}}]}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown field of e: g");
+    assertThatThrownBy(
+            () ->
+                Catalog.parse(
+                    json.readTree(
+                        events + "\"in_brief\":[{\"text\":\"t\",\"fields\":{\"x\":[\"f\"]}}]}")))
+        .hasMessageContaining("unknown event: x");
+    Catalog uncovered =
+        Catalog.parse(
+            json.readTree(events + "\"in_brief\":[{\"text\":\"t\",\"fields\":{\"e\":[]}}]}"));
+    assertThat(uncovered.fieldsNotInBrief()).containsExactly("e.f");
+  }
 }

@@ -32,4 +32,20 @@ class PrivacyDocumentTest {
     Catalog.standard().tools().forEach(tool -> assertThat(md).contains("`" + tool + "`"));
     assertThat(md).contains("IP addresses");
   }
+
+  @Test
+  void sayThatAPendingErasureIsStillSentWhileTelemetryIsOff() {
+    String md = PrivacyDocument.render(Catalog.standard());
+    assertThat(md)
+        .doesNotContain("nothing is then written or sent")
+        .contains("the one\nexception, an erasure you asked for, is below")
+        .contains("is still sent by later `jmo` runs even while telemetry is off")
+        .contains("deletion-requests.json");
+  }
+
+  @Test
+  void listsTheSummaryInBrief() {
+    String md = PrivacyDocument.render(Catalog.standard());
+    Catalog.standard().inBrief().forEach(item -> assertThat(md).contains("- " + item.text()));
+  }
 }

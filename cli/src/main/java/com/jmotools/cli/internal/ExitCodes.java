@@ -32,13 +32,14 @@ public final class ExitCodes {
           + "  2  bad option or argument%n"
           + "  3  bad configuration (jmo.yml), missing target or nothing to scan%n"
           + "  4  --strict and a tool is not installed%n"
-          + "  5  I/O or unexpected error%n";
+          + "  5  I/O or unexpected error%n"
+          + "  130  interrupted (Ctrl-C)%n";
 
   /** The exit code list of {@code jmo telemetry}, which runs no scanner. */
   public static final String TELEMETRY_HELP =
       "%nExit codes:%n  0  success (delete: the erasure is confirmed, or stored and retried by"
           + " later runs)%n  2  bad option or argument%n  5  I/O error (the state directory is not"
-          + " writable), or flush could not deliver everything%n";
+          + " writable), or flush could not deliver everything%n  130  interrupted (Ctrl-C)%n";
 
   private ExitCodes() {}
 }

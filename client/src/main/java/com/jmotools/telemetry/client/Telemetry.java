@@ -3,6 +3,8 @@ package com.jmotools.telemetry.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jmotools.telemetry.catalog.BriefItem;
+import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.catalog.Platforms;
 import com.jmotools.telemetry.client.internal.AnonymousIdStore;
@@ -21,6 +23,7 @@ import com.jmotools.telemetry.client.internal.OutboxPipeline;
 import com.jmotools.telemetry.client.internal.PipelineSettings;
 import com.jmotools.telemetry.client.internal.QueuedEvent;
 import com.jmotools.telemetry.client.internal.SentLog;
+import com.jmotools.telemetry.client.internal.StateFiles;
 import com.jmotools.telemetry.client.internal.StateLock;
 import com.jmotools.telemetry.client.internal.Uploader;
 import com.jmotools.telemetry.client.internal.UserChoiceWatch;
@@ -120,19 +123,39 @@ public final class Telemetry implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_ATTEMPTS = 6;
 
-  /** The opt-out notice, shown on stderr by the host on the first {@value #NOTICE_SCANS} scans. */
-  public static final String NOTICE =
-      String.join(
-          "\n",
-          "JMo Security collects anonymous usage statistics to decide what to improve:",
-          "  which tools ran, how long a scan took (in coarse buckets), the profile, mode and"
-              + " platform.",
-          "  Never: repository names, paths, findings, secrets, IP addresses or anything about"
-              + " you.",
-          "  Nothing was sent on a run before this notice was first shown.",
-          "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or"
-              + " DO_NOT_TRACK=1)",
-          "  Details:      jmo telemetry status, and docs/PRIVACY.md");
+  /**
+   * The opt-out notice, shown on stderr by the host on the first {@value #NOTICE_SCANS} scans. What
+   * it says is sent comes from the catalog's summary ({@link Catalog#inBrief()}), so it names every
+   * kind of field the catalog lets a client send and cannot drift from it.
+   */
+  public static String notice() {
+    return NoticeHolder.NOTICE;
+  }
+
+  /** Built when first shown: a client that shows no notice never loads the catalog for it. */
+  private static final class NoticeHolder {
+    static final String NOTICE = buildNotice(Catalog.standard());
+  }
+
+  private static String buildNotice(Catalog catalog) {
+    StringBuilder n =
+        new StringBuilder(
+            "JMo Security collects anonymous usage statistics to decide what to improve; it sends"
+                + " only:\n");
+    for (BriefItem item : catalog.inBrief()) {
+      n.append("  - ").append(item.text()).append('\n');
+    }
+    return n.append(
+            String.join(
+                "\n",
+                "  Never: repository names, paths, finding details, secrets, IP addresses or"
+                    + " anything about you.",
+                "  Nothing was sent on a run before this notice was first shown.",
+                "  Turn it off:  jmo telemetry disable   (or set JMO_TELEMETRY_DISABLE=1 or"
+                    + " DO_NOT_TRACK=1)",
+                "  Details:      jmo telemetry status, and docs/PRIVACY.md"))
+        .toString();
+  }
 
   private static final Set<String> TRUE_VALUES = Set.of("1", "true", "yes", "on");
 
@@ -230,11 +253,11 @@ public final class Telemetry implements AutoCloseable {
       return stateLock.locked(
           () -> {
             deletions.markUsed();
-            return idStore.get();
+            return idStore.current();
           });
     } catch (IOException busy) {
       deletions.markUsed(); // an id is needed now: taken as before the lock existed
-      return idStore.get();
+      return idStore.current();
     }
   }
 
@@ -462,15 +485,54 @@ public final class Telemetry implements AutoCloseable {
   /**
    * The notice the host prints on stderr on this scan, while it has been shown on fewer than
    * {@value #NOTICE_SCANS} scans and what switched telemetry on was not the user's own act (the
-   * opt-out default, or a project's {@code jmo.yml}); empty otherwise.
+   * opt-out default, or a project's {@code jmo.yml}); empty otherwise. When the state directory
+   * cannot be written ({@link #stateProblem()}), it is instead a short text that says nothing is
+   * recorded, why, and how to fix it or silence it ({@code JMO_TELEMETRY_DISABLE=1}): the notice
+   * could never be counted, and {@code jmo telemetry disable} could not be stored.
    */
   public Optional<String> noticeToShow() {
     if (status.waitsForNotice()
         && status.noticeShownCount() < NOTICE_SCANS
         && !noticeShownThisRun.get()) {
-      return Optional.of(NOTICE);
+      return Optional.of(stateProblem().map(this::cannotRecordNotice).orElseGet(Telemetry::notice));
     }
     return Optional.empty();
+  }
+
+  /**
+   * What a scan shows instead of the notice when the state directory cannot be written: the notice
+   * could never be counted, so nothing is ever recorded, and {@code jmo telemetry disable} could
+   * not be stored either; the way out that works is the variable.
+   */
+  private String cannotRecordNotice(String problem) {
+    return String.join(
+        "\n",
+        "JMo Security's anonymous usage statistics record nothing here: "
+            + problem
+            + ", so neither this notice nor a choice can be saved.",
+        "  Make it writable again (if sudo jmo made it root's: sudo chown -R \"$USER\" "
+            + settings.stateDirectory
+            + "), or set JMO_TELEMETRY_DISABLE=1 to switch telemetry off and silence this.",
+        "  Details:      jmo telemetry status, and docs/PRIVACY.md");
+  }
+
+  /**
+   * Why this client cannot write its state directory, or empty when it can: a folder it writes into
+   * is not writable by this user (after {@code sudo jmo ...} made it root's, say). Nothing is then
+   * recorded, the notice cannot be counted, and the user's choice cannot be stored. Checks
+   * permissions only (a few {@code access} calls). Never throws.
+   */
+  public Optional<String> stateProblem() {
+    return StateFiles.problem(settings.stateDirectory);
+  }
+
+  /** "cannot write FILE: REASON (why)", never a bare temporary file's path. */
+  private String cannotWrite(Path file, IOException e) {
+    return "cannot write "
+        + file
+        + ": "
+        + StateFiles.reason(e)
+        + stateProblem().map(p -> " (" + p + ")").orElse("");
   }
 
   /**
@@ -513,7 +575,7 @@ public final class Telemetry implements AutoCloseable {
       node.put("version", settings.hostVersion);
       node.put("platform", platform);
       node.put("runtime", runtime);
-      node.put("anonymous_id", anonymousId.toString());
+      node.put("anonymous_id", idInUse().toString());
       node.put("event_id", eventId.toString());
       node.put("timestamp", now.truncatedTo(ChronoUnit.HOURS).toString());
       node.set("metadata", metadata == null ? null : JsonTrees.of(metadata));
@@ -531,6 +593,25 @@ public final class Telemetry implements AutoCloseable {
     } catch (RuntimeException e) {
       counters.dropped(DropReason.INTERNAL_ERROR, 1);
     }
+  }
+
+  /**
+   * The id for an event recorded now: the id file's, which {@code jmo telemetry reset-id} or {@code
+   * delete} in another process may have replaced since this client started, so that nothing
+   * recorded after the change carries the old id. Debug mode stores nothing and keeps its id.
+   */
+  private UUID idInUse() {
+    if (debug) {
+      return anonymousId;
+    }
+    UUID now = idStore.current();
+    if (!now.equals(anonymousId)) {
+      // Taken again with its marker under the lock, as at the start: a delete rotates the id and
+      // marks the new one unused as one step, and the new id must not record while marked so.
+      now = takeIdToRecord();
+      anonymousId = now;
+    }
+    return now;
   }
 
   /**
@@ -618,8 +699,7 @@ public final class Telemetry implements AutoCloseable {
     try {
       userSettings.writeChoice(true);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(cannotWrite(userSettings.file(), e), e);
     }
     return ConsentDecider.decide(
         settings.environment, settings.projectSetting, userSettings.read(), settings.policy);
@@ -636,8 +716,7 @@ public final class Telemetry implements AutoCloseable {
     try {
       userSettings.writeChoice(false);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write " + userSettings.file() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(cannotWrite(userSettings.file(), e), e);
     }
     EventSink old = sink;
     sink = EventSink.NOOP;
@@ -722,8 +801,8 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Replaces the anonymous id with a new random one and stores it. Events recorded later in this
-   * run keep the id this client started with.
+   * Replaces the anonymous id with a new random one and stores it. Events recorded later, by this
+   * client or by any client already running on the same state directory, carry the new id.
    *
    * @return the new id
    * @throws UncheckedIOException if it cannot be stored (the old id then stays in use)
@@ -733,7 +812,12 @@ public final class Telemetry implements AutoCloseable {
       return idStore.rotate();
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot store a new id in " + idStore.file() + ": " + e.getMessage(), e);
+          "cannot store a new id in "
+              + idStore.file()
+              + ": "
+              + StateFiles.reason(e)
+              + stateProblem().map(p -> " (" + p + ")").orElse(""),
+          e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.jmotools.telemetry.catalog.Catalog;
 import com.jmotools.telemetry.catalog.EventIds;
 import com.jmotools.telemetry.client.internal.AnonymousIdStore;
 import com.jmotools.telemetry.client.internal.DeletionRequests;
@@ -412,7 +413,7 @@ class TelemetryTest {
     Telemetry first = open(builder(env()));
     assertThat(first.status().enabled()).isTrue();
     assertThat(first.status().recording()).isFalse();
-    assertThat(first.noticeToShow()).contains(Telemetry.NOTICE);
+    assertThat(first.noticeToShow()).contains(Telemetry.notice());
     first.record("scan.completed", scanCompleted(1));
     first.noticeShown();
     first.noticeShown(); // once per run
@@ -440,6 +441,19 @@ class TelemetryTest {
     assertThat(fourth.status().noticeShownCount()).isEqualTo(3);
     assertThat(fourth.noticeToShow()).as("shown on the first three scans only").isEmpty();
     assertThat(fourth.status().recording()).isTrue();
+  }
+
+  @Test
+  void theNoticeSaysWhatIsSentInTheCatalogsWordsAndNeverDeniesIt() {
+    String notice = open(builder(env())).noticeToShow().orElseThrow();
+    Catalog catalog = Catalog.standard();
+    assertThat(catalog.fieldsNotInBrief()).as("every field has words in the notice").isEmpty();
+    catalog.inBrief().forEach(item -> assertThat(notice).contains("  - " + item.text() + "\n"));
+    String never =
+        notice.lines().filter(l -> l.trim().startsWith("Never:")).findFirst().orElseThrow();
+    // finding counts (as ranges) and a failed tool's exit code are sent: "Never" may not deny them
+    assertThat(never).contains("finding details").doesNotContain("findings,");
+    assertThat(notice).contains("finding counts, only as coarse ranges").contains("exit code");
   }
 
   @Test
@@ -1150,6 +1164,119 @@ class TelemetryTest {
     assertThat(open(userOn()).anonymousId()).contains(after);
   }
 
+  /** Every file under the state directory with its POSIX permissions, and every folder's. */
+  private Map<String, String> permissions() throws Exception {
+    Map<String, String> perms = new java.util.TreeMap<>();
+    try (Stream<Path> s = Files.walk(state)) {
+      for (Path p : s.toList()) {
+        perms.put(
+            (Files.isDirectory(p) ? "folder " : "file ") + state.relativize(p),
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p)));
+      }
+    }
+    return perms;
+  }
+
+  @Test
+  void everyStateFileAndFolderTheClientCreatesIsThisUsersOnly() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    collector.mode(RecordingCollector.Mode.DOWN);
+    Telemetry offline = on(); // settings.json, telemetry-id, an outbox entry, the upload lock
+    offline.record("scan.completed", scanCompleted(1));
+    offline.close();
+    open(builder(env()).administration()).requestDeletion(); // deletion-requests.json, unused-id
+    collector.mode(RecordingCollector.Mode.NORMAL);
+    Telemetry online = on();
+    online.record("scan.completed", scanCompleted(2));
+    online.close(); // sent.jsonl
+    Map<String, String> perms = permissions();
+    assertThat(perms)
+        .containsKeys(
+            "file telemetry-id",
+            "file " + UserSettings.FILE,
+            "file telemetry/sent.jsonl",
+            "file telemetry/deletion-requests.json",
+            "folder telemetry/outbox");
+    perms.forEach(
+        (name, p) ->
+            assertThat(p)
+                .as(name)
+                .isEqualTo(name.startsWith("folder") ? "rwx------" : "rw-------"));
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.getParent())))
+        .as("a missing parent the client created")
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void stateFilesAnEarlierVersionLeftReadableByOthersBecomeThisUsersOnlyWhenUsed()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Telemetry first = on();
+    first.record("scan.completed", scanCompleted(1));
+    first.close();
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> open =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+    for (String f : List.of("telemetry-id", "telemetry/sent.jsonl", UserSettings.FILE)) {
+      Files.setPosixFilePermissions(state.resolve(f), open);
+    }
+    Telemetry second = on(); // rewrites settings.json (enable), reads the id, appends sent.jsonl
+    second.record("scan.completed", scanCompleted(2));
+    second.close();
+    assertThat(numbers(collector.events())).containsExactly(1, 2);
+    for (String f : List.of("telemetry-id", "telemetry/sent.jsonl", UserSettings.FILE)) {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(state.resolve(f))))
+          .as(f)
+          .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void eventsRecordedAfterAResetInAnotherProcessCarryTheNewId() {
+    Telemetry scan = on(); // a running scan
+    UUID old = scan.anonymousId().orElseThrow();
+    scan.record("scan.completed", scanCompleted(1));
+    // jmo telemetry reset-id, in another process, while the scan runs
+    UUID next = open(builder(env()).administration()).resetId();
+    scan.record("scan.completed", scanCompleted(2));
+    scan.close();
+    assertThat(collector.events())
+        .extracting(
+            e ->
+                e.path("metadata").path("tools_succeeded").asInt()
+                    + " "
+                    + e.path("anonymous_id").asText())
+        .containsExactlyInAnyOrder("1 " + old, "2 " + next);
+    assertThat(scan.anonymousId()).contains(next);
+  }
+
+  @Test
+  void aScanThatRecordsUnderTheIdADeletionMadeHasThatIdErasedByTheNextDeletion() {
+    Telemetry scan = on();
+    scan.record("scan.completed", scanCompleted(1));
+    scan.flushNow(Duration.ofSeconds(10));
+    // jmo telemetry delete in another process: erases the old id, rotates to one marked unused
+    DeletionResult first = open(builder(env()).administration()).requestDeletion();
+    assertThat(first.outcome()).isEqualTo(DeletionResult.Outcome.DELETED);
+    UUID next = first.newId();
+    scan.record("scan.completed", scanCompleted(2)); // the scan goes on, under the new id
+    scan.close();
+    assertThat(collector.events())
+        .filteredOn(e -> e.path("metadata").path("tools_succeeded").asInt() == 2)
+        .extracting(e -> e.path("anonymous_id").asText())
+        .containsExactly(next.toString());
+    // the new id recorded something: a deletion now must erase it, not call it unused
+    DeletionResult second = open(builder(env()).administration()).requestDeletion();
+    assertThat(second.erasedIds()).contains(next);
+    assertThat(second.outcome()).isEqualTo(DeletionResult.Outcome.DELETED);
+  }
+
   @Test
   void aResetIdThatCannotBeStoredFailsAndKeepsTheOldId() throws Exception {
     Telemetry t = on();
@@ -1468,9 +1595,17 @@ class TelemetryTest {
   void eventsTheCollectorRejectsAreDroppedAndCountedByField() {
     Telemetry t = on();
     UUID id = t.anonymousId().orElseThrow();
-    // another process asks for deletion: the collector refuses this id from now on
-    DeletionResult deleted = open(builder(env())).requestDeletion();
-    assertThat(deleted.erasedIds()).containsExactly(id);
+    // the collector refuses this id from now on (its deletion asked for elsewhere; the id file
+    // keeps it: a deletion made here would rotate it, and the running client would follow)
+    assertThat(
+            new com.jmotools.telemetry.client.internal.HttpUploader(
+                    com.jmotools.telemetry.client.internal.HttpUploader.parseBase(
+                        collector.baseUrl()),
+                    Duration.ofSeconds(5),
+                    java.time.Clock.systemUTC())
+                .requestDeletion(id, Duration.ofSeconds(5))
+                .deleted())
+        .isTrue();
     t.record("scan.completed", scanCompleted(1));
     t.close();
     assertThat(collector.rejections()).containsExactly(RecordingCollector.DELETED_REASON);

@@ -12,10 +12,15 @@ import java.util.regex.Pattern;
  * Keeps the installation's anonymous id in {@code <state>/telemetry-id}: a random UUID (v4).
  *
  * <p>A missing, empty, malformed or unreadable file is replaced, never sent as is. The file is
- * written atomically (temp file + rename), so an interrupted write cannot leave an empty id. When
- * the state directory cannot be written, the id lives in memory for this process only. Making an id
- * and rotating it happen under the {@link StateLock}, so two processes that start at once without
- * an id agree on one: the id in use is always the one the file holds.
+ * written atomically (temp file + rename), so an interrupted write cannot leave an empty id, and is
+ * this user's only ({@link StateFiles}). When the state directory cannot be written, the id lives
+ * in memory for this process only. Making an id and rotating it happen under the {@link StateLock},
+ * so two processes that start at once without an id agree on one: the id in use is always the one
+ * the file holds.
+ *
+ * <p>Another process may replace the id while this one runs ({@code jmo telemetry reset-id} or
+ * {@code delete}): {@link #current()} follows it, looking at the file as {@link UserChoiceWatch}
+ * looks at the settings (one {@code stat}; the file is read again only when it changed).
  */
 public final class AnonymousIdStore {
 
@@ -30,6 +35,7 @@ public final class AnonymousIdStore {
   private final StateLock lock;
   private UUID id;
   private boolean persisted;
+  private Object seen = FileStamp.NEVER; // the file's stamp when the id in use was taken
 
   public AnonymousIdStore(Path stateDirectory) {
     this.file = Objects.requireNonNull(stateDirectory, "stateDirectory").resolve(FILE_NAME);
@@ -55,12 +61,29 @@ public final class AnonymousIdStore {
       if (id != null) {
         return id;
       }
-      UUID stored = readValid();
-      if (stored != null) {
-        id = stored;
-        persisted = true;
+    }
+    return take();
+  }
+
+  /**
+   * The id in the file now, as {@link #get()} but following a change another process made since
+   * this one took its id: a rotated id is taken; a file that was removed or broken is replaced by a
+   * new id, as a new run would. Costs one {@code stat} when nothing changed. Never throws.
+   */
+  public UUID current() {
+    synchronized (this) {
+      if (id != null && FileStamp.of(file).equals(seen)) {
         return id;
       }
+    }
+    return take();
+  }
+
+  /** Takes the id the file holds, or makes one under the state lock when it holds none. */
+  private UUID take() {
+    UUID stored = readStored();
+    if (stored != null) {
+      return stored;
     }
     // The state lock is taken before this object's monitor, never while holding it (as rotate
     // does), so the two cannot wait for each other.
@@ -71,17 +94,29 @@ public final class AnonymousIdStore {
     }
   }
 
-  private synchronized UUID readOrCreate() {
-    if (id == null) {
-      UUID stored = readValid(); // another process may have made it meanwhile
-      if (stored != null) {
-        id = stored;
-        persisted = true;
-      } else {
-        id = UUID.randomUUID();
-        persisted = tryWrite(id);
-      }
+  /** The valid id the file holds, now the one in use, or null. */
+  private synchronized UUID readStored() {
+    seen = FileStamp.of(file);
+    UUID stored = readValid();
+    if (stored != null) {
+      id = stored;
+      persisted = true;
+      StateFiles.restrict(file); // an earlier version left it readable by every local user
     }
+    return stored;
+  }
+
+  private synchronized UUID readOrCreate() {
+    UUID stored = readStored(); // another process may have made it meanwhile
+    if (stored != null) {
+      return stored;
+    }
+    if (id == null || persisted) {
+      id = UUID.randomUUID();
+      persisted = tryWrite(id);
+      seen = FileStamp.of(file);
+    }
+    // else: an id that lives in memory only (the file cannot be written) stays for this process
     return id;
   }
 
@@ -109,6 +144,7 @@ public final class AnonymousIdStore {
     write(next);
     id = next;
     persisted = true;
+    seen = FileStamp.of(file);
     return next;
   }
 

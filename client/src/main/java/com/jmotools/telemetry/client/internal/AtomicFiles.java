@@ -19,13 +19,14 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
-   * Replaces {@code target} with {@code content} atomically, creating parent directories.
+   * Replaces {@code target} with {@code content} atomically, creating parent directories. The new
+   * file, and any directory created, is this user's only ({@link StateFiles}).
    *
    * @throws IOException if the file cannot be written; {@code target} is then unchanged
    */
   public static void write(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    StateFiles.createDirectories(dir);
     Path temp =
         dir.resolve(
             TEMP_PREFIX
@@ -33,7 +34,8 @@ public final class AtomicFiles {
                 + "-"
                 + target.getFileName());
     try {
-      Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Files.createFile(temp, StateFiles.newFile(temp));
+      Files.write(temp, content, StandardOpenOption.WRITE);
       try {
         Files.move(
             temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -83,8 +84,17 @@ public final class SentLog {
     try {
       long size = Files.isRegularFile(file) ? Files.size(file) : 0;
       if (size + add.size() <= maxBytes) {
-        Files.createDirectories(file.getParent());
-        Files.write(file, add.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        StateFiles.createDirectories(file.getParent());
+        if (size == 0 && !Files.exists(file)) {
+          try {
+            Files.createFile(file, StateFiles.newFile(file));
+          } catch (FileAlreadyExistsException raced) {
+            // another writer made it
+          }
+        } else {
+          StateFiles.restrict(file); // made readable by others by an earlier version
+        }
+        Files.write(file, add.toByteArray(), StandardOpenOption.APPEND);
         return;
       }
       List<byte[]> lines = new ArrayList<>();

@@ -1,12 +1,5 @@
 package com.jmotools.telemetry.client.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.List;
-import java.util.Objects;
-
 /**
  * Whether the user's own settings still let a running client write and send: consent is decided
  * when the client is built, but {@code jmo telemetry disable} in another process (or an edit that
@@ -24,7 +17,7 @@ public final class UserChoiceWatch {
   public static final UserChoiceWatch ALWAYS = new UserChoiceWatch(null);
 
   private final UserSettings settings;
-  private List<Object> seen = List.of(); // the file's stat when last read; empty: never read
+  private Object seen = FileStamp.NEVER; // the file's stamp when last read
   private volatile boolean withdrawn;
 
   /**
@@ -46,7 +39,7 @@ public final class UserChoiceWatch {
       if (withdrawn) {
         return false;
       }
-      List<Object> now = stat();
+      Object now = FileStamp.of(settings.file());
       if (now.equals(seen)) {
         return true;
       }
@@ -56,18 +49,6 @@ public final class UserChoiceWatch {
         withdrawn = true;
       }
       return !withdrawn;
-    }
-  }
-
-  private List<Object> stat() {
-    try {
-      BasicFileAttributes a = Files.readAttributes(settings.file(), BasicFileAttributes.class);
-      return List.of(
-          a.lastModifiedTime(), a.size(), Objects.requireNonNullElse(a.fileKey(), "no key"));
-    } catch (NoSuchFileException e) {
-      return List.of("absent");
-    } catch (IOException | RuntimeException e) {
-      return List.of("error", String.valueOf(e.getMessage())); // read() decides what it means
     }
   }
 }
