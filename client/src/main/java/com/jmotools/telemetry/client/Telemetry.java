@@ -284,14 +284,19 @@ public final class Telemetry implements AutoCloseable {
     }
   }
 
-  /**
-   * Text from a file or the environment as messages show it: printable ASCII, bounded, one line.
-   */
   private static String printable(String value) {
+    return printable(value, 200);
+  }
+
+  /**
+   * Text from a file or the environment as messages show it: printable ASCII, at most {@code max}
+   * characters, one line.
+   */
+  static String printable(String value, int max) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (b.length() == 200) {
+      if (b.length() == max) {
         return b + "...";
       }
       b.append(c >= 0x20 && c < 0x7f ? c : '?');

@@ -316,14 +316,17 @@ public final class TelemetryBuilder {
       if (p != null) {
         return p;
       }
-      skipped = Telemetry.HOME_VARIABLE + "=" + printable(jmoHome);
+      skipped = Telemetry.HOME_VARIABLE + "=" + Telemetry.printable(jmoHome, 80);
     }
     String userHome = env.get("HOME");
     Path home = null;
     if (userHome != null && !userHome.isBlank()) {
       home = absoluteOrNull(userHome);
       if (home == null) {
-        skipped = (skipped == null ? "" : skipped + " and ") + "HOME=" + printable(userHome);
+        skipped =
+            (skipped == null ? "" : skipped + " and ")
+                + "HOME="
+                + Telemetry.printable(userHome, 80);
       }
     }
     if (home == null) {
@@ -349,19 +352,6 @@ public final class TelemetryBuilder {
     } catch (InvalidPathException e) {
       return null;
     }
-  }
-
-  /** A variable's value as a warning shows it: printable ASCII, bounded, one line. */
-  private static String printable(String value) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (b.length() == 80) {
-        return b + "...";
-      }
-      b.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return b.toString();
   }
 
   private static void warn(PrintStream err, String warning) {

@@ -1,6 +1,7 @@
 package com.jmotools.telemetry.client.internal;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -8,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -74,6 +77,16 @@ public final class StateFiles {
     return posix(file)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
         : new FileAttribute<?>[0];
+  }
+
+  /**
+   * Opens a lock file of the state directory for writing, creating it (and its folders) this user's
+   * only: the one way {@link StateLock} and {@link UploadLock} open theirs.
+   */
+  static FileChannel openLockFile(Path file) throws IOException {
+    createDirectories(file.getParent());
+    return FileChannel.open(
+        file, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), newFile(file));
   }
 
   /**

@@ -7,9 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -138,12 +136,7 @@ public final class StateLock {
   private FileChannel lockFile(long deadline) throws IOException {
     FileChannel channel;
     try {
-      StateFiles.createDirectories(file.getParent());
-      channel =
-          FileChannel.open(
-              file,
-              EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-              StateFiles.newFile(file));
+      channel = StateFiles.openLockFile(file);
     } catch (IOException | SecurityException | UnsupportedOperationException e) {
       return null;
     }

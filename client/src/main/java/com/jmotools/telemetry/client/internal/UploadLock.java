@@ -6,9 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -80,12 +78,7 @@ public final class UploadLock {
     }
     FileChannel channel = null;
     try {
-      StateFiles.createDirectories(file.getParent());
-      channel =
-          FileChannel.open(
-              file,
-              EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-              StateFiles.newFile(file));
+      channel = StateFiles.openLockFile(file);
       FileLock lock = channel.tryLock();
       if (lock != null) {
         return Optional.of(new Held(channel, lock, local));
